@@ -1,0 +1,4 @@
+DROP TABLE outbox;
+DROP TABLE complaint_events;
+DROP TABLE complaints;
+DROP TABLE merchants;

@@ -1,0 +1,102 @@
+//! Configuration from the environment (DESIGN.md, "Public surface").
+
+use std::path::PathBuf;
+
+use chrono::Duration;
+use chrono_tz::Tz;
+
+use crate::domain::deadline::DeadlinePolicy;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/redress.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    /// The deployment's zone: times are stored in UTC and shown in this one.
+    pub tz: Tz,
+    pub policy: DeadlinePolicy,
+    /// Where generated files live (the SQLite file by default, the session
+    /// key, the mail outbox when no SMTP server is configured).
+    pub data_dir: PathBuf,
+    /// Database connections in the pool.
+    pub pool_size: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {problem}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub problem: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let tz_name = get("REDRESS_TZ").unwrap_or_else(|| "Asia/Shanghai".into());
+        let tz: Tz = tz_name.parse().map_err(|_| ConfigError {
+            name: "REDRESS_TZ",
+            problem: format!("unknown time zone {tz_name:?} (try Asia/Shanghai)"),
+        })?;
+        let hours = |name: &'static str, default: i64| -> Result<Duration, ConfigError> {
+            match get(name) {
+                None => Ok(Duration::hours(default)),
+                Some(v) => v
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|h| (1..=24 * 365).contains(h))
+                    .map(Duration::hours)
+                    .ok_or(ConfigError { name, problem: format!("{v:?} is not a number of hours") }),
+            }
+        };
+        let policy = DeadlinePolicy {
+            response: hours("REDRESS_RESPONSE_HOURS", 48)?,
+            resolution: hours("REDRESS_RESOLUTION_HOURS", 7 * 24)?,
+            consumer_silence: hours("REDRESS_SILENCE_HOURS", 72)?,
+        };
+        let pool_size = match get("REDRESS_POOL_SIZE") {
+            None => 8,
+            Some(v) => v.trim().parse().ok().filter(|n| (1..=256).contains(n)).ok_or(ConfigError {
+                name: "REDRESS_POOL_SIZE",
+                problem: format!("{v:?} is not a pool size (1 to 256)"),
+            })?,
+        };
+        Ok(Config {
+            database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            bind: get("REDRESS_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
+            tz,
+            policy,
+            data_dir: get("REDRESS_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| "data".into()),
+            pool_size,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_the_design() {
+        let c = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(c.database_url, "sqlite://data/redress.db");
+        assert_eq!(c.bind, "127.0.0.1:8080");
+        assert_eq!(c.tz, chrono_tz::Asia::Shanghai);
+        assert_eq!(c.policy, DeadlinePolicy::default());
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let err = Config::from_lookup(|k| (k == "REDRESS_TZ").then(|| "Mars/Olympus".into())).unwrap_err();
+        assert_eq!(err.name, "REDRESS_TZ");
+        let err = Config::from_lookup(|k| (k == "REDRESS_RESPONSE_HOURS").then(|| "two days".into())).unwrap_err();
+        assert_eq!(err.name, "REDRESS_RESPONSE_HOURS");
+        let c = Config::from_lookup(|k| (k == "REDRESS_RESPONSE_HOURS").then(|| "24".into())).unwrap();
+        assert_eq!(c.policy.response, Duration::hours(24));
+    }
+}

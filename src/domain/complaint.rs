@@ -1,0 +1,289 @@
+//! A consumer's complaint as typed into the form, and its validation into a
+//! [`NewComplaint`] or a list of field errors.
+
+use super::amount::{self, AmountError};
+use super::category::{Category, Resolution};
+use super::contact::{Email, Phone};
+use super::text::{self, TextError};
+
+pub const DESCRIPTION_MIN: usize = 10;
+pub const DESCRIPTION_MAX: usize = 2000;
+pub const NAME_MAX: usize = 50;
+pub const ORDER_REF_MAX: usize = 64;
+
+/// The complaint form exactly as typed; kept to re-render it on error.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ComplaintForm {
+    pub merchant: String,
+    pub order_ref: String,
+    pub category: String,
+    pub desired_resolution: String,
+    pub amount: String,
+    pub description: String,
+    pub consumer_name: String,
+    pub consumer_phone: String,
+    pub consumer_email: String,
+}
+
+/// A complaint that passed validation, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewComplaint {
+    pub merchant_id: i64,
+    pub order_ref: String,
+    pub category: Category,
+    pub desired_resolution: Resolution,
+    pub amount_fen: Option<i64>,
+    pub description: String,
+    pub consumer_name: String,
+    pub consumer_phone: Option<Phone>,
+    pub consumer_email: Option<Email>,
+}
+
+crate::slug_enum! {
+    /// A field of the complaint form; the slug is the form field's name.
+    pub enum Field {
+        Merchant => "merchant",
+        OrderRef => "order_ref",
+        Category => "category",
+        DesiredResolution => "desired_resolution",
+        Amount => "amount",
+        Description => "description",
+        ConsumerName => "consumer_name",
+        ConsumerPhone => "consumer_phone",
+        ConsumerEmail => "consumer_email",
+    }
+}
+
+/// Why a field was refused. `key()` names the message in the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invalid {
+    Required,
+    TooShort { min: usize },
+    TooLong { max: usize },
+    ControlCharacter,
+    UnknownChoice,
+    UnknownMerchant,
+    Phone,
+    Email,
+    Amount,
+    AmountTooLarge,
+    NeedContact,
+}
+
+impl Invalid {
+    pub fn key(self) -> &'static str {
+        match self {
+            Invalid::Required => "error.required",
+            Invalid::TooShort { .. } => "error.too_short",
+            Invalid::TooLong { .. } => "error.too_long",
+            Invalid::ControlCharacter => "error.control_character",
+            Invalid::UnknownChoice => "error.unknown_choice",
+            Invalid::UnknownMerchant => "error.unknown_merchant",
+            Invalid::Phone => "error.phone",
+            Invalid::Email => "error.email",
+            Invalid::Amount => "error.amount",
+            Invalid::AmountTooLarge => "error.amount_too_large",
+            Invalid::NeedContact => "error.need_contact",
+        }
+    }
+
+    /// The number a message mentions ("at least {n} characters").
+    pub fn count(self) -> Option<usize> {
+        match self {
+            Invalid::TooShort { min } => Some(min),
+            Invalid::TooLong { max } => Some(max),
+            _ => None,
+        }
+    }
+}
+
+impl From<TextError> for Invalid {
+    fn from(e: TextError) -> Self {
+        match e {
+            TextError::Required => Invalid::Required,
+            TextError::TooShort { min } => Invalid::TooShort { min },
+            TextError::TooLong { max } => Invalid::TooLong { max },
+            TextError::ControlCharacter => Invalid::ControlCharacter,
+        }
+    }
+}
+
+/// The errors of one form submission, in form order, at most one a field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<(Field, Invalid)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: Field, why: Invalid) {
+        if self.get(field).is_none() {
+            self.0.push((field, why));
+        }
+    }
+
+    pub fn get(&self, field: Field) -> Option<Invalid> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, w)| *w)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl ComplaintForm {
+    pub fn validate(&self) -> Result<NewComplaint, FieldErrors> {
+        let mut errors = FieldErrors::default();
+
+        let merchant_id = check(&mut errors,
+            Field::Merchant,
+            match self.merchant.trim() {
+                "" => Err(Invalid::Required),
+                id => id.parse::<i64>().ok().filter(|id| *id > 0).ok_or(Invalid::UnknownMerchant),
+            },
+        );
+        let order_ref = check(&mut errors, Field::OrderRef, text::clean(&self.order_ref, 1, ORDER_REF_MAX, false).map_err(Invalid::from));
+        let category = check(&mut errors, Field::Category, choice(&self.category, Category::from_slug));
+        let desired_resolution = check(&mut errors, Field::DesiredResolution, choice(&self.desired_resolution, Resolution::from_slug));
+        let amount_fen = check(&mut errors,
+            Field::Amount,
+            match self.amount.trim() {
+                "" => Ok(None),
+                raw => amount::parse_yuan(raw).map(Some).map_err(|e| match e {
+                    AmountError::Invalid => Invalid::Amount,
+                    AmountError::TooLarge => Invalid::AmountTooLarge,
+                }),
+            },
+        );
+        let description = check(&mut errors,
+            Field::Description,
+            text::clean(&self.description, DESCRIPTION_MIN, DESCRIPTION_MAX, true).map_err(Invalid::from),
+        );
+        let consumer_name = check(&mut errors, Field::ConsumerName, text::clean(&self.consumer_name, 1, NAME_MAX, false).map_err(Invalid::from));
+        let phone = check(&mut errors, Field::ConsumerPhone, optional(&self.consumer_phone, Phone::parse, Invalid::Phone));
+        let email = check(&mut errors, Field::ConsumerEmail, optional(&self.consumer_email, Email::parse, Invalid::Email));
+        if let (Some(None), Some(None)) = (&phone, &email) {
+            errors.add(Field::ConsumerPhone, Invalid::NeedContact);
+        }
+
+        match (merchant_id, order_ref, category, desired_resolution, amount_fen, description, consumer_name, phone, email) {
+            (
+                Some(merchant_id),
+                Some(order_ref),
+                Some(category),
+                Some(desired_resolution),
+                Some(amount_fen),
+                Some(description),
+                Some(consumer_name),
+                Some(consumer_phone),
+                Some(consumer_email),
+            ) if errors.is_empty() => Ok(NewComplaint {
+                merchant_id,
+                order_ref,
+                category,
+                desired_resolution,
+                amount_fen,
+                description,
+                consumer_name,
+                consumer_phone,
+                consumer_email,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+fn check<T>(errors: &mut FieldErrors, field: Field, result: Result<T, Invalid>) -> Option<T> {
+    result.map_err(|why| errors.add(field, why)).ok()
+}
+
+fn choice<T>(raw: &str, parse: fn(&str) -> Option<T>) -> Result<T, Invalid> {
+    match raw.trim() {
+        "" => Err(Invalid::Required),
+        slug => parse(slug).ok_or(Invalid::UnknownChoice),
+    }
+}
+
+fn optional<T>(raw: &str, parse: fn(&str) -> Option<T>, invalid: Invalid) -> Result<Option<T>, Invalid> {
+    match raw.trim() {
+        "" => Ok(None),
+        s => parse(s).map(Some).ok_or(invalid),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    pub fn valid_form() -> ComplaintForm {
+        ComplaintForm {
+            merchant: "1".into(),
+            order_ref: "DY4829301756".into(),
+            category: "false_advertising".into(),
+            desired_resolution: "refund".into(),
+            amount: "199.00".into(),
+            description: "直播间说是纯羊毛，收到后标签写着腈纶 100%。".into(),
+            consumer_name: "王芳".into(),
+            consumer_phone: "13800138000".into(),
+            consumer_email: "".into(),
+        }
+    }
+
+    #[test]
+    fn a_valid_form_becomes_a_complaint() {
+        let c = valid_form().validate().unwrap();
+        assert_eq!(c.merchant_id, 1);
+        assert_eq!(c.category, Category::FalseAdvertising);
+        assert_eq!(c.amount_fen, Some(19900));
+        assert_eq!(c.consumer_email, None);
+    }
+
+    #[test]
+    fn every_field_error_is_reported_at_once() {
+        let form = ComplaintForm { category: "fake".into(), ..ComplaintForm::default() };
+        let errors = form.validate().unwrap_err();
+        assert_eq!(errors.get(Field::Merchant), Some(Invalid::Required));
+        assert_eq!(errors.get(Field::OrderRef), Some(Invalid::Required));
+        assert_eq!(errors.get(Field::Category), Some(Invalid::UnknownChoice));
+        assert_eq!(errors.get(Field::DesiredResolution), Some(Invalid::Required));
+        assert_eq!(errors.get(Field::Amount), None);
+        assert_eq!(errors.get(Field::Description), Some(Invalid::Required));
+        assert_eq!(errors.get(Field::ConsumerName), Some(Invalid::Required));
+        assert_eq!(errors.get(Field::ConsumerPhone), Some(Invalid::NeedContact));
+    }
+
+    #[test]
+    fn contact_may_be_phone_or_email_but_each_must_be_valid() {
+        let email_only = ComplaintForm { consumer_phone: "".into(), consumer_email: "a@b.cn".into(), ..valid_form() };
+        assert!(email_only.validate().is_ok());
+        let bad = ComplaintForm { consumer_phone: "12345".into(), consumer_email: "a@b".into(), ..valid_form() };
+        let errors = bad.validate().unwrap_err();
+        assert_eq!(errors.get(Field::ConsumerPhone), Some(Invalid::Phone));
+        assert_eq!(errors.get(Field::ConsumerEmail), Some(Invalid::Email));
+    }
+
+    #[test]
+    fn description_bounds() {
+        let short = ComplaintForm { description: "太差了".into(), ..valid_form() };
+        assert_eq!(short.validate().unwrap_err().get(Field::Description), Some(Invalid::TooShort { min: 10 }));
+        let long = ComplaintForm { description: "差".repeat(2001), ..valid_form() };
+        assert_eq!(long.validate().unwrap_err().get(Field::Description), Some(Invalid::TooLong { max: 2000 }));
+    }
+
+    proptest! {
+        #[test]
+        fn validation_never_panics_and_errors_name_real_fields(
+            merchant in "\\PC{0,8}", amount in "\\PC{0,12}", description in "\\PC{0,30}",
+            phone in "\\PC{0,14}", email in "\\PC{0,20}", category in "[a-z_]{0,20}",
+        ) {
+            let form = ComplaintForm { merchant, amount, description, consumer_phone: phone, consumer_email: email, category, ..valid_form() };
+            match form.validate() {
+                Ok(c) => prop_assert!(c.description.chars().count() >= DESCRIPTION_MIN),
+                Err(errors) => {
+                    prop_assert!(!errors.is_empty());
+                    for (field, _) in &errors.0 {
+                        prop_assert!(Field::from_slug(field.slug()).is_some());
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! Pure rules of the domain: states, deadlines, validation. No I/O here; the
+//! time is always passed in by the caller, who takes it from a `Clock`.
+
+pub mod amount;
+pub mod category;
+pub mod complaint;
+pub mod contact;
+pub mod credit_code;
+pub mod deadline;
+pub mod reference;
+pub mod state;
+pub mod text;
+
+/// Declares a fieldless enum whose values travel as stable slugs (form
+/// values, database text, `data-status` attributes).
+#[macro_export]
+macro_rules! slug_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $slug:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn slug(self) -> &'static str {
+                match self { $($name::$variant => $slug),+ }
+            }
+
+            pub fn from_slug(slug: &str) -> Option<Self> {
+                match slug { $($slug => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.slug())
+            }
+        }
+    };
+}

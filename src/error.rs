@@ -1,0 +1,86 @@
+//! One error type for the whole application: a kind, which decides the
+//! status code and the page, and the cause, which goes to the log.
+
+use actix_web::{HttpResponse, ResponseError, http::StatusCode};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request could not be understood (malformed form body, …).
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// The database cannot be reached or is busy beyond its timeout.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        AppError::Internal(cause.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => AppError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, info) => {
+                AppError::Unavailable(info.message().to_owned())
+            }
+            Error::DatabaseError(_, ref info) if is_busy(info.message()) => AppError::Unavailable(info.message().to_owned()),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+fn is_busy(message: &str) -> bool {
+    message.contains("database is locked") || message.contains("database is busy")
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        AppError::Unavailable(e.to_string())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A bare response: the error-page middleware (`web::errors`) renders
+    /// the page in the site layout and the visitor's language.
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            AppError::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            AppError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            _ => {}
+        }
+        let mut res = HttpResponse::build(self.status_code());
+        if matches!(self, AppError::Unavailable(_)) {
+            res.insert_header(("Retry-After", "5"));
+        }
+        res.finish()
+    }
+}

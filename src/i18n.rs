@@ -1,0 +1,197 @@
+//! The message catalog: every user-visible string, in zh-CN (the default)
+//! and English, from `locales/`. A unit test fails when a key is missing in
+//! either language or a template uses a key that does not exist.
+
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    ZhCn,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::ZhCn, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// Accepts a language tag: `zh-CN`, `zh`, `zh-Hans`, `en`, `en-GB`, …
+    pub fn from_code(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "zh" => Some(Lang::ZhCn),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Picks from an `Accept-Language` header, highest quality first;
+    /// zh-CN when nothing we speak is asked for.
+    pub fn negotiate(accept_language: &str) -> Lang {
+        let mut best: Option<(f32, Lang)> = None;
+        for item in accept_language.split(',') {
+            let mut parts = item.split(';');
+            let Some(lang) = parts.next().and_then(Lang::from_code) else { continue };
+            let q = parts
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, lang));
+            }
+        }
+        best.map_or(Lang::ZhCn, |(_, l)| l)
+    }
+
+    pub fn tr(self) -> Tr {
+        Tr(self)
+    }
+}
+
+struct Catalog(HashMap<&'static str, &'static str>);
+
+fn parse(source: &'static str, name: &str) -> Catalog {
+    let mut map = HashMap::new();
+    for (n, line) in source.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(" = ") else {
+            panic!("{name}:{}: expected `key = value`", n + 1);
+        };
+        if map.insert(key.trim(), value.trim()).is_some() {
+            panic!("{name}:{}: duplicate key {key}", n + 1);
+        }
+    }
+    Catalog(map)
+}
+
+static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| {
+    [
+        parse(include_str!("../locales/zh-CN.txt"), "zh-CN.txt"),
+        parse(include_str!("../locales/en.txt"), "en.txt"),
+    ]
+});
+
+fn catalog(lang: Lang) -> &'static Catalog {
+    &CATALOGS[lang as usize]
+}
+
+/// Translations in one language; templates call `ctx.t.get(key)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tr(pub Lang);
+
+impl Tr {
+    pub fn lang(&self) -> Lang {
+        self.0
+    }
+
+    /// The message for `key`; the key itself if it is missing (which the
+    /// catalog tests do not let happen).
+    pub fn get<'a>(&self, key: &'a str) -> &'a str {
+        match catalog(self.0).0.get(key) {
+            Some(v) => v,
+            None => key,
+        }
+    }
+
+    /// The message with `{name}` placeholders filled in.
+    pub fn fmt(&self, key: &str, args: &[(&str, &dyn Display)]) -> String {
+        let mut out = self.get(key).to_owned();
+        for (name, value) in args {
+            out = out.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(lang: Lang) -> BTreeSet<&'static str> {
+        catalog(lang).0.keys().copied().collect()
+    }
+
+    #[test]
+    fn every_key_exists_in_every_language() {
+        let zh = keys(Lang::ZhCn);
+        let en = keys(Lang::En);
+        let only_zh: Vec<_> = zh.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&zh).collect();
+        assert!(only_zh.is_empty() && only_en.is_empty(), "missing in en: {only_zh:?}; missing in zh-CN: {only_en:?}");
+        for lang in Lang::ALL {
+            for (k, v) in &catalog(lang).0 {
+                assert!(!v.is_empty(), "{k} is empty in {}", lang.code());
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_the_templates_and_code_use_exists() {
+        let zh = keys(Lang::ZhCn);
+        let mut missing = Vec::new();
+        for dir in ["templates", "src"] {
+            for (path, text) in files(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)) {
+                for key in quoted_keys(&text) {
+                    if !zh.contains(key.as_str()) {
+                        missing.push(format!("{path}: {key}"));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys used but not in the catalog: {missing:#?}");
+    }
+
+    /// Keys passed as string literals to the `get` and `fmt` methods.
+    fn quoted_keys(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for marker in ["t.get(\"", "t.fmt(\"", "tr.get(\""] {
+            for piece in text.split(marker).skip(1) {
+                if let Some(end) = piece.find('"') {
+                    let key = &piece[..end];
+                    if !key.is_empty() && !key.contains('{') && !key.ends_with('.') {
+                        out.push(key.to_owned());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn files(dir: std::path::PathBuf) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                out.extend(files(path));
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                out.push((path.display().to_string(), text));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn negotiates_accept_language() {
+        assert_eq!(Lang::negotiate(""), Lang::ZhCn);
+        assert_eq!(Lang::negotiate("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(Lang::negotiate("fr-FR,en;q=0.5,zh-CN;q=0.8"), Lang::ZhCn);
+        assert_eq!(Lang::negotiate("de,fr"), Lang::ZhCn);
+        assert_eq!(Lang::negotiate("zh-TW;q=0, en;q=0.1"), Lang::En);
+    }
+
+    #[test]
+    fn fills_placeholders() {
+        let t = Lang::En.tr();
+        assert_eq!(t.fmt("error.too_long", &[("n", &50)]), "At most 50 characters.");
+    }
+}

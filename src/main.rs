@@ -1,0 +1,112 @@
+//! The `redress` command line: serve, migrate, merchant add.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use redress::clock::{Clock, SystemClock};
+use redress::config::Config;
+use redress::service::{demo, merchants};
+use redress::startup::{Application, prepare};
+
+#[derive(Parser)]
+#[command(name = "redress", version, about = "After-sales complaint supervision for live commerce")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default).
+    Serve {
+        /// Address to listen on (default: REDRESS_BIND or 127.0.0.1:8080).
+        #[arg(long)]
+        bind: Option<String>,
+        /// Seed demo merchants and complaints (only into an empty database).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage merchants.
+    Merchant {
+        #[command(subcommand)]
+        command: MerchantCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MerchantCommand {
+    /// Add a merchant; prints its id.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// Unified social credit code (统一社会信用代码), 18 characters.
+        #[arg(long = "credit-code")]
+        credit_code: String,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,actix_server=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli.command.unwrap_or(Command::Serve { bind: None, demo: false })) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("redress: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), String> {
+    let mut config = Config::from_env().map_err(|e| e.to_string())?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    match command {
+        Command::Migrate => {
+            prepare(&config).map_err(|e| e.to_string())?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Merchant { command: MerchantCommand::Add { name, credit_code, email } } => {
+            let pool = prepare(&config).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let input = merchants::MerchantInput { name: &name, credit_code: &credit_code, email: &email };
+            let id = merchants::add(&mut conn, &input, clock.now()).map_err(|e| e.to_string())?;
+            println!("{id}");
+            Ok(())
+        }
+        Command::Serve { bind, demo: seed_demo } => {
+            if let Some(bind) = bind {
+                config.bind = bind;
+            }
+            let pool = prepare(&config).map_err(|e| e.to_string())?;
+            let mut seeded = Vec::new();
+            if seed_demo {
+                let mut conn = pool.get().map_err(|e| e.to_string())?;
+                seeded = demo::seed(&mut conn, &config.policy, config.tz, clock.now())?;
+            }
+            let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+            let app = Application::build(config, pool, clock, workers).map_err(|e| format!("cannot listen: {e}"))?;
+            let base = format!("http://{}", app.addr);
+            println!("Redress is listening on {base}");
+            println!("  file a complaint:  {base}/complaints/new");
+            println!("  find a complaint:  {base}/track");
+            if !seeded.is_empty() {
+                println!("Demo data seeded: 5 merchants, {} complaints. Tracking pages:", seeded.len());
+                for s in &seeded {
+                    println!("  {}  {base}/t/{}", s.reference, s.token);
+                }
+            }
+            actix_web::rt::System::new().block_on(app.server).map_err(|e| e.to_string())
+        }
+    }
+}

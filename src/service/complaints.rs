@@ -1,0 +1,118 @@
+//! Filing a complaint.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use rand::Rng;
+
+use crate::domain::complaint::NewComplaint;
+use crate::domain::deadline::DeadlinePolicy;
+use crate::domain::reference::reference;
+use crate::domain::state::State;
+use crate::i18n::Lang;
+use crate::store::complaints::{self as store, NewComplaintRow, NewEvent};
+use crate::store::outbox::{self, Enqueue, MailKind};
+use crate::store::{DbConnection, merchants, to_db};
+
+/// Characters in a tracking token: 24 alphanumerics ≈ 142 random bits.
+const TOKEN_LEN: usize = 24;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    pub id: i64,
+    pub reference: String,
+    pub token: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error("no merchant with id {0}")]
+    UnknownMerchant(i64),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+/// Where and when a complaint is filed.
+pub struct Intake<'a> {
+    pub policy: &'a DeadlinePolicy,
+    pub tz: Tz,
+    pub now: DateTime<Utc>,
+    pub lang: Lang,
+}
+
+/// Stores the complaint, its first timeline event and the notices it
+/// causes (the consumer's receipt, the merchant's alert) in one transaction.
+pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Result<Submitted, SubmitError> {
+    conn.write(|conn| {
+        let merchant = merchants::find(conn, c.merchant_id)?.ok_or(SubmitError::UnknownMerchant(c.merchant_id))?;
+        let token = new_token();
+        let placeholder = format!("~{token}");
+        let id = store::insert(
+            conn,
+            &NewComplaintRow {
+                reference: &placeholder,
+                token: &token,
+                merchant_id: merchant.id,
+                order_ref: &c.order_ref,
+                category: c.category.slug(),
+                desired_resolution: c.desired_resolution.slug(),
+                amount_fen: c.amount_fen,
+                description: &c.description,
+                consumer_name: &c.consumer_name,
+                consumer_phone: c.consumer_phone.as_ref().map(|p| p.as_str()),
+                consumer_email: c.consumer_email.as_ref().map(|e| e.as_str()),
+                lang: at.lang.code(),
+                state: State::Submitted.slug(),
+                submitted_at: to_db(at.now),
+                response_due_at: to_db(at.policy.response_due(at.now)),
+                resolution_due_at: to_db(at.policy.resolution_due(at.now)),
+                updated_at: to_db(at.now),
+            },
+        )?;
+        let reference = reference(at.now.with_timezone(&at.tz).date_naive(), id);
+        store::set_reference(conn, id, &reference)?;
+        store::append_event(
+            conn,
+            NewEvent { complaint_id: id, at: at.now, actor: "consumer", kind: "submitted", public: true, body: None, data: None },
+        )?;
+        if let Some(email) = &c.consumer_email {
+            let receipt = Enqueue {
+                kind: MailKind::Receipt,
+                dedupe_key: format!("receipt:{id}"),
+                complaint_id: Some(id),
+                recipient: email.as_str(),
+                lang: at.lang.code(),
+            };
+            outbox::enqueue(conn, receipt, at.now)?;
+        }
+        let alert = Enqueue {
+            kind: MailKind::MerchantNewComplaint,
+            dedupe_key: format!("merchant_new:{id}"),
+            complaint_id: Some(id),
+            recipient: &merchant.email,
+            lang: Lang::ZhCn.code(),
+        };
+        outbox::enqueue(conn, alert, at.now)?;
+        Ok(Submitted { id, reference, token })
+    })
+}
+
+/// A fresh tracking token: URL-safe, unguessable.
+pub fn new_token() -> String {
+    rand::rng().sample_iter(&rand::distr::Alphanumeric).take(TOKEN_LEN).map(char::from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_url_safe_and_distinct() {
+        let a = new_token();
+        let b = new_token();
+        assert_eq!(a.len(), TOKEN_LEN);
+        assert!(a.bytes().all(|c| c.is_ascii_alphanumeric()));
+        assert_ne!(a, b);
+        // log2(62) × 24 ≥ 128 bits.
+        assert!((62f64).log2() * TOKEN_LEN as f64 >= 128.0);
+    }
+}

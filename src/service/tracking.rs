@@ -1,0 +1,75 @@
+//! What a consumer sees of their complaint, and finding it again.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::contact::{Email, Phone};
+use crate::domain::reference;
+use crate::store::complaints::{self as store, Complaint, Event};
+use crate::store::outbox::{self, Enqueue, MailKind};
+use crate::store::DbConnection;
+
+pub struct Tracking {
+    pub complaint: Complaint,
+    pub merchant_name: String,
+    /// Public events only: internal notes are for staff.
+    pub timeline: Vec<Event>,
+}
+
+pub fn by_token(conn: &mut DbConnection, token: &str) -> diesel::QueryResult<Option<Tracking>> {
+    let Some((complaint, merchant_name)) = store::find_by_token(conn, token)? else {
+        return Ok(None);
+    };
+    let timeline = store::timeline(conn, complaint.id, false)?;
+    Ok(Some(Tracking { complaint, merchant_name, timeline }))
+}
+
+/// The tracking token for a reference and the phone or e-mail it was filed
+/// with; `None` for any mismatch, never saying which part was wrong.
+pub fn find(conn: &mut DbConnection, reference_raw: &str, contact_raw: &str) -> diesel::QueryResult<Option<String>> {
+    let Some(reference) = reference::normalise(reference_raw) else {
+        return Ok(None);
+    };
+    let phone = Phone::parse(contact_raw);
+    let email = Email::parse(contact_raw);
+    if phone.is_none() && email.is_none() {
+        return Ok(None);
+    }
+    store::token_by_reference_and_contact(
+        conn,
+        &reference,
+        phone.as_ref().map(Phone::as_str),
+        email.as_ref().map(Email::as_str),
+    )
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum LinkMail {
+    /// Queued for this (masked) address.
+    Queued(String),
+    /// One was queued for it in the last ten minutes already.
+    AlreadyQueued(String),
+    /// The complaint has no e-mail address to send to.
+    NoAddress,
+}
+
+/// Queues an e-mail with the tracking link to the address the complaint was
+/// filed with, at most one every ten minutes.
+pub fn mail_link(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> diesel::QueryResult<Option<LinkMail>> {
+    conn.write(|conn| {
+        let Some((complaint, _)) = store::find_by_token(conn, token)? else {
+            return Ok(None);
+        };
+        let Some(email) = complaint.consumer_email.as_deref() else {
+            return Ok(Some(LinkMail::NoAddress));
+        };
+        let mail = Enqueue {
+            kind: MailKind::TrackingLink,
+            dedupe_key: format!("tracking_link:{}:{}", complaint.id, now.timestamp() / 600),
+            complaint_id: Some(complaint.id),
+            recipient: email,
+            lang: &complaint.lang,
+        };
+        let masked = Email::masked(email);
+        Ok(Some(if outbox::enqueue(conn, mail, now)? { LinkMail::Queued(masked) } else { LinkMail::AlreadyQueued(masked) }))
+    })
+}

@@ -1,0 +1,65 @@
+//! Merchants: organisations with a unified social credit code.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::merchants;
+use super::DbConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = merchants)]
+pub struct Merchant {
+    pub id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub email: String,
+    pub shop_url: String,
+    pub categories: String,
+    pub qualification: Option<String>,
+    pub credit_points: i32,
+    pub supervision: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A merchant's id and name, for choosing one in a form.
+#[derive(Debug, Clone, Queryable)]
+pub struct MerchantChoice {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = merchants)]
+pub struct NewMerchant<'a> {
+    pub name: &'a str,
+    pub credit_code: &'a str,
+    pub email: &'a str,
+    pub shop_url: &'a str,
+    pub categories: &'a str,
+    pub qualification: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewMerchant<'_>) -> QueryResult<i64> {
+    diesel::insert_into(merchants::table).values(new).returning(merchants::id).get_result(conn)
+}
+
+pub fn credit_code_taken(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(merchants::table.filter(merchants::credit_code.eq(code)))).get_result(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Merchant>> {
+    merchants::table.find(id).select(Merchant::as_select()).first(conn).optional()
+}
+
+pub fn choices(conn: &mut DbConnection) -> QueryResult<Vec<MerchantChoice>> {
+    merchants::table
+        .filter(merchants::supervision.ne("suspended"))
+        .select((merchants::id, merchants::name))
+        .order((merchants::name, merchants::id))
+        .load(conn)
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    merchants::table.count().get_result(conn)
+}

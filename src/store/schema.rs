@@ -1,0 +1,83 @@
+// The shared schema of both backends: portable column types only.
+
+diesel::table! {
+    merchants (id) {
+        id -> BigInt,
+        name -> Text,
+        credit_code -> Text,
+        email -> Text,
+        shop_url -> Text,
+        categories -> Text,
+        qualification -> Nullable<Text>,
+        credit_points -> Integer,
+        supervision -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaints (id) {
+        id -> BigInt,
+        reference -> Text,
+        token -> Text,
+        merchant_id -> BigInt,
+        order_ref -> Text,
+        category -> Text,
+        desired_resolution -> Text,
+        amount_fen -> Nullable<BigInt>,
+        description -> Text,
+        consumer_name -> Text,
+        consumer_phone -> Nullable<Text>,
+        consumer_email -> Nullable<Text>,
+        lang -> Text,
+        state -> Text,
+        submitted_at -> Timestamp,
+        response_due_at -> Timestamp,
+        resolution_due_at -> Timestamp,
+        responded_at -> Nullable<Timestamp>,
+        response_breached_at -> Nullable<Timestamp>,
+        proposed_at -> Nullable<Timestamp>,
+        resolution_met_at -> Nullable<Timestamp>,
+        resolution_breached_at -> Nullable<Timestamp>,
+        escalated_at -> Nullable<Timestamp>,
+        escalation_reason -> Nullable<Text>,
+        ended_at -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaint_events (id) {
+        id -> BigInt,
+        complaint_id -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        kind -> Text,
+        visibility -> Text,
+        body -> Nullable<Text>,
+        data -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        kind -> Text,
+        dedupe_key -> Text,
+        complaint_id -> Nullable<BigInt>,
+        recipient -> Text,
+        lang -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(complaints -> merchants (merchant_id));
+diesel::joinable!(complaint_events -> complaints (complaint_id));
+diesel::joinable!(outbox -> complaints (complaint_id));
+diesel::allow_tables_to_appear_in_same_query!(merchants, complaints, complaint_events, outbox);

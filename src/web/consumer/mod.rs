@@ -1,0 +1,24 @@
+//! The consumer's part of the site: no account, a private link instead.
+
+mod file;
+mod find;
+mod home;
+mod tracking;
+
+use actix_web::web;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(home::home)
+        .service(file::new_form)
+        .service(file::submit)
+        .service(tracking::show)
+        .service(tracking::send_link)
+        .service(find::track);
+}
+
+/// An option of a `<select>`.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}

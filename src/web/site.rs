@@ -1,0 +1,102 @@
+//! The middleware every request passes: chooses the language (`?lang=`,
+//! then the `lang` cookie, then `Accept-Language`), renders error pages in
+//! the site layout, sets security headers, and logs the request with the
+//! tracking token redacted.
+
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse};
+
+use super::page::{ErrorPage, PageCtx, render};
+use crate::i18n::Lang;
+
+pub const LANG_COOKIE: &str = "lang";
+
+pub async fn site(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
+    let chosen = req.query_string().split('&').find_map(|p| p.strip_prefix("lang=")).and_then(Lang::from_code);
+    let lang = chosen
+        .or_else(|| req.cookie(LANG_COOKIE).and_then(|c| Lang::from_code(c.value())))
+        .unwrap_or_else(|| {
+            Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or(""))
+        });
+    req.extensions_mut().insert(lang);
+    let method = req.method().clone();
+    let path = redact(req.path());
+    let http_req = req.request().clone();
+
+    let mut res = match next.call(req).await {
+        Ok(res) => res.map_into_boxed_body(),
+        Err(e) => ServiceResponse::from_err(e, http_req),
+    };
+    if res.status().as_u16() >= 400 && !is_html(&res) {
+        res = error_page(res);
+    }
+    if let Some(lang) = chosen {
+        let cookie = Cookie::build(LANG_COOKIE, lang.code())
+            .path("/")
+            .same_site(SameSite::Lax)
+            .max_age(CookieDuration::days(365))
+            .finish();
+        let _ = res.response_mut().add_cookie(&cookie);
+    }
+    let headers = res.headers_mut();
+    for (name, value) in [
+        ("content-security-policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("x-frame-options", "DENY"),
+    ] {
+        headers.insert(header::HeaderName::from_static(name), HeaderValue::from_static(value));
+    }
+    headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
+    tracing::info!(%method, %path, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    Ok(res)
+}
+
+fn is_html(res: &ServiceResponse<BoxBody>) -> bool {
+    res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"))
+}
+
+/// Replaces a bare error response with the error page, keeping its status
+/// and headers such as `Retry-After`.
+fn error_page(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    let (req, old) = res.into_parts();
+    let status = old.status();
+    let page = ErrorPage::new(PageCtx::new(&req), status);
+    let mut new = render(status, &page).unwrap_or_else(|_| HttpResponse::build(status).finish());
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            new.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    ServiceResponse::new(req, new)
+}
+
+/// The tracking token is a password: it never reaches the logs.
+pub fn redact(path: &str) -> String {
+    match path.strip_prefix("/t/") {
+        Some(rest) => match rest.split_once('/') {
+            Some((_, tail)) => format!("/t/[token]/{tail}"),
+            None => "/t/[token]".into(),
+        },
+        None => path.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn tokens_are_redacted() {
+        assert_eq!(redact("/t/AbC123xyz"), "/t/[token]");
+        assert_eq!(redact("/t/AbC123xyz/send-link"), "/t/[token]/send-link");
+        assert_eq!(redact("/complaints/new"), "/complaints/new");
+    }
+}

@@ -1,0 +1,106 @@
+//! Turning stored facts into what a page shows: times in the deployment's
+//! zone, deadlines with the time left or overdue-by, in the reader's
+//! language.
+
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::deadline::{DeadlineFacts, DeadlineKind, DeadlineStatus};
+use crate::i18n::Tr;
+
+/// An instant, as `<time datetime="…">` wants it and as people read it.
+pub struct TimeView {
+    pub utc: String,
+    pub local: String,
+}
+
+pub fn time(t: &Tr, tz: Tz, at: DateTime<Utc>) -> TimeView {
+    TimeView {
+        utc: at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        local: at.with_timezone(&tz).format(t.get("format.datetime")).to_string(),
+    }
+}
+
+/// A duration in the largest sensible units: "6 天 23 小时" above three
+/// days, "47 小时 59 分" below (minutes rounded down).
+pub fn duration(t: &Tr, d: Duration) -> String {
+    let minutes = d.num_minutes().max(0);
+    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    if minutes >= 72 * 60 {
+        t.fmt("duration.days_hours", &[("d", &days), ("h", &hours)])
+    } else {
+        t.fmt("duration.hours_minutes", &[("h", &(minutes / 60)), ("m", &mins)])
+    }
+}
+
+/// One deadline as the templates render it.
+pub struct DeadlineView {
+    pub kind: &'static str,
+    pub label: String,
+    pub due: TimeView,
+    pub met: bool,
+    pub overdue: bool,
+    /// "还剩 47 小时 59 分", "已超时 2 小时 5 分", "已按时完成" …
+    pub status: String,
+    /// A CSS modifier: pending, soon, met, overdue, waiting, stopped.
+    pub tone: &'static str,
+}
+
+pub fn deadline(t: &Tr, tz: Tz, kind: DeadlineKind, facts: &DeadlineFacts, now: DateTime<Utc>) -> DeadlineView {
+    let status = facts.status(now);
+    let (text, tone) = match status {
+        DeadlineStatus::Pending { left } => {
+            let tone = if left <= Duration::hours(12) { "soon" } else { "pending" };
+            (t.fmt("deadline.left", &[("d", &duration(t, left))]), tone)
+        }
+        DeadlineStatus::Met { at } => (t.fmt("deadline.met", &[("at", &time(t, tz, at).local)]), "met"),
+        DeadlineStatus::Overdue { by } => (t.fmt("deadline.overdue", &[("d", &duration(t, by))]), "overdue"),
+        DeadlineStatus::AwaitingConsumer => (t.get("deadline.awaiting").to_owned(), "waiting"),
+        DeadlineStatus::Stopped => (t.get("deadline.stopped").to_owned(), "stopped"),
+    };
+    DeadlineView {
+        kind: kind.slug(),
+        label: t.get(&format!("deadline.{}", kind.slug())).to_owned(),
+        due: time(t, tz, facts.due),
+        met: matches!(status, DeadlineStatus::Met { .. }),
+        overdue: matches!(status, DeadlineStatus::Overdue { .. }),
+        status: text,
+        tone,
+    }
+}
+
+/// Yuan from fen, for display: "¥1,299.00" style without the grouping.
+pub fn money(fen: i64) -> String {
+    format!("¥{}", crate::domain::amount::format_yuan(fen))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn durations_read_naturally() {
+        let zh = Lang::ZhCn.tr();
+        let en = Lang::En.tr();
+        let d = Duration::hours(48) - Duration::seconds(1);
+        assert_eq!(duration(&zh, d), "47 小时 59 分");
+        assert_eq!(duration(&en, d), "47 h 59 min");
+        assert_eq!(duration(&zh, Duration::days(7) - Duration::minutes(1)), "6 天 23 小时");
+    }
+
+    #[test]
+    fn deadlines_carry_their_state() {
+        let zh = Lang::ZhCn.tr();
+        let due = DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z").unwrap().with_timezone(&Utc);
+        let facts = DeadlineFacts { due, met_at: None, ended_at: None, awaiting_since: None };
+        let v = deadline(&zh, chrono_tz::Asia::Shanghai, DeadlineKind::Response, &facts, due - Duration::hours(2));
+        assert_eq!(v.due.utc, "2026-11-22T10:00:00Z");
+        assert_eq!(v.due.local, "2026年11月22日 18:00");
+        assert_eq!(v.status, "还剩 2 小时 0 分");
+        assert_eq!(v.tone, "soon");
+        let late = deadline(&zh, chrono_tz::Asia::Shanghai, DeadlineKind::Response, &facts, due + Duration::minutes(90));
+        assert!(late.overdue && !late.met);
+        assert_eq!(late.status, "已超时 1 小时 30 分");
+    }
+}
