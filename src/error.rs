@@ -32,10 +32,13 @@ impl From<diesel::result::Error> for AppError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => AppError::NotFound,
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, info) => {
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                info,
+            ) => AppError::Unavailable(info.message().to_owned()),
+            Error::DatabaseError(_, ref info) if is_busy(info.message()) => {
                 AppError::Unavailable(info.message().to_owned())
             }
-            Error::DatabaseError(_, ref info) if is_busy(info.message()) => AppError::Unavailable(info.message().to_owned()),
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -38,9 +38,15 @@ impl Lang {
         let mut best: Option<(f32, Lang)> = None;
         for item in accept_language.split(',') {
             let mut parts = item.split(';');
-            let Some(lang) = parts.next().and_then(Lang::from_code) else { continue };
+            let Some(lang) = parts.next().and_then(Lang::from_code) else {
+                continue;
+            };
             let q = parts
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.trim().parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
                 best = Some((q, lang));
@@ -127,7 +133,10 @@ mod tests {
         let en = keys(Lang::En);
         let only_zh: Vec<_> = zh.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&zh).collect();
-        assert!(only_zh.is_empty() && only_en.is_empty(), "missing in en: {only_zh:?}; missing in zh-CN: {only_en:?}");
+        assert!(
+            only_zh.is_empty() && only_en.is_empty(),
+            "missing in en: {only_zh:?}; missing in zh-CN: {only_en:?}"
+        );
         for lang in Lang::ALL {
             for (k, v) in &catalog(lang).0 {
                 assert!(!v.is_empty(), "{k} is empty in {}", lang.code());
@@ -148,7 +157,10 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "keys used but not in the catalog: {missing:#?}");
+        assert!(
+            missing.is_empty(),
+            "keys used but not in the catalog: {missing:#?}"
+        );
     }
 
     /// Keys passed as string literals to the `get` and `fmt` methods.
@@ -192,6 +204,9 @@ mod tests {
     #[test]
     fn fills_placeholders() {
         let t = Lang::En.tr();
-        assert_eq!(t.fmt("error.too_long", &[("n", &50)]), "At most 50 characters.");
+        assert_eq!(
+            t.fmt("error.too_long", &[("n", &50)]),
+            "At most 50 characters."
+        );
     }
 }

@@ -45,7 +45,9 @@ crate::slug_enum! {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// A merchant's reply; only a public one counts as the first response.
-    MerchantReply { public: bool },
+    MerchantReply {
+        public: bool,
+    },
     ConsumerReply,
     /// A merchant proposes a resolution (a public message in itself).
     Propose,
@@ -97,7 +99,9 @@ impl State {
         use State::*;
         let next = match (self, action) {
             (Submitted, Action::MerchantReply { public: true }) => Some(Responded),
-            (Submitted | Responded | Proposed | Escalated, Action::MerchantReply { .. }) => Some(self),
+            (Submitted | Responded | Proposed | Escalated, Action::MerchantReply { .. }) => {
+                Some(self)
+            }
             (Submitted | Responded | Proposed | Escalated, Action::ConsumerReply) => Some(self),
             (Submitted | Responded, Action::Propose) => Some(Proposed),
             (Proposed, Action::Accept | Action::SilenceAccept) => Some(Resolved),
@@ -114,12 +118,14 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
     use State::*;
+    use proptest::prelude::*;
 
     #[test]
     fn the_happy_path() {
-        let s = Submitted.apply(Action::MerchantReply { public: true }).unwrap();
+        let s = Submitted
+            .apply(Action::MerchantReply { public: true })
+            .unwrap();
         assert_eq!(s, Responded);
         let s = s.apply(Action::Propose).unwrap();
         assert_eq!(s, Proposed);
@@ -130,17 +136,29 @@ mod tests {
 
     #[test]
     fn an_internal_note_is_not_a_response() {
-        assert_eq!(Submitted.apply(Action::MerchantReply { public: false }), Ok(Submitted));
+        assert_eq!(
+            Submitted.apply(Action::MerchantReply { public: false }),
+            Ok(Submitted)
+        );
     }
 
     #[test]
     fn escalation_and_ruling() {
         for open in [Submitted, Responded, Proposed] {
-            let e = open.apply(Action::Escalate(EscalationReason::ResponseBreach)).unwrap();
+            let e = open
+                .apply(Action::Escalate(EscalationReason::ResponseBreach))
+                .unwrap();
             assert_eq!(e, Escalated);
         }
-        assert_eq!(Escalated.apply(Action::Rule(Outcome::PartlyUpheld)), Ok(Closed));
-        assert!(Escalated.apply(Action::Escalate(EscalationReason::ConsumerRequest)).is_err());
+        assert_eq!(
+            Escalated.apply(Action::Rule(Outcome::PartlyUpheld)),
+            Ok(Closed)
+        );
+        assert!(
+            Escalated
+                .apply(Action::Escalate(EscalationReason::ConsumerRequest))
+                .is_err()
+        );
         assert!(Responded.apply(Action::Rule(Outcome::Upheld)).is_err());
     }
 
@@ -150,14 +168,23 @@ mod tests {
             assert_eq!(s.apply(Action::Withdraw), Ok(Withdrawn));
         }
         for s in [Resolved, Closed, Withdrawn] {
-            assert_eq!(s.apply(Action::Withdraw), Err(IllegalTransition { from: s, action: Action::Withdraw }));
+            assert_eq!(
+                s.apply(Action::Withdraw),
+                Err(IllegalTransition {
+                    from: s,
+                    action: Action::Withdraw
+                })
+            );
         }
     }
 
     #[test]
     fn the_error_says_what_was_refused() {
         let err = Resolved.apply(Action::Reject).unwrap_err();
-        assert_eq!(err.to_string(), "cannot reject a complaint that is resolved");
+        assert_eq!(
+            err.to_string(),
+            "cannot reject a complaint that is resolved"
+        );
     }
 
     fn action() -> impl Strategy<Value = Action> {

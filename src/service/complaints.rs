@@ -41,9 +41,14 @@ pub struct Intake<'a> {
 
 /// Stores the complaint, its first timeline event and the notices it
 /// causes (the consumer's receipt, the merchant's alert) in one transaction.
-pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Result<Submitted, SubmitError> {
+pub fn submit(
+    conn: &mut DbConnection,
+    at: &Intake<'_>,
+    c: &NewComplaint,
+) -> Result<Submitted, SubmitError> {
     conn.write(|conn| {
-        let merchant = merchants::find(conn, c.merchant_id)?.ok_or(SubmitError::UnknownMerchant(c.merchant_id))?;
+        let merchant = merchants::find(conn, c.merchant_id)?
+            .ok_or(SubmitError::UnknownMerchant(c.merchant_id))?;
         let token = new_token();
         let placeholder = format!("~{token}");
         let id = store::insert(
@@ -72,7 +77,15 @@ pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Res
         store::set_reference(conn, id, &reference)?;
         store::append_event(
             conn,
-            NewEvent { complaint_id: id, at: at.now, actor: "consumer", kind: "submitted", public: true, body: None, data: None },
+            NewEvent {
+                complaint_id: id,
+                at: at.now,
+                actor: "consumer",
+                kind: "submitted",
+                public: true,
+                body: None,
+                data: None,
+            },
         )?;
         if let Some(email) = &c.consumer_email {
             let receipt = Enqueue {
@@ -92,13 +105,21 @@ pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Res
             lang: Lang::ZhCn.code(),
         };
         outbox::enqueue(conn, alert, at.now)?;
-        Ok(Submitted { id, reference, token })
+        Ok(Submitted {
+            id,
+            reference,
+            token,
+        })
     })
 }
 
 /// A fresh tracking token: URL-safe, unguessable.
 pub fn new_token() -> String {
-    rand::rng().sample_iter(&rand::distr::Alphanumeric).take(TOKEN_LEN).map(char::from).collect()
+    rand::rng()
+        .sample_iter(&rand::distr::Alphanumeric)
+        .take(TOKEN_LEN)
+        .map(char::from)
+        .collect()
 }
 
 #[cfg(test)]

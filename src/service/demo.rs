@@ -14,41 +14,172 @@ use crate::service::merchants::{MerchantInput, add};
 use crate::store::{DbConnection, merchants};
 
 const MERCHANTS: &[(&str, &str, &str)] = &[
-    ("杭州星河优选电子商务有限公司", "91330106MA2H3K7P", "service@xinghe-youxuan.example.cn"),
-    ("广州美颜堂化妆品有限公司", "91440101MA5CXY2R", "kefu@meiyantang.example.cn"),
-    ("深圳极光数码科技有限公司", "91440300MA5G8Q1D", "after-sales@jiguang-digital.example.cn"),
-    ("成都蜀香源食品有限公司", "91510100MA6C4T9N", "shouhou@shuxiangyuan.example.cn"),
-    ("上海暖阳服饰有限公司", "91310115MA1K3W6F", "cs@nuanyang-fashion.example.cn"),
+    (
+        "杭州星河优选电子商务有限公司",
+        "91330106MA2H3K7P",
+        "service@xinghe-youxuan.example.cn",
+    ),
+    (
+        "广州美颜堂化妆品有限公司",
+        "91440101MA5CXY2R",
+        "kefu@meiyantang.example.cn",
+    ),
+    (
+        "深圳极光数码科技有限公司",
+        "91440300MA5G8Q1D",
+        "after-sales@jiguang-digital.example.cn",
+    ),
+    (
+        "成都蜀香源食品有限公司",
+        "91510100MA6C4T9N",
+        "shouhou@shuxiangyuan.example.cn",
+    ),
+    (
+        "上海暖阳服饰有限公司",
+        "91310115MA1K3W6F",
+        "cs@nuanyang-fashion.example.cn",
+    ),
 ];
 
 /// (merchant index, hours ago, category, resolution, amount, order, description, name, phone, email)
-type DemoComplaint = (usize, i64, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str);
+type DemoComplaint = (
+    usize,
+    i64,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
 
 const COMPLAINTS: &[DemoComplaint] = &[
-    (0, 1, "false_advertising", "return_refund", "299.00", "DY7301928475", "主播在直播间反复说这件羽绒服是90%白鸭绒，收到后吊牌写的是50%灰鸭绒，明显虚假宣传。", "王芳", "13800138000", "wangfang@example.com"),
-    (1, 20, "health_claims", "refund", "168.00", "KS2209384756", "直播时说这款面霜能“七天祛斑、医用级修复”，用了两周没有任何效果，还起了红疹。", "李静", "13912345678", ""),
-    (2, 40, "price_fraud", "compensation", "1899.00", "DY7309911234", "直播间标注“原价3999，今天只要1899”，但这款耳机在其他平台一直卖1699，虚构原价。", "张伟", "", "zhangwei@example.com"),
-    (3, 46, "counterfeit", "return_refund", "89.90", "TB5566778899", "买的腊肠收到后包装没有生产日期和SC编号，味道发酸，怀疑是三无产品。", "刘洋", "15800001111", ""),
-    (4, 52, "refund_refused", "refund", "459.00", "DY7312340987", "七天无理由退货被拒，客服说直播特价商品不退不换，但页面上没有任何说明。", "陈晨", "18612345678", "chenchen@example.com"),
-    (0, 100, "delivery", "refund", "129.00", "DY7288812345", "付款后承诺48小时发货，五天了还没有物流信息，联系客服一直不回复。", "赵敏", "13700001234", ""),
-    (2, 150, "off_platform", "correction", "", "DY7277700011", "主播在直播间引导加微信私下转账购买，说“私下买更便宜”，转账后对方把我拉黑了。", "孙磊", "13611112222", ""),
-    (1, 170, "personal_data", "correction", "", "KS2200012345", "直播间要求填写身份证号和家庭住址才能领取优惠券，之后频繁收到推销电话。", "周婷", "13522223333", "zhouting@example.com"),
+    (
+        0,
+        1,
+        "false_advertising",
+        "return_refund",
+        "299.00",
+        "DY7301928475",
+        "主播在直播间反复说这件羽绒服是90%白鸭绒，收到后吊牌写的是50%灰鸭绒，明显虚假宣传。",
+        "王芳",
+        "13800138000",
+        "wangfang@example.com",
+    ),
+    (
+        1,
+        20,
+        "health_claims",
+        "refund",
+        "168.00",
+        "KS2209384756",
+        "直播时说这款面霜能“七天祛斑、医用级修复”，用了两周没有任何效果，还起了红疹。",
+        "李静",
+        "13912345678",
+        "",
+    ),
+    (
+        2,
+        40,
+        "price_fraud",
+        "compensation",
+        "1899.00",
+        "DY7309911234",
+        "直播间标注“原价3999，今天只要1899”，但这款耳机在其他平台一直卖1699，虚构原价。",
+        "张伟",
+        "",
+        "zhangwei@example.com",
+    ),
+    (
+        3,
+        46,
+        "counterfeit",
+        "return_refund",
+        "89.90",
+        "TB5566778899",
+        "买的腊肠收到后包装没有生产日期和SC编号，味道发酸，怀疑是三无产品。",
+        "刘洋",
+        "15800001111",
+        "",
+    ),
+    (
+        4,
+        52,
+        "refund_refused",
+        "refund",
+        "459.00",
+        "DY7312340987",
+        "七天无理由退货被拒，客服说直播特价商品不退不换，但页面上没有任何说明。",
+        "陈晨",
+        "18612345678",
+        "chenchen@example.com",
+    ),
+    (
+        0,
+        100,
+        "delivery",
+        "refund",
+        "129.00",
+        "DY7288812345",
+        "付款后承诺48小时发货，五天了还没有物流信息，联系客服一直不回复。",
+        "赵敏",
+        "13700001234",
+        "",
+    ),
+    (
+        2,
+        150,
+        "off_platform",
+        "correction",
+        "",
+        "DY7277700011",
+        "主播在直播间引导加微信私下转账购买，说“私下买更便宜”，转账后对方把我拉黑了。",
+        "孙磊",
+        "13611112222",
+        "",
+    ),
+    (
+        1,
+        170,
+        "personal_data",
+        "correction",
+        "",
+        "KS2200012345",
+        "直播间要求填写身份证号和家庭住址才能领取优惠券，之后频繁收到推销电话。",
+        "周婷",
+        "13522223333",
+        "zhouting@example.com",
+    ),
 ];
 
 /// Seeds the demo data unless the database already has merchants; returns
 /// the complaints it filed.
-pub fn seed(conn: &mut DbConnection, policy: &DeadlinePolicy, tz: Tz, now: DateTime<Utc>) -> Result<Vec<Submitted>, String> {
+pub fn seed(
+    conn: &mut DbConnection,
+    policy: &DeadlinePolicy,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Result<Vec<Submitted>, String> {
     if merchants::count(conn).map_err(|e| e.to_string())? > 0 {
         return Ok(Vec::new());
     }
     let mut ids = Vec::new();
     for (name, head, email) in MERCHANTS {
-        let code = CreditCode::complete(head).map_err(|e| format!("demo credit code {head}: {e:?}"))?;
-        let input = MerchantInput { name, credit_code: code.as_str(), email };
+        let code =
+            CreditCode::complete(head).map_err(|e| format!("demo credit code {head}: {e:?}"))?;
+        let input = MerchantInput {
+            name,
+            credit_code: code.as_str(),
+            email,
+        };
         ids.push(add(conn, &input, now - Duration::days(90)).map_err(|e| e.to_string())?);
     }
     let mut filed = Vec::new();
-    for &(m, hours, category, resolution, amount, order, description, name, phone, email) in COMPLAINTS {
+    for &(m, hours, category, resolution, amount, order, description, name, phone, email) in
+        COMPLAINTS
+    {
         let form = ComplaintForm {
             merchant: ids[m].to_string(),
             order_ref: order.into(),
@@ -60,8 +191,15 @@ pub fn seed(conn: &mut DbConnection, policy: &DeadlinePolicy, tz: Tz, now: DateT
             consumer_phone: phone.into(),
             consumer_email: email.into(),
         };
-        let complaint = form.validate().map_err(|e| format!("demo complaint {order}: {e:?}"))?;
-        let at = Intake { policy, tz, now: now - Duration::hours(hours), lang: Lang::ZhCn };
+        let complaint = form
+            .validate()
+            .map_err(|e| format!("demo complaint {order}: {e:?}"))?;
+        let at = Intake {
+            policy,
+            tz,
+            now: now - Duration::hours(hours),
+            lang: Lang::ZhCn,
+        };
         filed.push(submit(conn, &at, &complaint).map_err(|e| e.to_string())?);
     }
     Ok(filed)

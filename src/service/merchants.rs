@@ -30,13 +30,19 @@ pub struct MerchantInput<'a> {
     pub email: &'a str,
 }
 
-pub fn add(conn: &mut DbConnection, input: &MerchantInput<'_>, now: DateTime<Utc>) -> Result<i64, AddMerchantError> {
+pub fn add(
+    conn: &mut DbConnection,
+    input: &MerchantInput<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, AddMerchantError> {
     let name = text::clean(input.name, 2, 100, false).map_err(|_| AddMerchantError::Name)?;
-    let code = CreditCode::parse(input.credit_code).map_err(|e| AddMerchantError::CreditCode(describe(e)))?;
+    let code = CreditCode::parse(input.credit_code)
+        .map_err(|e| AddMerchantError::CreditCode(describe(e)))?;
     if code.is_individual_business() {
         return Err(AddMerchantError::Individual(code.as_str().into()));
     }
-    let email = Email::parse(input.email).ok_or_else(|| AddMerchantError::Email(input.email.into()))?;
+    let email =
+        Email::parse(input.email).ok_or_else(|| AddMerchantError::Email(input.email.into()))?;
     conn.write(|conn| {
         if merchants::credit_code_taken(conn, code.as_str())? {
             return Err(AddMerchantError::Duplicate(code.as_str().into()));
@@ -57,9 +63,17 @@ pub fn add(conn: &mut DbConnection, input: &MerchantInput<'_>, now: DateTime<Utc
 fn describe(e: CreditCodeError) -> &'static str {
     match e {
         CreditCodeError::Length => "a unified social credit code has 18 characters",
-        CreditCodeError::Character => "a unified social credit code uses only digits and the letters A-Y without I, O, S, V, Z",
-        CreditCodeError::Division => "characters 3 to 8 of a unified social credit code are an administrative division code (digits)",
-        CreditCodeError::OrganisationCheck => "the organisation code (characters 9 to 17) fails its GB 11714 check digit",
-        CreditCodeError::Check => "the last character (the GB 32100-2015 check digit) does not match: the code is mistyped",
+        CreditCodeError::Character => {
+            "a unified social credit code uses only digits and the letters A-Y without I, O, S, V, Z"
+        }
+        CreditCodeError::Division => {
+            "characters 3 to 8 of a unified social credit code are an administrative division code (digits)"
+        }
+        CreditCodeError::OrganisationCheck => {
+            "the organisation code (characters 9 to 17) fails its GB 11714 check digit"
+        }
+        CreditCodeError::Check => {
+            "the last character (the GB 32100-2015 check digit) does not match: the code is mistyped"
+        }
     }
 }

@@ -3,8 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::merchants;
 use super::DbConnection;
+use super::schema::merchants;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = merchants)]
@@ -41,15 +41,25 @@ pub struct NewMerchant<'a> {
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewMerchant<'_>) -> QueryResult<i64> {
-    diesel::insert_into(merchants::table).values(new).returning(merchants::id).get_result(conn)
+    diesel::insert_into(merchants::table)
+        .values(new)
+        .returning(merchants::id)
+        .get_result(conn)
 }
 
 pub fn credit_code_taken(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(merchants::table.filter(merchants::credit_code.eq(code)))).get_result(conn)
+    diesel::select(diesel::dsl::exists(
+        merchants::table.filter(merchants::credit_code.eq(code)),
+    ))
+    .get_result(conn)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Merchant>> {
-    merchants::table.find(id).select(Merchant::as_select()).first(conn).optional()
+    merchants::table
+        .find(id)
+        .select(Merchant::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn choices(conn: &mut DbConnection) -> QueryResult<Vec<MerchantChoice>> {

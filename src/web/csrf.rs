@@ -12,7 +12,11 @@ pub const FIELD: &str = "csrf_token";
 
 /// The visitor's token, and the cookie to set when it is new.
 pub fn token(req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
-    match req.cookie(COOKIE).map(|c| c.value().to_owned()).filter(|v| v.len() >= 20) {
+    match req
+        .cookie(COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() >= 20)
+    {
         Some(existing) => (existing, None),
         None => {
             let fresh = new_token();
@@ -29,7 +33,10 @@ pub fn token(req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
 /// Whether the submitted field matches the cookie.
 pub fn verify(req: &HttpRequest, submitted: &str) -> bool {
     match req.cookie(COOKIE) {
-        Some(cookie) => !submitted.is_empty() && constant_time_eq(cookie.value().as_bytes(), submitted.as_bytes()),
+        Some(cookie) => {
+            !submitted.is_empty()
+                && constant_time_eq(cookie.value().as_bytes(), submitted.as_bytes())
+        }
         None => false,
     }
 }
@@ -45,7 +52,9 @@ mod tests {
 
     #[test]
     fn matches_only_the_cookie() {
-        let req = TestRequest::default().cookie(Cookie::new(COOKIE, "abcdefghijklmnopqrstuvwx")).to_http_request();
+        let req = TestRequest::default()
+            .cookie(Cookie::new(COOKIE, "abcdefghijklmnopqrstuvwx"))
+            .to_http_request();
         assert!(verify(&req, "abcdefghijklmnopqrstuvwx"));
         assert!(!verify(&req, "abcdefghijklmnopqrstuvwy"));
         assert!(!verify(&req, ""));

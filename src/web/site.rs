@@ -17,23 +17,35 @@ use crate::i18n::Lang;
 
 pub const LANG_COOKIE: &str = "lang";
 
-pub async fn site(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+pub async fn site(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
-    let chosen = req.query_string().split('&').find_map(|p| p.strip_prefix("lang=")).and_then(Lang::from_code);
+    let chosen = req
+        .query_string()
+        .split('&')
+        .find_map(|p| p.strip_prefix("lang="))
+        .and_then(Lang::from_code);
     let lang = chosen
-        .or_else(|| req.cookie(LANG_COOKIE).and_then(|c| Lang::from_code(c.value())))
+        .or_else(|| {
+            req.cookie(LANG_COOKIE)
+                .and_then(|c| Lang::from_code(c.value()))
+        })
         .unwrap_or_else(|| {
-            Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or(""))
+            Lang::negotiate(
+                req.headers()
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or(""),
+            )
         });
     req.extensions_mut().insert(lang);
     let method = req.method().clone();
     let path = redact(req.path());
-    let http_req = req.request().clone();
-
-    let mut res = match next.call(req).await {
-        Ok(res) => res.map_into_boxed_body(),
-        Err(e) => ServiceResponse::from_err(e, http_req),
-    };
+    // Handlers' and extractors' errors arrive here as responses; only a
+    // failing middleware would return `Err`, which actix renders itself.
+    let mut res = next.call(req).await?.map_into_boxed_body();
     if res.status().as_u16() >= 400 && !is_html(&res) {
         res = error_page(res);
     }
@@ -47,20 +59,32 @@ pub async fn site(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -
     }
     let headers = res.headers_mut();
     for (name, value) in [
-        ("content-security-policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+        (
+            "content-security-policy",
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "no-referrer"),
         ("x-frame-options", "DENY"),
     ] {
-        headers.insert(header::HeaderName::from_static(name), HeaderValue::from_static(value));
+        headers.insert(
+            header::HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
     }
-    headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
+    headers.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(lang.code()),
+    );
     tracing::info!(%method, %path, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
     Ok(res)
 }
 
 fn is_html(res: &ServiceResponse<BoxBody>) -> bool {
-    res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"))
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 /// Replaces a bare error response with the error page, keeping its status

@@ -31,26 +31,53 @@ struct NewComplaintPage {
 }
 
 impl NewComplaintPage {
-    fn new(ctx: PageCtx, form: ComplaintForm, errors: &FieldErrors, all: Vec<MerchantChoice>, csrf: String) -> Self {
+    fn new(
+        ctx: PageCtx,
+        form: ComplaintForm,
+        errors: &FieldErrors,
+        all: Vec<MerchantChoice>,
+        csrf: String,
+    ) -> Self {
         let t = ctx.t;
         let messages = errors
             .0
             .iter()
-            .map(|(field, why)| (field.slug(), t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))])))
+            .map(|(field, why)| {
+                (
+                    field.slug(),
+                    t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]),
+                )
+            })
             .collect();
         let merchants = all
             .into_iter()
-            .map(|m| Choice { selected: m.id.to_string() == form.merchant.trim(), value: m.id.to_string(), label: m.name })
+            .map(|m| Choice {
+                selected: m.id.to_string() == form.merchant.trim(),
+                value: m.id.to_string(),
+                label: m.name,
+            })
             .collect();
         let choices = |slugs: Vec<&'static str>, prefix: &str, picked: &str| {
             slugs
                 .into_iter()
-                .map(|slug| Choice { value: slug.into(), label: t.get(&format!("{prefix}.{slug}")).into(), selected: slug == picked })
+                .map(|slug| Choice {
+                    value: slug.into(),
+                    label: t.get(&format!("{prefix}.{slug}")).into(),
+                    selected: slug == picked,
+                })
                 .collect()
         };
         NewComplaintPage {
-            categories: choices(Category::ALL.iter().map(|c| c.slug()).collect(), "category", &form.category),
-            resolutions: choices(Resolution::ALL.iter().map(|r| r.slug()).collect(), "resolution", &form.desired_resolution),
+            categories: choices(
+                Category::ALL.iter().map(|c| c.slug()).collect(),
+                "category",
+                &form.category,
+            ),
+            resolutions: choices(
+                Resolution::ALL.iter().map(|r| r.slug()).collect(),
+                "resolution",
+                &form.desired_resolution,
+            ),
             merchants,
             errors: messages,
             notice: None,
@@ -91,12 +118,35 @@ pub async fn new_form(
     state: web::Data<AppState>,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let form = ComplaintForm { merchant: query.get("merchant").cloned().unwrap_or_default(), ..ComplaintForm::default() };
-    page(&state, &req, StatusCode::OK, form, &FieldErrors::default(), None).await
+    let form = ComplaintForm {
+        merchant: query.get("merchant").cloned().unwrap_or_default(),
+        ..ComplaintForm::default()
+    };
+    page(
+        &state,
+        &req,
+        StatusCode::OK,
+        form,
+        &FieldErrors::default(),
+        None,
+    )
+    .await
+}
+
+/// Someone who reloads or types the form's action lands on the form.
+#[get("/complaints")]
+pub async fn form_action() -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", "/complaints/new"))
+        .finish()
 }
 
 #[post("/complaints")]
-pub async fn submit(req: HttpRequest, state: web::Data<AppState>, body: web::Payload) -> Result<HttpResponse, AppError> {
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
     let fields = form::read(&req, body).await?;
     let typed = ComplaintForm {
         merchant: fields.get(Field::Merchant.slug()),
@@ -112,29 +162,62 @@ pub async fn submit(req: HttpRequest, state: web::Data<AppState>, body: web::Pay
     let t = PageCtx::new(&req).t;
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
         let notice = Some(t.get("error.csrf").to_owned());
-        return page(&state, &req, StatusCode::FORBIDDEN, typed, &FieldErrors::default(), notice).await;
+        return page(
+            &state,
+            &req,
+            StatusCode::FORBIDDEN,
+            typed,
+            &FieldErrors::default(),
+            notice,
+        )
+        .await;
     }
     let complaint = match typed.validate() {
         Ok(c) => c,
-        Err(errors) => return page(&state, &req, StatusCode::UNPROCESSABLE_ENTITY, typed, &errors, None).await,
+        Err(errors) => {
+            return page(
+                &state,
+                &req,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                typed,
+                &errors,
+                None,
+            )
+            .await;
+        }
     };
     let lang = PageCtx::new(&req).lang;
     let (clock, config) = (state.clock.clone(), state.config.clone());
     let outcome = state
         .db(move |conn| {
-            let intake = Intake { policy: &config.policy, tz: config.tz, now: clock.now(), lang };
+            let intake = Intake {
+                policy: &config.policy,
+                tz: config.tz,
+                now: clock.now(),
+                lang,
+            };
             Ok(file_complaint(conn, &intake, &complaint))
         })
         .await?;
     match outcome {
         Ok(filed) => {
             tracing::info!(reference = %filed.reference, "complaint filed");
-            Ok(HttpResponse::SeeOther().insert_header(("Location", format!("/t/{}", filed.token))).finish())
+            Ok(HttpResponse::SeeOther()
+                .insert_header(("Location", format!("/t/{}", filed.token)))
+                .finish())
         }
         Err(SubmitError::UnknownMerchant(_)) => {
             let mut errors = FieldErrors::default();
             errors.add(Field::Merchant, Invalid::UnknownMerchant);
-            page(&state, &req, StatusCode::UNPROCESSABLE_ENTITY, typed, &errors, None).await
+            page(
+                &state,
+                &req,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                typed,
+                &errors,
+                None,
+            )
+            .await
         }
         Err(SubmitError::Db(e)) => Err(e.into()),
     }

@@ -30,8 +30,14 @@ pub async fn track(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let ctx = PageCtx::new(&req);
-    let reference = query.get("reference").map(|s| s.trim().to_owned()).unwrap_or_default();
-    let contact = query.get("contact").map(|s| s.trim().to_owned()).unwrap_or_default();
+    let reference = query
+        .get("reference")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default();
+    let contact = query
+        .get("contact")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default();
     let mut page = TrackPage {
         reference_error: None,
         contact_error: None,
@@ -49,9 +55,13 @@ pub async fn track(
         page.contact_error = contact.is_empty().then_some(required);
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let found = state.db(move |conn| Ok(tracking::find(conn, &reference, &contact)?)).await?;
+    let found = state
+        .db(move |conn| Ok(tracking::find(conn, &reference, &contact)?))
+        .await?;
     match found {
-        Some(token) => Ok(HttpResponse::SeeOther().insert_header(("Location", format!("/t/{token}"))).finish()),
+        Some(token) => Ok(HttpResponse::SeeOther()
+            .insert_header(("Location", format!("/t/{token}")))
+            .finish()),
         None => {
             page.not_found = true;
             render(StatusCode::NOT_FOUND, &page)

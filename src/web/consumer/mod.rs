@@ -10,6 +10,7 @@ use actix_web::web;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(home::home)
         .service(file::new_form)
+        .service(file::form_action)
         .service(file::submit)
         .service(tracking::show)
         .service(tracking::send_link)

@@ -1,0 +1,227 @@
+//! The `redress` binary: migrate, merchant add, serve --demo, and a
+//! complaint that survives the server being killed.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+
+use redress::domain::credit_code::CreditCode;
+use ureq::http::StatusCode;
+
+use crate::helpers::*;
+
+fn redress(db: &TestDb, data: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_redress"));
+    cmd.env("DATABASE_URL", db.url())
+        .env("REDRESS_DATA_DIR", data)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("redress runs")
+}
+
+#[test]
+fn migrate_and_merchant_add() {
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let out = run(redress(&db, data.path()).arg("migrate"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let code = CreditCode::complete("91330106MA2H3K7P").unwrap();
+    let add = |code: &str| {
+        run(redress(&db, data.path()).args([
+            "merchant",
+            "add",
+            "--name",
+            "杭州星河优选电子商务有限公司",
+            "--credit-code",
+            code,
+            "--email",
+            "kefu@xinghe.example.cn",
+        ]))
+    };
+    let out = add(code.as_str());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "1\n",
+        "prints the new id"
+    );
+
+    let again = add(&code.as_str().to_lowercase());
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+}
+
+#[test]
+fn merchant_add_refuses_bad_credit_codes_with_a_reason() {
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let individual = CreditCode::complete("9233010219880101").unwrap();
+    for (code, reason) in [
+        ("91350100M000100Y44", "check digit"),
+        ("9135010", "18 characters"),
+        ("91350100M000100YI3", "letters"),
+        (individual.as_str(), "individual business"),
+    ] {
+        let out = run(redress(&db, data.path()).args([
+            "merchant",
+            "add",
+            "--name",
+            "某某商贸有限公司",
+            "--credit-code",
+            code,
+            "--email",
+            "a@b.cn",
+        ]));
+        assert!(!out.status.success(), "{code}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(reason), "{code}: {stderr}");
+    }
+}
+
+/// A running `redress serve`, killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    output: Vec<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(db: &TestDb, data: &std::path::Path) -> Server {
+    let mut child = redress(db, data)
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("redress serve starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut output = Vec::new();
+    let mut base = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("Redress is listening on ") {
+            base = rest.trim().to_owned();
+        }
+        let done = line.starts_with("Demo data");
+        // "Demo data seeded: 5 merchants, 8 complaints. …" is followed by
+        // one line per complaint.
+        let more: usize = line
+            .strip_prefix("Demo data seeded: 5 merchants, ")
+            .and_then(|rest| rest.split(' ').next()?.parse().ok())
+            .unwrap_or(0);
+        output.push(line);
+        if done {
+            output.extend(lines.by_ref().take(more).map(Result::unwrap));
+            break;
+        }
+    }
+    assert!(!base.is_empty(), "printed its address: {output:?}");
+    Server {
+        child,
+        base,
+        output,
+    }
+}
+
+#[test]
+fn serve_seeds_the_demo_once_and_a_filed_complaint_survives_kill_9() {
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let first = serve(&db, data.path());
+    assert!(
+        first
+            .output
+            .iter()
+            .any(|l| l.starts_with("Demo data seeded: 5 merchants, 8 complaints")),
+        "{:?}",
+        first.output
+    );
+    let demo_link = first
+        .output
+        .iter()
+        .find_map(|l| l.split_whitespace().find(|w| w.contains("/t/")))
+        .unwrap()
+        .to_owned();
+
+    let agent = browser();
+    let form = page(
+        agent
+            .get(format!("{}/complaints/new", first.base))
+            .call()
+            .unwrap(),
+    );
+    assert_eq!(
+        form.body.matches("有限公司</option>").count(),
+        5,
+        "the demo merchants are offered"
+    );
+    let merchant = form
+        .body
+        .split("<option value=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .find(|v| !v.is_empty());
+    let merchant = merchant.unwrap().to_owned();
+    let token = csrf(&form.body);
+    let mut fields = vec![("csrf_token", token.as_str())];
+    fields.extend(valid_complaint(&merchant));
+    let filed = page(
+        agent
+            .post(format!("{}/complaints", first.base))
+            .send_form(fields)
+            .unwrap(),
+    );
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
+    let tracking = filed.location.unwrap();
+
+    drop(first); // SIGKILL: no chance to flush anything after the 303.
+
+    let second = serve(&db, data.path());
+    assert!(
+        second.output.iter().any(|l| l.contains("nothing seeded")),
+        "{:?}",
+        second.output
+    );
+    let res = page(
+        agent
+            .get(format!("{}{tracking}", second.base))
+            .call()
+            .unwrap(),
+    );
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("TS") && res.body.contains("DY4829301756"));
+    let demo = page(
+        agent
+            .get(demo_link.replace(&demo_link[..demo_link.find("/t/").unwrap()], &second.base))
+            .call()
+            .unwrap(),
+    );
+    assert_eq!(demo.status, StatusCode::OK, "demo complaints survive too");
+    let form = page(
+        agent
+            .get(format!("{}/complaints/new", second.base))
+            .call()
+            .unwrap(),
+    );
+    assert_eq!(
+        form.body.matches("有限公司</option>").count(),
+        5,
+        "not seeded twice"
+    );
+}

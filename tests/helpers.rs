@@ -1,0 +1,298 @@
+//! `spawn_app()` and what tests need around it.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::thread::JoinHandle;
+
+use actix_web::dev::ServerHandle;
+use chrono::{DateTime, Utc};
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use redress::clock::{Clock, ManualClock};
+use redress::config::Config;
+use redress::domain::credit_code::CreditCode;
+use redress::service::merchants::{MerchantInput, add};
+use redress::startup::{Application, prepare};
+use redress::store::Pool;
+use ureq::Agent;
+use ureq::http::{Response, StatusCode};
+
+/// Where every test's clock starts: 2026-11-20 10:00 in Shanghai.
+pub fn start_time() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-20T02:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// A database of its own for one test, removed afterwards.
+pub enum TestDb {
+    Sqlite {
+        _dir: tempfile::TempDir,
+        url: String,
+    },
+    Postgres {
+        admin: String,
+        name: String,
+        url: String,
+    },
+}
+
+impl TestDb {
+    pub fn new() -> TestDb {
+        match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            Some(admin) => {
+                static N: AtomicU32 = AtomicU32::new(0);
+                let name = format!(
+                    "redress_t{}_{}_{}",
+                    std::process::id(),
+                    N.fetch_add(1, Ordering::SeqCst),
+                    rand_suffix()
+                );
+                let mut conn = PgConnection::establish(&admin)
+                    .expect("TEST_DATABASE_URL must reach PostgreSQL");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .unwrap();
+                let base = admin.split('?').next().unwrap();
+                let (server, _) = base.rsplit_once('/').unwrap();
+                TestDb::Postgres {
+                    url: format!("{server}/{name}"),
+                    admin,
+                    name,
+                }
+            }
+            None => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}", dir.path().join("redress.db").display());
+                TestDb::Sqlite { _dir: dir, url }
+            }
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            TestDb::Sqlite { url, .. } | TestDb::Postgres { url, .. } => url,
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { admin, name, .. } = self
+            && let Ok(mut conn) = PgConnection::establish(admin)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn);
+        }
+    }
+}
+
+fn rand_suffix() -> String {
+    redress::service::complaints::new_token()[..6].to_ascii_lowercase()
+}
+
+pub fn test_config(db: &TestDb) -> Config {
+    let mut config = Config::from_lookup(|_| None).unwrap();
+    config.database_url = db.url().to_owned();
+    config.bind = "127.0.0.1:0".into();
+    config.pool_size = 4;
+    config
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub clock: ManualClock,
+    pub pool: Pool,
+    pub agent: Agent,
+    handle: Option<(ServerHandle, JoinHandle<()>)>,
+    _db: TestDb,
+}
+
+/// The real application on a free port, a fresh database and a clock that
+/// stands still until the test moves it.
+pub fn spawn_app() -> TestApp {
+    let db = TestDb::new();
+    let config = test_config(&db);
+    let pool = prepare(&config).expect("database ready");
+    let clock = ManualClock::new(start_time());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (server_pool, server_clock) = (pool.clone(), clock.clone());
+    let thread = std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let app = Application::build(config, server_pool, Arc::new(server_clock), 1)
+                .expect("server starts");
+            tx.send((app.addr, app.server.handle())).unwrap();
+            app.server.await.unwrap();
+        })
+    });
+    let (addr, handle) = rx.recv().expect("server started");
+    TestApp {
+        base: format!("http://{addr}"),
+        clock,
+        pool,
+        agent: browser(),
+        handle: Some((handle, thread)),
+        _db: db,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((handle, thread)) = self.handle.take() {
+            drop(handle.stop(false));
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A client that behaves like a browser with redirects shown, not followed:
+/// cookies kept, error statuses returned as responses.
+pub fn browser() -> Agent {
+    Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub headers: ureq::http::HeaderMap,
+    pub body: String,
+}
+
+pub fn page(mut res: Response<ureq::Body>) -> Page {
+    let status = res.status();
+    let headers = res.headers().clone();
+    let location = headers
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body = res.body_mut().read_to_string().unwrap_or_default();
+    Page {
+        status,
+        location,
+        headers,
+        body,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn get(&self, path: &str) -> Page {
+        page(self.agent.get(self.url(path)).call().unwrap())
+    }
+
+    pub fn get_query(&self, path: &str, query: &[(&str, &str)]) -> Page {
+        let mut req = self.agent.get(self.url(path));
+        for (k, v) in query {
+            req = req.query(k, v);
+        }
+        page(req.call().unwrap())
+    }
+
+    pub fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        page(
+            self.agent
+                .post(self.url(path))
+                .send_form(fields.iter().copied())
+                .unwrap(),
+        )
+    }
+
+    /// Posts `fields` with the CSRF token of the form at `form_path`.
+    pub fn submit(&self, form_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let form = self.get(form_path);
+        let token = csrf(&form.body);
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post(action, &all)
+    }
+
+    /// A merchant with a valid, unique credit code; returns its id.
+    pub fn merchant(&self, name: &str) -> i64 {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let n = N.fetch_add(1, Ordering::SeqCst);
+        let head = format!(
+            "913301{:02}MA{:06}",
+            n % 100,
+            (std::process::id() % 10_000) * 100 + n % 100
+        );
+        let code = CreditCode::complete(&head).unwrap();
+        let mut conn = self.pool.get().unwrap();
+        let input = MerchantInput {
+            name,
+            credit_code: code.as_str(),
+            email: "kefu@merchant.example.cn",
+        };
+        add(&mut conn, &input, self.clock.now()).unwrap()
+    }
+
+    /// Files a valid complaint against `merchant` through the form; returns
+    /// the tracking path.
+    pub fn file_complaint(&self, merchant: i64, extra: &[(&str, &str)]) -> String {
+        let id = merchant.to_string();
+        let mut fields = valid_complaint(&id);
+        for (k, v) in extra {
+            fields.retain(|(f, _)| f != k);
+            fields.push((k, v));
+        }
+        let res = self.submit("/complaints/new", "/complaints", &fields);
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        res.location.expect("a Location")
+    }
+}
+
+pub fn valid_complaint(merchant: &str) -> Vec<(&'static str, &str)> {
+    vec![
+        ("merchant", merchant),
+        ("order_ref", "DY4829301756"),
+        ("category", "false_advertising"),
+        ("desired_resolution", "return_refund"),
+        ("amount", "299.00"),
+        (
+            "description",
+            "主播说羽绒服是90%白鸭绒，收到后吊牌写的是50%灰鸭绒。",
+        ),
+        ("consumer_name", "王芳"),
+        ("consumer_phone", "138 0013 8000"),
+        ("consumer_email", "WangFang@Example.com"),
+    ]
+}
+
+/// The hidden CSRF token of the (first) form on a page.
+pub fn csrf(html: &str) -> String {
+    between(html, "name=\"csrf_token\" value=\"", "\"")
+        .expect("a csrf_token field")
+        .to_owned()
+}
+
+/// The text between `start` and the next `end`.
+pub fn between<'a>(html: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = html.find(start)? + start.len();
+    let len = html[from..].find(end)?;
+    Some(&html[from..from + len])
+}
+
+/// The error message shown next to a form field, if any.
+pub fn field_error(html: &str, field: &str) -> Option<String> {
+    between(html, &format!("id=\"{field}-error\" role=\"alert\">"), "<").map(str::to_owned)
+}
+
+/// The text a `<textarea>` is rendered with.
+pub fn textarea_value(html: &str, field: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{field}\""))?;
+    between(&html[at..], ">", "</textarea>").map(str::to_owned)
+}
+
+/// The value an `<input>` is rendered with.
+pub fn input_value(html: &str, field: &str) -> Option<String> {
+    between(html, &format!("id=\"{field}\" name=\"{field}\""), ">")
+        .and_then(|attrs| between(attrs, "value=\"", "\""))
+        .map(str::to_owned)
+}

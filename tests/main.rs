@@ -1,0 +1,11 @@
+//! Integration tests: the real server on port 0, a fresh database per test
+//! (SQLite file; PostgreSQL when `TEST_DATABASE_URL` is set), driven over
+//! HTTP like a browser.
+
+mod helpers;
+
+mod cli;
+mod errors;
+mod journey;
+mod language;
+mod validation;
