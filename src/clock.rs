@@ -55,9 +55,7 @@ mod tests {
 
     #[test]
     fn manual_clock_moves_only_when_told() {
-        let start = DateTime::parse_from_rfc3339("2026-11-20T08:00:00.123456789Z")
-            .unwrap()
-            .with_timezone(&Utc);
+        let start = DateTime::parse_from_rfc3339("2026-11-20T08:00:00.123456789Z").unwrap().with_timezone(&Utc);
         let clock = ManualClock::new(start);
         assert_eq!(clock.now().nanosecond(), 123_456_000);
         clock.advance(Duration::hours(49));

@@ -51,10 +51,7 @@ impl Config {
                     .ok()
                     .filter(|h| (1..=24 * 365).contains(h))
                     .map(Duration::hours)
-                    .ok_or(ConfigError {
-                        name,
-                        problem: format!("{v:?} is not a number of hours"),
-                    }),
+                    .ok_or(ConfigError { name, problem: format!("{v:?} is not a number of hours") }),
             }
         };
         let policy = DeadlinePolicy {
@@ -64,24 +61,17 @@ impl Config {
         };
         let pool_size = match get("REDRESS_POOL_SIZE") {
             None => 8,
-            Some(v) => v
-                .trim()
-                .parse()
-                .ok()
-                .filter(|n| (1..=256).contains(n))
-                .ok_or(ConfigError {
-                    name: "REDRESS_POOL_SIZE",
-                    problem: format!("{v:?} is not a pool size (1 to 256)"),
-                })?,
+            Some(v) => v.trim().parse().ok().filter(|n| (1..=256).contains(n)).ok_or(ConfigError {
+                name: "REDRESS_POOL_SIZE",
+                problem: format!("{v:?} is not a pool size (1 to 256)"),
+            })?,
         };
         Ok(Config {
             database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             bind: get("REDRESS_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
             tz,
             policy,
-            data_dir: get("REDRESS_DATA_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| "data".into()),
+            data_dir: get("REDRESS_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| "data".into()),
             pool_size,
         })
     }
@@ -102,15 +92,11 @@ mod tests {
 
     #[test]
     fn bad_values_are_named() {
-        let err = Config::from_lookup(|k| (k == "REDRESS_TZ").then(|| "Mars/Olympus".into()))
-            .unwrap_err();
+        let err = Config::from_lookup(|k| (k == "REDRESS_TZ").then(|| "Mars/Olympus".into())).unwrap_err();
         assert_eq!(err.name, "REDRESS_TZ");
-        let err =
-            Config::from_lookup(|k| (k == "REDRESS_RESPONSE_HOURS").then(|| "two days".into()))
-                .unwrap_err();
+        let err = Config::from_lookup(|k| (k == "REDRESS_RESPONSE_HOURS").then(|| "two days".into())).unwrap_err();
         assert_eq!(err.name, "REDRESS_RESPONSE_HOURS");
-        let c =
-            Config::from_lookup(|k| (k == "REDRESS_RESPONSE_HOURS").then(|| "24".into())).unwrap();
+        let c = Config::from_lookup(|k| (k == "REDRESS_RESPONSE_HOURS").then(|| "24".into())).unwrap();
         assert_eq!(c.policy.response, Duration::hours(24));
     }
 }

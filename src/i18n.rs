@@ -42,11 +42,7 @@ impl Lang {
                 continue;
             };
             let q = parts
-                .find_map(|p| {
-                    p.trim()
-                        .strip_prefix("q=")
-                        .and_then(|q| q.trim().parse::<f32>().ok())
-                })
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()))
                 .unwrap_or(1.0);
             if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
                 best = Some((q, lang));
@@ -80,10 +76,7 @@ fn parse(source: &'static str, name: &str) -> Catalog {
 }
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| {
-    [
-        parse(include_str!("../locales/zh-CN.txt"), "zh-CN.txt"),
-        parse(include_str!("../locales/en.txt"), "en.txt"),
-    ]
+    [parse(include_str!("../locales/zh-CN.txt"), "zh-CN.txt"), parse(include_str!("../locales/en.txt"), "en.txt")]
 });
 
 fn catalog(lang: Lang) -> &'static Catalog {
@@ -133,10 +126,7 @@ mod tests {
         let en = keys(Lang::En);
         let only_zh: Vec<_> = zh.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&zh).collect();
-        assert!(
-            only_zh.is_empty() && only_en.is_empty(),
-            "missing in en: {only_zh:?}; missing in zh-CN: {only_en:?}"
-        );
+        assert!(only_zh.is_empty() && only_en.is_empty(), "missing in en: {only_zh:?}; missing in zh-CN: {only_en:?}");
         for lang in Lang::ALL {
             for (k, v) in &catalog(lang).0 {
                 assert!(!v.is_empty(), "{k} is empty in {}", lang.code());
@@ -157,10 +147,7 @@ mod tests {
                 }
             }
         }
-        assert!(
-            missing.is_empty(),
-            "keys used but not in the catalog: {missing:#?}"
-        );
+        assert!(missing.is_empty(), "keys used but not in the catalog: {missing:#?}");
     }
 
     /// Keys passed as string literals to the `get` and `fmt` methods.
@@ -204,9 +191,6 @@ mod tests {
     #[test]
     fn fills_placeholders() {
         let t = Lang::En.tr();
-        assert_eq!(
-            t.fmt("error.too_long", &[("n", &50)]),
-            "At most 50 characters."
-        );
+        assert_eq!(t.fmt("error.too_long", &[("n", &50)]), "At most 50 characters.");
     }
 }

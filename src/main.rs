@@ -10,11 +10,7 @@ use redress::service::{demo, merchants};
 use redress::startup::{Application, prepare};
 
 #[derive(Parser)]
-#[command(
-    name = "redress",
-    version,
-    about = "After-sales complaint supervision for live commerce"
-)]
+#[command(name = "redress", version, about = "After-sales complaint supervision for live commerce")]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -57,16 +53,12 @@ enum MerchantCommand {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,actix_server=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,actix_server=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    match run(cli.command.unwrap_or(Command::Serve {
-        bind: None,
-        demo: false,
-    })) {
+    match run(cli.command.unwrap_or(Command::Serve { bind: None, demo: false })) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("redress: {message}");
@@ -84,29 +76,15 @@ fn run(command: Command) -> Result<(), String> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Merchant {
-            command:
-                MerchantCommand::Add {
-                    name,
-                    credit_code,
-                    email,
-                },
-        } => {
+        Command::Merchant { command: MerchantCommand::Add { name, credit_code, email } } => {
             let pool = prepare(&config).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            let input = merchants::MerchantInput {
-                name: &name,
-                credit_code: &credit_code,
-                email: &email,
-            };
+            let input = merchants::MerchantInput { name: &name, credit_code: &credit_code, email: &email };
             let id = merchants::add(&mut conn, &input, clock.now()).map_err(|e| e.to_string())?;
             println!("{id}");
             Ok(())
         }
-        Command::Serve {
-            bind,
-            demo: seed_demo,
-        } => {
+        Command::Serve { bind, demo: seed_demo } => {
             if let Some(bind) = bind {
                 config.bind = bind;
             }
@@ -117,8 +95,7 @@ fn run(command: Command) -> Result<(), String> {
                 seeded = demo::seed(&mut conn, &config.policy, config.tz, clock.now())?;
             }
             let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-            let app = Application::build(config, pool, clock, workers)
-                .map_err(|e| format!("cannot listen: {e}"))?;
+            let app = Application::build(config, pool, clock, workers).map_err(|e| format!("cannot listen: {e}"))?;
             let base = format!("http://{}", app.addr);
             println!("Redress is listening on {base}");
             println!("  file a complaint:  {base}/complaints/new");
@@ -126,17 +103,12 @@ fn run(command: Command) -> Result<(), String> {
             if seed_demo && seeded.is_empty() {
                 println!("Demo data: the database already has merchants; nothing seeded.");
             } else if seed_demo {
-                println!(
-                    "Demo data seeded: 5 merchants, {} complaints. Their tracking pages:",
-                    seeded.len()
-                );
+                println!("Demo data seeded: 5 merchants, {} complaints. Their tracking pages:", seeded.len());
                 for s in &seeded {
                     println!("  {}  {base}/t/{}", s.reference, s.token);
                 }
             }
-            actix_web::rt::System::new()
-                .block_on(app.server)
-                .map_err(|e| e.to_string())
+            actix_web::rt::System::new().block_on(app.server).map_err(|e| e.to_string())
         }
     }
 }

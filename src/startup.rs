@@ -30,19 +30,10 @@ pub struct Application {
 impl Application {
     /// Binds `config.bind` (port 0 picks a free port) and builds the server;
     /// it runs when `server` is awaited.
-    pub fn build(
-        config: Config,
-        pool: Pool,
-        clock: Arc<dyn Clock>,
-        workers: usize,
-    ) -> std::io::Result<Application> {
+    pub fn build(config: Config, pool: Pool, clock: Arc<dyn Clock>, workers: usize) -> std::io::Result<Application> {
         let listener = TcpListener::bind(&config.bind)?;
         let addr = listener.local_addr()?;
-        let state = AppState {
-            pool,
-            clock,
-            config: Arc::new(config),
-        };
+        let state = AppState { pool, clock, config: Arc::new(config) };
         let server = web::server(state, listener, workers)?;
         Ok(Application { addr, server })
     }

@@ -11,10 +11,7 @@ use crate::helpers::*;
 
 fn redress(db: &TestDb, data: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_redress"));
-    cmd.env("DATABASE_URL", db.url())
-        .env("REDRESS_DATA_DIR", data)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null());
+    cmd.env("DATABASE_URL", db.url()).env("REDRESS_DATA_DIR", data).env("RUST_LOG", "warn").stdin(Stdio::null());
     cmd
 }
 
@@ -27,11 +24,7 @@ fn migrate_and_merchant_add() {
     let db = TestDb::new();
     let data = tempfile::tempdir().unwrap();
     let out = run(redress(&db, data.path()).arg("migrate"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     let code = CreditCode::complete("91330106MA2H3K7P").unwrap();
     let add = |code: &str| {
@@ -47,16 +40,8 @@ fn migrate_and_merchant_add() {
         ]))
     };
     let out = add(code.as_str());
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "1\n",
-        "prints the new id"
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n", "prints the new id");
 
     let again = add(&code.as_str().to_lowercase());
     assert!(!again.status.success());
@@ -132,11 +117,7 @@ fn serve(db: &TestDb, data: &std::path::Path) -> Server {
         }
     }
     assert!(!base.is_empty(), "printed its address: {output:?}");
-    Server {
-        child,
-        base,
-        output,
-    }
+    Server { child, base, output }
 }
 
 #[test]
@@ -145,83 +126,36 @@ fn serve_seeds_the_demo_once_and_a_filed_complaint_survives_kill_9() {
     let data = tempfile::tempdir().unwrap();
     let first = serve(&db, data.path());
     assert!(
-        first
-            .output
-            .iter()
-            .any(|l| l.starts_with("Demo data seeded: 5 merchants, 8 complaints")),
+        first.output.iter().any(|l| l.starts_with("Demo data seeded: 5 merchants, 8 complaints")),
         "{:?}",
         first.output
     );
-    let demo_link = first
-        .output
-        .iter()
-        .find_map(|l| l.split_whitespace().find(|w| w.contains("/t/")))
-        .unwrap()
-        .to_owned();
+    let demo_link =
+        first.output.iter().find_map(|l| l.split_whitespace().find(|w| w.contains("/t/"))).unwrap().to_owned();
 
     let agent = browser();
-    let form = page(
-        agent
-            .get(format!("{}/complaints/new", first.base))
-            .call()
-            .unwrap(),
-    );
-    assert_eq!(
-        form.body.matches("有限公司</option>").count(),
-        5,
-        "the demo merchants are offered"
-    );
-    let merchant = form
-        .body
-        .split("<option value=\"")
-        .skip(1)
-        .map(|s| &s[..s.find('"').unwrap()])
-        .find(|v| !v.is_empty());
+    let form = page(agent.get(format!("{}/complaints/new", first.base)).call().unwrap());
+    assert_eq!(form.body.matches("有限公司</option>").count(), 5, "the demo merchants are offered");
+    let merchant =
+        form.body.split("<option value=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).find(|v| !v.is_empty());
     let merchant = merchant.unwrap().to_owned();
     let token = csrf(&form.body);
     let mut fields = vec![("csrf_token", token.as_str())];
     fields.extend(valid_complaint(&merchant));
-    let filed = page(
-        agent
-            .post(format!("{}/complaints", first.base))
-            .send_form(fields)
-            .unwrap(),
-    );
+    let filed = page(agent.post(format!("{}/complaints", first.base)).send_form(fields).unwrap());
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
     let tracking = filed.location.unwrap();
 
     drop(first); // SIGKILL: no chance to flush anything after the 303.
 
     let second = serve(&db, data.path());
-    assert!(
-        second.output.iter().any(|l| l.contains("nothing seeded")),
-        "{:?}",
-        second.output
-    );
-    let res = page(
-        agent
-            .get(format!("{}{tracking}", second.base))
-            .call()
-            .unwrap(),
-    );
+    assert!(second.output.iter().any(|l| l.contains("nothing seeded")), "{:?}", second.output);
+    let res = page(agent.get(format!("{}{tracking}", second.base)).call().unwrap());
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("TS") && res.body.contains("DY4829301756"));
-    let demo = page(
-        agent
-            .get(demo_link.replace(&demo_link[..demo_link.find("/t/").unwrap()], &second.base))
-            .call()
-            .unwrap(),
-    );
+    let demo =
+        page(agent.get(demo_link.replace(&demo_link[..demo_link.find("/t/").unwrap()], &second.base)).call().unwrap());
     assert_eq!(demo.status, StatusCode::OK, "demo complaints survive too");
-    let form = page(
-        agent
-            .get(format!("{}/complaints/new", second.base))
-            .call()
-            .unwrap(),
-    );
-    assert_eq!(
-        form.body.matches("有限公司</option>").count(),
-        5,
-        "not seeded twice"
-    );
+    let form = page(agent.get(format!("{}/complaints/new", second.base)).call().unwrap());
+    assert_eq!(form.body.matches("有限公司</option>").count(), 5, "not seeded twice");
 }

@@ -6,13 +6,7 @@ use ureq::http::StatusCode;
 use crate::helpers::*;
 
 fn raw_post(app: &TestApp, content_type: &str, body: &[u8]) -> Page {
-    page(
-        app.agent
-            .post(app.url("/complaints"))
-            .header("Content-Type", content_type)
-            .send(body)
-            .unwrap(),
-    )
+    page(app.agent.post(app.url("/complaints")).header("Content-Type", content_type).send(body).unwrap())
 }
 
 #[test]
@@ -22,10 +16,7 @@ fn an_unknown_tracking_link_is_a_404_page_in_the_layout() {
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(res.body.contains("<html lang=\"zh-CN\">"));
     assert!(res.body.contains("页面不存在"));
-    assert!(
-        res.body.contains("class=\"site-header\""),
-        "rendered in the site layout"
-    );
+    assert!(res.body.contains("class=\"site-header\""), "rendered in the site layout");
     assert_eq!(app.get("/no/such/page").status, StatusCode::NOT_FOUND);
 }
 
@@ -33,19 +24,9 @@ fn an_unknown_tracking_link_is_a_404_page_in_the_layout() {
 fn a_malformed_body_is_a_400_page() {
     let app = spawn_app();
     app.get("/complaints/new");
-    for body in [
-        &b"description=%E4%B8&merchant=1"[..],
-        b"merchant=%ZZ",
-        b"merchant=1&merchant=2",
-        b"merchant=\xff",
-    ] {
+    for body in [&b"description=%E4%B8&merchant=1"[..], b"merchant=%ZZ", b"merchant=1&merchant=2", b"merchant=\xff"] {
         let res = raw_post(&app, "application/x-www-form-urlencoded", body);
-        assert_eq!(
-            res.status,
-            StatusCode::BAD_REQUEST,
-            "{}",
-            String::from_utf8_lossy(body)
-        );
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", String::from_utf8_lossy(body));
         assert!(res.body.contains("请求无法处理"));
     }
     let json = raw_post(&app, "application/json", br#"{"merchant": 1}"#);
@@ -81,17 +62,9 @@ fn healthz_answers_when_the_database_does() {
 fn pages_carry_security_headers() {
     let app = spawn_app();
     let res = app.get("/complaints/new");
-    let header = |name: &str| {
-        res.headers
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
-    };
+    let header = |name: &str| res.headers.get(name).map(|v| v.to_str().unwrap().to_owned());
     assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
     assert_eq!(header("referrer-policy").as_deref(), Some("no-referrer"));
-    assert!(
-        header("content-security-policy")
-            .unwrap()
-            .contains("frame-ancestors 'none'")
-    );
+    assert!(header("content-security-policy").unwrap().contains("frame-ancestors 'none'"));
     assert_eq!(app.get("/static/app.css").status, StatusCode::OK);
 }

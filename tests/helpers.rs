@@ -18,50 +18,27 @@ use ureq::http::{Response, StatusCode};
 
 /// Where every test's clock starts: 2026-11-20 10:00 in Shanghai.
 pub fn start_time() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-20T02:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
+    DateTime::parse_from_rfc3339("2026-11-20T02:00:00Z").unwrap().with_timezone(&Utc)
 }
 
 /// A database of its own for one test, removed afterwards.
 pub enum TestDb {
-    Sqlite {
-        _dir: tempfile::TempDir,
-        url: String,
-    },
-    Postgres {
-        admin: String,
-        name: String,
-        url: String,
-    },
+    Sqlite { _dir: tempfile::TempDir, url: String },
+    Postgres { admin: String, name: String, url: String },
 }
 
 impl TestDb {
     pub fn new() -> TestDb {
-        match std::env::var("TEST_DATABASE_URL")
-            .ok()
-            .filter(|u| !u.is_empty())
-        {
+        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
             Some(admin) => {
                 static N: AtomicU32 = AtomicU32::new(0);
-                let name = format!(
-                    "redress_t{}_{}_{}",
-                    std::process::id(),
-                    N.fetch_add(1, Ordering::SeqCst),
-                    rand_suffix()
-                );
-                let mut conn = PgConnection::establish(&admin)
-                    .expect("TEST_DATABASE_URL must reach PostgreSQL");
-                diesel::sql_query(format!("CREATE DATABASE {name}"))
-                    .execute(&mut conn)
-                    .unwrap();
+                let name =
+                    format!("redress_t{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst), rand_suffix());
+                let mut conn = PgConnection::establish(&admin).expect("TEST_DATABASE_URL must reach PostgreSQL");
+                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).unwrap();
                 let base = admin.split('?').next().unwrap();
                 let (server, _) = base.rsplit_once('/').unwrap();
-                TestDb::Postgres {
-                    url: format!("{server}/{name}"),
-                    admin,
-                    name,
-                }
+                TestDb::Postgres { url: format!("{server}/{name}"), admin, name }
             }
             None => {
                 let dir = tempfile::tempdir().unwrap();
@@ -83,8 +60,7 @@ impl Drop for TestDb {
         if let TestDb::Postgres { admin, name, .. } = self
             && let Ok(mut conn) = PgConnection::establish(admin)
         {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut conn);
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
         }
     }
 }
@@ -121,21 +97,13 @@ pub fn spawn_app() -> TestApp {
     let (server_pool, server_clock) = (pool.clone(), clock.clone());
     let thread = std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let app = Application::build(config, server_pool, Arc::new(server_clock), 1)
-                .expect("server starts");
+            let app = Application::build(config, server_pool, Arc::new(server_clock), 1).expect("server starts");
             tx.send((app.addr, app.server.handle())).unwrap();
             app.server.await.unwrap();
         })
     });
     let (addr, handle) = rx.recv().expect("server started");
-    TestApp {
-        base: format!("http://{addr}"),
-        clock,
-        pool,
-        agent: browser(),
-        handle: Some((handle, thread)),
-        _db: db,
-    }
+    TestApp { base: format!("http://{addr}"), clock, pool, agent: browser(), handle: Some((handle, thread)), _db: db }
 }
 
 impl Drop for TestApp {
@@ -150,11 +118,7 @@ impl Drop for TestApp {
 /// A client that behaves like a browser with redirects shown, not followed:
 /// cookies kept, error statuses returned as responses.
 pub fn browser() -> Agent {
-    Agent::config_builder()
-        .max_redirects(0)
-        .http_status_as_error(false)
-        .build()
-        .into()
+    Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into()
 }
 
 pub struct Page {
@@ -167,16 +131,9 @@ pub struct Page {
 pub fn page(mut res: Response<ureq::Body>) -> Page {
     let status = res.status();
     let headers = res.headers().clone();
-    let location = headers
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned());
+    let location = headers.get("location").map(|v| v.to_str().unwrap().to_owned());
     let body = res.body_mut().read_to_string().unwrap_or_default();
-    Page {
-        status,
-        location,
-        headers,
-        body,
-    }
+    Page { status, location, headers, body }
 }
 
 impl TestApp {
@@ -197,12 +154,7 @@ impl TestApp {
     }
 
     pub fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
-        page(
-            self.agent
-                .post(self.url(path))
-                .send_form(fields.iter().copied())
-                .unwrap(),
-        )
+        page(self.agent.post(self.url(path)).send_form(fields.iter().copied()).unwrap())
     }
 
     /// Posts `fields` with the CSRF token of the form at `form_path`.
@@ -218,18 +170,10 @@ impl TestApp {
     pub fn merchant(&self, name: &str) -> i64 {
         static N: AtomicU32 = AtomicU32::new(0);
         let n = N.fetch_add(1, Ordering::SeqCst);
-        let head = format!(
-            "913301{:02}MA{:06}",
-            n % 100,
-            (std::process::id() % 10_000) * 100 + n % 100
-        );
+        let head = format!("913301{:02}MA{:06}", n % 100, (std::process::id() % 10_000) * 100 + n % 100);
         let code = CreditCode::complete(&head).unwrap();
         let mut conn = self.pool.get().unwrap();
-        let input = MerchantInput {
-            name,
-            credit_code: code.as_str(),
-            email: "kefu@merchant.example.cn",
-        };
+        let input = MerchantInput { name, credit_code: code.as_str(), email: "kefu@merchant.example.cn" };
         add(&mut conn, &input, self.clock.now()).unwrap()
     }
 
@@ -255,10 +199,7 @@ pub fn valid_complaint(merchant: &str) -> Vec<(&'static str, &str)> {
         ("category", "false_advertising"),
         ("desired_resolution", "return_refund"),
         ("amount", "299.00"),
-        (
-            "description",
-            "主播说羽绒服是90%白鸭绒，收到后吊牌写的是50%灰鸭绒。",
-        ),
+        ("description", "主播说羽绒服是90%白鸭绒，收到后吊牌写的是50%灰鸭绒。"),
         ("consumer_name", "王芳"),
         ("consumer_phone", "138 0013 8000"),
         ("consumer_email", "WangFang@Example.com"),
@@ -267,9 +208,7 @@ pub fn valid_complaint(merchant: &str) -> Vec<(&'static str, &str)> {
 
 /// The hidden CSRF token of the (first) form on a page.
 pub fn csrf(html: &str) -> String {
-    between(html, "name=\"csrf_token\" value=\"", "\"")
-        .expect("a csrf_token field")
-        .to_owned()
+    between(html, "name=\"csrf_token\" value=\"", "\"").expect("a csrf_token field").to_owned()
 }
 
 /// The text between `start` and the next `end`.

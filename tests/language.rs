@@ -15,13 +15,8 @@ fn chinese_is_the_default() {
 #[test]
 fn accept_language_picks_english() {
     let app = spawn_app();
-    let res = page(
-        app.agent
-            .get(app.url("/complaints/new"))
-            .header("Accept-Language", "en-US,en;q=0.9")
-            .call()
-            .unwrap(),
-    );
+    let res =
+        page(app.agent.get(app.url("/complaints/new")).header("Accept-Language", "en-US,en;q=0.9").call().unwrap());
     assert!(res.body.contains("<html lang=\"en\">"));
     assert!(res.body.contains("File an after-sales complaint"));
     assert!(res.body.contains("False advertising"));
@@ -32,24 +27,10 @@ fn the_lang_parameter_switches_and_is_remembered() {
     let app = spawn_app();
     let en = app.get("/complaints/new?lang=en");
     assert!(en.body.contains("<html lang=\"en\">"));
-    assert!(
-        en.headers
-            .get_all("set-cookie")
-            .iter()
-            .any(|c| c.to_str().unwrap().starts_with("lang=en"))
-    );
-    assert!(
-        en.body.contains("href=\"/complaints/new?lang=zh-CN\""),
-        "a link back to Chinese"
-    );
+    assert!(en.headers.get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("lang=en")));
+    assert!(en.body.contains("href=\"/complaints/new?lang=zh-CN\""), "a link back to Chinese");
     // Remembered on the next page, even against the browser's preference.
-    let next = page(
-        app.agent
-            .get(app.url("/track"))
-            .header("Accept-Language", "zh-CN")
-            .call()
-            .unwrap(),
-    );
+    let next = page(app.agent.get(app.url("/track")).header("Accept-Language", "zh-CN").call().unwrap());
     assert!(next.body.contains("Find my complaint"));
     let back = app.get("/track?lang=zh-CN");
     assert!(back.body.contains("查询投诉"));
@@ -61,20 +42,10 @@ fn errors_and_the_tracking_page_speak_english_too() {
     let app = spawn_app();
     let merchant = app.merchant("Hangzhou Xinghe Youxuan E-commerce Co., Ltd.");
     app.get("/?lang=en");
-    let res = app.submit(
-        "/complaints/new",
-        "/complaints",
-        &[("merchant", &merchant.to_string())],
-    );
+    let res = app.submit("/complaints/new", "/complaints", &[("merchant", &merchant.to_string())]);
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        field_error(&res.body, "order_ref").as_deref(),
-        Some("This field is required.")
-    );
-    assert_eq!(
-        field_error(&res.body, "description").as_deref(),
-        Some("This field is required.")
-    );
+    assert_eq!(field_error(&res.body, "order_ref").as_deref(), Some("This field is required."));
+    assert_eq!(field_error(&res.body, "description").as_deref(), Some("This field is required."));
 
     let tracking = app.file_complaint(merchant, &[]);
     let html = app.get(&tracking).body;

@@ -33,11 +33,7 @@ pub fn parse_yuan(raw: &str) -> Result<i64, AmountError> {
     if whole.len() > 9 {
         return Err(AmountError::TooLarge);
     }
-    let yuan: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().map_err(|_| AmountError::Invalid)?
-    };
+    let yuan: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| AmountError::Invalid)? };
     let fen: i64 = match frac.len() {
         0 => 0,
         1 => frac.parse::<i64>().map_err(|_| AmountError::Invalid)? * 10,
@@ -75,10 +71,7 @@ mod tests {
             assert_eq!(parse_yuan(bad), Err(AmountError::Invalid), "{bad}");
         }
         assert_eq!(parse_yuan("1000000.01"), Err(AmountError::TooLarge));
-        assert_eq!(
-            parse_yuan("99999999999999999999"),
-            Err(AmountError::TooLarge)
-        );
+        assert_eq!(parse_yuan("99999999999999999999"), Err(AmountError::TooLarge));
         assert_eq!(parse_yuan("1000000"), Ok(MAX_FEN));
     }
 

@@ -137,11 +137,7 @@ impl ComplaintForm {
             Field::Merchant,
             match self.merchant.trim() {
                 "" => Err(Invalid::Required),
-                id => id
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|id| *id > 0)
-                    .ok_or(Invalid::UnknownMerchant),
+                id => id.parse::<i64>().ok().filter(|id| *id > 0).ok_or(Invalid::UnknownMerchant),
             },
         );
         let order_ref = check(
@@ -149,16 +145,9 @@ impl ComplaintForm {
             Field::OrderRef,
             text::clean(&self.order_ref, 1, ORDER_REF_MAX, false).map_err(Invalid::from),
         );
-        let category = check(
-            &mut errors,
-            Field::Category,
-            choice(&self.category, Category::from_slug),
-        );
-        let desired_resolution = check(
-            &mut errors,
-            Field::DesiredResolution,
-            choice(&self.desired_resolution, Resolution::from_slug),
-        );
+        let category = check(&mut errors, Field::Category, choice(&self.category, Category::from_slug));
+        let desired_resolution =
+            check(&mut errors, Field::DesiredResolution, choice(&self.desired_resolution, Resolution::from_slug));
         let amount_fen = check(
             &mut errors,
             Field::Amount,
@@ -173,60 +162,36 @@ impl ComplaintForm {
         let description = check(
             &mut errors,
             Field::Description,
-            text::clean(&self.description, DESCRIPTION_MIN, DESCRIPTION_MAX, true)
-                .map_err(Invalid::from),
+            text::clean(&self.description, DESCRIPTION_MIN, DESCRIPTION_MAX, true).map_err(Invalid::from),
         );
         let consumer_name = check(
             &mut errors,
             Field::ConsumerName,
             text::clean(&self.consumer_name, 1, NAME_MAX, false).map_err(Invalid::from),
         );
-        let phone = check(
-            &mut errors,
-            Field::ConsumerPhone,
-            optional(&self.consumer_phone, Phone::parse, Invalid::Phone),
-        );
-        let email = check(
-            &mut errors,
-            Field::ConsumerEmail,
-            optional(&self.consumer_email, Email::parse, Invalid::Email),
-        );
+        let phone =
+            check(&mut errors, Field::ConsumerPhone, optional(&self.consumer_phone, Phone::parse, Invalid::Phone));
+        let email =
+            check(&mut errors, Field::ConsumerEmail, optional(&self.consumer_email, Email::parse, Invalid::Email));
         if let (Some(None), Some(None)) = (&phone, &email) {
             errors.add(Field::ConsumerPhone, Invalid::NeedContact);
         }
 
-        match (
-            merchant_id,
-            order_ref,
-            category,
-            desired_resolution,
-            amount_fen,
-            description,
-            consumer_name,
-            phone,
-            email,
-        ) {
-            (
-                Some(merchant_id),
-                Some(order_ref),
-                Some(category),
-                Some(desired_resolution),
-                Some(amount_fen),
-                Some(description),
-                Some(consumer_name),
-                Some(consumer_phone),
-                Some(consumer_email),
-            ) if errors.is_empty() => Ok(NewComplaint {
-                merchant_id,
-                order_ref,
-                category,
-                desired_resolution,
-                amount_fen,
-                description,
-                consumer_name,
-                consumer_phone,
-                consumer_email,
-            }),
+        let complaint = || {
+            Some(NewComplaint {
+                merchant_id: merchant_id?,
+                order_ref: order_ref?,
+                category: category?,
+                desired_resolution: desired_resolution?,
+                amount_fen: amount_fen?,
+                description: description?,
+                consumer_name: consumer_name?,
+                consumer_phone: phone?,
+                consumer_email: email?,
+            })
+        };
+        match complaint() {
+            Some(c) if errors.is_empty() => Ok(c),
             _ => Err(errors),
         }
     }
@@ -243,11 +208,7 @@ fn choice<T>(raw: &str, parse: fn(&str) -> Option<T>) -> Result<T, Invalid> {
     }
 }
 
-fn optional<T>(
-    raw: &str,
-    parse: fn(&str) -> Option<T>,
-    invalid: Invalid,
-) -> Result<Option<T>, Invalid> {
+fn optional<T>(raw: &str, parse: fn(&str) -> Option<T>, invalid: Invalid) -> Result<Option<T>, Invalid> {
     match raw.trim() {
         "" => Ok(None),
         s => parse(s).map(Some).ok_or(invalid),
@@ -284,18 +245,12 @@ mod tests {
 
     #[test]
     fn every_field_error_is_reported_at_once() {
-        let form = ComplaintForm {
-            category: "fake".into(),
-            ..ComplaintForm::default()
-        };
+        let form = ComplaintForm { category: "fake".into(), ..ComplaintForm::default() };
         let errors = form.validate().unwrap_err();
         assert_eq!(errors.get(Field::Merchant), Some(Invalid::Required));
         assert_eq!(errors.get(Field::OrderRef), Some(Invalid::Required));
         assert_eq!(errors.get(Field::Category), Some(Invalid::UnknownChoice));
-        assert_eq!(
-            errors.get(Field::DesiredResolution),
-            Some(Invalid::Required)
-        );
+        assert_eq!(errors.get(Field::DesiredResolution), Some(Invalid::Required));
         assert_eq!(errors.get(Field::Amount), None);
         assert_eq!(errors.get(Field::Description), Some(Invalid::Required));
         assert_eq!(errors.get(Field::ConsumerName), Some(Invalid::Required));
@@ -304,17 +259,9 @@ mod tests {
 
     #[test]
     fn contact_may_be_phone_or_email_but_each_must_be_valid() {
-        let email_only = ComplaintForm {
-            consumer_phone: "".into(),
-            consumer_email: "a@b.cn".into(),
-            ..valid_form()
-        };
+        let email_only = ComplaintForm { consumer_phone: "".into(), consumer_email: "a@b.cn".into(), ..valid_form() };
         assert!(email_only.validate().is_ok());
-        let bad = ComplaintForm {
-            consumer_phone: "12345".into(),
-            consumer_email: "a@b".into(),
-            ..valid_form()
-        };
+        let bad = ComplaintForm { consumer_phone: "12345".into(), consumer_email: "a@b".into(), ..valid_form() };
         let errors = bad.validate().unwrap_err();
         assert_eq!(errors.get(Field::ConsumerPhone), Some(Invalid::Phone));
         assert_eq!(errors.get(Field::ConsumerEmail), Some(Invalid::Email));
@@ -322,22 +269,10 @@ mod tests {
 
     #[test]
     fn description_bounds() {
-        let short = ComplaintForm {
-            description: "太差了".into(),
-            ..valid_form()
-        };
-        assert_eq!(
-            short.validate().unwrap_err().get(Field::Description),
-            Some(Invalid::TooShort { min: 10 })
-        );
-        let long = ComplaintForm {
-            description: "差".repeat(2001),
-            ..valid_form()
-        };
-        assert_eq!(
-            long.validate().unwrap_err().get(Field::Description),
-            Some(Invalid::TooLong { max: 2000 })
-        );
+        let short = ComplaintForm { description: "太差了".into(), ..valid_form() };
+        assert_eq!(short.validate().unwrap_err().get(Field::Description), Some(Invalid::TooShort { min: 10 }));
+        let long = ComplaintForm { description: "差".repeat(2001), ..valid_form() };
+        assert_eq!(long.validate().unwrap_err().get(Field::Description), Some(Invalid::TooLong { max: 2000 }));
     }
 
     proptest! {

@@ -4,9 +4,7 @@
 //! check digit) + check digit (1, mod 31).
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,11 +25,7 @@ impl CreditCode {
         if code.chars().count() != 18 {
             return Err(CreditCodeError::Length);
         }
-        let values: Vec<u32> = code
-            .bytes()
-            .map(value)
-            .collect::<Option<_>>()
-            .ok_or(CreditCodeError::Character)?;
+        let values: Vec<u32> = code.bytes().map(value).collect::<Option<_>>().ok_or(CreditCodeError::Character)?;
         if !code.as_bytes()[2..8].iter().all(u8::is_ascii_digit) {
             return Err(CreditCodeError::Division);
         }
@@ -54,11 +48,7 @@ impl CreditCode {
         let org = org_check(&head.as_bytes()[8..16]).ok_or(CreditCodeError::Character)?;
         let mut code = head;
         code.push(org as char);
-        let values: Vec<u32> = code
-            .bytes()
-            .map(value)
-            .collect::<Option<_>>()
-            .ok_or(CreditCodeError::Character)?;
+        let values: Vec<u32> = code.bytes().map(value).collect::<Option<_>>().ok_or(CreditCodeError::Character)?;
         code.push(ALPHABET[check(&values) as usize] as char);
         CreditCode::parse(&code)
     }
@@ -118,42 +108,21 @@ mod tests {
     #[test]
     fn says_what_is_wrong() {
         assert_eq!(CreditCode::parse("9135010"), Err(CreditCodeError::Length));
-        assert_eq!(
-            CreditCode::parse("91350100M000100Y4I"),
-            Err(CreditCodeError::Character)
-        );
-        assert_eq!(
-            CreditCode::parse("9135A100M000100Y43"),
-            Err(CreditCodeError::Division)
-        );
-        assert_eq!(
-            CreditCode::parse("91350100M000100Y44"),
-            Err(CreditCodeError::Check)
-        );
-        assert_eq!(
-            CreditCode::parse("91350100M000101Y43"),
-            Err(CreditCodeError::OrganisationCheck)
-        );
+        assert_eq!(CreditCode::parse("91350100M000100Y4I"), Err(CreditCodeError::Character));
+        assert_eq!(CreditCode::parse("9135A100M000100Y43"), Err(CreditCodeError::Division));
+        assert_eq!(CreditCode::parse("91350100M000100Y44"), Err(CreditCodeError::Check));
+        assert_eq!(CreditCode::parse("91350100M000101Y43"), Err(CreditCodeError::OrganisationCheck));
     }
 
     #[test]
     fn knows_individual_businesses() {
         let code = CreditCode::complete("9233010219880101").unwrap();
         assert!(code.is_individual_business());
-        assert!(
-            !CreditCode::parse("91350100M000100Y43")
-                .unwrap()
-                .is_individual_business()
-        );
+        assert!(!CreditCode::parse("91350100M000100Y43").unwrap().is_individual_business());
     }
 
     fn body() -> impl Strategy<Value = String> {
-        (
-            "[1-9A-HJ-NP-RTUW-Y][1-9]",
-            "[0-9]{6}",
-            "[0-9A-HJ-NP-RTUW-Y]{8}",
-        )
-            .prop_map(|(a, b, c)| format!("{a}{b}{c}"))
+        ("[1-9A-HJ-NP-RTUW-Y][1-9]", "[0-9]{6}", "[0-9A-HJ-NP-RTUW-Y]{8}").prop_map(|(a, b, c)| format!("{a}{b}{c}"))
     }
 
     proptest! {

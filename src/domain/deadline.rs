@@ -76,19 +76,13 @@ impl DeadlineFacts {
         if self.awaiting_since.is_some_and(|at| at <= self.due) {
             return DeadlineStatus::AwaitingConsumer;
         }
-        let end = [self.met_at, self.ended_at, Some(now)]
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or(now);
+        let end = [self.met_at, self.ended_at, Some(now)].into_iter().flatten().min().unwrap_or(now);
         if end > self.due {
             DeadlineStatus::Overdue { by: end - self.due }
         } else if self.ended_at.is_some() {
             DeadlineStatus::Stopped
         } else {
-            DeadlineStatus::Pending {
-                left: self.due - now,
-            }
+            DeadlineStatus::Pending { left: self.due - now }
         }
     }
 }
@@ -99,19 +93,11 @@ mod tests {
     use proptest::prelude::*;
 
     fn t(h: i64) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-20T02:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc)
-            + Duration::hours(h)
+        DateTime::parse_from_rfc3339("2026-11-20T02:00:00Z").unwrap().with_timezone(&Utc) + Duration::hours(h)
     }
 
     fn facts(due: i64) -> DeadlineFacts {
-        DeadlineFacts {
-            due: t(due),
-            met_at: None,
-            ended_at: None,
-            awaiting_since: None,
-        }
+        DeadlineFacts { due: t(due), met_at: None, ended_at: None, awaiting_since: None }
     }
 
     #[test]
@@ -124,81 +110,33 @@ mod tests {
     #[test]
     fn pending_then_overdue_to_the_minute() {
         let f = facts(48);
-        assert_eq!(
-            f.status(t(0)),
-            DeadlineStatus::Pending {
-                left: Duration::hours(48)
-            }
-        );
-        assert_eq!(
-            f.status(t(48)),
-            DeadlineStatus::Pending {
-                left: Duration::zero()
-            }
-        );
-        assert_eq!(
-            f.status(t(48) + Duration::minutes(1)),
-            DeadlineStatus::Overdue {
-                by: Duration::minutes(1)
-            }
-        );
+        assert_eq!(f.status(t(0)), DeadlineStatus::Pending { left: Duration::hours(48) });
+        assert_eq!(f.status(t(48)), DeadlineStatus::Pending { left: Duration::zero() });
+        assert_eq!(f.status(t(48) + Duration::minutes(1)), DeadlineStatus::Overdue { by: Duration::minutes(1) });
     }
 
     #[test]
     fn met_in_time_stays_met_late_stays_overdue() {
-        let on_time = DeadlineFacts {
-            met_at: Some(t(47)),
-            ..facts(48)
-        };
+        let on_time = DeadlineFacts { met_at: Some(t(47)), ..facts(48) };
         assert_eq!(on_time.status(t(500)), DeadlineStatus::Met { at: t(47) });
-        let late = DeadlineFacts {
-            met_at: Some(t(50)),
-            ..facts(48)
-        };
-        assert_eq!(
-            late.status(t(500)),
-            DeadlineStatus::Overdue {
-                by: Duration::hours(2)
-            }
-        );
+        let late = DeadlineFacts { met_at: Some(t(50)), ..facts(48) };
+        assert_eq!(late.status(t(500)), DeadlineStatus::Overdue { by: Duration::hours(2) });
     }
 
     #[test]
     fn ending_stops_or_freezes_the_clock() {
-        let withdrawn_early = DeadlineFacts {
-            ended_at: Some(t(10)),
-            ..facts(48)
-        };
+        let withdrawn_early = DeadlineFacts { ended_at: Some(t(10)), ..facts(48) };
         assert_eq!(withdrawn_early.status(t(100)), DeadlineStatus::Stopped);
-        let closed_late = DeadlineFacts {
-            ended_at: Some(t(60)),
-            ..facts(48)
-        };
-        assert_eq!(
-            closed_late.status(t(100)),
-            DeadlineStatus::Overdue {
-                by: Duration::hours(12)
-            }
-        );
+        let closed_late = DeadlineFacts { ended_at: Some(t(60)), ..facts(48) };
+        assert_eq!(closed_late.status(t(100)), DeadlineStatus::Overdue { by: Duration::hours(12) });
     }
 
     #[test]
     fn a_timely_proposal_waits_for_the_consumer() {
-        let f = DeadlineFacts {
-            awaiting_since: Some(t(160)),
-            ..facts(168)
-        };
+        let f = DeadlineFacts { awaiting_since: Some(t(160)), ..facts(168) };
         assert_eq!(f.status(t(200)), DeadlineStatus::AwaitingConsumer);
-        let late = DeadlineFacts {
-            awaiting_since: Some(t(170)),
-            ..facts(168)
-        };
-        assert_eq!(
-            late.status(t(200)),
-            DeadlineStatus::Overdue {
-                by: Duration::hours(32)
-            }
-        );
+        let late = DeadlineFacts { awaiting_since: Some(t(170)), ..facts(168) };
+        assert_eq!(late.status(t(200)), DeadlineStatus::Overdue { by: Duration::hours(32) });
     }
 
     proptest! {

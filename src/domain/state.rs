@@ -99,9 +99,7 @@ impl State {
         use State::*;
         let next = match (self, action) {
             (Submitted, Action::MerchantReply { public: true }) => Some(Responded),
-            (Submitted | Responded | Proposed | Escalated, Action::MerchantReply { .. }) => {
-                Some(self)
-            }
+            (Submitted | Responded | Proposed | Escalated, Action::MerchantReply { .. }) => Some(self),
             (Submitted | Responded | Proposed | Escalated, Action::ConsumerReply) => Some(self),
             (Submitted | Responded, Action::Propose) => Some(Proposed),
             (Proposed, Action::Accept | Action::SilenceAccept) => Some(Resolved),
@@ -123,9 +121,7 @@ mod tests {
 
     #[test]
     fn the_happy_path() {
-        let s = Submitted
-            .apply(Action::MerchantReply { public: true })
-            .unwrap();
+        let s = Submitted.apply(Action::MerchantReply { public: true }).unwrap();
         assert_eq!(s, Responded);
         let s = s.apply(Action::Propose).unwrap();
         assert_eq!(s, Proposed);
@@ -136,29 +132,17 @@ mod tests {
 
     #[test]
     fn an_internal_note_is_not_a_response() {
-        assert_eq!(
-            Submitted.apply(Action::MerchantReply { public: false }),
-            Ok(Submitted)
-        );
+        assert_eq!(Submitted.apply(Action::MerchantReply { public: false }), Ok(Submitted));
     }
 
     #[test]
     fn escalation_and_ruling() {
         for open in [Submitted, Responded, Proposed] {
-            let e = open
-                .apply(Action::Escalate(EscalationReason::ResponseBreach))
-                .unwrap();
+            let e = open.apply(Action::Escalate(EscalationReason::ResponseBreach)).unwrap();
             assert_eq!(e, Escalated);
         }
-        assert_eq!(
-            Escalated.apply(Action::Rule(Outcome::PartlyUpheld)),
-            Ok(Closed)
-        );
-        assert!(
-            Escalated
-                .apply(Action::Escalate(EscalationReason::ConsumerRequest))
-                .is_err()
-        );
+        assert_eq!(Escalated.apply(Action::Rule(Outcome::PartlyUpheld)), Ok(Closed));
+        assert!(Escalated.apply(Action::Escalate(EscalationReason::ConsumerRequest)).is_err());
         assert!(Responded.apply(Action::Rule(Outcome::Upheld)).is_err());
     }
 
@@ -168,23 +152,14 @@ mod tests {
             assert_eq!(s.apply(Action::Withdraw), Ok(Withdrawn));
         }
         for s in [Resolved, Closed, Withdrawn] {
-            assert_eq!(
-                s.apply(Action::Withdraw),
-                Err(IllegalTransition {
-                    from: s,
-                    action: Action::Withdraw
-                })
-            );
+            assert_eq!(s.apply(Action::Withdraw), Err(IllegalTransition { from: s, action: Action::Withdraw }));
         }
     }
 
     #[test]
     fn the_error_says_what_was_refused() {
         let err = Resolved.apply(Action::Reject).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "cannot reject a complaint that is resolved"
-        );
+        assert_eq!(err.to_string(), "cannot reject a complaint that is resolved");
     }
 
     fn action() -> impl Strategy<Value = Action> {

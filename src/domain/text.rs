@@ -38,31 +38,16 @@ mod tests {
 
     #[test]
     fn counts_characters_not_bytes() {
-        assert_eq!(
-            clean("  主播说是纯棉  ", 2, 6, false),
-            Ok("主播说是纯棉".into())
-        );
-        assert_eq!(
-            clean("主播说是纯棉的", 2, 6, false),
-            Err(TextError::TooLong { max: 6 })
-        );
+        assert_eq!(clean("  主播说是纯棉  ", 2, 6, false), Ok("主播说是纯棉".into()));
+        assert_eq!(clean("主播说是纯棉的", 2, 6, false), Err(TextError::TooLong { max: 6 }));
     }
 
     #[test]
     fn refuses_blank_short_and_control() {
         assert_eq!(clean(" \n\t ", 1, 10, true), Err(TextError::Required));
-        assert_eq!(
-            clean("ab", 3, 10, false),
-            Err(TextError::TooShort { min: 3 })
-        );
-        assert_eq!(
-            clean("a\u{7}b", 1, 10, true),
-            Err(TextError::ControlCharacter)
-        );
-        assert_eq!(
-            clean("a\nb", 1, 10, false),
-            Err(TextError::ControlCharacter)
-        );
+        assert_eq!(clean("ab", 3, 10, false), Err(TextError::TooShort { min: 3 }));
+        assert_eq!(clean("a\u{7}b", 1, 10, true), Err(TextError::ControlCharacter));
+        assert_eq!(clean("a\nb", 1, 10, false), Err(TextError::ControlCharacter));
         assert_eq!(clean("a\r\nb", 1, 10, true), Ok("a\nb".into()));
     }
 }

@@ -41,14 +41,9 @@ pub struct Intake<'a> {
 
 /// Stores the complaint, its first timeline event and the notices it
 /// causes (the consumer's receipt, the merchant's alert) in one transaction.
-pub fn submit(
-    conn: &mut DbConnection,
-    at: &Intake<'_>,
-    c: &NewComplaint,
-) -> Result<Submitted, SubmitError> {
+pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Result<Submitted, SubmitError> {
     conn.write(|conn| {
-        let merchant = merchants::find(conn, c.merchant_id)?
-            .ok_or(SubmitError::UnknownMerchant(c.merchant_id))?;
+        let merchant = merchants::find(conn, c.merchant_id)?.ok_or(SubmitError::UnknownMerchant(c.merchant_id))?;
         let token = new_token();
         let placeholder = format!("~{token}");
         let id = store::insert(
@@ -105,21 +100,13 @@ pub fn submit(
             lang: Lang::ZhCn.code(),
         };
         outbox::enqueue(conn, alert, at.now)?;
-        Ok(Submitted {
-            id,
-            reference,
-            token,
-        })
+        Ok(Submitted { id, reference, token })
     })
 }
 
 /// A fresh tracking token: URL-safe, unguessable.
 pub fn new_token() -> String {
-    rand::rng()
-        .sample_iter(&rand::distr::Alphanumeric)
-        .take(TOKEN_LEN)
-        .map(char::from)
-        .collect()
+    rand::rng().sample_iter(&rand::distr::Alphanumeric).take(TOKEN_LEN).map(char::from).collect()
 }
 
 #[cfg(test)]

@@ -14,31 +14,11 @@ use crate::service::merchants::{MerchantInput, add};
 use crate::store::{DbConnection, merchants};
 
 const MERCHANTS: &[(&str, &str, &str)] = &[
-    (
-        "杭州星河优选电子商务有限公司",
-        "91330106MA2H3K7P",
-        "service@xinghe-youxuan.example.cn",
-    ),
-    (
-        "广州美颜堂化妆品有限公司",
-        "91440101MA5CXY2R",
-        "kefu@meiyantang.example.cn",
-    ),
-    (
-        "深圳极光数码科技有限公司",
-        "91440300MA5G8Q1D",
-        "after-sales@jiguang-digital.example.cn",
-    ),
-    (
-        "成都蜀香源食品有限公司",
-        "91510100MA6C4T9N",
-        "shouhou@shuxiangyuan.example.cn",
-    ),
-    (
-        "上海暖阳服饰有限公司",
-        "91310115MA1K3W6F",
-        "cs@nuanyang-fashion.example.cn",
-    ),
+    ("杭州星河优选电子商务有限公司", "91330106MA2H3K7P", "service@xinghe-youxuan.example.cn"),
+    ("广州美颜堂化妆品有限公司", "91440101MA5CXY2R", "kefu@meiyantang.example.cn"),
+    ("深圳极光数码科技有限公司", "91440300MA5G8Q1D", "after-sales@jiguang-digital.example.cn"),
+    ("成都蜀香源食品有限公司", "91510100MA6C4T9N", "shouhou@shuxiangyuan.example.cn"),
+    ("上海暖阳服饰有限公司", "91310115MA1K3W6F", "cs@nuanyang-fashion.example.cn"),
 ];
 
 /// (merchant index, hours ago, category, resolution, amount, order, description, name, phone, email)
@@ -167,19 +147,12 @@ pub fn seed(
     }
     let mut ids = Vec::new();
     for (name, head, email) in MERCHANTS {
-        let code =
-            CreditCode::complete(head).map_err(|e| format!("demo credit code {head}: {e:?}"))?;
-        let input = MerchantInput {
-            name,
-            credit_code: code.as_str(),
-            email,
-        };
+        let code = CreditCode::complete(head).map_err(|e| format!("demo credit code {head}: {e:?}"))?;
+        let input = MerchantInput { name, credit_code: code.as_str(), email };
         ids.push(add(conn, &input, now - Duration::days(90)).map_err(|e| e.to_string())?);
     }
     let mut filed = Vec::new();
-    for &(m, hours, category, resolution, amount, order, description, name, phone, email) in
-        COMPLAINTS
-    {
+    for &(m, hours, category, resolution, amount, order, description, name, phone, email) in COMPLAINTS {
         let form = ComplaintForm {
             merchant: ids[m].to_string(),
             order_ref: order.into(),
@@ -191,15 +164,8 @@ pub fn seed(
             consumer_phone: phone.into(),
             consumer_email: email.into(),
         };
-        let complaint = form
-            .validate()
-            .map_err(|e| format!("demo complaint {order}: {e:?}"))?;
-        let at = Intake {
-            policy,
-            tz,
-            now: now - Duration::hours(hours),
-            lang: Lang::ZhCn,
-        };
+        let complaint = form.validate().map_err(|e| format!("demo complaint {order}: {e:?}"))?;
+        let at = Intake { policy, tz, now: now - Duration::hours(hours), lang: Lang::ZhCn };
         filed.push(submit(conn, &at, &complaint).map_err(|e| e.to_string())?);
     }
     Ok(filed)

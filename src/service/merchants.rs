@@ -30,19 +30,13 @@ pub struct MerchantInput<'a> {
     pub email: &'a str,
 }
 
-pub fn add(
-    conn: &mut DbConnection,
-    input: &MerchantInput<'_>,
-    now: DateTime<Utc>,
-) -> Result<i64, AddMerchantError> {
+pub fn add(conn: &mut DbConnection, input: &MerchantInput<'_>, now: DateTime<Utc>) -> Result<i64, AddMerchantError> {
     let name = text::clean(input.name, 2, 100, false).map_err(|_| AddMerchantError::Name)?;
-    let code = CreditCode::parse(input.credit_code)
-        .map_err(|e| AddMerchantError::CreditCode(describe(e)))?;
+    let code = CreditCode::parse(input.credit_code).map_err(|e| AddMerchantError::CreditCode(describe(e)))?;
     if code.is_individual_business() {
         return Err(AddMerchantError::Individual(code.as_str().into()));
     }
-    let email =
-        Email::parse(input.email).ok_or_else(|| AddMerchantError::Email(input.email.into()))?;
+    let email = Email::parse(input.email).ok_or_else(|| AddMerchantError::Email(input.email.into()))?;
     conn.write(|conn| {
         if merchants::credit_code_taken(conn, code.as_str())? {
             return Err(AddMerchantError::Duplicate(code.as_str().into()));

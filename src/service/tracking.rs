@@ -20,20 +20,12 @@ pub fn by_token(conn: &mut DbConnection, token: &str) -> diesel::QueryResult<Opt
         return Ok(None);
     };
     let timeline = store::timeline(conn, complaint.id, false)?;
-    Ok(Some(Tracking {
-        complaint,
-        merchant_name,
-        timeline,
-    }))
+    Ok(Some(Tracking { complaint, merchant_name, timeline }))
 }
 
 /// The tracking token for a reference and the phone or e-mail it was filed
 /// with; `None` for any mismatch, never saying which part was wrong.
-pub fn find(
-    conn: &mut DbConnection,
-    reference_raw: &str,
-    contact_raw: &str,
-) -> diesel::QueryResult<Option<String>> {
+pub fn find(conn: &mut DbConnection, reference_raw: &str, contact_raw: &str) -> diesel::QueryResult<Option<String>> {
     let Some(reference) = reference::normalise(reference_raw) else {
         return Ok(None);
     };
@@ -62,11 +54,7 @@ pub enum LinkMail {
 
 /// Queues an e-mail with the tracking link to the address the complaint was
 /// filed with, at most one every ten minutes.
-pub fn mail_link(
-    conn: &mut DbConnection,
-    token: &str,
-    now: DateTime<Utc>,
-) -> diesel::QueryResult<Option<LinkMail>> {
+pub fn mail_link(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> diesel::QueryResult<Option<LinkMail>> {
     conn.write(|conn| {
         let Some((complaint, _)) = store::find_by_token(conn, token)? else {
             return Ok(None);

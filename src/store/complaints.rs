@@ -60,10 +60,7 @@ impl Complaint {
             due: from_db(self.resolution_due_at),
             met_at: self.resolution_met_at.map(from_db),
             ended_at: self.ended_at.map(from_db),
-            awaiting_since: (self.state() == State::Proposed)
-                .then_some(self.proposed_at)
-                .flatten()
-                .map(from_db),
+            awaiting_since: (self.state() == State::Proposed).then_some(self.proposed_at).flatten().map(from_db),
         }
     }
 }
@@ -91,24 +88,15 @@ pub struct NewComplaintRow<'a> {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &NewComplaintRow<'_>) -> QueryResult<i64> {
-    diesel::insert_into(complaints::table)
-        .values(row)
-        .returning(complaints::id)
-        .get_result(conn)
+    diesel::insert_into(complaints::table).values(row).returning(complaints::id).get_result(conn)
 }
 
 pub fn set_reference(conn: &mut DbConnection, id: i64, reference: &str) -> QueryResult<()> {
-    diesel::update(complaints::table.find(id))
-        .set(complaints::reference.eq(reference))
-        .execute(conn)
-        .map(drop)
+    diesel::update(complaints::table.find(id)).set(complaints::reference.eq(reference)).execute(conn).map(drop)
 }
 
 /// The complaint behind a tracking token, with its merchant's name.
-pub fn find_by_token(
-    conn: &mut DbConnection,
-    token: &str,
-) -> QueryResult<Option<(Complaint, String)>> {
+pub fn find_by_token(conn: &mut DbConnection, token: &str) -> QueryResult<Option<(Complaint, String)>> {
     complaints::table
         .inner_join(merchants::table)
         .filter(complaints::token.eq(token))
@@ -133,9 +121,7 @@ pub fn token_by_reference_and_contact(
             complaints::consumer_phone
                 .eq(phone.unwrap_or(""))
                 .and(complaints::consumer_phone.is_not_null())
-                .or(complaints::consumer_email
-                    .eq(email.unwrap_or(""))
-                    .and(complaints::consumer_email.is_not_null())),
+                .or(complaints::consumer_email.eq(email.unwrap_or("")).and(complaints::consumer_email.is_not_null())),
         )
         .select(complaints::token)
         .first(conn)
@@ -186,11 +172,7 @@ pub fn append_event(conn: &mut DbConnection, e: NewEvent<'_>) -> QueryResult<()>
 }
 
 /// The timeline in order; internal notes only when asked for.
-pub fn timeline(
-    conn: &mut DbConnection,
-    complaint_id: i64,
-    with_internal: bool,
-) -> QueryResult<Vec<Event>> {
+pub fn timeline(conn: &mut DbConnection, complaint_id: i64, with_internal: bool) -> QueryResult<Vec<Event>> {
     let mut q = complaint_events::table
         .filter(complaint_events::complaint_id.eq(complaint_id))
         .select(Event::as_select())

@@ -21,7 +21,8 @@ pub struct Merchant {
     pub created_at: NaiveDateTime,
 }
 
-/// A merchant's id and name, for choosing one in a form.
+/// A merchant's id and name, for choosing one in a form. Suspended
+/// merchants stay listed: their customers still need after-sales.
 #[derive(Debug, Clone, Queryable)]
 pub struct MerchantChoice {
     pub id: i64,
@@ -41,33 +42,19 @@ pub struct NewMerchant<'a> {
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewMerchant<'_>) -> QueryResult<i64> {
-    diesel::insert_into(merchants::table)
-        .values(new)
-        .returning(merchants::id)
-        .get_result(conn)
+    diesel::insert_into(merchants::table).values(new).returning(merchants::id).get_result(conn)
 }
 
 pub fn credit_code_taken(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        merchants::table.filter(merchants::credit_code.eq(code)),
-    ))
-    .get_result(conn)
+    diesel::select(diesel::dsl::exists(merchants::table.filter(merchants::credit_code.eq(code)))).get_result(conn)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Merchant>> {
-    merchants::table
-        .find(id)
-        .select(Merchant::as_select())
-        .first(conn)
-        .optional()
+    merchants::table.find(id).select(Merchant::as_select()).first(conn).optional()
 }
 
 pub fn choices(conn: &mut DbConnection) -> QueryResult<Vec<MerchantChoice>> {
-    merchants::table
-        .filter(merchants::supervision.ne("suspended"))
-        .select((merchants::id, merchants::name))
-        .order((merchants::name, merchants::id))
-        .load(conn)
+    merchants::table.select((merchants::id, merchants::name)).order((merchants::name, merchants::id)).load(conn)
 }
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {

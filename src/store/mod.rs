@@ -53,10 +53,7 @@ pub enum StoreError {
 
 impl Backend {
     pub fn from_url(url: &str) -> Result<Backend, StoreError> {
-        if let Some(path) = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-        {
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
             if path.is_empty() {
                 return Err(StoreError::UnknownScheme(url.into()));
             }
@@ -84,8 +81,8 @@ impl r2d2::ManageConnection for DbManager {
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.backend {
             Backend::Sqlite(path) => {
-                let mut conn = SqliteConnection::establish(&path.to_string_lossy())
-                    .map_err(r2d2::Error::ConnectionError)?;
+                let mut conn =
+                    SqliteConnection::establish(&path.to_string_lossy()).map_err(r2d2::Error::ConnectionError)?;
                 // WAL with synchronous=FULL: a commit is on disk before we
                 // acknowledge it. The busy timeout comes first so that
                 // switching the journal mode waits for other connections.
@@ -98,9 +95,9 @@ impl r2d2::ManageConnection for DbManager {
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
-            Backend::Postgres(url) => PgConnection::establish(url)
-                .map(DbConnection::Pg)
-                .map_err(r2d2::Error::ConnectionError),
+            Backend::Postgres(url) => {
+                PgConnection::establish(url).map(DbConnection::Pg).map_err(r2d2::Error::ConnectionError)
+            }
         }
     }
 
@@ -133,12 +130,12 @@ pub fn connect(url: &str, size: u32) -> Result<Pool, StoreError> {
 /// Applies pending migrations; returns the names of those it applied.
 pub fn migrate(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
     let applied = match conn {
-        DbConnection::Sqlite(c) => c
-            .run_pending_migrations(SQLITE_MIGRATIONS)
-            .map(|v| v.iter().map(|m| m.to_string()).collect()),
-        DbConnection::Pg(c) => c
-            .run_pending_migrations(POSTGRES_MIGRATIONS)
-            .map(|v| v.iter().map(|m| m.to_string()).collect()),
+        DbConnection::Sqlite(c) => {
+            c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+        }
+        DbConnection::Pg(c) => {
+            c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+        }
     };
     applied.map_err(|e| StoreError::Migrate(e.to_string()))
 }
@@ -155,9 +152,7 @@ impl DbConnection {
     {
         match self {
             DbConnection::Pg(_) => return self.transaction(f),
-            DbConnection::Sqlite(c) => {
-                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
-            }
+            DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         }
         match f(self) {
             Ok(value) => {
@@ -165,8 +160,12 @@ impl DbConnection {
                 Ok(value)
             }
             Err(e) => {
-                <Self as Connection>::TransactionManager::rollback_transaction(self)?;
-                Err(e)
+                // As diesel's own `transaction`: the caller's error is the
+                // one worth reporting unless the rollback itself failed.
+                match <Self as Connection>::TransactionManager::rollback_transaction(self) {
+                    Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(e),
+                    Err(rollback) => Err(rollback.into()),
+                }
             }
         }
     }
@@ -192,18 +191,9 @@ mod tests {
 
     #[test]
     fn backend_from_url() {
-        assert_eq!(
-            Backend::from_url("sqlite://data/redress.db").unwrap(),
-            Backend::Sqlite("data/redress.db".into())
-        );
-        assert_eq!(
-            Backend::from_url("sqlite:///var/lib/r.db").unwrap(),
-            Backend::Sqlite("/var/lib/r.db".into())
-        );
-        assert!(matches!(
-            Backend::from_url("postgres://u@h/db").unwrap(),
-            Backend::Postgres(_)
-        ));
+        assert_eq!(Backend::from_url("sqlite://data/redress.db").unwrap(), Backend::Sqlite("data/redress.db".into()));
+        assert_eq!(Backend::from_url("sqlite:///var/lib/r.db").unwrap(), Backend::Sqlite("/var/lib/r.db".into()));
+        assert!(matches!(Backend::from_url("postgres://u@h/db").unwrap(), Backend::Postgres(_)));
         assert!(Backend::from_url("mysql://h/db").is_err());
         assert!(Backend::from_url("sqlite://").is_err());
     }

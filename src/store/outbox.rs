@@ -29,15 +29,10 @@ pub struct Enqueue<'a> {
 
 /// Queues a notice unless one with the same key exists; returns whether it
 /// queued. Call inside the transaction of the event.
-pub fn enqueue(
-    conn: &mut DbConnection,
-    mail: Enqueue<'_>,
-    now: DateTime<Utc>,
-) -> QueryResult<bool> {
-    let exists: bool = diesel::select(diesel::dsl::exists(
-        outbox::table.filter(outbox::dedupe_key.eq(&mail.dedupe_key)),
-    ))
-    .get_result(conn)?;
+pub fn enqueue(conn: &mut DbConnection, mail: Enqueue<'_>, now: DateTime<Utc>) -> QueryResult<bool> {
+    let exists: bool =
+        diesel::select(diesel::dsl::exists(outbox::table.filter(outbox::dedupe_key.eq(&mail.dedupe_key))))
+            .get_result(conn)?;
     if exists {
         return Ok(false);
     }
@@ -58,10 +53,7 @@ pub fn enqueue(
 }
 
 /// Queued notices for a complaint, oldest first: (kind, recipient).
-pub fn for_complaint(
-    conn: &mut DbConnection,
-    complaint_id: i64,
-) -> QueryResult<Vec<(String, String)>> {
+pub fn for_complaint(conn: &mut DbConnection, complaint_id: i64) -> QueryResult<Vec<(String, String)>> {
     outbox::table
         .filter(outbox::complaint_id.eq(complaint_id))
         .select((outbox::kind, outbox::recipient))

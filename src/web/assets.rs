@@ -5,18 +5,11 @@ use actix_web::{HttpResponse, get, web};
 
 use crate::error::AppError;
 
-const FILES: &[(&str, &str, &str)] = &[(
-    "app.css",
-    "text/css; charset=utf-8",
-    include_str!("../../static/app.css"),
-)];
+const FILES: &[(&str, &str, &str)] = &[("app.css", "text/css; charset=utf-8", include_str!("../../static/app.css"))];
 
 #[get("/static/{file}")]
 pub async fn asset(file: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let (_, content_type, body) = FILES
-        .iter()
-        .find(|(name, _, _)| *name == file.as_str())
-        .ok_or(AppError::NotFound)?;
+    let (_, content_type, body) = FILES.iter().find(|(name, _, _)| *name == file.as_str()).ok_or(AppError::NotFound)?;
     Ok(HttpResponse::Ok()
         .content_type(*content_type)
         .insert_header(("Cache-Control", "public, max-age=3600"))

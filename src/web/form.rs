@@ -25,15 +25,10 @@ impl Form {
 
 pub async fn read(req: &HttpRequest, mut payload: web::Payload) -> Result<Form, AppError> {
     if req.content_type() != "application/x-www-form-urlencoded" {
-        return Err(AppError::BadRequest(
-            "expected an application/x-www-form-urlencoded body",
-        ));
+        return Err(AppError::BadRequest("expected an application/x-www-form-urlencoded body"));
     }
-    let declared = req
-        .headers()
-        .get("content-length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
+    let declared =
+        req.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > FORM_LIMIT) {
         return Err(AppError::PayloadTooLarge);
     }
@@ -72,9 +67,7 @@ fn decode(raw: &[u8]) -> Result<String, &'static str> {
         match raw[i] {
             b'+' => out.push(b' '),
             b'%' => {
-                let hex = raw
-                    .get(i + 1..i + 3)
-                    .ok_or("a percent escape is cut short")?;
+                let hex = raw.get(i + 1..i + 3).ok_or("a percent escape is cut short")?;
                 let hex = std::str::from_utf8(hex).map_err(|_| "bad percent escape")?;
                 out.push(u8::from_str_radix(hex, 16).map_err(|_| "bad percent escape")?);
                 i += 2;
@@ -129,9 +122,7 @@ mod tests {
     fn encode(s: &str) -> String {
         s.bytes()
             .map(|b| match b {
-                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    (b as char).to_string()
-                }
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
                 b' ' => "+".into(),
                 _ => format!("%{b:02X}"),
             })

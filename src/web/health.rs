@@ -7,7 +7,5 @@ use crate::error::AppError;
 #[get("/healthz")]
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     state.db(|conn| conn.ping().map_err(AppError::from)).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/plain; charset=utf-8")
-        .body("ok\n"))
+    Ok(HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ok\n"))
 }

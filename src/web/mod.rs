@@ -58,9 +58,7 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io
             .app_data(data.clone())
             .wrap(from_fn(site::site))
             .configure(routes)
-            .default_service(web::to(|| async {
-                Err::<actix_web::HttpResponse, _>(AppError::NotFound)
-            }))
+            .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(AppError::NotFound) }))
     })
     .workers(workers)
     .listen(listener)?

@@ -21,21 +21,10 @@ pub struct PageCtx {
 
 impl PageCtx {
     pub fn new(req: &HttpRequest) -> PageCtx {
-        let lang = req
-            .extensions()
-            .get::<Lang>()
-            .copied()
-            .unwrap_or(Lang::ZhCn);
-        let other = if lang == Lang::En {
-            Lang::ZhCn
-        } else {
-            Lang::En
-        };
-        let kept: Vec<&str> = req
-            .query_string()
-            .split('&')
-            .filter(|p| !p.is_empty() && !p.starts_with("lang="))
-            .collect();
+        let lang = req.extensions().get::<Lang>().copied().unwrap_or(Lang::ZhCn);
+        let other = if lang == Lang::En { Lang::ZhCn } else { Lang::En };
+        let kept: Vec<&str> =
+            req.query_string().split('&').filter(|p| !p.is_empty() && !p.starts_with("lang=")).collect();
         let mut query = kept.join("&");
         if !query.is_empty() {
             query.push('&');
@@ -44,11 +33,7 @@ impl PageCtx {
             t: lang.tr(),
             lang,
             switch_href: format!("{}?{query}lang={}", req.path(), other.code()),
-            switch_label: if other == Lang::En {
-                "English"
-            } else {
-                "中文"
-            },
+            switch_label: if other == Lang::En { "English" } else { "中文" },
         }
     }
 

@@ -22,23 +22,10 @@ pub async fn site(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
-    let chosen = req
-        .query_string()
-        .split('&')
-        .find_map(|p| p.strip_prefix("lang="))
-        .and_then(Lang::from_code);
-    let lang = chosen
-        .or_else(|| {
-            req.cookie(LANG_COOKIE)
-                .and_then(|c| Lang::from_code(c.value()))
-        })
-        .unwrap_or_else(|| {
-            Lang::negotiate(
-                req.headers()
-                    .get(header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or(""),
-            )
+    let chosen = req.query_string().split('&').find_map(|p| p.strip_prefix("lang=")).and_then(Lang::from_code);
+    let lang =
+        chosen.or_else(|| req.cookie(LANG_COOKIE).and_then(|c| Lang::from_code(c.value()))).unwrap_or_else(|| {
+            Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or(""))
         });
     req.extensions_mut().insert(lang);
     let method = req.method().clone();
@@ -48,6 +35,9 @@ pub async fn site(
     let mut res = next.call(req).await?.map_into_boxed_body();
     if res.status().as_u16() >= 400 && !is_html(&res) {
         res = error_page(res);
+    }
+    if let Some(cookie) = super::csrf::fresh_cookie(res.request()) {
+        let _ = res.response_mut().add_cookie(&cookie);
     }
     if let Some(lang) = chosen {
         let cookie = Cookie::build(LANG_COOKIE, lang.code())
@@ -67,24 +57,15 @@ pub async fn site(
         ("referrer-policy", "no-referrer"),
         ("x-frame-options", "DENY"),
     ] {
-        headers.insert(
-            header::HeaderName::from_static(name),
-            HeaderValue::from_static(value),
-        );
+        headers.insert(header::HeaderName::from_static(name), HeaderValue::from_static(value));
     }
-    headers.insert(
-        header::CONTENT_LANGUAGE,
-        HeaderValue::from_static(lang.code()),
-    );
+    headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
     tracing::info!(%method, %path, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
     Ok(res)
 }
 
 fn is_html(res: &ServiceResponse<BoxBody>) -> bool {
-    res.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"))
+    res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"))
 }
 
 /// Replaces a bare error response with the error page, keeping its status
@@ -115,7 +96,36 @@ pub fn redact(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{redact, site};
+    use crate::error::AppError;
+    use actix_web::middleware::from_fn;
+    use actix_web::test as http;
+    use actix_web::{App, HttpResponse, web};
+
+    #[actix_web::test]
+    async fn failures_become_error_pages_that_keep_their_status_and_hide_the_cause() {
+        let app = http::init_service(
+            App::new()
+                .wrap(from_fn(site))
+                .route("/boom", web::get().to(|| async { Err::<HttpResponse, _>(AppError::internal("disk on fire")) }))
+                .route(
+                    "/busy",
+                    web::get().to(|| async { Err::<HttpResponse, _>(AppError::Unavailable("locked".into())) }),
+                ),
+        )
+        .await;
+        let res = http::call_service(&app, http::TestRequest::get().uri("/boom").to_request()).await;
+        assert_eq!(res.status(), 500);
+        let body = String::from_utf8(http::read_body(res).await.to_vec()).unwrap();
+        assert!(body.contains("出错了") && body.contains("class=\"site-header\""));
+        assert!(!body.contains("disk on fire"));
+
+        let res = http::call_service(&app, http::TestRequest::get().uri("/busy?lang=en").to_request()).await;
+        assert_eq!(res.status(), 503);
+        assert_eq!(res.headers().get("retry-after").unwrap(), "5");
+        let body = String::from_utf8(http::read_body(res).await.to_vec()).unwrap();
+        assert!(body.contains("Temporarily unavailable"));
+    }
 
     #[test]
     fn tokens_are_redacted() {

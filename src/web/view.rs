@@ -17,10 +17,7 @@ pub struct TimeView {
 pub fn time(t: &Tr, tz: Tz, at: DateTime<Utc>) -> TimeView {
     TimeView {
         utc: at.to_rfc3339_opts(SecondsFormat::Secs, true),
-        local: at
-            .with_timezone(&tz)
-            .format(t.get("format.datetime"))
-            .to_string(),
+        local: at.with_timezone(&tz).format(t.get("format.datetime")).to_string(),
     }
 }
 
@@ -32,10 +29,7 @@ pub fn duration(t: &Tr, d: Duration) -> String {
     if minutes >= 72 * 60 {
         t.fmt("duration.days_hours", &[("d", &days), ("h", &hours)])
     } else {
-        t.fmt(
-            "duration.hours_minutes",
-            &[("h", &(minutes / 60)), ("m", &mins)],
-        )
+        t.fmt("duration.hours_minutes", &[("h", &(minutes / 60)), ("m", &mins)])
     }
 }
 
@@ -52,31 +46,15 @@ pub struct DeadlineView {
     pub tone: &'static str,
 }
 
-pub fn deadline(
-    t: &Tr,
-    tz: Tz,
-    kind: DeadlineKind,
-    facts: &DeadlineFacts,
-    now: DateTime<Utc>,
-) -> DeadlineView {
+pub fn deadline(t: &Tr, tz: Tz, kind: DeadlineKind, facts: &DeadlineFacts, now: DateTime<Utc>) -> DeadlineView {
     let status = facts.status(now);
     let (text, tone) = match status {
         DeadlineStatus::Pending { left } => {
-            let tone = if left <= Duration::hours(12) {
-                "soon"
-            } else {
-                "pending"
-            };
+            let tone = if left <= Duration::hours(12) { "soon" } else { "pending" };
             (t.fmt("deadline.left", &[("d", &duration(t, left))]), tone)
         }
-        DeadlineStatus::Met { at } => (
-            t.fmt("deadline.met", &[("at", &time(t, tz, at).local)]),
-            "met",
-        ),
-        DeadlineStatus::Overdue { by } => (
-            t.fmt("deadline.overdue", &[("d", &duration(t, by))]),
-            "overdue",
-        ),
+        DeadlineStatus::Met { at } => (t.fmt("deadline.met", &[("at", &time(t, tz, at).local)]), "met"),
+        DeadlineStatus::Overdue { by } => (t.fmt("deadline.overdue", &[("d", &duration(t, by))]), "overdue"),
         DeadlineStatus::AwaitingConsumer => (t.get("deadline.awaiting").to_owned(), "waiting"),
         DeadlineStatus::Stopped => (t.get("deadline.stopped").to_owned(), "stopped"),
     };
@@ -88,6 +66,30 @@ pub fn deadline(
         overdue: matches!(status, DeadlineStatus::Overdue { .. }),
         status: text,
         tone,
+    }
+}
+
+/// A form field as `templates/_fields.html` renders it: label, hint, the
+/// error next to it, and the value typed.
+pub struct FieldView {
+    pub name: &'static str,
+    pub label: String,
+    pub hint: String,
+    pub error: Option<String>,
+    pub value: String,
+}
+
+impl FieldView {
+    /// Label and hint come from the catalog keys `{form}.{name}` and
+    /// `{form}.{name}_hint`.
+    pub fn new(t: &Tr, form: &str, name: &'static str, value: &str, error: Option<String>) -> FieldView {
+        FieldView {
+            name,
+            label: t.get(&format!("{form}.{name}")).to_owned(),
+            hint: t.get(&format!("{form}.{name}_hint")).to_owned(),
+            error,
+            value: value.to_owned(),
+        }
     }
 }
 
@@ -108,42 +110,21 @@ mod tests {
         let d = Duration::hours(48) - Duration::seconds(1);
         assert_eq!(duration(&zh, d), "47 小时 59 分");
         assert_eq!(duration(&en, d), "47 h 59 min");
-        assert_eq!(
-            duration(&zh, Duration::days(7) - Duration::minutes(1)),
-            "6 天 23 小时"
-        );
+        assert_eq!(duration(&zh, Duration::days(7) - Duration::minutes(1)), "6 天 23 小时");
     }
 
     #[test]
     fn deadlines_carry_their_state() {
         let zh = Lang::ZhCn.tr();
-        let due = DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        let facts = DeadlineFacts {
-            due,
-            met_at: None,
-            ended_at: None,
-            awaiting_since: None,
-        };
-        let v = deadline(
-            &zh,
-            chrono_tz::Asia::Shanghai,
-            DeadlineKind::Response,
-            &facts,
-            due - Duration::hours(2),
-        );
+        let due = DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z").unwrap().with_timezone(&Utc);
+        let facts = DeadlineFacts { due, met_at: None, ended_at: None, awaiting_since: None };
+        let v = deadline(&zh, chrono_tz::Asia::Shanghai, DeadlineKind::Response, &facts, due - Duration::hours(2));
         assert_eq!(v.due.utc, "2026-11-22T10:00:00Z");
         assert_eq!(v.due.local, "2026年11月22日 18:00");
         assert_eq!(v.status, "还剩 2 小时 0 分");
         assert_eq!(v.tone, "soon");
-        let late = deadline(
-            &zh,
-            chrono_tz::Asia::Shanghai,
-            DeadlineKind::Response,
-            &facts,
-            due + Duration::minutes(90),
-        );
+        let late =
+            deadline(&zh, chrono_tz::Asia::Shanghai, DeadlineKind::Response, &facts, due + Duration::minutes(90));
         assert!(late.overdue && !late.met);
         assert_eq!(late.status, "已超时 1 小时 30 分");
     }

@@ -10,18 +10,52 @@ use super::Choice;
 use crate::domain::category::{Category, Resolution};
 use crate::domain::complaint::{ComplaintForm, Field, FieldErrors, Invalid};
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::service::complaints::{Intake, SubmitError, submit as file_complaint};
 use crate::store::merchants::{self, MerchantChoice};
 use crate::web::page::{PageCtx, render};
+use crate::web::view::FieldView;
 use crate::web::{AppState, csrf, form};
+
+/// The complaint form's fields, named as the form's.
+struct Fields {
+    merchant: FieldView,
+    order_ref: FieldView,
+    category: FieldView,
+    desired_resolution: FieldView,
+    amount: FieldView,
+    description: FieldView,
+    consumer_name: FieldView,
+    consumer_phone: FieldView,
+    consumer_email: FieldView,
+}
+
+impl Fields {
+    fn new(t: &Tr, form: &ComplaintForm, errors: &FieldErrors) -> Fields {
+        let view = |field: Field, value: &str| {
+            let error = errors.get(field).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
+            FieldView::new(t, "form", field.slug(), value, error)
+        };
+        Fields {
+            merchant: view(Field::Merchant, &form.merchant),
+            order_ref: view(Field::OrderRef, &form.order_ref),
+            category: view(Field::Category, &form.category),
+            desired_resolution: view(Field::DesiredResolution, &form.desired_resolution),
+            amount: view(Field::Amount, &form.amount),
+            description: view(Field::Description, &form.description),
+            consumer_name: view(Field::ConsumerName, &form.consumer_name),
+            consumer_phone: view(Field::ConsumerPhone, &form.consumer_phone),
+            consumer_email: view(Field::ConsumerEmail, &form.consumer_email),
+        }
+    }
+}
 
 #[derive(Template)]
 #[template(path = "consumer/new.html")]
 struct NewComplaintPage {
     ctx: PageCtx,
-    form: ComplaintForm,
-    /// Field name → message, in the reader's language.
-    errors: HashMap<&'static str, String>,
+    f: Fields,
+    has_errors: bool,
     /// A problem with the whole form (an expired page).
     notice: Option<String>,
     merchants: Vec<Choice>,
@@ -30,86 +64,45 @@ struct NewComplaintPage {
     csrf: String,
 }
 
-impl NewComplaintPage {
-    fn new(
-        ctx: PageCtx,
-        form: ComplaintForm,
-        errors: &FieldErrors,
-        all: Vec<MerchantChoice>,
-        csrf: String,
-    ) -> Self {
-        let t = ctx.t;
-        let messages = errors
-            .0
-            .iter()
-            .map(|(field, why)| {
-                (
-                    field.slug(),
-                    t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]),
-                )
+/// Renders the form with what was typed, its errors and `notice`.
+async fn page(
+    state: &AppState,
+    req: &HttpRequest,
+    status: StatusCode,
+    form: ComplaintForm,
+    errors: &FieldErrors,
+    notice: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    let all: Vec<MerchantChoice> = state.db(|conn| Ok(merchants::choices(conn)?)).await?;
+    let ctx = PageCtx::new(req);
+    let t = ctx.t;
+    let choices = |slugs: &mut dyn Iterator<Item = &'static str>, prefix: &str, picked: &str| -> Vec<Choice> {
+        slugs
+            .map(|slug| Choice {
+                value: slug.into(),
+                label: t.get(&format!("{prefix}.{slug}")).into(),
+                selected: slug == picked,
             })
-            .collect();
-        let merchants = all
+            .collect()
+    };
+    let page = NewComplaintPage {
+        merchants: all
             .into_iter()
             .map(|m| Choice {
                 selected: m.id.to_string() == form.merchant.trim(),
                 value: m.id.to_string(),
                 label: m.name,
             })
-            .collect();
-        let choices = |slugs: Vec<&'static str>, prefix: &str, picked: &str| {
-            slugs
-                .into_iter()
-                .map(|slug| Choice {
-                    value: slug.into(),
-                    label: t.get(&format!("{prefix}.{slug}")).into(),
-                    selected: slug == picked,
-                })
-                .collect()
-        };
-        NewComplaintPage {
-            categories: choices(
-                Category::ALL.iter().map(|c| c.slug()).collect(),
-                "category",
-                &form.category,
-            ),
-            resolutions: choices(
-                Resolution::ALL.iter().map(|r| r.slug()).collect(),
-                "resolution",
-                &form.desired_resolution,
-            ),
-            merchants,
-            errors: messages,
-            notice: None,
-            form,
-            csrf,
-            ctx,
-        }
-    }
-
-    /// The message for a field, for `aria-describedby` and display.
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field).map(String::as_str)
-    }
-}
-
-pub async fn page(
-    state: &AppState,
-    req: &HttpRequest,
-    status: StatusCode,
-    form: ComplaintForm,
-    errors: &FieldErrors,
-    notice: Option<String>,
-) -> Result<HttpResponse, AppError> {
-    let all = state.db(|conn| Ok(merchants::choices(conn)?)).await?;
-    let (token, cookie) = csrf::token(req);
-    let mut page = NewComplaintPage::new(PageCtx::new(req), form, errors, all, token);
-    page.notice = notice;
-    let mut res = render(status, &page)?;
-    if let Some(cookie) = cookie {
-        res.add_cookie(&cookie).map_err(AppError::internal)?;
-    }
-    Ok(res)
+            .collect(),
+        categories: choices(&mut Category::ALL.iter().map(|c| c.slug()), "category", &form.category),
+        resolutions: choices(&mut Resolution::ALL.iter().map(|r| r.slug()), "resolution", &form.desired_resolution),
+        f: Fields::new(&t, &form, errors),
+        has_errors: !errors.is_empty(),
+        notice: notice.map(|key| t.get(key).to_owned()),
+        csrf: csrf::token(req),
+        ctx,
+    };
+    render(status, &page)
 }
 
 #[get("/complaints/new")]
@@ -118,27 +111,15 @@ pub async fn new_form(
     state: web::Data<AppState>,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let form = ComplaintForm {
-        merchant: query.get("merchant").cloned().unwrap_or_default(),
-        ..ComplaintForm::default()
-    };
-    page(
-        &state,
-        &req,
-        StatusCode::OK,
-        form,
-        &FieldErrors::default(),
-        None,
-    )
-    .await
+    let form =
+        ComplaintForm { merchant: query.get("merchant").cloned().unwrap_or_default(), ..ComplaintForm::default() };
+    page(&state, &req, StatusCode::OK, form, &FieldErrors::default(), None).await
 }
 
 /// Someone who reloads or types the form's action lands on the form.
 #[get("/complaints")]
 pub async fn form_action() -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header(("Location", "/complaints/new"))
-        .finish()
+    HttpResponse::SeeOther().insert_header(("Location", "/complaints/new")).finish()
 }
 
 #[post("/complaints")]
@@ -159,66 +140,35 @@ pub async fn submit(
         consumer_phone: fields.get(Field::ConsumerPhone.slug()),
         consumer_email: fields.get(Field::ConsumerEmail.slug()),
     };
-    let t = PageCtx::new(&req).t;
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let notice = Some(t.get("error.csrf").to_owned());
-        return page(
-            &state,
-            &req,
-            StatusCode::FORBIDDEN,
-            typed,
-            &FieldErrors::default(),
-            notice,
-        )
-        .await;
+        let notice = Some("error.csrf");
+        return page(&state, &req, StatusCode::FORBIDDEN, typed, &FieldErrors::default(), notice).await;
     }
-    let complaint = match typed.validate() {
-        Ok(c) => c,
-        Err(errors) => {
-            return page(
-                &state,
-                &req,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                typed,
-                &errors,
-                None,
-            )
-            .await;
+    let errors = match typed.validate() {
+        Err(errors) => errors,
+        Ok(complaint) => {
+            let lang = PageCtx::new(&req).lang;
+            let (clock, config) = (state.clock.clone(), state.config.clone());
+            let filed = state
+                .db(move |conn| {
+                    let intake = Intake { policy: &config.policy, tz: config.tz, now: clock.now(), lang };
+                    Ok(file_complaint(conn, &intake, &complaint))
+                })
+                .await?;
+            match filed {
+                Ok(filed) => {
+                    tracing::info!(reference = %filed.reference, "complaint filed");
+                    let location = format!("/t/{}", filed.token);
+                    return Ok(HttpResponse::SeeOther().insert_header(("Location", location)).finish());
+                }
+                Err(SubmitError::UnknownMerchant(_)) => {
+                    let mut errors = FieldErrors::default();
+                    errors.add(Field::Merchant, Invalid::UnknownMerchant);
+                    errors
+                }
+                Err(SubmitError::Db(e)) => return Err(e.into()),
+            }
         }
     };
-    let lang = PageCtx::new(&req).lang;
-    let (clock, config) = (state.clock.clone(), state.config.clone());
-    let outcome = state
-        .db(move |conn| {
-            let intake = Intake {
-                policy: &config.policy,
-                tz: config.tz,
-                now: clock.now(),
-                lang,
-            };
-            Ok(file_complaint(conn, &intake, &complaint))
-        })
-        .await?;
-    match outcome {
-        Ok(filed) => {
-            tracing::info!(reference = %filed.reference, "complaint filed");
-            Ok(HttpResponse::SeeOther()
-                .insert_header(("Location", format!("/t/{}", filed.token)))
-                .finish())
-        }
-        Err(SubmitError::UnknownMerchant(_)) => {
-            let mut errors = FieldErrors::default();
-            errors.add(Field::Merchant, Invalid::UnknownMerchant);
-            page(
-                &state,
-                &req,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                typed,
-                &errors,
-                None,
-            )
-            .await
-        }
-        Err(SubmitError::Db(e)) => Err(e.into()),
-    }
+    page(&state, &req, StatusCode::UNPROCESSABLE_ENTITY, typed, &errors, None).await
 }

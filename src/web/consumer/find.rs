@@ -11,15 +11,14 @@ use crate::error::AppError;
 use crate::service::tracking;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
+use crate::web::view::FieldView;
 
 #[derive(Template)]
 #[template(path = "consumer/track.html")]
 struct TrackPage {
     ctx: PageCtx,
-    reference: String,
-    contact: String,
-    reference_error: Option<String>,
-    contact_error: Option<String>,
+    reference: FieldView,
+    contact: FieldView,
     not_found: bool,
 }
 
@@ -30,41 +29,33 @@ pub async fn track(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let ctx = PageCtx::new(&req);
-    let reference = query
-        .get("reference")
-        .map(|s| s.trim().to_owned())
-        .unwrap_or_default();
-    let contact = query
-        .get("contact")
-        .map(|s| s.trim().to_owned())
-        .unwrap_or_default();
+    let t = ctx.t;
+    let typed = |name: &str| query.get(name).map(|s| s.trim().to_owned());
+    let (reference, contact) = (typed("reference"), typed("contact"));
+    let required =
+        |v: &Option<String>| v.as_deref().unwrap_or("").is_empty().then(|| t.get("error.required").to_owned());
     let mut page = TrackPage {
-        reference_error: None,
-        contact_error: None,
+        reference: FieldView::new(&t, "track", "reference", reference.as_deref().unwrap_or(""), required(&reference)),
+        contact: FieldView::new(&t, "track", "contact", contact.as_deref().unwrap_or(""), required(&contact)),
         not_found: false,
-        reference: reference.clone(),
-        contact: contact.clone(),
         ctx,
     };
-    if !query.contains_key("reference") && !query.contains_key("contact") {
-        return render(StatusCode::OK, &page);
-    }
-    let required = page.ctx.t.get("error.required").to_owned();
-    if reference.is_empty() || contact.is_empty() {
-        page.reference_error = reference.is_empty().then(|| required.clone());
-        page.contact_error = contact.is_empty().then_some(required);
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
-    }
-    let found = state
-        .db(move |conn| Ok(tracking::find(conn, &reference, &contact)?))
-        .await?;
-    match found {
-        Some(token) => Ok(HttpResponse::SeeOther()
-            .insert_header(("Location", format!("/t/{token}")))
-            .finish()),
-        None => {
-            page.not_found = true;
-            render(StatusCode::NOT_FOUND, &page)
+    match (reference, contact) {
+        (None, None) => {
+            page.reference.error = None;
+            page.contact.error = None;
+            render(StatusCode::OK, &page)
         }
+        (Some(reference), Some(contact)) if !reference.is_empty() && !contact.is_empty() => {
+            let found = state.db(move |conn| Ok(tracking::find(conn, &reference, &contact)?)).await?;
+            match found {
+                Some(token) => Ok(HttpResponse::SeeOther().insert_header(("Location", format!("/t/{token}"))).finish()),
+                None => {
+                    page.not_found = true;
+                    render(StatusCode::NOT_FOUND, &page)
+                }
+            }
+        }
+        _ => render(StatusCode::UNPROCESSABLE_ENTITY, &page),
     }
 }

@@ -54,28 +54,22 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let lookup = token.clone();
-    let found = state
-        .db(move |conn| Ok(tracking::by_token(conn, &lookup)?))
-        .await?;
+    let found = state.db(move |conn| Ok(tracking::by_token(conn, &lookup)?)).await?;
     let found = found.ok_or(AppError::NotFound)?;
     let ctx = PageCtx::new(&req);
     let t = ctx.t;
     let tz = state.config.tz;
     let now = state.clock.now();
     let c = &found.complaint;
-    let contact = [
-        c.consumer_phone.as_deref().map(Phone::masked),
-        c.consumer_email.as_deref().map(Email::masked),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" · ");
+    let contact = [c.consumer_phone.as_deref().map(Phone::masked), c.consumer_email.as_deref().map(Email::masked)]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
     let link_notice = query.get("link").and_then(|v| match v.as_str() {
         "queued" | "already" | "none" => Some(t.get(&format!("tracking.link_{v}")).to_owned()),
         _ => None,
     });
-    let (csrf_token, cookie) = csrf::token(&req);
     let page = TrackingPage {
         token: token.clone(),
         reference: c.reference.clone(),
@@ -83,9 +77,7 @@ pub async fn show(
         state: c.state().slug(),
         state_label: t.get(&format!("state.{}", c.state().slug())).to_owned(),
         category: t.get(&format!("category.{}", c.category)).to_owned(),
-        resolution: t
-            .get(&format!("resolution.{}", c.desired_resolution))
-            .to_owned(),
+        resolution: t.get(&format!("resolution.{}", c.desired_resolution)).to_owned(),
         amount: c.amount_fen.map(view::money),
         order_ref: c.order_ref.clone(),
         description: c.description.clone(),
@@ -94,13 +86,7 @@ pub async fn show(
         submitted: view::time(&t, tz, from_db(c.submitted_at)),
         deadlines: vec![
             view::deadline(&t, tz, DeadlineKind::Response, &c.response_deadline(), now),
-            view::deadline(
-                &t,
-                tz,
-                DeadlineKind::Resolution,
-                &c.resolution_deadline(),
-                now,
-            ),
+            view::deadline(&t, tz, DeadlineKind::Resolution, &c.resolution_deadline(), now),
         ],
         timeline: found
             .timeline
@@ -113,14 +99,10 @@ pub async fn show(
             .collect(),
         has_email: c.consumer_email.is_some(),
         link_notice,
-        csrf: csrf_token,
+        csrf: csrf::token(&req),
         ctx,
     };
-    let mut res = render(StatusCode::OK, &page)?;
-    if let Some(cookie) = cookie {
-        res.add_cookie(&cookie).map_err(AppError::internal)?;
-    }
-    Ok(res)
+    render(StatusCode::OK, &page)
 }
 
 /// "E-mail me this link": queues the e-mail (sent by the mail dispatcher).
@@ -138,15 +120,11 @@ pub async fn send_link(
     let token = token.into_inner();
     let lookup = token.clone();
     let clock = state.clock.clone();
-    let result = state
-        .db(move |conn| Ok(tracking::mail_link(conn, &lookup, clock.now())?))
-        .await?;
+    let result = state.db(move |conn| Ok(tracking::mail_link(conn, &lookup, clock.now())?)).await?;
     let flag = match result.ok_or(AppError::NotFound)? {
         LinkMail::Queued(_) => "queued",
         LinkMail::AlreadyQueued(_) => "already",
         LinkMail::NoAddress => "none",
     };
-    Ok(HttpResponse::SeeOther()
-        .insert_header(("Location", format!("/t/{token}?link={flag}")))
-        .finish())
+    Ok(HttpResponse::SeeOther().insert_header(("Location", format!("/t/{token}?link={flag}"))).finish())
 }
