@@ -179,6 +179,51 @@ mod tests {
         out
     }
 
+    /// Keys that code builds from a slug or a status code.
+    #[test]
+    fn every_key_built_at_run_time_exists() {
+        use crate::domain::category::{Category, Resolution};
+        use crate::domain::complaint::{Field, Invalid};
+        use crate::domain::deadline::DeadlineKind;
+        use crate::domain::event::EventKind;
+        use crate::domain::state::State;
+
+        let mut wanted: Vec<String> = Vec::new();
+        for f in Field::ALL {
+            wanted.extend([format!("form.{f}"), format!("form.{f}_hint")]);
+        }
+        for f in ["reference", "contact"] {
+            wanted.extend([format!("track.{f}"), format!("track.{f}_hint")]);
+        }
+        wanted.extend(Category::ALL.iter().map(|c| format!("category.{c}")));
+        wanted.extend(Resolution::ALL.iter().map(|r| format!("resolution.{r}")));
+        wanted.extend(State::ALL.iter().map(|s| format!("state.{s}")));
+        wanted.extend(EventKind::ALL.iter().map(|e| format!("event.{e}")));
+        wanted.extend(DeadlineKind::ALL.iter().map(|d| format!("deadline.{d}")));
+        wanted.extend(["queued", "already", "none"].map(|v| format!("tracking.link_{v}")));
+        for code in [400, 403, 404, 405, 413, 422, 429, 500, 503] {
+            wanted.extend([format!("errorpage.{code}.title"), format!("errorpage.{code}.message")]);
+        }
+        let invalid = [
+            Invalid::Required,
+            Invalid::TooShort { min: 1 },
+            Invalid::TooLong { max: 1 },
+            Invalid::ControlCharacter,
+            Invalid::UnknownChoice,
+            Invalid::UnknownMerchant,
+            Invalid::Phone,
+            Invalid::Email,
+            Invalid::Amount,
+            Invalid::AmountTooLarge,
+            Invalid::NeedContact,
+        ];
+        wanted.extend(invalid.iter().map(|i| i.key().to_owned()));
+        for lang in Lang::ALL {
+            let missing: Vec<_> = wanted.iter().filter(|k| !catalog(lang).0.contains_key(k.as_str())).collect();
+            assert!(missing.is_empty(), "missing in {}: {missing:?}", lang.code());
+        }
+    }
+
     #[test]
     fn negotiates_accept_language() {
         assert_eq!(Lang::negotiate(""), Lang::ZhCn);

@@ -7,6 +7,7 @@ pub mod complaint;
 pub mod contact;
 pub mod credit_code;
 pub mod deadline;
+pub mod event;
 pub mod reference;
 pub mod state;
 pub mod text;

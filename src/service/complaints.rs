@@ -6,6 +6,7 @@ use rand::Rng;
 
 use crate::domain::complaint::NewComplaint;
 use crate::domain::deadline::DeadlinePolicy;
+use crate::domain::event::{Actor, EventKind};
 use crate::domain::reference::reference;
 use crate::domain::state::State;
 use crate::i18n::Lang;
@@ -75,8 +76,8 @@ pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Res
             NewEvent {
                 complaint_id: id,
                 at: at.now,
-                actor: "consumer",
-                kind: "submitted",
+                actor: Actor::Consumer,
+                kind: EventKind::Submitted,
                 public: true,
                 body: None,
                 data: None,

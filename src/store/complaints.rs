@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::schema::{complaint_events, complaints, merchants};
 use super::{DbConnection, from_db, to_db};
 use crate::domain::deadline::DeadlineFacts;
+use crate::domain::event::{Actor, EventKind};
 use crate::domain::state::State;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -149,8 +150,8 @@ pub struct Event {
 pub struct NewEvent<'a> {
     pub complaint_id: i64,
     pub at: DateTime<Utc>,
-    pub actor: &'a str,
-    pub kind: &'a str,
+    pub actor: Actor,
+    pub kind: EventKind,
     pub public: bool,
     pub body: Option<&'a str>,
     pub data: Option<&'a str>,
@@ -161,8 +162,8 @@ pub fn append_event(conn: &mut DbConnection, e: NewEvent<'_>) -> QueryResult<()>
         .values((
             complaint_events::complaint_id.eq(e.complaint_id),
             complaint_events::at.eq(to_db(e.at)),
-            complaint_events::actor.eq(e.actor),
-            complaint_events::kind.eq(e.kind),
+            complaint_events::actor.eq(e.actor.slug()),
+            complaint_events::kind.eq(e.kind.slug()),
             complaint_events::visibility.eq(if e.public { "public" } else { "internal" }),
             complaint_events::body.eq(e.body),
             complaint_events::data.eq(e.data),
