@@ -7,7 +7,6 @@ use chrono_tz::Tz;
 
 use crate::domain::deadline::DeadlinePolicy;
 
-pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/redress.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
 #[derive(Debug, Clone)]
@@ -66,12 +65,16 @@ impl Config {
                 problem: format!("{v:?} is not a pool size (1 to 256)"),
             })?,
         };
+        let data_dir: PathBuf = get("REDRESS_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| "data".into());
+        // The embedded database lives with the other generated files.
+        let database_url =
+            get("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}", data_dir.join("redress.db").display()));
         Ok(Config {
-            database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            database_url,
             bind: get("REDRESS_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
             tz,
             policy,
-            data_dir: get("REDRESS_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| "data".into()),
+            data_dir,
             pool_size,
         })
     }
@@ -85,6 +88,8 @@ mod tests {
     fn defaults_follow_the_design() {
         let c = Config::from_lookup(|_| None).unwrap();
         assert_eq!(c.database_url, "sqlite://data/redress.db");
+        let moved = Config::from_lookup(|k| (k == "REDRESS_DATA_DIR").then(|| "/var/lib/redress".into())).unwrap();
+        assert_eq!(moved.database_url, "sqlite:///var/lib/redress/redress.db");
         assert_eq!(c.bind, "127.0.0.1:8080");
         assert_eq!(c.tz, chrono_tz::Asia::Shanghai);
         assert_eq!(c.policy, DeadlinePolicy::default());
