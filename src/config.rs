@@ -21,6 +21,12 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Database connections in the pool.
     pub pool_size: u32,
+    /// The session key's source (`REDRESS_SECRET`); unset, a key is
+    /// generated once and kept in `data_dir`.
+    pub secret: Option<String>,
+    /// Where users reach the site (`REDRESS_PUBLIC_URL`); https makes the
+    /// session cookie Secure.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +75,10 @@ impl Config {
         // The embedded database lives with the other generated files.
         let database_url =
             get("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}", data_dir.join("redress.db").display()));
+        let secret = get("REDRESS_SECRET");
+        if secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return Err(ConfigError { name: "REDRESS_SECRET", problem: "must be at least 32 characters".into() });
+        }
         Ok(Config {
             database_url,
             bind: get("REDRESS_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
@@ -76,6 +86,8 @@ impl Config {
             policy,
             data_dir,
             pool_size,
+            secret,
+            public_url: get("REDRESS_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
         })
     }
 }

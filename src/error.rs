@@ -8,6 +8,10 @@ pub enum AppError {
     /// The request could not be understood (malformed form body, …).
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// Staff pages for someone not signed in: off to `/login`, and back
+    /// to this path afterwards.
+    #[error("sign-in required")]
+    SignIn(String),
     #[error("forbidden")]
     Forbidden,
     #[error("not found")]
@@ -64,6 +68,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::SignIn(_) => StatusCode::SEE_OTHER,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -80,10 +85,24 @@ impl ResponseError for AppError {
             AppError::Internal(cause) => tracing::error!(%cause, "internal error"),
             _ => {}
         }
+        if let AppError::SignIn(next) = self {
+            let location = format!("/login?next={}", encode_component(next));
+            return HttpResponse::SeeOther().insert_header(("Location", location)).finish();
+        }
         let mut res = HttpResponse::build(self.status_code());
         if matches!(self, AppError::Unavailable(_)) {
             res.insert_header(("Retry-After", "5"));
         }
         res.finish()
     }
+}
+
+/// Percent-encodes everything but the unreserved characters of RFC 3986.
+pub fn encode_component(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

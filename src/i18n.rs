@@ -186,21 +186,38 @@ mod tests {
         use crate::domain::complaint::{Field, Invalid};
         use crate::domain::deadline::DeadlineKind;
         use crate::domain::event::EventKind;
-        use crate::domain::state::State;
+        use crate::domain::state::{EscalationReason, State};
 
         let mut wanted: Vec<String> = Vec::new();
-        for f in Field::ALL {
+        let conversation = [Field::Body, Field::Visibility, Field::Resolution];
+        for f in Field::ALL.iter().filter(|f| !conversation.contains(f)) {
             wanted.extend([format!("form.{f}"), format!("form.{f}_hint")]);
         }
-        for f in ["reference", "contact"] {
-            wanted.extend([format!("track.{f}"), format!("track.{f}_hint")]);
+        for (form, f) in [
+            ("track", "reference"),
+            ("track", "contact"),
+            ("tracking", "body"),
+            ("reply", "body"),
+            ("proposal", "resolution"),
+            ("proposal", "amount"),
+            ("proposal", "body"),
+            ("login", "email"),
+            ("login", "password"),
+        ] {
+            wanted.extend([format!("{form}.{f}"), format!("{form}.{f}_hint")]);
         }
+        wanted.extend(
+            ["link_queued", "link_already", "link_none", "replied", "accepted", "rejected", "withdrawn"]
+                .map(|d| format!("tracking.done_{d}")),
+        );
+        wanted.extend(["replied", "noted", "proposed"].map(|d| format!("merchant.done_{d}")));
+        wanted.extend(["overdue", "soon"].map(|d| format!("dashboard.due_{d}")));
+        wanted.extend(EscalationReason::ALL.iter().map(|r| format!("reason.{r}")));
         wanted.extend(Category::ALL.iter().map(|c| format!("category.{c}")));
         wanted.extend(Resolution::ALL.iter().map(|r| format!("resolution.{r}")));
         wanted.extend(State::ALL.iter().map(|s| format!("state.{s}")));
         wanted.extend(EventKind::ALL.iter().map(|e| format!("event.{e}")));
         wanted.extend(DeadlineKind::ALL.iter().map(|d| format!("deadline.{d}")));
-        wanted.extend(["queued", "already", "none"].map(|v| format!("tracking.link_{v}")));
         for code in [400, 403, 404, 405, 413, 422, 429, 500, 503] {
             wanted.extend([format!("errorpage.{code}.title"), format!("errorpage.{code}.message")]);
         }

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use redress::clock::{Clock, SystemClock};
 use redress::config::Config;
-use redress::service::{demo, merchants};
+use redress::domain::staff::Role;
+use redress::service::{auth, demo, merchants};
 use redress::startup::{Application, prepare};
 
 #[derive(Parser)]
@@ -34,6 +35,32 @@ enum Command {
         #[command(subcommand)]
         command: MerchantCommand,
     },
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a staff account; the password is read from standard input
+    /// (without echo on a terminal).
+    Add {
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// The merchant a merchant account works for.
+        #[arg(long)]
+        merchant: Option<i64>,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RoleArg {
+    Merchant,
+    Supervisor,
 }
 
 #[derive(Subcommand)]
@@ -84,12 +111,25 @@ fn run(command: Command) -> Result<(), String> {
             println!("{id}");
             Ok(())
         }
+        Command::User { command: UserCommand::Add { role, merchant, email } } => {
+            let password = read_password()?;
+            let pool = prepare(&config).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let role = match role {
+                RoleArg::Merchant => Role::Merchant,
+                RoleArg::Supervisor => Role::Supervisor,
+            };
+            let new = auth::NewStaff { role, email: &email, merchant_id: merchant, password: &password };
+            let id = auth::add_user(&mut conn, &new, clock.now()).map_err(|e| e.to_string())?;
+            println!("{id}");
+            Ok(())
+        }
         Command::Serve { bind, demo: seed_demo } => {
             if let Some(bind) = bind {
                 config.bind = bind;
             }
             let pool = prepare(&config).map_err(|e| e.to_string())?;
-            let mut seeded = Vec::new();
+            let mut seeded = demo::Seeded::default();
             if seed_demo {
                 let mut conn = pool.get().map_err(|e| e.to_string())?;
                 seeded = demo::seed(&mut conn, &config.policy, config.tz, clock.now())?;
@@ -100,15 +140,35 @@ fn run(command: Command) -> Result<(), String> {
             println!("Redress is listening on {base}");
             println!("  file a complaint:  {base}/complaints/new");
             println!("  find a complaint:  {base}/track");
-            if seed_demo && seeded.is_empty() {
+            println!("  staff sign-in:     {base}/login");
+            if seed_demo && seeded.complaints.is_empty() {
                 println!("Demo data: the database already has merchants; nothing seeded.");
             } else if seed_demo {
-                println!("Demo data seeded: 5 merchants, {} complaints. Their tracking pages:", seeded.len());
-                for s in &seeded {
+                println!("Demo sign-ins (password {}):", demo::PASSWORD);
+                for (email, what) in &seeded.logins {
+                    println!("  {email}  {what}");
+                }
+                println!(
+                    "Demo data seeded: 5 merchants, {} complaints. Their tracking pages:",
+                    seeded.complaints.len()
+                );
+                for s in &seeded.complaints {
                     println!("  {}  {base}/t/{}", s.reference, s.token);
                 }
             }
             actix_web::rt::System::new().block_on(app.server).map_err(|e| e.to_string())
         }
     }
+}
+
+/// The password for `user add`: prompted for without echo on a terminal,
+/// otherwise the first line of standard input.
+fn read_password() -> Result<String, String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password("Password: ").map_err(|e| e.to_string());
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }

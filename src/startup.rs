@@ -5,7 +5,9 @@
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
+use actix_web::cookie::Key;
 use actix_web::dev::Server;
+use rand::RngCore;
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -33,8 +35,43 @@ impl Application {
     pub fn build(config: Config, pool: Pool, clock: Arc<dyn Clock>, workers: usize) -> std::io::Result<Application> {
         let listener = TcpListener::bind(&config.bind)?;
         let addr = listener.local_addr()?;
-        let state = AppState { pool, clock, config: Arc::new(config) };
+        let session_key = session_key(&config)?;
+        crate::service::auth::warm_up();
+        let state = AppState { pool, clock, config: Arc::new(config), session_key };
         let server = web::server(state, listener, workers)?;
         Ok(Application { addr, server })
     }
+}
+
+/// The key that encrypts session cookies: derived from `REDRESS_SECRET`, or
+/// generated once and kept in `data_dir/session.key` (readable by the
+/// owner only), so that sessions survive a restart.
+pub fn session_key(config: &Config) -> std::io::Result<Key> {
+    if let Some(secret) = &config.secret {
+        return Ok(Key::derive_from(secret.as_bytes()));
+    }
+    let path = config.data_dir.join("session.key");
+    if let Ok(hex) = std::fs::read_to_string(&path) {
+        let bytes: Option<Vec<u8>> = (0..hex.trim().len())
+            .step_by(2)
+            .map(|i| hex.trim().get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .collect();
+        if let Some(bytes) = bytes.filter(|b| b.len() == 64) {
+            return Ok(Key::from(&bytes));
+        }
+        return Err(std::io::Error::other(format!(
+            "{} is not a 64-byte hex key; delete it to make a new one",
+            path.display()
+        )));
+    }
+    let mut bytes = [0u8; 64];
+    rand::rng().fill_bytes(&mut bytes);
+    std::fs::create_dir_all(&config.data_dir)?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::io::Write::write_all(&mut options.open(&path)?, hex.as_bytes())?;
+    Ok(Key::from(&bytes))
 }

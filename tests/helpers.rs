@@ -69,8 +69,9 @@ fn rand_suffix() -> String {
     redress::service::complaints::new_token()[..6].to_ascii_lowercase()
 }
 
-pub fn test_config(db: &TestDb) -> Config {
+pub fn test_config(db: &TestDb, data: &std::path::Path) -> Config {
     let mut config = Config::from_lookup(|_| None).unwrap();
+    config.data_dir = data.to_owned();
     config.database_url = db.url().to_owned();
     config.bind = "127.0.0.1:0".into();
     config.pool_size = 4;
@@ -84,13 +85,15 @@ pub struct TestApp {
     pub agent: Agent,
     handle: Option<(ServerHandle, JoinHandle<()>)>,
     _db: TestDb,
+    _data: tempfile::TempDir,
 }
 
 /// The real application on a free port, a fresh database and a clock that
 /// stands still until the test moves it.
 pub fn spawn_app() -> TestApp {
     let db = TestDb::new();
-    let config = test_config(&db);
+    let data = tempfile::tempdir().unwrap();
+    let config = test_config(&db, data.path());
     let pool = prepare(&config).expect("database ready");
     let clock = ManualClock::new(start_time());
     let (tx, rx) = std::sync::mpsc::channel();
@@ -103,7 +106,7 @@ pub fn spawn_app() -> TestApp {
         })
     });
     let (addr, handle) = rx.recv().expect("server started");
-    TestApp { base: format!("http://{addr}"), clock, pool, agent: browser(), handle: Some((handle, thread)), _db: db }
+    TestApp { base: format!("http://{addr}"), clock, pool, agent: browser(), handle: Some((handle, thread)), _db: db, _data: data }
 }
 
 impl Drop for TestApp {

@@ -87,8 +87,8 @@ fn a_submission_stores_the_complaint_its_event_and_its_notices_together() {
     assert_eq!(complaint.state, "submitted");
     assert_eq!(complaint.response_due_at - complaint.submitted_at, Duration::hours(48));
     assert_eq!(complaint.resolution_due_at - complaint.submitted_at, Duration::days(7));
-    let events = complaints::timeline(&mut conn, complaint.id, true).unwrap();
-    assert_eq!(events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(), ["submitted"]);
+    let events = complaints::timeline(&mut conn, complaint.id, redress::domain::event::Viewer::Supervisor).unwrap();
+    assert_eq!(events.iter().map(|(e, _)| e.kind.as_str()).collect::<Vec<_>>(), ["submitted"]);
     let mail = outbox::for_complaint(&mut conn, complaint.id).unwrap();
     assert_eq!(
         mail,
@@ -153,10 +153,10 @@ fn e_mail_me_my_link_queues_one_notice_at_a_time() {
 
     let first = app.submit(&tracking, &send, &[]);
     assert_eq!(first.status, StatusCode::SEE_OTHER);
-    assert_eq!(first.location, Some(format!("{tracking}?link=queued")));
+    assert_eq!(first.location, Some(format!("{tracking}?done=link_queued")));
     assert!(app.get(&first.location.unwrap()).body.contains("已加入发送队列"));
     let again = app.submit(&tracking, &send, &[]);
-    assert_eq!(again.location, Some(format!("{tracking}?link=already")));
+    assert_eq!(again.location, Some(format!("{tracking}?done=link_already")));
 
     let forged = app.post(&send, &[("csrf_token", "forged-token-from-elsewhere")]);
     assert_eq!(forged.status, StatusCode::FORBIDDEN);

@@ -51,6 +51,11 @@ crate::slug_enum! {
         ConsumerName => "consumer_name",
         ConsumerPhone => "consumer_phone",
         ConsumerEmail => "consumer_email",
+        /// A message in the conversation (reply, note, proposal).
+        Body => "body",
+        Visibility => "visibility",
+        /// The resolution a merchant proposes.
+        Resolution => "resolution",
     }
 }
 
@@ -148,17 +153,7 @@ impl ComplaintForm {
         let category = check(&mut errors, Field::Category, choice(&self.category, Category::from_slug));
         let desired_resolution =
             check(&mut errors, Field::DesiredResolution, choice(&self.desired_resolution, Resolution::from_slug));
-        let amount_fen = check(
-            &mut errors,
-            Field::Amount,
-            match self.amount.trim() {
-                "" => Ok(None),
-                raw => amount::parse_yuan(raw).map(Some).map_err(|e| match e {
-                    AmountError::Invalid => Invalid::Amount,
-                    AmountError::TooLarge => Invalid::AmountTooLarge,
-                }),
-            },
-        );
+        let amount_fen = check(&mut errors, Field::Amount, optional_amount(&self.amount));
         let description = check(
             &mut errors,
             Field::Description,
@@ -197,11 +192,22 @@ impl ComplaintForm {
     }
 }
 
-fn check<T>(errors: &mut FieldErrors, field: Field, result: Result<T, Invalid>) -> Option<T> {
+/// An optional amount in yuan, as fen.
+pub(super) fn optional_amount(raw: &str) -> Result<Option<i64>, Invalid> {
+    match raw.trim() {
+        "" => Ok(None),
+        raw => amount::parse_yuan(raw).map(Some).map_err(|e| match e {
+            AmountError::Invalid => Invalid::Amount,
+            AmountError::TooLarge => Invalid::AmountTooLarge,
+        }),
+    }
+}
+
+pub(super) fn check<T>(errors: &mut FieldErrors, field: Field, result: Result<T, Invalid>) -> Option<T> {
     result.map_err(|why| errors.add(field, why)).ok()
 }
 
-fn choice<T>(raw: &str, parse: fn(&str) -> Option<T>) -> Result<T, Invalid> {
+pub(super) fn choice<T>(raw: &str, parse: fn(&str) -> Option<T>) -> Result<T, Invalid> {
     match raw.trim() {
         "" => Err(Invalid::Required),
         slug => parse(slug).ok_or(Invalid::UnknownChoice),

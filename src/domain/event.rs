@@ -28,3 +28,43 @@ crate::slug_enum! {
         Withdrawn => "withdrawn",
     }
 }
+
+crate::slug_enum! {
+    /// Who may see a timeline entry.
+    pub enum Visibility {
+        Public => "public",
+        /// Staff only: never on the consumer's page.
+        Internal => "internal",
+    }
+}
+
+/// Whoever is looking at a complaint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    Consumer,
+    Merchant,
+    Supervisor,
+}
+
+impl Viewer {
+    /// What each side sees, decided here and nowhere else.
+    pub fn sees(self, visibility: Visibility) -> bool {
+        match visibility {
+            Visibility::Public => true,
+            Visibility::Internal => matches!(self, Viewer::Merchant | Viewer::Supervisor),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_consumer_never_sees_internal_notes() {
+        assert!(Viewer::Consumer.sees(Visibility::Public));
+        assert!(!Viewer::Consumer.sees(Visibility::Internal));
+        assert!(Viewer::Merchant.sees(Visibility::Internal));
+        assert!(Viewer::Supervisor.sees(Visibility::Internal));
+    }
+}

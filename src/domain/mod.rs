@@ -5,10 +5,13 @@ pub mod amount;
 pub mod category;
 pub mod complaint;
 pub mod contact;
+pub mod conversation;
 pub mod credit_code;
 pub mod deadline;
 pub mod event;
+pub mod progress;
 pub mod reference;
+pub mod staff;
 pub mod state;
 pub mod text;
 

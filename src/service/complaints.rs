@@ -6,7 +6,7 @@ use rand::Rng;
 
 use crate::domain::complaint::NewComplaint;
 use crate::domain::deadline::DeadlinePolicy;
-use crate::domain::event::{Actor, EventKind};
+use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::reference::reference;
 use crate::domain::state::State;
 use crate::i18n::Lang;
@@ -46,6 +46,7 @@ pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Res
     conn.write(|conn| {
         let merchant = merchants::find(conn, c.merchant_id)?.ok_or(SubmitError::UnknownMerchant(c.merchant_id))?;
         let token = new_token();
+        let (response_due, resolution_due) = (at.policy.response_due(at.now), at.policy.resolution_due(at.now));
         let placeholder = format!("~{token}");
         let id = store::insert(
             conn,
@@ -64,8 +65,9 @@ pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Res
                 lang: at.lang.code(),
                 state: State::Submitted.slug(),
                 submitted_at: to_db(at.now),
-                response_due_at: to_db(at.policy.response_due(at.now)),
-                resolution_due_at: to_db(at.policy.resolution_due(at.now)),
+                response_due_at: to_db(response_due),
+                resolution_due_at: to_db(resolution_due),
+                next_due_at: Some(to_db(response_due.min(resolution_due))),
                 updated_at: to_db(at.now),
             },
         )?;
@@ -77,8 +79,9 @@ pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Res
                 complaint_id: id,
                 at: at.now,
                 actor: Actor::Consumer,
+                actor_id: None,
                 kind: EventKind::Submitted,
-                public: true,
+                visibility: Visibility::Public,
                 body: None,
                 data: None,
             },

@@ -8,7 +8,9 @@ use chrono_tz::Tz;
 use crate::domain::complaint::ComplaintForm;
 use crate::domain::credit_code::CreditCode;
 use crate::domain::deadline::DeadlinePolicy;
+use crate::domain::staff::Role;
 use crate::i18n::Lang;
+use crate::service::auth::{NewStaff, add_user};
 use crate::service::complaints::{Intake, Submitted, submit};
 use crate::service::merchants::{MerchantInput, add};
 use crate::store::{DbConnection, merchants};
@@ -134,16 +136,21 @@ const COMPLAINTS: &[DemoComplaint] = &[
     ),
 ];
 
-/// Seeds the demo data unless the database already has merchants; returns
-/// the complaints it filed.
-pub fn seed(
-    conn: &mut DbConnection,
-    policy: &DeadlinePolicy,
-    tz: Tz,
-    now: DateTime<Utc>,
-) -> Result<Vec<Submitted>, String> {
+/// The demo staff accounts' password.
+pub const PASSWORD: &str = "redress-demo-2026";
+
+/// What the demo seeding made.
+#[derive(Debug, Default)]
+pub struct Seeded {
+    /// Staff e-mail and what the account is.
+    pub logins: Vec<(String, String)>,
+    pub complaints: Vec<Submitted>,
+}
+
+/// Seeds the demo data unless the database already has merchants.
+pub fn seed(conn: &mut DbConnection, policy: &DeadlinePolicy, tz: Tz, now: DateTime<Utc>) -> Result<Seeded, String> {
     if merchants::count(conn).map_err(|e| e.to_string())? > 0 {
-        return Ok(Vec::new());
+        return Ok(Seeded::default());
     }
     let mut ids = Vec::new();
     for (name, head, email) in MERCHANTS {
@@ -151,6 +158,17 @@ pub fn seed(
         let input = MerchantInput { name, credit_code: code.as_str(), email };
         ids.push(add(conn, &input, now - Duration::days(90)).map_err(|e| e.to_string())?);
     }
+    let mut logins = Vec::new();
+    for (i, (name, _, email)) in MERCHANTS.iter().enumerate().take(2) {
+        let staff = email.replacen(email.split('@').next().unwrap_or(""), "staff", 1);
+        let new = NewStaff { role: Role::Merchant, email: &staff, merchant_id: Some(ids[i]), password: PASSWORD };
+        add_user(conn, &new, now).map_err(|e| e.to_string())?;
+        logins.push((staff, format!("merchant staff of {name}")));
+    }
+    let supervisor = "supervisor@redress.example.cn";
+    let new = NewStaff { role: Role::Supervisor, email: supervisor, merchant_id: None, password: PASSWORD };
+    add_user(conn, &new, now).map_err(|e| e.to_string())?;
+    logins.push((supervisor.into(), "platform supervisor".into()));
     let mut filed = Vec::new();
     for &(m, hours, category, resolution, amount, order, description, name, phone, email) in COMPLAINTS {
         let form = ComplaintForm {
@@ -168,5 +186,5 @@ pub fn seed(
         let at = Intake { policy, tz, now: now - Duration::hours(hours), lang: Lang::ZhCn };
         filed.push(submit(conn, &at, &complaint).map_err(|e| e.to_string())?);
     }
-    Ok(filed)
+    Ok(Seeded { logins, complaints: filed })
 }

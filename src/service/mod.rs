@@ -1,7 +1,9 @@
 //! Use cases. Each one that writes runs in one transaction: the complaint,
 //! its timeline event and its outbox rows are stored together or not at all.
 
+pub mod auth;
 pub mod complaints;
+pub mod conversation;
 pub mod demo;
 pub mod merchants;
 pub mod tracking;

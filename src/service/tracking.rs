@@ -3,23 +3,24 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::contact::{Email, Phone};
+use crate::domain::event::Viewer;
 use crate::domain::reference;
 use crate::store::DbConnection;
-use crate::store::complaints::{self as store, Complaint, Event};
+use crate::store::complaints::{self as store, Complaint, Entry};
 use crate::store::outbox::{self, Enqueue, MailKind};
 
 pub struct Tracking {
     pub complaint: Complaint,
     pub merchant_name: String,
     /// Public events only: internal notes are for staff.
-    pub timeline: Vec<Event>,
+    pub timeline: Vec<Entry>,
 }
 
 pub fn by_token(conn: &mut DbConnection, token: &str) -> diesel::QueryResult<Option<Tracking>> {
     let Some((complaint, merchant_name)) = store::find_by_token(conn, token)? else {
         return Ok(None);
     };
-    let timeline = store::timeline(conn, complaint.id, false)?;
+    let timeline = store::timeline(conn, complaint.id, Viewer::Consumer)?;
     Ok(Some(Tracking { complaint, merchant_name, timeline }))
 }
 

@@ -3,10 +3,11 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::schema::{complaint_events, complaints, merchants};
+use super::schema::{complaint_events, complaints, merchants, users};
 use super::{DbConnection, from_db, to_db};
 use crate::domain::deadline::DeadlineFacts;
-use crate::domain::event::{Actor, EventKind};
+use crate::domain::event::{Actor, EventKind, Viewer, Visibility};
+use crate::domain::progress::Progress;
 use crate::domain::state::State;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -39,6 +40,10 @@ pub struct Complaint {
     pub ended_at: Option<NaiveDateTime>,
     pub outcome: Option<String>,
     pub updated_at: NaiveDateTime,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub proposal_resolution: Option<String>,
+    pub proposal_amount_fen: Option<i64>,
+    pub next_due_at: Option<NaiveDateTime>,
 }
 
 impl Complaint {
@@ -47,22 +52,26 @@ impl Complaint {
         State::from_slug(&self.state).unwrap_or(State::Submitted)
     }
 
-    pub fn response_deadline(&self) -> DeadlineFacts {
-        DeadlineFacts {
-            due: from_db(self.response_due_at),
-            met_at: self.responded_at.map(from_db),
+    /// The complaint's clock, for the domain's rules.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            state: self.state(),
+            response_due: from_db(self.response_due_at),
+            resolution_due: from_db(self.resolution_due_at),
+            responded_at: self.responded_at.map(from_db),
+            proposed_at: self.proposed_at.map(from_db),
+            resolution_met_at: self.resolution_met_at.map(from_db),
+            resolved_at: self.resolved_at.map(from_db),
             ended_at: self.ended_at.map(from_db),
-            awaiting_since: None,
         }
     }
 
+    pub fn response_deadline(&self) -> DeadlineFacts {
+        self.progress().response()
+    }
+
     pub fn resolution_deadline(&self) -> DeadlineFacts {
-        DeadlineFacts {
-            due: from_db(self.resolution_due_at),
-            met_at: self.resolution_met_at.map(from_db),
-            ended_at: self.ended_at.map(from_db),
-            awaiting_since: (self.state() == State::Proposed).then_some(self.proposed_at).flatten().map(from_db),
-        }
+        self.progress().resolution()
     }
 }
 
@@ -85,6 +94,7 @@ pub struct NewComplaintRow<'a> {
     pub submitted_at: NaiveDateTime,
     pub response_due_at: NaiveDateTime,
     pub resolution_due_at: NaiveDateTime,
+    pub next_due_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
 }
 
@@ -104,6 +114,63 @@ pub fn find_by_token(conn: &mut DbConnection, token: &str) -> QueryResult<Option
         .select((Complaint::as_select(), merchants::name))
         .first(conn)
         .optional()
+}
+
+/// A merchant's complaint by reference; another merchant's is not found.
+pub fn find_for_merchant(conn: &mut DbConnection, merchant_id: i64, reference: &str) -> QueryResult<Option<Complaint>> {
+    complaints::table
+        .filter(complaints::reference.eq(reference))
+        .filter(complaints::merchant_id.eq(merchant_id))
+        .select(Complaint::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The progress columns, written together.
+#[derive(AsChangeset)]
+#[diesel(table_name = complaints, treat_none_as_null = true)]
+struct ProgressRow<'a> {
+    state: &'a str,
+    responded_at: Option<NaiveDateTime>,
+    proposed_at: Option<NaiveDateTime>,
+    resolution_met_at: Option<NaiveDateTime>,
+    resolved_at: Option<NaiveDateTime>,
+    ended_at: Option<NaiveDateTime>,
+    next_due_at: Option<NaiveDateTime>,
+    updated_at: NaiveDateTime,
+}
+
+/// Stores `after` if the complaint is still in state `before` (another
+/// request may have moved it since it was read); returns whether it did.
+pub fn save_progress(
+    conn: &mut DbConnection,
+    id: i64,
+    before: State,
+    after: &Progress,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
+    let row = ProgressRow {
+        state: after.state.slug(),
+        responded_at: after.responded_at.map(to_db),
+        proposed_at: after.proposed_at.map(to_db),
+        resolution_met_at: after.resolution_met_at.map(to_db),
+        resolved_at: after.resolved_at.map(to_db),
+        ended_at: after.ended_at.map(to_db),
+        next_due_at: after.next_due().map(to_db),
+        updated_at: to_db(now),
+    };
+    let n = diesel::update(complaints::table.find(id).filter(complaints::state.eq(before.slug())))
+        .set(&row)
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Records the proposal now on the table.
+pub fn set_proposal(conn: &mut DbConnection, id: i64, resolution: &str, amount_fen: Option<i64>) -> QueryResult<()> {
+    diesel::update(complaints::table.find(id))
+        .set((complaints::proposal_resolution.eq(resolution), complaints::proposal_amount_fen.eq(amount_fen)))
+        .execute(conn)
+        .map(drop)
 }
 
 /// The tracking token of the complaint with this reference, if `phone` or
@@ -145,14 +212,17 @@ pub struct Event {
     pub visibility: String,
     pub body: Option<String>,
     pub data: Option<String>,
+    pub actor_id: Option<i64>,
 }
 
 pub struct NewEvent<'a> {
     pub complaint_id: i64,
     pub at: DateTime<Utc>,
     pub actor: Actor,
+    /// The staff account that acted, if one did.
+    pub actor_id: Option<i64>,
     pub kind: EventKind,
-    pub public: bool,
+    pub visibility: Visibility,
     pub body: Option<&'a str>,
     pub data: Option<&'a str>,
 }
@@ -164,23 +234,40 @@ pub fn append_event(conn: &mut DbConnection, e: NewEvent<'_>) -> QueryResult<()>
             complaint_events::at.eq(to_db(e.at)),
             complaint_events::actor.eq(e.actor.slug()),
             complaint_events::kind.eq(e.kind.slug()),
-            complaint_events::visibility.eq(if e.public { "public" } else { "internal" }),
+            complaint_events::visibility.eq(e.visibility.slug()),
             complaint_events::body.eq(e.body),
             complaint_events::data.eq(e.data),
+            complaint_events::actor_id.eq(e.actor_id),
         ))
         .execute(conn)
         .map(drop)
 }
 
-/// The timeline in order; internal notes only when asked for.
-pub fn timeline(conn: &mut DbConnection, complaint_id: i64, with_internal: bool) -> QueryResult<Vec<Event>> {
+/// A timeline entry and the e-mail of the staff account behind it.
+pub type Entry = (Event, Option<String>);
+
+/// The timeline in order, as `viewer` may see it.
+pub fn timeline(conn: &mut DbConnection, complaint_id: i64, viewer: Viewer) -> QueryResult<Vec<Entry>> {
     let mut q = complaint_events::table
+        .left_join(users::table)
         .filter(complaint_events::complaint_id.eq(complaint_id))
-        .select(Event::as_select())
+        .select((Event::as_select(), users::email.nullable()))
         .order(complaint_events::id)
         .into_boxed();
-    if !with_internal {
-        q = q.filter(complaint_events::visibility.eq("public"));
+    let hidden: Vec<&str> = Visibility::ALL.iter().filter(|v| !viewer.sees(**v)).map(|v| v.slug()).collect();
+    if !hidden.is_empty() {
+        q = q.filter(complaint_events::visibility.ne_all(hidden));
     }
     q.load(conn)
+}
+
+/// Escalated complaints, oldest escalation first, with their merchant.
+pub fn escalated(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<(Complaint, String)>> {
+    complaints::table
+        .inner_join(merchants::table)
+        .filter(complaints::state.eq(State::Escalated.slug()))
+        .select((Complaint::as_select(), merchants::name))
+        .order((complaints::escalated_at.asc(), complaints::id.asc()))
+        .limit(limit)
+        .load(conn)
 }

@@ -3,9 +3,11 @@
 //! is chosen from the URL's scheme, migrations are embedded per backend.
 
 pub mod complaints;
+pub mod dashboard;
 pub mod merchants;
 pub mod outbox;
 pub mod schema;
+pub mod users;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -44,6 +44,10 @@ diesel::table! {
         ended_at -> Nullable<Timestamp>,
         outcome -> Nullable<Text>,
         updated_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        proposal_resolution -> Nullable<Text>,
+        proposal_amount_fen -> Nullable<BigInt>,
+        next_due_at -> Nullable<Timestamp>,
     }
 }
 
@@ -57,6 +61,7 @@ diesel::table! {
         visibility -> Text,
         body -> Nullable<Text>,
         data -> Nullable<Text>,
+        actor_id -> Nullable<BigInt>,
     }
 }
 
@@ -77,7 +82,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        merchant_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        account -> Text,
+        address -> Text,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(complaints -> merchants (merchant_id));
+diesel::joinable!(users -> merchants (merchant_id));
+diesel::joinable!(complaint_events -> users (actor_id));
 diesel::joinable!(complaint_events -> complaints (complaint_id));
 diesel::joinable!(outbox -> complaints (complaint_id));
-diesel::allow_tables_to_appear_in_same_query!(merchants, complaints, complaint_events, outbox);
+diesel::allow_tables_to_appear_in_same_query!(merchants, complaints, complaint_events, outbox, users, login_failures);

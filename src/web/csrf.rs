@@ -17,12 +17,18 @@ struct Fresh(Cookie<'static>);
 /// The visitor's token for a form's hidden field. A visitor without one
 /// gets a new one, and the response sets the cookie.
 pub fn token(req: &HttpRequest) -> String {
-    if let Some(existing) = req.cookie(COOKIE).map(|c| c.value().to_owned()).filter(|v| v.len() >= 20) {
-        return existing;
-    }
     if let Some(Fresh(cookie)) = req.extensions().get::<Fresh>() {
         return cookie.value().to_owned();
     }
+    if let Some(existing) = req.cookie(COOKIE).map(|c| c.value().to_owned()).filter(|v| v.len() >= 20) {
+        return existing;
+    }
+    renew(req)
+}
+
+/// Replaces the visitor's token, so that every staff session has its own
+/// (called on sign-in and sign-out).
+pub fn renew(req: &HttpRequest) -> String {
     let fresh = new_token();
     let cookie = Cookie::build(COOKIE, fresh.clone()).path("/").http_only(true).same_site(SameSite::Strict).finish();
     req.extensions_mut().insert(Fresh(cookie));

@@ -1,17 +1,23 @@
 //! HTTP: thin handlers that parse, call a service and render a template.
 
 pub mod assets;
+pub mod auth;
+pub mod complaint_view;
 pub mod consumer;
 pub mod csrf;
 pub mod form;
 pub mod health;
+pub mod merchant;
 pub mod page;
+pub mod session;
 pub mod site;
+pub mod supervisor;
 pub mod view;
 
 use std::net::TcpListener;
 use std::sync::Arc;
 
+use actix_web::cookie::Key;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
@@ -19,6 +25,7 @@ use actix_web::{App, HttpServer, web};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::AppError;
+use crate::service::conversation::ActError;
 use crate::store::{DbConnection, Pool};
 
 /// What every handler can reach.
@@ -27,6 +34,8 @@ pub struct AppState {
     pub pool: Pool,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
+    /// Encrypts the session cookie.
+    pub session_key: Key,
 }
 
 impl AppState {
@@ -48,14 +57,20 @@ impl AppState {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz).service(assets::asset);
     consumer::routes(cfg);
+    auth::routes(cfg);
+    merchant::routes(cfg);
+    supervisor::routes(cfg);
 }
 
 /// The HTTP server on an already bound listener.
 pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
+    let secure = state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
+    let key = state.session_key.clone();
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .wrap(session::middleware(key.clone(), secure))
             .wrap(from_fn(site::site))
             .configure(routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(AppError::NotFound) }))
@@ -64,4 +79,15 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// The message for an action the complaint's state refused; an error for
+/// what no message can answer.
+pub fn act_notice(e: ActError) -> Result<&'static str, AppError> {
+    match e {
+        ActError::NotFound => Err(AppError::NotFound),
+        ActError::Illegal(_) => Ok("error.illegal_action"),
+        ActError::Changed => Ok("error.changed"),
+        ActError::Db(e) => Err(e.into()),
+    }
 }

@@ -7,12 +7,24 @@ use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload};
 use askama::Template;
 
+use actix_session::SessionExt;
+
+use super::session::Staff;
 use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
+
+/// The signed-in staff member, for the header.
+pub struct StaffBar {
+    pub email: String,
+    pub home: &'static str,
+    /// For the sign-out form.
+    pub csrf: String,
+}
 
 /// The per-request context every template gets as `ctx`.
 pub struct PageCtx {
     pub t: Tr,
+    pub staff: Option<StaffBar>,
     pub lang: Lang,
     /// This page in the other language (`?lang=` replaced).
     pub switch_href: String,
@@ -29,8 +41,14 @@ impl PageCtx {
         if !query.is_empty() {
             query.push('&');
         }
+        let staff = Staff::from_session(&req.get_session()).map(|s| StaffBar {
+            home: s.home(),
+            email: s.email,
+            csrf: super::csrf::token(req),
+        });
         PageCtx {
             t: lang.tr(),
+            staff,
             lang,
             switch_href: format!("{}?{query}lang={}", req.path(), other.code()),
             switch_label: if other == Lang::En { "English" } else { "中文" },

@@ -72,7 +72,11 @@ pub fn deadline(t: &Tr, tz: Tz, kind: DeadlineKind, facts: &DeadlineFacts, now: 
 /// A form field as `templates/_fields.html` renders it: label, hint, the
 /// error next to it, and the value typed.
 pub struct FieldView {
+    /// The form field's name.
     pub name: &'static str,
+    /// The element's id, unique on the page (the name unless two forms on
+    /// one page share a field name).
+    pub id: String,
     pub label: String,
     pub hint: String,
     pub error: Option<String>,
@@ -85,11 +89,19 @@ impl FieldView {
     pub fn new(t: &Tr, form: &str, name: &'static str, value: &str, error: Option<String>) -> FieldView {
         FieldView {
             name,
+            id: name.to_owned(),
             label: t.get(&format!("{form}.{name}")).to_owned(),
             hint: t.get(&format!("{form}.{name}_hint")).to_owned(),
             error,
             value: value.to_owned(),
         }
+    }
+}
+
+impl FieldView {
+    pub fn with_id(mut self, id: &str) -> FieldView {
+        self.id = id.to_owned();
+        self
     }
 }
 

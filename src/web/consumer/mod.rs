@@ -14,6 +14,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(file::submit)
         .service(tracking::show)
         .service(tracking::send_link)
+        .service(tracking::reply)
+        .service(tracking::accept)
+        .service(tracking::reject)
+        .service(tracking::withdraw)
         .service(find::track);
 }
 

@@ -1,4 +1,6 @@
-//! The consumer's private tracking page, `/t/{token}`.
+//! The consumer's private tracking page, `/t/{token}`, and what the
+//! consumer can do there: reply, accept or reject a proposal, withdraw,
+//! have the link e-mailed.
 
 use std::collections::HashMap;
 
@@ -6,43 +8,86 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 
+use crate::domain::complaint::Field;
 use crate::domain::contact::{Email, Phone};
-use crate::domain::deadline::DeadlineKind;
+use crate::domain::conversation::consumer_message;
+use crate::domain::event::Viewer;
+use crate::domain::state::Action;
 use crate::error::AppError;
+use crate::service::conversation::{self, Decision};
 use crate::service::tracking::{self, LinkMail};
-use crate::store::from_db;
+use crate::web::complaint_view::ComplaintView;
 use crate::web::page::{PageCtx, render};
-use crate::web::view::{self, DeadlineView, TimeView};
-use crate::web::{AppState, csrf, form};
-
-pub struct EventView {
-    pub at: TimeView,
-    pub title: String,
-    pub body: Option<String>,
-}
+use crate::web::view::FieldView;
+use crate::web::{AppState, act_notice, csrf, form};
 
 #[derive(Template)]
 #[template(path = "consumer/tracking.html")]
 struct TrackingPage {
     ctx: PageCtx,
     token: String,
-    reference: String,
-    merchant: String,
-    state: &'static str,
-    state_label: String,
-    category: String,
-    resolution: String,
-    amount: Option<String>,
-    order_ref: String,
-    description: String,
-    consumer_name: String,
+    c: ComplaintView,
     contact: String,
-    submitted: TimeView,
-    deadlines: Vec<DeadlineView>,
-    timeline: Vec<EventView>,
     has_email: bool,
-    link_notice: Option<String>,
+    /// The outcome of the last action, or why it was refused.
+    notice: Option<String>,
+    notice_is_error: bool,
+    reply: FieldView,
+    can_reply: bool,
+    can_decide: bool,
+    can_withdraw: bool,
     csrf: String,
+}
+
+/// What to show besides the complaint itself.
+#[derive(Default)]
+struct Extra<'a> {
+    notice: Option<(&'a str, bool)>,
+    reply: &'a str,
+    reply_error: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    req: &HttpRequest,
+    token: String,
+    status: StatusCode,
+    extra: Extra<'_>,
+) -> Result<HttpResponse, AppError> {
+    let lookup = token.clone();
+    let found = state.db(move |conn| Ok(tracking::by_token(conn, &lookup)?)).await?.ok_or(AppError::NotFound)?;
+    let ctx = PageCtx::new(req);
+    let t = ctx.t;
+    let c = &found.complaint;
+    let contact = [c.consumer_phone.as_deref().map(Phone::masked), c.consumer_email.as_deref().map(Email::masked)]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let allowed = |a: Action| c.state().apply(a).is_ok();
+    let page = TrackingPage {
+        c: ComplaintView::new(
+            &t,
+            state.config.tz,
+            state.clock.now(),
+            c,
+            &found.merchant_name,
+            &found.timeline,
+            Viewer::Consumer,
+        ),
+        contact,
+        has_email: c.consumer_email.is_some(),
+        notice: extra.notice.map(|(key, _)| t.get(key).to_owned()),
+        notice_is_error: extra.notice.is_some_and(|(_, error)| error),
+        reply: FieldView::new(&t, "tracking", Field::Body.slug(), extra.reply, extra.reply_error),
+        can_reply: allowed(Action::ConsumerReply),
+        can_decide: allowed(Action::Accept),
+        can_withdraw: allowed(Action::Withdraw),
+        csrf: csrf::token(req),
+        token,
+        ctx,
+    };
+    render(status, &page)
 }
 
 #[get("/t/{token}")]
@@ -52,57 +97,118 @@ pub async fn show(
     token: web::Path<String>,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
-    let lookup = token.clone();
-    let found = state.db(move |conn| Ok(tracking::by_token(conn, &lookup)?)).await?;
-    let found = found.ok_or(AppError::NotFound)?;
-    let ctx = PageCtx::new(&req);
-    let t = ctx.t;
-    let tz = state.config.tz;
-    let now = state.clock.now();
-    let c = &found.complaint;
-    let contact = [c.consumer_phone.as_deref().map(Phone::masked), c.consumer_email.as_deref().map(Email::masked)]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
-    let link_notice = query.get("link").and_then(|v| match v.as_str() {
-        "queued" | "already" | "none" => Some(t.get(&format!("tracking.link_{v}")).to_owned()),
+    let notice = query.get("done").and_then(|v| match v.as_str() {
+        "link_queued" | "link_already" | "link_none" | "replied" | "accepted" | "rejected" | "withdrawn" => {
+            Some(format!("tracking.done_{v}"))
+        }
         _ => None,
     });
-    let page = TrackingPage {
-        token: token.clone(),
-        reference: c.reference.clone(),
-        merchant: found.merchant_name.clone(),
-        state: c.state().slug(),
-        state_label: t.get(&format!("state.{}", c.state().slug())).to_owned(),
-        category: t.get(&format!("category.{}", c.category)).to_owned(),
-        resolution: t.get(&format!("resolution.{}", c.desired_resolution)).to_owned(),
-        amount: c.amount_fen.map(view::money),
-        order_ref: c.order_ref.clone(),
-        description: c.description.clone(),
-        consumer_name: c.consumer_name.clone(),
-        contact,
-        submitted: view::time(&t, tz, from_db(c.submitted_at)),
-        deadlines: vec![
-            view::deadline(&t, tz, DeadlineKind::Response, &c.response_deadline(), now),
-            view::deadline(&t, tz, DeadlineKind::Resolution, &c.resolution_deadline(), now),
-        ],
-        timeline: found
-            .timeline
-            .iter()
-            .map(|e| EventView {
-                at: view::time(&t, tz, from_db(e.at)),
-                title: t.get(&format!("event.{}", e.kind)).to_owned(),
-                body: e.body.clone(),
-            })
-            .collect(),
-        has_email: c.consumer_email.is_some(),
-        link_notice,
-        csrf: csrf::token(&req),
-        ctx,
+    let extra = Extra { notice: notice.as_deref().map(|k| (k, false)), ..Extra::default() };
+    page(&state, &req, token.into_inner(), StatusCode::OK, extra).await
+}
+
+fn back(token: &str, done: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header(("Location", format!("/t/{token}?done={done}"))).finish()
+}
+
+#[post("/t/{token}/reply")]
+pub async fn reply(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let fields = form::read(&req, body).await?;
+    let typed = fields.get(Field::Body.slug());
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        let extra = Extra { notice: Some(("error.csrf_action", true)), reply: &typed, reply_error: None };
+        return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
+    }
+    let message = match consumer_message(&typed) {
+        Ok(m) => m,
+        Err(errors) => {
+            let t = PageCtx::new(&req).t;
+            let error = errors.get(Field::Body).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
+            return page(
+                &state,
+                &req,
+                token,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Extra { reply: &typed, reply_error: error, ..Extra::default() },
+            )
+            .await;
+        }
     };
-    render(StatusCode::OK, &page)
+    let (lookup, clock) = (token.clone(), state.clock.clone());
+    let result = state.db(move |conn| Ok(conversation::consumer_reply(conn, &lookup, &message, clock.now()))).await?;
+    match result {
+        Ok(()) => Ok(back(&token, "replied")),
+        Err(e) => {
+            let extra = Extra { notice: Some((act_notice(e)?, true)), reply: &typed, reply_error: None };
+            page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await
+        }
+    }
+}
+
+async fn decide(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: String,
+    body: web::Payload,
+    decision: Decision,
+) -> Result<HttpResponse, AppError> {
+    let fields = form::read(&req, body).await?;
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        let extra = Extra { notice: Some(("error.csrf_action", true)), ..Extra::default() };
+        return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
+    }
+    let (lookup, clock) = (token.clone(), state.clock.clone());
+    let result = state.db(move |conn| Ok(conversation::consumer_decide(conn, &lookup, decision, clock.now()))).await?;
+    match result {
+        Ok(()) => Ok(back(
+            &token,
+            match decision {
+                Decision::Accept => "accepted",
+                Decision::Reject => "rejected",
+                Decision::Withdraw => "withdrawn",
+            },
+        )),
+        Err(e) => {
+            let extra = Extra { notice: Some((act_notice(e)?, true)), ..Extra::default() };
+            page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await
+        }
+    }
+}
+
+#[post("/t/{token}/accept")]
+pub async fn accept(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    decide(req, state, token.into_inner(), body, Decision::Accept).await
+}
+
+#[post("/t/{token}/reject")]
+pub async fn reject(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    decide(req, state, token.into_inner(), body, Decision::Reject).await
+}
+
+#[post("/t/{token}/withdraw")]
+pub async fn withdraw(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    decide(req, state, token.into_inner(), body, Decision::Withdraw).await
 }
 
 /// "E-mail me this link": queues the e-mail (sent by the mail dispatcher).
@@ -113,18 +219,18 @@ pub async fn send_link(
     token: web::Path<String>,
     body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
     let fields = form::read(&req, body).await?;
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        return Err(AppError::Forbidden);
+        let extra = Extra { notice: Some(("error.csrf_action", true)), ..Extra::default() };
+        return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
     }
-    let token = token.into_inner();
-    let lookup = token.clone();
-    let clock = state.clock.clone();
+    let (lookup, clock) = (token.clone(), state.clock.clone());
     let result = state.db(move |conn| Ok(tracking::mail_link(conn, &lookup, clock.now())?)).await?;
-    let flag = match result.ok_or(AppError::NotFound)? {
-        LinkMail::Queued(_) => "queued",
-        LinkMail::AlreadyQueued(_) => "already",
-        LinkMail::NoAddress => "none",
+    let done = match result.ok_or(AppError::NotFound)? {
+        LinkMail::Queued(_) => "link_queued",
+        LinkMail::AlreadyQueued(_) => "link_already",
+        LinkMail::NoAddress => "link_none",
     };
-    Ok(HttpResponse::SeeOther().insert_header(("Location", format!("/t/{token}?link={flag}"))).finish())
+    Ok(back(&token, done))
 }

@@ -1,0 +1,12 @@
+DROP INDEX complaints_escalation_queue;
+ALTER TABLE complaint_events DROP COLUMN actor_id;
+DROP INDEX complaints_merchant_state;
+CREATE INDEX complaints_merchant_state ON complaints (merchant_id, state);
+DROP INDEX complaints_merchant_resolved;
+DROP INDEX complaints_merchant_next_due;
+ALTER TABLE complaints DROP COLUMN next_due_at;
+ALTER TABLE complaints DROP COLUMN proposal_amount_fen;
+ALTER TABLE complaints DROP COLUMN proposal_resolution;
+ALTER TABLE complaints DROP COLUMN resolved_at;
+DROP TABLE login_failures;
+DROP TABLE users;

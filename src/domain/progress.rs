@@ -1,0 +1,195 @@
+//! What an action does to a complaint's clock: the state, when it was first
+//! answered, proposed, resolved or ended, and which deadline the merchant
+//! still has to meet. Pure; the service stores the result.
+
+use chrono::{DateTime, Utc};
+
+use super::deadline::DeadlineFacts;
+use super::state::{Action, IllegalTransition, State};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    pub state: State,
+    pub response_due: DateTime<Utc>,
+    pub resolution_due: DateTime<Utc>,
+    /// The first public reply (or proposal): meets the response deadline
+    /// when in time, and is the first-response time either way.
+    pub responded_at: Option<DateTime<Utc>>,
+    /// When the proposal now or last on the table was made.
+    pub proposed_at: Option<DateTime<Utc>>,
+    /// When the resolution deadline was met: the time of a proposal made
+    /// before it that the consumer then accepted.
+    pub resolution_met_at: Option<DateTime<Utc>>,
+    /// When the consumer accepted (explicitly or by silence).
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// When the complaint reached a final state.
+    pub ended_at: Option<DateTime<Utc>>,
+}
+
+impl Progress {
+    pub fn apply(&self, action: Action, now: DateTime<Utc>) -> Result<Progress, IllegalTransition> {
+        let mut next = self.clone();
+        next.state = self.state.apply(action)?;
+        match action {
+            Action::MerchantReply { public: true } => {
+                next.responded_at = self.responded_at.or(Some(now));
+            }
+            Action::Propose => {
+                next.responded_at = self.responded_at.or(Some(now));
+                next.proposed_at = Some(now);
+            }
+            Action::Accept | Action::SilenceAccept => {
+                next.resolved_at = Some(now);
+                next.resolution_met_at = self.proposed_at.filter(|at| *at <= self.resolution_due);
+            }
+            _ => {}
+        }
+        if next.state.is_final() {
+            next.ended_at = Some(now);
+        }
+        Ok(next)
+    }
+
+    pub fn response(&self) -> DeadlineFacts {
+        DeadlineFacts {
+            due: self.response_due,
+            met_at: self.responded_at,
+            ended_at: self.ended_at,
+            awaiting_since: None,
+        }
+    }
+
+    pub fn resolution(&self) -> DeadlineFacts {
+        DeadlineFacts {
+            due: self.resolution_due,
+            met_at: self.resolution_met_at,
+            ended_at: self.ended_at,
+            awaiting_since: self.proposed_at.filter(|_| self.state == State::Proposed),
+        }
+    }
+
+    /// The earliest deadline the merchant still has to meet; `None` when
+    /// nothing is due from the merchant (a final state, or a proposal made
+    /// in time that waits for the consumer).
+    pub fn next_due(&self) -> Option<DateTime<Utc>> {
+        if self.state.is_final() {
+            return None;
+        }
+        [self.response(), self.resolution()]
+            .into_iter()
+            .filter(|f| f.met_at.is_none() && !f.awaiting_since.is_some_and(|at| at <= f.due))
+            .map(|f| f.due)
+            .min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::deadline::DeadlineStatus;
+    use crate::domain::state::{EscalationReason, Outcome};
+    use chrono::Duration;
+    use proptest::prelude::*;
+
+    fn t(h: i64) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-20T02:00:00Z").unwrap().with_timezone(&Utc) + Duration::hours(h)
+    }
+
+    fn fresh() -> Progress {
+        Progress {
+            state: State::Submitted,
+            response_due: t(48),
+            resolution_due: t(168),
+            responded_at: None,
+            proposed_at: None,
+            resolution_met_at: None,
+            resolved_at: None,
+            ended_at: None,
+        }
+    }
+
+    #[test]
+    fn the_first_public_reply_meets_the_response_deadline_once() {
+        let p = fresh();
+        assert_eq!(p.next_due(), Some(t(48)));
+        let note = p.apply(Action::MerchantReply { public: false }, t(1)).unwrap();
+        assert_eq!(note.responded_at, None, "an internal note does not count");
+        let replied = p.apply(Action::MerchantReply { public: true }, t(5)).unwrap();
+        assert_eq!(replied.state, State::Responded);
+        assert_eq!(replied.responded_at, Some(t(5)));
+        assert_eq!(replied.response().status(t(100)), DeadlineStatus::Met { at: t(5) });
+        assert_eq!(replied.next_due(), Some(t(168)));
+        let again = replied.apply(Action::MerchantReply { public: true }, t(9)).unwrap();
+        assert_eq!(again.responded_at, Some(t(5)), "the first response time is kept");
+    }
+
+    #[test]
+    fn a_timely_proposal_accepted_late_still_meets_the_resolution_deadline() {
+        let proposed = fresh().apply(Action::Propose, t(160)).unwrap();
+        assert_eq!(proposed.responded_at, Some(t(160)), "a proposal is a response");
+        assert_eq!(
+            proposed.response().status(t(170)),
+            DeadlineStatus::Overdue { by: Duration::hours(112) },
+            "but a late one: the response deadline stays breached"
+        );
+        assert_eq!(proposed.next_due(), None, "answered late is still answered");
+        let replied = fresh().apply(Action::MerchantReply { public: true }, t(2)).unwrap();
+        let proposed = replied.apply(Action::Propose, t(160)).unwrap();
+        assert_eq!(proposed.next_due(), None, "nothing is due from the merchant while the consumer decides");
+        let resolved = proposed.apply(Action::Accept, t(200)).unwrap();
+        assert_eq!(resolved.resolution_met_at, Some(t(160)));
+        assert_eq!(resolved.resolved_at, Some(t(200)));
+        assert_eq!(resolved.ended_at, Some(t(200)));
+        assert_eq!(resolved.resolution().status(t(300)), DeadlineStatus::Met { at: t(160) });
+    }
+
+    #[test]
+    fn a_late_proposal_accepted_is_resolved_but_not_in_time() {
+        let replied = fresh().apply(Action::MerchantReply { public: true }, t(2)).unwrap();
+        let resolved = replied.apply(Action::Propose, t(170)).unwrap().apply(Action::Accept, t(171)).unwrap();
+        assert_eq!(resolved.resolution_met_at, None);
+        assert_eq!(resolved.resolution().status(t(500)), DeadlineStatus::Overdue { by: Duration::hours(3) });
+    }
+
+    #[test]
+    fn rejecting_puts_the_resolution_deadline_back_on_the_merchant() {
+        let replied = fresh().apply(Action::MerchantReply { public: true }, t(2)).unwrap();
+        let rejected = replied.apply(Action::Propose, t(10)).unwrap().apply(Action::Reject, t(11)).unwrap();
+        assert_eq!(rejected.state, State::Responded);
+        assert_eq!(rejected.next_due(), Some(t(168)));
+    }
+
+    fn action() -> impl Strategy<Value = Action> {
+        prop_oneof![
+            any::<bool>().prop_map(|public| Action::MerchantReply { public }),
+            Just(Action::ConsumerReply),
+            Just(Action::Propose),
+            Just(Action::Accept),
+            Just(Action::Reject),
+            Just(Action::Withdraw),
+            Just(Action::Escalate(EscalationReason::ConsumerRequest)),
+            Just(Action::Rule(Outcome::Upheld)),
+        ]
+    }
+
+    proptest! {
+        /// Whatever happens, in whatever order and at whatever times: times
+        /// only ever get recorded once and in order, a met deadline was met
+        /// in time, and a final complaint has nothing due.
+        #[test]
+        fn histories_keep_the_clock_consistent(steps in prop::collection::vec((action(), 0i64..30), 0..30)) {
+            let mut p = fresh();
+            let mut now = t(0);
+            for (a, gap) in steps {
+                now += Duration::hours(gap);
+                let Ok(next) = p.apply(a, now) else { continue };
+                if let Some(at) = p.responded_at { prop_assert_eq!(next.responded_at, Some(at)); }
+                if let Some(at) = next.resolution_met_at { prop_assert!(at <= next.resolution_due); }
+                if next.state.is_final() { prop_assert!(next.next_due().is_none() && next.ended_at.is_some()); }
+                else { prop_assert!(next.ended_at.is_none()); }
+                if let Some(due) = next.next_due() { prop_assert!(due == next.response_due || due == next.resolution_due); }
+                p = next;
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Staff accounts and signing in: argon2id hashes, one answer for an
+//! unknown e-mail and a wrong password (taking the same time), and a
+//! throttle after repeated failures.
+
+use std::sync::LazyLock;
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Duration, Utc};
+
+use crate::domain::contact::Email;
+use crate::domain::staff::{Role, check_password};
+use crate::store::users::{self, NewUser};
+use crate::store::{DbConnection, from_db, merchants, to_db};
+
+/// Failures (per account, and per address) that close sign-in for a while.
+pub const FAILURE_LIMIT: i64 = 10;
+
+pub fn failure_window() -> Duration {
+    Duration::minutes(15)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AddUserError {
+    #[error("{0:?} is not an e-mail address")]
+    Email(String),
+    #[error("{0}")]
+    Password(&'static str),
+    #[error("a merchant account needs --merchant ID")]
+    NoMerchant,
+    #[error("a supervisor account belongs to no merchant; leave out --merchant")]
+    SupervisorWithMerchant,
+    #[error("there is no merchant with id {0}")]
+    UnknownMerchant(i64),
+    #[error("an account for {0} already exists")]
+    Duplicate(String),
+    #[error("cannot hash the password: {0}")]
+    Hash(String),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+pub struct NewStaff<'a> {
+    pub role: Role,
+    pub email: &'a str,
+    pub merchant_id: Option<i64>,
+    pub password: &'a str,
+}
+
+pub fn add_user(conn: &mut DbConnection, new: &NewStaff<'_>, now: DateTime<Utc>) -> Result<i64, AddUserError> {
+    let email = Email::parse(new.email).ok_or_else(|| AddUserError::Email(new.email.into()))?;
+    check_password(new.password).map_err(AddUserError::Password)?;
+    match (new.role, new.merchant_id) {
+        (Role::Merchant, None) => return Err(AddUserError::NoMerchant),
+        (Role::Supervisor, Some(_)) => return Err(AddUserError::SupervisorWithMerchant),
+        _ => {}
+    }
+    let hash = hash(new.password)?;
+    conn.write(|conn| {
+        if let Some(id) = new.merchant_id
+            && merchants::find(conn, id)?.is_none()
+        {
+            return Err(AddUserError::UnknownMerchant(id));
+        }
+        if users::find_by_email(conn, email.as_str())?.is_some() {
+            return Err(AddUserError::Duplicate(email.as_str().into()));
+        }
+        let row = NewUser {
+            email: email.as_str(),
+            password_hash: &hash,
+            role: new.role.slug(),
+            merchant_id: new.merchant_id,
+            created_at: to_db(now),
+        };
+        Ok(users::insert(conn, &row)?)
+    })
+}
+
+fn hash(password: &str) -> Result<String, AddUserError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AddUserError::Hash(e.to_string()))
+}
+
+fn verify(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// Verified against when the e-mail is unknown, so that both failures
+/// cost the same time.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash("no account has this password").unwrap_or_default());
+
+/// Computes the dummy hash now rather than on the first unknown e-mail.
+pub fn warm_up() {
+    LazyLock::force(&DUMMY_HASH);
+}
+
+/// Who signed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    pub user_id: i64,
+    pub email: String,
+    pub role: Role,
+    pub merchant_id: Option<i64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    #[error("wrong e-mail or password")]
+    Invalid,
+    #[error("too many failed sign-ins")]
+    Throttled { retry_after: Duration },
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+/// Checks the credentials. Hashing happens outside any transaction, so a
+/// sign-in never holds the database's write lock while it computes.
+pub fn sign_in(
+    conn: &mut DbConnection,
+    email: &str,
+    password: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<SignedIn, SignInError> {
+    let account = email.trim().to_lowercase();
+    let since = now - failure_window();
+    let (by_account, by_address) = users::failures_since(conn, &account, address, since)?;
+    if by_account >= FAILURE_LIMIT || by_address >= FAILURE_LIMIT {
+        let oldest = users::oldest_failure_since(conn, &account, address, since)?.map(from_db).unwrap_or(now);
+        let retry_after = (oldest + failure_window() - now).max(Duration::minutes(1));
+        return Err(SignInError::Throttled { retry_after });
+    }
+    let user = users::find_by_email(conn, &account)?;
+    let valid = match &user {
+        Some(u) => verify(password, &u.password_hash),
+        None => {
+            verify(password, &DUMMY_HASH);
+            false
+        }
+    };
+    match user.filter(|_| valid) {
+        Some(u) => Ok(SignedIn {
+            user_id: u.id,
+            role: Role::from_slug(&u.role).unwrap_or(Role::Merchant),
+            merchant_id: u.merchant_id,
+            email: u.email,
+        }),
+        None => {
+            conn.write(|conn| users::record_failure(conn, &account, address, now))?;
+            Err(SignInError::Invalid)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_and_salted() {
+        let a = hash("correct horse battery").unwrap();
+        let b = hash("correct horse battery").unwrap();
+        assert!(a.starts_with("$argon2id$"));
+        assert_ne!(a, b);
+        assert!(verify("correct horse battery", &a));
+        assert!(!verify("correct horse battery!", &a));
+        assert!(!verify("anything", "not a hash"));
+    }
+}

@@ -1,0 +1,106 @@
+//! A complaint as any page shows it: what was asked, both deadlines, the
+//! proposal on the table, and the timeline as the viewer may see it.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::category::Resolution;
+use crate::domain::deadline::DeadlineKind;
+use crate::domain::event::{EventKind, Viewer, Visibility};
+use crate::domain::state::State;
+use crate::i18n::Tr;
+use crate::store::complaints::{Complaint, Entry};
+use crate::store::from_db;
+use crate::web::view::{self, DeadlineView, TimeView};
+
+pub struct EventView {
+    pub at: TimeView,
+    pub title: String,
+    /// The proposal's terms, for a proposal.
+    pub detail: Option<String>,
+    /// The staff account behind the entry, for staff viewers.
+    pub who: Option<String>,
+    pub body: Option<String>,
+    pub internal: bool,
+}
+
+pub struct ComplaintView {
+    pub reference: String,
+    pub merchant: String,
+    pub state: &'static str,
+    pub state_label: String,
+    pub category: String,
+    pub resolution: String,
+    pub amount: Option<String>,
+    pub order_ref: String,
+    pub description: String,
+    pub consumer_name: String,
+    pub submitted: TimeView,
+    pub deadlines: Vec<DeadlineView>,
+    /// "退款 · ¥199.00" while a proposal waits for the consumer.
+    pub proposal: Option<String>,
+    pub timeline: Vec<EventView>,
+}
+
+/// "退款 · ¥199.00" from a resolution slug and an amount.
+fn terms(t: &Tr, resolution: &str, amount_fen: Option<i64>) -> String {
+    let label =
+        Resolution::from_slug(resolution).map_or(resolution.to_owned(), |r| t.get(&format!("resolution.{r}")).into());
+    match amount_fen {
+        Some(fen) => format!("{label} · {}", view::money(fen)),
+        None => label,
+    }
+}
+
+impl ComplaintView {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        t: &Tr,
+        tz: Tz,
+        now: DateTime<Utc>,
+        c: &Complaint,
+        merchant: &str,
+        entries: &[Entry],
+        viewer: Viewer,
+    ) -> ComplaintView {
+        let state = c.state();
+        let timeline = entries
+            .iter()
+            .map(|(e, email)| {
+                let detail = (e.kind == EventKind::Proposal.slug()).then(|| {
+                    let (resolution, fen) = e.data.as_deref().unwrap_or("").split_once('|').unwrap_or(("", ""));
+                    terms(t, resolution, fen.parse().ok())
+                });
+                EventView {
+                    at: view::time(t, tz, from_db(e.at)),
+                    title: t.get(&format!("event.{}", e.kind)).to_owned(),
+                    detail,
+                    who: email.clone().filter(|_| viewer != Viewer::Consumer),
+                    body: e.body.clone(),
+                    internal: e.visibility == Visibility::Internal.slug(),
+                }
+            })
+            .collect();
+        ComplaintView {
+            reference: c.reference.clone(),
+            merchant: merchant.to_owned(),
+            state: state.slug(),
+            state_label: t.get(&format!("state.{state}")).to_owned(),
+            category: t.get(&format!("category.{}", c.category)).to_owned(),
+            resolution: t.get(&format!("resolution.{}", c.desired_resolution)).to_owned(),
+            amount: c.amount_fen.map(view::money),
+            order_ref: c.order_ref.clone(),
+            description: c.description.clone(),
+            consumer_name: c.consumer_name.clone(),
+            submitted: view::time(t, tz, from_db(c.submitted_at)),
+            deadlines: vec![
+                view::deadline(t, tz, DeadlineKind::Response, &c.response_deadline(), now),
+                view::deadline(t, tz, DeadlineKind::Resolution, &c.resolution_deadline(), now),
+            ],
+            proposal: (state == State::Proposed)
+                .then(|| c.proposal_resolution.as_deref().map(|r| terms(t, r, c.proposal_amount_fen)))
+                .flatten(),
+            timeline,
+        }
+    }
+}

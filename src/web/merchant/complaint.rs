@@ -1,0 +1,220 @@
+//! `/merchant/complaints/{reference}`: one complaint, and the merchant's
+//! reply, internal note or proposal.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use askama::Template;
+
+use crate::domain::category::Resolution;
+use crate::domain::complaint::{Field, FieldErrors};
+use crate::domain::conversation::{ProposalForm, ReplyForm};
+use crate::domain::event::{Viewer, Visibility};
+use crate::domain::state::Action;
+use crate::error::AppError;
+use crate::service::conversation::{self, MerchantActor};
+use crate::store::complaints as store;
+use crate::store::merchants;
+use crate::web::complaint_view::ComplaintView;
+use crate::web::consumer::Choice;
+use crate::web::page::{PageCtx, render};
+use crate::web::session::MerchantStaff;
+use crate::web::view::FieldView;
+use crate::web::{AppState, act_notice, csrf, form};
+
+#[derive(Template)]
+#[template(path = "merchant/complaint.html")]
+struct ComplaintPage {
+    ctx: PageCtx,
+    c: ComplaintView,
+    phone: Option<String>,
+    email: Option<String>,
+    notice: Option<String>,
+    notice_is_error: bool,
+    reply_body: FieldView,
+    internal: bool,
+    proposal_resolution: FieldView,
+    resolutions: Vec<Choice>,
+    proposal_amount: FieldView,
+    proposal_body: FieldView,
+    can_reply: bool,
+    can_propose: bool,
+    csrf: String,
+}
+
+/// What was typed into the page's forms, and what went wrong.
+#[derive(Default)]
+struct Typed {
+    reply: ReplyForm,
+    proposal: ProposalForm,
+    errors: FieldErrors,
+    /// Which form the errors belong to.
+    proposing: bool,
+    notice: Option<(String, bool)>,
+}
+
+async fn page(
+    state: &AppState,
+    req: &HttpRequest,
+    who: &MerchantStaff,
+    reference: String,
+    status: StatusCode,
+    typed: Typed,
+) -> Result<HttpResponse, AppError> {
+    let merchant_id = who.merchant_id;
+    let (c, merchant, timeline) = state
+        .db(move |conn| {
+            let c = store::find_for_merchant(conn, merchant_id, &reference)?.ok_or(AppError::NotFound)?;
+            let merchant = merchants::find(conn, merchant_id)?.ok_or(AppError::NotFound)?;
+            let timeline = store::timeline(conn, c.id, Viewer::Merchant)?;
+            Ok((c, merchant.name, timeline))
+        })
+        .await?;
+    let ctx = PageCtx::new(req);
+    let t = ctx.t;
+    let error = |form_is_proposal: bool, field: Field| {
+        (form_is_proposal == typed.proposing)
+            .then(|| typed.errors.get(field))
+            .flatten()
+            .map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]))
+    };
+    let allowed = |a: Action| c.state().apply(a).is_ok();
+    let page = ComplaintPage {
+        c: ComplaintView::new(&t, state.config.tz, state.clock.now(), &c, &merchant, &timeline, Viewer::Merchant),
+        phone: c.consumer_phone.clone(),
+        email: c.consumer_email.clone(),
+        notice: typed.notice.as_ref().map(|(n, _)| n.clone()),
+        notice_is_error: typed.notice.as_ref().is_some_and(|(_, e)| *e),
+        reply_body: FieldView::new(&t, "reply", "body", &typed.reply.body, error(false, Field::Body))
+            .with_id("reply-body"),
+        internal: typed.reply.visibility == Visibility::Internal.slug(),
+        proposal_resolution: FieldView::new(
+            &t,
+            "proposal",
+            "resolution",
+            &typed.proposal.resolution,
+            error(true, Field::Resolution),
+        ),
+        resolutions: Resolution::ALL
+            .iter()
+            .map(|r| Choice {
+                value: r.slug().into(),
+                label: t.get(&format!("resolution.{r}")).into(),
+                selected: r.slug() == typed.proposal.resolution,
+            })
+            .collect(),
+        proposal_amount: FieldView::new(&t, "proposal", "amount", &typed.proposal.amount, error(true, Field::Amount))
+            .with_id("proposal-amount"),
+        proposal_body: FieldView::new(&t, "proposal", "body", &typed.proposal.body, error(true, Field::Body))
+            .with_id("proposal-body"),
+        can_reply: allowed(Action::MerchantReply { public: true }),
+        can_propose: allowed(Action::Propose),
+        csrf: csrf::token(req),
+        ctx,
+    };
+    render(status, &page)
+}
+
+#[get("/merchant/complaints/{reference}")]
+pub async fn show(
+    req: HttpRequest,
+    who: MerchantStaff,
+    state: web::Data<AppState>,
+    reference: web::Path<String>,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let t = PageCtx::new(&req).t;
+    let notice = query.get("done").filter(|d| ["replied", "noted", "proposed"].contains(&d.as_str()));
+    let typed =
+        Typed { notice: notice.map(|d| (t.get(&format!("merchant.done_{d}")).to_owned(), false)), ..Typed::default() };
+    page(&state, &req, &who, reference.into_inner(), StatusCode::OK, typed).await
+}
+
+fn back(reference: &str, done: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", format!("/merchant/complaints/{reference}?done={done}")))
+        .finish()
+}
+
+#[post("/merchant/complaints/{reference}/reply")]
+pub async fn reply(
+    req: HttpRequest,
+    who: MerchantStaff,
+    state: web::Data<AppState>,
+    reference: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let reference = reference.into_inner();
+    let fields = form::read(&req, body).await?;
+    let typed = ReplyForm { body: fields.get("body"), visibility: fields.get("visibility") };
+    let t = PageCtx::new(&req).t;
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        let typed = Typed { reply: typed, notice: Some((t.get("error.csrf_action").into(), true)), ..Typed::default() };
+        return page(&state, &req, &who, reference, StatusCode::FORBIDDEN, typed).await;
+    }
+    let reply = match typed.validate() {
+        Ok(r) => r,
+        Err(errors) => {
+            let typed = Typed { reply: typed, errors, ..Typed::default() };
+            return page(&state, &req, &who, reference, StatusCode::UNPROCESSABLE_ENTITY, typed).await;
+        }
+    };
+    let actor = MerchantActor { merchant_id: who.merchant_id, user_id: who.staff.user_id };
+    let (lookup, clock, public) = (reference.clone(), state.clock.clone(), reply.visibility == Visibility::Public);
+    let result =
+        state.db(move |conn| Ok(conversation::merchant_reply(conn, actor, &lookup, &reply, clock.now()))).await?;
+    match result {
+        Ok(()) => Ok(back(&reference, if public { "replied" } else { "noted" })),
+        Err(e) => {
+            let notice = Some((t.get(act_notice(e)?).to_owned(), true));
+            page(
+                &state,
+                &req,
+                &who,
+                reference,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Typed { reply: typed, notice, ..Typed::default() },
+            )
+            .await
+        }
+    }
+}
+
+#[post("/merchant/complaints/{reference}/propose")]
+pub async fn propose(
+    req: HttpRequest,
+    who: MerchantStaff,
+    state: web::Data<AppState>,
+    reference: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let reference = reference.into_inner();
+    let fields = form::read(&req, body).await?;
+    let typed =
+        ProposalForm { resolution: fields.get("resolution"), amount: fields.get("amount"), body: fields.get("body") };
+    let t = PageCtx::new(&req).t;
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        let notice = Some((t.get("error.csrf_action").into(), true));
+        let typed = Typed { proposal: typed, proposing: true, notice, ..Typed::default() };
+        return page(&state, &req, &who, reference, StatusCode::FORBIDDEN, typed).await;
+    }
+    let proposal = match typed.validate() {
+        Ok(p) => p,
+        Err(errors) => {
+            let typed = Typed { proposal: typed, errors, proposing: true, ..Typed::default() };
+            return page(&state, &req, &who, reference, StatusCode::UNPROCESSABLE_ENTITY, typed).await;
+        }
+    };
+    let actor = MerchantActor { merchant_id: who.merchant_id, user_id: who.staff.user_id };
+    let (lookup, clock) = (reference.clone(), state.clock.clone());
+    let result = state.db(move |conn| Ok(conversation::propose(conn, actor, &lookup, &proposal, clock.now()))).await?;
+    match result {
+        Ok(()) => Ok(back(&reference, "proposed")),
+        Err(e) => {
+            let notice = Some((t.get(act_notice(e)?).to_owned(), true));
+            let typed = Typed { proposal: typed, proposing: true, notice, ..Typed::default() };
+            page(&state, &req, &who, reference, StatusCode::UNPROCESSABLE_ENTITY, typed).await
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! `/merchant`: counters, filters and the list, nearest deadline first.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use askama::Template;
+use chrono::{DateTime, Duration, Utc};
+
+use crate::domain::category::Category;
+use crate::domain::deadline::DeadlineKind;
+use crate::domain::state::State;
+use crate::error::AppError;
+use crate::store::complaints::Complaint;
+use crate::store::dashboard::{self as queries, Counters, Cursor, Due, ListQuery};
+use crate::store::{from_db, merchants};
+use crate::web::AppState;
+use crate::web::consumer::Choice;
+use crate::web::page::{PageCtx, render};
+use crate::web::session::MerchantStaff;
+use crate::web::view::{self, DeadlineView, TimeView};
+
+const PAGE_SIZE: i64 = 25;
+
+/// "Due soon" means within this.
+pub fn soon() -> Duration {
+    Duration::hours(12)
+}
+
+pub struct RowView {
+    pub reference: String,
+    pub state: &'static str,
+    pub state_label: String,
+    pub category: String,
+    pub consumer_name: String,
+    pub submitted: TimeView,
+    pub deadline: DeadlineView,
+}
+
+#[derive(Template)]
+#[template(path = "merchant/dashboard.html")]
+struct DashboardPage {
+    ctx: PageCtx,
+    merchant: String,
+    counters: Counters,
+    rows: Vec<RowView>,
+    states: Vec<Choice>,
+    categories: Vec<Choice>,
+    dues: Vec<Choice>,
+    next_page: Option<String>,
+    filtered: bool,
+}
+
+fn row(t: &crate::i18n::Tr, tz: chrono_tz::Tz, now: DateTime<Utc>, c: &Complaint) -> RowView {
+    let progress = c.progress();
+    let (kind, facts) = if progress.responded_at.is_none() && !progress.state.is_final() {
+        (DeadlineKind::Response, progress.response())
+    } else {
+        (DeadlineKind::Resolution, progress.resolution())
+    };
+    RowView {
+        reference: c.reference.clone(),
+        state: progress.state.slug(),
+        state_label: t.get(&format!("state.{}", progress.state)).to_owned(),
+        category: t.get(&format!("category.{}", c.category)).to_owned(),
+        consumer_name: c.consumer_name.clone(),
+        submitted: view::time(t, tz, from_db(c.submitted_at)),
+        deadline: view::deadline(t, tz, kind, &facts, now),
+    }
+}
+
+fn parse_cursor(raw: &str) -> Option<Cursor> {
+    if let Some(id) = raw.strip_prefix('i') {
+        return id.parse().ok().map(Cursor::Id);
+    }
+    let (micros, id) = raw.strip_prefix('d')?.split_once('-')?;
+    let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+    Some(Cursor::Due(at, id.parse().ok()?))
+}
+
+fn format_cursor(c: Cursor) -> String {
+    match c {
+        Cursor::Id(id) => format!("i{id}"),
+        Cursor::Due(at, id) => format!("d{}-{id}", at.and_utc().timestamp_micros()),
+    }
+}
+
+#[get("/merchant")]
+pub async fn dashboard(
+    req: HttpRequest,
+    who: MerchantStaff,
+    state: web::Data<AppState>,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let pick = |name: &str| query.get(name).map(String::as_str).unwrap_or("");
+    let list = ListQuery {
+        state: State::from_slug(pick("state")),
+        category: Category::from_slug(pick("category")),
+        due: match pick("due") {
+            "overdue" => Some(Due::Overdue),
+            "soon" => Some(Due::Soon),
+            _ => None,
+        },
+        after: parse_cursor(pick("after")),
+    };
+    let now = state.clock.now();
+    let merchant_id = who.merchant_id;
+    let q = list.clone();
+    let (merchant, counters, (rows, next)) = state
+        .db(move |conn| {
+            let merchant = merchants::find(conn, merchant_id)?.ok_or(AppError::NotFound)?;
+            let counters = queries::counters(conn, merchant_id, now, soon())?;
+            let page = queries::list(conn, merchant_id, &q, now, soon(), PAGE_SIZE)?;
+            Ok((merchant.name, counters, page))
+        })
+        .await?;
+    let ctx = PageCtx::new(&req);
+    let t = ctx.t;
+    let tz = state.config.tz;
+    let choice =
+        |value: &str, label: String, picked: &str| Choice { value: value.into(), label, selected: value == picked };
+    let next_page = next.map(|cursor| {
+        let mut params: Vec<String> = ["state", "category", "due"]
+            .iter()
+            .filter(|k| !pick(k).is_empty())
+            .map(|k| format!("{k}={}", crate::error::encode_component(pick(k))))
+            .collect();
+        params.push(format!("after={}", format_cursor(cursor)));
+        format!("/merchant?{}", params.join("&"))
+    });
+    let page = DashboardPage {
+        merchant,
+        counters,
+        rows: rows.iter().map(|c| row(&t, tz, now, c)).collect(),
+        states: State::ALL
+            .iter()
+            .map(|s| choice(s.slug(), t.get(&format!("state.{s}")).into(), pick("state")))
+            .collect(),
+        categories: Category::ALL
+            .iter()
+            .map(|c| choice(c.slug(), t.get(&format!("category.{c}")).into(), pick("category")))
+            .collect(),
+        dues: ["overdue", "soon"]
+            .iter()
+            .map(|d| choice(d, t.get(&format!("dashboard.due_{d}")).into(), pick("due")))
+            .collect(),
+        next_page,
+        filtered: list.state.is_some() || list.category.is_some() || list.due.is_some() || list.after.is_some(),
+        ctx,
+    };
+    render(StatusCode::OK, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip() {
+        let at = DateTime::from_timestamp_micros(1_763_604_000_123_456).unwrap().naive_utc();
+        for c in [Cursor::Id(42), Cursor::Due(at, 7)] {
+            assert_eq!(parse_cursor(&format_cursor(c)), Some(c));
+        }
+        assert_eq!(parse_cursor("x1"), None);
+        assert_eq!(parse_cursor("d12"), None);
+    }
+}

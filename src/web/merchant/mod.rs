@@ -1,0 +1,11 @@
+//! The merchant response portal: a merchant's staff see only their own
+//! complaints, nearest deadline first, and answer them.
+
+mod complaint;
+mod dashboard;
+
+use actix_web::web;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(dashboard::dashboard).service(complaint::show).service(complaint::reply).service(complaint::propose);
+}
