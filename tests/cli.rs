@@ -159,3 +159,66 @@ fn serve_seeds_the_demo_once_and_a_filed_complaint_survives_kill_9() {
     let form = page(agent.get(format!("{}/complaints/new", second.base)).call().unwrap());
     assert_eq!(form.body.matches("有限公司</option>").count(), 5, "not seeded twice");
 }
+
+#[test]
+fn user_add_reads_the_password_from_standard_input() {
+    use std::io::Write;
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let code = CreditCode::complete("91440101MA5CXY2R").unwrap();
+    let out = run(redress(&db, data.path()).args([
+        "merchant",
+        "add",
+        "--name",
+        "广州美颜堂化妆品有限公司",
+        "--credit-code",
+        code.as_str(),
+        "--email",
+        "kefu@meiyantang.example.cn",
+    ]));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let add = |args: &[&str], password: &str| {
+        let mut child = redress(&db, data.path())
+            .args(["user", "add"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let ok = add(&["--role", "merchant", "--merchant", "1", "--email", "Staff@MeiYanTang.example.cn"], PASSWORD);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert_eq!(String::from_utf8_lossy(&ok.stdout), "1\n");
+    let supervisor = add(&["--role", "supervisor", "--email", "duban@platform.example.cn"], PASSWORD);
+    assert!(supervisor.status.success(), "{}", String::from_utf8_lossy(&supervisor.stderr));
+
+    for (args, password, says) in [
+        (
+            &["--role", "merchant", "--merchant", "1", "--email", "staff@meiyantang.example.cn"][..],
+            PASSWORD,
+            "already exists",
+        ),
+        (&["--role", "merchant", "--email", "x@meiyantang.example.cn"][..], PASSWORD, "--merchant"),
+        (
+            &["--role", "merchant", "--merchant", "99", "--email", "y@meiyantang.example.cn"][..],
+            PASSWORD,
+            "no merchant with id 99",
+        ),
+        (&["--role", "supervisor", "--email", "z@platform.example.cn"][..], "short", "at least 10 characters"),
+    ] {
+        let out = add(args, password);
+        assert!(!out.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+
+    // The account works: sign in through the real server.
+    let server = serve(&db, data.path());
+    let client = Client { base: server.base.clone(), agent: browser() };
+    let res = client.sign_in("staff@meiyantang.example.cn", PASSWORD);
+    assert_eq!(res.location.as_deref(), Some("/merchant"), "{}", res.body);
+}

@@ -10,6 +10,8 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 use redress::clock::{Clock, ManualClock};
 use redress::config::Config;
 use redress::domain::credit_code::CreditCode;
+use redress::domain::staff::Role;
+use redress::service::auth::{NewStaff, add_user};
 use redress::service::merchants::{MerchantInput, add};
 use redress::startup::{Application, prepare};
 use redress::store::Pool;
@@ -82,7 +84,8 @@ pub struct TestApp {
     pub base: String,
     pub clock: ManualClock,
     pub pool: Pool,
-    pub agent: Agent,
+    /// The default browser: `app.get(…)` etc. go through it.
+    pub browser: Client,
     handle: Option<(ServerHandle, JoinHandle<()>)>,
     _db: TestDb,
     _data: tempfile::TempDir,
@@ -106,7 +109,9 @@ pub fn spawn_app() -> TestApp {
         })
     });
     let (addr, handle) = rx.recv().expect("server started");
-    TestApp { base: format!("http://{addr}"), clock, pool, agent: browser(), handle: Some((handle, thread)), _db: db, _data: data }
+    let base = format!("http://{addr}");
+    let browser = Client { base: base.clone(), agent: browser() };
+    TestApp { base, clock, pool, browser, handle: Some((handle, thread)), _db: db, _data: data }
 }
 
 impl Drop for TestApp {
@@ -139,7 +144,13 @@ pub fn page(mut res: Response<ureq::Body>) -> Page {
     Page { status, location, headers, body }
 }
 
-impl TestApp {
+/// One browser: its own cookies (session, CSRF, language).
+pub struct Client {
+    pub base: String,
+    pub agent: Agent,
+}
+
+impl Client {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -167,6 +178,46 @@ impl TestApp {
         let mut all = vec![("csrf_token", token.as_str())];
         all.extend_from_slice(fields);
         self.post(action, &all)
+    }
+
+    /// Signs in through the form; returns the answer to the POST.
+    pub fn sign_in(&self, email: &str, password: &str) -> Page {
+        self.submit("/login", "/login", &[("email", email), ("password", password)])
+    }
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.browser
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+impl TestApp {
+    /// Another browser, with no cookies yet.
+    pub fn client(&self) -> Client {
+        Client { base: self.base.clone(), agent: browser() }
+    }
+
+    /// A staff account; returns its e-mail (the password is `PASSWORD`).
+    pub fn staff(&self, role: Role, merchant: Option<i64>) -> String {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let email = format!("staff{}@{}.example.cn", N.fetch_add(1, Ordering::SeqCst), role.slug());
+        let mut conn = self.pool.get().unwrap();
+        let new = NewStaff { role, email: &email, merchant_id: merchant, password: PASSWORD };
+        add_user(&mut conn, &new, self.clock.now()).unwrap();
+        email
+    }
+
+    /// A new browser signed in as new staff of `merchant`.
+    pub fn merchant_staff(&self, merchant: i64) -> Client {
+        let client = self.client();
+        let res = client.sign_in(&self.staff(Role::Merchant, Some(merchant)), PASSWORD);
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        client
     }
 
     /// A merchant with a valid, unique credit code; returns its id.
@@ -230,6 +281,11 @@ pub fn field_error(html: &str, field: &str) -> Option<String> {
 pub fn textarea_value(html: &str, field: &str) -> Option<String> {
     let at = html.find(&format!("name=\"{field}\""))?;
     between(&html[at..], ">", "</textarea>").map(str::to_owned)
+}
+
+/// The value of the `<input>` with this id.
+pub fn input_value_by_id(html: &str, id: &str) -> Option<String> {
+    between(html, &format!("id=\"{id}\""), ">").and_then(|attrs| between(attrs, "value=\"", "\"")).map(str::to_owned)
 }
 
 /// The value an `<input>` is rendered with.

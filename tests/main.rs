@@ -5,7 +5,10 @@
 mod helpers;
 
 mod cli;
+mod conversation;
 mod errors;
 mod journey;
 mod language;
+mod merchant;
+mod staff;
 mod validation;

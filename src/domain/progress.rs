@@ -77,7 +77,7 @@ impl Progress {
         }
         [self.response(), self.resolution()]
             .into_iter()
-            .filter(|f| f.met_at.is_none() && !f.awaiting_since.is_some_and(|at| at <= f.due))
+            .filter(|f| f.met_at.is_none() && f.awaiting_since.is_none_or(|at| at > f.due))
             .map(|f| f.due)
             .min()
     }

@@ -142,13 +142,8 @@ pub fn sign_in(
             false
         }
     };
-    match user.filter(|_| valid) {
-        Some(u) => Ok(SignedIn {
-            user_id: u.id,
-            role: Role::from_slug(&u.role).unwrap_or(Role::Merchant),
-            merchant_id: u.merchant_id,
-            email: u.email,
-        }),
+    match user.filter(|_| valid).and_then(|u| Some((Role::from_slug(&u.role)?, u))) {
+        Some((role, u)) => Ok(SignedIn { user_id: u.id, role, merchant_id: u.merchant_id, email: u.email }),
         None => {
             conn.write(|conn| users::record_failure(conn, &account, address, now))?;
             Err(SignInError::Invalid)
