@@ -119,12 +119,24 @@ pub fn propose(
     })
 }
 
-/// What a consumer can do from the tracking page besides replying.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    Accept,
-    Reject,
-    Withdraw,
+crate::slug_enum! {
+    /// What a consumer can do from the tracking page besides replying.
+    pub enum Decision {
+        Accept => "accept",
+        Reject => "reject",
+        Withdraw => "withdraw",
+    }
+}
+
+impl Decision {
+    /// The past tense, for "done" notices.
+    pub fn done(self) -> &'static str {
+        match self {
+            Decision::Accept => "accepted",
+            Decision::Reject => "rejected",
+            Decision::Withdraw => "withdrawn",
+        }
+    }
 }
 
 fn consumers_complaint(conn: &mut DbConnection, token: &str) -> Result<Complaint, ActError> {

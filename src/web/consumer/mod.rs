@@ -15,9 +15,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(tracking::show)
         .service(tracking::send_link)
         .service(tracking::reply)
-        .service(tracking::accept)
-        .service(tracking::reject)
-        .service(tracking::withdraw)
+        // After the fixed paths under /t/{token}/ it would otherwise shadow.
+        .service(tracking::decide)
         .service(find::track);
 }
 

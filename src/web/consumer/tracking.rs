@@ -151,13 +151,16 @@ pub async fn reply(
     }
 }
 
-async fn decide(
+/// Accept, reject or withdraw: one button each, each in its own form.
+#[post("/t/{token}/{decision}")]
+pub async fn decide(
     req: HttpRequest,
     state: web::Data<AppState>,
-    token: String,
+    path: web::Path<(String, String)>,
     body: web::Payload,
-    decision: Decision,
 ) -> Result<HttpResponse, AppError> {
+    let (token, decision) = path.into_inner();
+    let decision = Decision::from_slug(&decision).ok_or(AppError::NotFound)?;
     let fields = form::read(&req, body).await?;
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
         let extra = Extra { notice: Some(("error.csrf_action", true)), ..Extra::default() };
@@ -166,49 +169,12 @@ async fn decide(
     let (lookup, clock) = (token.clone(), state.clock.clone());
     let result = state.db(move |conn| Ok(conversation::consumer_decide(conn, &lookup, decision, clock.now()))).await?;
     match result {
-        Ok(()) => Ok(back(
-            &token,
-            match decision {
-                Decision::Accept => "accepted",
-                Decision::Reject => "rejected",
-                Decision::Withdraw => "withdrawn",
-            },
-        )),
+        Ok(()) => Ok(back(&token, decision.done())),
         Err(e) => {
             let extra = Extra { notice: Some((act_notice(e)?, true)), ..Extra::default() };
             page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await
         }
     }
-}
-
-#[post("/t/{token}/accept")]
-pub async fn accept(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    token: web::Path<String>,
-    body: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    decide(req, state, token.into_inner(), body, Decision::Accept).await
-}
-
-#[post("/t/{token}/reject")]
-pub async fn reject(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    token: web::Path<String>,
-    body: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    decide(req, state, token.into_inner(), body, Decision::Reject).await
-}
-
-#[post("/t/{token}/withdraw")]
-pub async fn withdraw(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    token: web::Path<String>,
-    body: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    decide(req, state, token.into_inner(), body, Decision::Withdraw).await
 }
 
 /// "E-mail me this link": queues the e-mail (sent by the mail dispatcher).
