@@ -137,6 +137,67 @@ fn back(reference: &str, done: &str) -> HttpResponse {
         .finish()
 }
 
+/// The reply form and the proposal form share one flow: CSRF, validation,
+/// the service, and the page again with what was typed when anything fails.
+async fn act(
+    req: HttpRequest,
+    who: MerchantStaff,
+    state: web::Data<AppState>,
+    reference: String,
+    body: web::Payload,
+    proposing: bool,
+) -> Result<HttpResponse, AppError> {
+    let fields = form::read(&req, body).await?;
+    let mut typed = Typed { proposing, ..Typed::default() };
+    if proposing {
+        typed.proposal = ProposalForm {
+            resolution: fields.get("resolution"),
+            amount: fields.get("amount"),
+            body: fields.get("body"),
+        };
+    } else {
+        typed.reply = ReplyForm { body: fields.get("body"), visibility: fields.get("visibility") };
+    }
+    let t = PageCtx::new(&req).t;
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        typed.notice = Some((t.get("error.csrf_action").into(), true));
+        return page(&state, &req, &who, reference, StatusCode::FORBIDDEN, typed).await;
+    }
+    let actor = MerchantActor { merchant_id: who.merchant_id, user_id: who.staff.user_id };
+    let (lookup, clock) = (reference.clone(), state.clock.clone());
+    let outcome = if proposing {
+        match typed.proposal.validate() {
+            Err(errors) => Err(errors),
+            Ok(p) => Ok(state
+                .db(move |conn| Ok(conversation::propose(conn, actor, &lookup, &p, clock.now()).map(|()| "proposed")))
+                .await?),
+        }
+    } else {
+        match typed.reply.validate() {
+            Err(errors) => Err(errors),
+            Ok(r) => {
+                let done = if r.visibility == Visibility::Public { "replied" } else { "noted" };
+                Ok(state
+                    .db(move |conn| {
+                        Ok(conversation::merchant_reply(conn, actor, &lookup, &r, clock.now()).map(|()| done))
+                    })
+                    .await?)
+            }
+        }
+    };
+    match outcome {
+        Ok(Ok(done)) => Ok(back(&reference, done)),
+        Ok(Err(refused)) => {
+            typed.notice = Some((t.get(act_notice(refused)?).to_owned(), true));
+            page(&state, &req, &who, reference, StatusCode::UNPROCESSABLE_ENTITY, typed).await
+        }
+        Err(errors) => {
+            typed.errors = errors;
+            page(&state, &req, &who, reference, StatusCode::UNPROCESSABLE_ENTITY, typed).await
+        }
+    }
+}
+
 #[post("/merchant/complaints/{reference}/reply")]
 pub async fn reply(
     req: HttpRequest,
@@ -145,40 +206,7 @@ pub async fn reply(
     reference: web::Path<String>,
     body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let reference = reference.into_inner();
-    let fields = form::read(&req, body).await?;
-    let typed = ReplyForm { body: fields.get("body"), visibility: fields.get("visibility") };
-    let t = PageCtx::new(&req).t;
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let typed = Typed { reply: typed, notice: Some((t.get("error.csrf_action").into(), true)), ..Typed::default() };
-        return page(&state, &req, &who, reference, StatusCode::FORBIDDEN, typed).await;
-    }
-    let reply = match typed.validate() {
-        Ok(r) => r,
-        Err(errors) => {
-            let typed = Typed { reply: typed, errors, ..Typed::default() };
-            return page(&state, &req, &who, reference, StatusCode::UNPROCESSABLE_ENTITY, typed).await;
-        }
-    };
-    let actor = MerchantActor { merchant_id: who.merchant_id, user_id: who.staff.user_id };
-    let (lookup, clock, public) = (reference.clone(), state.clock.clone(), reply.visibility == Visibility::Public);
-    let result =
-        state.db(move |conn| Ok(conversation::merchant_reply(conn, actor, &lookup, &reply, clock.now()))).await?;
-    match result {
-        Ok(()) => Ok(back(&reference, if public { "replied" } else { "noted" })),
-        Err(e) => {
-            let notice = Some((t.get(act_notice(e)?).to_owned(), true));
-            page(
-                &state,
-                &req,
-                &who,
-                reference,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Typed { reply: typed, notice, ..Typed::default() },
-            )
-            .await
-        }
-    }
+    act(req, who, state, reference.into_inner(), body, false).await
 }
 
 #[post("/merchant/complaints/{reference}/propose")]
@@ -189,32 +217,5 @@ pub async fn propose(
     reference: web::Path<String>,
     body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let reference = reference.into_inner();
-    let fields = form::read(&req, body).await?;
-    let typed =
-        ProposalForm { resolution: fields.get("resolution"), amount: fields.get("amount"), body: fields.get("body") };
-    let t = PageCtx::new(&req).t;
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let notice = Some((t.get("error.csrf_action").into(), true));
-        let typed = Typed { proposal: typed, proposing: true, notice, ..Typed::default() };
-        return page(&state, &req, &who, reference, StatusCode::FORBIDDEN, typed).await;
-    }
-    let proposal = match typed.validate() {
-        Ok(p) => p,
-        Err(errors) => {
-            let typed = Typed { proposal: typed, errors, proposing: true, ..Typed::default() };
-            return page(&state, &req, &who, reference, StatusCode::UNPROCESSABLE_ENTITY, typed).await;
-        }
-    };
-    let actor = MerchantActor { merchant_id: who.merchant_id, user_id: who.staff.user_id };
-    let (lookup, clock) = (reference.clone(), state.clock.clone());
-    let result = state.db(move |conn| Ok(conversation::propose(conn, actor, &lookup, &proposal, clock.now()))).await?;
-    match result {
-        Ok(()) => Ok(back(&reference, "proposed")),
-        Err(e) => {
-            let notice = Some((t.get(act_notice(e)?).to_owned(), true));
-            let typed = Typed { proposal: typed, proposing: true, notice, ..Typed::default() };
-            page(&state, &req, &who, reference, StatusCode::UNPROCESSABLE_ENTITY, typed).await
-        }
-    }
+    act(req, who, state, reference.into_inner(), body, true).await
 }
