@@ -27,6 +27,9 @@ pub struct Config {
     /// Where users reach the site (`REDRESS_PUBLIC_URL`); https makes the
     /// session cookie Secure.
     pub public_url: Option<String>,
+    /// How often the server's deadline sweeper runs (`REDRESS_SWEEP_INTERVAL`
+    /// seconds; 0 turns it off, for instances that leave it to others).
+    pub sweep_interval: Option<std::time::Duration>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +78,19 @@ impl Config {
         // The embedded database lives with the other generated files.
         let database_url =
             get("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}", data_dir.join("redress.db").display()));
+        let sweep_interval = match get("REDRESS_SWEEP_INTERVAL") {
+            None => Some(std::time::Duration::from_secs(30)),
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(0) => None,
+                Ok(n) if n <= 86_400 => Some(std::time::Duration::from_secs(n)),
+                _ => {
+                    return Err(ConfigError {
+                        name: "REDRESS_SWEEP_INTERVAL",
+                        problem: format!("{v:?} is not a number of seconds (0 to 86400)"),
+                    });
+                }
+            },
+        };
         let secret = get("REDRESS_SECRET");
         if secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err(ConfigError { name: "REDRESS_SECRET", problem: "must be at least 32 characters".into() });
@@ -88,6 +104,7 @@ impl Config {
             pool_size,
             secret,
             public_url: get("REDRESS_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            sweep_interval,
         })
     }
 }

@@ -197,6 +197,7 @@ mod tests {
             ("track", "reference"),
             ("track", "contact"),
             ("tracking", "body"),
+            ("tracking", "reason"),
             ("reply", "body"),
             ("proposal", "resolution"),
             ("proposal", "amount"),
@@ -207,7 +208,7 @@ mod tests {
             wanted.extend([format!("{form}.{f}"), format!("{form}.{f}_hint")]);
         }
         wanted.extend(
-            ["link_queued", "link_already", "link_none", "replied", "accepted", "rejected", "withdrawn"]
+            ["link_queued", "link_already", "link_none", "replied", "accepted", "rejected", "withdrawn", "escalated"]
                 .map(|d| format!("tracking.done_{d}")),
         );
         wanted.extend(["replied", "noted", "proposed"].map(|d| format!("merchant.done_{d}")));

@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod jobs;
 pub mod service;
 pub mod startup;
 pub mod store;

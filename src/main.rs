@@ -7,7 +7,9 @@ use clap::{Parser, Subcommand};
 use redress::clock::{Clock, SystemClock};
 use redress::config::Config;
 use redress::domain::staff::Role;
-use redress::service::{auth, demo, merchants};
+use redress::jobs::sweeper::Sweeper;
+use redress::service::conversation::At;
+use redress::service::{auth, demo, merchants, sweeper};
 use redress::startup::{Application, prepare};
 
 #[derive(Parser)]
@@ -30,6 +32,8 @@ enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Run one deadline sweep now and say what it did.
+    Sweep,
     /// Manage merchants.
     Merchant {
         #[command(subcommand)]
@@ -103,6 +107,14 @@ fn run(command: Command) -> Result<(), String> {
             println!("migrations applied");
             Ok(())
         }
+        Command::Sweep => {
+            let pool = prepare(&config).map_err(|e| e.to_string())?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let at = At { policy: &config.policy, now: clock.now() };
+            let report = sweeper::sweep(&mut conn, at).map_err(|e| e.to_string())?;
+            println!("swept: {report}");
+            Ok(())
+        }
         Command::Merchant { command: MerchantCommand::Add { name, credit_code, email } } => {
             let pool = prepare(&config).map_err(|e| e.to_string())?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
@@ -135,7 +147,16 @@ fn run(command: Command) -> Result<(), String> {
                 seeded = demo::seed(&mut conn, &config.policy, config.tz, clock.now())?;
             }
             let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-            let app = Application::build(config, pool, clock, workers).map_err(|e| format!("cannot listen: {e}"))?;
+            let config = std::sync::Arc::new(config);
+            let sweeper = match config.sweep_interval {
+                Some(every) => Some(
+                    Sweeper::start(pool.clone(), clock.clone(), config.clone(), every)
+                        .map_err(|e| format!("cannot start the sweeper: {e}"))?,
+                ),
+                None => None,
+            };
+            let app = Application::build((*config).clone(), pool, clock, workers)
+                .map_err(|e| format!("cannot listen: {e}"))?;
             let base = format!("http://{}", app.addr);
             println!("Redress is listening on {base}");
             println!("  file a complaint:  {base}/complaints/new");
@@ -156,7 +177,11 @@ fn run(command: Command) -> Result<(), String> {
                     println!("  {}  {base}/t/{}", s.reference, s.token);
                 }
             }
-            actix_web::rt::System::new().block_on(app.server).map_err(|e| e.to_string())
+            let served = actix_web::rt::System::new().block_on(app.server).map_err(|e| e.to_string());
+            if let Some(sweeper) = sweeper {
+                sweeper.stop();
+            }
+            served
         }
     }
 }

@@ -222,3 +222,51 @@ fn user_add_reads_the_password_from_standard_input() {
     let res = client.sign_in("staff@meiyantang.example.cn", PASSWORD);
     assert_eq!(res.location.as_deref(), Some("/merchant"), "{}", res.body);
 }
+
+#[test]
+fn sweep_runs_once_and_says_what_it_did() {
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    // A complaint filed three days ago, never answered.
+    let config = test_config(&db, data.path());
+    let pool = redress::startup::prepare(&config).unwrap();
+    let mut conn = pool.get().unwrap();
+    let code = CreditCode::complete("91510100MA6C4T9N").unwrap();
+    let input = redress::service::merchants::MerchantInput {
+        name: "成都蜀香源食品有限公司",
+        credit_code: code.as_str(),
+        email: "a@b.cn",
+    };
+    let now = chrono::Utc::now();
+    let merchant = redress::service::merchants::add(&mut conn, &input, now).unwrap();
+    let form = redress::domain::complaint::ComplaintForm {
+        merchant: merchant.to_string(),
+        order_ref: "TB5566778899".into(),
+        category: "counterfeit".into(),
+        desired_resolution: "return_refund".into(),
+        amount: "89.90".into(),
+        description: "包装没有生产日期和SC编号，怀疑是三无产品。".into(),
+        consumer_name: "刘洋".into(),
+        consumer_phone: "15800001111".into(),
+        consumer_email: String::new(),
+    };
+    let policy = config.policy;
+    let intake = redress::service::complaints::Intake {
+        policy: &policy,
+        tz: config.tz,
+        now: now - chrono::Duration::days(3),
+        lang: redress::i18n::Lang::ZhCn,
+    };
+    redress::service::complaints::submit(&mut conn, &intake, &form.validate().unwrap()).unwrap();
+    drop(conn);
+    drop(pool);
+
+    let out = run(redress(&db, data.path()).arg("sweep"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "swept: 1 response breaches, 0 resolution breaches, 1 escalated, 0 accepted after 72 h of silence\n"
+    );
+    let again = run(redress(&db, data.path()).arg("sweep"));
+    assert!(String::from_utf8_lossy(&again.stdout).starts_with("swept: 0 response breaches"), "nothing twice");
+}

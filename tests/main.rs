@@ -6,6 +6,7 @@ mod helpers;
 
 mod cli;
 mod conversation;
+mod deadlines;
 mod errors;
 mod journey;
 mod language;

@@ -2,10 +2,10 @@
 //! answered, proposed, resolved or ended, and which deadline the merchant
 //! still has to meet. Pure; the service stores the result.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::deadline::DeadlineFacts;
-use super::state::{Action, IllegalTransition, State};
+use super::state::{Action, EscalationReason, IllegalTransition, State};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Progress {
@@ -24,6 +24,33 @@ pub struct Progress {
     pub resolved_at: Option<DateTime<Utc>>,
     /// When the complaint reached a final state.
     pub ended_at: Option<DateTime<Utc>>,
+    /// Breaches, recorded once each with the deadline's due time.
+    pub response_breached_at: Option<DateTime<Utc>>,
+    pub resolution_breached_at: Option<DateTime<Utc>>,
+    pub escalated_at: Option<DateTime<Utc>>,
+    pub escalation_reason: Option<EscalationReason>,
+    /// When the consumer last rejected a proposal.
+    pub rejected_at: Option<DateTime<Utc>>,
+}
+
+/// Something that fell due while nobody was looking, as `catch_up`
+/// records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lapse {
+    ResponseBreach {
+        due: DateTime<Utc>,
+    },
+    ResolutionBreach {
+        due: DateTime<Utc>,
+    },
+    /// The consumer left a proposal unanswered for the silence period.
+    SilenceAccepted {
+        at: DateTime<Utc>,
+    },
+    Escalated {
+        reason: EscalationReason,
+        at: DateTime<Utc>,
+    },
 }
 
 impl Progress {
@@ -41,6 +68,11 @@ impl Progress {
             Action::Accept | Action::SilenceAccept => {
                 next.resolved_at = Some(now);
                 next.resolution_met_at = self.proposed_at.filter(|at| *at <= self.resolution_due);
+            }
+            Action::Reject => next.rejected_at = Some(now),
+            Action::Escalate(reason) => {
+                next.escalated_at = Some(now);
+                next.escalation_reason = Some(reason);
             }
             _ => {}
         }
@@ -66,6 +98,67 @@ impl Progress {
             ended_at: self.ended_at,
             awaiting_since: self.proposed_at.filter(|_| self.state == State::Proposed),
         }
+    }
+
+    /// Brings the complaint up to `now`, as if someone had watched every
+    /// deadline to the second: each deadline that passed unmet is recorded
+    /// as breached at its due time, the first breach escalates an open
+    /// complaint (once: a second breach does not escalate again), and a
+    /// proposal left unanswered for `silence` is accepted at the moment the
+    /// silence ran out. Returns what it did, in the order it happened;
+    /// nothing when nothing fell due.
+    pub fn catch_up(&mut self, silence: Duration, now: DateTime<Utc>) -> Vec<Lapse> {
+        let mut lapses = Vec::new();
+        loop {
+            let response =
+                (self.responded_at.is_none() && self.response_breached_at.is_none()).then_some((self.response_due, 0));
+            let awaiting = self.resolution().awaiting_since.is_some_and(|at| at <= self.resolution_due);
+            let resolution = (self.resolution_met_at.is_none() && self.resolution_breached_at.is_none() && !awaiting)
+                .then_some((self.resolution_due, 2));
+            let accept =
+                (self.state == State::Proposed).then(|| self.proposed_at.map(|at| (at + silence, 1))).flatten();
+            // The earliest of what is due, response before silence before
+            // resolution when they fall on the same instant.
+            let Some((at, which)) =
+                [response, accept, resolution].into_iter().flatten().filter(|(at, _)| *at < now).min()
+            else {
+                return lapses;
+            };
+            if self.state.is_final() {
+                return lapses;
+            }
+            match which {
+                1 => {
+                    if let Ok(next) = self.apply(Action::SilenceAccept, at) {
+                        *self = next;
+                        lapses.push(Lapse::SilenceAccepted { at });
+                    }
+                }
+                _ => {
+                    let reason = if which == 0 {
+                        self.response_breached_at = Some(at);
+                        lapses.push(Lapse::ResponseBreach { due: at });
+                        EscalationReason::ResponseBreach
+                    } else {
+                        self.resolution_breached_at = Some(at);
+                        lapses.push(Lapse::ResolutionBreach { due: at });
+                        EscalationReason::ResolutionBreach
+                    };
+                    if let Ok(next) = self.apply(Action::Escalate(reason), at) {
+                        *self = next;
+                        lapses.push(Lapse::Escalated { reason, at });
+                    }
+                }
+            }
+        }
+    }
+
+    /// The consumer may ask the platform to intervene once the response
+    /// deadline has passed without a reply, or after rejecting a proposal.
+    pub fn may_ask_platform(&self, now: DateTime<Utc>) -> bool {
+        self.state.is_open()
+            && ((self.responded_at.is_none() && now > self.response_due)
+                || (self.state == State::Responded && self.rejected_at.is_some()))
     }
 
     /// The earliest deadline the merchant still has to meet; `None` when
@@ -105,6 +198,11 @@ mod tests {
             resolution_met_at: None,
             resolved_at: None,
             ended_at: None,
+            response_breached_at: None,
+            resolution_breached_at: None,
+            escalated_at: None,
+            escalation_reason: None,
+            rejected_at: None,
         }
     }
 
@@ -159,6 +257,83 @@ mod tests {
         assert_eq!(rejected.next_due(), Some(t(168)));
     }
 
+    fn second() -> Duration {
+        Duration::seconds(1)
+    }
+
+    #[test]
+    fn an_unanswered_complaint_is_breached_and_escalated_once_at_48_hours() {
+        let mut p = fresh();
+        assert!(p.catch_up(Duration::hours(72), t(48)).is_empty(), "not before the due time has passed");
+        let lapses = p.catch_up(Duration::hours(72), t(48) + second());
+        assert_eq!(
+            lapses,
+            [
+                Lapse::ResponseBreach { due: t(48) },
+                Lapse::Escalated { reason: EscalationReason::ResponseBreach, at: t(48) }
+            ]
+        );
+        assert_eq!(p.state, State::Escalated);
+        assert!(p.catch_up(Duration::hours(72), t(60)).is_empty(), "recorded once");
+    }
+
+    #[test]
+    fn answered_at_47_59_is_not_breached() {
+        let mut p = fresh().apply(Action::MerchantReply { public: true }, t(48) - Duration::minutes(1)).unwrap();
+        assert!(p.catch_up(Duration::hours(72), t(60)).is_empty());
+        assert_eq!(p.response_breached_at, None);
+    }
+
+    #[test]
+    fn the_seven_day_breach_escalates_an_answered_complaint() {
+        let mut p = fresh().apply(Action::MerchantReply { public: true }, t(5)).unwrap();
+        let lapses = p.catch_up(Duration::hours(72), t(170));
+        assert_eq!(
+            lapses,
+            [
+                Lapse::ResolutionBreach { due: t(168) },
+                Lapse::Escalated { reason: EscalationReason::ResolutionBreach, at: t(168) }
+            ]
+        );
+    }
+
+    #[test]
+    fn after_downtime_every_breach_is_recorded_but_escalated_once() {
+        let mut p = fresh();
+        let lapses = p.catch_up(Duration::hours(72), t(500));
+        assert_eq!(
+            lapses,
+            [
+                Lapse::ResponseBreach { due: t(48) },
+                Lapse::Escalated { reason: EscalationReason::ResponseBreach, at: t(48) },
+                Lapse::ResolutionBreach { due: t(168) },
+            ]
+        );
+        assert_eq!((p.response_breached_at, p.resolution_breached_at), (Some(t(48)), Some(t(168))));
+    }
+
+    #[test]
+    fn silence_for_72_hours_accepts_a_proposal() {
+        let mut p = fresh().apply(Action::MerchantReply { public: true }, t(5)).unwrap();
+        p = p.apply(Action::Propose, t(10)).unwrap();
+        assert!(p.catch_up(Duration::hours(72), t(82)).is_empty(), "72 hours exactly is not yet");
+        assert_eq!(p.catch_up(Duration::hours(72), t(300)), [Lapse::SilenceAccepted { at: t(82) }]);
+        assert_eq!(p.state, State::Resolved);
+        assert_eq!(p.resolved_at, Some(t(82)));
+        assert_eq!(p.resolution_met_at, Some(t(10)));
+    }
+
+    #[test]
+    fn the_consumer_may_ask_the_platform_after_a_rejection_or_a_silent_merchant() {
+        let p = fresh();
+        assert!(!p.may_ask_platform(t(47)));
+        assert!(p.may_ask_platform(t(49)));
+        let replied = p.apply(Action::MerchantReply { public: true }, t(1)).unwrap();
+        assert!(!replied.may_ask_platform(t(49)));
+        let rejected = replied.apply(Action::Propose, t(2)).unwrap().apply(Action::Reject, t(3)).unwrap();
+        assert!(rejected.may_ask_platform(t(4)));
+    }
+
     fn action() -> impl Strategy<Value = Action> {
         prop_oneof![
             any::<bool>().prop_map(|public| Action::MerchantReply { public }),
@@ -190,6 +365,38 @@ mod tests {
                 if let Some(due) = next.next_due() { prop_assert!(due == next.response_due || due == next.resolution_due); }
                 p = next;
             }
+        }
+    }
+
+    proptest! {
+        /// Catching up in steps ends where catching up once does: the
+        /// sweeper may run every 30 s or once after a day of downtime, and
+        /// the record is the same.
+        #[test]
+        fn catching_up_is_the_same_however_often_it_runs(
+            steps in prop::collection::vec((action(), 0i64..60), 0..8),
+            checks in prop::collection::vec(0i64..400, 0..6),
+            end in 0i64..600,
+        ) {
+            let mut p = fresh();
+            let mut now = t(0);
+            for (a, gap) in steps {
+                now += Duration::hours(gap);
+                p.catch_up(Duration::hours(72), now);
+                if let Ok(next) = p.apply(a, now) { p = next; }
+            }
+            let end = now + Duration::hours(end);
+            let mut once = p.clone();
+            once.catch_up(Duration::hours(72), end);
+            let mut stepwise = p.clone();
+            let mut checks: Vec<_> = checks.into_iter().map(|h| now + Duration::hours(h)).filter(|c| *c <= end).collect();
+            checks.sort();
+            for c in checks {
+                stepwise.catch_up(Duration::hours(72), c);
+            }
+            stepwise.catch_up(Duration::hours(72), end);
+            prop_assert_eq!(&stepwise, &once);
+            prop_assert!(once.clone().catch_up(Duration::hours(72), end).is_empty(), "idempotent");
         }
     }
 }

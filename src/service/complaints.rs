@@ -68,7 +68,6 @@ pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Res
                 response_due_at: to_db(response_due),
                 resolution_due_at: to_db(resolution_due),
                 next_due_at: Some(to_db(response_due.min(resolution_due))),
-                updated_at: to_db(at.now),
             },
         )?;
         let reference = reference(at.now.with_timezone(&at.tz).date_naive(), id);

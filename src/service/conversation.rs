@@ -1,13 +1,17 @@
 //! The conversation: merchant replies, notes and proposals; the consumer's
-//! replies and decisions. Each action checks the state machine, stores the
-//! new progress only if nobody moved the complaint meanwhile, and appends
-//! its timeline event, in one transaction.
+//! replies and decisions; asking the platform to intervene. Every action
+//! first catches the complaint up with its deadlines (so it acts on the
+//! complaint as it stands now, not as the sweeper last saw it), then checks
+//! the state machine, and stores both with their timeline events in one
+//! transaction, only if nobody changed the complaint meanwhile.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::domain::conversation::{Proposal, Reply};
+use crate::domain::deadline::DeadlinePolicy;
 use crate::domain::event::{Actor, EventKind, Visibility};
-use crate::domain::state::{Action, IllegalTransition};
+use crate::domain::progress::Lapse;
+use crate::domain::state::{Action, EscalationReason, IllegalTransition};
 use crate::store::DbConnection;
 use crate::store::complaints::{self as store, Complaint, NewEvent};
 
@@ -17,11 +21,22 @@ pub enum ActError {
     NotFound,
     #[error(transparent)]
     Illegal(#[from] IllegalTransition),
+    /// Allowed by the state machine, but not yet (asking the platform
+    /// before the merchant has had its 48 hours).
+    #[error("not allowed yet")]
+    NotYet,
     /// Someone else acted on the complaint between reading and writing.
     #[error("the complaint changed meanwhile")]
     Changed,
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
+}
+
+/// When an action happens, and under which rules.
+#[derive(Clone, Copy)]
+pub struct At<'a> {
+    pub policy: &'a DeadlinePolicy,
+    pub now: DateTime<Utc>,
 }
 
 /// The staff member acting for a merchant.
@@ -31,40 +46,122 @@ pub struct MerchantActor {
     pub user_id: i64,
 }
 
-struct Step<'a> {
-    action: Action,
-    actor: Actor,
-    actor_id: Option<i64>,
-    kind: EventKind,
-    visibility: Visibility,
-    body: Option<&'a str>,
-    data: Option<String>,
+/// One action and the timeline entry it leaves.
+pub(crate) struct Step<'a> {
+    pub action: Action,
+    pub actor: Actor,
+    pub actor_id: Option<i64>,
+    pub kind: EventKind,
+    pub visibility: Visibility,
+    pub body: Option<&'a str>,
+    pub data: Option<String>,
 }
 
-fn apply(conn: &mut DbConnection, c: &Complaint, step: Step<'_>, now: DateTime<Utc>) -> Result<(), ActError> {
-    let before = c.progress();
-    let after = before.apply(step.action, now)?;
-    if !store::save_progress(conn, c.id, before.state, &after, now)? {
-        return Err(ActError::Changed);
+/// What `advance` did.
+pub(crate) enum Advanced {
+    Done(Vec<Lapse>),
+    /// The catch-up (if any) was stored; the step was not allowed.
+    Refused(Vec<Lapse>, IllegalTransition),
+}
+
+/// When a lapse happened, its kind of event and the event's data.
+fn system_event(lapse: Lapse) -> (DateTime<Utc>, EventKind, Option<String>) {
+    let rfc = |at: DateTime<Utc>| Some(at.to_rfc3339_opts(SecondsFormat::Secs, true));
+    match lapse {
+        Lapse::ResponseBreach { due } => (due, EventKind::ResponseBreach, rfc(due)),
+        Lapse::ResolutionBreach { due } => (due, EventKind::ResolutionBreach, rfc(due)),
+        Lapse::SilenceAccepted { at } => (at, EventKind::SilenceAccepted, None),
+        Lapse::Escalated { reason, at } => (at, EventKind::Escalated, Some(reason.slug().to_owned())),
     }
-    store::append_event(
-        conn,
-        NewEvent {
-            complaint_id: c.id,
-            at: now,
-            actor: step.actor,
-            actor_id: step.actor_id,
-            kind: step.kind,
-            visibility: step.visibility,
-            body: step.body,
-            data: step.data.as_deref(),
+}
+
+/// Catches `c` up with its deadlines at `at.now`, then applies `step`;
+/// stores what changed and appends the events. Call inside a write
+/// transaction.
+pub(crate) fn advance(
+    conn: &mut DbConnection,
+    c: &Complaint,
+    at: At<'_>,
+    step: Option<Step<'_>>,
+) -> Result<Advanced, ActError> {
+    let mut progress = c.progress();
+    let lapses = progress.catch_up(at.policy.consumer_silence, at.now);
+    let (after, refused) = match &step {
+        Some(s) => match progress.apply(s.action, at.now) {
+            Ok(next) => (next, None),
+            Err(e) => (progress.clone(), Some(e)),
         },
-    )?;
-    Ok(())
+        None => (progress.clone(), None),
+    };
+    let acted = step.is_some() && refused.is_none();
+    if !lapses.is_empty() || acted {
+        if !store::save_progress(conn, c, &after)? {
+            return Err(ActError::Changed);
+        }
+        for lapse in &lapses {
+            let (when, kind, data) = system_event(*lapse);
+            let event = NewEvent {
+                complaint_id: c.id,
+                at: when,
+                actor: Actor::System,
+                actor_id: None,
+                kind,
+                visibility: Visibility::Public,
+                body: None,
+                data: data.as_deref(),
+            };
+            store::append_event(conn, event)?;
+        }
+        if let (Some(s), true) = (&step, acted) {
+            let event = NewEvent {
+                complaint_id: c.id,
+                at: at.now,
+                actor: s.actor,
+                actor_id: s.actor_id,
+                kind: s.kind,
+                visibility: s.visibility,
+                body: s.body,
+                data: s.data.as_deref(),
+            };
+            store::append_event(conn, event)?;
+        }
+    }
+    Ok(match refused {
+        Some(e) => Advanced::Refused(lapses, e),
+        None => Advanced::Done(lapses),
+    })
+}
+
+/// Runs `step` on the complaint `find` returns and, when it was allowed,
+/// `then`; the catch-up is committed even when the step is refused.
+fn act<'a>(
+    conn: &mut DbConnection,
+    at: At<'_>,
+    find: impl FnOnce(&mut DbConnection) -> Result<Complaint, ActError>,
+    step: impl FnOnce(&Complaint) -> Result<Step<'a>, ActError>,
+    then: impl FnOnce(&mut DbConnection, &Complaint) -> Result<(), ActError>,
+) -> Result<(), ActError> {
+    let advanced = conn.write(|conn| {
+        let c = find(conn)?;
+        let step = step(&c)?;
+        let advanced = advance(conn, &c, at, Some(step))?;
+        if let Advanced::Done(_) = advanced {
+            then(conn, &c)?;
+        }
+        Ok::<_, ActError>(advanced)
+    })?;
+    match advanced {
+        Advanced::Done(_) => Ok(()),
+        Advanced::Refused(_, e) => Err(ActError::Illegal(e)),
+    }
 }
 
 fn merchants_complaint(conn: &mut DbConnection, who: MerchantActor, reference: &str) -> Result<Complaint, ActError> {
     store::find_for_merchant(conn, who.merchant_id, reference)?.ok_or(ActError::NotFound)
+}
+
+fn consumers_complaint(conn: &mut DbConnection, token: &str) -> Result<Complaint, ActError> {
+    Ok(store::find_by_token(conn, token)?.ok_or(ActError::NotFound)?.0)
 }
 
 pub fn merchant_reply(
@@ -72,22 +169,26 @@ pub fn merchant_reply(
     who: MerchantActor,
     reference: &str,
     reply: &Reply,
-    now: DateTime<Utc>,
+    at: At<'_>,
 ) -> Result<(), ActError> {
-    conn.write(|conn| {
-        let c = merchants_complaint(conn, who, reference)?;
-        let public = reply.visibility == Visibility::Public;
-        let step = Step {
-            action: Action::MerchantReply { public },
-            actor: Actor::Merchant,
-            actor_id: Some(who.user_id),
-            kind: if public { EventKind::Reply } else { EventKind::Note },
-            visibility: reply.visibility,
-            body: Some(&reply.body),
-            data: None,
-        };
-        apply(conn, &c, step, now)
-    })
+    let public = reply.visibility == Visibility::Public;
+    act(
+        conn,
+        at,
+        |conn| merchants_complaint(conn, who, reference),
+        |_| {
+            Ok(Step {
+                action: Action::MerchantReply { public },
+                actor: Actor::Merchant,
+                actor_id: Some(who.user_id),
+                kind: if public { EventKind::Reply } else { EventKind::Note },
+                visibility: reply.visibility,
+                body: Some(&reply.body),
+                data: None,
+            })
+        },
+        |_, _| Ok(()),
+    )
 }
 
 /// How a proposal is recorded in its event's `data`: `resolution|fen`.
@@ -100,23 +201,25 @@ pub fn propose(
     who: MerchantActor,
     reference: &str,
     proposal: &Proposal,
-    now: DateTime<Utc>,
+    at: At<'_>,
 ) -> Result<(), ActError> {
-    conn.write(|conn| {
-        let c = merchants_complaint(conn, who, reference)?;
-        let step = Step {
-            action: Action::Propose,
-            actor: Actor::Merchant,
-            actor_id: Some(who.user_id),
-            kind: EventKind::Proposal,
-            visibility: Visibility::Public,
-            body: Some(&proposal.body),
-            data: Some(proposal_data(proposal)),
-        };
-        apply(conn, &c, step, now)?;
-        store::set_proposal(conn, c.id, proposal.resolution.slug(), proposal.amount_fen)?;
-        Ok(())
-    })
+    act(
+        conn,
+        at,
+        |conn| merchants_complaint(conn, who, reference),
+        |_| {
+            Ok(Step {
+                action: Action::Propose,
+                actor: Actor::Merchant,
+                actor_id: Some(who.user_id),
+                kind: EventKind::Proposal,
+                visibility: Visibility::Public,
+                body: Some(&proposal.body),
+                data: Some(proposal_data(proposal)),
+            })
+        },
+        |conn, c| Ok(store::set_proposal(conn, c.id, proposal.resolution.slug(), proposal.amount_fen)?),
+    )
 }
 
 crate::slug_enum! {
@@ -139,48 +242,73 @@ impl Decision {
     }
 }
 
-fn consumers_complaint(conn: &mut DbConnection, token: &str) -> Result<Complaint, ActError> {
-    Ok(store::find_by_token(conn, token)?.ok_or(ActError::NotFound)?.0)
+pub fn consumer_reply(conn: &mut DbConnection, token: &str, body: &str, at: At<'_>) -> Result<(), ActError> {
+    act(
+        conn,
+        at,
+        |conn| consumers_complaint(conn, token),
+        |_| {
+            Ok(Step {
+                action: Action::ConsumerReply,
+                actor: Actor::Consumer,
+                actor_id: None,
+                kind: EventKind::ConsumerReply,
+                visibility: Visibility::Public,
+                body: Some(body),
+                data: None,
+            })
+        },
+        |_, _| Ok(()),
+    )
 }
 
-pub fn consumer_reply(conn: &mut DbConnection, token: &str, body: &str, now: DateTime<Utc>) -> Result<(), ActError> {
-    conn.write(|conn| {
-        let c = consumers_complaint(conn, token)?;
-        let step = Step {
-            action: Action::ConsumerReply,
-            actor: Actor::Consumer,
-            actor_id: None,
-            kind: EventKind::ConsumerReply,
-            visibility: Visibility::Public,
-            body: Some(body),
-            data: None,
-        };
-        apply(conn, &c, step, now)
-    })
-}
-
-pub fn consumer_decide(
-    conn: &mut DbConnection,
-    token: &str,
-    decision: Decision,
-    now: DateTime<Utc>,
-) -> Result<(), ActError> {
+pub fn consumer_decide(conn: &mut DbConnection, token: &str, decision: Decision, at: At<'_>) -> Result<(), ActError> {
     let (action, kind) = match decision {
         Decision::Accept => (Action::Accept, EventKind::Accepted),
         Decision::Reject => (Action::Reject, EventKind::Rejected),
         Decision::Withdraw => (Action::Withdraw, EventKind::Withdrawn),
     };
-    conn.write(|conn| {
-        let c = consumers_complaint(conn, token)?;
-        let step = Step {
-            action,
-            actor: Actor::Consumer,
-            actor_id: None,
-            kind,
-            visibility: Visibility::Public,
-            body: None,
-            data: None,
-        };
-        apply(conn, &c, step, now)
-    })
+    act(
+        conn,
+        at,
+        |conn| consumers_complaint(conn, token),
+        |_| {
+            Ok(Step {
+                action,
+                actor: Actor::Consumer,
+                actor_id: None,
+                kind,
+                visibility: Visibility::Public,
+                body: None,
+                data: None,
+            })
+        },
+        |_, _| Ok(()),
+    )
+}
+
+/// The consumer asks the platform to intervene, with their reason.
+pub fn ask_platform(conn: &mut DbConnection, token: &str, reason: &str, at: At<'_>) -> Result<(), ActError> {
+    act(
+        conn,
+        at,
+        |conn| consumers_complaint(conn, token),
+        |c| {
+            let mut progress = c.progress();
+            progress.catch_up(at.policy.consumer_silence, at.now);
+            if progress.state.is_open() && !progress.may_ask_platform(at.now) {
+                return Err(ActError::NotYet);
+            }
+            Ok(Step {
+                action: Action::Escalate(EscalationReason::ConsumerRequest),
+                actor: Actor::Consumer,
+                actor_id: None,
+                kind: EventKind::Escalated,
+                visibility: Visibility::Public,
+                body: Some(reason),
+                data: Some(EscalationReason::ConsumerRequest.slug().to_owned()),
+            })
+        },
+        |_, _| Ok(()),
+    )
 }

@@ -6,4 +6,5 @@ pub mod complaints;
 pub mod conversation;
 pub mod demo;
 pub mod merchants;
+pub mod sweeper;
 pub mod tracking;

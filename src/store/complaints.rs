@@ -8,7 +8,7 @@ use super::{DbConnection, from_db, to_db};
 use crate::domain::deadline::DeadlineFacts;
 use crate::domain::event::{Actor, EventKind, Viewer, Visibility};
 use crate::domain::progress::Progress;
-use crate::domain::state::State;
+use crate::domain::state::{EscalationReason, State};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = complaints)]
@@ -39,11 +39,13 @@ pub struct Complaint {
     pub escalation_reason: Option<String>,
     pub ended_at: Option<NaiveDateTime>,
     pub outcome: Option<String>,
-    pub updated_at: NaiveDateTime,
     pub resolved_at: Option<NaiveDateTime>,
     pub proposal_resolution: Option<String>,
     pub proposal_amount_fen: Option<i64>,
     pub next_due_at: Option<NaiveDateTime>,
+    pub rejected_at: Option<NaiveDateTime>,
+    /// Bumped by every change of progress (optimistic locking).
+    pub version: i64,
 }
 
 impl Complaint {
@@ -63,6 +65,11 @@ impl Complaint {
             resolution_met_at: self.resolution_met_at.map(from_db),
             resolved_at: self.resolved_at.map(from_db),
             ended_at: self.ended_at.map(from_db),
+            response_breached_at: self.response_breached_at.map(from_db),
+            resolution_breached_at: self.resolution_breached_at.map(from_db),
+            escalated_at: self.escalated_at.map(from_db),
+            escalation_reason: self.escalation_reason.as_deref().and_then(EscalationReason::from_slug),
+            rejected_at: self.rejected_at.map(from_db),
         }
     }
 
@@ -95,7 +102,6 @@ pub struct NewComplaintRow<'a> {
     pub response_due_at: NaiveDateTime,
     pub resolution_due_at: NaiveDateTime,
     pub next_due_at: Option<NaiveDateTime>,
-    pub updated_at: NaiveDateTime,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &NewComplaintRow<'_>) -> QueryResult<i64> {
@@ -136,19 +142,18 @@ struct ProgressRow<'a> {
     resolution_met_at: Option<NaiveDateTime>,
     resolved_at: Option<NaiveDateTime>,
     ended_at: Option<NaiveDateTime>,
+    response_breached_at: Option<NaiveDateTime>,
+    resolution_breached_at: Option<NaiveDateTime>,
+    escalated_at: Option<NaiveDateTime>,
+    escalation_reason: Option<&'a str>,
+    rejected_at: Option<NaiveDateTime>,
     next_due_at: Option<NaiveDateTime>,
-    updated_at: NaiveDateTime,
 }
 
-/// Stores `after` if the complaint is still in state `before` (another
-/// request may have moved it since it was read); returns whether it did.
-pub fn save_progress(
-    conn: &mut DbConnection,
-    id: i64,
-    before: State,
-    after: &Progress,
-    now: DateTime<Utc>,
-) -> QueryResult<bool> {
+/// Stores `after` as the complaint's progress if nobody changed the
+/// complaint since `read` was read (its version is unchanged); returns
+/// whether it did.
+pub fn save_progress(conn: &mut DbConnection, read: &Complaint, after: &Progress) -> QueryResult<bool> {
     let row = ProgressRow {
         state: after.state.slug(),
         responded_at: after.responded_at.map(to_db),
@@ -156,11 +161,15 @@ pub fn save_progress(
         resolution_met_at: after.resolution_met_at.map(to_db),
         resolved_at: after.resolved_at.map(to_db),
         ended_at: after.ended_at.map(to_db),
+        response_breached_at: after.response_breached_at.map(to_db),
+        resolution_breached_at: after.resolution_breached_at.map(to_db),
+        escalated_at: after.escalated_at.map(to_db),
+        escalation_reason: after.escalation_reason.map(|r| r.slug()),
+        rejected_at: after.rejected_at.map(to_db),
         next_due_at: after.next_due().map(to_db),
-        updated_at: to_db(now),
     };
-    let n = diesel::update(complaints::table.find(id).filter(complaints::state.eq(before.slug())))
-        .set(&row)
+    let n = diesel::update(complaints::table.find(read.id).filter(complaints::version.eq(read.version)))
+        .set((&row, complaints::version.eq(read.version + 1)))
         .execute(conn)?;
     Ok(n == 1)
 }

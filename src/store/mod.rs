@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod merchants;
 pub mod outbox;
 pub mod schema;
+pub mod sweep;
 pub mod users;
 
 use std::path::PathBuf;

@@ -43,11 +43,12 @@ diesel::table! {
         escalation_reason -> Nullable<Text>,
         ended_at -> Nullable<Timestamp>,
         outcome -> Nullable<Text>,
-        updated_at -> Timestamp,
         resolved_at -> Nullable<Timestamp>,
         proposal_resolution -> Nullable<Text>,
         proposal_amount_fen -> Nullable<BigInt>,
         next_due_at -> Nullable<Timestamp>,
+        rejected_at -> Nullable<Timestamp>,
+        version -> BigInt,
     }
 }
 
@@ -102,9 +103,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    complaint_claims (complaint_id) {
+        complaint_id -> BigInt,
+        user_id -> BigInt,
+        claimed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(complaints -> merchants (merchant_id));
+diesel::joinable!(complaint_claims -> complaints (complaint_id));
+diesel::joinable!(complaint_claims -> users (user_id));
 diesel::joinable!(users -> merchants (merchant_id));
 diesel::joinable!(complaint_events -> users (actor_id));
 diesel::joinable!(complaint_events -> complaints (complaint_id));
 diesel::joinable!(outbox -> complaints (complaint_id));
-diesel::allow_tables_to_appear_in_same_query!(merchants, complaints, complaint_events, outbox, users, login_failures);
+diesel::allow_tables_to_appear_in_same_query!(
+    merchants,
+    complaints,
+    complaint_events,
+    outbox,
+    users,
+    login_failures,
+    complaint_claims
+);

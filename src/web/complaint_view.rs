@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use crate::domain::category::Resolution;
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::event::{EventKind, Viewer, Visibility};
+use crate::domain::progress::Progress;
 use crate::domain::state::State;
 use crate::i18n::Tr;
 use crate::store::complaints::{Complaint, Entry};
@@ -53,17 +54,20 @@ fn terms(t: &Tr, resolution: &str, amount_fen: Option<i64>) -> String {
 }
 
 impl ComplaintView {
+    /// `progress` is the complaint's progress caught up to `now`, so that
+    /// the page shows what the sweeper will record even before it has.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         t: &Tr,
         tz: Tz,
         now: DateTime<Utc>,
+        progress: &Progress,
         c: &Complaint,
         merchant: &str,
         entries: &[Entry],
         viewer: Viewer,
     ) -> ComplaintView {
-        let state = c.state();
+        let state = progress.state;
         let timeline = entries
             .iter()
             .map(|(e, email)| {
@@ -94,8 +98,8 @@ impl ComplaintView {
             consumer_name: c.consumer_name.clone(),
             submitted: view::time(t, tz, from_db(c.submitted_at)),
             deadlines: vec![
-                view::deadline(t, tz, DeadlineKind::Response, &c.response_deadline(), now),
-                view::deadline(t, tz, DeadlineKind::Resolution, &c.resolution_deadline(), now),
+                view::deadline(t, tz, DeadlineKind::Response, &progress.response(), now),
+                view::deadline(t, tz, DeadlineKind::Resolution, &progress.resolution(), now),
             ],
             proposal: (state == State::Proposed)
                 .then(|| c.proposal_resolution.as_deref().map(|r| terms(t, r, c.proposal_amount_fen)))

@@ -24,8 +24,10 @@ use actix_web::{App, HttpServer, web};
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::domain::progress::Progress;
 use crate::error::AppError;
 use crate::service::conversation::ActError;
+use crate::store::complaints::Complaint;
 use crate::store::{DbConnection, Pool};
 
 /// What every handler can reach.
@@ -39,6 +41,14 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// A complaint's progress caught up to `now`: what the sweeper will
+    /// record, shown even before it has (pages never write).
+    pub fn progress_at(&self, c: &Complaint, now: chrono::DateTime<chrono::Utc>) -> Progress {
+        let mut progress = c.progress();
+        progress.catch_up(self.config.policy.consumer_silence, now);
+        progress
+    }
+
     /// Runs `f` on a pooled connection off the async workers.
     pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
     where
@@ -87,6 +97,7 @@ pub fn act_notice(e: ActError) -> Result<&'static str, AppError> {
     match e {
         ActError::NotFound => Err(AppError::NotFound),
         ActError::Illegal(_) => Ok("error.illegal_action"),
+        ActError::NotYet => Ok("error.not_yet"),
         ActError::Changed => Ok("error.changed"),
         ActError::Db(e) => Err(e.into()),
     }

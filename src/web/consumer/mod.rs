@@ -15,6 +15,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(tracking::show)
         .service(tracking::send_link)
         .service(tracking::reply)
+        .service(tracking::ask_platform)
         // After the fixed paths under /t/{token}/ it would otherwise shadow.
         .service(tracking::decide)
         .service(find::track);

@@ -14,7 +14,7 @@ use crate::domain::conversation::consumer_message;
 use crate::domain::event::Viewer;
 use crate::domain::state::Action;
 use crate::error::AppError;
-use crate::service::conversation::{self, Decision};
+use crate::service::conversation::{self, At, Decision};
 use crate::service::tracking::{self, LinkMail};
 use crate::web::complaint_view::ComplaintView;
 use crate::web::page::{PageCtx, render};
@@ -33,7 +33,9 @@ struct TrackingPage {
     notice: Option<String>,
     notice_is_error: bool,
     reply: FieldView,
+    reason: FieldView,
     can_reply: bool,
+    can_ask_platform: bool,
     can_decide: bool,
     can_withdraw: bool,
     csrf: String,
@@ -45,6 +47,8 @@ struct Extra<'a> {
     notice: Option<(&'a str, bool)>,
     reply: &'a str,
     reply_error: Option<String>,
+    reason: &'a str,
+    reason_error: Option<String>,
 }
 
 async fn page(
@@ -64,12 +68,15 @@ async fn page(
         .flatten()
         .collect::<Vec<_>>()
         .join(" · ");
-    let allowed = |a: Action| c.state().apply(a).is_ok();
+    let now = state.clock.now();
+    let progress = state.progress_at(c, now);
+    let allowed = |a: Action| progress.state.apply(a).is_ok();
     let page = TrackingPage {
         c: ComplaintView::new(
             &t,
             state.config.tz,
-            state.clock.now(),
+            now,
+            &progress,
             c,
             &found.merchant_name,
             &found.timeline,
@@ -80,7 +87,9 @@ async fn page(
         notice: extra.notice.map(|(key, _)| t.get(key).to_owned()),
         notice_is_error: extra.notice.is_some_and(|(_, error)| error),
         reply: FieldView::new(&t, "tracking", Field::Body.slug(), extra.reply, extra.reply_error),
+        reason: FieldView::new(&t, "tracking", "reason", extra.reason, extra.reason_error),
         can_reply: allowed(Action::ConsumerReply),
+        can_ask_platform: progress.may_ask_platform(now),
         can_decide: allowed(Action::Accept),
         can_withdraw: allowed(Action::Withdraw),
         csrf: csrf::token(req),
@@ -98,9 +107,8 @@ pub async fn show(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let notice = query.get("done").and_then(|v| match v.as_str() {
-        "link_queued" | "link_already" | "link_none" | "replied" | "accepted" | "rejected" | "withdrawn" => {
-            Some(format!("tracking.done_{v}"))
-        }
+        "link_queued" | "link_already" | "link_none" | "replied" | "accepted" | "rejected" | "withdrawn"
+        | "escalated" => Some(format!("tracking.done_{v}")),
         _ => None,
     });
     let extra = Extra { notice: notice.as_deref().map(|k| (k, false)), ..Extra::default() };
@@ -122,7 +130,7 @@ pub async fn reply(
     let fields = form::read(&req, body).await?;
     let typed = fields.get(Field::Body.slug());
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let extra = Extra { notice: Some(("error.csrf_action", true)), reply: &typed, reply_error: None };
+        let extra = Extra { notice: Some(("error.csrf_action", true)), reply: &typed, ..Extra::default() };
         return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
     }
     let message = match consumer_message(&typed) {
@@ -140,12 +148,55 @@ pub async fn reply(
             .await;
         }
     };
-    let (lookup, clock) = (token.clone(), state.clock.clone());
-    let result = state.db(move |conn| Ok(conversation::consumer_reply(conn, &lookup, &message, clock.now()))).await?;
+    let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
+    let result = state
+        .db(move |conn| {
+            Ok(conversation::consumer_reply(conn, &lookup, &message, At { policy: &config.policy, now: clock.now() }))
+        })
+        .await?;
     match result {
         Ok(()) => Ok(back(&token, "replied")),
         Err(e) => {
-            let extra = Extra { notice: Some((act_notice(e)?, true)), reply: &typed, reply_error: None };
+            let extra = Extra { notice: Some((act_notice(e)?, true)), reply: &typed, ..Extra::default() };
+            page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await
+        }
+    }
+}
+
+/// "Ask the platform to intervene", with the consumer's reason.
+#[post("/t/{token}/intervene")]
+pub async fn ask_platform(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let fields = form::read(&req, body).await?;
+    let typed = fields.get("reason");
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        let extra = Extra { notice: Some(("error.csrf_action", true)), reason: &typed, ..Extra::default() };
+        return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
+    }
+    let reason = match consumer_message(&typed) {
+        Ok(m) => m,
+        Err(errors) => {
+            let t = PageCtx::new(&req).t;
+            let error = errors.get(Field::Body).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
+            let extra = Extra { reason: &typed, reason_error: error, ..Extra::default() };
+            return page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await;
+        }
+    };
+    let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
+    let result = state
+        .db(move |conn| {
+            Ok(conversation::ask_platform(conn, &lookup, &reason, At { policy: &config.policy, now: clock.now() }))
+        })
+        .await?;
+    match result {
+        Ok(()) => Ok(back(&token, "escalated")),
+        Err(e) => {
+            let extra = Extra { notice: Some((act_notice(e)?, true)), reason: &typed, ..Extra::default() };
             page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await
         }
     }
@@ -166,8 +217,12 @@ pub async fn decide(
         let extra = Extra { notice: Some(("error.csrf_action", true)), ..Extra::default() };
         return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
     }
-    let (lookup, clock) = (token.clone(), state.clock.clone());
-    let result = state.db(move |conn| Ok(conversation::consumer_decide(conn, &lookup, decision, clock.now()))).await?;
+    let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
+    let result = state
+        .db(move |conn| {
+            Ok(conversation::consumer_decide(conn, &lookup, decision, At { policy: &config.policy, now: clock.now() }))
+        })
+        .await?;
     match result {
         Ok(()) => Ok(back(&token, decision.done())),
         Err(e) => {

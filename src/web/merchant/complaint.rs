@@ -13,7 +13,7 @@ use crate::domain::conversation::{ProposalForm, ReplyForm};
 use crate::domain::event::{Viewer, Visibility};
 use crate::domain::state::Action;
 use crate::error::AppError;
-use crate::service::conversation::{self, MerchantActor};
+use crate::service::conversation::{self, At, MerchantActor};
 use crate::store::complaints as store;
 use crate::store::merchants;
 use crate::web::complaint_view::ComplaintView;
@@ -79,9 +79,11 @@ async fn page(
             .flatten()
             .map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]))
     };
-    let allowed = |a: Action| c.state().apply(a).is_ok();
+    let now = state.clock.now();
+    let progress = state.progress_at(&c, now);
+    let allowed = |a: Action| progress.state.apply(a).is_ok();
     let page = ComplaintPage {
-        c: ComplaintView::new(&t, state.config.tz, state.clock.now(), &c, &merchant, &timeline, Viewer::Merchant),
+        c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Merchant),
         phone: c.consumer_phone.clone(),
         email: c.consumer_email.clone(),
         notice: typed.notice.as_ref().map(|(n, _)| n.clone()),
@@ -164,12 +166,15 @@ async fn act(
         return page(&state, &req, &who, reference, StatusCode::FORBIDDEN, typed).await;
     }
     let actor = MerchantActor { merchant_id: who.merchant_id, user_id: who.staff.user_id };
-    let (lookup, clock) = (reference.clone(), state.clock.clone());
+    let (lookup, clock, config) = (reference.clone(), state.clock.clone(), state.config.clone());
     let outcome = if proposing {
         match typed.proposal.validate() {
             Err(errors) => Err(errors),
             Ok(p) => Ok(state
-                .db(move |conn| Ok(conversation::propose(conn, actor, &lookup, &p, clock.now()).map(|()| "proposed")))
+                .db(move |conn| {
+                    Ok(conversation::propose(conn, actor, &lookup, &p, At { policy: &config.policy, now: clock.now() })
+                        .map(|()| "proposed"))
+                })
                 .await?),
         }
     } else {
@@ -179,7 +184,14 @@ async fn act(
                 let done = if r.visibility == Visibility::Public { "replied" } else { "noted" };
                 Ok(state
                     .db(move |conn| {
-                        Ok(conversation::merchant_reply(conn, actor, &lookup, &r, clock.now()).map(|()| done))
+                        Ok(conversation::merchant_reply(
+                            conn,
+                            actor,
+                            &lookup,
+                            &r,
+                            At { policy: &config.policy, now: clock.now() },
+                        )
+                        .map(|()| done))
                     })
                     .await?)
             }

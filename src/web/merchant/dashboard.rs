@@ -51,8 +51,9 @@ struct DashboardPage {
     filtered: bool,
 }
 
-fn row(t: &crate::i18n::Tr, tz: chrono_tz::Tz, now: DateTime<Utc>, c: &Complaint) -> RowView {
-    let progress = c.progress();
+fn row(state: &AppState, t: &crate::i18n::Tr, now: DateTime<Utc>, c: &Complaint) -> RowView {
+    let tz = state.config.tz;
+    let progress = state.progress_at(c, now);
     let (kind, facts) = if progress.responded_at.is_none() && !progress.state.is_final() {
         (DeadlineKind::Response, progress.response())
     } else {
@@ -116,7 +117,6 @@ pub async fn dashboard(
         .await?;
     let ctx = PageCtx::new(&req);
     let t = ctx.t;
-    let tz = state.config.tz;
     let choice =
         |value: &str, label: String, picked: &str| Choice { value: value.into(), label, selected: value == picked };
     let next_page = next.map(|cursor| {
@@ -131,7 +131,7 @@ pub async fn dashboard(
     let page = DashboardPage {
         merchant,
         counters,
-        rows: rows.iter().map(|c| row(&t, tz, now, c)).collect(),
+        rows: rows.iter().map(|c| row(&state, &t, now, c)).collect(),
         states: State::ALL
             .iter()
             .map(|s| choice(s.slug(), t.get(&format!("state.{s}")).into(), pick("state")))

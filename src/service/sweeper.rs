@@ -1,0 +1,78 @@
+//! The deadline sweeper: finds what has fallen due and catches each
+//! complaint up (breaches recorded once with their due time, one
+//! escalation, the 72-hour silence rule), each complaint in its own short
+//! transaction. Safe to run in several processes at once: a complaint
+//! changed by another sweep since it was read is left to that one.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use crate::domain::progress::Lapse;
+use crate::service::conversation::{ActError, Advanced, At, advance};
+use crate::store::{DbConnection, sweep};
+
+/// Complaints read per query.
+const BATCH: i64 = 500;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    pub response_breaches: usize,
+    pub resolution_breaches: usize,
+    pub escalations: usize,
+    pub accepted_by_silence: usize,
+    /// Complaints another process changed first.
+    pub skipped: usize,
+}
+
+impl SweepReport {
+    pub fn is_empty(&self) -> bool {
+        *self == SweepReport::default()
+    }
+}
+
+impl fmt::Display for SweepReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} response breaches, {} resolution breaches, {} escalated, {} accepted after 72 h of silence",
+            self.response_breaches, self.resolution_breaches, self.escalations, self.accepted_by_silence
+        )?;
+        if self.skipped > 0 {
+            write!(f, ", {} left to another sweep", self.skipped)?;
+        }
+        Ok(())
+    }
+}
+
+pub fn sweep(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel::result::Error> {
+    let mut report = SweepReport::default();
+    let mut seen = HashSet::new();
+    loop {
+        let ids = sweep::due_ids(conn, at.now, at.policy.consumer_silence, BATCH)?;
+        let fresh: Vec<i64> = ids.into_iter().filter(|id| seen.insert(*id)).collect();
+        if fresh.is_empty() {
+            return Ok(report);
+        }
+        for id in fresh {
+            let outcome = conn.write(|conn| match sweep::find(conn, id)? {
+                Some(c) => advance(conn, &c, at, None),
+                None => Ok(Advanced::Done(Vec::new())),
+            });
+            match outcome {
+                Ok(Advanced::Done(lapses)) | Ok(Advanced::Refused(lapses, _)) => {
+                    for lapse in lapses {
+                        match lapse {
+                            Lapse::ResponseBreach { .. } => report.response_breaches += 1,
+                            Lapse::ResolutionBreach { .. } => report.resolution_breaches += 1,
+                            Lapse::Escalated { .. } => report.escalations += 1,
+                            Lapse::SilenceAccepted { .. } => report.accepted_by_silence += 1,
+                        }
+                    }
+                }
+                Err(ActError::Changed) => report.skipped += 1,
+                Err(ActError::Db(e)) => return Err(e),
+                Err(other) => tracing::warn!(complaint = id, error = %other, "sweep skipped a complaint"),
+            }
+        }
+    }
+}

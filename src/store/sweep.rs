@@ -1,0 +1,59 @@
+//! What the deadline sweeper reads: ids of complaints with something due,
+//! each query a range over a partial index that holds only complaints
+//! still able to fall due, so its cost follows what is due, not what is
+//! stored.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::dsl::not;
+use diesel::prelude::*;
+
+use super::schema::complaints;
+use super::{DbConnection, to_db};
+use crate::domain::state::State;
+
+/// Up to `limit` ids of each kind of due complaint (response deadline
+/// passed unanswered, resolution deadline passed unmet, proposal left
+/// unanswered for `silence`), earliest first.
+pub fn due_ids(conn: &mut DbConnection, now: DateTime<Utc>, silence: Duration, limit: i64) -> QueryResult<Vec<i64>> {
+    let now_db = to_db(now);
+    let mut ids: Vec<i64> = complaints::table
+        .filter(complaints::responded_at.is_null())
+        .filter(complaints::response_breached_at.is_null())
+        .filter(complaints::ended_at.is_null())
+        .filter(complaints::response_due_at.lt(now_db))
+        .order(complaints::response_due_at)
+        .select(complaints::id)
+        .limit(limit)
+        .load(conn)?;
+    ids.extend(
+        complaints::table
+            .filter(complaints::resolution_met_at.is_null())
+            .filter(complaints::resolution_breached_at.is_null())
+            .filter(complaints::ended_at.is_null())
+            .filter(complaints::resolution_due_at.lt(now_db))
+            // A proposal made in time waits for the consumer, not a breach.
+            .filter(not(complaints::state
+                .eq(State::Proposed.slug())
+                .and(complaints::proposed_at.le(complaints::resolution_due_at.nullable()))))
+            .order(complaints::resolution_due_at)
+            .select(complaints::id)
+            .limit(limit)
+            .load::<i64>(conn)?,
+    );
+    ids.extend(
+        complaints::table
+            .filter(complaints::state.eq(State::Proposed.slug()))
+            .filter(complaints::proposed_at.lt(to_db(now - silence)))
+            .order(complaints::proposed_at)
+            .select(complaints::id)
+            .limit(limit)
+            .load::<i64>(conn)?,
+    );
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<super::complaints::Complaint>> {
+    complaints::table.find(id).select(super::complaints::Complaint::as_select()).first(conn).optional()
+}

@@ -1,0 +1,229 @@
+//! The deadline sweeper, with a test clock: breaches recorded once with
+//! their due time, one escalation, the 72-hour rule, two sweeps at once,
+//! and the consumer asking the platform.
+
+use chrono::Duration;
+use redress::domain::deadline::DeadlinePolicy;
+use redress::domain::event::Viewer;
+use redress::service::conversation::At;
+use redress::service::sweeper::{SweepReport, sweep};
+use redress::store::complaints::{self, Complaint};
+use redress::store::from_db;
+use ureq::http::StatusCode;
+
+use crate::helpers::*;
+
+fn sweep_now(app: &TestApp) -> SweepReport {
+    let policy = DeadlinePolicy::default();
+    sweep(&mut app.pool.get().unwrap(), At { policy: &policy, now: redress::clock::Clock::now(&app.clock) }).unwrap()
+}
+
+fn complaint(app: &TestApp, tracking: &str) -> Complaint {
+    complaints::find_by_token(&mut app.pool.get().unwrap(), tracking.trim_start_matches("/t/")).unwrap().unwrap().0
+}
+
+/// The kinds of the complaint's timeline entries, in order.
+fn kinds(app: &TestApp, c: &Complaint) -> Vec<String> {
+    complaints::timeline(&mut app.pool.get().unwrap(), c.id, Viewer::Supervisor)
+        .unwrap()
+        .into_iter()
+        .map(|(e, _)| e.kind)
+        .collect()
+}
+
+#[test]
+fn an_unanswered_complaint_is_breached_and_escalated_exactly_once_at_48_hours() {
+    let app = spawn_app();
+    let m = app.merchant("杭州星河优选电子商务有限公司");
+    let tracking = app.file_complaint(m, &[]);
+
+    app.clock.advance(Duration::hours(48));
+    assert!(sweep_now(&app).is_empty(), "at 48 h exactly it is not late yet");
+    app.clock.advance(Duration::minutes(1));
+    let report = sweep_now(&app);
+    assert_eq!((report.response_breaches, report.escalations), (1, 1), "{report}");
+    assert!(sweep_now(&app).is_empty(), "a second sweep records nothing");
+    app.clock.advance(Duration::hours(3));
+    assert!(sweep_now(&app).is_empty(), "nor a later one");
+
+    let c = complaint(&app, &tracking);
+    assert_eq!(c.state, "escalated");
+    assert_eq!(c.response_breached_at, Some(c.response_due_at), "recorded with the due time");
+    assert_eq!(c.escalation_reason.as_deref(), Some("response_breach"));
+    assert_eq!(kinds(&app, &c), ["submitted", "response_breach", "escalated"]);
+    let page = app.get(&tracking).body;
+    assert!(page.contains("data-status=\"escalated\""));
+    assert!(page.contains("商家未在 48 小时内回应"));
+}
+
+#[test]
+fn answered_at_47_hours_59_minutes_is_not_breached() {
+    let app = spawn_app();
+    let m = app.merchant("广州美颜堂化妆品有限公司");
+    let tracking = app.file_complaint(m, &[]);
+    let staff = app.merchant_staff(m);
+    app.clock.advance(Duration::hours(47) + Duration::minutes(59));
+    let page = "/merchant/complaints/TS20261120000001";
+    staff.submit(page, &format!("{page}/reply"), &[("body", "您好，已收到。")]);
+    app.clock.advance(Duration::hours(30));
+    assert!(sweep_now(&app).is_empty());
+    let c = complaint(&app, &tracking);
+    assert_eq!((c.state.as_str(), c.response_breached_at), ("responded", None));
+}
+
+#[test]
+fn the_seven_day_breach_is_recorded_and_escalates() {
+    let app = spawn_app();
+    let m = app.merchant("深圳极光数码科技有限公司");
+    let tracking = app.file_complaint(m, &[]);
+    let staff = app.merchant_staff(m);
+    let page = "/merchant/complaints/TS20261120000001";
+    staff.submit(page, &format!("{page}/reply"), &[("body", "您好，已收到。")]);
+    app.clock.advance(Duration::days(7) + Duration::seconds(1));
+    let report = sweep_now(&app);
+    assert_eq!((report.resolution_breaches, report.escalations), (1, 1), "{report}");
+    let c = complaint(&app, &tracking);
+    assert_eq!(c.resolution_breached_at, Some(c.resolution_due_at));
+    assert_eq!(c.escalation_reason.as_deref(), Some("resolution_breach"));
+    assert!(app.get(&tracking).body.contains("data-deadline=\"resolution\" data-overdue=\"true\""));
+}
+
+#[test]
+fn a_proposal_left_unanswered_for_72_hours_is_accepted() {
+    let app = spawn_app();
+    let m = app.merchant("成都蜀香源食品有限公司");
+    let tracking = app.file_complaint(m, &[]);
+    let staff = app.merchant_staff(m);
+    let page = "/merchant/complaints/TS20261120000001";
+    staff.submit(
+        page,
+        &format!("{page}/propose"),
+        &[("resolution", "refund"), ("amount", "89.90"), ("body", "全额退款。")],
+    );
+    app.clock.advance(Duration::hours(72));
+    assert!(sweep_now(&app).is_empty());
+    app.clock.advance(Duration::minutes(1));
+    assert_eq!(sweep_now(&app).accepted_by_silence, 1);
+    let c = complaint(&app, &tracking);
+    assert_eq!(c.state, "resolved");
+    assert_eq!(
+        c.resolved_at.map(|at| at - c.submitted_at),
+        Some(Duration::hours(72)),
+        "accepted when the silence ran out"
+    );
+    let page = app.get(&tracking).body;
+    assert!(page.contains("72 小时未答复，视为接受解决方案"));
+    assert!(page.contains("data-deadline=\"resolution\" data-met=\"true\""));
+}
+
+#[test]
+fn after_downtime_breaches_keep_their_true_times_and_escalate_once() {
+    let app = spawn_app();
+    let m = app.merchant("上海暖阳服饰有限公司");
+    let tracking = app.file_complaint(m, &[]);
+    app.clock.advance(Duration::days(10)); // the server was down all along
+    let report = sweep_now(&app);
+    assert_eq!((report.response_breaches, report.resolution_breaches, report.escalations), (1, 1, 1), "{report}");
+    let c = complaint(&app, &tracking);
+    assert_eq!(kinds(&app, &c), ["submitted", "response_breach", "escalated", "resolution_breach"]);
+    assert_eq!(c.escalated_at, Some(c.response_due_at), "escalated when it should have been");
+    assert_eq!(c.resolution_breached_at, Some(c.resolution_due_at));
+}
+
+#[test]
+fn two_sweeps_at_once_record_each_breach_once() {
+    let app = spawn_app();
+    let m = app.merchant("杭州星河优选电子商务有限公司");
+    let mut conn = app.pool.get().unwrap();
+    let policy = DeadlinePolicy::default();
+    let now = redress::clock::Clock::now(&app.clock);
+    for i in 0..40 {
+        let form = redress::domain::complaint::ComplaintForm {
+            merchant: m.to_string(),
+            order_ref: format!("DY{i:010}"),
+            category: "delivery".into(),
+            desired_resolution: "refund".into(),
+            amount: String::new(),
+            description: "五天了还没有发货，客服也不回复。".into(),
+            consumer_name: "赵敏".into(),
+            consumer_phone: "13700001234".into(),
+            consumer_email: String::new(),
+        };
+        let intake = redress::service::complaints::Intake {
+            policy: &policy,
+            tz: chrono_tz::Asia::Shanghai,
+            now,
+            lang: redress::i18n::Lang::ZhCn,
+        };
+        redress::service::complaints::submit(&mut conn, &intake, &form.validate().unwrap()).unwrap();
+    }
+    drop(conn);
+    app.clock.advance(Duration::hours(49));
+    let reports: Vec<SweepReport> = std::thread::scope(|s| {
+        let a = s.spawn(|| sweep_now(&app));
+        let b = s.spawn(|| sweep_now(&app));
+        vec![a.join().unwrap(), b.join().unwrap()]
+    });
+    let breaches: usize = reports.iter().map(|r| r.response_breaches).sum();
+    let escalations: usize = reports.iter().map(|r| r.escalations).sum();
+    assert_eq!((breaches, escalations), (40, 40), "{reports:?}");
+    let mut conn = app.pool.get().unwrap();
+    for id in 1..=40 {
+        let events = complaints::timeline(&mut conn, id, Viewer::Supervisor).unwrap();
+        assert_eq!(events.iter().filter(|(e, _)| e.kind == "response_breach").count(), 1, "complaint {id}");
+        assert_eq!(events.iter().filter(|(e, _)| e.kind == "escalated").count(), 1, "complaint {id}");
+    }
+}
+
+#[test]
+fn the_consumer_asks_the_platform_after_rejecting_a_proposal() {
+    let app = spawn_app();
+    let m = app.merchant("广州美颜堂化妆品有限公司");
+    let tracking = app.file_complaint(m, &[]);
+    let early = app.submit(&tracking, &format!("{tracking}/intervene"), &[("reason", "商家态度很差")]);
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY, "not before the merchant had its chance");
+    assert!(early.body.contains("现在还不能申请平台介入"));
+    assert!(!app.get(&tracking).body.contains("/intervene\""), "and not offered");
+
+    let staff = app.merchant_staff(m);
+    let page = "/merchant/complaints/TS20261120000001";
+    staff.submit(
+        page,
+        &format!("{page}/propose"),
+        &[("resolution", "compensation"), ("amount", "10"), ("body", "补偿 10 元优惠券。")],
+    );
+    app.submit(&tracking, &format!("{tracking}/reject"), &[]);
+    assert!(app.get(&tracking).body.contains("/intervene\""), "offered after a rejection");
+
+    let blank = app.submit(&tracking, &format!("{tracking}/intervene"), &[("reason", "")]);
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_error(&blank.body, "reason").as_deref(), Some("这一项必须填写。"));
+    let asked = app.submit(
+        &tracking,
+        &format!("{tracking}/intervene"),
+        &[("reason", "只给优惠券不退款，明显是虚假宣传后的敷衍。")],
+    );
+    assert_eq!(asked.location, Some(format!("{tracking}?done=escalated")));
+    let c = complaint(&app, &tracking);
+    assert_eq!((c.state.as_str(), c.escalation_reason.as_deref()), ("escalated", Some("consumer_request")));
+    let page = app.get(&tracking).body;
+    assert!(page.contains("只给优惠券不退款"), "the reason is on the timeline");
+    assert!(c.escalated_at.map(from_db).is_some());
+}
+
+#[test]
+fn the_consumer_may_ask_once_the_merchant_let_48_hours_pass() {
+    let app = spawn_app();
+    let m = app.merchant("深圳极光数码科技有限公司");
+    let tracking = app.file_complaint(m, &[]);
+    app.clock.advance(Duration::hours(49));
+    // No sweep has run: the page still knows, and the complaint is already
+    // with the platform because of the breach.
+    let page = app.get(&tracking).body;
+    assert!(page.contains("data-deadline=\"response\" data-overdue=\"true\""));
+    assert!(page.contains("data-status=\"escalated\""), "shown as it stands, before any sweep");
+    let asked = app.submit(&tracking, &format!("{tracking}/intervene"), &[("reason", "两天了没人理。")]);
+    assert_eq!(asked.status, StatusCode::UNPROCESSABLE_ENTITY, "already escalated by the breach: {}", asked.body);
+    let c = complaint(&app, &tracking);
+    assert_eq!(c.escalation_reason.as_deref(), Some("response_breach"), "the breach was caught up on the way");
+}
