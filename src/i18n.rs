@@ -186,7 +186,7 @@ mod tests {
         use crate::domain::complaint::{Field, Invalid};
         use crate::domain::deadline::DeadlineKind;
         use crate::domain::event::EventKind;
-        use crate::domain::state::{EscalationReason, State};
+        use crate::domain::state::{EscalationReason, Outcome, State};
 
         let mut wanted: Vec<String> = Vec::new();
         let conversation = [Field::Body, Field::Visibility, Field::Resolution];
@@ -204,6 +204,7 @@ mod tests {
             ("proposal", "body"),
             ("login", "email"),
             ("login", "password"),
+            ("ruling", "body"),
         ] {
             wanted.extend([format!("{form}.{f}"), format!("{form}.{f}_hint")]);
         }
@@ -214,6 +215,8 @@ mod tests {
         wanted.extend(["replied", "noted", "proposed"].map(|d| format!("merchant.done_{d}")));
         wanted.extend(["overdue", "soon"].map(|d| format!("dashboard.due_{d}")));
         wanted.extend(EscalationReason::ALL.iter().map(|r| format!("reason.{r}")));
+        wanted.extend(Outcome::ALL.iter().map(|o| format!("outcome.{o}")));
+        wanted.extend(["claimed", "released", "ruled"].map(|d| format!("supervisor.done_{d}")));
         wanted.extend(Category::ALL.iter().map(|c| format!("category.{c}")));
         wanted.extend(Resolution::ALL.iter().map(|r| format!("resolution.{r}")));
         wanted.extend(State::ALL.iter().map(|s| format!("state.{s}")));

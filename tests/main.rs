@@ -12,4 +12,5 @@ mod journey;
 mod language;
 mod merchant;
 mod staff;
+mod supervisor;
 mod validation;

@@ -6,5 +6,6 @@ pub mod complaints;
 pub mod conversation;
 pub mod demo;
 pub mod merchants;
+pub mod supervision;
 pub mod sweeper;
 pub mod tracking;

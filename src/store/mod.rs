@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod merchants;
 pub mod outbox;
 pub mod schema;
+pub mod supervision;
 pub mod sweep;
 pub mod users;
 

@@ -8,7 +8,7 @@ use crate::domain::category::Resolution;
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::event::{EventKind, Viewer, Visibility};
 use crate::domain::progress::Progress;
-use crate::domain::state::State;
+use crate::domain::state::{EscalationReason, Outcome, State};
 use crate::i18n::Tr;
 use crate::store::complaints::{Complaint, Entry};
 use crate::store::from_db;
@@ -71,10 +71,18 @@ impl ComplaintView {
         let timeline = entries
             .iter()
             .map(|(e, email)| {
-                let detail = (e.kind == EventKind::Proposal.slug()).then(|| {
-                    let (resolution, fen) = e.data.as_deref().unwrap_or("").split_once('|').unwrap_or(("", ""));
-                    terms(t, resolution, fen.parse().ok())
-                });
+                let data = e.data.as_deref().unwrap_or("");
+                let detail = match EventKind::from_slug(&e.kind) {
+                    Some(EventKind::Proposal) => {
+                        let (resolution, fen) = data.split_once('|').unwrap_or(("", ""));
+                        Some(terms(t, resolution, fen.parse().ok()))
+                    }
+                    Some(EventKind::Ruling) => Outcome::from_slug(data).map(|o| t.get(&format!("outcome.{o}")).to_owned()),
+                    Some(EventKind::Escalated) => {
+                        EscalationReason::from_slug(data).map(|r| t.get(&format!("reason.{r}")).to_owned())
+                    }
+                    _ => None,
+                };
                 EventView {
                     at: view::time(t, tz, from_db(e.at)),
                     title: t.get(&format!("event.{}", e.kind)).to_owned(),

@@ -1,0 +1,93 @@
+//! What supervisors do with an escalated complaint: hold it, let it go,
+//! rule on it.
+
+use crate::domain::event::{Actor, EventKind, Visibility};
+use crate::domain::state::{Action, Outcome, State};
+use crate::service::conversation::{ActError, Advanced, At, Step, advance};
+use crate::store::{DbConnection, supervision};
+
+/// A supervisor's action refused because another supervisor holds the
+/// complaint.
+#[derive(Debug, thiserror::Error)]
+pub enum SuperviseError {
+    #[error("held by {0}")]
+    HeldBy(String),
+    /// Only escalated complaints are held.
+    #[error("not escalated")]
+    NotEscalated,
+    #[error(transparent)]
+    Act(#[from] ActError),
+}
+
+impl From<diesel::result::Error> for SuperviseError {
+    fn from(e: diesel::result::Error) -> Self {
+        SuperviseError::Act(ActError::Db(e))
+    }
+}
+
+fn held_by_other(conn: &mut DbConnection, complaint_id: i64, user_id: i64) -> Result<(), SuperviseError> {
+    match supervision::holder(conn, complaint_id)? {
+        Some((holder, email)) if holder != user_id => Err(SuperviseError::HeldBy(email)),
+        _ => Ok(()),
+    }
+}
+
+/// Takes an escalated complaint, unless someone else holds it.
+pub fn claim(conn: &mut DbConnection, reference: &str, user_id: i64, at: At<'_>) -> Result<(), SuperviseError> {
+    conn.write(|conn| {
+        let (c, _) = supervision::find(conn, reference)?.ok_or(ActError::NotFound)?;
+        held_by_other(conn, c.id, user_id)?;
+        if c.state() != State::Escalated {
+            return Err(SuperviseError::NotEscalated);
+        }
+        if supervision::holder(conn, c.id)?.is_none() {
+            supervision::claim(conn, c.id, user_id, at.now)?;
+        }
+        Ok(())
+    })
+}
+
+/// Lets go of a complaint this supervisor holds.
+pub fn release(conn: &mut DbConnection, reference: &str, user_id: i64) -> Result<(), SuperviseError> {
+    conn.write(|conn| {
+        let (c, _) = supervision::find(conn, reference)?.ok_or(ActError::NotFound)?;
+        held_by_other(conn, c.id, user_id)?;
+        supervision::release(conn, c.id)?;
+        Ok(())
+    })
+}
+
+/// Rules on an escalated complaint: it is closed with the outcome, and the
+/// ruling's text goes on the timeline for consumer and merchant.
+pub fn rule(
+    conn: &mut DbConnection,
+    reference: &str,
+    user_id: i64,
+    outcome: Outcome,
+    body: &str,
+    at: At<'_>,
+) -> Result<(), SuperviseError> {
+    let advanced = conn.write(|conn| {
+        let (c, _) = supervision::find(conn, reference)?.ok_or(ActError::NotFound)?;
+        held_by_other(conn, c.id, user_id)?;
+        let step = Step {
+            action: Action::Rule(outcome),
+            actor: Actor::Supervisor,
+            actor_id: Some(user_id),
+            kind: EventKind::Ruling,
+            visibility: Visibility::Public,
+            body: Some(body),
+            data: Some(outcome.slug().to_owned()),
+        };
+        let advanced = advance(conn, &c, at, Some(step))?;
+        if let Advanced::Done(_) = advanced {
+            supervision::set_outcome(conn, c.id, outcome.slug())?;
+            supervision::release(conn, c.id)?;
+        }
+        Ok::<_, SuperviseError>(advanced)
+    })?;
+    match advanced {
+        Advanced::Done(_) => Ok(()),
+        Advanced::Refused(_, e) => Err(ActError::Illegal(e).into()),
+    }
+}

@@ -1,0 +1,87 @@
+//! The supervisors' queue and who holds which escalated complaint.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::complaints::Complaint;
+use super::schema::{complaint_claims, complaints, merchants, users};
+use super::{DbConnection, to_db};
+use crate::domain::category::Category;
+use crate::domain::state::{EscalationReason, State};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueueFilter {
+    pub reason: Option<EscalationReason>,
+    pub merchant_id: Option<i64>,
+    pub category: Option<Category>,
+}
+
+/// An escalated complaint, its merchant, and the supervisor holding it.
+pub type QueueRow = (Complaint, String, Option<String>);
+
+/// Escalated complaints, oldest escalation first (a range over the
+/// `(state, escalated_at, id)` index).
+pub fn queue(conn: &mut DbConnection, filter: QueueFilter, limit: i64) -> QueryResult<Vec<QueueRow>> {
+    let mut q = complaints::table
+        .inner_join(merchants::table)
+        .left_join(complaint_claims::table.left_join(users::table))
+        .filter(complaints::state.eq(State::Escalated.slug()))
+        .select((Complaint::as_select(), merchants::name, users::email.nullable()))
+        .order((complaints::escalated_at.asc(), complaints::id.asc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(reason) = filter.reason {
+        q = q.filter(complaints::escalation_reason.eq(reason.slug()));
+    }
+    if let Some(id) = filter.merchant_id {
+        q = q.filter(complaints::merchant_id.eq(id));
+    }
+    if let Some(category) = filter.category {
+        q = q.filter(complaints::category.eq(category.slug()));
+    }
+    q.load(conn)
+}
+
+/// Any complaint by reference, with its merchant's name.
+pub fn find(conn: &mut DbConnection, reference: &str) -> QueryResult<Option<(Complaint, String)>> {
+    complaints::table
+        .inner_join(merchants::table)
+        .filter(complaints::reference.eq(reference))
+        .select((Complaint::as_select(), merchants::name))
+        .first(conn)
+        .optional()
+}
+
+/// The supervisor holding a complaint: (user id, e-mail).
+pub fn holder(conn: &mut DbConnection, complaint_id: i64) -> QueryResult<Option<(i64, String)>> {
+    complaint_claims::table
+        .inner_join(users::table)
+        .filter(complaint_claims::complaint_id.eq(complaint_id))
+        .select((users::id, users::email))
+        .first(conn)
+        .optional()
+}
+
+pub fn claim(conn: &mut DbConnection, complaint_id: i64, user_id: i64, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::insert_into(complaint_claims::table)
+        .values((
+            complaint_claims::complaint_id.eq(complaint_id),
+            complaint_claims::user_id.eq(user_id),
+            complaint_claims::claimed_at.eq(to_db(now)),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn release(conn: &mut DbConnection, complaint_id: i64) -> QueryResult<()> {
+    diesel::delete(complaint_claims::table.filter(complaint_claims::complaint_id.eq(complaint_id))).execute(conn).map(drop)
+}
+
+pub fn set_outcome(conn: &mut DbConnection, complaint_id: i64, outcome: &str) -> QueryResult<()> {
+    diesel::update(complaints::table.find(complaint_id)).set(complaints::outcome.eq(outcome)).execute(conn).map(drop)
+}
+
+/// Merchants for the queue's filter: (id, name).
+pub fn merchant_names(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
+    merchants::table.select((merchants::id, merchants::name)).order(merchants::name).load(conn)
+}

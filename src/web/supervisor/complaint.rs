@@ -1,0 +1,190 @@
+//! `/supervisor/complaints/{reference}`: everything about one complaint,
+//! internal notes included; claim, release, rule.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use askama::Template;
+
+use crate::domain::complaint::{Field, FieldErrors, Invalid};
+use crate::domain::conversation::consumer_message;
+use crate::domain::event::Viewer;
+use crate::domain::state::{Outcome, State};
+use crate::error::AppError;
+use crate::service::conversation::{ActError, At};
+use crate::service::supervision::{self as service, SuperviseError};
+use crate::store::{complaints, supervision};
+use crate::web::complaint_view::ComplaintView;
+use crate::web::consumer::Choice;
+use crate::web::page::{PageCtx, render};
+use crate::web::session::Supervisor;
+use crate::web::view::FieldView;
+use crate::web::{AppState, act_notice, csrf, form};
+
+#[derive(Template)]
+#[template(path = "supervisor/complaint.html")]
+struct ComplaintPage {
+    ctx: PageCtx,
+    c: ComplaintView,
+    contact: String,
+    holder: Option<String>,
+    held_by_me: bool,
+    escalated: bool,
+    reason: Option<String>,
+    outcomes: Vec<Choice>,
+    outcome_error: Option<String>,
+    ruling: FieldView,
+    notice: Option<(String, bool)>,
+    csrf: String,
+}
+
+#[derive(Default)]
+struct Typed {
+    outcome: String,
+    body: String,
+    errors: FieldErrors,
+    notice: Option<(String, bool)>,
+}
+
+async fn page(
+    state: &AppState,
+    req: &HttpRequest,
+    who: &Supervisor,
+    reference: String,
+    status: StatusCode,
+    typed: Typed,
+) -> Result<HttpResponse, AppError> {
+    let (c, merchant, timeline, holder) = state
+        .db(move |conn| {
+            let (c, merchant) = supervision::find(conn, &reference)?.ok_or(AppError::NotFound)?;
+            let timeline = complaints::timeline(conn, c.id, Viewer::Supervisor)?;
+            let holder = supervision::holder(conn, c.id)?;
+            Ok((c, merchant, timeline, holder))
+        })
+        .await?;
+    let ctx = PageCtx::new(req);
+    let t = ctx.t;
+    let now = state.clock.now();
+    let progress = state.progress_at(&c, now);
+    let message = |field: Field| typed.errors.get(field).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
+    let page = ComplaintPage {
+        c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Supervisor),
+        contact: [c.consumer_phone.clone(), c.consumer_email.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+        held_by_me: holder.as_ref().is_some_and(|(id, _)| *id == who.0.user_id),
+        holder: holder.map(|(_, email)| email),
+        escalated: progress.state == State::Escalated,
+        reason: progress.escalation_reason.map(|r| t.get(&format!("reason.{r}")).to_owned()),
+        outcomes: Outcome::ALL
+            .iter()
+            .map(|o| Choice { value: o.slug().into(), label: t.get(&format!("outcome.{o}")).into(), selected: o.slug() == typed.outcome })
+            .collect(),
+        outcome_error: message(Field::Resolution),
+        ruling: FieldView::new(&t, "ruling", "body", &typed.body, message(Field::Body)),
+        notice: typed.notice,
+        csrf: csrf::token(req),
+        ctx,
+    };
+    render(status, &page)
+}
+
+#[get("/supervisor/complaints/{reference}")]
+pub async fn show(
+    req: HttpRequest,
+    who: Supervisor,
+    state: web::Data<AppState>,
+    reference: web::Path<String>,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let t = PageCtx::new(&req).t;
+    let done = query.get("done").filter(|d| ["claimed", "released", "ruled"].contains(&d.as_str()));
+    let typed = Typed { notice: done.map(|d| (t.get(&format!("supervisor.done_{d}")).to_owned(), false)), ..Typed::default() };
+    page(&state, &req, &who, reference.into_inner(), StatusCode::OK, typed).await
+}
+
+fn back(reference: &str, done: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header(("Location", format!("/supervisor/complaints/{reference}?done={done}"))).finish()
+}
+
+/// The message for a refused supervisor action.
+fn refusal(t: &crate::i18n::Tr, e: SuperviseError) -> Result<String, AppError> {
+    match e {
+        SuperviseError::HeldBy(email) => Ok(t.fmt("supervisor.held_by_other", &[("who", &email)])),
+        SuperviseError::NotEscalated => Ok(t.get("supervisor.not_escalated").to_owned()),
+        SuperviseError::Act(e) => Ok(t.get(act_notice(e)?).to_owned()),
+    }
+}
+
+enum Command {
+    Claim,
+    Release,
+    Rule,
+}
+
+async fn command(
+    req: HttpRequest,
+    who: Supervisor,
+    state: web::Data<AppState>,
+    reference: String,
+    body: web::Payload,
+    command: Command,
+) -> Result<HttpResponse, AppError> {
+    let fields = form::read(&req, body).await?;
+    let t = PageCtx::new(&req).t;
+    let mut typed = Typed { outcome: fields.get("outcome"), body: fields.get("body"), ..Typed::default() };
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        typed.notice = Some((t.get("error.csrf_action").to_owned(), true));
+        return page(&state, &req, &who, reference, StatusCode::FORBIDDEN, typed).await;
+    }
+    let user_id = who.0.user_id;
+    let (lookup, clock, config) = (reference.clone(), state.clock.clone(), state.config.clone());
+    let (result, done) = match command {
+        Command::Claim => {
+            let r = state.db(move |conn| Ok(service::claim(conn, &lookup, user_id, At { policy: &config.policy, now: clock.now() }))).await?;
+            (r, "claimed")
+        }
+        Command::Release => (state.db(move |conn| Ok(service::release(conn, &lookup, user_id))).await?, "released"),
+        Command::Rule => {
+            let outcome = Outcome::from_slug(typed.outcome.trim());
+            let ruling = consumer_message(&typed.body);
+            let (outcome, ruling) = match (outcome, ruling) {
+                (Some(o), Ok(r)) => (o, r),
+                (outcome, ruling) => {
+                    let mut errors = ruling.err().unwrap_or_default();
+                    if outcome.is_none() {
+                        errors.add(Field::Resolution, if typed.outcome.trim().is_empty() { Invalid::Required } else { Invalid::UnknownChoice });
+                    }
+                    typed.errors = errors;
+                    return page(&state, &req, &who, reference, StatusCode::UNPROCESSABLE_ENTITY, typed).await;
+                }
+            };
+            let r = state
+                .db(move |conn| Ok(service::rule(conn, &lookup, user_id, outcome, &ruling, At { policy: &config.policy, now: clock.now() })))
+                .await?;
+            (r, "ruled")
+        }
+    };
+    match result {
+        Ok(()) => Ok(back(&reference, done)),
+        Err(SuperviseError::Act(ActError::NotFound)) => Err(AppError::NotFound),
+        Err(e) => {
+            typed.notice = Some((refusal(&t, e)?, true));
+            page(&state, &req, &who, reference, StatusCode::UNPROCESSABLE_ENTITY, typed).await
+        }
+    }
+}
+
+#[post("/supervisor/complaints/{reference}/claim")]
+pub async fn claim(req: HttpRequest, who: Supervisor, state: web::Data<AppState>, reference: web::Path<String>, body: web::Payload) -> Result<HttpResponse, AppError> {
+    command(req, who, state, reference.into_inner(), body, Command::Claim).await
+}
+
+#[post("/supervisor/complaints/{reference}/release")]
+pub async fn release(req: HttpRequest, who: Supervisor, state: web::Data<AppState>, reference: web::Path<String>, body: web::Payload) -> Result<HttpResponse, AppError> {
+    command(req, who, state, reference.into_inner(), body, Command::Release).await
+}
+
+#[post("/supervisor/complaints/{reference}/rule")]
+pub async fn rule(req: HttpRequest, who: Supervisor, state: web::Data<AppState>, reference: web::Path<String>, body: web::Payload) -> Result<HttpResponse, AppError> {
+    command(req, who, state, reference.into_inner(), body, Command::Rule).await
+}

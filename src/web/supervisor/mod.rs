@@ -1,0 +1,11 @@
+//! The supervisors' part of the site: the escalation queue, each
+//! complaint with its ruling, the overview and the export.
+
+mod complaint;
+mod queue;
+
+use actix_web::web;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(queue::queue).service(complaint::show).service(complaint::claim).service(complaint::release).service(complaint::rule);
+}

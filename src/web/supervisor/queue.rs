@@ -1,0 +1,106 @@
+//! `/supervisor`: escalated complaints, oldest escalation first.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use askama::Template;
+
+use crate::domain::category::Category;
+use crate::domain::state::EscalationReason;
+use crate::error::AppError;
+use crate::store::from_db;
+use crate::store::supervision::{self, QueueFilter};
+use crate::web::AppState;
+use crate::web::consumer::Choice;
+use crate::web::page::{PageCtx, render};
+use crate::web::session::Supervisor;
+use crate::web::view::{self, TimeView};
+
+const QUEUE_SIZE: i64 = 100;
+
+pub struct QueueRow {
+    pub reference: String,
+    pub merchant: String,
+    pub category: String,
+    pub reason: String,
+    pub escalated: Option<TimeView>,
+    /// "已等待 3 天 2 小时".
+    pub waited: String,
+    pub holder: Option<String>,
+    /// "由 … 处理中" or "无人认领".
+    pub holder_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "supervisor/queue.html")]
+struct QueuePage {
+    ctx: PageCtx,
+    rows: Vec<QueueRow>,
+    reasons: Vec<Choice>,
+    merchants: Vec<Choice>,
+    categories: Vec<Choice>,
+    export_href: String,
+}
+
+#[get("/supervisor")]
+pub async fn queue(
+    req: HttpRequest,
+    _who: Supervisor,
+    state: web::Data<AppState>,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let pick = |name: &str| query.get(name).map(String::as_str).unwrap_or("").to_owned();
+    let filter = QueueFilter {
+        reason: EscalationReason::from_slug(&pick("reason")),
+        merchant_id: pick("merchant").parse().ok(),
+        category: Category::from_slug(&pick("category")),
+    };
+    let (rows, merchants) = state
+        .db(move |conn| Ok((supervision::queue(conn, filter, QUEUE_SIZE)?, supervision::merchant_names(conn)?)))
+        .await?;
+    let ctx = PageCtx::new(&req);
+    let t = ctx.t;
+    let tz = state.config.tz;
+    let now = state.clock.now();
+    let choice = |value: String, label: String, picked: &str| Choice { selected: value == picked, value, label };
+    let mut export = vec!["state=escalated".to_owned()];
+    for key in ["reason", "merchant", "category"] {
+        if !pick(key).is_empty() {
+            export.push(format!("{key}={}", crate::error::encode_component(&pick(key))));
+        }
+    }
+    let page = QueuePage {
+        rows: rows
+            .into_iter()
+            .map(|(c, merchant, holder)| QueueRow {
+                reason: c.escalation_reason.as_deref().map_or(String::new(), |r| t.get(&format!("reason.{r}")).to_owned()),
+                escalated: c.escalated_at.map(|at| view::time(&t, tz, from_db(at))),
+                waited: c
+                    .escalated_at
+                    .map(|at| t.fmt("queue.waited", &[("d", &view::duration(&t, now - from_db(at)))]))
+                    .unwrap_or_default(),
+                category: t.get(&format!("category.{}", c.category)).to_owned(),
+                reference: c.reference,
+                merchant,
+                holder_label: match &holder {
+                    Some(who) => t.fmt("queue.held_by", &[("who", who)]),
+                    None => t.get("queue.unclaimed").to_owned(),
+                },
+                holder,
+            })
+            .collect(),
+        reasons: EscalationReason::ALL
+            .iter()
+            .map(|r| choice(r.slug().into(), t.get(&format!("reason.{r}")).into(), &pick("reason")))
+            .collect(),
+        merchants: merchants.into_iter().map(|(id, name)| choice(id.to_string(), name, &pick("merchant"))).collect(),
+        categories: Category::ALL
+            .iter()
+            .map(|c| choice(c.slug().into(), t.get(&format!("category.{c}")).into(), &pick("category")))
+            .collect(),
+        export_href: format!("/supervisor/export.csv?{}", export.join("&")),
+        ctx,
+    };
+    render(StatusCode::OK, &page)
+}

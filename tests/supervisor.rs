@@ -1,0 +1,119 @@
+//! The supervisors' escalation view: the queue and its filters, claiming,
+//! and a ruling both sides see.
+
+use chrono::Duration;
+use redress::domain::deadline::DeadlinePolicy;
+use redress::domain::staff::Role;
+use redress::service::conversation::At;
+use redress::service::sweeper::sweep;
+use ureq::http::StatusCode;
+
+use crate::helpers::*;
+
+fn supervisor(app: &TestApp) -> (Client, String) {
+    let client = app.client();
+    let email = app.staff(Role::Supervisor, None);
+    assert_eq!(client.sign_in(&email, PASSWORD).status, StatusCode::SEE_OTHER);
+    (client, email)
+}
+
+fn sweep_now(app: &TestApp) {
+    let policy = DeadlinePolicy::default();
+    sweep(&mut app.pool.get().unwrap(), At { policy: &policy, now: redress::clock::Clock::now(&app.clock) }).unwrap();
+}
+
+/// The references in the queue, in order.
+fn queued(html: &str) -> Vec<String> {
+    html.split("class=\"reference\" href=\"/supervisor/complaints/").skip(1).map(|s| s[..s.find('"').unwrap()].to_owned()).collect()
+}
+
+#[test]
+fn the_queue_lists_escalations_oldest_first_with_filters_and_waiting_time() {
+    let app = spawn_app();
+    let a = app.merchant("杭州星河优选电子商务有限公司");
+    let b = app.merchant("广州美颜堂化妆品有限公司");
+    app.file_complaint(a, &[]);
+    app.clock.advance(Duration::hours(1));
+    app.file_complaint(b, &[("category", "price_fraud")]);
+    app.clock.advance(Duration::hours(1));
+    let third = app.file_complaint(a, &[]);
+    // The third is rejected and sent to the platform by its consumer first.
+    let staff = app.merchant_staff(a);
+    let page = "/merchant/complaints/TS20261120000003";
+    staff.submit(page, &format!("{page}/propose"), &[("resolution", "refund"), ("amount", "5"), ("body", "退 5 元。")]);
+    app.submit(&third, &format!("{third}/reject"), &[]);
+    app.submit(&third, &format!("{third}/intervene"), &[("reason", "只退 5 元，不合理。")]);
+    app.clock.advance(Duration::hours(47) + Duration::minutes(1)); // 1 and 2 pass their response deadlines
+    sweep_now(&app);
+
+    let (boss, _) = supervisor(&app);
+    let html = boss.get("/supervisor").body;
+    assert_eq!(queued(&html), ["TS20261120000003", "TS20261120000001", "TS20261120000002"], "oldest escalation first");
+    assert!(html.contains("已等待 47 小时 1 分"), "the consumer's request has waited since it was made");
+    assert!(html.contains("已等待 1 小时 1 分"), "the first breach since its due time");
+    assert_eq!(queued(&boss.get("/supervisor?reason=consumer_request").body), ["TS20261120000003"]);
+    assert_eq!(queued(&boss.get("/supervisor?reason=response_breach").body), ["TS20261120000001", "TS20261120000002"]);
+    assert_eq!(queued(&boss.get(&format!("/supervisor?merchant={b}")).body), ["TS20261120000002"]);
+    assert_eq!(queued(&boss.get("/supervisor?category=price_fraud").body), ["TS20261120000002"]);
+}
+
+#[test]
+fn a_supervisor_claims_others_see_who_holds_it_and_the_ruling_reaches_both_sides() {
+    let app = spawn_app();
+    let m = app.merchant("深圳极光数码科技有限公司");
+    let tracking = app.file_complaint(m, &[]);
+    let staff = app.merchant_staff(m);
+    let merchant_page = "/merchant/complaints/TS20261120000001";
+    staff.submit(merchant_page, &format!("{merchant_page}/reply"), &[("body", "内部：该批次确实有问题"), ("visibility", "internal")]);
+    app.clock.advance(Duration::hours(49));
+    sweep_now(&app);
+
+    let (first, first_email) = supervisor(&app);
+    let (second, _) = supervisor(&app);
+    let page = "/supervisor/complaints/TS20261120000001";
+    let html = first.get(page).body;
+    assert!(html.contains("内部：该批次确实有问题"), "supervisors see internal notes");
+    assert!(html.contains("13800138000"), "and the full contact");
+    let claimed = first.submit(page, &format!("{page}/claim"), &[]);
+    assert_eq!(claimed.status, StatusCode::SEE_OTHER);
+    assert!(second.get("/supervisor").body.contains(&format!("data-holder=\"{first_email}\"")), "others see who holds it");
+
+    let taken = second.submit(page, &format!("{page}/rule"), &[("outcome", "upheld"), ("body", "我来结案")]);
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(taken.body.contains(&format!("这件投诉正由 {first_email} 处理")));
+    assert!(taken.body.contains("我来结案"), "what was typed is kept");
+
+    let invalid = first.submit(page, &format!("{page}/rule"), &[("outcome", "guilty"), ("body", "")]);
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_error(&invalid.body, "outcome").as_deref(), Some("请从列表中选择一项。"));
+    assert_eq!(field_error(&invalid.body, "body").as_deref(), Some("这一项必须填写。"));
+
+    let ruled = first.submit(
+        page,
+        &format!("{page}/rule"),
+        &[("outcome", "partly_upheld"), ("body", "商家宣传与实物不符，应退还差价 150 元。")],
+    );
+    assert_eq!(ruled.status, StatusCode::SEE_OTHER);
+    let consumer = app.get(&tracking).body;
+    assert!(consumer.contains("data-status=\"closed\""));
+    assert!(consumer.contains("投诉部分成立") && consumer.contains("应退还差价 150 元"), "the consumer sees the ruling");
+    let merchant = staff.get(merchant_page).body;
+    assert!(merchant.contains("data-status=\"closed\"") && merchant.contains("应退还差价 150 元"), "so does the merchant");
+    assert!(queued(&first.get("/supervisor").body).is_empty(), "closed complaints leave the queue");
+    let again = first.submit(page, &format!("{page}/claim"), &[]);
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "nothing left to hold");
+}
+
+#[test]
+fn merchants_and_strangers_are_kept_out() {
+    let app = spawn_app();
+    let m = app.merchant("成都蜀香源食品有限公司");
+    app.file_complaint(m, &[]);
+    let staff = app.merchant_staff(m);
+    for path in ["/supervisor", "/supervisor/complaints/TS20261120000001", "/supervisor/overview", "/supervisor/export.csv"] {
+        assert_eq!(staff.get(path).status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(app.client().get(path).status, StatusCode::SEE_OTHER, "{path}");
+    }
+    let res = staff.post("/supervisor/complaints/TS20261120000001/rule", &[("outcome", "not_upheld"), ("body", "x")]);
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
