@@ -24,7 +24,10 @@ fn sweep_now(app: &TestApp) {
 
 /// The references in the queue, in order.
 fn queued(html: &str) -> Vec<String> {
-    html.split("class=\"reference\" href=\"/supervisor/complaints/").skip(1).map(|s| s[..s.find('"').unwrap()].to_owned()).collect()
+    html.split("class=\"reference\" href=\"/supervisor/complaints/")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_owned())
+        .collect()
 }
 
 #[test]
@@ -64,7 +67,11 @@ fn a_supervisor_claims_others_see_who_holds_it_and_the_ruling_reaches_both_sides
     let tracking = app.file_complaint(m, &[]);
     let staff = app.merchant_staff(m);
     let merchant_page = "/merchant/complaints/TS20261120000001";
-    staff.submit(merchant_page, &format!("{merchant_page}/reply"), &[("body", "内部：该批次确实有问题"), ("visibility", "internal")]);
+    staff.submit(
+        merchant_page,
+        &format!("{merchant_page}/reply"),
+        &[("body", "内部：该批次确实有问题"), ("visibility", "internal")],
+    );
     app.clock.advance(Duration::hours(49));
     sweep_now(&app);
 
@@ -76,7 +83,10 @@ fn a_supervisor_claims_others_see_who_holds_it_and_the_ruling_reaches_both_sides
     assert!(html.contains("13800138000"), "and the full contact");
     let claimed = first.submit(page, &format!("{page}/claim"), &[]);
     assert_eq!(claimed.status, StatusCode::SEE_OTHER);
-    assert!(second.get("/supervisor").body.contains(&format!("data-holder=\"{first_email}\"")), "others see who holds it");
+    assert!(
+        second.get("/supervisor").body.contains(&format!("data-holder=\"{first_email}\"")),
+        "others see who holds it"
+    );
 
     let taken = second.submit(page, &format!("{page}/rule"), &[("outcome", "upheld"), ("body", "我来结案")]);
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -96,9 +106,15 @@ fn a_supervisor_claims_others_see_who_holds_it_and_the_ruling_reaches_both_sides
     assert_eq!(ruled.status, StatusCode::SEE_OTHER);
     let consumer = app.get(&tracking).body;
     assert!(consumer.contains("data-status=\"closed\""));
-    assert!(consumer.contains("投诉部分成立") && consumer.contains("应退还差价 150 元"), "the consumer sees the ruling");
+    assert!(
+        consumer.contains("投诉部分成立") && consumer.contains("应退还差价 150 元"),
+        "the consumer sees the ruling"
+    );
     let merchant = staff.get(merchant_page).body;
-    assert!(merchant.contains("data-status=\"closed\"") && merchant.contains("应退还差价 150 元"), "so does the merchant");
+    assert!(
+        merchant.contains("data-status=\"closed\"") && merchant.contains("应退还差价 150 元"),
+        "so does the merchant"
+    );
     assert!(queued(&first.get("/supervisor").body).is_empty(), "closed complaints leave the queue");
     let again = first.submit(page, &format!("{page}/claim"), &[]);
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "nothing left to hold");
@@ -110,10 +126,93 @@ fn merchants_and_strangers_are_kept_out() {
     let m = app.merchant("成都蜀香源食品有限公司");
     app.file_complaint(m, &[]);
     let staff = app.merchant_staff(m);
-    for path in ["/supervisor", "/supervisor/complaints/TS20261120000001", "/supervisor/overview", "/supervisor/export.csv"] {
+    for path in
+        ["/supervisor", "/supervisor/complaints/TS20261120000001", "/supervisor/overview", "/supervisor/export.csv"]
+    {
         assert_eq!(staff.get(path).status, StatusCode::FORBIDDEN, "{path}");
         assert_eq!(app.client().get(path).status, StatusCode::SEE_OTHER, "{path}");
     }
     let res = staff.post("/supervisor/complaints/TS20261120000001/rule", &[("outcome", "not_upheld"), ("body", "x")]);
     assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
+
+#[test]
+fn the_csv_export_has_the_rows_honours_filters_and_masks_contacts() {
+    let app = spawn_app();
+    let a = app.merchant("杭州星河优选电子商务有限公司");
+    let b = app.merchant("广州美颜堂化妆品有限公司");
+    app.file_complaint(a, &[("description", "主播说是纯棉，\"实际\"是化纤，标签写着聚酯纤维 100%。")]);
+    app.file_complaint(b, &[("consumer_phone", "13912345678"), ("consumer_email", "")]);
+    let staff = app.merchant_staff(a);
+    let page = "/merchant/complaints/TS20261120000001";
+    staff.submit(page, &format!("{page}/reply"), &[("body", "您好。")]);
+    let (boss, _) = supervisor(&app);
+
+    let res = boss.get("/supervisor/export.csv");
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.headers.get("content-type").unwrap(), "text/csv; charset=utf-8");
+    assert!(
+        res.headers
+            .get("content-disposition")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("attachment; filename=\"redress-complaints-20261120.csv\"")
+    );
+    assert!(res.body.starts_with('\u{feff}'), "a BOM for spreadsheet software");
+    let lines: Vec<&str> = res.body.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[0].starts_with("收到日期,投诉编号,商家,问题类型"));
+    assert!(
+        lines[1].starts_with("2026-11-20 10:00,TS20261120000002,广州美颜堂化妆品有限公司,虚假宣传,退货退款,"),
+        "newest first: {}",
+        lines[1]
+    );
+    assert!(lines[1].contains("139****5678"));
+    assert!(
+        lines[2].contains("TS20261120000001") && lines[2].contains(",是,2026-11-20 10:00,"),
+        "timely, with its first response: {}",
+        lines[2]
+    );
+    assert!(lines[2].contains("138****8000") && lines[2].contains("w***@example.com"));
+    assert!(!res.body.contains("13800138000") && !res.body.contains("wangfang@"), "contacts are masked");
+
+    let only_b = boss.get(&format!("/supervisor/export.csv?merchant={b}")).body;
+    assert_eq!(only_b.lines().count(), 2);
+    assert!(only_b.contains("TS20261120000002"));
+    assert_eq!(boss.get("/supervisor/export.csv?state=escalated").body.lines().count(), 1, "the header only");
+    assert_eq!(boss.get("/supervisor/export.csv?from=2026-11-21").body.lines().count(), 1);
+}
+
+#[test]
+fn the_overview_has_the_figures_and_draws_the_charts() {
+    let app = spawn_app();
+    let m = app.merchant("深圳极光数码科技有限公司");
+    let other = app.merchant("上海暖阳服饰有限公司");
+    app.file_complaint(m, &[]); // answered after 2 h
+    app.file_complaint(m, &[]); // never answered: breached
+    app.file_complaint(other, &[]); // answered after 6 h
+    let staff = app.merchant_staff(m);
+    app.clock.advance(Duration::hours(2));
+    let page = "/merchant/complaints/TS20261120000001";
+    staff.submit(page, &format!("{page}/reply"), &[("body", "您好。")]);
+    let other_staff = app.merchant_staff(other);
+    app.clock.advance(Duration::hours(4));
+    let page = "/merchant/complaints/TS20261120000003";
+    other_staff.submit(page, &format!("{page}/reply"), &[("body", "您好。")]);
+    app.clock.advance(Duration::hours(43)); // past the second one's 48 h
+    sweep_now(&app);
+
+    let (boss, _) = supervisor(&app);
+    let html = boss.get("/supervisor/overview").body;
+    let figure = |name: &str| between(&html, &format!("data-figure=\"{name}\">"), "<").unwrap().to_owned();
+    assert_eq!(figure("received"), "3");
+    assert_eq!(figure("on_time_response"), "66.7%");
+    assert_eq!(figure("on_time_resolution"), "—", "no resolution deadline decided yet");
+    assert_eq!(figure("median_first_response"), "4 小时 0 分", "the median of 2 h and 6 h");
+    assert_eq!(figure("open_escalations"), "1");
+    assert!(html.contains("<svg class=\"chart\""), "charts, drawn on the server");
+    assert!(html.contains("<title>11-20 · 3</title>"), "three received on the 20th");
+    assert!(html.contains("<title>11-22 · 1</title>"), "one breach recorded on the 22nd");
+    assert!(html.contains("<title>深圳极光数码科技有限公司 · 1</title>"), "breaches by merchant");
 }

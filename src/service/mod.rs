@@ -6,6 +6,7 @@ pub mod complaints;
 pub mod conversation;
 pub mod demo;
 pub mod merchants;
+pub mod overview;
 pub mod supervision;
 pub mod sweeper;
 pub mod tracking;

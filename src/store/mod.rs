@@ -6,6 +6,7 @@ pub mod complaints;
 pub mod dashboard;
 pub mod merchants;
 pub mod outbox;
+pub mod report;
 pub mod schema;
 pub mod supervision;
 pub mod sweep;

@@ -74,7 +74,9 @@ pub fn claim(conn: &mut DbConnection, complaint_id: i64, user_id: i64, now: Date
 }
 
 pub fn release(conn: &mut DbConnection, complaint_id: i64) -> QueryResult<()> {
-    diesel::delete(complaint_claims::table.filter(complaint_claims::complaint_id.eq(complaint_id))).execute(conn).map(drop)
+    diesel::delete(complaint_claims::table.filter(complaint_claims::complaint_id.eq(complaint_id)))
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn set_outcome(conn: &mut DbConnection, complaint_id: i64, outcome: &str) -> QueryResult<()> {

@@ -77,7 +77,9 @@ impl ComplaintView {
                         let (resolution, fen) = data.split_once('|').unwrap_or(("", ""));
                         Some(terms(t, resolution, fen.parse().ok()))
                     }
-                    Some(EventKind::Ruling) => Outcome::from_slug(data).map(|o| t.get(&format!("outcome.{o}")).to_owned()),
+                    Some(EventKind::Ruling) => {
+                        Outcome::from_slug(data).map(|o| t.get(&format!("outcome.{o}")).to_owned())
+                    }
                     Some(EventKind::Escalated) => {
                         EscalationReason::from_slug(data).map(|r| t.get(&format!("reason.{r}")).to_owned())
                     }

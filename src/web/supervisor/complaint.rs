@@ -67,17 +67,26 @@ async fn page(
     let t = ctx.t;
     let now = state.clock.now();
     let progress = state.progress_at(&c, now);
-    let message = |field: Field| typed.errors.get(field).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
+    let message =
+        |field: Field| typed.errors.get(field).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
     let page = ComplaintPage {
         c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Supervisor),
-        contact: [c.consumer_phone.clone(), c.consumer_email.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+        contact: [c.consumer_phone.clone(), c.consumer_email.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
         held_by_me: holder.as_ref().is_some_and(|(id, _)| *id == who.0.user_id),
         holder: holder.map(|(_, email)| email),
         escalated: progress.state == State::Escalated,
         reason: progress.escalation_reason.map(|r| t.get(&format!("reason.{r}")).to_owned()),
         outcomes: Outcome::ALL
             .iter()
-            .map(|o| Choice { value: o.slug().into(), label: t.get(&format!("outcome.{o}")).into(), selected: o.slug() == typed.outcome })
+            .map(|o| Choice {
+                value: o.slug().into(),
+                label: t.get(&format!("outcome.{o}")).into(),
+                selected: o.slug() == typed.outcome,
+            })
             .collect(),
         outcome_error: message(Field::Resolution),
         ruling: FieldView::new(&t, "ruling", "body", &typed.body, message(Field::Body)),
@@ -98,12 +107,15 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let t = PageCtx::new(&req).t;
     let done = query.get("done").filter(|d| ["claimed", "released", "ruled"].contains(&d.as_str()));
-    let typed = Typed { notice: done.map(|d| (t.get(&format!("supervisor.done_{d}")).to_owned(), false)), ..Typed::default() };
+    let typed =
+        Typed { notice: done.map(|d| (t.get(&format!("supervisor.done_{d}")).to_owned(), false)), ..Typed::default() };
     page(&state, &req, &who, reference.into_inner(), StatusCode::OK, typed).await
 }
 
 fn back(reference: &str, done: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header(("Location", format!("/supervisor/complaints/{reference}?done={done}"))).finish()
+    HttpResponse::SeeOther()
+        .insert_header(("Location", format!("/supervisor/complaints/{reference}?done={done}")))
+        .finish()
 }
 
 /// The message for a refused supervisor action.
@@ -140,7 +152,11 @@ async fn command(
     let (lookup, clock, config) = (reference.clone(), state.clock.clone(), state.config.clone());
     let (result, done) = match command {
         Command::Claim => {
-            let r = state.db(move |conn| Ok(service::claim(conn, &lookup, user_id, At { policy: &config.policy, now: clock.now() }))).await?;
+            let r = state
+                .db(move |conn| {
+                    Ok(service::claim(conn, &lookup, user_id, At { policy: &config.policy, now: clock.now() }))
+                })
+                .await?;
             (r, "claimed")
         }
         Command::Release => (state.db(move |conn| Ok(service::release(conn, &lookup, user_id))).await?, "released"),
@@ -152,14 +168,26 @@ async fn command(
                 (outcome, ruling) => {
                     let mut errors = ruling.err().unwrap_or_default();
                     if outcome.is_none() {
-                        errors.add(Field::Resolution, if typed.outcome.trim().is_empty() { Invalid::Required } else { Invalid::UnknownChoice });
+                        errors.add(
+                            Field::Resolution,
+                            if typed.outcome.trim().is_empty() { Invalid::Required } else { Invalid::UnknownChoice },
+                        );
                     }
                     typed.errors = errors;
                     return page(&state, &req, &who, reference, StatusCode::UNPROCESSABLE_ENTITY, typed).await;
                 }
             };
             let r = state
-                .db(move |conn| Ok(service::rule(conn, &lookup, user_id, outcome, &ruling, At { policy: &config.policy, now: clock.now() })))
+                .db(move |conn| {
+                    Ok(service::rule(
+                        conn,
+                        &lookup,
+                        user_id,
+                        outcome,
+                        &ruling,
+                        At { policy: &config.policy, now: clock.now() },
+                    ))
+                })
                 .await?;
             (r, "ruled")
         }
@@ -175,16 +203,34 @@ async fn command(
 }
 
 #[post("/supervisor/complaints/{reference}/claim")]
-pub async fn claim(req: HttpRequest, who: Supervisor, state: web::Data<AppState>, reference: web::Path<String>, body: web::Payload) -> Result<HttpResponse, AppError> {
+pub async fn claim(
+    req: HttpRequest,
+    who: Supervisor,
+    state: web::Data<AppState>,
+    reference: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
     command(req, who, state, reference.into_inner(), body, Command::Claim).await
 }
 
 #[post("/supervisor/complaints/{reference}/release")]
-pub async fn release(req: HttpRequest, who: Supervisor, state: web::Data<AppState>, reference: web::Path<String>, body: web::Payload) -> Result<HttpResponse, AppError> {
+pub async fn release(
+    req: HttpRequest,
+    who: Supervisor,
+    state: web::Data<AppState>,
+    reference: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
     command(req, who, state, reference.into_inner(), body, Command::Release).await
 }
 
 #[post("/supervisor/complaints/{reference}/rule")]
-pub async fn rule(req: HttpRequest, who: Supervisor, state: web::Data<AppState>, reference: web::Path<String>, body: web::Payload) -> Result<HttpResponse, AppError> {
+pub async fn rule(
+    req: HttpRequest,
+    who: Supervisor,
+    state: web::Data<AppState>,
+    reference: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
     command(req, who, state, reference.into_inner(), body, Command::Rule).await
 }

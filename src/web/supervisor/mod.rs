@@ -2,10 +2,18 @@
 //! complaint with its ruling, the overview and the export.
 
 mod complaint;
+mod export;
+mod overview;
 mod queue;
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(queue::queue).service(complaint::show).service(complaint::claim).service(complaint::release).service(complaint::rule);
+    cfg.service(queue::queue)
+        .service(overview::show)
+        .service(export::export)
+        .service(complaint::show)
+        .service(complaint::claim)
+        .service(complaint::release)
+        .service(complaint::rule);
 }

@@ -74,7 +74,10 @@ pub async fn queue(
         rows: rows
             .into_iter()
             .map(|(c, merchant, holder)| QueueRow {
-                reason: c.escalation_reason.as_deref().map_or(String::new(), |r| t.get(&format!("reason.{r}")).to_owned()),
+                reason: c
+                    .escalation_reason
+                    .as_deref()
+                    .map_or(String::new(), |r| t.get(&format!("reason.{r}")).to_owned()),
                 escalated: c.escalated_at.map(|at| view::time(&t, tz, from_db(at))),
                 waited: c
                     .escalated_at

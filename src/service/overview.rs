@@ -1,0 +1,97 @@
+//! The supervisors' figures for the last 30 days.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use crate::store::report::{self, Facts};
+use crate::store::{DbConnection, from_db};
+
+pub const WINDOW_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    pub received: usize,
+    /// Of the complaints whose response deadline has been decided (met, or
+    /// passed), the share met in time; `None` when none has.
+    pub on_time_response: Option<f64>,
+    pub on_time_resolution: Option<f64>,
+    pub median_first_response: Option<Duration>,
+    pub open_escalations: i64,
+    /// Each day of the window in the deployment's zone: (day, received,
+    /// breaches recorded that day).
+    pub per_day: Vec<(NaiveDate, usize, usize)>,
+    /// Merchants by breaches in the window, most first (at most ten).
+    pub breaches_by_merchant: Vec<(String, usize)>,
+}
+
+fn rate(met: usize, decided: usize) -> Option<f64> {
+    (decided > 0).then(|| met as f64 / decided as f64)
+}
+
+pub fn overview(conn: &mut DbConnection, tz: Tz, now: DateTime<Utc>) -> diesel::QueryResult<Overview> {
+    let since = now - Duration::days(WINDOW_DAYS);
+    // A breach comes at most seven days after the complaint, so complaints
+    // received a week before the window carry every breach inside it.
+    let rows = report::facts_since(conn, since - Duration::days(8))?;
+    let received: Vec<&Facts> = rows.iter().filter(|f| from_db(f.submitted_at) >= since).collect();
+
+    let decided: Vec<&Facts> =
+        received.iter().copied().filter(|f| f.responded_at.is_some() || from_db(f.response_due_at) < now).collect();
+    let met = decided.iter().filter(|f| f.responded_at.is_some_and(|at| at <= f.response_due_at)).count();
+    let on_time_response = rate(met, decided.len());
+    let resolution_decided: Vec<_> =
+        received.iter().filter(|f| f.resolution_met_at.is_some() || from_db(f.resolution_due_at) < now).collect();
+    let on_time_resolution =
+        rate(resolution_decided.iter().filter(|f| f.resolution_met_at.is_some()).count(), resolution_decided.len());
+
+    let mut first_responses: Vec<Duration> =
+        received.iter().filter_map(|f| f.responded_at.map(|at| at - f.submitted_at)).collect();
+    first_responses.sort();
+    let median_first_response = match first_responses.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(first_responses[n / 2]),
+        n => Some((first_responses[n / 2 - 1] + first_responses[n / 2]) / 2),
+    };
+
+    let today = now.with_timezone(&tz).date_naive();
+    let days: Vec<NaiveDate> = (0..WINDOW_DAYS).rev().map(|d| today - Duration::days(d)).collect();
+    let day_of = |at: chrono::NaiveDateTime| from_db(at).with_timezone(&tz).date_naive();
+    let mut per_day: HashMap<NaiveDate, (usize, usize)> = HashMap::new();
+    let mut by_merchant: HashMap<i64, usize> = HashMap::new();
+    for f in &rows {
+        if from_db(f.submitted_at) >= since {
+            per_day.entry(day_of(f.submitted_at)).or_default().0 += 1;
+        }
+        for breach in [f.response_breached_at, f.resolution_breached_at].into_iter().flatten() {
+            if from_db(breach) >= since && from_db(breach) <= now {
+                per_day.entry(day_of(breach)).or_default().1 += 1;
+                *by_merchant.entry(f.merchant_id).or_default() += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(i64, usize)> = by_merchant.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(10);
+    let names: HashMap<i64, String> =
+        report::merchant_names(conn, &ranked.iter().map(|(id, _)| *id).collect::<Vec<_>>())?.into_iter().collect();
+    Ok(Overview {
+        received: received.len(),
+        on_time_response,
+        on_time_resolution,
+        median_first_response,
+        open_escalations: report::open_escalations(conn)?,
+        per_day: days
+            .into_iter()
+            .map(|d| {
+                let (r, b) = per_day.get(&d).copied().unwrap_or_default();
+                (d, r, b)
+            })
+            .collect(),
+        breaches_by_merchant: ranked
+            .into_iter()
+            .map(|(id, n)| (names.get(&id).cloned().unwrap_or_default(), n))
+            .collect(),
+    })
+}
