@@ -11,6 +11,7 @@ mod errors;
 mod journey;
 mod language;
 mod merchant;
+mod plans;
 mod staff;
 mod supervisor;
 mod validation;

@@ -132,44 +132,53 @@ pub fn find_for_merchant(conn: &mut DbConnection, merchant_id: i64, reference: &
         .optional()
 }
 
-/// The progress columns, written together.
-#[derive(AsChangeset)]
-#[diesel(table_name = complaints, treat_none_as_null = true)]
-struct ProgressRow<'a> {
-    state: &'a str,
-    responded_at: Option<NaiveDateTime>,
-    proposed_at: Option<NaiveDateTime>,
-    resolution_met_at: Option<NaiveDateTime>,
-    resolved_at: Option<NaiveDateTime>,
-    ended_at: Option<NaiveDateTime>,
-    response_breached_at: Option<NaiveDateTime>,
-    resolution_breached_at: Option<NaiveDateTime>,
-    escalated_at: Option<NaiveDateTime>,
-    escalation_reason: Option<&'a str>,
-    rejected_at: Option<NaiveDateTime>,
-    next_due_at: Option<NaiveDateTime>,
+/// The progress columns that changed: `None` leaves a column alone,
+/// `Some(None)` clears it. Writing only what changed keeps the indexes on
+/// the other columns untouched.
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = complaints)]
+struct ProgressChange<'a> {
+    state: Option<&'a str>,
+    responded_at: Option<Option<NaiveDateTime>>,
+    proposed_at: Option<Option<NaiveDateTime>>,
+    resolution_met_at: Option<Option<NaiveDateTime>>,
+    resolved_at: Option<Option<NaiveDateTime>>,
+    ended_at: Option<Option<NaiveDateTime>>,
+    response_breached_at: Option<Option<NaiveDateTime>>,
+    resolution_breached_at: Option<Option<NaiveDateTime>>,
+    escalated_at: Option<Option<NaiveDateTime>>,
+    escalation_reason: Option<Option<&'a str>>,
+    rejected_at: Option<Option<NaiveDateTime>>,
+    next_due_at: Option<Option<NaiveDateTime>>,
+}
+
+/// `Some(new)` when it differs from `old`.
+fn changed<T: PartialEq>(old: T, new: T) -> Option<T> {
+    (old != new).then_some(new)
 }
 
 /// Stores `after` as the complaint's progress if nobody changed the
 /// complaint since `read` was read (its version is unchanged); returns
 /// whether it did.
 pub fn save_progress(conn: &mut DbConnection, read: &Complaint, after: &Progress) -> QueryResult<bool> {
-    let row = ProgressRow {
-        state: after.state.slug(),
-        responded_at: after.responded_at.map(to_db),
-        proposed_at: after.proposed_at.map(to_db),
-        resolution_met_at: after.resolution_met_at.map(to_db),
-        resolved_at: after.resolved_at.map(to_db),
-        ended_at: after.ended_at.map(to_db),
-        response_breached_at: after.response_breached_at.map(to_db),
-        resolution_breached_at: after.resolution_breached_at.map(to_db),
-        escalated_at: after.escalated_at.map(to_db),
-        escalation_reason: after.escalation_reason.map(|r| r.slug()),
-        rejected_at: after.rejected_at.map(to_db),
-        next_due_at: after.next_due().map(to_db),
+    let before = read.progress();
+    let at = |t: Option<DateTime<Utc>>| t.map(to_db);
+    let change = ProgressChange {
+        state: changed(before.state, after.state).map(|s| s.slug()),
+        responded_at: changed(at(before.responded_at), at(after.responded_at)),
+        proposed_at: changed(at(before.proposed_at), at(after.proposed_at)),
+        resolution_met_at: changed(at(before.resolution_met_at), at(after.resolution_met_at)),
+        resolved_at: changed(at(before.resolved_at), at(after.resolved_at)),
+        ended_at: changed(at(before.ended_at), at(after.ended_at)),
+        response_breached_at: changed(at(before.response_breached_at), at(after.response_breached_at)),
+        resolution_breached_at: changed(at(before.resolution_breached_at), at(after.resolution_breached_at)),
+        escalated_at: changed(at(before.escalated_at), at(after.escalated_at)),
+        escalation_reason: changed(before.escalation_reason, after.escalation_reason).map(|r| r.map(|r| r.slug())),
+        rejected_at: changed(at(before.rejected_at), at(after.rejected_at)),
+        next_due_at: changed(read.next_due_at, at(after.next_due())),
     };
     let n = diesel::update(complaints::table.find(read.id).filter(complaints::version.eq(read.version)))
-        .set((&row, complaints::version.eq(read.version + 1)))
+        .set((&change, complaints::version.eq(read.version + 1)))
         .execute(conn)?;
     Ok(n == 1)
 }
@@ -268,15 +277,4 @@ pub fn timeline(conn: &mut DbConnection, complaint_id: i64, viewer: Viewer) -> Q
         q = q.filter(complaint_events::visibility.ne_all(hidden));
     }
     q.load(conn)
-}
-
-/// Escalated complaints, oldest escalation first, with their merchant.
-pub fn escalated(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<(Complaint, String)>> {
-    complaints::table
-        .inner_join(merchants::table)
-        .filter(complaints::state.eq(State::Escalated.slug()))
-        .select((Complaint::as_select(), merchants::name))
-        .order((complaints::escalated_at.asc(), complaints::id.asc()))
-        .limit(limit)
-        .load(conn)
 }

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::complaints::Complaint;
 use super::schema::{complaints, merchants};
-use super::{DbConnection, to_db};
+use super::{DbConnection, state_is, to_db};
 use crate::domain::category::Category;
 use crate::domain::state::{EscalationReason, State};
 
@@ -40,7 +40,7 @@ pub fn facts_since(conn: &mut DbConnection, since: DateTime<Utc>) -> QueryResult
 }
 
 pub fn open_escalations(conn: &mut DbConnection) -> QueryResult<i64> {
-    complaints::table.filter(complaints::state.eq(State::Escalated.slug())).count().get_result(conn)
+    complaints::table.filter(state_is(State::Escalated)).count().get_result(conn)
 }
 
 pub fn merchant_names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use super::complaints::Complaint;
 use super::schema::{complaint_claims, complaints, merchants, users};
-use super::{DbConnection, to_db};
+use super::{DbConnection, state_is, to_db};
 use crate::domain::category::Category;
 use crate::domain::state::{EscalationReason, State};
 
@@ -25,7 +25,7 @@ pub fn queue(conn: &mut DbConnection, filter: QueueFilter, limit: i64) -> QueryR
     let mut q = complaints::table
         .inner_join(merchants::table)
         .left_join(complaint_claims::table.left_join(users::table))
-        .filter(complaints::state.eq(State::Escalated.slug()))
+        .filter(state_is(State::Escalated))
         .select((Complaint::as_select(), merchants::name, users::email.nullable()))
         .order((complaints::escalated_at.asc(), complaints::id.asc()))
         .limit(limit)

@@ -8,7 +8,7 @@ use diesel::dsl::not;
 use diesel::prelude::*;
 
 use super::schema::complaints;
-use super::{DbConnection, to_db};
+use super::{DbConnection, state_is, to_db};
 use crate::domain::state::State;
 
 /// Up to `limit` ids of each kind of due complaint (response deadline
@@ -42,7 +42,7 @@ pub fn due_ids(conn: &mut DbConnection, now: DateTime<Utc>, silence: Duration, l
     );
     ids.extend(
         complaints::table
-            .filter(complaints::state.eq(State::Proposed.slug()))
+            .filter(state_is(State::Proposed))
             .filter(complaints::proposed_at.lt(to_db(now - silence)))
             .order(complaints::proposed_at)
             .select(complaints::id)
@@ -54,6 +54,11 @@ pub fn due_ids(conn: &mut DbConnection, now: DateTime<Utc>, silence: Duration, l
     Ok(ids)
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<super::complaints::Complaint>> {
-    complaints::table.find(id).select(super::complaints::Complaint::as_select()).first(conn).optional()
+/// The complaints with these ids, in id order.
+pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<super::complaints::Complaint>> {
+    complaints::table
+        .filter(complaints::id.eq_any(ids))
+        .select(super::complaints::Complaint::as_select())
+        .order(complaints::id)
+        .load(conn)
 }

@@ -1,5 +1,7 @@
 DROP INDEX complaints_submitted;
 DROP INDEX complaints_silence_due;
+DROP INDEX complaints_escalation_queue;
+CREATE INDEX complaints_escalation_queue ON complaints (state, escalated_at, id);
 DROP INDEX complaints_resolution_due;
 DROP INDEX complaints_response_due;
 CREATE INDEX complaints_response_due ON complaints (response_due_at)
