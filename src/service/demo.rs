@@ -5,13 +5,17 @@
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
+use crate::domain::category::Resolution;
 use crate::domain::complaint::ComplaintForm;
+use crate::domain::conversation::{Proposal, Reply};
 use crate::domain::credit_code::CreditCode;
 use crate::domain::deadline::DeadlinePolicy;
+use crate::domain::event::Visibility;
 use crate::domain::staff::Role;
 use crate::i18n::Lang;
 use crate::service::auth::{NewStaff, add_user};
 use crate::service::complaints::{Intake, Submitted, submit};
+use crate::service::conversation::{self, At, Decision, MerchantActor};
 use crate::service::merchants::{MerchantInput, add};
 use crate::store::{DbConnection, merchants};
 
@@ -159,10 +163,11 @@ pub fn seed(conn: &mut DbConnection, policy: &DeadlinePolicy, tz: Tz, now: DateT
         ids.push(add(conn, &input, now - Duration::days(90)).map_err(|e| e.to_string())?);
     }
     let mut logins = Vec::new();
+    let mut staff_ids = Vec::new();
     for (i, (name, _, email)) in MERCHANTS.iter().enumerate().take(2) {
         let staff = email.replacen(email.split('@').next().unwrap_or(""), "staff", 1);
         let new = NewStaff { role: Role::Merchant, email: &staff, merchant_id: Some(ids[i]), password: PASSWORD };
-        add_user(conn, &new, now).map_err(|e| e.to_string())?;
+        staff_ids.push(add_user(conn, &new, now).map_err(|e| e.to_string())?);
         logins.push((staff, format!("merchant staff of {name}")));
     }
     let supervisor = "supervisor@redress.example.cn";
@@ -186,5 +191,79 @@ pub fn seed(conn: &mut DbConnection, policy: &DeadlinePolicy, tz: Tz, now: DateT
         let at = Intake { policy, tz, now: now - Duration::hours(hours), lang: Lang::ZhCn };
         filed.push(submit(conn, &at, &complaint).map_err(|e| e.to_string())?);
     }
+    converse(conn, policy, now, &ids, &staff_ids, &filed)?;
     Ok(Seeded { logins, complaints: filed })
+}
+
+/// Some history on the demo complaints: answers in time, an internal note,
+/// a proposal left unanswered (the sweeper accepts it after 72 h), and a
+/// rejected proposal the consumer took to the platform.
+fn converse(
+    conn: &mut DbConnection,
+    policy: &DeadlinePolicy,
+    now: DateTime<Utc>,
+    merchants: &[i64],
+    staff: &[i64],
+    filed: &[Submitted],
+) -> Result<(), String> {
+    let at = |hours_ago: i64| At { policy, now: now - Duration::hours(hours_ago) };
+    let by = |m: usize| MerchantActor { merchant_id: merchants[m], user_id: staff[m] };
+    let reply = |body: &str, visibility| Reply { body: body.into(), visibility };
+    let propose = |resolution, fen, body: &str| Proposal { resolution, amount_fen: fen, body: body.into() };
+    let e = |e: conversation::ActError| e.to_string();
+    let r = &filed[1].reference;
+    conversation::merchant_reply(
+        conn,
+        by(1),
+        r,
+        &reply("内部：请质检部调取该批次面霜的检测报告。", Visibility::Internal),
+        at(18),
+    )
+    .map_err(e)?;
+    conversation::merchant_reply(
+        conn,
+        by(1),
+        r,
+        &reply("您好，非常抱歉给您带来不适。我们已安排质检，24 小时内给您答复。", Visibility::Public),
+        at(17),
+    )
+    .map_err(e)?;
+    let r = &filed[5].reference;
+    conversation::merchant_reply(
+        conn,
+        by(0),
+        r,
+        &reply("您好，仓库排查发现订单漏发，已经为您补发。", Visibility::Public),
+        at(96),
+    )
+    .map_err(e)?;
+    conversation::propose(
+        conn,
+        by(0),
+        r,
+        &propose(Resolution::Compensation, Some(2000), "补发商品，并补偿 20 元延误赔付。"),
+        at(90),
+    )
+    .map_err(e)?;
+    let (r, token) = (&filed[7].reference, &filed[7].token);
+    conversation::merchant_reply(
+        conn,
+        by(1),
+        r,
+        &reply("您好，我们会核查直播间的留资环节。", Visibility::Public),
+        at(160),
+    )
+    .map_err(e)?;
+    conversation::propose(
+        conn,
+        by(1),
+        r,
+        &propose(Resolution::Correction, None, "已下架留资表单，向您书面道歉。"),
+        at(150),
+    )
+    .map_err(e)?;
+    conversation::consumer_decide(conn, token, Decision::Reject, at(148)).map_err(e)?;
+    conversation::ask_platform(conn, token, "个人信息已经被泄露，只道歉不够，要求平台核查商家的数据处理。", at(147))
+        .map_err(e)?;
+    Ok(())
 }
