@@ -216,24 +216,7 @@ mod tests {
         wanted.extend(["overdue", "soon"].map(|d| format!("dashboard.due_{d}")));
         wanted.extend(EscalationReason::ALL.iter().map(|r| format!("reason.{r}")));
         wanted.extend(Outcome::ALL.iter().map(|o| format!("outcome.{o}")));
-        wanted.extend(
-            [
-                "received",
-                "reference",
-                "merchant",
-                "category",
-                "resolution",
-                "state",
-                "timely",
-                "first_response",
-                "resolved",
-                "reason",
-                "outcome",
-                "phone",
-                "email",
-            ]
-            .map(|c| format!("export.{c}")),
-        );
+        wanted.extend(crate::web::supervisor::export::COLUMNS.map(|c| format!("export.{c}")));
         wanted.extend(["claimed", "released", "ruled"].map(|d| format!("supervisor.done_{d}")));
         wanted.extend(Category::ALL.iter().map(|c| format!("category.{c}")));
         wanted.extend(Resolution::ALL.iter().map(|r| format!("resolution.{r}")));

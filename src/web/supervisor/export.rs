@@ -26,7 +26,8 @@ use crate::web::session::Supervisor;
 
 const PAGE: i64 = 1_000;
 
-const COLUMNS: [&str; 13] = [
+/// The columns, each labelled by `export.{column}` in the catalog.
+pub const COLUMNS: [&str; 13] = [
     "received",
     "reference",
     "merchant",

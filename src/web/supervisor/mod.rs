@@ -2,7 +2,7 @@
 //! complaint with its ruling, the overview and the export.
 
 mod complaint;
-mod export;
+pub mod export;
 mod overview;
 mod queue;
 

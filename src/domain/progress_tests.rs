@@ -1,0 +1,223 @@
+//! Tests of `Progress`: what actions and catching up do to the clock.
+
+use super::*;
+use crate::domain::deadline::DeadlineStatus;
+use crate::domain::state::{EscalationReason, Outcome};
+use chrono::Duration;
+use proptest::prelude::*;
+
+fn t(h: i64) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-20T02:00:00Z").unwrap().with_timezone(&Utc) + Duration::hours(h)
+}
+
+fn fresh() -> Progress {
+    Progress {
+        state: State::Submitted,
+        response_due: t(48),
+        resolution_due: t(168),
+        responded_at: None,
+        proposed_at: None,
+        resolution_met_at: None,
+        resolved_at: None,
+        ended_at: None,
+        response_breached_at: None,
+        resolution_breached_at: None,
+        escalated_at: None,
+        escalation_reason: None,
+        rejected_at: None,
+    }
+}
+
+#[test]
+fn the_first_public_reply_meets_the_response_deadline_once() {
+    let p = fresh();
+    assert_eq!(p.next_due(), Some(t(48)));
+    let note = p.apply(Action::MerchantReply { public: false }, t(1)).unwrap();
+    assert_eq!(note.responded_at, None, "an internal note does not count");
+    let replied = p.apply(Action::MerchantReply { public: true }, t(5)).unwrap();
+    assert_eq!(replied.state, State::Responded);
+    assert_eq!(replied.responded_at, Some(t(5)));
+    assert_eq!(replied.response().status(t(100)), DeadlineStatus::Met { at: t(5) });
+    assert_eq!(replied.next_due(), Some(t(168)));
+    let again = replied.apply(Action::MerchantReply { public: true }, t(9)).unwrap();
+    assert_eq!(again.responded_at, Some(t(5)), "the first response time is kept");
+}
+
+#[test]
+fn a_timely_proposal_accepted_late_still_meets_the_resolution_deadline() {
+    let proposed = fresh().apply(Action::Propose, t(160)).unwrap();
+    assert_eq!(proposed.responded_at, Some(t(160)), "a proposal is a response");
+    assert_eq!(
+        proposed.response().status(t(170)),
+        DeadlineStatus::Overdue { by: Duration::hours(112) },
+        "but a late one: the response deadline stays breached"
+    );
+    assert_eq!(proposed.next_due(), None, "answered late is still answered");
+    let replied = fresh().apply(Action::MerchantReply { public: true }, t(2)).unwrap();
+    let proposed = replied.apply(Action::Propose, t(160)).unwrap();
+    assert_eq!(proposed.next_due(), None, "nothing is due from the merchant while the consumer decides");
+    let resolved = proposed.apply(Action::Accept, t(200)).unwrap();
+    assert_eq!(resolved.resolution_met_at, Some(t(160)));
+    assert_eq!(resolved.resolved_at, Some(t(200)));
+    assert_eq!(resolved.ended_at, Some(t(200)));
+    assert_eq!(resolved.resolution().status(t(300)), DeadlineStatus::Met { at: t(160) });
+}
+
+#[test]
+fn a_late_proposal_accepted_is_resolved_but_not_in_time() {
+    let replied = fresh().apply(Action::MerchantReply { public: true }, t(2)).unwrap();
+    let resolved = replied.apply(Action::Propose, t(170)).unwrap().apply(Action::Accept, t(171)).unwrap();
+    assert_eq!(resolved.resolution_met_at, None);
+    assert_eq!(resolved.resolution().status(t(500)), DeadlineStatus::Overdue { by: Duration::hours(3) });
+}
+
+#[test]
+fn rejecting_puts_the_resolution_deadline_back_on_the_merchant() {
+    let replied = fresh().apply(Action::MerchantReply { public: true }, t(2)).unwrap();
+    let rejected = replied.apply(Action::Propose, t(10)).unwrap().apply(Action::Reject, t(11)).unwrap();
+    assert_eq!(rejected.state, State::Responded);
+    assert_eq!(rejected.next_due(), Some(t(168)));
+}
+
+fn second() -> Duration {
+    Duration::seconds(1)
+}
+
+#[test]
+fn an_unanswered_complaint_is_breached_and_escalated_once_at_48_hours() {
+    let mut p = fresh();
+    assert!(p.catch_up(Duration::hours(72), t(48)).is_empty(), "not before the due time has passed");
+    let lapses = p.catch_up(Duration::hours(72), t(48) + second());
+    assert_eq!(
+        lapses,
+        [
+            Lapse::ResponseBreach { due: t(48) },
+            Lapse::Escalated { reason: EscalationReason::ResponseBreach, at: t(48) }
+        ]
+    );
+    assert_eq!(p.state, State::Escalated);
+    assert!(p.catch_up(Duration::hours(72), t(60)).is_empty(), "recorded once");
+}
+
+#[test]
+fn answered_at_47_59_is_not_breached() {
+    let mut p = fresh().apply(Action::MerchantReply { public: true }, t(48) - Duration::minutes(1)).unwrap();
+    assert!(p.catch_up(Duration::hours(72), t(60)).is_empty());
+    assert_eq!(p.response_breached_at, None);
+}
+
+#[test]
+fn the_seven_day_breach_escalates_an_answered_complaint() {
+    let mut p = fresh().apply(Action::MerchantReply { public: true }, t(5)).unwrap();
+    let lapses = p.catch_up(Duration::hours(72), t(170));
+    assert_eq!(
+        lapses,
+        [
+            Lapse::ResolutionBreach { due: t(168) },
+            Lapse::Escalated { reason: EscalationReason::ResolutionBreach, at: t(168) }
+        ]
+    );
+}
+
+#[test]
+fn after_downtime_every_breach_is_recorded_but_escalated_once() {
+    let mut p = fresh();
+    let lapses = p.catch_up(Duration::hours(72), t(500));
+    assert_eq!(
+        lapses,
+        [
+            Lapse::ResponseBreach { due: t(48) },
+            Lapse::Escalated { reason: EscalationReason::ResponseBreach, at: t(48) },
+            Lapse::ResolutionBreach { due: t(168) },
+        ]
+    );
+    assert_eq!((p.response_breached_at, p.resolution_breached_at), (Some(t(48)), Some(t(168))));
+}
+
+#[test]
+fn silence_for_72_hours_accepts_a_proposal() {
+    let mut p = fresh().apply(Action::MerchantReply { public: true }, t(5)).unwrap();
+    p = p.apply(Action::Propose, t(10)).unwrap();
+    assert!(p.catch_up(Duration::hours(72), t(82)).is_empty(), "72 hours exactly is not yet");
+    assert_eq!(p.catch_up(Duration::hours(72), t(300)), [Lapse::SilenceAccepted { at: t(82) }]);
+    assert_eq!(p.state, State::Resolved);
+    assert_eq!(p.resolved_at, Some(t(82)));
+    assert_eq!(p.resolution_met_at, Some(t(10)));
+}
+
+#[test]
+fn the_consumer_may_ask_the_platform_after_a_rejection_or_a_silent_merchant() {
+    let p = fresh();
+    assert!(!p.may_ask_platform(t(47)));
+    assert!(p.may_ask_platform(t(49)));
+    let replied = p.apply(Action::MerchantReply { public: true }, t(1)).unwrap();
+    assert!(!replied.may_ask_platform(t(49)));
+    let rejected = replied.apply(Action::Propose, t(2)).unwrap().apply(Action::Reject, t(3)).unwrap();
+    assert!(rejected.may_ask_platform(t(4)));
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        any::<bool>().prop_map(|public| Action::MerchantReply { public }),
+        Just(Action::ConsumerReply),
+        Just(Action::Propose),
+        Just(Action::Accept),
+        Just(Action::Reject),
+        Just(Action::Withdraw),
+        Just(Action::Escalate(EscalationReason::ConsumerRequest)),
+        Just(Action::Rule(Outcome::Upheld)),
+    ]
+}
+
+proptest! {
+    /// Whatever happens, in whatever order and at whatever times: times
+    /// only ever get recorded once and in order, a met deadline was met
+    /// in time, and a final complaint has nothing due.
+    #[test]
+    fn histories_keep_the_clock_consistent(steps in prop::collection::vec((action(), 0i64..30), 0..30)) {
+        let mut p = fresh();
+        let mut now = t(0);
+        for (a, gap) in steps {
+            now += Duration::hours(gap);
+            let Ok(next) = p.apply(a, now) else { continue };
+            if let Some(at) = p.responded_at { prop_assert_eq!(next.responded_at, Some(at)); }
+            if let Some(at) = next.resolution_met_at { prop_assert!(at <= next.resolution_due); }
+            if next.state.is_final() { prop_assert!(next.next_due().is_none() && next.ended_at.is_some()); }
+            else { prop_assert!(next.ended_at.is_none()); }
+            if let Some(due) = next.next_due() { prop_assert!(due == next.response_due || due == next.resolution_due); }
+            p = next;
+        }
+    }
+}
+
+proptest! {
+    /// Catching up in steps ends where catching up once does: the
+    /// sweeper may run every 30 s or once after a day of downtime, and
+    /// the record is the same.
+    #[test]
+    fn catching_up_is_the_same_however_often_it_runs(
+        steps in prop::collection::vec((action(), 0i64..60), 0..8),
+        checks in prop::collection::vec(0i64..400, 0..6),
+        end in 0i64..600,
+    ) {
+        let mut p = fresh();
+        let mut now = t(0);
+        for (a, gap) in steps {
+            now += Duration::hours(gap);
+            p.catch_up(Duration::hours(72), now);
+            if let Ok(next) = p.apply(a, now) { p = next; }
+        }
+        let end = now + Duration::hours(end);
+        let mut once = p.clone();
+        once.catch_up(Duration::hours(72), end);
+        let mut stepwise = p.clone();
+        let mut checks: Vec<_> = checks.into_iter().map(|h| now + Duration::hours(h)).filter(|c| *c <= end).collect();
+        checks.sort();
+        for c in checks {
+            stepwise.catch_up(Duration::hours(72), c);
+        }
+        stepwise.catch_up(Duration::hours(72), end);
+        prop_assert_eq!(&stepwise, &once);
+        prop_assert!(once.clone().catch_up(Duration::hours(72), end).is_empty(), "idempotent");
+    }
+}
