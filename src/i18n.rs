@@ -205,17 +205,29 @@ mod tests {
             ("login", "email"),
             ("login", "password"),
             ("ruling", "body"),
+            ("rating", "comment"),
         ] {
             wanted.extend([format!("{form}.{f}"), format!("{form}.{f}_hint")]);
         }
         wanted.extend(
-            ["link_queued", "link_already", "link_none", "replied", "accepted", "rejected", "withdrawn", "escalated"]
-                .map(|d| format!("tracking.done_{d}")),
+            [
+                "link_queued",
+                "link_already",
+                "link_none",
+                "replied",
+                "accepted",
+                "rejected",
+                "withdrawn",
+                "escalated",
+                "rated",
+            ]
+            .map(|d| format!("tracking.done_{d}")),
         );
         wanted.extend(["replied", "noted", "proposed"].map(|d| format!("merchant.done_{d}")));
         wanted.extend(["overdue", "soon"].map(|d| format!("dashboard.due_{d}")));
         wanted.extend(EscalationReason::ALL.iter().map(|r| format!("reason.{r}")));
         wanted.extend(Outcome::ALL.iter().map(|o| format!("outcome.{o}")));
+        wanted.extend((1..=5).map(|n| format!("rating.score_{n}")));
         wanted.extend(crate::web::supervisor::export::COLUMNS.map(|c| format!("export.{c}")));
         wanted.extend(["claimed", "released", "ruled"].map(|d| format!("supervisor.done_{d}")));
         wanted.extend(Category::ALL.iter().map(|c| format!("category.{c}")));

@@ -188,3 +188,38 @@ fn the_consumer_replies_and_withdraws() {
     let again = app.submit(&tracking, &format!("{tracking}/reply"), &[("body", "还在吗？")]);
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "no replying to a withdrawn complaint");
 }
+
+#[test]
+fn the_consumer_rates_a_finished_complaint_once_and_only_by_post() {
+    let app = spawn_app();
+    let m = app.merchant("杭州星河优选电子商务有限公司");
+    let tracking = app.file_complaint(m, &[]);
+    let rate = format!("{tracking}/rate");
+    let early = app.submit(&tracking, &rate, &[("score", "5")]);
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY, "not while the complaint is open");
+
+    let staff = app.merchant_staff(m);
+    let page = complaint_page(REF);
+    staff.submit(
+        &page,
+        &format!("{page}/propose"),
+        &[("resolution", "refund"), ("amount", "299"), ("body", "全额退款。")],
+    );
+    app.submit(&tracking, &format!("{tracking}/accept"), &[]);
+    assert!(app.get(&tracking).body.contains("给这次处理打个分"), "offered once resolved");
+
+    assert_eq!(app.get(&rate).status, StatusCode::NOT_FOUND, "a GET, as a link scanner sends, rates nothing");
+    let missing = app.submit(&tracking, &rate, &[("comment", "还行")]);
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("请选择 1 到 5 分。"));
+    assert!(missing.body.contains("还行"), "the comment is kept");
+
+    let rated = app.submit(&tracking, &rate, &[("score", "4"), ("comment", "退款很快，但客服回复慢。")]);
+    assert_eq!(rated.location, Some(format!("{tracking}?done=rated")));
+    let html = app.get(&tracking).body;
+    assert!(html.contains("★★★★☆ 4/5") && html.contains("退款很快"));
+    assert!(!html.contains("给这次处理打个分"), "no second form");
+    let again = app.submit(&tracking, &rate, &[("score", "1")]);
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("每件投诉只能评一次"));
+}

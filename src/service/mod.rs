@@ -7,6 +7,7 @@ pub mod conversation;
 pub mod demo;
 pub mod merchants;
 pub mod overview;
+pub mod rating;
 pub mod supervision;
 pub mod sweeper;
 pub mod tracking;

@@ -14,6 +14,8 @@ pub struct Tracking {
     pub merchant_name: String,
     /// Public events only: internal notes are for staff.
     pub timeline: Vec<Entry>,
+    /// The consumer's rating, once given: (score, comment).
+    pub rating: Option<(i32, Option<String>)>,
 }
 
 pub fn by_token(conn: &mut DbConnection, token: &str) -> diesel::QueryResult<Option<Tracking>> {
@@ -21,7 +23,8 @@ pub fn by_token(conn: &mut DbConnection, token: &str) -> diesel::QueryResult<Opt
         return Ok(None);
     };
     let timeline = store::timeline(conn, complaint.id, Viewer::Consumer)?;
-    Ok(Some(Tracking { complaint, merchant_name, timeline }))
+    let rating = crate::store::ratings::find(conn, complaint.id)?;
+    Ok(Some(Tracking { complaint, merchant_name, timeline, rating }))
 }
 
 /// The tracking token for a reference and the phone or e-mail it was filed

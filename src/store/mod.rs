@@ -6,6 +6,7 @@ pub mod complaints;
 pub mod dashboard;
 pub mod merchants;
 pub mod outbox;
+pub mod ratings;
 pub mod report;
 pub mod schema;
 pub mod supervision;

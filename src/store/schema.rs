@@ -111,7 +111,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    merchant_flags (id) {
+        id -> BigInt,
+        merchant_id -> BigInt,
+        state -> Text,
+        reasons -> Text,
+        raised_at -> Timestamp,
+        last_tripped_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    merchant_actions (id) {
+        id -> BigInt,
+        merchant_id -> BigInt,
+        kind -> Text,
+        points -> Nullable<Integer>,
+        reason -> Text,
+        taken_at -> Timestamp,
+        taken_by -> BigInt,
+        ended_at -> Nullable<Timestamp>,
+        ended_by -> Nullable<BigInt>,
+        end_reason -> Nullable<Text>,
+        reversed -> Bool,
+    }
+}
+
+diesel::table! {
+    appeals (id) {
+        id -> BigInt,
+        action_id -> BigInt,
+        merchant_id -> BigInt,
+        started_at -> Timestamp,
+        started_by -> BigInt,
+        statement -> Nullable<Text>,
+        materials -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        decision -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    ratings (complaint_id) {
+        complaint_id -> BigInt,
+        merchant_id -> BigInt,
+        score -> Integer,
+        comment -> Nullable<Text>,
+        rated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(complaints -> merchants (merchant_id));
+diesel::joinable!(merchant_flags -> merchants (merchant_id));
+diesel::joinable!(merchant_actions -> merchants (merchant_id));
+diesel::joinable!(appeals -> merchant_actions (action_id));
+diesel::joinable!(ratings -> complaints (complaint_id));
 diesel::joinable!(complaint_claims -> complaints (complaint_id));
 diesel::joinable!(complaint_claims -> users (user_id));
 diesel::joinable!(users -> merchants (merchant_id));
@@ -125,5 +186,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     users,
     login_failures,
-    complaint_claims
+    complaint_claims,
+    merchant_flags,
+    merchant_actions,
+    appeals,
+    ratings
 );

@@ -16,6 +16,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(tracking::send_link)
         .service(tracking::reply)
         .service(tracking::ask_platform)
+        .service(tracking::rate)
         // After the fixed paths under /t/{token}/ it would otherwise shadow.
         .service(tracking::decide)
         .service(find::track);

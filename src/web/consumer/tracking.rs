@@ -12,9 +12,10 @@ use crate::domain::complaint::Field;
 use crate::domain::contact::{Email, Phone};
 use crate::domain::conversation::consumer_message;
 use crate::domain::event::Viewer;
-use crate::domain::state::Action;
+use crate::domain::state::{Action, State};
 use crate::error::AppError;
 use crate::service::conversation::{self, At, Decision};
+use crate::service::rating::{self, RateError};
 use crate::service::tracking::{self, LinkMail};
 use crate::web::complaint_view::ComplaintView;
 use crate::web::page::{PageCtx, render};
@@ -36,6 +37,11 @@ struct TrackingPage {
     reason: FieldView,
     can_reply: bool,
     can_ask_platform: bool,
+    /// Resolved or closed and not rated yet.
+    can_rate: bool,
+    /// "★★★★☆" and the comment, once rated.
+    rated: Option<(String, Option<String>)>,
+    rating_comment: FieldView,
     can_decide: bool,
     can_withdraw: bool,
     csrf: String,
@@ -49,6 +55,8 @@ struct Extra<'a> {
     reply_error: Option<String>,
     reason: &'a str,
     reason_error: Option<String>,
+    comment: &'a str,
+    comment_error: Option<String>,
 }
 
 async fn page(
@@ -90,6 +98,12 @@ async fn page(
         reason: FieldView::new(&t, "tracking", "reason", extra.reason, extra.reason_error),
         can_reply: allowed(Action::ConsumerReply),
         can_ask_platform: progress.may_ask_platform(now),
+        can_rate: matches!(progress.state, State::Resolved | State::Closed) && found.rating.is_none(),
+        rated: found.rating.clone().map(|(score, comment)| {
+            let stars: String = (1..=5).map(|i| if i <= score { '★' } else { '☆' }).collect();
+            (format!("{stars} {score}/5"), comment)
+        }),
+        rating_comment: FieldView::new(&t, "rating", "comment", extra.comment, extra.comment_error),
         can_decide: allowed(Action::Accept),
         can_withdraw: allowed(Action::Withdraw),
         csrf: csrf::token(req),
@@ -200,6 +214,38 @@ pub async fn ask_platform(
             page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await
         }
     }
+}
+
+/// The consumer's rating, 1 to 5 with an optional comment: once, by POST.
+#[post("/t/{token}/rate")]
+pub async fn rate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let fields = form::read(&req, body).await?;
+    let (score, comment) = (fields.get("score"), fields.get("comment"));
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        let extra = Extra { notice: Some(("error.csrf_action", true)), comment: &comment, ..Extra::default() };
+        return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
+    }
+    let (lookup, clock, config, typed) = (token.clone(), state.clock.clone(), state.config.clone(), comment.clone());
+    let result =
+        state.db(move |conn| Ok(rating::rate(conn, &lookup, &score, &typed, &config.policy, clock.now()))).await?;
+    let t = PageCtx::new(&req).t;
+    let (notice, comment_error) = match result {
+        Ok(()) => return Ok(back(&token, "rated")),
+        Err(RateError::NotFound) => return Err(AppError::NotFound),
+        Err(RateError::Db(e)) => return Err(e.into()),
+        Err(RateError::Score) => (Some(("error.rating_score", true)), None),
+        Err(RateError::Comment) => (None, Some(t.fmt("error.too_long", &[("n", &rating::COMMENT_MAX)]))),
+        Err(RateError::NotFinished) => (Some(("error.illegal_action", true)), None),
+        Err(RateError::AlreadyRated) => (Some(("error.already_rated", true)), None),
+    };
+    let extra = Extra { notice, comment: &comment, comment_error, ..Extra::default() };
+    page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await
 }
 
 /// Accept, reject or withdraw: one button each, each in its own form.
