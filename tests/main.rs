@@ -12,6 +12,7 @@ mod journey;
 mod language;
 mod merchant;
 mod plans;
+mod scorecard;
 mod staff;
 mod supervisor;
 mod validation;

@@ -1,6 +1,7 @@
 //! Pure rules of the domain: states, deadlines, validation. No I/O here; the
 //! time is always passed in by the caller, who takes it from a `Clock`.
 
+pub mod action;
 pub mod amount;
 pub mod category;
 pub mod complaint;

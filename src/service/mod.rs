@@ -8,6 +8,7 @@ pub mod demo;
 pub mod merchants;
 pub mod overview;
 pub mod rating;
+pub mod scorecard;
 pub mod supervision;
 pub mod sweeper;
 pub mod tracking;

@@ -30,6 +30,43 @@ fn rate(met: usize, decided: usize) -> Option<f64> {
     (decided > 0).then(|| met as f64 / decided as f64)
 }
 
+/// How a set of complaints was answered and resolved. A deadline counts
+/// once it is decided: met, or passed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates {
+    /// Answered at all (in time or late), of those whose answer is due.
+    pub response: Option<f64>,
+    pub on_time_response: Option<f64>,
+    pub on_time_resolution: Option<f64>,
+    pub median_first_response: Option<Duration>,
+}
+
+impl Rates {
+    pub fn of(complaints: &[&Facts], now: DateTime<Utc>) -> Rates {
+        let decided: Vec<&&Facts> =
+            complaints.iter().filter(|f| f.responded_at.is_some() || from_db(f.response_due_at) < now).collect();
+        let answered = decided.iter().filter(|f| f.responded_at.is_some()).count();
+        let on_time = decided.iter().filter(|f| f.responded_at.is_some_and(|at| at <= f.response_due_at)).count();
+        let resolution: Vec<&&Facts> =
+            complaints.iter().filter(|f| f.resolution_met_at.is_some() || from_db(f.resolution_due_at) < now).collect();
+        let met = resolution.iter().filter(|f| f.resolution_met_at.is_some()).count();
+        let mut first: Vec<Duration> =
+            complaints.iter().filter_map(|f| f.responded_at.map(|at| at - f.submitted_at)).collect();
+        first.sort();
+        let median_first_response = match first.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(first[n / 2]),
+            n => Some((first[n / 2 - 1] + first[n / 2]) / 2),
+        };
+        Rates {
+            response: rate(answered, decided.len()),
+            on_time_response: rate(on_time, decided.len()),
+            on_time_resolution: rate(met, resolution.len()),
+            median_first_response,
+        }
+    }
+}
+
 pub fn overview(conn: &mut DbConnection, tz: Tz, now: DateTime<Utc>) -> diesel::QueryResult<Overview> {
     let since = now - Duration::days(WINDOW_DAYS);
     // A breach comes at most seven days after the complaint, so complaints
@@ -37,24 +74,7 @@ pub fn overview(conn: &mut DbConnection, tz: Tz, now: DateTime<Utc>) -> diesel::
     let rows = report::facts_since(conn, since - Duration::days(8))?;
     let received: Vec<&Facts> = rows.iter().filter(|f| from_db(f.submitted_at) >= since).collect();
 
-    let decided: Vec<&Facts> =
-        received.iter().copied().filter(|f| f.responded_at.is_some() || from_db(f.response_due_at) < now).collect();
-    let met = decided.iter().filter(|f| f.responded_at.is_some_and(|at| at <= f.response_due_at)).count();
-    let on_time_response = rate(met, decided.len());
-    let resolution_decided: Vec<_> =
-        received.iter().filter(|f| f.resolution_met_at.is_some() || from_db(f.resolution_due_at) < now).collect();
-    let on_time_resolution =
-        rate(resolution_decided.iter().filter(|f| f.resolution_met_at.is_some()).count(), resolution_decided.len());
-
-    let mut first_responses: Vec<Duration> =
-        received.iter().filter_map(|f| f.responded_at.map(|at| at - f.submitted_at)).collect();
-    first_responses.sort();
-    let median_first_response = match first_responses.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(first_responses[n / 2]),
-        n => Some((first_responses[n / 2 - 1] + first_responses[n / 2]) / 2),
-    };
-
+    let rates = Rates::of(&received, now);
     let today = now.with_timezone(&tz).date_naive();
     let days: Vec<NaiveDate> = (0..WINDOW_DAYS).rev().map(|d| today - Duration::days(d)).collect();
     let day_of = |at: chrono::NaiveDateTime| from_db(at).with_timezone(&tz).date_naive();
@@ -78,9 +98,9 @@ pub fn overview(conn: &mut DbConnection, tz: Tz, now: DateTime<Utc>) -> diesel::
         report::merchant_names(conn, &ranked.iter().map(|(id, _)| *id).collect::<Vec<_>>())?.into_iter().collect();
     Ok(Overview {
         received: received.len(),
-        on_time_response,
-        on_time_resolution,
-        median_first_response,
+        on_time_response: rates.on_time_response,
+        on_time_resolution: rates.on_time_resolution,
+        median_first_response: rates.median_first_response,
         open_escalations: report::open_escalations(conn)?,
         per_day: days
             .into_iter()

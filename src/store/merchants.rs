@@ -60,3 +60,19 @@ pub fn choices(conn: &mut DbConnection) -> QueryResult<Vec<MerchantChoice>> {
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     merchants::table.count().get_result(conn)
 }
+
+/// Merchants whose name contains `q` (all when empty), by name, a page at
+/// a time.
+pub fn search(conn: &mut DbConnection, q: &str, offset: i64, limit: i64) -> QueryResult<Vec<Merchant>> {
+    let mut query = merchants::table.select(Merchant::as_select()).order((merchants::name, merchants::id)).into_boxed();
+    let q = q.trim();
+    if !q.is_empty() {
+        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        query = query.filter(merchants::name.like(format!("%{escaped}%")).escape('\\'));
+    }
+    query.offset(offset).limit(limit).load(conn)
+}
+
+pub fn set_supervision(conn: &mut DbConnection, id: i64, status: &str) -> QueryResult<()> {
+    diesel::update(merchants::table.find(id)).set(merchants::supervision.eq(status)).execute(conn).map(drop)
+}

@@ -2,6 +2,7 @@
 //! embedded default) and PostgreSQL through the same query code; the backend
 //! is chosen from the URL's scheme, migrations are embedded per backend.
 
+pub mod actions;
 pub mod complaints;
 pub mod dashboard;
 pub mod merchants;

@@ -39,6 +39,29 @@ pub fn facts_since(conn: &mut DbConnection, since: DateTime<Utc>) -> QueryResult
         .load(conn)
 }
 
+/// One merchant's complaints received since `since` (a range over
+/// `complaints_merchant_submitted`).
+pub fn merchant_facts_since(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    since: DateTime<Utc>,
+) -> QueryResult<Vec<Facts>> {
+    complaints::table
+        .filter(complaints::merchant_id.eq(merchant_id))
+        .filter(complaints::submitted_at.ge(to_db(since)))
+        .select((
+            complaints::merchant_id,
+            complaints::submitted_at,
+            complaints::response_due_at,
+            complaints::responded_at,
+            complaints::resolution_due_at,
+            complaints::resolution_met_at,
+            complaints::response_breached_at,
+            complaints::resolution_breached_at,
+        ))
+        .load(conn)
+}
+
 pub fn open_escalations(conn: &mut DbConnection) -> QueryResult<i64> {
     complaints::table.filter(state_is(State::Escalated)).count().get_result(conn)
 }

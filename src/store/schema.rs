@@ -172,6 +172,7 @@ diesel::joinable!(complaints -> merchants (merchant_id));
 diesel::joinable!(merchant_flags -> merchants (merchant_id));
 diesel::joinable!(merchant_actions -> merchants (merchant_id));
 diesel::joinable!(appeals -> merchant_actions (action_id));
+diesel::joinable!(appeals -> merchants (merchant_id));
 diesel::joinable!(ratings -> complaints (complaint_id));
 diesel::joinable!(complaint_claims -> complaints (complaint_id));
 diesel::joinable!(complaint_claims -> users (user_id));

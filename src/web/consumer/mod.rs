@@ -3,6 +3,7 @@
 mod file;
 mod find;
 mod home;
+pub mod scorecard;
 mod tracking;
 
 use actix_web::web;
@@ -19,7 +20,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(tracking::rate)
         // After the fixed paths under /t/{token}/ it would otherwise shadow.
         .service(tracking::decide)
-        .service(find::track);
+        .service(find::track)
+        .service(scorecard::list)
+        .service(scorecard::show);
 }
 
 /// An option of a `<select>`.

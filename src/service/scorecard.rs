@@ -1,0 +1,52 @@
+//! A merchant's public record: what consumers and regulators see.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::domain::action::ActionKind;
+use crate::service::overview::Rates;
+use crate::store::actions::{self, ActionRow};
+use crate::store::merchants::{self, Merchant};
+use crate::store::report::{self, Facts};
+use crate::store::{DbConnection, from_db, ratings};
+
+pub struct Scorecard {
+    pub merchant: Merchant,
+    /// Complaints received in the last 30, 90 and 365 days.
+    pub received: [usize; 3],
+    /// Over the last 365 days.
+    pub rates: Rates,
+    /// Average rating and how many, over the last 365 days.
+    pub satisfaction: Option<(f64, i64)>,
+    /// Ongoing restrictions and suspensions.
+    pub current: Vec<ActionRow>,
+    /// Everything else of the last 365 days, newest first.
+    pub record: Vec<ActionRow>,
+}
+
+pub fn scorecard(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<Option<Scorecard>> {
+    let Some(merchant) = merchants::find(conn, merchant_id)? else {
+        return Ok(None);
+    };
+    let year = now - Duration::days(365);
+    let facts = report::merchant_facts_since(conn, merchant_id, year)?;
+    let since = |days: i64| facts.iter().filter(|f| from_db(f.submitted_at) >= now - Duration::days(days)).count();
+    let all: Vec<&Facts> = facts.iter().collect();
+    let (sum, count) = ratings::totals_since(conn, merchant_id, year)?;
+    let (current, record) = actions::for_merchant(conn, merchant_id)?
+        .into_iter()
+        .filter(|a| a.ended_at.is_none() || from_db(a.taken_at) >= year)
+        .filter(|a| !a.reversed)
+        .partition(|a| a.ended_at.is_none() && ActionKind::from_slug(&a.kind).is_some_and(ActionKind::is_ongoing));
+    Ok(Some(Scorecard {
+        received: [since(30), since(90), facts.len()],
+        rates: Rates::of(&all, now),
+        satisfaction: (count > 0).then(|| (sum as f64 / count as f64, count)),
+        current,
+        record,
+        merchant,
+    }))
+}

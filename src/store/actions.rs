@@ -1,0 +1,165 @@
+//! Actions taken against merchants, and appeals against them.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::schema::{appeals, merchant_actions, merchants};
+use super::{DbConnection, to_db};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = merchant_actions)]
+pub struct ActionRow {
+    pub id: i64,
+    pub merchant_id: i64,
+    pub kind: String,
+    pub points: Option<i32>,
+    pub reason: String,
+    pub taken_at: NaiveDateTime,
+    pub taken_by: i64,
+    pub ended_at: Option<NaiveDateTime>,
+    pub ended_by: Option<i64>,
+    pub end_reason: Option<String>,
+    pub reversed: bool,
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    kind: &str,
+    points: Option<i32>,
+    reason: &str,
+    taken_by: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<i64> {
+    diesel::insert_into(merchant_actions::table)
+        .values((
+            merchant_actions::merchant_id.eq(merchant_id),
+            merchant_actions::kind.eq(kind),
+            merchant_actions::points.eq(points),
+            merchant_actions::reason.eq(reason),
+            merchant_actions::taken_at.eq(to_db(now)),
+            merchant_actions::taken_by.eq(taken_by),
+        ))
+        .returning(merchant_actions::id)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<ActionRow>> {
+    merchant_actions::table.find(id).select(ActionRow::as_select()).first(conn).optional()
+}
+
+/// A merchant's actions, newest first.
+pub fn for_merchant(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<ActionRow>> {
+    merchant_actions::table
+        .filter(merchant_actions::merchant_id.eq(merchant_id))
+        .select(ActionRow::as_select())
+        .order(merchant_actions::id.desc())
+        .load(conn)
+}
+
+/// Ends an action (lifted, or reversed on appeal) unless it has ended.
+pub fn end(
+    conn: &mut DbConnection,
+    id: i64,
+    by: i64,
+    reason: &str,
+    reversed: bool,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
+    let n = diesel::update(merchant_actions::table.find(id).filter(merchant_actions::ended_at.is_null()))
+        .set((
+            merchant_actions::ended_at.eq(to_db(now)),
+            merchant_actions::ended_by.eq(by),
+            merchant_actions::end_reason.eq(reason),
+            merchant_actions::reversed.eq(reversed),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn set_points(conn: &mut DbConnection, merchant_id: i64, points: i32) -> QueryResult<()> {
+    diesel::update(merchants::table.find(merchant_id)).set(merchants::credit_points.eq(points)).execute(conn).map(drop)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = appeals)]
+pub struct AppealRow {
+    pub id: i64,
+    pub action_id: i64,
+    pub merchant_id: i64,
+    pub started_at: NaiveDateTime,
+    pub started_by: i64,
+    pub statement: Option<String>,
+    pub materials: Option<String>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub decision: Option<String>,
+    pub decision_reason: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decided_by: Option<i64>,
+}
+
+pub fn appeal_for(conn: &mut DbConnection, action_id: i64) -> QueryResult<Option<AppealRow>> {
+    appeals::table.filter(appeals::action_id.eq(action_id)).select(AppealRow::as_select()).first(conn).optional()
+}
+
+pub fn appeals_for_merchant(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<AppealRow>> {
+    appeals::table.filter(appeals::merchant_id.eq(merchant_id)).select(AppealRow::as_select()).load(conn)
+}
+
+pub fn start_appeal(conn: &mut DbConnection, action: &ActionRow, by: i64, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::insert_into(appeals::table)
+        .values((
+            appeals::action_id.eq(action.id),
+            appeals::merchant_id.eq(action.merchant_id),
+            appeals::started_at.eq(to_db(now)),
+            appeals::started_by.eq(by),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Records the one submission; false if it was submitted already.
+pub fn submit_appeal(
+    conn: &mut DbConnection,
+    appeal_id: i64,
+    statement: &str,
+    materials: Option<&str>,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
+    let n = diesel::update(appeals::table.find(appeal_id).filter(appeals::submitted_at.is_null()))
+        .set((appeals::statement.eq(statement), appeals::materials.eq(materials), appeals::submitted_at.eq(to_db(now))))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Records the decision; false if it was decided already.
+pub fn decide_appeal(
+    conn: &mut DbConnection,
+    appeal_id: i64,
+    decision: &str,
+    reason: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
+    let n = diesel::update(appeals::table.find(appeal_id).filter(appeals::decision.is_null()))
+        .set((
+            appeals::decision.eq(decision),
+            appeals::decision_reason.eq(reason),
+            appeals::decided_by.eq(by),
+            appeals::decided_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Appeals submitted and waiting for a supervisor, oldest first, with the
+/// merchant's name.
+pub fn pending_appeals(conn: &mut DbConnection) -> QueryResult<Vec<(AppealRow, String)>> {
+    appeals::table
+        .inner_join(merchants::table)
+        .filter(appeals::decision.is_null())
+        .filter(appeals::submitted_at.is_not_null())
+        .select((AppealRow::as_select(), merchants::name))
+        .order(appeals::submitted_at)
+        .load(conn)
+}

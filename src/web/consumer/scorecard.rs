@@ -1,0 +1,136 @@
+//! The public merchant list and scorecards: no account, no consumer data.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use askama::Template;
+
+use crate::error::AppError;
+use crate::service::scorecard::scorecard;
+use crate::store::actions::ActionRow;
+use crate::store::{from_db, merchants};
+use crate::web::AppState;
+use crate::web::page::{PageCtx, render};
+use crate::web::view::{self, TimeView};
+
+const PAGE: i64 = 50;
+
+pub struct MerchantRow {
+    pub id: i64,
+    pub name: String,
+    pub supervision: String,
+    pub supervision_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "consumer/merchants.html")]
+struct MerchantsPage {
+    ctx: PageCtx,
+    q: String,
+    rows: Vec<MerchantRow>,
+    next_page: Option<String>,
+}
+
+#[get("/merchants")]
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.get("q").map(|s| s.trim().to_owned()).unwrap_or_default();
+    let page: i64 = query.get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1);
+    let search = q.clone();
+    let found = state.db(move |conn| Ok(merchants::search(conn, &search, (page - 1) * PAGE, PAGE + 1)?)).await?;
+    let ctx = PageCtx::new(&req);
+    let t = ctx.t;
+    let more = found.len() as i64 > PAGE;
+    let rows = found
+        .into_iter()
+        .take(PAGE as usize)
+        .map(|m| MerchantRow {
+            supervision_label: t.get(&format!("supervision.{}", m.supervision)).to_owned(),
+            id: m.id,
+            name: m.name,
+            supervision: m.supervision,
+        })
+        .collect();
+    let next_page = more.then(|| format!("/merchants?q={}&page={}", crate::error::encode_component(&q), page + 1));
+    render(StatusCode::OK, &MerchantsPage { ctx, q, rows, next_page })
+}
+
+pub struct ActionView {
+    pub kind: String,
+    pub detail: Option<String>,
+    pub reason: String,
+    pub taken: TimeView,
+    pub ended: Option<TimeView>,
+}
+
+#[derive(Template)]
+#[template(path = "consumer/scorecard.html")]
+struct ScorecardPage {
+    ctx: PageCtx,
+    id: i64,
+    name: String,
+    credit_code: String,
+    supervision: String,
+    supervision_label: String,
+    credit_points: i32,
+    received: [usize; 3],
+    response_rate: String,
+    on_time_response: String,
+    on_time_resolution: String,
+    median_first_response: String,
+    satisfaction: String,
+    current: Vec<ActionView>,
+    record: Vec<ActionView>,
+}
+
+fn percent(rate: Option<f64>) -> String {
+    rate.map_or("—".into(), |r| format!("{:.1}%", r * 100.0))
+}
+
+pub fn action_view(t: &crate::i18n::Tr, tz: chrono_tz::Tz, a: &ActionRow) -> ActionView {
+    ActionView {
+        kind: t.get(&format!("action.{}", a.kind)).to_owned(),
+        detail: a.points.map(|p| t.fmt("action.points", &[("n", &p)])),
+        reason: a.reason.clone(),
+        taken: view::time(t, tz, from_db(a.taken_at)),
+        ended: a.ended_at.map(|at| view::time(t, tz, from_db(at))),
+    }
+}
+
+#[get("/merchants/{id}")]
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let now = state.clock.now();
+    let card = state.db(move |conn| Ok(scorecard(conn, id, now)?)).await?.ok_or(AppError::NotFound)?;
+    let ctx = PageCtx::new(&req);
+    let t = ctx.t;
+    let tz = state.config.tz;
+    let page = ScorecardPage {
+        id,
+        name: card.merchant.name.clone(),
+        credit_code: card.merchant.credit_code.clone(),
+        supervision_label: t.get(&format!("supervision.{}", card.merchant.supervision)).to_owned(),
+        supervision: card.merchant.supervision.clone(),
+        credit_points: card.merchant.credit_points,
+        received: card.received,
+        response_rate: percent(card.rates.response),
+        on_time_response: percent(card.rates.on_time_response),
+        on_time_resolution: percent(card.rates.on_time_resolution),
+        median_first_response: card.rates.median_first_response.map_or("—".into(), |d| view::duration(&t, d)),
+        satisfaction: card.satisfaction.map_or("—".into(), |(avg, n)| {
+            t.fmt("scorecard.satisfaction_value", &[("avg", &format!("{avg:.1}")), ("n", &n)])
+        }),
+        current: card.current.iter().map(|a| action_view(&t, tz, a)).collect(),
+        record: card.record.iter().map(|a| action_view(&t, tz, a)).collect(),
+        ctx,
+    };
+    render(StatusCode::OK, &page)
+}
