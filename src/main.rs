@@ -10,7 +10,7 @@ use redress::domain::staff::Role;
 use redress::jobs::sweeper::Sweeper;
 use redress::service::conversation::At;
 use redress::service::{auth, demo, merchants, sweeper};
-use redress::startup::{Application, prepare};
+use redress::startup::{Application, prepare, prepare_one};
 
 #[derive(Parser)]
 #[command(name = "redress", version, about = "After-sales complaint supervision for live commerce")]
@@ -103,21 +103,19 @@ fn run(command: Command) -> Result<(), String> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match command {
         Command::Migrate => {
-            prepare(&config).map_err(|e| e.to_string())?;
+            prepare_one(&config).map_err(|e| e.to_string())?;
             println!("migrations applied");
             Ok(())
         }
         Command::Sweep => {
-            let pool = prepare(&config).map_err(|e| e.to_string())?;
-            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
             let at = At { policy: &config.policy, now: clock.now() };
             let report = sweeper::sweep(&mut conn, at).map_err(|e| e.to_string())?;
             println!("swept: {report}");
             Ok(())
         }
         Command::Merchant { command: MerchantCommand::Add { name, credit_code, email } } => {
-            let pool = prepare(&config).map_err(|e| e.to_string())?;
-            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
             let input = merchants::MerchantInput { name: &name, credit_code: &credit_code, email: &email };
             let id = merchants::add(&mut conn, &input, clock.now()).map_err(|e| e.to_string())?;
             println!("{id}");
@@ -125,8 +123,7 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::User { command: UserCommand::Add { role, merchant, email } } => {
             let password = read_password()?;
-            let pool = prepare(&config).map_err(|e| e.to_string())?;
-            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
             let role = match role {
                 RoleArg::Merchant => Role::Merchant,
                 RoleArg::Supervisor => Role::Supervisor,

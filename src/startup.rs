@@ -24,6 +24,16 @@ pub fn prepare(config: &Config) -> Result<Pool, StoreError> {
     Ok(pool)
 }
 
+/// One migrated connection for a command that runs once (no pool, so no
+/// background threads to outlive it).
+pub fn prepare_one(config: &Config) -> Result<store::DbConnection, StoreError> {
+    let mut conn = store::connect_one(&config.database_url)?;
+    for name in store::migrate(&mut conn)? {
+        tracing::info!(migration = %name, "applied");
+    }
+    Ok(conn)
+}
+
 pub struct Application {
     pub addr: SocketAddr,
     pub server: Server,

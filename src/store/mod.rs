@@ -52,6 +52,8 @@ pub enum StoreError {
     Directory(PathBuf, std::io::Error),
     #[error("cannot connect to the database: {0}")]
     Connect(#[from] r2d2::PoolError),
+    #[error("cannot connect to the database: {0}")]
+    Open(String),
     #[error("migrations failed: {0}")]
     Migrate(String),
     #[error(transparent)]
@@ -132,6 +134,19 @@ pub fn connect(url: &str, size: u32) -> Result<Pool, StoreError> {
         .test_on_check_out(false)
         .build(DbManager { backend })?;
     Ok(pool)
+}
+
+/// One connection without a pool, for commands that run once and exit: a
+/// pool opens connections on background threads, and a process that exits
+/// while one of them is inside libpq can crash on the way out.
+pub fn connect_one(url: &str) -> Result<DbConnection, StoreError> {
+    let backend = Backend::from_url(url)?;
+    if let Backend::Sqlite(path) = &backend
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Directory(dir.into(), e))?;
+    }
+    r2d2::ManageConnection::connect(&DbManager { backend }).map_err(|e| StoreError::Open(e.to_string()))
 }
 
 /// Applies pending migrations; returns the names of those it applied.
