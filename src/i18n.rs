@@ -189,10 +189,25 @@ mod tests {
         use crate::domain::state::{EscalationReason, Outcome, State};
 
         let mut wanted: Vec<String> = Vec::new();
-        let conversation = [Field::Body, Field::Visibility, Field::Resolution];
-        for f in Field::ALL.iter().filter(|f| !conversation.contains(f)) {
+        let complaint_form = [
+            Field::Merchant,
+            Field::OrderRef,
+            Field::Category,
+            Field::DesiredResolution,
+            Field::Amount,
+            Field::Description,
+            Field::ConsumerName,
+            Field::ConsumerPhone,
+            Field::ConsumerEmail,
+        ];
+        for f in complaint_form {
             wanted.extend([format!("form.{f}"), format!("form.{f}_hint")]);
         }
+        for f in [Field::Name, Field::CreditCode, Field::Email, Field::ShopUrl, Field::Categories, Field::Qualification]
+        {
+            wanted.extend([format!("onboard.{f}"), format!("onboard.{f}_hint")]);
+        }
+        wanted.extend(crate::domain::merchant::SoldCategory::ALL.iter().map(|c| format!("sold.{c}")));
         for (form, f) in [
             ("track", "reference"),
             ("track", "contact"),
@@ -252,7 +267,13 @@ mod tests {
             Invalid::Amount,
             Invalid::AmountTooLarge,
             Invalid::NeedContact,
+            Invalid::IndividualBusiness,
+            Invalid::DuplicateCreditCode,
+            Invalid::QualificationRequired,
         ];
+        wanted.extend(
+            crate::domain::credit_code::CreditCodeError::ALL.iter().map(|e| Invalid::CreditCode(*e).key().to_owned()),
+        );
         wanted.extend(invalid.iter().map(|i| i.key().to_owned()));
         for lang in Lang::ALL {
             let missing: Vec<_> = wanted.iter().filter(|k| !catalog(lang).0.contains_key(k.as_str())).collect();

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use redress::clock::{Clock, SystemClock};
 use redress::config::Config;
+use redress::domain::merchant::MerchantForm;
 use redress::domain::staff::Role;
+use redress::i18n::Lang;
 use redress::jobs::sweeper::Sweeper;
 use redress::service::conversation::At;
 use redress::service::{auth, demo, merchants, sweeper};
@@ -78,6 +80,17 @@ enum MerchantCommand {
         credit_code: String,
         #[arg(long)]
         email: String,
+        /// Live room or shop address.
+        #[arg(long, default_value = "")]
+        shop: String,
+        /// What it sells (repeatable): general, apparel, beauty, food,
+        /// electronics, health_food, medical_devices, drugs, finance, education.
+        #[arg(long = "category")]
+        categories: Vec<String>,
+        /// Licence number, required for health food, medical devices, drugs,
+        /// finance and education.
+        #[arg(long, default_value = "")]
+        qualification: String,
     },
 }
 
@@ -114,10 +127,21 @@ fn run(command: Command) -> Result<(), String> {
             println!("swept: {report}");
             Ok(())
         }
-        Command::Merchant { command: MerchantCommand::Add { name, credit_code, email } } => {
+        Command::Merchant {
+            command: MerchantCommand::Add { name, credit_code, email, shop, categories, qualification },
+        } => {
+            let form = MerchantForm { name, credit_code, email, shop_url: shop, categories, qualification };
+            let valid = form.validate(false).map_err(|errors| {
+                let t = Lang::En.tr();
+                let lines: Vec<String> = errors
+                    .0
+                    .iter()
+                    .map(|(field, why)| format!("{field}: {}", t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))])))
+                    .collect();
+                lines.join("\n")
+            })?;
             let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
-            let input = merchants::MerchantInput { name: &name, credit_code: &credit_code, email: &email };
-            let id = merchants::add(&mut conn, &input, clock.now()).map_err(|e| e.to_string())?;
+            let id = merchants::add(&mut conn, &valid, clock.now()).map_err(|e| e.to_string())?;
             println!("{id}");
             Ok(())
         }

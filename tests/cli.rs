@@ -232,13 +232,14 @@ fn sweep_runs_once_and_says_what_it_did() {
     let pool = redress::startup::prepare(&config).unwrap();
     let mut conn = pool.get().unwrap();
     let code = CreditCode::complete("91510100MA6C4T9N").unwrap();
-    let input = redress::service::merchants::MerchantInput {
-        name: "成都蜀香源食品有限公司",
-        credit_code: code.as_str(),
-        email: "a@b.cn",
+    let form = redress::domain::merchant::MerchantForm {
+        name: "成都蜀香源食品有限公司".into(),
+        credit_code: code.as_str().into(),
+        email: "a@b.cn".into(),
+        ..Default::default()
     };
     let now = chrono::Utc::now();
-    let merchant = redress::service::merchants::add(&mut conn, &input, now).unwrap();
+    let merchant = redress::service::merchants::add(&mut conn, &form.validate(false).unwrap(), now).unwrap();
     let form = redress::domain::complaint::ComplaintForm {
         merchant: merchant.to_string(),
         order_ref: "TB5566778899".into(),

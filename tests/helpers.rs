@@ -10,9 +10,10 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 use redress::clock::{Clock, ManualClock};
 use redress::config::Config;
 use redress::domain::credit_code::CreditCode;
+use redress::domain::merchant::MerchantForm;
 use redress::domain::staff::Role;
 use redress::service::auth::{NewStaff, add_user};
-use redress::service::merchants::{MerchantInput, add};
+use redress::service::merchants::add;
 use redress::startup::{Application, prepare};
 use redress::store::Pool;
 use ureq::Agent;
@@ -227,8 +228,14 @@ impl TestApp {
         let head = format!("913301{:02}MA{:06}", n % 100, (std::process::id() % 10_000) * 100 + n % 100);
         let code = CreditCode::complete(&head).unwrap();
         let mut conn = self.pool.get().unwrap();
-        let input = MerchantInput { name, credit_code: code.as_str(), email: "kefu@merchant.example.cn" };
-        add(&mut conn, &input, self.clock.now()).unwrap()
+        let form = MerchantForm {
+            name: name.into(),
+            credit_code: code.as_str().into(),
+            email: "kefu@merchant.example.cn".into(),
+            categories: vec!["apparel".into()],
+            ..MerchantForm::default()
+        };
+        add(&mut conn, &form.validate(true).unwrap(), self.clock.now()).unwrap()
     }
 
     /// Files a valid complaint against `merchant` through the form; returns

@@ -4,6 +4,7 @@
 use super::amount::{self, AmountError};
 use super::category::{Category, Resolution};
 use super::contact::{Email, Phone};
+use super::credit_code::CreditCodeError;
 use super::text::{self, TextError};
 
 pub const DESCRIPTION_MIN: usize = 10;
@@ -56,6 +57,13 @@ crate::slug_enum! {
         Visibility => "visibility",
         /// The resolution a merchant proposes.
         Resolution => "resolution",
+        /// Onboarding a merchant.
+        Name => "name",
+        CreditCode => "credit_code",
+        Email => "email",
+        ShopUrl => "shop_url",
+        Categories => "categories",
+        Qualification => "qualification",
     }
 }
 
@@ -73,6 +81,10 @@ pub enum Invalid {
     Amount,
     AmountTooLarge,
     NeedContact,
+    CreditCode(CreditCodeError),
+    IndividualBusiness,
+    DuplicateCreditCode,
+    QualificationRequired,
 }
 
 impl Invalid {
@@ -89,6 +101,14 @@ impl Invalid {
             Invalid::Amount => "error.amount",
             Invalid::AmountTooLarge => "error.amount_too_large",
             Invalid::NeedContact => "error.need_contact",
+            Invalid::CreditCode(CreditCodeError::Length) => "error.credit_code_length",
+            Invalid::CreditCode(CreditCodeError::Character) => "error.credit_code_character",
+            Invalid::CreditCode(CreditCodeError::Division) => "error.credit_code_division",
+            Invalid::CreditCode(CreditCodeError::OrganisationCheck) => "error.credit_code_organisation",
+            Invalid::CreditCode(CreditCodeError::Check) => "error.credit_code_check",
+            Invalid::IndividualBusiness => "error.individual_business",
+            Invalid::DuplicateCreditCode => "error.duplicate_credit_code",
+            Invalid::QualificationRequired => "error.qualification_required",
         }
     }
 

@@ -19,6 +19,16 @@ pub enum CreditCodeError {
     Check,
 }
 
+impl CreditCodeError {
+    pub const ALL: [CreditCodeError; 5] = [
+        CreditCodeError::Length,
+        CreditCodeError::Character,
+        CreditCodeError::Division,
+        CreditCodeError::OrganisationCheck,
+        CreditCodeError::Check,
+    ];
+}
+
 impl CreditCode {
     pub fn parse(raw: &str) -> Result<CreditCode, CreditCodeError> {
         let code: String = raw.trim().to_ascii_uppercase();

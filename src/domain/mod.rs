@@ -10,6 +10,7 @@ pub mod conversation;
 pub mod credit_code;
 pub mod deadline;
 pub mod event;
+pub mod merchant;
 pub mod progress;
 pub mod reference;
 pub mod staff;

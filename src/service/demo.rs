@@ -11,12 +11,13 @@ use crate::domain::conversation::{Proposal, Reply};
 use crate::domain::credit_code::CreditCode;
 use crate::domain::deadline::DeadlinePolicy;
 use crate::domain::event::Visibility;
+use crate::domain::merchant::MerchantForm;
 use crate::domain::staff::Role;
 use crate::i18n::Lang;
 use crate::service::auth::{NewStaff, add_user};
 use crate::service::complaints::{Intake, Submitted, submit};
 use crate::service::conversation::{self, At, Decision, MerchantActor};
-use crate::service::merchants::{MerchantInput, add};
+use crate::service::merchants::add;
 use crate::store::{DbConnection, merchants};
 
 const MERCHANTS: &[(&str, &str, &str)] = &[
@@ -159,8 +160,16 @@ pub fn seed(conn: &mut DbConnection, policy: &DeadlinePolicy, tz: Tz, now: DateT
     let mut ids = Vec::new();
     for (name, head, email) in MERCHANTS {
         let code = CreditCode::complete(head).map_err(|e| format!("demo credit code {head}: {e:?}"))?;
-        let input = MerchantInput { name, credit_code: code.as_str(), email };
-        ids.push(add(conn, &input, now - Duration::days(90)).map_err(|e| e.to_string())?);
+        let form = MerchantForm {
+            name: (*name).into(),
+            credit_code: code.as_str().into(),
+            email: (*email).into(),
+            shop_url: format!("抖音直播间 {}", &head[8..]),
+            categories: vec!["general".into()],
+            qualification: String::new(),
+        };
+        let valid = form.validate(true).map_err(|e| format!("demo merchant {name}: {e:?}"))?;
+        ids.push(add(conn, &valid, now - Duration::days(90)).map_err(|e| e.to_string())?);
     }
     let mut logins = Vec::new();
     let mut staff_ids = Vec::new();
