@@ -77,6 +77,19 @@ pub fn add_user(conn: &mut DbConnection, new: &NewStaff<'_>, now: DateTime<Utc>)
     })
 }
 
+/// A merchant staff account with a password made up here, to be handed
+/// over once; returns the account's id and the password.
+pub fn add_staff_with_temporary_password(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<(i64, String), AddUserError> {
+    let password = crate::service::complaints::new_token()[..16].to_owned();
+    let new = NewStaff { role: Role::Merchant, email, merchant_id: Some(merchant_id), password: &password };
+    add_user(conn, &new, now).map(|id| (id, password))
+}
+
 fn hash(password: &str) -> Result<String, AddUserError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()

@@ -1,6 +1,7 @@
 //! Use cases. Each one that writes runs in one transaction: the complaint,
 //! its timeline event and its outbox rows are stored together or not at all.
 
+pub mod actions;
 pub mod auth;
 pub mod complaints;
 pub mod conversation;

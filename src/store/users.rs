@@ -74,3 +74,12 @@ pub fn oldest_failure_since(
         .select(diesel::dsl::min(login_failures::at))
         .first(conn)
 }
+
+/// A merchant's staff: (e-mail, since).
+pub fn staff_of(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+    users::table
+        .filter(users::merchant_id.eq(merchant_id))
+        .select((users::email, users::created_at))
+        .order(users::email)
+        .load(conn)
+}

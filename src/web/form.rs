@@ -23,7 +23,33 @@ impl Form {
     }
 }
 
-pub async fn read(req: &HttpRequest, mut payload: web::Payload) -> Result<Form, AppError> {
+/// A decoded form whose fields may repeat (checkbox groups).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct MultiForm(Vec<(String, String)>);
+
+impl MultiForm {
+    /// The first value of a field, or "".
+    pub fn first(&self, name: &str) -> String {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+}
+
+/// Like `read`, for forms with checkbox groups.
+pub async fn read_multi(req: &HttpRequest, payload: web::Payload) -> Result<MultiForm, AppError> {
+    let body = read_body(req, payload).await?;
+    parse_pairs(&body).map(MultiForm).map_err(AppError::BadRequest)
+}
+
+pub async fn read(req: &HttpRequest, payload: web::Payload) -> Result<Form, AppError> {
+    let body = read_body(req, payload).await?;
+    parse(&body).map_err(AppError::BadRequest)
+}
+
+async fn read_body(req: &HttpRequest, mut payload: web::Payload) -> Result<web::BytesMut, AppError> {
     if req.content_type() != "application/x-www-form-urlencoded" {
         return Err(AppError::BadRequest("expected an application/x-www-form-urlencoded body"));
     }
@@ -40,24 +66,32 @@ pub async fn read(req: &HttpRequest, mut payload: web::Payload) -> Result<Form, 
         }
         body.extend_from_slice(&chunk);
     }
-    parse(&body).map_err(AppError::BadRequest)
+    Ok(body)
 }
 
 /// Decodes `application/x-www-form-urlencoded`, refusing what browsers never
 /// send: bad percent escapes, invalid UTF-8, a field given twice.
 pub fn parse(body: &[u8]) -> Result<Form, &'static str> {
     let mut fields = HashMap::new();
+    for (name, value) in parse_pairs(body)? {
+        if fields.insert(name, value).is_some() {
+            return Err("a form field was sent twice");
+        }
+    }
+    Ok(Form(fields))
+}
+
+/// Every `name=value` pair, in order, strictly decoded.
+fn parse_pairs(body: &[u8]) -> Result<Vec<(String, String)>, &'static str> {
+    let mut pairs = Vec::new();
     for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
         let (name, value) = match pair.iter().position(|b| *b == b'=') {
             Some(i) => (&pair[..i], &pair[i + 1..]),
             None => (pair, &[][..]),
         };
-        let name = decode(name)?;
-        if fields.insert(name, decode(value)?).is_some() {
-            return Err("a form field was sent twice");
-        }
+        pairs.push((decode(name)?, decode(value)?));
     }
-    Ok(Form(fields))
+    Ok(pairs)
 }
 
 fn decode(raw: &[u8]) -> Result<String, &'static str> {

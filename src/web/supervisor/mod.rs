@@ -2,6 +2,8 @@
 //! complaint with its ruling, the overview and the export.
 
 mod complaint;
+mod merchant;
+mod merchants;
 pub mod export;
 mod overview;
 mod queue;
@@ -9,6 +11,12 @@ mod queue;
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(merchants::list).service(merchants::new_form).service(merchants::create);
+    cfg.service(merchant::show)
+        .service(merchant::add_staff)
+        .service(merchant::take_action)
+        .service(merchant::lift)
+        .service(merchant::decide_appeal);
     cfg.service(queue::queue)
         .service(overview::show)
         .service(export::export)

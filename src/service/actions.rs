@@ -1,0 +1,202 @@
+//! Actions against merchants and appeals against them, each decision with
+//! its reason.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::action::{ActionKind, AppealWindows, STARTING_POINTS, deduct};
+use crate::domain::text;
+use crate::store::actions::{self, ActionRow};
+use crate::store::{DbConnection, from_db, merchants};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ActionError {
+    #[error("not found")]
+    NotFound,
+    #[error("choose an action")]
+    Kind,
+    /// A deduction needs 1 to 100 points; other actions take none.
+    #[error("points")]
+    Points,
+    #[error("a reason is required")]
+    Reason,
+    #[error("already ended")]
+    Ended,
+    #[error("only restrictions and suspensions are lifted")]
+    NotLiftable,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+fn reason(raw: &str) -> Result<String, ActionError> {
+    text::clean(raw, 2, 500, true).map_err(|_| ActionError::Reason)
+}
+
+/// Takes an action against a merchant; a deduction takes its points off at once.
+pub fn take(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    kind: &str,
+    points: &str,
+    why: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, ActionError> {
+    let kind = ActionKind::from_slug(kind.trim()).ok_or(ActionError::Kind)?;
+    let points: Option<i32> = match (kind, points.trim()) {
+        (ActionKind::Deduction, p) => Some(p.parse().ok().filter(|p| (1..=STARTING_POINTS).contains(p)).ok_or(ActionError::Points)?),
+        (_, "") => None,
+        _ => return Err(ActionError::Points),
+    };
+    let why = reason(why)?;
+    conn.write(|conn| {
+        let merchant = merchants::find(conn, merchant_id)?.ok_or(ActionError::NotFound)?;
+        let id = actions::insert(conn, merchant_id, kind.slug(), points, &why, by, now)?;
+        if let Some(p) = points {
+            actions::set_points(conn, merchant_id, deduct(merchant.credit_points, p))?;
+        }
+        Ok(id)
+    })
+}
+
+/// Lifts a restriction or suspension.
+pub fn lift(conn: &mut DbConnection, merchant_id: i64, action_id: i64, why: &str, by: i64, now: DateTime<Utc>) -> Result<(), ActionError> {
+    let why = reason(why)?;
+    conn.write(|conn| {
+        let action = actions::find(conn, action_id)?.filter(|a| a.merchant_id == merchant_id).ok_or(ActionError::NotFound)?;
+        if !ActionKind::from_slug(&action.kind).is_some_and(ActionKind::is_ongoing) {
+            return Err(ActionError::NotLiftable);
+        }
+        if !actions::end(conn, action_id, by, &why, false, now)? {
+            return Err(ActionError::Ended);
+        }
+        Ok(())
+    })
+}
+
+/// Where a merchant stands on appealing one action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppealStatus {
+    /// May still start one, until this instant.
+    CanStart { until: DateTime<Utc> },
+    /// The 5 days passed without an appeal.
+    StartExpired { closed: DateTime<Utc> },
+    /// Started; the statement is due by this instant.
+    CanSubmit { until: DateTime<Utc> },
+    /// Started, but nothing was submitted in the 3 days.
+    SubmitExpired { closed: DateTime<Utc> },
+    /// Submitted; waiting for a supervisor.
+    Submitted,
+    Granted { reason: String },
+    Rejected { reason: String },
+    /// A lifted or reversed action has nothing left to appeal.
+    NotAppealable,
+}
+
+pub fn appeal_status(
+    action: &ActionRow,
+    appeal: Option<&actions::AppealRow>,
+    windows: AppealWindows,
+    now: DateTime<Utc>,
+) -> AppealStatus {
+    match appeal {
+        None if action.ended_at.is_some() => AppealStatus::NotAppealable,
+        None => {
+            let until = windows.start_by(from_db(action.taken_at));
+            if now <= until { AppealStatus::CanStart { until } } else { AppealStatus::StartExpired { closed: until } }
+        }
+        Some(a) => match (a.decision.as_deref(), a.submitted_at) {
+            (Some("granted"), _) => AppealStatus::Granted { reason: a.decision_reason.clone().unwrap_or_default() },
+            (Some(_), _) => AppealStatus::Rejected { reason: a.decision_reason.clone().unwrap_or_default() },
+            (None, Some(_)) => AppealStatus::Submitted,
+            (None, None) => {
+                let until = windows.submit_by(from_db(a.started_at));
+                if now <= until { AppealStatus::CanSubmit { until } } else { AppealStatus::SubmitExpired { closed: until } }
+            }
+        },
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppealError {
+    #[error("not found")]
+    NotFound,
+    /// Outside its window, already started, already submitted: the status
+    /// says which.
+    #[error("not now")]
+    NotNow(AppealStatus),
+    #[error("a statement is required")]
+    Statement,
+    #[error("decision")]
+    Decision,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+pub fn start_appeal(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    action_id: i64,
+    by: i64,
+    windows: AppealWindows,
+    now: DateTime<Utc>,
+) -> Result<(), AppealError> {
+    conn.write(|conn| {
+        let action = actions::find(conn, action_id)?.filter(|a| a.merchant_id == merchant_id).ok_or(AppealError::NotFound)?;
+        let appeal = actions::appeal_for(conn, action_id)?;
+        match appeal_status(&action, appeal.as_ref(), windows, now) {
+            AppealStatus::CanStart { .. } => Ok(actions::start_appeal(conn, &action, by, now)?),
+            other => Err(AppealError::NotNow(other)),
+        }
+    })
+}
+
+/// The one submission: a statement and, optionally, a list of materials.
+pub fn submit_appeal(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    action_id: i64,
+    statement: &str,
+    materials: &str,
+    windows: AppealWindows,
+    now: DateTime<Utc>,
+) -> Result<(), AppealError> {
+    let statement = text::clean(statement, 10, 5000, true).map_err(|_| AppealError::Statement)?;
+    let materials = match materials.trim() {
+        "" => None,
+        m => Some(text::clean(m, 1, 5000, true).map_err(|_| AppealError::Statement)?),
+    };
+    conn.write(|conn| {
+        let action = actions::find(conn, action_id)?.filter(|a| a.merchant_id == merchant_id).ok_or(AppealError::NotFound)?;
+        let appeal = actions::appeal_for(conn, action_id)?;
+        match (appeal_status(&action, appeal.as_ref(), windows, now), appeal) {
+            (AppealStatus::CanSubmit { .. }, Some(a)) => {
+                actions::submit_appeal(conn, a.id, &statement, materials.as_deref(), now)?;
+                Ok(())
+            }
+            (other, _) => Err(AppealError::NotNow(other)),
+        }
+    })
+}
+
+/// A supervisor grants (the action is reversed, points restored) or
+/// rejects a submitted appeal, with reasons.
+pub fn decide_appeal(conn: &mut DbConnection, appeal_id: i64, grant: Option<bool>, why: &str, by: i64, now: DateTime<Utc>) -> Result<(), AppealError> {
+    let grant = grant.ok_or(AppealError::Decision)?;
+    let why = text::clean(why, 2, 2000, true).map_err(|_| AppealError::Statement)?;
+    conn.write(|conn| {
+        let pending = actions::pending_appeals(conn)?;
+        let (appeal, _) = pending.into_iter().find(|(a, _)| a.id == appeal_id).ok_or(AppealError::NotFound)?;
+        let action = actions::find(conn, appeal.action_id)?.ok_or(AppealError::NotFound)?;
+        if !actions::decide_appeal(conn, appeal.id, if grant { "granted" } else { "rejected" }, &why, by, now)? {
+            return Err(AppealError::NotFound);
+        }
+        if grant {
+            actions::end(conn, action.id, by, &why, true, now)?;
+            if let Some(points) = action.points {
+                let merchant = merchants::find(conn, action.merchant_id)?.ok_or(AppealError::NotFound)?;
+                actions::set_points(conn, action.merchant_id, (merchant.credit_points + points).min(STARTING_POINTS))?;
+            }
+        }
+        Ok(())
+    })
+}

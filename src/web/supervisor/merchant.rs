@@ -1,0 +1,262 @@
+//! `/supervisor/merchants/{id}`: one merchant's record for supervisors:
+//! its staff accounts, the actions taken and their appeals.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use askama::Template;
+
+use crate::domain::action::ActionKind;
+use crate::error::AppError;
+use crate::service::actions::{self as service, ActionError, AppealError};
+use crate::service::auth::{AddUserError, add_staff_with_temporary_password};
+use crate::store::actions::{self, AppealRow};
+use crate::store::{from_db, merchants, users};
+use crate::web::consumer::Choice;
+use crate::web::consumer::scorecard::{ActionView, action_view};
+use crate::web::page::{PageCtx, render};
+use crate::web::session::Supervisor;
+use crate::web::view::{self, TimeView};
+use crate::web::{AppState, csrf, form};
+
+pub struct ActionLine {
+    pub id: i64,
+    pub view: ActionView,
+    pub liftable: bool,
+    pub appeal: Option<AppealLine>,
+}
+
+pub struct AppealLine {
+    pub id: i64,
+    pub submitted: Option<TimeView>,
+    pub statement: Option<String>,
+    pub materials: Option<String>,
+    pub decision: Option<String>,
+    pub pending: bool,
+}
+
+#[derive(Template)]
+#[template(path = "supervisor/merchant.html")]
+struct MerchantPage {
+    ctx: PageCtx,
+    id: i64,
+    name: String,
+    credit_code: String,
+    email: String,
+    shop_url: String,
+    categories: String,
+    qualification: Option<String>,
+    supervision: String,
+    supervision_label: String,
+    credit_points: i32,
+    staff: Vec<(String, TimeView)>,
+    actions: Vec<ActionLine>,
+    kinds: Vec<Choice>,
+    notice: Option<(String, bool)>,
+    csrf: String,
+}
+
+async fn page(state: &AppState, req: &HttpRequest, id: i64, status: StatusCode, notice: Option<(String, bool)>) -> Result<HttpResponse, AppError> {
+    let (m, staff, taken, appeals) = state
+        .db(move |conn| {
+            let m = merchants::find(conn, id)?.ok_or(AppError::NotFound)?;
+            Ok((m, users::staff_of(conn, id)?, actions::for_merchant(conn, id)?, actions::appeals_for_merchant(conn, id)?))
+        })
+        .await?;
+    let ctx = PageCtx::new(req);
+    let t = ctx.t;
+    let tz = state.config.tz;
+    let appeal_of: HashMap<i64, &AppealRow> = appeals.iter().map(|a| (a.action_id, a)).collect();
+    let page = MerchantPage {
+        id,
+        categories: m
+            .categories
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(|c| t.get(&format!("sold.{c}")).to_owned())
+            .collect::<Vec<_>>()
+            .join("、"),
+        staff: staff.into_iter().map(|(email, at)| (email, view::time(&t, tz, from_db(at)))).collect(),
+        actions: taken
+            .iter()
+            .map(|a| ActionLine {
+                id: a.id,
+                view: action_view(&t, tz, a),
+                liftable: a.ended_at.is_none() && ActionKind::from_slug(&a.kind).is_some_and(ActionKind::is_ongoing),
+                appeal: appeal_of.get(&a.id).map(|ap| AppealLine {
+                    id: ap.id,
+                    submitted: ap.submitted_at.map(|at| view::time(&t, tz, from_db(at))),
+                    statement: ap.statement.clone(),
+                    materials: ap.materials.clone(),
+                    decision: ap.decision.as_ref().map(|d| {
+                        format!("{}：{}", t.get(&format!("appeal.decision_{d}")), ap.decision_reason.clone().unwrap_or_default())
+                    }),
+                    pending: ap.decision.is_none() && ap.submitted_at.is_some(),
+                }),
+            })
+            .collect(),
+        kinds: ActionKind::ALL
+            .iter()
+            .map(|k| Choice { value: k.slug().into(), label: t.get(&format!("action.{k}")).into(), selected: false })
+            .collect(),
+        name: m.name,
+        credit_code: m.credit_code,
+        email: m.email,
+        shop_url: m.shop_url,
+        qualification: m.qualification,
+        supervision_label: t.get(&format!("supervision.{}", m.supervision)).to_owned(),
+        supervision: m.supervision,
+        credit_points: m.credit_points,
+        notice,
+        csrf: csrf::token(req),
+        ctx,
+    };
+    render(status, &page)
+}
+
+fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+#[get("/supervisor/merchants/{id}")]
+pub async fn show(
+    req: HttpRequest,
+    _who: Supervisor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let t = PageCtx::new(&req).t;
+    let done = query.get("done").filter(|d| ["onboarded", "action", "lifted", "appeal"].contains(&d.as_str()));
+    let notice = done.map(|d| (t.get(&format!("merchant_admin.done_{d}")).to_owned(), false));
+    page(&state, &req, parse_id(&id)?, StatusCode::OK, notice).await
+}
+
+fn back(id: i64, done: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header(("Location", format!("/supervisor/merchants/{id}?done={done}"))).finish()
+}
+
+/// A staff account for this merchant, with a password shown once.
+#[post("/supervisor/merchants/{id}/staff")]
+pub async fn add_staff(
+    req: HttpRequest,
+    _who: Supervisor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id)?;
+    let fields = form::read(&req, body).await?;
+    let t = PageCtx::new(&req).t;
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        return page(&state, &req, id, StatusCode::FORBIDDEN, Some((t.get("error.csrf_action").into(), true))).await;
+    }
+    let (email, clock) = (fields.get("email"), state.clock.clone());
+    let typed = email.clone();
+    match state.db(move |conn| Ok(add_staff_with_temporary_password(conn, id, &typed, clock.now()))).await? {
+        Ok((_, password)) => {
+            let notice = t.fmt("merchant_admin.staff_created", &[("email", &email.trim().to_lowercase()), ("password", &password)]);
+            page(&state, &req, id, StatusCode::CREATED, Some((notice, false))).await
+        }
+        Err(AddUserError::Db(e)) => Err(e.into()),
+        Err(AddUserError::UnknownMerchant(_)) => Err(AppError::NotFound),
+        Err(AddUserError::Duplicate(_)) => {
+            page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get("merchant_admin.staff_exists").into(), true))).await
+        }
+        Err(_) => page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get("error.email").into(), true))).await,
+    }
+}
+
+#[post("/supervisor/merchants/{id}/actions")]
+pub async fn take_action(
+    req: HttpRequest,
+    who: Supervisor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&id)?;
+    let fields = form::read(&req, body).await?;
+    let t = PageCtx::new(&req).t;
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        return page(&state, &req, id, StatusCode::FORBIDDEN, Some((t.get("error.csrf_action").into(), true))).await;
+    }
+    let (by, clock) = (who.0.user_id, state.clock.clone());
+    let result = state
+        .db(move |conn| Ok(service::take(conn, id, &fields.get("kind"), &fields.get("points"), &fields.get("reason"), by, clock.now())))
+        .await?;
+    match result {
+        Ok(_) => Ok(back(id, "action")),
+        Err(ActionError::NotFound) => Err(AppError::NotFound),
+        Err(ActionError::Db(e)) => Err(e.into()),
+        Err(e) => page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get(action_error_key(&e)).into(), true))).await,
+    }
+}
+
+fn action_error_key(e: &ActionError) -> &'static str {
+    match e {
+        ActionError::Kind => "merchant_admin.error_kind",
+        ActionError::Points => "merchant_admin.error_points",
+        ActionError::Reason => "merchant_admin.error_reason",
+        ActionError::Ended | ActionError::NotLiftable => "error.illegal_action",
+        ActionError::NotFound | ActionError::Db(_) => "errorpage.500.message",
+    }
+}
+
+#[post("/supervisor/merchants/{id}/actions/{action}/lift")]
+pub async fn lift(
+    req: HttpRequest,
+    who: Supervisor,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let (id, action) = (parse_id(&path.0)?, parse_id(&path.1)?);
+    let fields = form::read(&req, body).await?;
+    let t = PageCtx::new(&req).t;
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        return page(&state, &req, id, StatusCode::FORBIDDEN, Some((t.get("error.csrf_action").into(), true))).await;
+    }
+    let (by, clock) = (who.0.user_id, state.clock.clone());
+    let result = state.db(move |conn| Ok(service::lift(conn, id, action, &fields.get("reason"), by, clock.now()))).await?;
+    match result {
+        Ok(()) => Ok(back(id, "lifted")),
+        Err(ActionError::NotFound) => Err(AppError::NotFound),
+        Err(ActionError::Db(e)) => Err(e.into()),
+        Err(e) => page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get(action_error_key(&e)).into(), true))).await,
+    }
+}
+
+#[post("/supervisor/merchants/{id}/appeals/{appeal}")]
+pub async fn decide_appeal(
+    req: HttpRequest,
+    who: Supervisor,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let (id, appeal) = (parse_id(&path.0)?, parse_id(&path.1)?);
+    let fields = form::read(&req, body).await?;
+    let t = PageCtx::new(&req).t;
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        return page(&state, &req, id, StatusCode::FORBIDDEN, Some((t.get("error.csrf_action").into(), true))).await;
+    }
+    let grant = match fields.get("decision").as_str() {
+        "grant" => Some(true),
+        "reject" => Some(false),
+        _ => None,
+    };
+    let (by, clock) = (who.0.user_id, state.clock.clone());
+    let result =
+        state.db(move |conn| Ok(service::decide_appeal(conn, appeal, grant, &fields.get("reason"), by, clock.now()))).await?;
+    match result {
+        Ok(()) => Ok(back(id, "appeal")),
+        Err(AppealError::Db(e)) => Err(e.into()),
+        Err(AppealError::NotFound) => Err(AppError::NotFound),
+        Err(AppealError::Decision) => {
+            page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get("appeal.error_decision").into(), true))).await
+        }
+        Err(_) => page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get("merchant_admin.error_reason").into(), true))).await,
+    }
+}
