@@ -14,5 +14,6 @@ mod merchant;
 mod plans;
 mod scorecard;
 mod staff;
+mod supervision;
 mod supervisor;
 mod validation;

@@ -43,7 +43,9 @@ pub fn take(
 ) -> Result<i64, ActionError> {
     let kind = ActionKind::from_slug(kind.trim()).ok_or(ActionError::Kind)?;
     let points: Option<i32> = match (kind, points.trim()) {
-        (ActionKind::Deduction, p) => Some(p.parse().ok().filter(|p| (1..=STARTING_POINTS).contains(p)).ok_or(ActionError::Points)?),
+        (ActionKind::Deduction, p) => {
+            Some(p.parse().ok().filter(|p| (1..=STARTING_POINTS).contains(p)).ok_or(ActionError::Points)?)
+        }
         (_, "") => None,
         _ => return Err(ActionError::Points),
     };
@@ -59,10 +61,18 @@ pub fn take(
 }
 
 /// Lifts a restriction or suspension.
-pub fn lift(conn: &mut DbConnection, merchant_id: i64, action_id: i64, why: &str, by: i64, now: DateTime<Utc>) -> Result<(), ActionError> {
+pub fn lift(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    action_id: i64,
+    why: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ActionError> {
     let why = reason(why)?;
     conn.write(|conn| {
-        let action = actions::find(conn, action_id)?.filter(|a| a.merchant_id == merchant_id).ok_or(ActionError::NotFound)?;
+        let action =
+            actions::find(conn, action_id)?.filter(|a| a.merchant_id == merchant_id).ok_or(ActionError::NotFound)?;
         if !ActionKind::from_slug(&action.kind).is_some_and(ActionKind::is_ongoing) {
             return Err(ActionError::NotLiftable);
         }
@@ -77,17 +87,29 @@ pub fn lift(conn: &mut DbConnection, merchant_id: i64, action_id: i64, why: &str
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AppealStatus {
     /// May still start one, until this instant.
-    CanStart { until: DateTime<Utc> },
+    CanStart {
+        until: DateTime<Utc>,
+    },
     /// The 5 days passed without an appeal.
-    StartExpired { closed: DateTime<Utc> },
+    StartExpired {
+        closed: DateTime<Utc>,
+    },
     /// Started; the statement is due by this instant.
-    CanSubmit { until: DateTime<Utc> },
+    CanSubmit {
+        until: DateTime<Utc>,
+    },
     /// Started, but nothing was submitted in the 3 days.
-    SubmitExpired { closed: DateTime<Utc> },
+    SubmitExpired {
+        closed: DateTime<Utc>,
+    },
     /// Submitted; waiting for a supervisor.
     Submitted,
-    Granted { reason: String },
-    Rejected { reason: String },
+    Granted {
+        reason: String,
+    },
+    Rejected {
+        reason: String,
+    },
     /// A lifted or reversed action has nothing left to appeal.
     NotAppealable,
 }
@@ -110,7 +132,11 @@ pub fn appeal_status(
             (None, Some(_)) => AppealStatus::Submitted,
             (None, None) => {
                 let until = windows.submit_by(from_db(a.started_at));
-                if now <= until { AppealStatus::CanSubmit { until } } else { AppealStatus::SubmitExpired { closed: until } }
+                if now <= until {
+                    AppealStatus::CanSubmit { until }
+                } else {
+                    AppealStatus::SubmitExpired { closed: until }
+                }
             }
         },
     }
@@ -141,7 +167,8 @@ pub fn start_appeal(
     now: DateTime<Utc>,
 ) -> Result<(), AppealError> {
     conn.write(|conn| {
-        let action = actions::find(conn, action_id)?.filter(|a| a.merchant_id == merchant_id).ok_or(AppealError::NotFound)?;
+        let action =
+            actions::find(conn, action_id)?.filter(|a| a.merchant_id == merchant_id).ok_or(AppealError::NotFound)?;
         let appeal = actions::appeal_for(conn, action_id)?;
         match appeal_status(&action, appeal.as_ref(), windows, now) {
             AppealStatus::CanStart { .. } => Ok(actions::start_appeal(conn, &action, by, now)?),
@@ -166,7 +193,8 @@ pub fn submit_appeal(
         m => Some(text::clean(m, 1, 5000, true).map_err(|_| AppealError::Statement)?),
     };
     conn.write(|conn| {
-        let action = actions::find(conn, action_id)?.filter(|a| a.merchant_id == merchant_id).ok_or(AppealError::NotFound)?;
+        let action =
+            actions::find(conn, action_id)?.filter(|a| a.merchant_id == merchant_id).ok_or(AppealError::NotFound)?;
         let appeal = actions::appeal_for(conn, action_id)?;
         match (appeal_status(&action, appeal.as_ref(), windows, now), appeal) {
             (AppealStatus::CanSubmit { .. }, Some(a)) => {
@@ -180,7 +208,14 @@ pub fn submit_appeal(
 
 /// A supervisor grants (the action is reversed, points restored) or
 /// rejects a submitted appeal, with reasons.
-pub fn decide_appeal(conn: &mut DbConnection, appeal_id: i64, grant: Option<bool>, why: &str, by: i64, now: DateTime<Utc>) -> Result<(), AppealError> {
+pub fn decide_appeal(
+    conn: &mut DbConnection,
+    appeal_id: i64,
+    grant: Option<bool>,
+    why: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppealError> {
     let grant = grant.ok_or(AppealError::Decision)?;
     let why = text::clean(why, 2, 2000, true).map_err(|_| AppealError::Statement)?;
     conn.write(|conn| {

@@ -7,13 +7,14 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 use chrono::{DateTime, Duration, Utc};
 
+use crate::domain::action::ActionKind;
 use crate::domain::category::Category;
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::state::State;
 use crate::error::AppError;
 use crate::store::complaints::Complaint;
 use crate::store::dashboard::{self as queries, Counters, Cursor, Due, ListQuery};
-use crate::store::{from_db, merchants};
+use crate::store::{actions, from_db, merchants};
 use crate::web::AppState;
 use crate::web::consumer::Choice;
 use crate::web::page::{PageCtx, render};
@@ -42,6 +43,7 @@ pub struct RowView {
 struct DashboardPage {
     ctx: PageCtx,
     merchant: String,
+    merchant_id: i64,
     counters: Counters,
     rows: Vec<RowView>,
     states: Vec<Choice>,
@@ -49,6 +51,8 @@ struct DashboardPage {
     dues: Vec<Choice>,
     next_page: Option<String>,
     filtered: bool,
+    /// Restrictions and suspensions in force: a banner each.
+    banners: Vec<(String, String)>,
 }
 
 fn row(state: &AppState, t: &crate::i18n::Tr, now: DateTime<Utc>, c: &Complaint) -> RowView {
@@ -107,12 +111,12 @@ pub async fn dashboard(
     let now = state.clock.now();
     let merchant_id = who.merchant_id;
     let q = list.clone();
-    let (merchant, counters, (rows, next)) = state
+    let (merchant, counters, (rows, next), taken) = state
         .db(move |conn| {
             let merchant = merchants::find(conn, merchant_id)?.ok_or(AppError::NotFound)?;
             let counters = queries::counters(conn, merchant_id, now, soon())?;
             let page = queries::list(conn, merchant_id, &q, now, soon(), PAGE_SIZE)?;
-            Ok((merchant.name, counters, page))
+            Ok((merchant.name, counters, page, actions::for_merchant(conn, merchant_id)?))
         })
         .await?;
     let ctx = PageCtx::new(&req);
@@ -130,6 +134,7 @@ pub async fn dashboard(
     });
     let page = DashboardPage {
         merchant,
+        merchant_id,
         counters,
         rows: rows.iter().map(|c| row(&state, &t, now, c)).collect(),
         states: State::ALL
@@ -146,6 +151,11 @@ pub async fn dashboard(
             .collect(),
         next_page,
         filtered: list.state.is_some() || list.category.is_some() || list.due.is_some() || list.after.is_some(),
+        banners: taken
+            .into_iter()
+            .filter(|a| a.ended_at.is_none() && ActionKind::from_slug(&a.kind).is_some_and(ActionKind::is_ongoing))
+            .map(|a| (t.get(&format!("action.{}", a.kind)).to_owned(), a.reason))
+            .collect(),
         ctx,
     };
     render(StatusCode::OK, &page)

@@ -57,11 +57,22 @@ struct MerchantPage {
     csrf: String,
 }
 
-async fn page(state: &AppState, req: &HttpRequest, id: i64, status: StatusCode, notice: Option<(String, bool)>) -> Result<HttpResponse, AppError> {
+async fn page(
+    state: &AppState,
+    req: &HttpRequest,
+    id: i64,
+    status: StatusCode,
+    notice: Option<(String, bool)>,
+) -> Result<HttpResponse, AppError> {
     let (m, staff, taken, appeals) = state
         .db(move |conn| {
             let m = merchants::find(conn, id)?.ok_or(AppError::NotFound)?;
-            Ok((m, users::staff_of(conn, id)?, actions::for_merchant(conn, id)?, actions::appeals_for_merchant(conn, id)?))
+            Ok((
+                m,
+                users::staff_of(conn, id)?,
+                actions::for_merchant(conn, id)?,
+                actions::appeals_for_merchant(conn, id)?,
+            ))
         })
         .await?;
     let ctx = PageCtx::new(req);
@@ -90,7 +101,11 @@ async fn page(state: &AppState, req: &HttpRequest, id: i64, status: StatusCode, 
                     statement: ap.statement.clone(),
                     materials: ap.materials.clone(),
                     decision: ap.decision.as_ref().map(|d| {
-                        format!("{}：{}", t.get(&format!("appeal.decision_{d}")), ap.decision_reason.clone().unwrap_or_default())
+                        format!(
+                            "{}：{}",
+                            t.get(&format!("appeal.decision_{d}")),
+                            ap.decision_reason.clone().unwrap_or_default()
+                        )
                     }),
                     pending: ap.decision.is_none() && ap.submitted_at.is_some(),
                 }),
@@ -156,15 +171,27 @@ pub async fn add_staff(
     let typed = email.clone();
     match state.db(move |conn| Ok(add_staff_with_temporary_password(conn, id, &typed, clock.now()))).await? {
         Ok((_, password)) => {
-            let notice = t.fmt("merchant_admin.staff_created", &[("email", &email.trim().to_lowercase()), ("password", &password)]);
+            let notice = t.fmt(
+                "merchant_admin.staff_created",
+                &[("email", &email.trim().to_lowercase()), ("password", &password)],
+            );
             page(&state, &req, id, StatusCode::CREATED, Some((notice, false))).await
         }
         Err(AddUserError::Db(e)) => Err(e.into()),
         Err(AddUserError::UnknownMerchant(_)) => Err(AppError::NotFound),
         Err(AddUserError::Duplicate(_)) => {
-            page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get("merchant_admin.staff_exists").into(), true))).await
+            page(
+                &state,
+                &req,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some((t.get("merchant_admin.staff_exists").into(), true)),
+            )
+            .await
         }
-        Err(_) => page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get("error.email").into(), true))).await,
+        Err(_) => {
+            page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get("error.email").into(), true))).await
+        }
     }
 }
 
@@ -184,13 +211,26 @@ pub async fn take_action(
     }
     let (by, clock) = (who.0.user_id, state.clock.clone());
     let result = state
-        .db(move |conn| Ok(service::take(conn, id, &fields.get("kind"), &fields.get("points"), &fields.get("reason"), by, clock.now())))
+        .db(move |conn| {
+            Ok(service::take(
+                conn,
+                id,
+                &fields.get("kind"),
+                &fields.get("points"),
+                &fields.get("reason"),
+                by,
+                clock.now(),
+            ))
+        })
         .await?;
     match result {
         Ok(_) => Ok(back(id, "action")),
         Err(ActionError::NotFound) => Err(AppError::NotFound),
         Err(ActionError::Db(e)) => Err(e.into()),
-        Err(e) => page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get(action_error_key(&e)).into(), true))).await,
+        Err(e) => {
+            page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get(action_error_key(&e)).into(), true)))
+                .await
+        }
     }
 }
 
@@ -219,12 +259,16 @@ pub async fn lift(
         return page(&state, &req, id, StatusCode::FORBIDDEN, Some((t.get("error.csrf_action").into(), true))).await;
     }
     let (by, clock) = (who.0.user_id, state.clock.clone());
-    let result = state.db(move |conn| Ok(service::lift(conn, id, action, &fields.get("reason"), by, clock.now()))).await?;
+    let result =
+        state.db(move |conn| Ok(service::lift(conn, id, action, &fields.get("reason"), by, clock.now()))).await?;
     match result {
         Ok(()) => Ok(back(id, "lifted")),
         Err(ActionError::NotFound) => Err(AppError::NotFound),
         Err(ActionError::Db(e)) => Err(e.into()),
-        Err(e) => page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get(action_error_key(&e)).into(), true))).await,
+        Err(e) => {
+            page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get(action_error_key(&e)).into(), true)))
+                .await
+        }
     }
 }
 
@@ -248,15 +292,32 @@ pub async fn decide_appeal(
         _ => None,
     };
     let (by, clock) = (who.0.user_id, state.clock.clone());
-    let result =
-        state.db(move |conn| Ok(service::decide_appeal(conn, appeal, grant, &fields.get("reason"), by, clock.now()))).await?;
+    let result = state
+        .db(move |conn| Ok(service::decide_appeal(conn, appeal, grant, &fields.get("reason"), by, clock.now())))
+        .await?;
     match result {
         Ok(()) => Ok(back(id, "appeal")),
         Err(AppealError::Db(e)) => Err(e.into()),
         Err(AppealError::NotFound) => Err(AppError::NotFound),
         Err(AppealError::Decision) => {
-            page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get("appeal.error_decision").into(), true))).await
+            page(
+                &state,
+                &req,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some((t.get("appeal.error_decision").into(), true)),
+            )
+            .await
         }
-        Err(_) => page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get("merchant_admin.error_reason").into(), true))).await,
+        Err(_) => {
+            page(
+                &state,
+                &req,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some((t.get("merchant_admin.error_reason").into(), true)),
+            )
+            .await
+        }
     }
 }

@@ -52,7 +52,12 @@ struct OnboardPage {
     csrf: String,
 }
 
-fn onboard_page(req: &HttpRequest, status: StatusCode, typed: &MerchantForm, errors: &FieldErrors) -> Result<HttpResponse, AppError> {
+fn onboard_page(
+    req: &HttpRequest,
+    status: StatusCode,
+    typed: &MerchantForm,
+    errors: &FieldErrors,
+) -> Result<HttpResponse, AppError> {
     let ctx = PageCtx::new(req);
     let t = ctx.t;
     let view = |field: Field, value: &str| {

@@ -2,9 +2,9 @@
 //! complaint with its ruling, the overview and the export.
 
 mod complaint;
+pub mod export;
 mod merchant;
 mod merchants;
-pub mod export;
 mod overview;
 mod queue;
 
