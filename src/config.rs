@@ -6,6 +6,7 @@ use chrono::Duration;
 use chrono_tz::Tz;
 
 use crate::domain::deadline::DeadlinePolicy;
+use crate::domain::offender::FlagThresholds;
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
@@ -62,10 +63,27 @@ impl Config {
                     .ok_or(ConfigError { name, problem: format!("{v:?} is not a number of hours") }),
             }
         };
+        let count = |name: &'static str, default: usize| -> Result<usize, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=100_000).contains(n))
+                    .ok_or(ConfigError { name, problem: format!("{v:?} is not a whole number from 1") }),
+            }
+        };
         let policy = DeadlinePolicy {
             response: hours("REDRESS_RESPONSE_HOURS", 48)?,
             resolution: hours("REDRESS_RESOLUTION_HOURS", 7 * 24)?,
             consumer_silence: hours("REDRESS_SILENCE_HOURS", 72)?,
+            flags: FlagThresholds {
+                window: Duration::days(count("REDRESS_FLAG_WINDOW_DAYS", 30)? as i64),
+                breaches: count("REDRESS_FLAG_BREACHES", 3)?,
+                complaints: count("REDRESS_FLAG_COMPLAINTS", 10)?,
+                upheld_fraud: count("REDRESS_FLAG_UPHELD", 2)?,
+            },
         };
         let pool_size = match get("REDRESS_POOL_SIZE") {
             None => 8,

@@ -246,6 +246,7 @@ mod tests {
         wanted.extend(["none", "flagged", "supervised"].map(|s| format!("supervision.{s}")));
         wanted.extend(["onboarded", "action", "lifted", "appeal"].map(|d| format!("merchant_admin.done_{d}")));
         wanted.extend(["granted", "rejected"].map(|d| format!("appeal.decision_{d}")));
+        wanted.extend(crate::service::offenders::FlagDecision::ALL.iter().map(|d| format!("flags.done_{d}")));
         wanted.extend(crate::domain::action::ActionKind::ALL.iter().map(|a| format!("action.{a}")));
         wanted.extend(crate::web::supervisor::export::COLUMNS.map(|c| format!("export.{c}")));
         wanted.extend(["claimed", "released", "ruled"].map(|d| format!("supervisor.done_{d}")));

@@ -11,6 +11,7 @@ mod errors;
 mod journey;
 mod language;
 mod merchant;
+mod offenders;
 mod plans;
 mod scorecard;
 mod staff;

@@ -100,6 +100,44 @@ fn actions_show_on_the_portal_and_the_scorecard_and_lift() {
     assert!(!staff.get("/merchant").body.contains("data-banner"), "no banner once lifted");
     let again = boss.submit(&page, &format!("{page}/actions/{restriction}/lift"), &[("reason", "再解除一次。")]);
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    assert_eq!(act(&boss, m, "suspend", "", "销售假冒商品，暂停经营。").status, StatusCode::SEE_OTHER);
+    assert!(staff.get("/merchant").body.contains("data-banner=\"暂停经营\""));
+    assert!(app.client().get(&format!("/merchants/{m}")).body.contains("销售假冒商品，暂停经营。"));
+    let warning = act(&boss, m, "warning", "5", "警告不扣分。");
+    assert_eq!(warning.status, StatusCode::UNPROCESSABLE_ENTITY, "only a deduction takes points");
+}
+
+#[test]
+fn a_rejected_appeal_says_why_and_changes_nothing() {
+    let app = spawn_app();
+    let m = app.merchant("上海暖阳服饰有限公司");
+    let boss = supervisor(&app);
+    let staff = app.merchant_staff(m);
+    act(&boss, m, "deduction", "10", "直播间引导私下交易。");
+    let action = between(&staff.get("/merchant/actions").body, "data-action=\"", "\"").unwrap().to_owned();
+    staff.submit("/merchant/actions", &format!("/merchant/actions/{action}/appeal"), &[]);
+    staff.submit(
+        "/merchant/actions",
+        &format!("/merchant/actions/{action}/appeal/submit"),
+        &[("statement", "主播个人行为，公司不知情，已辞退该主播。")],
+    );
+    let admin = format!("/supervisor/merchants/{m}");
+    let html = boss.get(&admin).body;
+    let appeal = html.split("\" class=\"form\">").next().unwrap().rsplit("/appeals/").next().unwrap().to_owned();
+    let undecided = boss.submit(&admin, &format!("{admin}/appeals/{appeal}"), &[("reason", "看看")]);
+    assert_eq!(undecided.status, StatusCode::UNPROCESSABLE_ENTITY, "grant or reject must be chosen");
+    boss.submit(
+        &admin,
+        &format!("{admin}/appeals/{appeal}"),
+        &[("decision", "reject"), ("reason", "主播行为由商家负责。")],
+    );
+    assert!(appeal_line(&staff, &action).contains("申诉被驳回：主播行为由商家负责。"));
+    assert_eq!(
+        figure(&app.client().get(&format!("/merchants/{m}")).body, "credit_points"),
+        "90",
+        "the deduction stands"
+    );
 }
 
 /// The status line of the merchant's appeal against `action`.

@@ -11,13 +11,16 @@ crate::slug_enum! {
     }
 }
 
-/// How long the merchant has; configurable, defaults from DESIGN.md.
+/// The configurable rules of DESIGN.md: how long the merchant has, how
+/// long the consumer's silence counts as acceptance, and when a merchant
+/// is flagged as a repeat offender.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeadlinePolicy {
     pub response: Duration,
     pub resolution: Duration,
     /// How long a proposal may go unanswered before it counts as accepted.
     pub consumer_silence: Duration,
+    pub flags: super::offender::FlagThresholds,
 }
 
 impl Default for DeadlinePolicy {
@@ -26,6 +29,7 @@ impl Default for DeadlinePolicy {
             response: Duration::hours(48),
             resolution: Duration::days(7),
             consumer_silence: Duration::hours(72),
+            flags: super::offender::FlagThresholds::default(),
         }
     }
 }

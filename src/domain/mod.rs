@@ -11,6 +11,7 @@ pub mod credit_code;
 pub mod deadline;
 pub mod event;
 pub mod merchant;
+pub mod offender;
 pub mod progress;
 pub mod reference;
 pub mod staff;

@@ -10,6 +10,7 @@ use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::reference::reference;
 use crate::domain::state::State;
 use crate::i18n::Lang;
+use crate::service::offenders::{self, Trigger};
 use crate::store::complaints::{self as store, NewComplaintRow, NewEvent};
 use crate::store::outbox::{self, Enqueue, MailKind};
 use crate::store::{DbConnection, merchants, to_db};
@@ -103,6 +104,7 @@ pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Res
             lang: Lang::ZhCn.code(),
         };
         outbox::enqueue(conn, alert, at.now)?;
+        offenders::after(conn, merchant.id, Trigger::NewComplaint, &at.policy.flags, at.now)?;
         Ok(Submitted { id, reference, token })
     })
 }

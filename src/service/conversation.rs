@@ -12,6 +12,7 @@ use crate::domain::deadline::DeadlinePolicy;
 use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::progress::Lapse;
 use crate::domain::state::{Action, EscalationReason, IllegalTransition};
+use crate::service::offenders::{self, Trigger};
 use crate::store::DbConnection;
 use crate::store::complaints::{self as store, Complaint, NewEvent};
 
@@ -73,6 +74,12 @@ fn system_event(lapse: Lapse) -> (DateTime<Utc>, EventKind, Option<String>) {
         Lapse::SilenceAccepted { at } => (at, EventKind::SilenceAccepted, None),
         Lapse::Escalated { reason, at } => (at, EventKind::Escalated, Some(reason.slug().to_owned())),
     }
+}
+
+/// Whether catching up recorded a breach (which may make the merchant a
+/// repeat offender).
+pub(crate) fn breached(lapses: &[Lapse]) -> bool {
+    lapses.iter().any(|l| matches!(l, Lapse::ResponseBreach { .. } | Lapse::ResolutionBreach { .. }))
 }
 
 /// Catches `c` up with its deadlines at `at.now`, then applies `step`;
@@ -147,6 +154,12 @@ fn act<'a>(
         let advanced = advance(conn, &c, at, Some(step))?;
         if let Advanced::Done(_) = advanced {
             then(conn, &c)?;
+        }
+        let lapses = match &advanced {
+            Advanced::Done(l) | Advanced::Refused(l, _) => l,
+        };
+        if breached(lapses) {
+            offenders::after(conn, c.merchant_id, Trigger::Breach, &at.policy.flags, at.now)?;
         }
         Ok::<_, ActError>(advanced)
     })?;

@@ -7,6 +7,7 @@ pub mod complaints;
 pub mod conversation;
 pub mod demo;
 pub mod merchants;
+pub mod offenders;
 pub mod overview;
 pub mod rating;
 pub mod scorecard;

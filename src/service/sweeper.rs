@@ -7,11 +7,12 @@
 //! another sweep since it was read is left to that one; chunks are taken
 //! in id order, so two sweeps never wait on each other in a cycle.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
 use crate::domain::progress::Lapse;
-use crate::service::conversation::{ActError, Advanced, At, advance};
+use crate::service::conversation::{ActError, Advanced, At, advance, breached};
+use crate::service::offenders::{self, Trigger};
 use crate::store::{DbConnection, sweep};
 
 /// Complaints read per query.
@@ -25,6 +26,9 @@ pub struct SweepReport {
     pub resolution_breaches: usize,
     pub escalations: usize,
     pub accepted_by_silence: usize,
+    /// Repeat-offender flags cleared because the merchant stayed below
+    /// every threshold for a whole window.
+    pub flags_cleared: usize,
     /// Complaints another process changed first.
     pub skipped: usize,
 }
@@ -42,6 +46,9 @@ impl fmt::Display for SweepReport {
             "{} response breaches, {} resolution breaches, {} escalated, {} accepted after 72 h of silence",
             self.response_breaches, self.resolution_breaches, self.escalations, self.accepted_by_silence
         )?;
+        if self.flags_cleared > 0 {
+            write!(f, ", {} repeat-offender flags cleared", self.flags_cleared)?;
+        }
         if self.skipped > 0 {
             write!(f, ", {} left to another sweep", self.skipped)?;
         }
@@ -56,16 +63,29 @@ pub fn sweep(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel:
         let ids = sweep::due_ids(conn, at.now, at.policy.consumer_silence, BATCH)?;
         let fresh: Vec<i64> = ids.into_iter().filter(|id| seen.insert(*id)).collect();
         if fresh.is_empty() {
+            report.flags_cleared = crate::service::offenders::sweep_flags(conn, &at.policy.flags, at.now)?;
             return Ok(report);
         }
         for chunk in fresh.chunks(CHUNK) {
             let outcomes = conn.write(|conn| {
                 let mut outcomes = Vec::with_capacity(chunk.len());
+                let mut breached_merchants = BTreeSet::new();
                 for c in sweep::find_many(conn, chunk)? {
                     match advance(conn, &c, at, None) {
                         Err(ActError::Db(e)) => return Err(e),
-                        other => outcomes.push((c.id, other)),
+                        other => {
+                            if let Ok(Advanced::Done(lapses)) = &other
+                                && breached(lapses)
+                            {
+                                breached_merchants.insert(c.merchant_id);
+                            }
+                            outcomes.push((c.id, other))
+                        }
                     }
+                }
+                // Each merchant once, however many of its complaints fell due.
+                for merchant in breached_merchants {
+                    offenders::after(conn, merchant, Trigger::Breach, &at.policy.flags, at.now)?;
                 }
                 Ok(outcomes)
             })?;

@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod complaints;
 pub mod dashboard;
+pub mod flags;
 pub mod merchants;
 pub mod outbox;
 pub mod ratings;

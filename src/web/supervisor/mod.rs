@@ -3,6 +3,7 @@
 
 mod complaint;
 pub mod export;
+mod flags;
 mod merchant;
 mod merchants;
 mod overview;
@@ -17,6 +18,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(merchant::take_action)
         .service(merchant::lift)
         .service(merchant::decide_appeal);
+    cfg.service(flags::list).service(flags::decide_flag);
     cfg.service(queue::queue)
         .service(overview::show)
         .service(export::export)

@@ -1,0 +1,116 @@
+//! Repeat offenders (重点督办): a merchant is flagged when, in a rolling
+//! window, any threshold is met. The reasons are kept in words and numbers.
+
+use chrono::Duration;
+
+/// The thresholds of DESIGN.md; configurable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlagThresholds {
+    pub window: Duration,
+    pub breaches: usize,
+    pub complaints: usize,
+    /// Upheld (or partly upheld) complaints of false advertising or price fraud.
+    pub upheld_fraud: usize,
+}
+
+impl Default for FlagThresholds {
+    fn default() -> Self {
+        FlagThresholds { window: Duration::days(30), breaches: 3, complaints: 10, upheld_fraud: 2 }
+    }
+}
+
+/// A merchant's figures over the window.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// The reference of each breached deadline (a complaint breached twice
+    /// appears twice).
+    pub breaches: Vec<String>,
+    pub complaints: usize,
+    pub upheld_fraud: Vec<String>,
+}
+
+crate::slug_enum! {
+    pub enum ReasonKind {
+        Breaches => "breaches",
+        Complaints => "complaints",
+        UpheldFraud => "upheld_fraud",
+    }
+}
+
+/// One threshold met: how many, and which complaints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    pub kind: ReasonKind,
+    pub count: usize,
+    pub references: Vec<String>,
+}
+
+impl Reason {
+    /// Stored one a line: `kind|count|TS…,TS…`.
+    pub fn to_line(&self) -> String {
+        format!("{}|{}|{}", self.kind.slug(), self.count, self.references.join(","))
+    }
+
+    pub fn from_line(line: &str) -> Option<Reason> {
+        let mut parts = line.splitn(3, '|');
+        let kind = ReasonKind::from_slug(parts.next()?)?;
+        let count = parts.next()?.parse().ok()?;
+        let references = parts.next().unwrap_or("").split(',').filter(|r| !r.is_empty()).map(str::to_owned).collect();
+        Some(Reason { kind, count, references })
+    }
+}
+
+/// The thresholds `figures` meet; none means not an offender.
+pub fn reasons(figures: &Figures, t: &FlagThresholds) -> Vec<Reason> {
+    let mut out = Vec::new();
+    if figures.breaches.len() >= t.breaches {
+        out.push(Reason {
+            kind: ReasonKind::Breaches,
+            count: figures.breaches.len(),
+            references: figures.breaches.clone(),
+        });
+    }
+    if figures.complaints >= t.complaints {
+        out.push(Reason { kind: ReasonKind::Complaints, count: figures.complaints, references: Vec::new() });
+    }
+    if figures.upheld_fraud.len() >= t.upheld_fraud {
+        out.push(Reason {
+            kind: ReasonKind::UpheldFraud,
+            count: figures.upheld_fraud.len(),
+            references: figures.upheld_fraud.clone(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refs(n: usize) -> Vec<String> {
+        (1..=n).map(|i| format!("TS20261120{i:06}")).collect()
+    }
+
+    #[test]
+    fn each_threshold_trips_and_not_one_below() {
+        let t = FlagThresholds::default();
+        let below = Figures { breaches: refs(2), complaints: 9, upheld_fraud: refs(1) };
+        assert!(reasons(&below, &t).is_empty());
+        let at = Figures { breaches: refs(3), complaints: 10, upheld_fraud: refs(2) };
+        let r = reasons(&at, &t);
+        assert_eq!(
+            r.iter().map(|r| (r.kind, r.count)).collect::<Vec<_>>(),
+            [(ReasonKind::Breaches, 3), (ReasonKind::Complaints, 10), (ReasonKind::UpheldFraud, 2)]
+        );
+        assert_eq!(r[0].references, refs(3));
+    }
+
+    #[test]
+    fn reasons_round_trip_through_their_stored_form() {
+        let r = Reason { kind: ReasonKind::Breaches, count: 3, references: refs(3) };
+        assert_eq!(Reason::from_line(&r.to_line()), Some(r));
+        let c = Reason { kind: ReasonKind::Complaints, count: 12, references: vec![] };
+        assert_eq!(Reason::from_line(&c.to_line()), Some(c));
+        assert_eq!(Reason::from_line("nonsense"), None);
+    }
+}

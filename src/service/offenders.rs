@@ -1,0 +1,149 @@
+//! Finding repeat offenders as it happens: a merchant's figures are
+//! re-counted when something that counts happens to one of its complaints
+//! (a new complaint, a breach, a ruling), never by scanning every
+//! complaint on a page view; the sweeper clears flags whose merchant has
+//! stayed below every threshold for a whole window.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::offender::{FlagThresholds, reasons};
+use crate::store::DbConnection;
+use crate::store::flags::{self, FlagState};
+
+/// What happened to one of the merchant's complaints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    NewComplaint,
+    Breach,
+    Ruling,
+}
+
+/// After `trigger`: checks the threshold the trigger can have crossed (a
+/// breach: the breach count; the others are rare enough to count all
+/// three) and raises or refreshes the merchant's flag if it is met. A flag
+/// already open is also refreshed by the sweeper as the window moves. Call
+/// inside the event's transaction.
+pub fn after(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    trigger: Trigger,
+    t: &FlagThresholds,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    if trigger == Trigger::Breach && (flags::breach_count(conn, merchant_id, now - t.window)? as usize) < t.breaches {
+        return Ok(());
+    }
+    evaluate(conn, merchant_id, t, now)
+}
+
+/// Where a merchant's window starts: `window` ago, or at the last
+/// dismissal if that is later (a dismissed flag's evidence does not raise
+/// the next one).
+fn window_start(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    t: &FlagThresholds,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<DateTime<Utc>> {
+    let dismissed = flags::last_dismissed(conn, merchant_id)?.map(crate::store::from_db);
+    Ok(dismissed.map_or(now - t.window, |d| d.max(now - t.window)))
+}
+
+/// Re-counts one merchant's figures; raises a flag, or refreshes the open
+/// one, when a threshold is met.
+pub fn evaluate(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    t: &FlagThresholds,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let since = window_start(conn, merchant_id, t, now)?;
+    let figures = flags::figures(conn, merchant_id, since)?;
+    let found = reasons(&figures, t);
+    if found.is_empty() {
+        return Ok(());
+    }
+    let text = found.iter().map(|r| r.to_line()).collect::<Vec<_>>().join("\n");
+    match flags::open_flag(conn, merchant_id)? {
+        Some(flag) => flags::tripped(conn, flag.id, &text, now),
+        None => flags::raise(conn, merchant_id, &text, now),
+    }
+}
+
+/// For the sweeper: flags awaiting a decision are re-counted as the window
+/// moves; one whose merchant has met no threshold for a whole window is
+/// cleared. Returns how many were cleared.
+pub fn sweep_flags(conn: &mut DbConnection, t: &FlagThresholds, now: DateTime<Utc>) -> diesel::QueryResult<usize> {
+    let mut cleared = 0;
+    for flag in flags::quiet_since(conn, now)? {
+        conn.write(|conn| {
+            let since = window_start(conn, flag.merchant_id, t, now)?;
+            let figures = flags::figures(conn, flag.merchant_id, since)?;
+            let found = reasons(&figures, t);
+            if !found.is_empty() {
+                let text = found.iter().map(|r| r.to_line()).collect::<Vec<_>>().join("\n");
+                flags::tripped(conn, flag.id, &text, now)
+            } else if crate::store::from_db(flag.last_tripped_at) <= now - t.window {
+                if flags::decide(conn, &flag, FlagState::Flagged, FlagState::Cleared, None, None, now)? {
+                    cleared += 1;
+                }
+                Ok(())
+            } else {
+                Ok(())
+            }
+        })?;
+    }
+    Ok(cleared)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FlagError {
+    #[error("no such flag")]
+    NotFound,
+    /// Confirming or dismissing what is not awaiting a decision, closing
+    /// what is not an open case.
+    #[error("not in that state")]
+    State,
+    #[error("a note is required")]
+    Note,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+crate::slug_enum! {
+    /// What a supervisor does with a flag.
+    pub enum FlagDecision {
+        /// Opens a supervision case: the merchant is `supervised`.
+        Confirm => "confirm",
+        Dismiss => "dismiss",
+        /// Closes the supervision case.
+        Close => "close",
+    }
+}
+
+pub fn decide(
+    conn: &mut DbConnection,
+    flag_id: i64,
+    decision: FlagDecision,
+    note: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<(), FlagError> {
+    let note = match note.trim() {
+        "" if decision == FlagDecision::Dismiss => return Err(FlagError::Note),
+        "" => None,
+        n => Some(crate::domain::text::clean(n, 1, 1000, true).map_err(|_| FlagError::Note)?),
+    };
+    let (from, to) = match decision {
+        FlagDecision::Confirm => (FlagState::Flagged, FlagState::Supervised),
+        FlagDecision::Dismiss => (FlagState::Flagged, FlagState::Dismissed),
+        FlagDecision::Close => (FlagState::Supervised, FlagState::Closed),
+    };
+    conn.write(|conn| {
+        let flag = flags::find(conn, flag_id)?.ok_or(FlagError::NotFound)?;
+        if !flags::decide(conn, &flag, from, to, Some(by), note.as_deref(), now)? {
+            return Err(FlagError::State);
+        }
+        Ok(())
+    })
+}

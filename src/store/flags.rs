@@ -1,0 +1,176 @@
+//! Repeat-offender flags, and the figures they are decided on: each a
+//! range over an index that starts with the merchant.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::schema::{complaints, merchant_flags, merchants};
+use super::{DbConnection, to_db};
+use crate::domain::category::Category;
+use crate::domain::offender::Figures;
+use crate::domain::state::Outcome;
+
+/// A merchant's figures since `since`.
+pub fn figures(conn: &mut DbConnection, merchant_id: i64, since: DateTime<Utc>) -> QueryResult<Figures> {
+    let since = to_db(since);
+    let mine = || complaints::table.filter(complaints::merchant_id.eq(merchant_id));
+    let mut breaches: Vec<(NaiveDateTime, String)> = mine()
+        .filter(complaints::response_breached_at.ge(since))
+        .select((complaints::response_breached_at.assume_not_null(), complaints::reference))
+        .load(conn)?;
+    breaches.extend(
+        mine()
+            .filter(complaints::resolution_breached_at.ge(since))
+            .select((complaints::resolution_breached_at.assume_not_null(), complaints::reference))
+            .load::<(NaiveDateTime, String)>(conn)?,
+    );
+    breaches.sort();
+    let complaints: i64 = mine().filter(complaints::submitted_at.ge(since)).count().get_result(conn)?;
+    let upheld_fraud: Vec<String> = mine()
+        .filter(complaints::outcome.eq_any([Outcome::Upheld.slug(), Outcome::PartlyUpheld.slug()]))
+        .filter(complaints::ended_at.ge(since))
+        .filter(complaints::category.eq_any([Category::FalseAdvertising.slug(), Category::PriceFraud.slug()]))
+        .select(complaints::reference)
+        .order(complaints::ended_at)
+        .load(conn)?;
+    Ok(Figures {
+        breaches: breaches.into_iter().map(|(_, r)| r).collect(),
+        complaints: complaints as usize,
+        upheld_fraud,
+    })
+}
+
+/// Breached deadlines of a merchant since `since`: just the number.
+pub fn breach_count(conn: &mut DbConnection, merchant_id: i64, since: DateTime<Utc>) -> QueryResult<i64> {
+    let since = to_db(since);
+    let mine = || complaints::table.filter(complaints::merchant_id.eq(merchant_id));
+    let response: i64 = mine().filter(complaints::response_breached_at.ge(since)).count().get_result(conn)?;
+    let resolution: i64 = mine().filter(complaints::resolution_breached_at.ge(since)).count().get_result(conn)?;
+    Ok(response + resolution)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = merchant_flags)]
+pub struct Flag {
+    pub id: i64,
+    pub merchant_id: i64,
+    pub state: String,
+    pub reasons: String,
+    pub raised_at: NaiveDateTime,
+    pub last_tripped_at: NaiveDateTime,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decided_by: Option<i64>,
+    pub note: Option<String>,
+}
+
+crate::slug_enum! {
+    pub enum FlagState {
+        /// Waiting for a supervisor.
+        Flagged => "flagged",
+        /// Confirmed: a supervision case is open.
+        Supervised => "supervised",
+        Dismissed => "dismissed",
+        /// Fell below every threshold for the whole window.
+        Cleared => "cleared",
+        /// The supervision case was closed.
+        Closed => "closed",
+    }
+}
+
+/// The merchant's flag still on the list (flagged or supervised), if any.
+pub fn open_flag(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Option<Flag>> {
+    merchant_flags::table
+        .filter(merchant_flags::merchant_id.eq(merchant_id))
+        .filter(merchant_flags::state.eq_any([FlagState::Flagged.slug(), FlagState::Supervised.slug()]))
+        .select(Flag::as_select())
+        .order(merchant_flags::id.desc())
+        .first(conn)
+        .optional()
+}
+
+pub fn raise(conn: &mut DbConnection, merchant_id: i64, reasons: &str, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::insert_into(merchant_flags::table)
+        .values((
+            merchant_flags::merchant_id.eq(merchant_id),
+            merchant_flags::state.eq(FlagState::Flagged.slug()),
+            merchant_flags::reasons.eq(reasons),
+            merchant_flags::raised_at.eq(to_db(now)),
+            merchant_flags::last_tripped_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    set_supervision(conn, merchant_id, FlagState::Flagged.slug())
+}
+
+/// Still over a threshold: the reasons as they stand now.
+pub fn tripped(conn: &mut DbConnection, flag_id: i64, reasons: &str, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(merchant_flags::table.find(flag_id))
+        .set((merchant_flags::reasons.eq(reasons), merchant_flags::last_tripped_at.eq(to_db(now))))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Moves a flag from `from` to `to`; false if it was not in `from`.
+pub fn decide(
+    conn: &mut DbConnection,
+    flag: &Flag,
+    from: FlagState,
+    to: FlagState,
+    by: Option<i64>,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
+    let n = diesel::update(merchant_flags::table.find(flag.id).filter(merchant_flags::state.eq(from.slug())))
+        .set((
+            merchant_flags::state.eq(to.slug()),
+            merchant_flags::decided_at.eq(to_db(now)),
+            merchant_flags::decided_by.eq(by),
+            merchant_flags::note.eq(note),
+        ))
+        .execute(conn)?;
+    if n == 1 {
+        let status = match to {
+            FlagState::Flagged => "flagged",
+            FlagState::Supervised => "supervised",
+            _ => "none",
+        };
+        set_supervision(conn, flag.merchant_id, status)?;
+    }
+    Ok(n == 1)
+}
+
+fn set_supervision(conn: &mut DbConnection, merchant_id: i64, status: &str) -> QueryResult<()> {
+    diesel::update(merchants::table.find(merchant_id)).set(merchants::supervision.eq(status)).execute(conn).map(drop)
+}
+
+/// Flags on the supervisors' list, oldest first, with the merchant's name.
+pub fn on_list(conn: &mut DbConnection) -> QueryResult<Vec<(Flag, String)>> {
+    merchant_flags::table
+        .inner_join(merchants::table)
+        .filter(merchant_flags::state.eq_any([FlagState::Flagged.slug(), FlagState::Supervised.slug()]))
+        .select((Flag::as_select(), merchants::name))
+        .order(merchant_flags::raised_at)
+        .load(conn)
+}
+
+/// When a flag of this merchant was last dismissed.
+pub fn last_dismissed(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Option<NaiveDateTime>> {
+    merchant_flags::table
+        .filter(merchant_flags::merchant_id.eq(merchant_id))
+        .filter(merchant_flags::state.eq(FlagState::Dismissed.slug()))
+        .select(diesel::dsl::max(merchant_flags::decided_at))
+        .first::<Option<NaiveDateTime>>(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Flag>> {
+    merchant_flags::table.find(id).select(Flag::as_select()).first(conn).optional()
+}
+
+/// Flags awaiting a decision whose merchant last met a threshold before
+/// `before`: candidates for clearing.
+pub fn quiet_since(conn: &mut DbConnection, before: DateTime<Utc>) -> QueryResult<Vec<Flag>> {
+    merchant_flags::table
+        .filter(merchant_flags::state.eq(FlagState::Flagged.slug()))
+        .filter(merchant_flags::last_tripped_at.lt(to_db(before)))
+        .select(Flag::as_select())
+        .load(conn)
+}

@@ -1,0 +1,160 @@
+//! Repeat offenders: each threshold trips the flag with its reasons, one
+//! below does not; the window slides; confirm, dismiss, auto-clear.
+
+use chrono::Duration;
+use redress::clock::Clock;
+use redress::domain::deadline::DeadlinePolicy;
+use redress::domain::staff::Role;
+use redress::service::conversation::At;
+use redress::service::sweeper::{SweepReport, sweep};
+use ureq::http::StatusCode;
+
+use crate::helpers::*;
+
+fn sweep_now(app: &TestApp) -> SweepReport {
+    let policy = DeadlinePolicy::default();
+    sweep(&mut app.pool.get().unwrap(), At { policy: &policy, now: app.clock.now() }).unwrap()
+}
+
+fn supervision(app: &TestApp, merchant: i64) -> String {
+    between(&app.client().get(&format!("/merchants/{merchant}")).body, "data-supervision=\"", "\"").unwrap().to_owned()
+}
+
+fn supervisor(app: &TestApp) -> Client {
+    let client = app.client();
+    client.sign_in(&app.staff(Role::Supervisor, None), PASSWORD);
+    client
+}
+
+/// The reasons shown for the merchant's flag.
+fn reasons(boss: &Client) -> Vec<String> {
+    boss.get("/supervisor/flags")
+        .body
+        .split("<li class=\"flag-reason\">")
+        .skip(1)
+        .map(|s| s[..s.find('<').unwrap()].to_owned())
+        .collect()
+}
+
+#[test]
+fn three_breaches_in_30_days_flag_a_merchant_two_do_not() {
+    let app = spawn_app();
+    let two = app.merchant("广州美颜堂化妆品有限公司");
+    let three = app.merchant("杭州星河优选电子商务有限公司");
+    for _ in 0..2 {
+        app.file_complaint(two, &[]);
+    }
+    for _ in 0..3 {
+        app.file_complaint(three, &[]);
+    }
+    app.clock.advance(Duration::hours(49));
+    sweep_now(&app);
+    assert_eq!(supervision(&app, two), "none", "two breaches are below the threshold");
+    assert_eq!(supervision(&app, three), "flagged");
+    let boss = supervisor(&app);
+    assert_eq!(
+        reasons(&boss),
+        ["30 天内 3 次超时：TS20261120000003, TS20261120000004, TS20261120000005"],
+        "in words and numbers"
+    );
+}
+
+#[test]
+fn ten_complaints_in_30_days_flag_a_merchant_nine_do_not() {
+    let app = spawn_app();
+    let m = app.merchant("深圳极光数码科技有限公司");
+    for _ in 0..9 {
+        app.file_complaint(m, &[]);
+    }
+    assert_eq!(supervision(&app, m), "none");
+    app.file_complaint(m, &[]);
+    assert_eq!(supervision(&app, m), "flagged", "flagged by the tenth, as it is filed");
+    assert_eq!(reasons(&supervisor(&app)), ["30 天内收到 10 件投诉"]);
+}
+
+#[test]
+fn two_upheld_fraud_complaints_flag_a_merchant() {
+    let app = spawn_app();
+    let m = app.merchant("成都蜀香源食品有限公司");
+    for category in ["false_advertising", "price_fraud", "delivery"] {
+        app.file_complaint(m, &[("category", category)]);
+    }
+    app.clock.advance(Duration::hours(49));
+    sweep_now(&app); // three breaches: flagged for those; dismiss it to watch the rulings alone
+    let boss = supervisor(&app);
+    let flag = between(&boss.get("/supervisor/flags").body, "data-flag=\"", "\"").unwrap().to_owned();
+    let nothing = boss.submit("/supervisor/flags", &format!("/supervisor/flags/{flag}"), &[("decision", "dismiss")]);
+    assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY, "a dismissal needs a note");
+    boss.submit(
+        "/supervisor/flags",
+        &format!("/supervisor/flags/{flag}"),
+        &[("decision", "dismiss"), ("note", "系统故障导致超时，已核实。")],
+    );
+    assert_eq!(supervision(&app, m), "none");
+
+    let rule = |reference: &str, outcome: &str| {
+        let page = format!("/supervisor/complaints/{reference}");
+        boss.submit(&page, &format!("{page}/rule"), &[("outcome", outcome), ("body", "经核实，投诉成立。")])
+    };
+    rule("TS20261120000003", "upheld"); // delivery: does not count
+    rule("TS20261120000001", "upheld");
+    assert_eq!(supervision(&app, m), "none", "one upheld fraud complaint is below the threshold");
+    rule("TS20261120000002", "partly_upheld");
+    assert_eq!(supervision(&app, m), "flagged");
+    assert!(
+        reasons(&boss)
+            .contains(&"30 天内 2 件虚假宣传或价格欺诈投诉被认定成立：TS20261120000001, TS20261120000002".to_owned())
+    );
+}
+
+#[test]
+fn the_window_slides_and_a_quiet_merchant_drops_off_unless_a_case_is_open() {
+    let app = spawn_app();
+    let quiet = app.merchant("上海暖阳服饰有限公司");
+    let watched = app.merchant("杭州星河优选电子商务有限公司");
+    for m in [quiet, watched] {
+        for _ in 0..3 {
+            app.file_complaint(m, &[]);
+        }
+    }
+    app.clock.advance(Duration::hours(49));
+    sweep_now(&app);
+    assert_eq!((supervision(&app, quiet), supervision(&app, watched)), ("flagged".into(), "flagged".into()));
+    let boss = supervisor(&app);
+    let html = boss.get("/supervisor/flags").body;
+    let watched_flag = html
+        .split(&format!("/supervisor/merchants/{watched}\""))
+        .next()
+        .unwrap()
+        .rsplit("data-flag=\"")
+        .next()
+        .unwrap();
+    let watched_flag = watched_flag[..watched_flag.find('"').unwrap()].to_owned();
+    let confirmed =
+        boss.submit("/supervisor/flags", &format!("/supervisor/flags/{watched_flag}"), &[("decision", "confirm")]);
+    assert_eq!(confirmed.location.as_deref(), Some("/supervisor/flags?done=confirm"));
+    assert_eq!(supervision(&app, watched), "supervised");
+
+    // The breaches (due at 48 h) are still inside the window at 29 days…
+    app.clock.advance(Duration::days(29));
+    sweep_now(&app);
+    assert_eq!(supervision(&app, quiet), "flagged");
+    // …out of it two days later, but the merchant must stay quiet a whole window.
+    app.clock.advance(Duration::days(2));
+    assert_eq!(sweep_now(&app).flags_cleared, 0);
+    assert_eq!(supervision(&app, quiet), "flagged");
+    app.clock.advance(Duration::days(30));
+    assert_eq!(sweep_now(&app).flags_cleared, 1);
+    assert_eq!(supervision(&app, quiet), "none", "dropped off by itself");
+    assert_eq!(supervision(&app, watched), "supervised", "an open case stays");
+
+    let html = boss.get("/supervisor/flags").body;
+    assert!(!html.contains("上海暖阳服饰") && html.contains("杭州星河优选"));
+    let closed = boss.submit(
+        "/supervisor/flags",
+        &format!("/supervisor/flags/{watched_flag}"),
+        &[("decision", "close"), ("note", "整改完成。")],
+    );
+    assert_eq!(closed.status, StatusCode::SEE_OTHER);
+    assert_eq!(supervision(&app, watched), "none");
+}
