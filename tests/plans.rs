@@ -1,5 +1,6 @@
 //! The hot queries use indexes: every query the sweeper, the merchant
-//! dashboard and the escalation queue run is captured from the real code
+//! dashboard, the escalation queue, the public scorecard and the
+//! repeat-offender count run is captured from the real code
 //! and its SQLite plan checked for a full scan of `complaints`. (A sweep's
 //! cost then grows with what is due, not with what is stored; the sweep
 //! benchmark measures it.)
@@ -55,7 +56,7 @@ fn full_scans(conn: &mut DbConnection, queries: &[String]) -> Vec<String> {
 }
 
 #[test]
-fn sweeper_dashboard_and_queue_queries_never_scan_the_complaints_table() {
+fn hot_queries_never_scan_the_complaints_table() {
     if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
         // The plans checked here are SQLite's; the PostgreSQL run of the
         // suite exercises the same queries for behaviour.
@@ -82,6 +83,8 @@ fn sweeper_dashboard_and_queue_queries_never_scan_the_complaints_table() {
             dashboard::list(conn, m, &filter, now, Duration::hours(12), 25).unwrap();
         }
         supervision::queue(conn, supervision::QueueFilter::default(), 100).unwrap();
+        redress::service::scorecard::scorecard(conn, m, now).unwrap().unwrap();
+        redress::store::flags::figures(conn, m, now - Duration::days(30)).unwrap();
     });
     queries.dedup();
     assert!(queries.len() >= 10, "the work ran its queries: {queries:#?}");

@@ -22,9 +22,10 @@ pub struct Facts {
     pub resolution_breached_at: Option<NaiveDateTime>,
 }
 
-/// Complaints received since `since` (a range over `complaints_submitted`).
-pub fn facts_since(conn: &mut DbConnection, since: DateTime<Utc>) -> QueryResult<Vec<Facts>> {
-    complaints::table
+/// Complaints received since `since`: all merchants' (a range over
+/// `complaints_submitted`) or one merchant's (`complaints_merchant_submitted`).
+fn facts(conn: &mut DbConnection, merchant_id: Option<i64>, since: DateTime<Utc>) -> QueryResult<Vec<Facts>> {
+    let mut q = complaints::table
         .filter(complaints::submitted_at.ge(to_db(since)))
         .select((
             complaints::merchant_id,
@@ -36,30 +37,23 @@ pub fn facts_since(conn: &mut DbConnection, since: DateTime<Utc>) -> QueryResult
             complaints::response_breached_at,
             complaints::resolution_breached_at,
         ))
-        .load(conn)
+        .into_boxed();
+    if let Some(id) = merchant_id {
+        q = q.filter(complaints::merchant_id.eq(id));
+    }
+    q.load(conn)
 }
 
-/// One merchant's complaints received since `since` (a range over
-/// `complaints_merchant_submitted`).
+pub fn facts_since(conn: &mut DbConnection, since: DateTime<Utc>) -> QueryResult<Vec<Facts>> {
+    facts(conn, None, since)
+}
+
 pub fn merchant_facts_since(
     conn: &mut DbConnection,
     merchant_id: i64,
     since: DateTime<Utc>,
 ) -> QueryResult<Vec<Facts>> {
-    complaints::table
-        .filter(complaints::merchant_id.eq(merchant_id))
-        .filter(complaints::submitted_at.ge(to_db(since)))
-        .select((
-            complaints::merchant_id,
-            complaints::submitted_at,
-            complaints::response_due_at,
-            complaints::responded_at,
-            complaints::resolution_due_at,
-            complaints::resolution_met_at,
-            complaints::response_breached_at,
-            complaints::resolution_breached_at,
-        ))
-        .load(conn)
+    facts(conn, Some(merchant_id), since)
 }
 
 pub fn open_escalations(conn: &mut DbConnection) -> QueryResult<i64> {
