@@ -13,7 +13,6 @@ use std::time::Instant;
 use chrono::{Duration, Utc};
 use diesel::connection::SimpleConnection;
 use redress::config::Config;
-use redress::domain::deadline::DeadlinePolicy;
 use redress::service::conversation::At;
 use redress::service::sweeper::sweep;
 use redress::startup::prepare;
@@ -76,12 +75,11 @@ fn main() {
     .expect("seeding");
     println!("seeded {stored} complaints over {merchants} merchants in {:.1} s", started.elapsed().as_secs_f64());
 
-    let policy = DeadlinePolicy::default();
     let started = Instant::now();
-    let report = sweep(&mut conn, At { policy: &policy, now }).expect("sweep");
+    let report = sweep(&mut conn, At { config: &config, now }).expect("sweep");
     let first = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let again = sweep(&mut conn, At { policy: &policy, now }).expect("sweep");
+    let again = sweep(&mut conn, At { config: &config, now }).expect("sweep");
     let second = started.elapsed().as_secs_f64();
     println!("sweep with {due} due out of {stored}: {first:.3} s ({report})");
     println!("sweep with nothing due: {:.4} s ({again})", second);

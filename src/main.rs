@@ -122,7 +122,7 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Sweep => {
             let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
-            let at = At { policy: &config.policy, now: clock.now() };
+            let at = At { config: &config, now: clock.now() };
             let report = sweeper::sweep(&mut conn, at).map_err(|e| e.to_string())?;
             println!("swept: {report}");
             Ok(())
@@ -165,7 +165,7 @@ fn run(command: Command) -> Result<(), String> {
             let mut seeded = demo::Seeded::default();
             if seed_demo {
                 let mut conn = pool.get().map_err(|e| e.to_string())?;
-                seeded = demo::seed(&mut conn, &config.policy, config.tz, clock.now())?;
+                seeded = demo::seed(&mut conn, &config, clock.now())?;
             }
             let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
             let config = std::sync::Arc::new(config);

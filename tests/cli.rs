@@ -251,10 +251,8 @@ fn sweep_runs_once_and_says_what_it_did() {
         consumer_phone: "15800001111".into(),
         consumer_email: String::new(),
     };
-    let policy = config.policy;
     let intake = redress::service::complaints::Intake {
-        policy: &policy,
-        tz: config.tz,
+        config: &config,
         now: now - chrono::Duration::days(3),
         lang: redress::i18n::Lang::ZhCn,
     };

@@ -3,20 +3,12 @@
 //! and the consumer asking the platform.
 
 use chrono::Duration;
-use redress::domain::deadline::DeadlinePolicy;
 use redress::domain::event::Viewer;
-use redress::service::conversation::At;
-use redress::service::sweeper::{SweepReport, sweep};
 use redress::store::complaints::{self, Complaint};
 use redress::store::from_db;
 use ureq::http::StatusCode;
 
 use crate::helpers::*;
-
-fn sweep_now(app: &TestApp) -> SweepReport {
-    let policy = DeadlinePolicy::default();
-    sweep(&mut app.pool.get().unwrap(), At { policy: &policy, now: redress::clock::Clock::now(&app.clock) }).unwrap()
-}
 
 fn complaint(app: &TestApp, tracking: &str) -> Complaint {
     complaints::find_by_token(&mut app.pool.get().unwrap(), tracking.trim_start_matches("/t/")).unwrap().unwrap().0
@@ -38,13 +30,13 @@ fn an_unanswered_complaint_is_breached_and_escalated_exactly_once_at_48_hours() 
     let tracking = app.file_complaint(m, &[]);
 
     app.clock.advance(Duration::hours(48));
-    assert!(sweep_now(&app).is_empty(), "at 48 h exactly it is not late yet");
+    assert!(app.sweep().is_empty(), "at 48 h exactly it is not late yet");
     app.clock.advance(Duration::minutes(1));
-    let report = sweep_now(&app);
+    let report = app.sweep();
     assert_eq!((report.response_breaches, report.escalations), (1, 1), "{report}");
-    assert!(sweep_now(&app).is_empty(), "a second sweep records nothing");
+    assert!(app.sweep().is_empty(), "a second sweep records nothing");
     app.clock.advance(Duration::hours(3));
-    assert!(sweep_now(&app).is_empty(), "nor a later one");
+    assert!(app.sweep().is_empty(), "nor a later one");
 
     let c = complaint(&app, &tracking);
     assert_eq!(c.state, "escalated");
@@ -66,7 +58,7 @@ fn answered_at_47_hours_59_minutes_is_not_breached() {
     let page = "/merchant/complaints/TS20261120000001";
     staff.submit(page, &format!("{page}/reply"), &[("body", "您好，已收到。")]);
     app.clock.advance(Duration::hours(30));
-    assert!(sweep_now(&app).is_empty());
+    assert!(app.sweep().is_empty());
     let c = complaint(&app, &tracking);
     assert_eq!((c.state.as_str(), c.response_breached_at), ("responded", None));
 }
@@ -80,7 +72,7 @@ fn the_seven_day_breach_is_recorded_and_escalates() {
     let page = "/merchant/complaints/TS20261120000001";
     staff.submit(page, &format!("{page}/reply"), &[("body", "您好，已收到。")]);
     app.clock.advance(Duration::days(7) + Duration::seconds(1));
-    let report = sweep_now(&app);
+    let report = app.sweep();
     assert_eq!((report.resolution_breaches, report.escalations), (1, 1), "{report}");
     let c = complaint(&app, &tracking);
     assert_eq!(c.resolution_breached_at, Some(c.resolution_due_at));
@@ -101,9 +93,9 @@ fn a_proposal_left_unanswered_for_72_hours_is_accepted() {
         &[("resolution", "refund"), ("amount", "89.90"), ("body", "全额退款。")],
     );
     app.clock.advance(Duration::hours(72));
-    assert!(sweep_now(&app).is_empty());
+    assert!(app.sweep().is_empty());
     app.clock.advance(Duration::minutes(1));
-    assert_eq!(sweep_now(&app).accepted_by_silence, 1);
+    assert_eq!(app.sweep().accepted_by_silence, 1);
     let c = complaint(&app, &tracking);
     assert_eq!(c.state, "resolved");
     assert_eq!(
@@ -122,7 +114,7 @@ fn after_downtime_breaches_keep_their_true_times_and_escalate_once() {
     let m = app.merchant("上海暖阳服饰有限公司");
     let tracking = app.file_complaint(m, &[]);
     app.clock.advance(Duration::days(10)); // the server was down all along
-    let report = sweep_now(&app);
+    let report = app.sweep();
     assert_eq!((report.response_breaches, report.resolution_breaches, report.escalations), (1, 1, 1), "{report}");
     let c = complaint(&app, &tracking);
     assert_eq!(kinds(&app, &c), ["submitted", "response_breach", "escalated", "resolution_breach"]);
@@ -135,7 +127,6 @@ fn two_sweeps_at_once_record_each_breach_once() {
     let app = spawn_app();
     let m = app.merchant("杭州星河优选电子商务有限公司");
     let mut conn = app.pool.get().unwrap();
-    let policy = DeadlinePolicy::default();
     let now = redress::clock::Clock::now(&app.clock);
     for i in 0..40 {
         let form = redress::domain::complaint::ComplaintForm {
@@ -149,19 +140,14 @@ fn two_sweeps_at_once_record_each_breach_once() {
             consumer_phone: "13700001234".into(),
             consumer_email: String::new(),
         };
-        let intake = redress::service::complaints::Intake {
-            policy: &policy,
-            tz: chrono_tz::Asia::Shanghai,
-            now,
-            lang: redress::i18n::Lang::ZhCn,
-        };
+        let intake = redress::service::complaints::Intake { config: &app.config, now, lang: redress::i18n::Lang::ZhCn };
         redress::service::complaints::submit(&mut conn, &intake, &form.validate().unwrap()).unwrap();
     }
     drop(conn);
     app.clock.advance(Duration::hours(49));
-    let reports: Vec<SweepReport> = std::thread::scope(|s| {
-        let a = s.spawn(|| sweep_now(&app));
-        let b = s.spawn(|| sweep_now(&app));
+    let reports: Vec<redress::service::sweeper::SweepReport> = std::thread::scope(|s| {
+        let a = s.spawn(|| app.sweep());
+        let b = s.spawn(|| app.sweep());
         vec![a.join().unwrap(), b.join().unwrap()]
     });
     let breaches: usize = reports.iter().map(|r| r.response_breaches).sum();

@@ -87,6 +87,8 @@ pub struct TestApp {
     pub pool: Pool,
     /// The default browser: `app.get(…)` etc. go through it.
     pub browser: Client,
+    /// The server's configuration.
+    pub config: Config,
     handle: Option<(ServerHandle, JoinHandle<()>)>,
     _db: TestDb,
     _data: tempfile::TempDir,
@@ -98,6 +100,7 @@ pub fn spawn_app() -> TestApp {
     let db = TestDb::new();
     let data = tempfile::tempdir().unwrap();
     let config = test_config(&db, data.path());
+    let kept = config.clone();
     let pool = prepare(&config).expect("database ready");
     let clock = ManualClock::new(start_time());
     let (tx, rx) = std::sync::mpsc::channel();
@@ -112,7 +115,7 @@ pub fn spawn_app() -> TestApp {
     let (addr, handle) = rx.recv().expect("server started");
     let base = format!("http://{addr}");
     let browser = Client { base: base.clone(), agent: browser() };
-    TestApp { base, clock, pool, browser, handle: Some((handle, thread)), _db: db, _data: data }
+    TestApp { base, clock, pool, browser, config: kept, handle: Some((handle, thread)), _db: db, _data: data }
 }
 
 impl Drop for TestApp {
@@ -198,6 +201,12 @@ impl std::ops::Deref for TestApp {
 pub const PASSWORD: &str = "correct horse battery staple";
 
 impl TestApp {
+    /// One deadline sweep now, as the server's job runs it.
+    pub fn sweep(&self) -> redress::service::sweeper::SweepReport {
+        let at = redress::service::conversation::At { config: &self.config, now: self.clock.now() };
+        redress::service::sweeper::sweep(&mut self.pool.get().unwrap(), at).unwrap()
+    }
+
     /// Another browser, with no cookies yet.
     pub fn client(&self) -> Client {
         Client { base: self.base.clone(), agent: browser() }

@@ -2,19 +2,10 @@
 //! below does not; the window slides; confirm, dismiss, auto-clear.
 
 use chrono::Duration;
-use redress::clock::Clock;
-use redress::domain::deadline::DeadlinePolicy;
 use redress::domain::staff::Role;
-use redress::service::conversation::At;
-use redress::service::sweeper::{SweepReport, sweep};
 use ureq::http::StatusCode;
 
 use crate::helpers::*;
-
-fn sweep_now(app: &TestApp) -> SweepReport {
-    let policy = DeadlinePolicy::default();
-    sweep(&mut app.pool.get().unwrap(), At { policy: &policy, now: app.clock.now() }).unwrap()
-}
 
 fn supervision(app: &TestApp, merchant: i64) -> String {
     between(&app.client().get(&format!("/merchants/{merchant}")).body, "data-supervision=\"", "\"").unwrap().to_owned()
@@ -48,7 +39,7 @@ fn three_breaches_in_30_days_flag_a_merchant_two_do_not() {
         app.file_complaint(three, &[]);
     }
     app.clock.advance(Duration::hours(49));
-    sweep_now(&app);
+    app.sweep();
     assert_eq!(supervision(&app, two), "none", "two breaches are below the threshold");
     assert_eq!(supervision(&app, three), "flagged");
     let boss = supervisor(&app);
@@ -80,7 +71,7 @@ fn two_upheld_fraud_complaints_flag_a_merchant() {
         app.file_complaint(m, &[("category", category)]);
     }
     app.clock.advance(Duration::hours(49));
-    sweep_now(&app); // three breaches: flagged for those; dismiss it to watch the rulings alone
+    app.sweep(); // three breaches: flagged for those; dismiss it to watch the rulings alone
     let boss = supervisor(&app);
     let flag = between(&boss.get("/supervisor/flags").body, "data-flag=\"", "\"").unwrap().to_owned();
     let nothing = boss.submit("/supervisor/flags", &format!("/supervisor/flags/{flag}"), &[("decision", "dismiss")]);
@@ -118,7 +109,7 @@ fn the_window_slides_and_a_quiet_merchant_drops_off_unless_a_case_is_open() {
         }
     }
     app.clock.advance(Duration::hours(49));
-    sweep_now(&app);
+    app.sweep();
     assert_eq!((supervision(&app, quiet), supervision(&app, watched)), ("flagged".into(), "flagged".into()));
     let boss = supervisor(&app);
     let html = boss.get("/supervisor/flags").body;
@@ -137,14 +128,14 @@ fn the_window_slides_and_a_quiet_merchant_drops_off_unless_a_case_is_open() {
 
     // The breaches (due at 48 h) are still inside the window at 29 days…
     app.clock.advance(Duration::days(29));
-    sweep_now(&app);
+    app.sweep();
     assert_eq!(supervision(&app, quiet), "flagged");
     // …out of it two days later, but the merchant must stay quiet a whole window.
     app.clock.advance(Duration::days(2));
-    assert_eq!(sweep_now(&app).flags_cleared, 0);
+    assert_eq!(app.sweep().flags_cleared, 0);
     assert_eq!(supervision(&app, quiet), "flagged");
     app.clock.advance(Duration::days(30));
-    assert_eq!(sweep_now(&app).flags_cleared, 1);
+    assert_eq!(app.sweep().flags_cleared, 1);
     assert_eq!(supervision(&app, quiet), "none", "dropped off by itself");
     assert_eq!(supervision(&app, watched), "supervised", "an open case stays");
 

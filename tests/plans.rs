@@ -12,8 +12,6 @@ use diesel::connection::{Connection, InstrumentationEvent};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use redress::clock::Clock;
-use redress::domain::deadline::DeadlinePolicy;
-use redress::service::conversation::At;
 use redress::store::{DbConnection, dashboard, supervision};
 
 use crate::helpers::*;
@@ -68,11 +66,12 @@ fn hot_queries_never_scan_the_complaints_table() {
         app.file_complaint(m, &[]);
     }
     app.clock.advance(Duration::hours(49));
-    let policy = DeadlinePolicy::default();
     let now = app.clock.now();
     let mut conn = app.pool.get().unwrap();
     let mut queries = captured(&mut conn, |conn| {
-        let report = redress::service::sweeper::sweep(conn, At { policy: &policy, now }).unwrap();
+        let report =
+            redress::service::sweeper::sweep(conn, redress::service::conversation::At { config: &app.config, now })
+                .unwrap();
         assert_eq!(report.response_breaches, 3);
         dashboard::counters(conn, m, now, Duration::hours(12)).unwrap();
         for filter in [

@@ -2,10 +2,7 @@
 //! and a ruling both sides see.
 
 use chrono::Duration;
-use redress::domain::deadline::DeadlinePolicy;
 use redress::domain::staff::Role;
-use redress::service::conversation::At;
-use redress::service::sweeper::sweep;
 use ureq::http::StatusCode;
 
 use crate::helpers::*;
@@ -15,11 +12,6 @@ fn supervisor(app: &TestApp) -> (Client, String) {
     let email = app.staff(Role::Supervisor, None);
     assert_eq!(client.sign_in(&email, PASSWORD).status, StatusCode::SEE_OTHER);
     (client, email)
-}
-
-fn sweep_now(app: &TestApp) {
-    let policy = DeadlinePolicy::default();
-    sweep(&mut app.pool.get().unwrap(), At { policy: &policy, now: redress::clock::Clock::now(&app.clock) }).unwrap();
 }
 
 /// The references in the queue, in order.
@@ -47,7 +39,7 @@ fn the_queue_lists_escalations_oldest_first_with_filters_and_waiting_time() {
     app.submit(&third, &format!("{third}/reject"), &[]);
     app.submit(&third, &format!("{third}/intervene"), &[("reason", "只退 5 元，不合理。")]);
     app.clock.advance(Duration::hours(47) + Duration::minutes(1)); // 1 and 2 pass their response deadlines
-    sweep_now(&app);
+    app.sweep();
 
     let (boss, _) = supervisor(&app);
     let html = boss.get("/supervisor").body;
@@ -73,7 +65,7 @@ fn a_supervisor_claims_others_see_who_holds_it_and_the_ruling_reaches_both_sides
         &[("body", "内部：该批次确实有问题"), ("visibility", "internal")],
     );
     app.clock.advance(Duration::hours(49));
-    sweep_now(&app);
+    app.sweep();
 
     let (first, first_email) = supervisor(&app);
     let (second, _) = supervisor(&app);
@@ -201,7 +193,7 @@ fn the_overview_has_the_figures_and_draws_the_charts() {
     let page = "/merchant/complaints/TS20261120000003";
     other_staff.submit(page, &format!("{page}/reply"), &[("body", "您好。")]);
     app.clock.advance(Duration::hours(43)); // past the second one's 48 h
-    sweep_now(&app);
+    app.sweep();
 
     let (boss, _) = supervisor(&app);
     let html = boss.get("/supervisor/overview").body;

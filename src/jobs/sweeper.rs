@@ -26,7 +26,7 @@ impl Sweeper {
             while !flag.load(Ordering::Relaxed) {
                 if Instant::now() >= next {
                     next = Instant::now() + every;
-                    let at = At { policy: &config.policy, now: clock.now() };
+                    let at = At { config: &config, now: clock.now() };
                     match pool
                         .get()
                         .map_err(|e| e.to_string())

@@ -1,11 +1,10 @@
 //! Filing a complaint.
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use rand::Rng;
 
+use crate::config::Config;
 use crate::domain::complaint::NewComplaint;
-use crate::domain::deadline::DeadlinePolicy;
 use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::reference::reference;
 use crate::domain::state::State;
@@ -33,10 +32,9 @@ pub enum SubmitError {
     Db(#[from] diesel::result::Error),
 }
 
-/// Where and when a complaint is filed.
+/// When a complaint is filed, under which settings, in which language.
 pub struct Intake<'a> {
-    pub policy: &'a DeadlinePolicy,
-    pub tz: Tz,
+    pub config: &'a Config,
     pub now: DateTime<Utc>,
     pub lang: Lang,
 }
@@ -47,7 +45,8 @@ pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Res
     conn.write(|conn| {
         let merchant = merchants::find(conn, c.merchant_id)?.ok_or(SubmitError::UnknownMerchant(c.merchant_id))?;
         let token = new_token();
-        let (response_due, resolution_due) = (at.policy.response_due(at.now), at.policy.resolution_due(at.now));
+        let (response_due, resolution_due) =
+            (at.config.policy.response_due(at.now), at.config.policy.resolution_due(at.now));
         let placeholder = format!("~{token}");
         let id = store::insert(
             conn,
@@ -71,7 +70,7 @@ pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Res
                 next_due_at: Some(to_db(response_due.min(resolution_due))),
             },
         )?;
-        let reference = reference(at.now.with_timezone(&at.tz).date_naive(), id);
+        let reference = reference(at.now.with_timezone(&at.config.tz).date_naive(), id);
         store::set_reference(conn, id, &reference)?;
         store::append_event(
             conn,
@@ -104,7 +103,7 @@ pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Res
             lang: Lang::ZhCn.code(),
         };
         outbox::enqueue(conn, alert, at.now)?;
-        offenders::after(conn, merchant.id, Trigger::NewComplaint, &at.policy.flags, at.now)?;
+        offenders::after(conn, merchant.id, Trigger::NewComplaint, &at.config.policy.flags, at.now)?;
         Ok(Submitted { id, reference, token })
     })
 }

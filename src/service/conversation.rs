@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use crate::config::Config;
 use crate::domain::conversation::{Proposal, Reply};
 use crate::domain::deadline::DeadlinePolicy;
 use crate::domain::event::{Actor, EventKind, Visibility};
@@ -33,11 +34,17 @@ pub enum ActError {
     Db(#[from] diesel::result::Error),
 }
 
-/// When an action happens, and under which rules.
+/// When an action happens, and under which rules and settings.
 #[derive(Clone, Copy)]
 pub struct At<'a> {
-    pub policy: &'a DeadlinePolicy,
+    pub config: &'a Config,
     pub now: DateTime<Utc>,
+}
+
+impl At<'_> {
+    pub fn policy(&self) -> &DeadlinePolicy {
+        &self.config.policy
+    }
 }
 
 /// The staff member acting for a merchant.
@@ -92,7 +99,7 @@ pub(crate) fn advance(
     step: Option<Step<'_>>,
 ) -> Result<Advanced, ActError> {
     let mut progress = c.progress();
-    let lapses = progress.catch_up(at.policy.consumer_silence, at.now);
+    let lapses = progress.catch_up(at.policy().consumer_silence, at.now);
     let (after, refused) = match &step {
         Some(s) => match progress.apply(s.action, at.now) {
             Ok(next) => (next, None),
@@ -159,7 +166,7 @@ fn act<'a>(
             Advanced::Done(l) | Advanced::Refused(l, _) => l,
         };
         if breached(lapses) {
-            offenders::after(conn, c.merchant_id, Trigger::Breach, &at.policy.flags, at.now)?;
+            offenders::after(conn, c.merchant_id, Trigger::Breach, &at.policy().flags, at.now)?;
         }
         Ok::<_, ActError>(advanced)
     })?;
@@ -308,7 +315,7 @@ pub fn ask_platform(conn: &mut DbConnection, token: &str, reason: &str, at: At<'
         |conn| consumers_complaint(conn, token),
         |c| {
             let mut progress = c.progress();
-            progress.catch_up(at.policy.consumer_silence, at.now);
+            progress.catch_up(at.policy().consumer_silence, at.now);
             if progress.state.is_open() && !progress.may_ask_platform(at.now) {
                 return Err(ActError::NotYet);
             }

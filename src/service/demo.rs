@@ -3,13 +3,12 @@
 //! already has merchants).
 
 use chrono::{DateTime, Duration, Utc};
-use chrono_tz::Tz;
 
+use crate::config::Config;
 use crate::domain::category::Resolution;
 use crate::domain::complaint::ComplaintForm;
 use crate::domain::conversation::{Proposal, Reply};
 use crate::domain::credit_code::CreditCode;
-use crate::domain::deadline::DeadlinePolicy;
 use crate::domain::event::Visibility;
 use crate::domain::merchant::MerchantForm;
 use crate::domain::staff::Role;
@@ -153,7 +152,7 @@ pub struct Seeded {
 }
 
 /// Seeds the demo data unless the database already has merchants.
-pub fn seed(conn: &mut DbConnection, policy: &DeadlinePolicy, tz: Tz, now: DateTime<Utc>) -> Result<Seeded, String> {
+pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Result<Seeded, String> {
     if merchants::count(conn).map_err(|e| e.to_string())? > 0 {
         return Ok(Seeded::default());
     }
@@ -197,10 +196,10 @@ pub fn seed(conn: &mut DbConnection, policy: &DeadlinePolicy, tz: Tz, now: DateT
             consumer_email: email.into(),
         };
         let complaint = form.validate().map_err(|e| format!("demo complaint {order}: {e:?}"))?;
-        let at = Intake { policy, tz, now: now - Duration::hours(hours), lang: Lang::ZhCn };
+        let at = Intake { config, now: now - Duration::hours(hours), lang: Lang::ZhCn };
         filed.push(submit(conn, &at, &complaint).map_err(|e| e.to_string())?);
     }
-    converse(conn, policy, now, &ids, &staff_ids, &filed)?;
+    converse(conn, config, now, &ids, &staff_ids, &filed)?;
     Ok(Seeded { logins, complaints: filed })
 }
 
@@ -209,13 +208,13 @@ pub fn seed(conn: &mut DbConnection, policy: &DeadlinePolicy, tz: Tz, now: DateT
 /// rejected proposal the consumer took to the platform.
 fn converse(
     conn: &mut DbConnection,
-    policy: &DeadlinePolicy,
+    config: &Config,
     now: DateTime<Utc>,
     merchants: &[i64],
     staff: &[i64],
     filed: &[Submitted],
 ) -> Result<(), String> {
-    let at = |hours_ago: i64| At { policy, now: now - Duration::hours(hours_ago) };
+    let at = |hours_ago: i64| At { config, now: now - Duration::hours(hours_ago) };
     let by = |m: usize| MerchantActor { merchant_id: merchants[m], user_id: staff[m] };
     let reply = |body: &str, visibility| Reply { body: body.into(), visibility };
     let propose = |resolution, fen, body: &str| Proposal { resolution, amount_fen: fen, body: body.into() };

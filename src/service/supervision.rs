@@ -84,7 +84,7 @@ pub fn rule(
         if let Advanced::Done(_) = advanced {
             supervision::set_outcome(conn, c.id, outcome.slug())?;
             supervision::release(conn, c.id)?;
-            offenders::after(conn, c.merchant_id, Trigger::Ruling, &at.policy.flags, at.now)?;
+            offenders::after(conn, c.merchant_id, Trigger::Ruling, &at.policy().flags, at.now)?;
         }
         Ok::<_, SuperviseError>(advanced)
     })?;

@@ -60,10 +60,10 @@ pub fn sweep(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel:
     let mut report = SweepReport::default();
     let mut seen = HashSet::new();
     loop {
-        let ids = sweep::due_ids(conn, at.now, at.policy.consumer_silence, BATCH)?;
+        let ids = sweep::due_ids(conn, at.now, at.policy().consumer_silence, BATCH)?;
         let fresh: Vec<i64> = ids.into_iter().filter(|id| seen.insert(*id)).collect();
         if fresh.is_empty() {
-            report.flags_cleared = crate::service::offenders::sweep_flags(conn, &at.policy.flags, at.now)?;
+            report.flags_cleared = crate::service::offenders::sweep_flags(conn, &at.policy().flags, at.now)?;
             return Ok(report);
         }
         for chunk in fresh.chunks(CHUNK) {
@@ -85,7 +85,7 @@ pub fn sweep(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel:
                 }
                 // Each merchant once, however many of its complaints fell due.
                 for merchant in breached_merchants {
-                    offenders::after(conn, merchant, Trigger::Breach, &at.policy.flags, at.now)?;
+                    offenders::after(conn, merchant, Trigger::Breach, &at.policy().flags, at.now)?;
                 }
                 Ok(outcomes)
             })?;

@@ -151,7 +151,7 @@ pub async fn submit(
             let (clock, config) = (state.clock.clone(), state.config.clone());
             let filed = state
                 .db(move |conn| {
-                    let intake = Intake { policy: &config.policy, tz: config.tz, now: clock.now(), lang };
+                    let intake = Intake { config: &config, now: clock.now(), lang };
                     Ok(file_complaint(conn, &intake, &complaint))
                 })
                 .await?;

@@ -165,7 +165,7 @@ pub async fn reply(
     let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
     let result = state
         .db(move |conn| {
-            Ok(conversation::consumer_reply(conn, &lookup, &message, At { policy: &config.policy, now: clock.now() }))
+            Ok(conversation::consumer_reply(conn, &lookup, &message, At { config: &config, now: clock.now() }))
         })
         .await?;
     match result {
@@ -204,7 +204,7 @@ pub async fn ask_platform(
     let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
     let result = state
         .db(move |conn| {
-            Ok(conversation::ask_platform(conn, &lookup, &reason, At { policy: &config.policy, now: clock.now() }))
+            Ok(conversation::ask_platform(conn, &lookup, &reason, At { config: &config, now: clock.now() }))
         })
         .await?;
     match result {
@@ -266,7 +266,7 @@ pub async fn decide(
     let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
     let result = state
         .db(move |conn| {
-            Ok(conversation::consumer_decide(conn, &lookup, decision, At { policy: &config.policy, now: clock.now() }))
+            Ok(conversation::consumer_decide(conn, &lookup, decision, At { config: &config, now: clock.now() }))
         })
         .await?;
     match result {

@@ -172,7 +172,7 @@ async fn act(
             Err(errors) => Err(errors),
             Ok(p) => Ok(state
                 .db(move |conn| {
-                    Ok(conversation::propose(conn, actor, &lookup, &p, At { policy: &config.policy, now: clock.now() })
+                    Ok(conversation::propose(conn, actor, &lookup, &p, At { config: &config, now: clock.now() })
                         .map(|()| "proposed"))
                 })
                 .await?),
@@ -189,7 +189,7 @@ async fn act(
                             actor,
                             &lookup,
                             &r,
-                            At { policy: &config.policy, now: clock.now() },
+                            At { config: &config, now: clock.now() },
                         )
                         .map(|()| done))
                     })

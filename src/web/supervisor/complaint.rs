@@ -153,9 +153,7 @@ async fn command(
     let (result, done) = match command {
         Command::Claim => {
             let r = state
-                .db(move |conn| {
-                    Ok(service::claim(conn, &lookup, user_id, At { policy: &config.policy, now: clock.now() }))
-                })
+                .db(move |conn| Ok(service::claim(conn, &lookup, user_id, At { config: &config, now: clock.now() })))
                 .await?;
             (r, "claimed")
         }
@@ -185,7 +183,7 @@ async fn command(
                         user_id,
                         outcome,
                         &ruling,
-                        At { policy: &config.policy, now: clock.now() },
+                        At { config: &config, now: clock.now() },
                     ))
                 })
                 .await?;
