@@ -31,6 +31,10 @@ pub struct Config {
     /// How often the server's deadline sweeper runs (`REDRESS_SWEEP_INTERVAL`
     /// seconds; 0 turns it off, for instances that leave it to others).
     pub sweep_interval: Option<std::time::Duration>,
+    /// `SMTP_URL`: unset, mail is written to `data_dir/outbox/` as files.
+    pub smtp_url: Option<String>,
+    /// `REDRESS_MAIL_FROM`: the sender of every notice.
+    pub mail_from: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +45,12 @@ pub struct ConfigError {
 }
 
 impl Config {
+    /// Where links in notices point: `REDRESS_PUBLIC_URL`, or the bound
+    /// address when unset.
+    pub fn public_base(&self) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind))
+    }
+
     pub fn from_env() -> Result<Config, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
     }
@@ -123,6 +133,9 @@ impl Config {
             secret,
             public_url: get("REDRESS_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
             sweep_interval,
+            smtp_url: get("SMTP_URL"),
+            mail_from: get("REDRESS_MAIL_FROM")
+                .unwrap_or_else(|| "售后督办 Redress <noreply@redress.example.cn>".into()),
         })
     }
 }

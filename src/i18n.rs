@@ -101,6 +101,20 @@ impl Tr {
         }
     }
 
+    /// An instant in the deployment's zone, as this language writes it.
+    pub fn time(&self, tz: chrono_tz::Tz, at: chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&tz).format(self.get("format.datetime")).to_string()
+    }
+
+    /// "退款 · ¥199.00": a resolution and an amount.
+    pub fn terms(&self, resolution: &str, amount_fen: Option<i64>) -> String {
+        let label = self.get(&format!("resolution.{resolution}")).to_owned();
+        match amount_fen {
+            Some(fen) => format!("{label} · ¥{}", crate::domain::amount::format_yuan(fen)),
+            None => label,
+        }
+    }
+
     /// The message with `{name}` placeholders filled in.
     pub fn fmt(&self, key: &str, args: &[(&str, &dyn Display)]) -> String {
         let mut out = self.get(key).to_owned();

@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod jobs;
+pub mod mail;
 pub mod service;
 pub mod startup;
 pub mod store;

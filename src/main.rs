@@ -9,7 +9,8 @@ use redress::config::Config;
 use redress::domain::merchant::MerchantForm;
 use redress::domain::staff::Role;
 use redress::i18n::Lang;
-use redress::jobs::sweeper::Sweeper;
+use redress::jobs;
+use redress::mail::transport::Transport;
 use redress::service::conversation::At;
 use redress::service::{auth, demo, merchants, sweeper};
 use redress::startup::{Application, prepare, prepare_one};
@@ -169,13 +170,14 @@ fn run(command: Command) -> Result<(), String> {
             }
             let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
             let config = std::sync::Arc::new(config);
-            let sweeper = match config.sweep_interval {
-                Some(every) => Some(
-                    Sweeper::start(pool.clone(), clock.clone(), config.clone(), every)
-                        .map_err(|e| format!("cannot start the sweeper: {e}"))?,
-                ),
-                None => None,
-            };
+            let mut jobs = Vec::new();
+            if let Some(every) = config.sweep_interval {
+                let job = jobs::sweeper::start(pool.clone(), clock.clone(), config.clone(), every);
+                jobs.push(job.map_err(|e| format!("cannot start the sweeper: {e}"))?);
+            }
+            let transport = Transport::from_config(&config)?;
+            let job = jobs::dispatcher::start(pool.clone(), clock.clone(), config.clone(), transport);
+            jobs.push(job.map_err(|e| format!("cannot start the mail dispatcher: {e}"))?);
             let app = Application::build((*config).clone(), pool, clock, workers)
                 .map_err(|e| format!("cannot listen: {e}"))?;
             let base = format!("http://{}", app.addr);
@@ -183,6 +185,10 @@ fn run(command: Command) -> Result<(), String> {
             println!("  file a complaint:  {base}/complaints/new");
             println!("  find a complaint:  {base}/track");
             println!("  staff sign-in:     {base}/login");
+            match &config.smtp_url {
+                Some(_) => println!("  mail:              sent through SMTP_URL"),
+                None => println!("  mail:              written to {}", config.data_dir.join("outbox").display()),
+            }
             if seed_demo && seeded.complaints.is_empty() {
                 println!("Demo data: the database already has merchants; nothing seeded.");
             } else if seed_demo {
@@ -199,8 +205,8 @@ fn run(command: Command) -> Result<(), String> {
                 }
             }
             let served = actix_web::rt::System::new().block_on(app.server).map_err(|e| e.to_string());
-            if let Some(sweeper) = sweeper {
-                sweeper.stop();
+            for job in jobs {
+                job.stop();
             }
             served
         }

@@ -1,5 +1,41 @@
-//! Background work inside the server: the deadline sweeper (the mail
-//! dispatcher joins it later). Each job runs on its own thread with its own
-//! pooled connections, so it never blocks a request.
+//! Background work inside the server: the deadline sweeper and the mail
+//! dispatcher. Each runs on its own thread with pooled connections, so it
+//! never holds up a request, and each is safe to run in every instance.
 
+pub mod dispatcher;
 pub mod sweeper;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// A job running `work` every `every` until stopped.
+pub struct Job {
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<()>,
+}
+
+impl Job {
+    pub fn start(name: &str, every: Duration, mut work: impl FnMut() + Send + 'static) -> std::io::Result<Job> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new().name(name.into()).spawn(move || {
+            let mut next = Instant::now();
+            while !flag.load(Ordering::Relaxed) {
+                if Instant::now() >= next {
+                    next = Instant::now() + every;
+                    work();
+                }
+                std::thread::sleep(Duration::from_millis(100).min(every));
+            }
+        })?;
+        Ok(Job { stop, thread })
+    }
+
+    /// Lets the round under way finish, then returns.
+    pub fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.thread.join();
+    }
+}

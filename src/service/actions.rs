@@ -3,8 +3,10 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::config::Config;
 use crate::domain::action::{ActionKind, AppealWindows, STARTING_POINTS, deduct};
 use crate::domain::text;
+use crate::service::notify;
 use crate::store::actions::{self, ActionRow};
 use crate::store::{DbConnection, from_db, merchants};
 
@@ -32,8 +34,10 @@ fn reason(raw: &str) -> Result<String, ActionError> {
 }
 
 /// Takes an action against a merchant; a deduction takes its points off at once.
+#[allow(clippy::too_many_arguments)]
 pub fn take(
     conn: &mut DbConnection,
+    config: &Config,
     merchant_id: i64,
     kind: &str,
     points: &str,
@@ -56,6 +60,7 @@ pub fn take(
         if let Some(p) = points {
             actions::set_points(conn, merchant_id, deduct(merchant.credit_points, p))?;
         }
+        notify::action(conn, config, merchant_id, id, kind.slug(), points, &why, now)?;
         Ok(id)
     })
 }
@@ -210,6 +215,7 @@ pub fn submit_appeal(
 /// rejects a submitted appeal, with reasons.
 pub fn decide_appeal(
     conn: &mut DbConnection,
+    config: &Config,
     appeal_id: i64,
     grant: Option<bool>,
     why: &str,
@@ -225,6 +231,7 @@ pub fn decide_appeal(
         if !actions::decide_appeal(conn, appeal.id, if grant { "granted" } else { "rejected" }, &why, by, now)? {
             return Err(AppealError::NotFound);
         }
+        notify::appeal(conn, config, action.merchant_id, appeal.id, &action.kind, grant, &why, now)?;
         if grant {
             actions::end(conn, action.id, by, &why, true, now)?;
             if let Some(points) = action.points {

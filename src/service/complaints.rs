@@ -9,9 +9,9 @@ use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::reference::reference;
 use crate::domain::state::State;
 use crate::i18n::Lang;
+use crate::service::notify;
 use crate::service::offenders::{self, Trigger};
 use crate::store::complaints::{self as store, NewComplaintRow, NewEvent};
-use crate::store::outbox::{self, Enqueue, MailKind};
 use crate::store::{DbConnection, merchants, to_db};
 
 /// Characters in a tracking token: 24 alphanumerics ≈ 142 random bits.
@@ -85,25 +85,11 @@ pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Res
                 data: None,
             },
         )?;
-        if let Some(email) = &c.consumer_email {
-            let receipt = Enqueue {
-                kind: MailKind::Receipt,
-                dedupe_key: format!("receipt:{id}"),
-                complaint_id: Some(id),
-                recipient: email.as_str(),
-                lang: at.lang.code(),
-            };
-            outbox::enqueue(conn, receipt, at.now)?;
-        }
-        let alert = Enqueue {
-            kind: MailKind::MerchantNewComplaint,
-            dedupe_key: format!("merchant_new:{id}"),
-            complaint_id: Some(id),
-            recipient: &merchant.email,
-            lang: Lang::ZhCn.code(),
-        };
-        outbox::enqueue(conn, alert, at.now)?;
-        offenders::after(conn, merchant.id, Trigger::NewComplaint, &at.config.policy.flags, at.now)?;
+        // The receipt and the merchant's alert, in the same transaction.
+        let filed = store::find(conn, id)?;
+        notify::receipt(conn, at.config, &filed, &merchant.name, at.now)?;
+        notify::new_complaint(conn, at.config, &filed, at.now)?;
+        offenders::after(conn, merchant.id, Trigger::NewComplaint, at.config, at.now)?;
         Ok(Submitted { id, reference, token })
     })
 }

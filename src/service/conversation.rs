@@ -9,10 +9,12 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::config::Config;
 use crate::domain::conversation::{Proposal, Reply};
+use crate::domain::deadline::DeadlineKind;
 use crate::domain::deadline::DeadlinePolicy;
 use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::progress::Lapse;
 use crate::domain::state::{Action, EscalationReason, IllegalTransition};
+use crate::service::notify;
 use crate::service::offenders::{self, Trigger};
 use crate::store::DbConnection;
 use crate::store::complaints::{self as store, Complaint, NewEvent};
@@ -89,6 +91,48 @@ pub(crate) fn breached(lapses: &[Lapse]) -> bool {
     lapses.iter().any(|l| matches!(l, Lapse::ResponseBreach { .. } | Lapse::ResolutionBreach { .. }))
 }
 
+/// Notices about a deadline are sent only while they are news: a breach or
+/// an escalation found long after it happened (the server was down, data
+/// was imported) is recorded, not announced in a burst.
+const NEWS: chrono::Duration = chrono::Duration::minutes(15);
+
+fn lapse_notice(conn: &mut DbConnection, c: &Complaint, at: At<'_>, lapse: Lapse) -> diesel::QueryResult<()> {
+    match lapse {
+        Lapse::ResponseBreach { due } if at.now - due <= NEWS => {
+            notify::breach(conn, at.config, c, DeadlineKind::Response, due, at.now)
+        }
+        Lapse::ResolutionBreach { due } if at.now - due <= NEWS => {
+            notify::breach(conn, at.config, c, DeadlineKind::Resolution, due, at.now)
+        }
+        Lapse::Escalated { reason, at: when } if at.now - when <= NEWS => {
+            notify::escalation(conn, at.config, c, reason.slug(), at.now)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The notice an action sends, if any.
+fn step_notice(
+    conn: &mut DbConnection,
+    c: &Complaint,
+    at: At<'_>,
+    s: &Step<'_>,
+    event: i64,
+) -> diesel::QueryResult<()> {
+    let body = s.body.unwrap_or("");
+    match s.kind {
+        EventKind::Reply => notify::merchant_reply(conn, at.config, c, event, body, at.now),
+        EventKind::Proposal => {
+            let (resolution, fen) = s.data.as_deref().unwrap_or("").split_once('|').unwrap_or(("", ""));
+            notify::proposal(conn, at.config, c, event, resolution, fen.parse().ok(), body, at.now)
+        }
+        EventKind::Escalated => {
+            notify::escalation(conn, at.config, c, EscalationReason::ConsumerRequest.slug(), at.now)
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Catches `c` up with its deadlines at `at.now`, then applies `step`;
 /// stores what changed and appends the events. Call inside a write
 /// transaction.
@@ -125,6 +169,7 @@ pub(crate) fn advance(
                 data: data.as_deref(),
             };
             store::append_event(conn, event)?;
+            lapse_notice(conn, c, at, *lapse)?;
         }
         if let (Some(s), true) = (&step, acted) {
             let event = NewEvent {
@@ -137,7 +182,8 @@ pub(crate) fn advance(
                 body: s.body,
                 data: s.data.as_deref(),
             };
-            store::append_event(conn, event)?;
+            let id = store::append_event(conn, event)?;
+            step_notice(conn, c, at, s, id)?;
         }
     }
     Ok(match refused {
@@ -166,7 +212,7 @@ fn act<'a>(
             Advanced::Done(l) | Advanced::Refused(l, _) => l,
         };
         if breached(lapses) {
-            offenders::after(conn, c.merchant_id, Trigger::Breach, &at.policy().flags, at.now)?;
+            offenders::after(conn, c.merchant_id, Trigger::Breach, at.config, at.now)?;
         }
         Ok::<_, ActError>(advanced)
     })?;

@@ -6,9 +6,22 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::offender::{FlagThresholds, reasons};
+use crate::config::Config;
+use crate::domain::offender::{FlagThresholds, Reason, ReasonKind, reasons};
+use crate::i18n::Tr;
+use crate::service::notify;
 use crate::store::DbConnection;
 use crate::store::flags::{self, FlagState};
+
+/// "30 天内 3 次超时：TS…, TS…, TS…".
+pub fn reason_words(t: &Tr, days: i64, r: &Reason) -> String {
+    let key = match r.kind {
+        ReasonKind::Breaches => "flags.reason_breaches",
+        ReasonKind::Complaints => "flags.reason_complaints",
+        ReasonKind::UpheldFraud => "flags.reason_upheld",
+    };
+    t.fmt(key, &[("days", &days), ("n", &r.count), ("refs", &r.references.join(", "))])
+}
 
 /// What happened to one of the merchant's complaints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,13 +40,14 @@ pub fn after(
     conn: &mut DbConnection,
     merchant_id: i64,
     trigger: Trigger,
-    t: &FlagThresholds,
+    config: &Config,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
+    let t = &config.policy.flags;
     if trigger == Trigger::Breach && (flags::breach_count(conn, merchant_id, now - t.window)? as usize) < t.breaches {
         return Ok(());
     }
-    evaluate(conn, merchant_id, t, now)
+    evaluate(conn, merchant_id, config, now)
 }
 
 /// Where a merchant's window starts: `window` ago, or at the last
@@ -54,9 +68,10 @@ fn window_start(
 pub fn evaluate(
     conn: &mut DbConnection,
     merchant_id: i64,
-    t: &FlagThresholds,
+    config: &Config,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
+    let t = &config.policy.flags;
     let since = window_start(conn, merchant_id, t, now)?;
     let figures = flags::figures(conn, merchant_id, since)?;
     let found = reasons(&figures, t);
@@ -66,14 +81,20 @@ pub fn evaluate(
     let text = found.iter().map(|r| r.to_line()).collect::<Vec<_>>().join("\n");
     match flags::open_flag(conn, merchant_id)? {
         Some(flag) => flags::tripped(conn, flag.id, &text, now),
-        None => flags::raise(conn, merchant_id, &text, now),
+        None => {
+            let id = flags::raise(conn, merchant_id, &text, now)?;
+            let tr = crate::i18n::Lang::ZhCn.tr();
+            let words: Vec<String> = found.iter().map(|r| reason_words(&tr, t.window.num_days(), r)).collect();
+            notify::flag(conn, config, merchant_id, id, &words, now)
+        }
     }
 }
 
 /// For the sweeper: flags awaiting a decision are re-counted as the window
 /// moves; one whose merchant has met no threshold for a whole window is
 /// cleared. Returns how many were cleared.
-pub fn sweep_flags(conn: &mut DbConnection, t: &FlagThresholds, now: DateTime<Utc>) -> diesel::QueryResult<usize> {
+pub fn sweep_flags(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> diesel::QueryResult<usize> {
+    let t = &config.policy.flags;
     let mut cleared = 0;
     for flag in flags::quiet_since(conn, now)? {
         conn.write(|conn| {

@@ -4,6 +4,7 @@
 use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::state::{Action, Outcome, State};
 use crate::service::conversation::{ActError, Advanced, At, Step, advance};
+use crate::service::notify;
 use crate::service::offenders::{self, Trigger};
 use crate::store::{DbConnection, supervision};
 
@@ -84,7 +85,8 @@ pub fn rule(
         if let Advanced::Done(_) = advanced {
             supervision::set_outcome(conn, c.id, outcome.slug())?;
             supervision::release(conn, c.id)?;
-            offenders::after(conn, c.merchant_id, Trigger::Ruling, &at.policy().flags, at.now)?;
+            notify::ruling(conn, at.config, &c, outcome.slug(), body, at.now)?;
+            offenders::after(conn, c.merchant_id, Trigger::Ruling, at.config, at.now)?;
         }
         Ok::<_, SuperviseError>(advanced)
     })?;

@@ -13,7 +13,11 @@ use std::fmt;
 use crate::domain::progress::Lapse;
 use crate::service::conversation::{ActError, Advanced, At, advance, breached};
 use crate::service::offenders::{self, Trigger};
-use crate::store::{DbConnection, sweep};
+use chrono::Duration;
+
+use crate::domain::deadline::DeadlineKind;
+use crate::service::notify;
+use crate::store::{DbConnection, jobs, sweep};
 
 /// Complaints read per query.
 const BATCH: i64 = 1_000;
@@ -29,6 +33,9 @@ pub struct SweepReport {
     /// Repeat-offender flags cleared because the merchant stayed below
     /// every threshold for a whole window.
     pub flags_cleared: usize,
+    /// Reminders queued: 12 h before a response deadline, 24 h before a
+    /// resolution deadline.
+    pub reminders: usize,
     /// Complaints another process changed first.
     pub skipped: usize,
 }
@@ -46,6 +53,9 @@ impl fmt::Display for SweepReport {
             "{} response breaches, {} resolution breaches, {} escalated, {} accepted after 72 h of silence",
             self.response_breaches, self.resolution_breaches, self.escalations, self.accepted_by_silence
         )?;
+        if self.reminders > 0 {
+            write!(f, ", {} reminders queued", self.reminders)?;
+        }
         if self.flags_cleared > 0 {
             write!(f, ", {} repeat-offender flags cleared", self.flags_cleared)?;
         }
@@ -63,7 +73,8 @@ pub fn sweep(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel:
         let ids = sweep::due_ids(conn, at.now, at.policy().consumer_silence, BATCH)?;
         let fresh: Vec<i64> = ids.into_iter().filter(|id| seen.insert(*id)).collect();
         if fresh.is_empty() {
-            report.flags_cleared = crate::service::offenders::sweep_flags(conn, &at.policy().flags, at.now)?;
+            report.flags_cleared = crate::service::offenders::sweep_flags(conn, at.config, at.now)?;
+            report.reminders = reminders(conn, at)?;
             return Ok(report);
         }
         for chunk in fresh.chunks(CHUNK) {
@@ -85,7 +96,7 @@ pub fn sweep(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel:
                 }
                 // Each merchant once, however many of its complaints fell due.
                 for merchant in breached_merchants {
-                    offenders::after(conn, merchant, Trigger::Breach, &at.policy().flags, at.now)?;
+                    offenders::after(conn, merchant, Trigger::Breach, at.config, at.now)?;
                 }
                 Ok(outcomes)
             })?;
@@ -107,4 +118,34 @@ pub fn sweep(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel:
             }
         }
     }
+}
+
+const REMINDER_MARK: &str = "reminders";
+
+/// Queues the reminders whose time came since the last sweep: a deadline
+/// still unmet and not yet passed. A reminder whose deadline passed while
+/// nothing ran is not sent: the breach notice says it instead.
+fn reminders(conn: &mut DbConnection, at: At<'_>) -> Result<usize, diesel::result::Error> {
+    let since = jobs::mark(conn, REMINDER_MARK)?.unwrap_or(at.now);
+    conn.write(|conn| {
+        let mut queued = 0;
+        for (kind, ahead) in
+            [(DeadlineKind::Response, Duration::hours(12)), (DeadlineKind::Resolution, Duration::hours(24))]
+        {
+            let (from, to) = ((since + ahead).max(at.now), at.now + ahead);
+            if from >= to {
+                continue;
+            }
+            let due = match kind {
+                DeadlineKind::Response => sweep::response_due_between(conn, from, to)?,
+                DeadlineKind::Resolution => sweep::resolution_due_between(conn, from, to)?,
+            };
+            for c in due {
+                notify::reminder(conn, at.config, &c, kind, at.now)?;
+                queued += 1;
+            }
+        }
+        jobs::set_mark(conn, REMINDER_MARK, at.now)?;
+        Ok(queued)
+    })
 }

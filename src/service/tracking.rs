@@ -2,12 +2,13 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::config::Config;
 use crate::domain::contact::{Email, Phone};
 use crate::domain::event::Viewer;
 use crate::domain::reference;
+use crate::service::notify;
 use crate::store::DbConnection;
 use crate::store::complaints::{self as store, Complaint, Entry};
-use crate::store::outbox::{self, Enqueue, MailKind};
 
 pub struct Tracking {
     pub complaint: Complaint,
@@ -58,7 +59,12 @@ pub enum LinkMail {
 
 /// Queues an e-mail with the tracking link to the address the complaint was
 /// filed with, at most one every ten minutes.
-pub fn mail_link(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> diesel::QueryResult<Option<LinkMail>> {
+pub fn mail_link(
+    conn: &mut DbConnection,
+    config: &Config,
+    token: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<Option<LinkMail>> {
     conn.write(|conn| {
         let Some((complaint, _)) = store::find_by_token(conn, token)? else {
             return Ok(None);
@@ -66,15 +72,8 @@ pub fn mail_link(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> di
         let Some(email) = complaint.consumer_email.as_deref() else {
             return Ok(Some(LinkMail::NoAddress));
         };
-        let mail = Enqueue {
-            kind: MailKind::TrackingLink,
-            dedupe_key: format!("tracking_link:{}:{}", complaint.id, now.timestamp() / 600),
-            complaint_id: Some(complaint.id),
-            recipient: email,
-            lang: &complaint.lang,
-        };
         let masked = Email::masked(email);
-        Ok(Some(if outbox::enqueue(conn, mail, now)? {
+        Ok(Some(if notify::tracking_link_mail(conn, config, &complaint, now)? {
             LinkMail::Queued(masked)
         } else {
             LinkMail::AlreadyQueued(masked)

@@ -108,6 +108,10 @@ pub fn insert(conn: &mut DbConnection, row: &NewComplaintRow<'_>) -> QueryResult
     diesel::insert_into(complaints::table).values(row).returning(complaints::id).get_result(conn)
 }
 
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Complaint> {
+    complaints::table.find(id).select(Complaint::as_select()).first(conn)
+}
+
 pub fn set_reference(conn: &mut DbConnection, id: i64, reference: &str) -> QueryResult<()> {
     diesel::update(complaints::table.find(id)).set(complaints::reference.eq(reference)).execute(conn).map(drop)
 }
@@ -245,7 +249,7 @@ pub struct NewEvent<'a> {
     pub data: Option<&'a str>,
 }
 
-pub fn append_event(conn: &mut DbConnection, e: NewEvent<'_>) -> QueryResult<()> {
+pub fn append_event(conn: &mut DbConnection, e: NewEvent<'_>) -> QueryResult<i64> {
     diesel::insert_into(complaint_events::table)
         .values((
             complaint_events::complaint_id.eq(e.complaint_id),
@@ -257,8 +261,8 @@ pub fn append_event(conn: &mut DbConnection, e: NewEvent<'_>) -> QueryResult<()>
             complaint_events::data.eq(e.data),
             complaint_events::actor_id.eq(e.actor_id),
         ))
-        .execute(conn)
-        .map(drop)
+        .returning(complaint_events::id)
+        .get_result(conn)
 }
 
 /// A timeline entry and the e-mail of the staff account behind it.

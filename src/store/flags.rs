@@ -88,8 +88,8 @@ pub fn open_flag(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Optio
         .optional()
 }
 
-pub fn raise(conn: &mut DbConnection, merchant_id: i64, reasons: &str, now: DateTime<Utc>) -> QueryResult<()> {
-    diesel::insert_into(merchant_flags::table)
+pub fn raise(conn: &mut DbConnection, merchant_id: i64, reasons: &str, now: DateTime<Utc>) -> QueryResult<i64> {
+    let id = diesel::insert_into(merchant_flags::table)
         .values((
             merchant_flags::merchant_id.eq(merchant_id),
             merchant_flags::state.eq(FlagState::Flagged.slug()),
@@ -97,8 +97,10 @@ pub fn raise(conn: &mut DbConnection, merchant_id: i64, reasons: &str, now: Date
             merchant_flags::raised_at.eq(to_db(now)),
             merchant_flags::last_tripped_at.eq(to_db(now)),
         ))
-        .execute(conn)?;
-    set_supervision(conn, merchant_id, FlagState::Flagged.slug())
+        .returning(merchant_flags::id)
+        .get_result(conn)?;
+    set_supervision(conn, merchant_id, FlagState::Flagged.slug())?;
+    Ok(id)
 }
 
 /// Still over a threshold: the reasons as they stand now.

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod complaints;
 pub mod dashboard;
 pub mod flags;
+pub mod jobs;
 pub mod merchants;
 pub mod outbox;
 pub mod ratings;

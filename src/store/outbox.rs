@@ -1,12 +1,14 @@
 //! The mail outbox: rows written in the same transaction as the event that
-//! causes them, sent later by the dispatcher. `dedupe_key` is unique, so a
-//! retried event never queues the same notice twice.
+//! causes them, already rendered, sent later by the dispatcher.
+//! `dedupe_key` is unique, so a retried event or a second sweeper never
+//! queues the same notice twice.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::outbox;
 use super::{DbConnection, to_db};
+use crate::mail::Rendered;
 
 crate::slug_enum! {
     pub enum MailKind {
@@ -14,8 +16,31 @@ crate::slug_enum! {
         Receipt => "receipt",
         /// To the consumer, on request from the tracking page.
         TrackingLink => "tracking_link",
+        ConsumerReply => "consumer_reply",
+        ConsumerProposal => "consumer_proposal",
+        ConsumerRuling => "consumer_ruling",
         /// To the merchant: a new complaint with its deadlines.
         MerchantNewComplaint => "merchant_new_complaint",
+        MerchantResponseReminder => "merchant_response_reminder",
+        MerchantResolutionReminder => "merchant_resolution_reminder",
+        MerchantBreach => "merchant_breach",
+        MerchantEscalation => "merchant_escalation",
+        MerchantRuling => "merchant_ruling",
+        MerchantAction => "merchant_action",
+        MerchantAppeal => "merchant_appeal",
+        SupervisorEscalation => "supervisor_escalation",
+        SupervisorFlag => "supervisor_flag",
+    }
+}
+
+crate::slug_enum! {
+    pub enum MailState {
+        Queued => "queued",
+        /// Claimed by a dispatcher until `claimed_until`.
+        Sending => "sending",
+        Sent => "sent",
+        /// Failed for good, or too often: a supervisor may retry it.
+        Dead => "dead",
     }
 }
 
@@ -25,31 +50,153 @@ pub struct Enqueue<'a> {
     pub complaint_id: Option<i64>,
     pub recipient: &'a str,
     pub lang: &'a str,
+    pub mail: &'a Rendered,
 }
 
 /// Queues a notice unless one with the same key exists; returns whether it
 /// queued. Call inside the transaction of the event.
-pub fn enqueue(conn: &mut DbConnection, mail: Enqueue<'_>, now: DateTime<Utc>) -> QueryResult<bool> {
-    let exists: bool =
-        diesel::select(diesel::dsl::exists(outbox::table.filter(outbox::dedupe_key.eq(&mail.dedupe_key))))
-            .get_result(conn)?;
+pub fn enqueue(conn: &mut DbConnection, m: Enqueue<'_>, now: DateTime<Utc>) -> QueryResult<bool> {
+    let exists: bool = diesel::select(diesel::dsl::exists(outbox::table.filter(outbox::dedupe_key.eq(&m.dedupe_key))))
+        .get_result(conn)?;
     if exists {
         return Ok(false);
     }
     diesel::insert_into(outbox::table)
         .values((
-            outbox::kind.eq(mail.kind.slug()),
-            outbox::dedupe_key.eq(&mail.dedupe_key),
-            outbox::complaint_id.eq(mail.complaint_id),
-            outbox::recipient.eq(mail.recipient),
-            outbox::lang.eq(mail.lang),
-            outbox::state.eq("queued"),
+            outbox::kind.eq(m.kind.slug()),
+            outbox::dedupe_key.eq(&m.dedupe_key),
+            outbox::complaint_id.eq(m.complaint_id),
+            outbox::recipient.eq(m.recipient),
+            outbox::lang.eq(m.lang),
+            outbox::state.eq(MailState::Queued.slug()),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(to_db(now)),
             outbox::created_at.eq(to_db(now)),
+            outbox::subject.eq(&m.mail.subject),
+            outbox::body_text.eq(&m.mail.text),
+            outbox::body_html.eq(&m.mail.html),
         ))
         .execute(conn)?;
     Ok(true)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct Row {
+    pub id: i64,
+    pub kind: String,
+    pub dedupe_key: String,
+    pub complaint_id: Option<i64>,
+    pub recipient: String,
+    pub lang: String,
+    pub state: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub claimed_until: Option<NaiveDateTime>,
+}
+
+impl Row {
+    pub fn rendered(&self) -> Rendered {
+        Rendered { subject: self.subject.clone(), text: self.body_text.clone(), html: self.body_html.clone() }
+    }
+}
+
+/// Claims up to `limit` due rows for `lease`: each is taken by one
+/// `UPDATE … WHERE` it still matches, so of two dispatchers only one gets
+/// a row (on either database, without locks).
+pub fn claim_due(conn: &mut DbConnection, now: DateTime<Utc>, limit: i64, lease: Duration) -> QueryResult<Vec<Row>> {
+    let now_db = to_db(now);
+    let mut ids: Vec<i64> = outbox::table
+        .filter(outbox::state.eq(MailState::Queued.slug()))
+        .filter(outbox::next_attempt_at.le(now_db))
+        .order(outbox::next_attempt_at)
+        .select(outbox::id)
+        .limit(limit)
+        .load(conn)?;
+    ids.extend(
+        outbox::table
+            .filter(outbox::state.eq(MailState::Sending.slug()))
+            .filter(outbox::claimed_until.lt(now_db))
+            .select(outbox::id)
+            .limit(limit)
+            .load::<i64>(conn)?,
+    );
+    let mut claimed = Vec::new();
+    for id in ids {
+        let still_claimable = outbox::state
+            .eq(MailState::Queued.slug())
+            .and(outbox::next_attempt_at.le(now_db))
+            .or(outbox::state.eq(MailState::Sending.slug()).and(outbox::claimed_until.lt(now_db)));
+        let n = diesel::update(outbox::table.find(id).filter(still_claimable))
+            .set((
+                outbox::state.eq(MailState::Sending.slug()),
+                outbox::claimed_until.eq(to_db(now + lease)),
+                outbox::attempts.eq(outbox::attempts + 1),
+            ))
+            .execute(conn)?;
+        if n == 1 {
+            claimed.push(outbox::table.find(id).select(Row::as_select()).first(conn)?);
+        }
+    }
+    Ok(claimed)
+}
+
+pub fn mark_sent(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::state.eq(MailState::Sent.slug()),
+            outbox::sent_at.eq(to_db(now)),
+            outbox::claimed_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// A failed attempt: queued again for `retry_at`, or dead when `None`.
+pub fn mark_failed(conn: &mut DbConnection, id: i64, error: &str, retry_at: Option<DateTime<Utc>>) -> QueryResult<()> {
+    let (state, next) = match retry_at {
+        Some(at) => (MailState::Queued, Some(to_db(at))),
+        None => (MailState::Dead, None),
+    };
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::state.eq(state.slug()),
+            outbox::last_error.eq(error),
+            outbox::claimed_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    if let Some(next) = next {
+        diesel::update(outbox::table.find(id)).set(outbox::next_attempt_at.eq(next)).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Rows in the given states, newest first, for the supervisors' view.
+pub fn in_states(conn: &mut DbConnection, states: &[MailState], limit: i64) -> QueryResult<Vec<Row>> {
+    outbox::table
+        .filter(outbox::state.eq_any(states.iter().map(|s| s.slug()).collect::<Vec<_>>()))
+        .select(Row::as_select())
+        .order(outbox::id.desc())
+        .limit(limit)
+        .load(conn)
+}
+
+/// Puts a dead row back in the queue with a fresh set of attempts.
+pub fn retry(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> QueryResult<bool> {
+    let n = diesel::update(outbox::table.find(id).filter(outbox::state.eq(MailState::Dead.slug())))
+        .set((
+            outbox::state.eq(MailState::Queued.slug()),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// Queued notices for a complaint, oldest first: (kind, recipient).

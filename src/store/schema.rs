@@ -80,6 +80,17 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        claimed_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    job_marks (name) {
+        name -> Text,
+        at -> Timestamp,
     }
 }
 

@@ -62,3 +62,37 @@ pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<super:
         .order(complaints::id)
         .load(conn)
 }
+
+/// Complaints whose response deadline falls in `(from, to]`, unanswered.
+pub fn response_due_between(
+    conn: &mut DbConnection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> QueryResult<Vec<super::complaints::Complaint>> {
+    complaints::table
+        .filter(complaints::responded_at.is_null())
+        .filter(complaints::response_breached_at.is_null())
+        .filter(complaints::ended_at.is_null())
+        .filter(complaints::response_due_at.gt(to_db(from)))
+        .filter(complaints::response_due_at.le(to_db(to)))
+        .select(super::complaints::Complaint::as_select())
+        .load(conn)
+}
+
+/// Complaints whose resolution deadline falls in `(from, to]`, unmet and
+/// not waiting on the consumer.
+pub fn resolution_due_between(
+    conn: &mut DbConnection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> QueryResult<Vec<super::complaints::Complaint>> {
+    complaints::table
+        .filter(complaints::resolution_met_at.is_null())
+        .filter(complaints::resolution_breached_at.is_null())
+        .filter(complaints::ended_at.is_null())
+        .filter(complaints::resolution_due_at.gt(to_db(from)))
+        .filter(complaints::resolution_due_at.le(to_db(to)))
+        .filter(not(complaints::state.eq(State::Proposed.slug())))
+        .select(super::complaints::Complaint::as_select())
+        .load(conn)
+}

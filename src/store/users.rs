@@ -83,3 +83,8 @@ pub fn staff_of(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<(S
         .order(users::email)
         .load(conn)
 }
+
+/// Every supervisor's e-mail, for notices to the platform.
+pub fn supervisor_emails(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    users::table.filter(users::role.eq("supervisor")).select(users::email).order(users::id).load(conn)
+}

@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::category::Resolution;
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::event::{EventKind, Viewer, Visibility};
 use crate::domain::progress::Progress;
@@ -45,12 +44,7 @@ pub struct ComplaintView {
 
 /// "退款 · ¥199.00" from a resolution slug and an amount.
 fn terms(t: &Tr, resolution: &str, amount_fen: Option<i64>) -> String {
-    let label =
-        Resolution::from_slug(resolution).map_or(resolution.to_owned(), |r| t.get(&format!("resolution.{r}")).into());
-    match amount_fen {
-        Some(fen) => format!("{label} · {}", view::money(fen)),
-        None => label,
-    }
+    t.terms(resolution, amount_fen)
 }
 
 impl ComplaintView {

@@ -15,10 +15,7 @@ pub struct TimeView {
 }
 
 pub fn time(t: &Tr, tz: Tz, at: DateTime<Utc>) -> TimeView {
-    TimeView {
-        utc: at.to_rfc3339_opts(SecondsFormat::Secs, true),
-        local: at.with_timezone(&tz).format(t.get("format.datetime")).to_string(),
-    }
+    TimeView { utc: at.to_rfc3339_opts(SecondsFormat::Secs, true), local: t.time(tz, at) }
 }
 
 /// A duration in the largest sensible units: "6 天 23 小时" above three

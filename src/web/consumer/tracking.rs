@@ -292,8 +292,8 @@ pub async fn send_link(
         let extra = Extra { notice: Some(("error.csrf_action", true)), ..Extra::default() };
         return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
     }
-    let (lookup, clock) = (token.clone(), state.clock.clone());
-    let result = state.db(move |conn| Ok(tracking::mail_link(conn, &lookup, clock.now())?)).await?;
+    let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
+    let result = state.db(move |conn| Ok(tracking::mail_link(conn, &config, &lookup, clock.now())?)).await?;
     let done = match result.ok_or(AppError::NotFound)? {
         LinkMail::Queued(_) => "link_queued",
         LinkMail::AlreadyQueued(_) => "link_already",

@@ -8,10 +8,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 
-use crate::domain::offender::{Reason, ReasonKind};
+use crate::domain::offender::Reason;
 use crate::error::AppError;
-use crate::i18n::Tr;
-use crate::service::offenders::{FlagDecision, FlagError, decide};
+use crate::service::offenders::{FlagDecision, FlagError, decide, reason_words};
 use crate::store::flags;
 use crate::store::from_db;
 use crate::web::page::{PageCtx, render};
@@ -35,16 +34,6 @@ struct FlagsPage {
     rows: Vec<FlagRow>,
     notice: Option<(String, bool)>,
     csrf: String,
-}
-
-/// "30 天内 3 次超时：TS…, TS…, TS…".
-pub fn reason_words(t: &Tr, days: i64, r: &Reason) -> String {
-    let key = match r.kind {
-        ReasonKind::Breaches => "flags.reason_breaches",
-        ReasonKind::Complaints => "flags.reason_complaints",
-        ReasonKind::UpheldFraud => "flags.reason_upheld",
-    };
-    t.fmt(key, &[("days", &days), ("n", &r.count), ("refs", &r.references.join(", "))])
 }
 
 async fn page(

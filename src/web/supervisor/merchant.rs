@@ -209,11 +209,12 @@ pub async fn take_action(
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
         return page(&state, &req, id, StatusCode::FORBIDDEN, Some((t.get("error.csrf_action").into(), true))).await;
     }
-    let (by, clock) = (who.0.user_id, state.clock.clone());
+    let (by, clock, config) = (who.0.user_id, state.clock.clone(), state.config.clone());
     let result = state
         .db(move |conn| {
             Ok(service::take(
                 conn,
+                &config,
                 id,
                 &fields.get("kind"),
                 &fields.get("points"),
@@ -291,9 +292,11 @@ pub async fn decide_appeal(
         "reject" => Some(false),
         _ => None,
     };
-    let (by, clock) = (who.0.user_id, state.clock.clone());
+    let (by, clock, config) = (who.0.user_id, state.clock.clone(), state.config.clone());
     let result = state
-        .db(move |conn| Ok(service::decide_appeal(conn, appeal, grant, &fields.get("reason"), by, clock.now())))
+        .db(move |conn| {
+            Ok(service::decide_appeal(conn, &config, appeal, grant, &fields.get("reason"), by, clock.now()))
+        })
         .await?;
     match result {
         Ok(()) => Ok(back(id, "appeal")),

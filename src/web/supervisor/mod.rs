@@ -4,6 +4,7 @@
 mod complaint;
 pub mod export;
 mod flags;
+mod mail;
 mod merchant;
 mod merchants;
 mod overview;
@@ -19,6 +20,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(merchant::lift)
         .service(merchant::decide_appeal);
     cfg.service(flags::list).service(flags::decide_flag);
+    cfg.service(mail::list).service(mail::retry);
     cfg.service(queue::queue)
         .service(overview::show)
         .service(export::export)

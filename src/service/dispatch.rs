@@ -1,0 +1,74 @@
+//! The mail dispatcher: claims due notices (each by one dispatcher only),
+//! sends them, marks them sent, or schedules a retry with exponential
+//! backoff, or gives up and marks them dead with the error.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::config::Config;
+use crate::mail::transport::Transport;
+use crate::store::DbConnection;
+use crate::store::outbox;
+
+/// Attempts before a notice is given up as dead.
+pub const MAX_ATTEMPTS: i32 = 8;
+/// How long a claim lasts: a dispatcher that dies mid-send frees its rows.
+const LEASE: i64 = 120;
+
+/// 10 s after the first failure, doubling, at most 10 min.
+pub fn backoff(attempts: i32) -> Duration {
+    let exponent = attempts.clamp(1, 16) - 1;
+    Duration::seconds((10i64 << exponent).min(600))
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DispatchReport {
+    pub sent: usize,
+    pub retrying: usize,
+    pub dead: usize,
+}
+
+/// One round: up to `limit` due notices.
+pub fn dispatch(
+    conn: &mut DbConnection,
+    transport: &Transport,
+    config: &Config,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> diesel::QueryResult<DispatchReport> {
+    let mut report = DispatchReport::default();
+    let claimed = conn.write(|c| outbox::claim_due(c, now, limit, Duration::seconds(LEASE)))?;
+    for row in claimed {
+        let name = format!("{:08}-{}", row.id, row.kind);
+        match transport.send(&config.mail_from, &row.recipient, &row.rendered(), &name) {
+            Ok(()) => {
+                conn.write(|c| outbox::mark_sent(c, row.id, now))?;
+                report.sent += 1;
+            }
+            Err(e) if e.permanent || row.attempts >= MAX_ATTEMPTS => {
+                tracing::warn!(mail = row.id, error = %e.message, "notice dead");
+                conn.write(|c| outbox::mark_failed(c, row.id, &e.message, None))?;
+                report.dead += 1;
+            }
+            Err(e) => {
+                let retry = now + backoff(row.attempts);
+                conn.write(|c| outbox::mark_failed(c, row.id, &e.message, Some(retry)))?;
+                report.retrying += 1;
+            }
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_starts_within_10_s_and_stops_at_10_min() {
+        assert_eq!(backoff(1), Duration::seconds(10));
+        assert_eq!(backoff(2), Duration::seconds(20));
+        assert_eq!(backoff(6), Duration::seconds(320));
+        assert_eq!(backoff(7), Duration::seconds(600));
+        assert_eq!(backoff(30), Duration::seconds(600));
+    }
+}

@@ -1,0 +1,212 @@
+//! Which notices an event sends, to whom, saying what: each is rendered in
+//! its recipient's language and queued in the event's transaction, under a
+//! key that makes it one per complaint (or event), recipient and kind.
+//! This file has the consumer's notices; `staff` the merchant's and the
+//! supervisors'.
+#![allow(clippy::too_many_arguments)] // each notice names what it is about
+
+mod staff;
+
+pub use staff::*;
+
+use std::fmt::Display;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::i18n::{Lang, Tr};
+use crate::mail::{Content, render};
+use crate::store::complaints::Complaint;
+use crate::store::outbox::{self, Enqueue, MailKind};
+use crate::store::{DbConnection, from_db, merchants};
+
+/// One notice to one recipient.
+pub struct Notice<'a> {
+    pub kind: MailKind,
+    pub key: String,
+    pub complaint_id: Option<i64>,
+    pub to: &'a str,
+    pub lang: Lang,
+    pub subject: String,
+    pub greeting: String,
+    pub paragraphs: Vec<String>,
+    pub link: Option<(String, String)>,
+}
+
+pub fn queue(conn: &mut DbConnection, n: Notice<'_>, now: DateTime<Utc>) -> diesel::QueryResult<bool> {
+    let content = Content { subject: n.subject, greeting: n.greeting, paragraphs: n.paragraphs, link: n.link };
+    let mail = render(n.lang, &content).map_err(|e| diesel::result::Error::QueryBuilderError(Box::new(e)))?;
+    let m = Enqueue {
+        kind: n.kind,
+        dedupe_key: n.key,
+        complaint_id: n.complaint_id,
+        recipient: n.to,
+        lang: n.lang.code(),
+        mail: &mail,
+    };
+    outbox::enqueue(conn, m, now)
+}
+
+pub(super) fn time(t: &Tr, config: &Config, at: chrono::NaiveDateTime) -> String {
+    t.time(config.tz, from_db(at))
+}
+
+pub(super) fn fmt(t: &Tr, key: &str, args: &[(&str, &dyn Display)]) -> String {
+    t.fmt(key, args)
+}
+
+fn consumer_lang(c: &Complaint) -> Lang {
+    Lang::from_code(&c.lang).unwrap_or(Lang::ZhCn)
+}
+
+/// The consumer's private link.
+fn tracking_link(t: &Tr, config: &Config, c: &Complaint) -> Option<(String, String)> {
+    Some((t.get("mail.open_tracking").to_owned(), format!("{}/t/{}", config.public_base(), c.token)))
+}
+
+/// To the consumer, if they gave an e-mail address.
+pub(super) fn to_consumer(
+    conn: &mut DbConnection,
+    config: &Config,
+    c: &Complaint,
+    kind: MailKind,
+    key: String,
+    subject_key: &str,
+    paragraphs: impl FnOnce(&Tr) -> Vec<String>,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let Some(to) = c.consumer_email.as_deref() else { return Ok(()) };
+    let lang = consumer_lang(c);
+    let t = lang.tr();
+    let notice = Notice {
+        kind,
+        key,
+        complaint_id: Some(c.id),
+        to,
+        lang,
+        subject: fmt(&t, subject_key, &[("reference", &c.reference)]),
+        greeting: fmt(&t, "mail.greeting_consumer", &[("name", &c.consumer_name)]),
+        paragraphs: paragraphs(&t),
+        link: tracking_link(&t, config, c),
+    };
+    queue(conn, notice, now).map(drop)
+}
+
+pub fn receipt(
+    conn: &mut DbConnection,
+    config: &Config,
+    c: &Complaint,
+    merchant: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    to_consumer(
+        conn,
+        config,
+        c,
+        MailKind::Receipt,
+        format!("receipt:{}", c.id),
+        "mail.receipt.subject",
+        |t| {
+            vec![
+                fmt(t, "mail.receipt.p1", &[("merchant", &merchant), ("reference", &c.reference)]),
+                fmt(
+                    t,
+                    "mail.receipt.p2",
+                    &[
+                        ("response_due", &time(t, config, c.response_due_at)),
+                        ("resolution_due", &time(t, config, c.resolution_due_at)),
+                    ],
+                ),
+                t.get("mail.receipt.p3").to_owned(),
+            ]
+        },
+        now,
+    )
+}
+
+/// "E-mail me my link": at most one every ten minutes.
+pub fn tracking_link_mail(
+    conn: &mut DbConnection,
+    config: &Config,
+    c: &Complaint,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<bool> {
+    let Some(to) = c.consumer_email.as_deref() else { return Ok(false) };
+    let lang = consumer_lang(c);
+    let t = lang.tr();
+    let notice = Notice {
+        kind: MailKind::TrackingLink,
+        key: format!("tracking_link:{}:{}", c.id, now.timestamp() / 600),
+        complaint_id: Some(c.id),
+        to,
+        lang,
+        subject: fmt(&t, "mail.link.subject", &[("reference", &c.reference)]),
+        greeting: fmt(&t, "mail.greeting_consumer", &[("name", &c.consumer_name)]),
+        paragraphs: vec![fmt(&t, "mail.link.p1", &[("reference", &c.reference)]), t.get("mail.receipt.p3").to_owned()],
+        link: tracking_link(&t, config, c),
+    };
+    queue(conn, notice, now)
+}
+
+pub(super) fn merchant_name(conn: &mut DbConnection, id: i64) -> diesel::QueryResult<String> {
+    Ok(merchants::find(conn, id)?.map(|m| m.name).unwrap_or_default())
+}
+
+pub fn merchant_reply(
+    conn: &mut DbConnection,
+    config: &Config,
+    c: &Complaint,
+    event: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let merchant = merchant_name(conn, c.merchant_id)?;
+    to_consumer(
+        conn,
+        config,
+        c,
+        MailKind::ConsumerReply,
+        format!("reply:{event}"),
+        "mail.reply.subject",
+        |t| vec![fmt(t, "mail.reply.p1", &[("merchant", &merchant), ("reference", &c.reference)]), body.to_owned()],
+        now,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn proposal(
+    conn: &mut DbConnection,
+    config: &Config,
+    c: &Complaint,
+    event: i64,
+    resolution: &str,
+    amount_fen: Option<i64>,
+    body: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let merchant = merchant_name(conn, c.merchant_id)?;
+    to_consumer(
+        conn,
+        config,
+        c,
+        MailKind::ConsumerProposal,
+        format!("proposal:{event}"),
+        "mail.proposal.subject",
+        |t| {
+            vec![
+                fmt(
+                    t,
+                    "mail.proposal.p1",
+                    &[
+                        ("merchant", &merchant),
+                        ("reference", &c.reference),
+                        ("terms", &t.terms(resolution, amount_fen)),
+                    ],
+                ),
+                body.to_owned(),
+                t.get("mail.proposal.p2").to_owned(),
+            ]
+        },
+        now,
+    )
+}

@@ -1,0 +1,333 @@
+//! Notices to the merchant's staff and to the platform's supervisors, in
+//! Chinese.
+#![allow(clippy::too_many_arguments)] // each notice names what it is about
+
+use chrono::{DateTime, Utc};
+
+use super::{Notice, fmt, merchant_name, queue, time};
+use crate::config::Config;
+use crate::domain::deadline::DeadlineKind;
+use crate::i18n::{Lang, Tr};
+use crate::store::complaints::Complaint;
+use crate::store::outbox::MailKind;
+use crate::store::{DbConnection, merchants, users};
+
+fn merchant_link(t: &Tr, config: &Config, c: &Complaint) -> Option<(String, String)> {
+    Some((
+        t.get("mail.open_complaint").to_owned(),
+        format!("{}/merchant/complaints/{}", config.public_base(), c.reference),
+    ))
+}
+
+/// To the merchant's contact address, in Chinese.
+#[allow(clippy::too_many_arguments)]
+fn to_merchant(
+    conn: &mut DbConnection,
+    config: &Config,
+    merchant_id: i64,
+    kind: MailKind,
+    key: String,
+    complaint: Option<&Complaint>,
+    subject: impl FnOnce(&Tr) -> String,
+    paragraphs: impl FnOnce(&Tr) -> Vec<String>,
+    link: Option<(String, String)>,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let Some(m) = merchants::find(conn, merchant_id)? else { return Ok(()) };
+    let lang = Lang::ZhCn;
+    let t = lang.tr();
+    let link = link.or_else(|| complaint.and_then(|c| merchant_link(&t, config, c)));
+    let notice = Notice {
+        kind,
+        key,
+        complaint_id: complaint.map(|c| c.id),
+        to: &m.email,
+        lang,
+        subject: subject(&t),
+        greeting: fmt(&t, "mail.greeting_merchant", &[("merchant", &m.name)]),
+        paragraphs: paragraphs(&t),
+        link,
+    };
+    queue(conn, notice, now).map(drop)
+}
+
+pub fn new_complaint(
+    conn: &mut DbConnection,
+    config: &Config,
+    c: &Complaint,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let category = |t: &Tr| t.get(&format!("category.{}", c.category)).to_owned();
+    to_merchant(
+        conn,
+        config,
+        c.merchant_id,
+        MailKind::MerchantNewComplaint,
+        format!("merchant_new:{}", c.id),
+        Some(c),
+        |t| fmt(t, "mail.new.subject", &[("reference", &c.reference), ("category", &category(t))]),
+        |t| {
+            vec![
+                fmt(t, "mail.new.p1", &[("reference", &c.reference), ("category", &category(t))]),
+                fmt(
+                    t,
+                    "mail.new.p2",
+                    &[
+                        ("response_due", &time(t, config, c.response_due_at)),
+                        ("resolution_due", &time(t, config, c.resolution_due_at)),
+                    ],
+                ),
+            ]
+        },
+        None,
+        now,
+    )
+}
+
+/// 12 h before the response deadline, 24 h before the resolution one.
+pub fn reminder(
+    conn: &mut DbConnection,
+    config: &Config,
+    c: &Complaint,
+    kind: DeadlineKind,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let (mail, due) = match kind {
+        DeadlineKind::Response => (MailKind::MerchantResponseReminder, c.response_due_at),
+        DeadlineKind::Resolution => (MailKind::MerchantResolutionReminder, c.resolution_due_at),
+    };
+    let slug = kind.slug();
+    to_merchant(
+        conn,
+        config,
+        c.merchant_id,
+        mail,
+        format!("reminder_{slug}:{}", c.id),
+        Some(c),
+        |t| fmt(t, &format!("mail.reminder_{slug}.subject"), &[("reference", &c.reference)]),
+        |t| {
+            vec![fmt(
+                t,
+                &format!("mail.reminder_{slug}.p1"),
+                &[("reference", &c.reference), ("due", &time(t, config, due))],
+            )]
+        },
+        None,
+        now,
+    )
+}
+
+pub fn breach(
+    conn: &mut DbConnection,
+    config: &Config,
+    c: &Complaint,
+    kind: DeadlineKind,
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let slug = kind.slug();
+    to_merchant(
+        conn,
+        config,
+        c.merchant_id,
+        MailKind::MerchantBreach,
+        format!("breach_{slug}:{}", c.id),
+        Some(c),
+        |t| fmt(t, &format!("mail.breach_{slug}.subject"), &[("reference", &c.reference)]),
+        |t| {
+            vec![fmt(
+                t,
+                &format!("mail.breach_{slug}.p1"),
+                &[("reference", &c.reference), ("due", &t.time(config.tz, due))],
+            )]
+        },
+        None,
+        now,
+    )
+}
+
+/// To the merchant and to every supervisor: once per complaint each.
+pub fn escalation(
+    conn: &mut DbConnection,
+    config: &Config,
+    c: &Complaint,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let merchant = merchant_name(conn, c.merchant_id)?;
+    let words = |t: &Tr| t.get(&format!("reason.{reason}")).to_owned();
+    to_merchant(
+        conn,
+        config,
+        c.merchant_id,
+        MailKind::MerchantEscalation,
+        format!("escalation:{}:merchant", c.id),
+        Some(c),
+        |t| fmt(t, "mail.escalation.subject", &[("reference", &c.reference)]),
+        |t| {
+            vec![fmt(
+                t,
+                "mail.escalation.p1",
+                &[("reference", &c.reference), ("merchant", &merchant), ("reason", &words(t))],
+            )]
+        },
+        None,
+        now,
+    )?;
+    let t = Lang::ZhCn.tr();
+    for to in users::supervisor_emails(conn)? {
+        let notice = Notice {
+            kind: MailKind::SupervisorEscalation,
+            key: format!("escalation:{}:{to}", c.id),
+            complaint_id: Some(c.id),
+            to: &to,
+            lang: Lang::ZhCn,
+            subject: fmt(&t, "mail.escalation.subject", &[("reference", &c.reference)]),
+            greeting: t.get("mail.greeting_supervisor").to_owned(),
+            paragraphs: vec![fmt(
+                &t,
+                "mail.escalation.p1",
+                &[("reference", &c.reference), ("merchant", &merchant), ("reason", &words(&t))],
+            )],
+            link: Some((
+                t.get("mail.open_complaint").to_owned(),
+                format!("{}/supervisor/complaints/{}", config.public_base(), c.reference),
+            )),
+        };
+        queue(conn, notice, now)?;
+    }
+    Ok(())
+}
+
+/// The ruling, to the consumer and the merchant.
+pub fn ruling(
+    conn: &mut DbConnection,
+    config: &Config,
+    c: &Complaint,
+    outcome: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let words = |t: &Tr| t.get(&format!("outcome.{outcome}")).to_owned();
+    super::to_consumer(
+        conn,
+        config,
+        c,
+        MailKind::ConsumerRuling,
+        format!("ruling:{}:consumer", c.id),
+        "mail.ruling.subject",
+        |t| vec![fmt(t, "mail.ruling.p1", &[("reference", &c.reference), ("outcome", &words(t))]), body.to_owned()],
+        now,
+    )?;
+    to_merchant(
+        conn,
+        config,
+        c.merchant_id,
+        MailKind::MerchantRuling,
+        format!("ruling:{}:merchant", c.id),
+        Some(c),
+        |t| fmt(t, "mail.ruling.subject", &[("reference", &c.reference)]),
+        |t| vec![fmt(t, "mail.ruling.p1", &[("reference", &c.reference), ("outcome", &words(t))]), body.to_owned()],
+        None,
+        now,
+    )
+}
+
+/// An action against the merchant, with its reason.
+pub fn action(
+    conn: &mut DbConnection,
+    config: &Config,
+    merchant_id: i64,
+    action_id: i64,
+    kind: &str,
+    points: Option<i32>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let label = |t: &Tr| t.get(&format!("action.{kind}")).to_owned();
+    let link = |t: &Tr| (t.get("mail.open_actions").to_owned(), format!("{}/merchant/actions", config.public_base()));
+    let t = Lang::ZhCn.tr();
+    to_merchant(
+        conn,
+        config,
+        merchant_id,
+        MailKind::MerchantAction,
+        format!("action:{action_id}"),
+        None,
+        |t| fmt(t, "mail.action.subject", &[("kind", &label(t))]),
+        |t| {
+            let detail = points.map(|p| t.fmt("action.points", &[("n", &p)])).unwrap_or_default();
+            vec![
+                fmt(t, "mail.action.p1", &[("kind", &label(t)), ("detail", &detail), ("reason", &reason)]),
+                t.get("mail.action.p2").to_owned(),
+            ]
+        },
+        Some(link(&t)),
+        now,
+    )
+}
+
+/// An appeal's decision, to the merchant.
+pub fn appeal(
+    conn: &mut DbConnection,
+    config: &Config,
+    merchant_id: i64,
+    appeal_id: i64,
+    kind: &str,
+    granted: bool,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let decision =
+        |t: &Tr| t.get(if granted { "appeal.decision_granted" } else { "appeal.decision_rejected" }).to_owned();
+    let t = Lang::ZhCn.tr();
+    let link = (t.get("mail.open_actions").to_owned(), format!("{}/merchant/actions", config.public_base()));
+    to_merchant(
+        conn,
+        config,
+        merchant_id,
+        MailKind::MerchantAppeal,
+        format!("appeal:{appeal_id}"),
+        None,
+        |t| fmt(t, "mail.appeal.subject", &[("decision", &decision(t))]),
+        |t| {
+            vec![fmt(
+                t,
+                "mail.appeal.p1",
+                &[("kind", &t.get(&format!("action.{kind}"))), ("decision", &decision(t)), ("reason", &reason)],
+            )]
+        },
+        Some(link),
+        now,
+    )
+}
+
+/// A merchant flagged as a repeat offender, to every supervisor.
+pub fn flag(
+    conn: &mut DbConnection,
+    config: &Config,
+    merchant_id: i64,
+    flag_id: i64,
+    reasons: &[String],
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let name = merchants::find(conn, merchant_id)?.map(|m| m.name).unwrap_or_default();
+    let t = Lang::ZhCn.tr();
+    for to in users::supervisor_emails(conn)? {
+        let mut paragraphs = vec![fmt(&t, "mail.flag.p1", &[("merchant", &name)])];
+        paragraphs.extend(reasons.iter().cloned());
+        let notice = Notice {
+            kind: MailKind::SupervisorFlag,
+            key: format!("flag:{flag_id}:{to}"),
+            complaint_id: None,
+            to: &to,
+            lang: Lang::ZhCn,
+            subject: fmt(&t, "mail.flag.subject", &[("merchant", &name)]),
+            greeting: t.get("mail.greeting_supervisor").to_owned(),
+            paragraphs,
+            link: Some((t.get("mail.open_flags").to_owned(), format!("{}/supervisor/flags", config.public_base()))),
+        };
+        queue(conn, notice, now)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! `/supervisor/mail`: notices waiting or failed, with the last error; a
+//! dead one can be sent again.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use askama::Template;
+
+use crate::error::AppError;
+use crate::store::from_db;
+use crate::store::outbox::{self, MailState, Row};
+use crate::web::page::{PageCtx, render};
+use crate::web::session::Supervisor;
+use crate::web::view::{self, TimeView};
+use crate::web::{AppState, csrf, form};
+
+pub struct MailRow {
+    pub id: i64,
+    pub state: String,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub attempts: String,
+    pub next: TimeView,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "supervisor/mail.html")]
+struct MailPage {
+    ctx: PageCtx,
+    rows: Vec<MailRow>,
+    notice: Option<String>,
+    csrf: String,
+}
+
+#[get("/supervisor/mail")]
+pub async fn list(
+    req: HttpRequest,
+    _who: Supervisor,
+    state: web::Data<AppState>,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let rows: Vec<Row> = state
+        .db(|conn| Ok(outbox::in_states(conn, &[MailState::Dead, MailState::Queued, MailState::Sending], 200)?))
+        .await?;
+    let ctx = PageCtx::new(&req);
+    let t = ctx.t;
+    let tz = state.config.tz;
+    let rows = rows
+        .into_iter()
+        .map(|r| MailRow {
+            id: r.id,
+            attempts: t.fmt("mail_admin.attempts", &[("n", &r.attempts)]),
+            next: view::time(&t, tz, from_db(r.next_attempt_at)),
+            error: r.last_error,
+            state: r.state,
+            kind: r.kind,
+            recipient: r.recipient,
+            subject: r.subject,
+        })
+        .collect();
+    let notice = query.get("done").filter(|d| *d == "retry").map(|_| t.get("mail_admin.done_retry").to_owned());
+    render(StatusCode::OK, &MailPage { ctx, rows, notice, csrf: csrf::token(&req) })
+}
+
+#[post("/supervisor/mail/{id}/retry")]
+pub async fn retry(
+    req: HttpRequest,
+    _who: Supervisor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let fields = form::read(&req, body).await?;
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        return Err(AppError::Forbidden);
+    }
+    let clock = state.clock.clone();
+    if !state.db(move |conn| Ok(outbox::retry(conn, id, clock.now())?)).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(HttpResponse::SeeOther().insert_header(("Location", "/supervisor/mail?done=retry")).finish())
+}
