@@ -269,6 +269,11 @@ mod tests {
         wanted.extend(State::ALL.iter().map(|s| format!("state.{s}")));
         wanted.extend(EventKind::ALL.iter().map(|e| format!("event.{e}")));
         wanted.extend(DeadlineKind::ALL.iter().map(|d| format!("deadline.{d}")));
+        for d in DeadlineKind::ALL {
+            for mail in ["reminder", "breach"] {
+                wanted.extend([format!("mail.{mail}_{d}.subject"), format!("mail.{mail}_{d}.p1")]);
+            }
+        }
         for code in [400, 403, 404, 405, 413, 422, 429, 500, 503] {
             wanted.extend([format!("errorpage.{code}.title"), format!("errorpage.{code}.message")]);
         }

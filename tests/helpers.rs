@@ -97,9 +97,15 @@ pub struct TestApp {
 /// The real application on a free port, a fresh database and a clock that
 /// stands still until the test moves it.
 pub fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {})
+}
+
+/// `spawn_app` with settings changed first.
+pub fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let db = TestDb::new();
     let data = tempfile::tempdir().unwrap();
-    let config = test_config(&db, data.path());
+    let mut config = test_config(&db, data.path());
+    configure(&mut config);
     let kept = config.clone();
     let pool = prepare(&config).expect("database ready");
     let clock = ManualClock::new(start_time());
@@ -205,6 +211,19 @@ impl TestApp {
     pub fn sweep(&self) -> redress::service::sweeper::SweepReport {
         let at = redress::service::conversation::At { config: &self.config, now: self.clock.now() };
         redress::service::sweeper::sweep(&mut self.pool.get().unwrap(), at).unwrap()
+    }
+
+    /// One round of the mail dispatcher, as the server's job runs it.
+    pub fn dispatch(&self) -> redress::service::dispatch::DispatchReport {
+        let transport = redress::mail::transport::Transport::from_config(&self.config).unwrap();
+        redress::service::dispatch::dispatch(
+            &mut self.pool.get().unwrap(),
+            &transport,
+            &self.config,
+            self.clock.now(),
+            100,
+        )
+        .unwrap()
     }
 
     /// Another browser, with no cookies yet.
