@@ -155,6 +155,17 @@ fn reminders_come_before_the_deadline_and_breaches_as_they_happen_not_after_down
     assert!(!subjects.iter().any(|s| s.contains("TS20261120000002") && s.contains("还剩")), "met: no reminder");
     assert_eq!(smtp.to(&supervisor).len(), 1);
 
+    // 24 h before the answered one's 7 days are up; the escalated one is
+    // the platform's now, so it gets none.
+    app.clock.set(start_time() + Duration::days(6) + Duration::minutes(1));
+    app.sweep();
+    let mut conn = app.pool.get().unwrap();
+    let rows = outbox::in_states(&mut conn, &[outbox::MailState::Queued], 50).unwrap();
+    let reminders: Vec<&str> =
+        rows.iter().filter(|r| r.kind == "merchant_resolution_reminder").map(|r| r.subject.as_str()).collect();
+    assert_eq!(reminders, ["还剩 24 小时：请解决投诉 TS20261120000002"]);
+    drop(conn);
+
     // A complaint whose deadline passed while nothing ran: recorded and
     // escalated, but no late reminder and no burst of breach notices.
     let before = kinds(&app).len();
@@ -163,7 +174,10 @@ fn reminders_come_before_the_deadline_and_breaches_as_they_happen_not_after_down
     let report = app.sweep();
     assert_eq!(report.response_breaches, 1);
     let after: Vec<String> = kinds(&app).split_off(before);
-    assert_eq!(after, ["merchant_new_complaint"], "only the notice of the complaint itself");
+    assert!(after.contains(&"merchant_new_complaint".to_owned()));
+    for late in ["reminder", "breach", "escalation"] {
+        assert!(!after.iter().any(|k| k.contains(late)), "no late {late} notice: {after:?}");
+    }
 }
 
 #[test]

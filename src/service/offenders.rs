@@ -31,11 +31,10 @@ pub enum Trigger {
     Ruling,
 }
 
-/// After `trigger`: checks the threshold the trigger can have crossed (a
-/// breach: the breach count; the others are rare enough to count all
-/// three) and raises or refreshes the merchant's flag if it is met. A flag
-/// already open is also refreshed by the sweeper as the window moves. Call
-/// inside the event's transaction.
+/// After `trigger`: checks the threshold the trigger can have crossed and,
+/// if it is met, raises or refreshes the merchant's flag. A flag already
+/// open is also refreshed by the sweeper as the window moves. Call inside
+/// the event's transaction.
 pub fn after(
     conn: &mut DbConnection,
     merchant_id: i64,
@@ -44,7 +43,15 @@ pub fn after(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     let t = &config.policy.flags;
-    if trigger == Trigger::Breach && (flags::breach_count(conn, merchant_id, now - t.window)? as usize) < t.breaches {
+    // Only the figure the trigger moves can have crossed its threshold; a
+    // ruling is rare enough to count everything.
+    let since = now - t.window;
+    let below = match trigger {
+        Trigger::Breach => (flags::breach_count(conn, merchant_id, since)? as usize) < t.breaches,
+        Trigger::NewComplaint => (flags::complaint_count(conn, merchant_id, since)? as usize) < t.complaints,
+        Trigger::Ruling => false,
+    };
+    if below {
         return Ok(());
     }
     evaluate(conn, merchant_id, config, now)

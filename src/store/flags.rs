@@ -49,6 +49,15 @@ pub fn breach_count(conn: &mut DbConnection, merchant_id: i64, since: DateTime<U
     Ok(response + resolution)
 }
 
+/// Complaints a merchant received since `since`: just the number.
+pub fn complaint_count(conn: &mut DbConnection, merchant_id: i64, since: DateTime<Utc>) -> QueryResult<i64> {
+    complaints::table
+        .filter(complaints::merchant_id.eq(merchant_id))
+        .filter(complaints::submitted_at.ge(to_db(since)))
+        .count()
+        .get_result(conn)
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = merchant_flags)]
 pub struct Flag {

@@ -79,8 +79,9 @@ pub fn response_due_between(
         .load(conn)
 }
 
-/// Complaints whose resolution deadline falls in `(from, to]`, unmet and
-/// not waiting on the consumer.
+/// Complaints whose resolution deadline falls in `(from, to]`, unmet, not
+/// waiting on the consumer and not with the platform (where the merchant
+/// can no longer propose anything).
 pub fn resolution_due_between(
     conn: &mut DbConnection,
     from: DateTime<Utc>,
@@ -92,7 +93,7 @@ pub fn resolution_due_between(
         .filter(complaints::ended_at.is_null())
         .filter(complaints::resolution_due_at.gt(to_db(from)))
         .filter(complaints::resolution_due_at.le(to_db(to)))
-        .filter(not(complaints::state.eq(State::Proposed.slug())))
+        .filter(complaints::state.ne_all([State::Proposed.slug(), State::Escalated.slug()]))
         .select(super::complaints::Complaint::as_select())
         .load(conn)
 }
