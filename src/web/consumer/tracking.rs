@@ -133,6 +133,71 @@ fn back(token: &str, done: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header(("Location", format!("/t/{token}?done={done}"))).finish()
 }
 
+/// The two forms where the consumer writes a message: a reply, and the
+/// reason for asking the platform to intervene.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Message {
+    Reply,
+    AskPlatform,
+}
+
+impl Message {
+    fn field(self) -> &'static str {
+        match self {
+            Message::Reply => "body",
+            Message::AskPlatform => "reason",
+        }
+    }
+
+    /// The page again with what was typed (and its error) in the right form.
+    fn extra<'a>(self, typed: &'a str, error: Option<String>, notice: Option<(&'a str, bool)>) -> Extra<'a> {
+        match self {
+            Message::Reply => Extra { notice, reply: typed, reply_error: error, ..Extra::default() },
+            Message::AskPlatform => Extra { notice, reason: typed, reason_error: error, ..Extra::default() },
+        }
+    }
+}
+
+async fn message(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: String,
+    body: web::Payload,
+    which: Message,
+) -> Result<HttpResponse, AppError> {
+    let fields = form::read(&req, body).await?;
+    let typed = fields.get(which.field());
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        let extra = which.extra(&typed, None, Some(("error.csrf_action", true)));
+        return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
+    }
+    let text = match consumer_message(&typed) {
+        Ok(m) => m,
+        Err(errors) => {
+            let t = PageCtx::new(&req).t;
+            let error = errors.get(Field::Body).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
+            return page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, which.extra(&typed, error, None)).await;
+        }
+    };
+    let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
+    let result = state
+        .db(move |conn| {
+            let at = At { config: &config, now: clock.now() };
+            Ok(match which {
+                Message::Reply => conversation::consumer_reply(conn, &lookup, &text, at),
+                Message::AskPlatform => conversation::ask_platform(conn, &lookup, &text, at),
+            })
+        })
+        .await?;
+    match result {
+        Ok(()) => Ok(back(&token, if which == Message::Reply { "replied" } else { "escalated" })),
+        Err(e) => {
+            let extra = which.extra(&typed, None, Some((act_notice(e)?, true)));
+            page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await
+        }
+    }
+}
+
 #[post("/t/{token}/reply")]
 pub async fn reply(
     req: HttpRequest,
@@ -140,41 +205,7 @@ pub async fn reply(
     token: web::Path<String>,
     body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
-    let fields = form::read(&req, body).await?;
-    let typed = fields.get(Field::Body.slug());
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let extra = Extra { notice: Some(("error.csrf_action", true)), reply: &typed, ..Extra::default() };
-        return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
-    }
-    let message = match consumer_message(&typed) {
-        Ok(m) => m,
-        Err(errors) => {
-            let t = PageCtx::new(&req).t;
-            let error = errors.get(Field::Body).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
-            return page(
-                &state,
-                &req,
-                token,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Extra { reply: &typed, reply_error: error, ..Extra::default() },
-            )
-            .await;
-        }
-    };
-    let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
-    let result = state
-        .db(move |conn| {
-            Ok(conversation::consumer_reply(conn, &lookup, &message, At { config: &config, now: clock.now() }))
-        })
-        .await?;
-    match result {
-        Ok(()) => Ok(back(&token, "replied")),
-        Err(e) => {
-            let extra = Extra { notice: Some((act_notice(e)?, true)), reply: &typed, ..Extra::default() };
-            page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await
-        }
-    }
+    message(req, state, token.into_inner(), body, Message::Reply).await
 }
 
 /// "Ask the platform to intervene", with the consumer's reason.
@@ -185,35 +216,7 @@ pub async fn ask_platform(
     token: web::Path<String>,
     body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
-    let fields = form::read(&req, body).await?;
-    let typed = fields.get("reason");
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let extra = Extra { notice: Some(("error.csrf_action", true)), reason: &typed, ..Extra::default() };
-        return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
-    }
-    let reason = match consumer_message(&typed) {
-        Ok(m) => m,
-        Err(errors) => {
-            let t = PageCtx::new(&req).t;
-            let error = errors.get(Field::Body).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
-            let extra = Extra { reason: &typed, reason_error: error, ..Extra::default() };
-            return page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await;
-        }
-    };
-    let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
-    let result = state
-        .db(move |conn| {
-            Ok(conversation::ask_platform(conn, &lookup, &reason, At { config: &config, now: clock.now() }))
-        })
-        .await?;
-    match result {
-        Ok(()) => Ok(back(&token, "escalated")),
-        Err(e) => {
-            let extra = Extra { notice: Some((act_notice(e)?, true)), reason: &typed, ..Extra::default() };
-            page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await
-        }
-    }
+    message(req, state, token.into_inner(), body, Message::AskPlatform).await
 }
 
 /// The consumer's rating, 1 to 5 with an optional comment: once, by POST.
