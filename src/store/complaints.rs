@@ -5,7 +5,6 @@ use diesel::prelude::*;
 
 use super::schema::{complaint_events, complaints, merchants, users};
 use super::{DbConnection, from_db, to_db};
-use crate::domain::deadline::DeadlineFacts;
 use crate::domain::event::{Actor, EventKind, Viewer, Visibility};
 use crate::domain::progress::Progress;
 use crate::domain::state::{EscalationReason, State};
@@ -71,14 +70,6 @@ impl Complaint {
             escalation_reason: self.escalation_reason.as_deref().and_then(EscalationReason::from_slug),
             rejected_at: self.rejected_at.map(from_db),
         }
-    }
-
-    pub fn response_deadline(&self) -> DeadlineFacts {
-        self.progress().response()
-    }
-
-    pub fn resolution_deadline(&self) -> DeadlineFacts {
-        self.progress().resolution()
     }
 }
 

@@ -4,7 +4,8 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::schema::{complaints, merchant_flags, merchants};
+use super::merchants;
+use super::schema::{complaints, merchant_flags, merchants as merchants_table};
 use super::{DbConnection, to_db};
 use crate::domain::category::Category;
 use crate::domain::offender::Figures;
@@ -108,7 +109,7 @@ pub fn raise(conn: &mut DbConnection, merchant_id: i64, reasons: &str, now: Date
         ))
         .returning(merchant_flags::id)
         .get_result(conn)?;
-    set_supervision(conn, merchant_id, FlagState::Flagged.slug())?;
+    merchants::set_supervision(conn, merchant_id, FlagState::Flagged.slug())?;
     Ok(id)
 }
 
@@ -144,21 +145,17 @@ pub fn decide(
             FlagState::Supervised => "supervised",
             _ => "none",
         };
-        set_supervision(conn, flag.merchant_id, status)?;
+        merchants::set_supervision(conn, flag.merchant_id, status)?;
     }
     Ok(n == 1)
-}
-
-fn set_supervision(conn: &mut DbConnection, merchant_id: i64, status: &str) -> QueryResult<()> {
-    diesel::update(merchants::table.find(merchant_id)).set(merchants::supervision.eq(status)).execute(conn).map(drop)
 }
 
 /// Flags on the supervisors' list, oldest first, with the merchant's name.
 pub fn on_list(conn: &mut DbConnection) -> QueryResult<Vec<(Flag, String)>> {
     merchant_flags::table
-        .inner_join(merchants::table)
+        .inner_join(merchants_table::table)
         .filter(merchant_flags::state.eq_any([FlagState::Flagged.slug(), FlagState::Supervised.slug()]))
-        .select((Flag::as_select(), merchants::name))
+        .select((Flag::as_select(), merchants_table::name))
         .order(merchant_flags::raised_at)
         .load(conn)
 }
