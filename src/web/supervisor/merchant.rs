@@ -130,6 +130,18 @@ async fn page(
     render(status, &page)
 }
 
+/// The page again with an error notice, a catalog key.
+async fn refuse(
+    state: &AppState,
+    req: &HttpRequest,
+    id: i64,
+    status: StatusCode,
+    key: &str,
+) -> Result<HttpResponse, AppError> {
+    let t = PageCtx::new(req).t;
+    page(state, req, id, status, Some((t.get(key).to_owned(), true))).await
+}
+
 fn parse_id(raw: &str) -> Result<i64, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
@@ -165,7 +177,7 @@ pub async fn add_staff(
     let fields = form::read(&req, body).await?;
     let t = PageCtx::new(&req).t;
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        return page(&state, &req, id, StatusCode::FORBIDDEN, Some((t.get("error.csrf_action").into(), true))).await;
+        return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action").await;
     }
     let (email, clock) = (fields.get("email"), state.clock.clone());
     let typed = email.clone();
@@ -180,18 +192,9 @@ pub async fn add_staff(
         Err(AddUserError::Db(e)) => Err(e.into()),
         Err(AddUserError::UnknownMerchant(_)) => Err(AppError::NotFound),
         Err(AddUserError::Duplicate(_)) => {
-            page(
-                &state,
-                &req,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some((t.get("merchant_admin.staff_exists").into(), true)),
-            )
-            .await
+            refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, "merchant_admin.staff_exists").await
         }
-        Err(_) => {
-            page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get("error.email").into(), true))).await
-        }
+        Err(_) => refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, "error.email").await,
     }
 }
 
@@ -205,9 +208,8 @@ pub async fn take_action(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id)?;
     let fields = form::read(&req, body).await?;
-    let t = PageCtx::new(&req).t;
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        return page(&state, &req, id, StatusCode::FORBIDDEN, Some((t.get("error.csrf_action").into(), true))).await;
+        return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action").await;
     }
     let (by, clock, config) = (who.0.user_id, state.clock.clone(), state.config.clone());
     let result = state
@@ -228,10 +230,7 @@ pub async fn take_action(
         Ok(_) => Ok(back(id, "action")),
         Err(ActionError::NotFound) => Err(AppError::NotFound),
         Err(ActionError::Db(e)) => Err(e.into()),
-        Err(e) => {
-            page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get(action_error_key(&e)).into(), true)))
-                .await
-        }
+        Err(e) => refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, action_error_key(&e)).await,
     }
 }
 
@@ -255,9 +254,8 @@ pub async fn lift(
 ) -> Result<HttpResponse, AppError> {
     let (id, action) = (parse_id(&path.0)?, parse_id(&path.1)?);
     let fields = form::read(&req, body).await?;
-    let t = PageCtx::new(&req).t;
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        return page(&state, &req, id, StatusCode::FORBIDDEN, Some((t.get("error.csrf_action").into(), true))).await;
+        return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action").await;
     }
     let (by, clock) = (who.0.user_id, state.clock.clone());
     let result =
@@ -266,10 +264,7 @@ pub async fn lift(
         Ok(()) => Ok(back(id, "lifted")),
         Err(ActionError::NotFound) => Err(AppError::NotFound),
         Err(ActionError::Db(e)) => Err(e.into()),
-        Err(e) => {
-            page(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get(action_error_key(&e)).into(), true)))
-                .await
-        }
+        Err(e) => refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, action_error_key(&e)).await,
     }
 }
 
@@ -283,9 +278,8 @@ pub async fn decide_appeal(
 ) -> Result<HttpResponse, AppError> {
     let (id, appeal) = (parse_id(&path.0)?, parse_id(&path.1)?);
     let fields = form::read(&req, body).await?;
-    let t = PageCtx::new(&req).t;
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        return page(&state, &req, id, StatusCode::FORBIDDEN, Some((t.get("error.csrf_action").into(), true))).await;
+        return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action").await;
     }
     let grant = match fields.get("decision").as_str() {
         "grant" => Some(true),
@@ -303,24 +297,8 @@ pub async fn decide_appeal(
         Err(AppealError::Db(e)) => Err(e.into()),
         Err(AppealError::NotFound) => Err(AppError::NotFound),
         Err(AppealError::Decision) => {
-            page(
-                &state,
-                &req,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some((t.get("appeal.error_decision").into(), true)),
-            )
-            .await
+            refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, "appeal.error_decision").await
         }
-        Err(_) => {
-            page(
-                &state,
-                &req,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some((t.get("merchant_admin.error_reason").into(), true)),
-            )
-            .await
-        }
+        Err(_) => refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, "merchant_admin.error_reason").await,
     }
 }
