@@ -110,6 +110,7 @@ fn a_supervisor_claims_others_see_who_holds_it_and_the_ruling_reaches_both_sides
     assert!(queued(&first.get("/supervisor").body).is_empty(), "closed complaints leave the queue");
     let again = first.submit(page, &format!("{page}/claim"), &[]);
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "nothing left to hold");
+    assert_eq!(first.submit(page, &format!("{page}/reopen"), &[]).status, StatusCode::NOT_FOUND, "no such command");
 }
 
 #[test]

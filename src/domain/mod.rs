@@ -28,6 +28,7 @@ macro_rules! slug_enum {
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
+            #[allow(dead_code)] // not every list of slugs is walked
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             pub fn slug(self) -> &'static str {

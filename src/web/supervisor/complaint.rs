@@ -127,10 +127,13 @@ fn refusal(t: &crate::i18n::Tr, e: SuperviseError) -> Result<String, AppError> {
     }
 }
 
-enum Command {
-    Claim,
-    Release,
-    Rule,
+crate::slug_enum! {
+    /// What a supervisor does with a complaint.
+    pub enum Command {
+        Claim => "claim",
+        Release => "release",
+        Rule => "rule",
+    }
 }
 
 async fn command(
@@ -200,35 +203,16 @@ async fn command(
     }
 }
 
-#[post("/supervisor/complaints/{reference}/claim")]
-pub async fn claim(
+/// Claim, release or rule: one form each, posted to `…/{command}`.
+#[post("/supervisor/complaints/{reference}/{command}")]
+pub async fn act(
     req: HttpRequest,
     who: Supervisor,
     state: web::Data<AppState>,
-    reference: web::Path<String>,
+    path: web::Path<(String, String)>,
     body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    command(req, who, state, reference.into_inner(), body, Command::Claim).await
-}
-
-#[post("/supervisor/complaints/{reference}/release")]
-pub async fn release(
-    req: HttpRequest,
-    who: Supervisor,
-    state: web::Data<AppState>,
-    reference: web::Path<String>,
-    body: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    command(req, who, state, reference.into_inner(), body, Command::Release).await
-}
-
-#[post("/supervisor/complaints/{reference}/rule")]
-pub async fn rule(
-    req: HttpRequest,
-    who: Supervisor,
-    state: web::Data<AppState>,
-    reference: web::Path<String>,
-    body: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    command(req, who, state, reference.into_inner(), body, Command::Rule).await
+    let (reference, command_slug) = path.into_inner();
+    let which = Command::from_slug(&command_slug).ok_or(AppError::NotFound)?;
+    command(req, who, state, reference, body, which).await
 }

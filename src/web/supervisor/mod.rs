@@ -25,7 +25,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(overview::show)
         .service(export::export)
         .service(complaint::show)
-        .service(complaint::claim)
-        .service(complaint::release)
-        .service(complaint::rule);
+        .service(complaint::act);
 }
