@@ -269,3 +269,39 @@ fn sweep_runs_once_and_says_what_it_did() {
     let again = run(redress(&db, data.path()).arg("sweep"));
     assert!(String::from_utf8_lossy(&again.stdout).starts_with("swept: 0 response breaches"), "nothing twice");
 }
+
+/// Waits for something a background job of a running server does, up to
+/// 20 s (a real process on its own clock: there is no test clock to move).
+fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "the server never {what}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn the_server_runs_its_sweeper_and_its_mail_dispatcher() {
+    use diesel::prelude::*;
+    use redress::store::schema::complaints;
+
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let _server = serve(&db, data.path());
+    // The demo has complaints past their 48 hours that nothing has swept yet.
+    let mut conn = redress::store::connect_one(db.url()).unwrap();
+    eventually("swept the demo's overdue complaints", || {
+        let breached: i64 = complaints::table
+            .filter(complaints::response_breached_at.is_not_null())
+            .count()
+            .get_result(&mut conn)
+            .unwrap();
+        breached > 0
+    });
+    let outbox = data.path().join("outbox");
+    eventually("wrote the demo's notices as .eml files", || {
+        std::fs::read_dir(&outbox)
+            .map(|d| d.filter_map(Result::ok).any(|e| e.path().to_string_lossy().contains("receipt")))
+            .unwrap_or(false)
+    });
+}
