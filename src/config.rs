@@ -35,6 +35,15 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// `REDRESS_MAIL_FROM`: the sender of every notice.
     pub mail_from: String,
+    /// `REDRESS_DB_TIMEOUT`: how long a request waits for a database
+    /// connection, or for SQLite's write lock, before it is answered 503.
+    pub db_timeout: std::time::Duration,
+    /// `REDRESS_UPLOAD_DIR`: where uploaded evidence is kept (default
+    /// `data_dir/uploads`); with several instances, a shared directory.
+    pub upload_dir: PathBuf,
+    /// `REDRESS_SHUTDOWN_TIMEOUT`: on SIGTERM, how long requests under way
+    /// may take to finish before the server exits anyway.
+    pub shutdown_timeout: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +128,18 @@ impl Config {
                 }
             },
         };
+        let seconds = |name: &'static str, default: u64| -> Result<std::time::Duration, ConfigError> {
+            match get(name) {
+                None => Ok(std::time::Duration::from_secs(default)),
+                Some(v) => v
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| (1..=600).contains(n))
+                    .map(std::time::Duration::from_secs)
+                    .ok_or(ConfigError { name, problem: format!("{v:?} is not a number of seconds (1 to 600)") }),
+            }
+        };
         let secret = get("REDRESS_SECRET");
         if secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err(ConfigError { name: "REDRESS_SECRET", problem: "must be at least 32 characters".into() });
@@ -128,7 +149,6 @@ impl Config {
             bind: get("REDRESS_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
             tz,
             policy,
-            data_dir,
             pool_size,
             secret,
             public_url: get("REDRESS_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
@@ -136,6 +156,10 @@ impl Config {
             smtp_url: get("SMTP_URL"),
             mail_from: get("REDRESS_MAIL_FROM")
                 .unwrap_or_else(|| "售后督办 Redress <noreply@redress.example.cn>".into()),
+            db_timeout: seconds("REDRESS_DB_TIMEOUT", 5)?,
+            upload_dir: get("REDRESS_UPLOAD_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("uploads")),
+            shutdown_timeout: seconds("REDRESS_SHUTDOWN_TIMEOUT", 30)?,
+            data_dir,
         })
     }
 }

@@ -96,12 +96,19 @@ enum MerchantCommand {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
+    // One line per event on standard error: `key=value` text, or one JSON
+    // object a line with `REDRESS_LOG_FORMAT=json` (for a log collector).
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,actix_server=warn".into()),
         )
         .with_writer(std::io::stderr)
-        .init();
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    if std::env::var("REDRESS_LOG_FORMAT").is_ok_and(|f| f.trim() == "json") {
+        logs.json().with_current_span(true).with_span_list(false).init();
+    } else {
+        logs.init();
+    }
     let cli = Cli::parse();
     match run(cli.command.unwrap_or(Command::Serve { bind: None, demo: false })) {
         Ok(()) => ExitCode::SUCCESS,
@@ -124,8 +131,10 @@ fn run(command: Command) -> Result<(), String> {
         Command::Sweep => {
             let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
             let at = At { config: &config, now: clock.now() };
-            let report = sweeper::sweep(&mut conn, at).map_err(|e| e.to_string())?;
-            println!("swept: {report}");
+            match sweeper::sweep(&mut conn, at).map_err(|e| e.to_string())? {
+                Some(report) => println!("swept: {report}"),
+                None => println!("another process is sweeping right now; nothing done"),
+            }
             Ok(())
         }
         Command::Merchant {
@@ -163,6 +172,9 @@ fn run(command: Command) -> Result<(), String> {
                 config.bind = bind;
             }
             let pool = prepare(&config).map_err(|e| e.to_string())?;
+            // Evidence is kept here; with several instances, shared storage.
+            std::fs::create_dir_all(&config.upload_dir)
+                .map_err(|e| format!("REDRESS_UPLOAD_DIR {}: {e}", config.upload_dir.display()))?;
             let mut seeded = demo::Seeded::default();
             if seed_demo {
                 let mut conn = pool.get().map_err(|e| e.to_string())?;
@@ -178,7 +190,7 @@ fn run(command: Command) -> Result<(), String> {
             let transport = Transport::from_config(&config)?;
             let job = jobs::dispatcher::start(pool.clone(), clock.clone(), config.clone(), transport);
             jobs.push(job.map_err(|e| format!("cannot start the mail dispatcher: {e}"))?);
-            let app = Application::build((*config).clone(), pool, clock, workers)
+            let app = Application::build((*config).clone(), pool.clone(), clock, workers)
                 .map_err(|e| format!("cannot listen: {e}"))?;
             let base = format!("http://{}", app.addr);
             println!("Redress is listening on {base}");
@@ -205,9 +217,15 @@ fn run(command: Command) -> Result<(), String> {
                 }
             }
             let served = actix_web::rt::System::new().block_on(app.server).map_err(|e| e.to_string());
+            // The server has stopped taking requests and those under way
+            // have been answered: let each job finish its round, then close
+            // the database connections before the process ends.
+            tracing::info!("requests drained; stopping background jobs");
             for job in jobs {
                 job.stop();
             }
+            drop(pool);
+            tracing::info!("stopped");
             served
         }
     }

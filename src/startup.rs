@@ -16,7 +16,7 @@ use crate::web::{self, AppState};
 
 /// Connects to the database and brings its schema up to date.
 pub fn prepare(config: &Config) -> Result<Pool, StoreError> {
-    let pool = store::connect(&config.database_url, config.pool_size)?;
+    let pool = store::connect(&config.database_url, config.pool_size, config.db_timeout)?;
     let mut conn = pool.get()?;
     for name in store::migrate(&mut conn)? {
         tracing::info!(migration = %name, "applied");
@@ -47,7 +47,8 @@ impl Application {
         let addr = listener.local_addr()?;
         let session_key = session_key(&config)?;
         crate::service::auth::warm_up();
-        let state = AppState { pool, clock, config: Arc::new(config), session_key };
+        let metrics = Arc::default();
+        let state = AppState { pool, clock, config: Arc::new(config), session_key, metrics };
         let server = web::server(state, listener, workers)?;
         Ok(Application { addr, server })
     }

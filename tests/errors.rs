@@ -55,7 +55,8 @@ fn healthz_answers_when_the_database_does() {
     let app = spawn_app();
     let res = app.get("/healthz");
     assert_eq!(res.status, StatusCode::OK);
-    assert_eq!(res.body, "ok\n");
+    assert!(res.body.contains(r#""database":"ok""#), "{}", res.body);
+    assert!(res.body.contains(r#""queued":0"#), "{}", res.body);
 }
 
 #[test]

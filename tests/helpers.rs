@@ -210,7 +210,7 @@ impl TestApp {
     /// One deadline sweep now, as the server's job runs it.
     pub fn sweep(&self) -> redress::service::sweeper::SweepReport {
         let at = redress::service::conversation::At { config: &self.config, now: self.clock.now() };
-        redress::service::sweeper::sweep(&mut self.pool.get().unwrap(), at).unwrap()
+        redress::service::sweeper::sweep(&mut self.pool.get().unwrap(), at).unwrap().expect("no other sweep")
     }
 
     /// One round of the mail dispatcher, as the server's job runs it.

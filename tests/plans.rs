@@ -71,7 +71,8 @@ fn hot_queries_never_scan_the_complaints_table() {
     let mut queries = captured(&mut conn, |conn| {
         let report =
             redress::service::sweeper::sweep(conn, redress::service::conversation::At { config: &app.config, now })
-                .unwrap();
+                .unwrap()
+                .expect("no other sweep");
         assert_eq!(report.response_breaches, 3);
         dashboard::counters(conn, m, now, Duration::hours(12)).unwrap();
         for filter in [

@@ -18,8 +18,9 @@ pub fn start(
     Job::start("sweeper", every, move || {
         let at = At { config: &config, now: clock.now() };
         match pool.get().map_err(|e| e.to_string()).and_then(|mut c| sweep(&mut c, at).map_err(|e| e.to_string())) {
-            Ok(report) if report.is_empty() => {}
-            Ok(report) => tracing::info!(%report, "deadline sweep"),
+            Ok(None) => tracing::debug!("another instance is sweeping"),
+            Ok(Some(report)) if report.is_empty() => {}
+            Ok(Some(report)) => tracing::info!(%report, "deadline sweep"),
             Err(error) => tracing::warn!(%error, "deadline sweep failed; retrying next interval"),
         }
     })

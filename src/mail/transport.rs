@@ -33,12 +33,17 @@ impl Transport {
         }
     }
 
-    /// Sends one notice; `name` names the file when writing `.eml` files.
+    /// Sends one notice; `name` names the file when writing `.eml` files
+    /// and, with the sender's domain, makes its `Message-ID`, which stays
+    /// the same when the notice is tried again, so that a receiver can tell
+    /// a repeat from a new message.
     pub fn send(&self, from: &str, to: &str, mail: &Rendered, name: &str) -> Result<(), SendError> {
         let permanent = |message: String| SendError { permanent: true, message };
         let from: Mailbox = from.parse().map_err(|e| permanent(format!("REDRESS_MAIL_FROM: {e}")))?;
         let to: Mailbox = to.parse().map_err(|e| permanent(format!("recipient {to:?}: {e}")))?;
+        let message_id = format!("<{name}@{}>", from.email.domain());
         let message = Message::builder()
+            .message_id(Some(message_id))
             .from(from)
             .to(to)
             .subject(mail.subject.clone())

@@ -38,7 +38,8 @@ pub fn dispatch(
     let mut report = DispatchReport::default();
     let claimed = conn.write(|c| outbox::claim_due(c, now, limit, Duration::seconds(LEASE)))?;
     for row in claimed {
-        let name = format!("{:08}-{}", row.id, row.kind);
+        // Unique in this deployment, and the same on every attempt.
+        let name = format!("{:08}-{}-{}", row.id, row.kind, row.created_at.and_utc().timestamp());
         match transport.send(&config.mail_from, &row.recipient, &row.rendered(), &name) {
             Ok(()) => {
                 conn.write(|c| outbox::mark_sent(c, row.id, now))?;

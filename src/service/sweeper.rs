@@ -3,9 +3,13 @@
 //! escalation, the 72-hour silence rule). Complaints are handled a chunk
 //! per transaction: one commit (one fsync) for a chunk rather than one a
 //! complaint, short enough not to hold up the requests waiting to write.
-//! Safe to run in several processes at once: a complaint changed by
-//! another sweep since it was read is left to that one; chunks are taken
-//! in id order, so two sweeps never wait on each other in a cycle.
+//! Safe to run in several processes at once. On PostgreSQL one sweep runs
+//! at a time (an advisory lock; the others skip their turn). Beneath that,
+//! and on SQLite, every write is guarded: a complaint changed by another
+//! sweep since it was read is left to that one (its version moved on), the
+//! reminder cursor is read and moved in one write transaction, and a
+//! notice is queued once per key. Chunks are taken in id order, so two
+//! sweeps never wait on each other in a cycle.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -66,7 +70,12 @@ impl fmt::Display for SweepReport {
     }
 }
 
-pub fn sweep(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel::result::Error> {
+/// One sweep, or `None` when another process is sweeping right now.
+pub fn sweep(conn: &mut DbConnection, at: At<'_>) -> Result<Option<SweepReport>, diesel::result::Error> {
+    jobs::exclusive(conn, "sweeper", |conn| run(conn, at))
+}
+
+fn run(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel::result::Error> {
     let mut report = SweepReport::default();
     let mut seen = HashSet::new();
     loop {
@@ -126,8 +135,8 @@ const REMINDER_MARK: &str = "reminders";
 /// still unmet and not yet passed. A reminder whose deadline passed while
 /// nothing ran is not sent: the breach notice says it instead.
 fn reminders(conn: &mut DbConnection, at: At<'_>) -> Result<usize, diesel::result::Error> {
-    let since = jobs::mark(conn, REMINDER_MARK)?.unwrap_or(at.now);
     conn.write(|conn| {
+        let since = jobs::mark(conn, REMINDER_MARK)?.unwrap_or(at.now);
         let mut queued = 0;
         for (kind, ahead) in
             [(DeadlineKind::Response, Duration::hours(12)), (DeadlineKind::Resolution, Duration::hours(24))]

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod complaints;
 pub mod dashboard;
 pub mod flags;
+pub mod gauges;
 pub mod jobs;
 pub mod merchants;
 pub mod outbox;
@@ -27,9 +28,6 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
-
-/// How long a SQLite connection waits for another writer before giving up.
-const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -83,6 +81,9 @@ impl Backend {
 #[derive(Debug)]
 pub struct DbManager {
     backend: Backend,
+    /// SQLite: how long to wait for another writer before "database is
+    /// locked".
+    busy_timeout: Duration,
 }
 
 impl r2d2::ManageConnection for DbManager {
@@ -98,10 +99,11 @@ impl r2d2::ManageConnection for DbManager {
                 // acknowledge it. The busy timeout comes first so that
                 // switching the journal mode waits for other connections.
                 conn.batch_execute(&format!(
-                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
+                    "PRAGMA busy_timeout = {};
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = FULL;
-                     PRAGMA foreign_keys = ON;"
+                     PRAGMA foreign_keys = ON;",
+                    self.busy_timeout.as_millis()
                 ))
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
@@ -121,34 +123,53 @@ impl r2d2::ManageConnection for DbManager {
     }
 }
 
-/// Opens a pool on `url`, creating the SQLite file's folder if needed.
-pub fn connect(url: &str, size: u32) -> Result<Pool, StoreError> {
+/// The backend of `url`, with the SQLite file's folder created if needed.
+fn backend(url: &str) -> Result<Backend, StoreError> {
     let backend = Backend::from_url(url)?;
     if let Backend::Sqlite(path) = &backend
         && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
     {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Directory(dir.into(), e))?;
     }
+    Ok(backend)
+}
+
+/// Opens a pool on `url`. `timeout` bounds the wait for a connection (and,
+/// on SQLite, for the write lock): past it the request is answered 503
+/// rather than left hanging. A PostgreSQL connection is checked before it
+/// is handed out, so after the server comes back the pool replaces the
+/// dead connections by itself; SQLite's are local files and do not break.
+pub fn connect(url: &str, size: u32, timeout: Duration) -> Result<Pool, StoreError> {
+    let backend = backend(url)?;
+    let check = matches!(backend, Backend::Postgres(_));
     let pool = r2d2::Pool::builder()
         .max_size(size)
         .min_idle(Some(1))
-        .connection_timeout(Duration::from_secs(5))
-        .test_on_check_out(false)
-        .build(DbManager { backend })?;
+        .connection_timeout(timeout)
+        .test_on_check_out(check)
+        .error_handler(Box::new(LogErrors))
+        .build_unchecked(DbManager { backend, busy_timeout: timeout });
+    // The first connection now, so that a wrong URL stops the start.
+    drop(pool.get()?);
     Ok(pool)
+}
+
+/// Connection failures go to the log once each, as warnings.
+#[derive(Debug)]
+struct LogErrors;
+
+impl r2d2::HandleError<r2d2::Error> for LogErrors {
+    fn handle_error(&self, error: r2d2::Error) {
+        tracing::warn!(%error, "database connection failed");
+    }
 }
 
 /// One connection without a pool, for commands that run once and exit: a
 /// pool opens connections on background threads, and a process that exits
 /// while one of them is inside libpq can crash on the way out.
 pub fn connect_one(url: &str) -> Result<DbConnection, StoreError> {
-    let backend = Backend::from_url(url)?;
-    if let Backend::Sqlite(path) = &backend
-        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Directory(dir.into(), e))?;
-    }
-    r2d2::ManageConnection::connect(&DbManager { backend }).map_err(|e| StoreError::Open(e.to_string()))
+    let manager = DbManager { backend: backend(url)?, busy_timeout: Duration::from_secs(5) };
+    r2d2::ManageConnection::connect(&manager).map_err(|e| StoreError::Open(e.to_string()))
 }
 
 /// Applies pending migrations; returns the names of those it applied.

@@ -111,6 +111,9 @@ impl Row {
 /// `UPDATE … WHERE` it still matches, so of two dispatchers only one gets
 /// a row (on either database, without locks).
 pub fn claim_due(conn: &mut DbConnection, now: DateTime<Utc>, limit: i64, lease: Duration) -> QueryResult<Vec<Row>> {
+    if let DbConnection::Pg(pg) = conn {
+        return claim_due_pg(pg, now, limit, lease);
+    }
     let now_db = to_db(now);
     let mut ids: Vec<i64> = outbox::table
         .filter(outbox::state.eq(MailState::Queued.slug()))
@@ -145,6 +148,40 @@ pub fn claim_due(conn: &mut DbConnection, now: DateTime<Utc>, limit: i64, lease:
         }
     }
     Ok(claimed)
+}
+
+/// PostgreSQL: the due rows no other dispatcher holds locked right now
+/// (`FOR UPDATE SKIP LOCKED`), claimed in one statement, so that several
+/// instances share the queue without waiting on each other. Must run in
+/// a transaction, which holds the row locks until the claim commits.
+fn claim_due_pg(
+    pg: &mut diesel::PgConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+    lease: Duration,
+) -> QueryResult<Vec<Row>> {
+    let now_db = to_db(now);
+    let ids: Vec<i64> = outbox::table
+        .filter(
+            outbox::state
+                .eq(MailState::Queued.slug())
+                .and(outbox::next_attempt_at.le(now_db))
+                .or(outbox::state.eq(MailState::Sending.slug()).and(outbox::claimed_until.lt(now_db))),
+        )
+        .order(outbox::next_attempt_at)
+        .select(outbox::id)
+        .limit(limit)
+        .for_update()
+        .skip_locked()
+        .load(pg)?;
+    diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+        .set((
+            outbox::state.eq(MailState::Sending.slug()),
+            outbox::claimed_until.eq(to_db(now + lease)),
+            outbox::attempts.eq(outbox::attempts + 1),
+        ))
+        .returning(Row::as_returning())
+        .get_results(pg)
 }
 
 pub fn mark_sent(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> QueryResult<()> {

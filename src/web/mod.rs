@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod form;
 pub mod health;
 pub mod merchant;
+pub mod metrics;
 pub mod page;
 pub mod session;
 pub mod site;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Encrypts the session cookie.
     pub session_key: Key,
+    /// This instance's request counts and latencies.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -56,7 +59,10 @@ impl AppState {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        // The request's span (its id) follows the work onto the thread.
+        let span = tracing::Span::current();
         web::block(move || {
+            let _entered = span.enter();
             let mut conn = pool.get()?;
             f(&mut conn)
         })
@@ -65,7 +71,7 @@ impl AppState {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(health::healthz).service(assets::asset);
+    cfg.service(health::healthz).service(metrics::metrics).service(assets::asset);
     consumer::routes(cfg);
     auth::routes(cfg);
     merchant::routes(cfg);
@@ -76,6 +82,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
     let secure = state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     let key = state.session_key.clone();
+    let drain = state.config.shutdown_timeout.as_secs();
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
@@ -86,6 +93,9 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(AppError::NotFound) }))
     })
     .workers(workers)
+    // SIGTERM (or SIGINT): stop accepting, let requests under way finish
+    // for up to this long, then return from `run`.
+    .shutdown_timeout(drain)
     .listen(listener)?
     .run();
     Ok(server)

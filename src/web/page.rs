@@ -86,10 +86,12 @@ pub struct ErrorPage {
     pub status: u16,
     pub title: String,
     pub message: String,
+    /// The request's id, for a report to the platform (500 and 503 only).
+    pub reference: Option<String>,
 }
 
 impl ErrorPage {
-    pub fn new(ctx: PageCtx, status: StatusCode) -> ErrorPage {
+    pub fn new(ctx: PageCtx, status: StatusCode, id: Option<&str>) -> ErrorPage {
         let code = status.as_u16();
         let known = [400, 403, 404, 405, 413, 422, 429, 503];
         let key = if known.contains(&code) { code } else { 500 };
@@ -97,6 +99,7 @@ impl ErrorPage {
             status: code,
             title: ctx.t.get(&format!("errorpage.{key}.title")).to_owned(),
             message: ctx.t.get(&format!("errorpage.{key}.message")).to_owned(),
+            reference: id.filter(|_| key == 500 || key == 503).map(str::to_owned),
             ctx,
         }
     }

@@ -1,7 +1,9 @@
 //! The middleware every request passes: chooses the language (`?lang=`,
 //! then the `lang` cookie, then `Accept-Language`), renders error pages in
-//! the site layout, sets security headers, and logs the request with the
-//! tracking token redacted.
+//! the site layout, sets security headers, gives the request an id (the
+//! proxy's `X-Request-Id`, or a new one) that every log line of the request
+//! carries and the response returns, counts and times it for `/metrics`,
+//! and logs it with the tracking token redacted.
 
 use std::time::Instant;
 
@@ -11,6 +13,8 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse};
+use rand::Rng;
+use tracing::Instrument;
 
 use super::page::{ErrorPage, PageCtx, render};
 use crate::i18n::Lang;
@@ -22,6 +26,9 @@ pub async fn site(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
+    let id = RequestId::of(&req);
+    let span = tracing::info_span!("request", id = %id.0);
+    req.extensions_mut().insert(id.clone());
     let chosen = req.query_string().split('&').find_map(|p| p.strip_prefix("lang=")).and_then(Lang::from_code);
     let lang =
         chosen.or_else(|| req.cookie(LANG_COOKIE).and_then(|c| Lang::from_code(c.value()))).unwrap_or_else(|| {
@@ -32,8 +39,8 @@ pub async fn site(
     let path = redact(req.path());
     // Handlers' and extractors' errors arrive here as responses; only a
     // failing middleware would return `Err`, which actix renders itself.
-    let mut res = next.call(req).await?.map_into_boxed_body();
-    if res.status().as_u16() >= 400 && !is_html(&res) {
+    let mut res = next.call(req).instrument(span.clone()).await?.map_into_boxed_body();
+    if res.status().as_u16() >= 400 && !is_page_or_data(&res) {
         res = error_page(res);
     }
     if let Some(cookie) = super::csrf::fresh_cookie(res.request()) {
@@ -60,12 +67,39 @@ pub async fn site(
         headers.insert(header::HeaderName::from_static(name), HeaderValue::from_static(value));
     }
     headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
-    tracing::info!(%method, %path, status = res.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    if let Ok(value) = HeaderValue::from_str(&id.0) {
+        headers.insert(header::HeaderName::from_static("x-request-id"), value);
+    }
+    let status = res.status().as_u16();
+    let elapsed = started.elapsed();
+    if let Some(state) = res.request().app_data::<actix_web::web::Data<super::AppState>>() {
+        state.metrics.observe(method.as_str(), res.request().match_pattern().as_deref(), status, elapsed.as_secs_f64());
+    }
+    span.in_scope(|| tracing::info!(%method, %path, status, ms = elapsed.as_millis() as u64, "request"));
     Ok(res)
 }
 
-fn is_html(res: &ServiceResponse<BoxBody>) -> bool {
-    res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"))
+/// The id of a request, in its log lines and its `X-Request-Id` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
+impl RequestId {
+    /// The proxy's id when it sent a sane one (nginx's `$request_id` is 32
+    /// hex digits), so that its log and ours can be joined; else a new one.
+    fn of(req: &ServiceRequest) -> RequestId {
+        let given = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).filter(|v| {
+            (1..=64).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        });
+        RequestId(given.map(str::to_owned).unwrap_or_else(|| format!("{:016x}", rand::rng().random::<u64>())))
+    }
+}
+
+/// A page of ours, or data for a machine (`/healthz`): left as it is.
+fn is_page_or_data(res: &ServiceResponse<BoxBody>) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"))
 }
 
 /// Replaces a bare error response with the error page, keeping its status
@@ -73,7 +107,8 @@ fn is_html(res: &ServiceResponse<BoxBody>) -> bool {
 fn error_page(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     let (req, old) = res.into_parts();
     let status = old.status();
-    let page = ErrorPage::new(PageCtx::new(&req), status);
+    let id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
+    let page = ErrorPage::new(PageCtx::new(&req), status, id.as_deref());
     let mut new = render(status, &page).unwrap_or_else(|_| HttpResponse::build(status).finish());
     for (name, value) in old.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {

@@ -1,0 +1,151 @@
+//! `GET /metrics` in Prometheus' text format (0.0.4): requests counted and
+//! timed by route and status in this instance, and what the database holds
+//! (complaints by state, breaches, the mail queue), the same from every
+//! instance.
+//!
+//! Written out by hand rather than with a metrics crate: one counter and
+//! one histogram family plus a few gauges are a page of code, and the
+//! crates that would do it speak OpenMetrics or bring a registry of their
+//! own.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+
+use actix_web::{HttpResponse, get, web};
+
+use super::AppState;
+use crate::error::AppError;
+use crate::store::gauges::{self, Backlog, Totals};
+
+/// Upper bounds of the latency buckets, in seconds.
+const BOUNDS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    method: String,
+    /// The route's pattern (`/t/{token}`), never the path: the label set
+    /// stays small and holds no token.
+    route: String,
+    status: u16,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Series {
+    /// Observations at or below each bound (not yet cumulative).
+    buckets: [u64; BOUNDS.len()],
+    count: u64,
+    sum: f64,
+}
+
+/// This instance's request figures.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    requests: Mutex<BTreeMap<Key, Series>>,
+}
+
+impl Metrics {
+    pub fn observe(&self, method: &str, route: Option<&str>, status: u16, seconds: f64) {
+        let key = Key { method: method.to_owned(), route: route.unwrap_or("unmatched").to_owned(), status };
+        let mut requests = self.requests.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let series = requests.entry(key).or_default();
+        if let Some(i) = BOUNDS.iter().position(|b| seconds <= *b) {
+            series.buckets[i] += 1;
+        }
+        series.count += 1;
+        series.sum += seconds;
+    }
+
+    /// The exposition: this instance's requests, then the database's figures.
+    pub fn render(&self, totals: &Totals, backlog: &Backlog, now: chrono::DateTime<chrono::Utc>) -> String {
+        let mut out = String::new();
+        let requests = self.requests.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        family(&mut out, "redress_http_requests_total", "counter", "HTTP requests answered, by route and status.");
+        for (k, s) in &requests {
+            let _ = writeln!(out, "redress_http_requests_total{{{}}} {}", labels(k), s.count);
+        }
+        let name = "redress_http_request_duration_seconds";
+        family(&mut out, name, "histogram", "Time to answer an HTTP request, by route and status.");
+        for (k, s) in &requests {
+            let mut cumulative = 0;
+            for (bound, n) in BOUNDS.iter().zip(s.buckets) {
+                cumulative += n;
+                let _ = writeln!(out, "{name}_bucket{{{},le=\"{bound}\"}} {cumulative}", labels(k));
+            }
+            let _ = writeln!(out, "{name}_bucket{{{},le=\"+Inf\"}} {}", labels(k), s.count);
+            let _ = writeln!(out, "{name}_sum{{{}}} {}", labels(k), s.sum);
+            let _ = writeln!(out, "{name}_count{{{}}} {}", labels(k), s.count);
+        }
+        family(&mut out, "redress_complaints", "gauge", "Complaints stored, by state.");
+        for (state, n) in &totals.by_state {
+            let _ = writeln!(out, "redress_complaints{{state=\"{}\"}} {n}", escape(state));
+        }
+        family(&mut out, "redress_deadline_breaches", "gauge", "Deadline breaches recorded, by deadline.");
+        let _ = writeln!(out, "redress_deadline_breaches{{deadline=\"response\"}} {}", totals.response_breaches);
+        let _ = writeln!(out, "redress_deadline_breaches{{deadline=\"resolution\"}} {}", totals.resolution_breaches);
+        family(&mut out, "redress_outbox", "gauge", "Notices in the mail queue, by state.");
+        for (state, n) in [("queued", backlog.queued), ("sending", backlog.sending), ("dead", backlog.dead)] {
+            let _ = writeln!(out, "redress_outbox{{state=\"{state}\"}} {n}");
+        }
+        let name = "redress_outbox_oldest_queued_seconds";
+        family(&mut out, name, "gauge", "How long the longest-waiting queued notice has been due.");
+        let _ = writeln!(out, "{name} {}", backlog.oldest_waiting(now));
+        out
+    }
+}
+
+impl Backlog {
+    /// Seconds the longest-waiting queued notice has been due; 0 for none.
+    pub fn oldest_waiting(&self, now: chrono::DateTime<chrono::Utc>) -> i64 {
+        self.oldest_due.map_or(0, |due| (now - due).num_seconds().max(0))
+    }
+}
+
+fn family(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+}
+
+fn labels(k: &Key) -> String {
+    format!("method=\"{}\",route=\"{}\",status=\"{}\"", escape(&k.method), escape(&k.route), k.status)
+}
+
+/// A label value as the text format wants it.
+fn escape(value: &str) -> String {
+    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+}
+
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let (totals, backlog) = state.db(|conn| Ok((gauges::totals(conn)?, gauges::backlog(conn)?))).await?;
+    let body = state.metrics.render(&totals, &backlog, state.clock.now());
+    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_are_counted_into_cumulative_buckets() {
+        let m = Metrics::default();
+        m.observe("GET", Some("/t/{token}"), 200, 0.003);
+        m.observe("GET", Some("/t/{token}"), 200, 0.3);
+        m.observe("GET", Some("/t/{token}"), 200, 7.0);
+        m.observe("POST", None, 404, 0.0005);
+        let text = m.render(&Totals::default(), &Backlog::default(), chrono::Utc::now());
+        let series = "method=\"GET\",route=\"/t/{token}\",status=\"200\"";
+        assert!(text.contains(&format!("redress_http_requests_total{{{series}}} 3\n")), "{text}");
+        assert!(text.contains(&format!("_bucket{{{series},le=\"0.0025\"}} 0\n")));
+        assert!(text.contains(&format!("_bucket{{{series},le=\"0.005\"}} 1\n")));
+        assert!(text.contains(&format!("_bucket{{{series},le=\"0.5\"}} 2\n")));
+        assert!(text.contains(&format!("_bucket{{{series},le=\"5\"}} 2\n")));
+        assert!(text.contains(&format!("_bucket{{{series},le=\"+Inf\"}} 3\n")));
+        assert!(text.contains(&format!("_sum{{{series}}} 7.303\n")));
+        assert!(text.contains("redress_http_requests_total{method=\"POST\",route=\"unmatched\",status=\"404\"} 1\n"));
+    }
+
+    #[test]
+    fn label_values_are_escaped() {
+        assert_eq!(escape("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+    }
+}
