@@ -48,7 +48,8 @@ impl Application {
         let session_key = session_key(&config)?;
         crate::service::auth::warm_up();
         let metrics = Arc::default();
-        let state = AppState { pool, clock, config: Arc::new(config), session_key, metrics };
+        let state =
+            AppState { pool, clock, config: Arc::new(config), session_key, metrics, merchant_choices: Arc::default() };
         let server = web::server(state, listener, workers)?;
         Ok(Application { addr, server })
     }

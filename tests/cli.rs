@@ -1,23 +1,13 @@
 //! The `redress` binary: migrate, merchant add, serve --demo, and a
 //! complaint that survives the server being killed.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Stdio;
 
 use redress::domain::credit_code::CreditCode;
 use ureq::http::StatusCode;
 
 use crate::helpers::*;
-
-fn redress(db: &TestDb, data: &std::path::Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_redress"));
-    cmd.env("DATABASE_URL", db.url()).env("REDRESS_DATA_DIR", data).env("RUST_LOG", "warn").stdin(Stdio::null());
-    cmd
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output().expect("redress runs")
-}
+use crate::process::*;
 
 #[test]
 fn migrate_and_merchant_add() {
@@ -73,51 +63,6 @@ fn merchant_add_refuses_bad_credit_codes_with_a_reason() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(reason), "{code}: {stderr}");
     }
-}
-
-/// A running `redress serve`, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    output: Vec<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(db: &TestDb, data: &std::path::Path) -> Server {
-    let mut child = redress(db, data)
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("redress serve starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut output = Vec::new();
-    let mut base = String::new();
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        if let Some(rest) = line.strip_prefix("Redress is listening on ") {
-            base = rest.trim().to_owned();
-        }
-        let done = line.starts_with("Demo data");
-        // "Demo data seeded: 5 merchants, 8 complaints. …" is followed by
-        // one line per complaint.
-        let more: usize = line
-            .strip_prefix("Demo data seeded: 5 merchants, ")
-            .and_then(|rest| rest.split(' ').next()?.parse().ok())
-            .unwrap_or(0);
-        output.push(line);
-        if done {
-            output.extend(lines.by_ref().take(more).map(Result::unwrap));
-            break;
-        }
-    }
-    assert!(!base.is_empty(), "printed its address: {output:?}");
-    Server { child, base, output }
 }
 
 #[test]
@@ -268,16 +213,6 @@ fn sweep_runs_once_and_says_what_it_did() {
     );
     let again = run(redress(&db, data.path()).arg("sweep"));
     assert!(String::from_utf8_lossy(&again.stdout).starts_with("swept: 0 response breaches"), "nothing twice");
-}
-
-/// Waits for something a background job of a running server does, up to
-/// 20 s (a real process on its own clock: there is no test clock to move).
-fn eventually(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !done() {
-        assert!(std::time::Instant::now() < deadline, "the server never {what}");
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
 }
 
 #[test]

@@ -50,8 +50,10 @@ pub fn totals(conn: &mut DbConnection) -> QueryResult<Totals> {
         .select((complaints::state, count_star()))
         .order(complaints::state)
         .load(conn)?;
-    let response_breaches =
-        complaints::table.filter(complaints::response_breached_at.is_not_null()).select(count_star()).get_result(conn)?;
+    let response_breaches = complaints::table
+        .filter(complaints::response_breached_at.is_not_null())
+        .select(count_star())
+        .get_result(conn)?;
     let resolution_breaches = complaints::table
         .filter(complaints::resolution_breached_at.is_not_null())
         .select(count_star())

@@ -41,6 +41,10 @@ pub struct AppState {
     pub session_key: Key,
     /// This instance's request counts and latencies.
     pub metrics: Arc<metrics::Metrics>,
+    /// The merchants last read for the complaint form, offered again when
+    /// the database cannot be reached, so the form still shows what the
+    /// consumer picked.
+    pub merchant_choices: Arc<std::sync::Mutex<Vec<crate::store::merchants::MerchantChoice>>>,
 }
 
 impl AppState {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 
@@ -73,7 +73,7 @@ async fn page(
     errors: &FieldErrors,
     notice: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
-    let all: Vec<MerchantChoice> = state.db(|conn| Ok(merchants::choices(conn)?)).await?;
+    let all = merchant_choices(state).await;
     let ctx = PageCtx::new(req);
     let t = ctx.t;
     let choices = |slugs: &mut dyn Iterator<Item = &'static str>, prefix: &str, picked: &str| -> Vec<Choice> {
@@ -85,15 +85,17 @@ async fn page(
             })
             .collect()
     };
+    let picked = form.merchant.trim();
+    let mut merchants: Vec<Choice> = all
+        .into_iter()
+        .map(|m| Choice { selected: m.id.to_string() == picked, value: m.id.to_string(), label: m.name })
+        .collect();
+    // Whatever happens, the merchant the consumer chose stays chosen.
+    if !picked.is_empty() && !merchants.iter().any(|c| c.selected) {
+        merchants.push(Choice { value: picked.into(), label: picked.into(), selected: true });
+    }
     let page = NewComplaintPage {
-        merchants: all
-            .into_iter()
-            .map(|m| Choice {
-                selected: m.id.to_string() == form.merchant.trim(),
-                value: m.id.to_string(),
-                label: m.name,
-            })
-            .collect(),
+        merchants,
         categories: choices(&mut Category::ALL.iter().map(|c| c.slug()), "category", &form.category),
         resolutions: choices(&mut Resolution::ALL.iter().map(|r| r.slug()), "resolution", &form.desired_resolution),
         f: Fields::new(&t, &form, errors),
@@ -103,6 +105,21 @@ async fn page(
         ctx,
     };
     render(status, &page)
+}
+
+/// The merchants to offer: read afresh, or, when the database cannot be
+/// reached, the list last read (the form must still be shown).
+async fn merchant_choices(state: &AppState) -> Vec<MerchantChoice> {
+    match state.db(|conn| Ok(merchants::choices(conn)?)).await {
+        Ok(all) => {
+            *state.merchant_choices.lock().unwrap_or_else(|p| p.into_inner()) = all.clone();
+            all
+        }
+        Err(error) => {
+            tracing::warn!(%error, "merchant list unavailable; offering the last one read");
+            state.merchant_choices.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        }
+    }
 }
 
 #[get("/complaints/new")]
@@ -152,21 +169,34 @@ pub async fn submit(
             let filed = state
                 .db(move |conn| {
                     let intake = Intake { config: &config, now: clock.now(), lang };
-                    Ok(file_complaint(conn, &intake, &complaint))
+                    match file_complaint(conn, &intake, &complaint) {
+                        Ok(filed) => Ok(Some(filed)),
+                        Err(SubmitError::UnknownMerchant(_)) => Ok(None),
+                        Err(SubmitError::Db(e)) => Err(e.into()),
+                    }
                 })
-                .await?;
+                .await;
             match filed {
-                Ok(filed) => {
+                Ok(Some(filed)) => {
                     tracing::info!(reference = %filed.reference, "complaint filed");
                     let location = format!("/t/{}", filed.token);
                     return Ok(HttpResponse::SeeOther().insert_header(("Location", location)).finish());
                 }
-                Err(SubmitError::UnknownMerchant(_)) => {
+                Ok(None) => {
                     let mut errors = FieldErrors::default();
                     errors.add(Field::Merchant, Invalid::UnknownMerchant);
                     errors
                 }
-                Err(SubmitError::Db(e)) => return Err(e.into()),
+                // Nothing was stored: say so, keep every field, ask again.
+                Err(AppError::Unavailable(cause)) => {
+                    tracing::warn!(%cause, "complaint not filed: the database is unavailable");
+                    let notice = Some("error.unavailable_kept");
+                    let status = StatusCode::SERVICE_UNAVAILABLE;
+                    let mut res = page(&state, &req, status, typed, &FieldErrors::default(), notice).await?;
+                    res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+                    return Ok(res);
+                }
+                Err(e) => return Err(e),
             }
         }
     };

@@ -1,0 +1,146 @@
+//! Nothing acknowledged is lost: a server killed with SIGKILL under load
+//! keeps every complaint it answered 303 for, and SIGTERM lets the
+//! requests under way finish before the server exits. On SQLite, or on
+//! PostgreSQL when `TEST_DATABASE_URL` is set.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use redress::error::encode_component;
+use ureq::http::StatusCode;
+
+use crate::helpers::*;
+use crate::process::*;
+
+/// The first demo merchant offered on the complaint form.
+fn first_merchant(html: &str) -> String {
+    let merchant = html.split("<option value=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).find(|v| !v.is_empty());
+    merchant.expect("a merchant on the form").to_owned()
+}
+
+#[test]
+fn kill_9_under_concurrent_load_loses_no_acknowledged_complaint() {
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let server = serve(&db, data.path());
+    let merchant = first_merchant(&page(browser().get(format!("{}/complaints/new", server.base)).call().unwrap()).body);
+
+    // 16 consumers filing one complaint after another, each remembering
+    // what the server acknowledged.
+    let acknowledged = Arc::new(Mutex::new(Vec::<(String, String)>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let consumers: Vec<_> = (0..16)
+        .map(|n| {
+            let (base, merchant) = (server.base.clone(), merchant.clone());
+            let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let agent = browser();
+                let Ok(form) = agent.get(format!("{base}/complaints/new")).call() else { return };
+                let token = csrf(&page(form).body);
+                for i in 0.. {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let order = format!("DY{n:02}{i:08}");
+                    let mut fields = vec![("csrf_token", token.as_str())];
+                    fields.extend(valid_complaint(&merchant).into_iter().filter(|(k, _)| *k != "order_ref"));
+                    fields.push(("order_ref", &order));
+                    // A refused connection or a reset mid-answer: not
+                    // acknowledged, so not promised.
+                    let Ok(res) = agent.post(format!("{base}/complaints")).send_form(fields) else { return };
+                    let res = page(res);
+                    if res.status == StatusCode::SEE_OTHER {
+                        acknowledged.lock().unwrap().push((res.location.unwrap(), order));
+                    }
+                }
+            })
+        })
+        .collect();
+    eventually("acknowledged 200 complaints", || acknowledged.lock().unwrap().len() >= 200);
+    let mut server = server;
+    server.child.kill().unwrap(); // SIGKILL, with requests under way.
+    server.child.wait().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    for consumer in consumers {
+        consumer.join().unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+
+    let again = serve(&db, data.path());
+    let agent = browser();
+    for (tracking, order) in &acknowledged {
+        let res = page(agent.get(format!("{}{tracking}", again.base)).call().unwrap());
+        assert_eq!(res.status, StatusCode::OK, "{tracking} was acknowledged before the kill and must be there");
+        assert!(res.body.contains(order.as_str()), "{tracking} shows its order {order}");
+    }
+    assert!(acknowledged.len() >= 200);
+}
+
+/// A raw HTTP/1.1 exchange, for a request sent in two parts.
+fn read_response(stream: &mut TcpStream) -> String {
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        let n = stream.read(&mut buf).unwrap_or(0);
+        answer.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&answer);
+        if n == 0 || text.contains("\r\n\r\n") && text.to_ascii_lowercase().contains("content-length: 0") {
+            return text.into_owned();
+        }
+    }
+}
+
+#[test]
+fn sigterm_lets_the_request_under_way_finish_then_exits() {
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let mut server = serve(&db, data.path());
+    let addr = server.base.trim_start_matches("http://").to_owned();
+
+    // The form, read as a browser would: its CSRF cookie and token.
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    stream.write_all(b"GET /complaints/new HTTP/1.1\r\nHost: redress\r\nConnection: close\r\n\r\n").unwrap();
+    let mut form = String::new();
+    stream.read_to_string(&mut form).unwrap();
+    let cookie = between(&form, "redress_csrf=", ";").expect("a CSRF cookie").to_owned();
+    let token = csrf(&form);
+    let merchant = first_merchant(&form);
+    let mut fields = vec![("csrf_token", token.as_str())];
+    fields.extend(valid_complaint(&merchant));
+    let body: String = fields.iter().map(|(k, v)| format!("{k}={}", encode_component(v))).collect::<Vec<_>>().join("&");
+
+    // Half the complaint is on its way when the server is told to stop.
+    let mut post = TcpStream::connect(&addr).unwrap();
+    post.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let head = format!(
+        "POST /complaints HTTP/1.1\r\nHost: redress\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\nCookie: redress_csrf={cookie}\r\n\r\n",
+        body.len()
+    );
+    post.write_all(head.as_bytes()).unwrap();
+    post.write_all(&body.as_bytes()[..40]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    server.terminate();
+    eventually_within(Duration::from_secs(10), "stopped accepting connections", || TcpStream::connect(&addr).is_err());
+    assert!(server.child.try_wait().unwrap().is_none(), "still running: a request is under way");
+
+    post.write_all(&body.as_bytes()[40..]).unwrap();
+    let answer = read_response(&mut post);
+    assert!(answer.starts_with("HTTP/1.1 303"), "the complaint under way was filed: {answer}");
+    let location = answer
+        .lines()
+        .find_map(|l| l.strip_prefix("location: ").or_else(|| l.strip_prefix("Location: ")))
+        .expect("a Location")
+        .trim()
+        .to_owned();
+    let status = server.exited_within(Duration::from_secs(30));
+    assert!(status.success(), "a clean exit after draining: {status}");
+
+    let again = serve(&db, data.path());
+    let res = page(browser().get(format!("{}{location}", again.base)).call().unwrap());
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("DY4829301756"));
+}
