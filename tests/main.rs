@@ -3,6 +3,7 @@
 //! HTTP like a browser.
 
 mod helpers;
+mod instances;
 
 mod cli;
 mod conversation;
@@ -15,6 +16,7 @@ mod language;
 mod mail;
 mod merchant;
 mod offenders;
+mod operations;
 mod plans;
 mod process;
 mod scorecard;

@@ -59,14 +59,17 @@ pub fn serve(db: &TestDb, data: &std::path::Path) -> Server {
 /// `redress serve` on a free port with more arguments and environment, once
 /// it has printed its address (and, with `--demo`, what it seeded).
 pub fn serve_with(db: &TestDb, data: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Server {
+    let mut cmd = redress(db, data);
+    cmd.envs(env.iter().copied());
+    start(cmd, args)
+}
+
+/// Starts `cmd` (a `redress` command with its environment set up) as
+/// `serve ARGS` on a free port.
+pub fn start(mut cmd: Command, args: &[&str]) -> Server {
     let demo = args.contains(&"--demo");
-    let mut child = redress(db, data)
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .args(args)
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("redress serve starts");
+    cmd.arg("serve").args(args).args(["--bind", "127.0.0.1:0"]);
+    let mut child = cmd.stdout(Stdio::piped()).spawn().expect("redress serve starts");
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut output = Vec::new();
     let mut base = String::new();

@@ -31,6 +31,8 @@ impl Received {
 #[derive(Clone)]
 struct Inbox {
     received: Arc<Mutex<Vec<Received>>>,
+    /// How long each message takes to accept, like a real relay's.
+    delay: std::time::Duration,
     to: Vec<String>,
     data: Vec<u8>,
 }
@@ -57,6 +59,7 @@ impl Handler for Inbox {
     }
 
     fn data_end(&mut self) -> Response {
+        std::thread::sleep(self.delay);
         let message = Received { to: std::mem::take(&mut self.to), raw: std::mem::take(&mut self.data) };
         self.received.lock().unwrap().push(message);
         OK
@@ -80,12 +83,21 @@ impl SmtpServer {
         SmtpServer::on(TcpListener::bind(("127.0.0.1", port)).expect("the port is still free"))
     }
 
+    /// A server that takes `delay` to accept each message.
+    pub fn start_slow(delay: std::time::Duration) -> SmtpServer {
+        SmtpServer::serve(TcpListener::bind("127.0.0.1:0").unwrap(), delay)
+    }
+
     fn on(listener: TcpListener) -> SmtpServer {
+        SmtpServer::serve(listener, std::time::Duration::ZERO)
+    }
+
+    fn serve(listener: TcpListener, delay: std::time::Duration) -> SmtpServer {
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
-        let inbox = Inbox { received: received.clone(), to: Vec::new(), data: Vec::new() };
+        let inbox = Inbox { received: received.clone(), delay, to: Vec::new(), data: Vec::new() };
         let mut server = Server::new(inbox);
-        server.with_name("smtp.test").with_num_threads(2).with_tcp_listener(listener);
+        server.with_name("smtp.test").with_num_threads(4).with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
         });

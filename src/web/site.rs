@@ -158,8 +158,10 @@ mod tests {
         let res = http::call_service(&app, http::TestRequest::get().uri("/busy?lang=en").to_request()).await;
         assert_eq!(res.status(), 503);
         assert_eq!(res.headers().get("retry-after").unwrap(), "5");
+        let id = res.headers().get("x-request-id").unwrap().to_str().unwrap().to_owned();
         let body = String::from_utf8(http::read_body(res).await.to_vec()).unwrap();
         assert!(body.contains("Temporarily unavailable"));
+        assert!(body.contains(&format!("quote the request number <code>{id}</code>")), "{body}");
     }
 
     #[test]
