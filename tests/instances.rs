@@ -115,6 +115,15 @@ fn two_instances_record_each_breach_once_and_send_each_notice_once() {
         .max();
     assert_eq!(most, Some(1));
 
+    // Every event carries its complaint's merchant (what sharding splits by).
+    let strays: i64 = complaint_events::table
+        .inner_join(complaints::table)
+        .filter(complaint_events::merchant_id.ne(complaints::merchant_id))
+        .select(count_star())
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(strays, 0);
+
     // Each merchant crossed the 3-breach threshold: flagged once.
     let flags: Vec<i64> = merchant_flags::table.select(merchant_flags::merchant_id).load(&mut conn).unwrap();
     assert_eq!(flags.len(), MERCHANTS, "{flags:?}");

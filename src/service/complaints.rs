@@ -76,6 +76,7 @@ pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Res
             conn,
             NewEvent {
                 complaint_id: id,
+                merchant_id: merchant.id,
                 at: at.now,
                 actor: Actor::Consumer,
                 actor_id: None,

@@ -160,6 +160,7 @@ pub(crate) fn advance(
             let (when, kind, data) = system_event(*lapse);
             let event = NewEvent {
                 complaint_id: c.id,
+                merchant_id: c.merchant_id,
                 at: when,
                 actor: Actor::System,
                 actor_id: None,
@@ -174,6 +175,7 @@ pub(crate) fn advance(
         if let (Some(s), true) = (&step, acted) {
             let event = NewEvent {
                 complaint_id: c.id,
+                merchant_id: c.merchant_id,
                 at: at.now,
                 actor: s.actor,
                 actor_id: s.actor_id,

@@ -230,6 +230,8 @@ pub struct Event {
 
 pub struct NewEvent<'a> {
     pub complaint_id: i64,
+    /// The complaint's merchant (what a sharded deployment splits by).
+    pub merchant_id: i64,
     pub at: DateTime<Utc>,
     pub actor: Actor,
     /// The staff account that acted, if one did.
@@ -244,6 +246,7 @@ pub fn append_event(conn: &mut DbConnection, e: NewEvent<'_>) -> QueryResult<i64
     diesel::insert_into(complaint_events::table)
         .values((
             complaint_events::complaint_id.eq(e.complaint_id),
+            complaint_events::merchant_id.eq(e.merchant_id),
             complaint_events::at.eq(to_db(e.at)),
             complaint_events::actor.eq(e.actor.slug()),
             complaint_events::kind.eq(e.kind.slug()),

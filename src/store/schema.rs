@@ -63,6 +63,7 @@ diesel::table! {
         body -> Nullable<Text>,
         data -> Nullable<Text>,
         actor_id -> Nullable<BigInt>,
+        merchant_id -> BigInt,
     }
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE complaint_events DROP COLUMN merchant_id;
