@@ -37,6 +37,12 @@ enum Command {
     Migrate,
     /// Run one deadline sweep now and say what it did.
     Sweep,
+    /// Copy the SQLite database to FILE while the server runs (a consistent
+    /// snapshot; PostgreSQL: use pg_dump).
+    Backup {
+        /// Where the copy goes; must not exist yet.
+        file: std::path::PathBuf,
+    },
     /// Manage merchants.
     Merchant {
         #[command(subcommand)]
@@ -135,6 +141,12 @@ fn run(command: Command) -> Result<(), String> {
                 Some(report) => println!("swept: {report}"),
                 None => println!("another process is sweeping right now; nothing done"),
             }
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
+            redress::store::backup(&mut conn, &file).map_err(|e| e.to_string())?;
+            println!("backed up to {}", file.display());
             Ok(())
         }
         Command::Merchant {

@@ -240,3 +240,28 @@ fn the_server_runs_its_sweeper_and_its_mail_dispatcher() {
             .unwrap_or(false)
     });
 }
+
+#[test]
+fn backup_copies_the_live_database_or_points_to_pg_dump() {
+    use diesel::prelude::*;
+    use redress::store::schema::complaints;
+
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let _server = serve(&db, data.path());
+    let copy = data.path().join("copy.db");
+    let out = run(redress(&db, data.path()).arg("backup").arg(&copy));
+    if db.url().starts_with("postgres") {
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"), "says what to use instead");
+        return;
+    }
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The copy is a database of its own with the running server's data.
+    let mut conn = redress::store::connect_one(&format!("sqlite://{}", copy.display())).unwrap();
+    let n: i64 = complaints::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(n, 8, "the demo's complaints");
+    let again = run(redress(&db, data.path()).arg("backup").arg(&copy));
+    assert!(!again.status.success(), "never overwrites");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+}

@@ -185,6 +185,22 @@ pub fn migrate(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
     applied.map_err(|e| StoreError::Migrate(e.to_string()))
 }
 
+/// Copies a SQLite database to `file` while others read and write it:
+/// `VACUUM INTO` writes a consistent snapshot (one read transaction),
+/// compacted. PostgreSQL has `pg_dump` for this.
+pub fn backup(conn: &mut DbConnection, file: &std::path::Path) -> Result<(), StoreError> {
+    if matches!(conn, DbConnection::Pg(_)) {
+        return Err(StoreError::Open("the database is PostgreSQL: back it up with pg_dump (docs/deploy.md)".into()));
+    }
+    if file.exists() {
+        return Err(StoreError::Open(format!("{} exists already; choose a new file", file.display())));
+    }
+    // A path is not a bindable parameter here; quote it as SQL quotes text.
+    let path = file.to_string_lossy().replace('\'', "''");
+    conn.batch_execute(&format!("VACUUM INTO '{path}'"))?;
+    Ok(())
+}
+
 impl DbConnection {
     /// A transaction that will write. On SQLite it begins `IMMEDIATE`, so it
     /// takes the write lock up front and waits on the busy timeout instead
