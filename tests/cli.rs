@@ -265,3 +265,18 @@ fn backup_copies_the_live_database_or_points_to_pg_dump() {
     assert!(!again.status.success(), "never overwrites");
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
 }
+
+#[test]
+fn instances_starting_together_migrate_one_at_a_time() {
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            redress(&db, data.path()).arg("migrate").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}

@@ -50,6 +50,19 @@ where
     result.map(Some)
 }
 
+/// PostgreSQL: waits until no other process is migrating, then holds the
+/// migration lock on this connection.
+pub fn lock_migrations(pg: &mut diesel::PgConnection) -> QueryResult<()> {
+    diesel::select(pg_advisory_lock(lock_key("migrations"))).execute(pg).map(drop)
+}
+
+pub fn unlock_migrations(pg: &mut diesel::PgConnection) {
+    let _: QueryResult<bool> = diesel::select(pg_advisory_unlock(lock_key("migrations"))).get_result(pg);
+}
+
+diesel::define_sql_function! {
+    fn pg_advisory_lock(key: diesel::sql_types::BigInt);
+}
 diesel::define_sql_function! {
     fn pg_try_advisory_lock(key: diesel::sql_types::BigInt) -> diesel::sql_types::Bool;
 }

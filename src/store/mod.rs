@@ -175,11 +175,24 @@ pub fn connect_one(url: &str) -> Result<DbConnection, StoreError> {
 /// Applies pending migrations; returns the names of those it applied.
 pub fn migrate(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
     let applied = match conn {
-        DbConnection::Sqlite(c) => {
-            c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+        // Under the write lock: processes starting together migrate one
+        // at a time, and the second finds nothing pending.
+        DbConnection::Sqlite(_) => {
+            return conn.write(|conn| {
+                let DbConnection::Sqlite(c) = conn else { unreachable!("matched above") };
+                c.run_pending_migrations(SQLITE_MIGRATIONS)
+                    .map(|v| v.iter().map(|m| m.to_string()).collect())
+                    .map_err(|e| StoreError::Migrate(e.to_string()))
+            });
         }
         DbConnection::Pg(c) => {
-            c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+            // Instances starting together migrate one at a time: the others
+            // wait here, then find nothing pending.
+            jobs::lock_migrations(c).map_err(|e| StoreError::Migrate(e.to_string()))?;
+            let applied =
+                c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect());
+            jobs::unlock_migrations(c);
+            applied
         }
     };
     applied.map_err(|e| StoreError::Migrate(e.to_string()))
