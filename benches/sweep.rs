@@ -6,7 +6,8 @@
 //!     cargo bench --bench sweep -- --complaints 100000
 //!
 //! Prints the seeding time and the sweep's wall time; a second sweep (with
-//! nothing due) shows the floor.
+//! nothing due) shows the floor; then the cost of the database figures a
+//! `/metrics` scrape reads.
 
 use std::time::Instant;
 
@@ -84,4 +85,16 @@ fn main() {
     println!("sweep with {due} due out of {stored}: {first:.3} s ({report})");
     println!("sweep with nothing due: {:.4} s ({again})", second);
     assert_eq!(report.response_breaches as i64, due, "every due complaint was breached once");
+
+    // What a `/metrics` scrape reads of the database, at this size.
+    let started = Instant::now();
+    let totals = redress::store::gauges::totals(&mut conn).expect("totals");
+    let backlog = redress::store::gauges::backlog(&mut conn).expect("backlog");
+    println!(
+        "/metrics database figures: {:.1} ms ({} states, {} response breaches, {} queued notices)",
+        started.elapsed().as_secs_f64() * 1000.0,
+        totals.by_state.len(),
+        totals.response_breaches,
+        backlog.queued
+    );
 }
