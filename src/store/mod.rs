@@ -6,6 +6,7 @@ pub mod actions;
 pub mod complaints;
 pub mod dashboard;
 pub mod flags;
+mod gate;
 pub mod gauges;
 pub mod jobs;
 pub mod merchants;
@@ -106,6 +107,7 @@ impl r2d2::ManageConnection for DbManager {
                     self.busy_timeout.as_millis()
                 ))
                 .map_err(r2d2::Error::QueryError)?;
+                gate::register(&mut conn, self.busy_timeout).map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
             Backend::Postgres(url) => {
@@ -224,9 +226,17 @@ impl DbConnection {
         F: FnOnce(&mut Self) -> Result<T, E>,
         E: From<diesel::result::Error>,
     {
-        match self {
+        let gate = match self {
             DbConnection::Pg(_) => return self.transaction(f),
-            DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+            DbConnection::Sqlite(c) => gate::of(c),
+        };
+        // This process's writers queue in the gate, then take SQLite's lock.
+        let _pass = match &gate {
+            Some(gate) => Some(gate.enter()?),
+            None => None,
+        };
+        if let DbConnection::Sqlite(c) = self {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
         }
         match f(self) {
             Ok(value) => {
