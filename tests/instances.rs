@@ -243,3 +243,25 @@ fn a_sweep_while_another_runs_records_nothing_twice() {
     let recorded = during.map_or(0, |r| r.response_breaches) + after.response_breaches;
     assert_eq!(recorded, 3, "each breach recorded once");
 }
+
+/// A job that panics must not leave its lock behind on a pooled
+/// connection, or no instance would run that job again.
+#[test]
+fn a_job_that_panics_leaves_no_lock_behind() {
+    use redress::store::jobs::exclusive;
+
+    let app = spawn_app_with(|config| config.pool_size = 1);
+    let pool = app.pool.clone();
+    let crashed = std::thread::spawn(move || {
+        let mut conn = pool.get().unwrap();
+        let _ = exclusive(&mut conn, "sweeper", |_| -> Result<(), diesel::result::Error> { panic!("a bug") });
+    })
+    .join();
+    assert!(crashed.is_err(), "the panic went on up");
+    // The pool's one connection, back in the pool, holds no lock; and one
+    // from elsewhere can take it too.
+    let again = exclusive(&mut app.pool.get().unwrap(), "sweeper", |_| Ok::<_, diesel::result::Error>(1));
+    assert_eq!(again.unwrap(), Some(1));
+    let mut other = redress::store::connect_one(&app.config.database_url).unwrap();
+    assert_eq!(exclusive(&mut other, "sweeper", |_| Ok::<_, diesel::result::Error>(2)).unwrap(), Some(2));
+}

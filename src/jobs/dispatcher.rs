@@ -10,8 +10,10 @@ use crate::service::dispatch::dispatch;
 use crate::store::Pool;
 
 pub fn start(pool: Pool, clock: Arc<dyn Clock>, config: Arc<Config>, transport: Transport) -> std::io::Result<Job> {
-    Job::start("dispatcher", std::time::Duration::from_secs(2), move || {
-        loop {
+    Job::start("dispatcher", std::time::Duration::from_secs(2), move |stopping| {
+        // Rounds of 20 until nothing is due, or the server is stopping
+        // (what is left stays queued for the next start or instance).
+        while !stopping.load(std::sync::atomic::Ordering::Relaxed) {
             let round = pool
                 .get()
                 .map_err(|e| e.to_string())

@@ -17,7 +17,13 @@ pub struct Job {
 }
 
 impl Job {
-    pub fn start(name: &str, every: Duration, mut work: impl FnMut() + Send + 'static) -> std::io::Result<Job> {
+    /// `work` is told whether the job is stopping, so that a long round
+    /// can end early at a safe point.
+    pub fn start(
+        name: &str,
+        every: Duration,
+        mut work: impl FnMut(&AtomicBool) + Send + 'static,
+    ) -> std::io::Result<Job> {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::Builder::new().name(name.into()).spawn(move || {
@@ -25,7 +31,7 @@ impl Job {
             while !flag.load(Ordering::Relaxed) {
                 if Instant::now() >= next {
                     next = Instant::now() + every;
-                    work();
+                    work(&flag);
                 }
                 std::thread::sleep(Duration::from_millis(100).min(every));
             }

@@ -15,7 +15,7 @@ pub fn start(
     config: Arc<Config>,
     every: std::time::Duration,
 ) -> std::io::Result<Job> {
-    Job::start("sweeper", every, move || {
+    Job::start("sweeper", every, move |_| {
         let at = At { config: &config, now: clock.now() };
         match pool.get().map_err(|e| e.to_string()).and_then(|mut c| sweep(&mut c, at).map_err(|e| e.to_string())) {
             Ok(None) => tracing::debug!("another instance is sweeping"),

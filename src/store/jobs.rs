@@ -44,10 +44,15 @@ where
     if !locked {
         return Ok(None);
     }
-    let result = work(conn);
+    // Unlocked even if `work` panics: a lock left on a pooled connection
+    // would stop the job in every instance for as long as it lives.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(conn)));
     // A failure to unlock means the connection is gone, and the lock with it.
     let _: QueryResult<bool> = diesel::select(pg_advisory_unlock(key)).get_result(conn);
-    result.map(Some)
+    match result {
+        Ok(result) => result.map(Some),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
 }
 
 /// PostgreSQL: waits until no other process is migrating, then holds the
