@@ -231,10 +231,7 @@ impl DbConnection {
             DbConnection::Sqlite(c) => gate::of(c),
         };
         // This process's writers queue in the gate, then take SQLite's lock.
-        let _pass = match &gate {
-            Some(gate) => Some(gate.enter()?),
-            None => None,
-        };
+        let _pass = gate.as_deref().map(gate::Gate::enter).transpose()?;
         if let DbConnection::Sqlite(c) = self {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
         }
