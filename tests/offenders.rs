@@ -64,6 +64,28 @@ fn ten_complaints_in_30_days_flag_a_merchant_nine_do_not() {
 }
 
 #[test]
+fn a_flagged_merchants_reasons_are_brought_up_to_date_by_the_sweeper() {
+    let app = spawn_app();
+    let m = app.merchant("深圳极光数码科技有限公司");
+    for _ in 0..10 {
+        app.file_complaint(m, &[]);
+    }
+    let boss = supervisor(&app);
+    assert_eq!(reasons(&boss), ["30 天内收到 10 件投诉"]);
+    // More complaints against a merchant already flagged: filing them does
+    // not re-count (that would read all its recent complaints each time)…
+    for _ in 0..2 {
+        app.file_complaint(m, &[]);
+    }
+    assert_eq!(reasons(&boss), ["30 天内收到 10 件投诉"]);
+    // …the sweeper's next round does, and still one flag.
+    app.clock.advance(Duration::seconds(30));
+    app.sweep();
+    assert_eq!(reasons(&boss), ["30 天内收到 12 件投诉"]);
+    assert_eq!(boss.get("/supervisor/flags").body.matches("深圳极光数码科技有限公司").count(), 1);
+}
+
+#[test]
 fn two_upheld_fraud_complaints_flag_a_merchant() {
     let app = spawn_app();
     let m = app.merchant("成都蜀香源食品有限公司");

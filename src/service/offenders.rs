@@ -32,9 +32,9 @@ pub enum Trigger {
 }
 
 /// After `trigger`: checks the threshold the trigger can have crossed and,
-/// if it is met, raises or refreshes the merchant's flag. A flag already
-/// open is also refreshed by the sweeper as the window moves. Call inside
-/// the event's transaction.
+/// if it is met, raises the merchant's flag (a ruling also refreshes an
+/// open one; the sweeper refreshes pending flags as the window moves).
+/// Call inside the event's transaction.
 pub fn after(
     conn: &mut DbConnection,
     merchant_id: i64,
@@ -43,8 +43,15 @@ pub fn after(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     let t = &config.policy.flags;
-    // Only the figure the trigger moves can have crossed its threshold; a
-    // ruling is rare enough to count everything.
+    // A merchant already flagged or under supervision needs no new flag:
+    // the sweeper keeps a pending flag's reasons current as the window
+    // moves. Re-counting here would read all of a busy merchant's recent
+    // complaints on each new one, inside the write lock. A ruling is rare
+    // and its figures are the ones a supervisor acts on: always counted.
+    if trigger != Trigger::Ruling && flags::open_flag(conn, merchant_id)?.is_some() {
+        return Ok(());
+    }
+    // Only the figure the trigger moves can have crossed its threshold.
     let since = now - t.window;
     let below = match trigger {
         Trigger::Breach => (flags::breach_count(conn, merchant_id, since)? as usize) < t.breaches,
