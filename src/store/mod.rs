@@ -57,6 +57,8 @@ pub enum StoreError {
     Open(String),
     #[error("migrations failed: {0}")]
     Migrate(String),
+    #[error("no backup made: {0}")]
+    Backup(String),
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
 }
@@ -176,28 +178,23 @@ pub fn connect_one(url: &str) -> Result<DbConnection, StoreError> {
 
 /// Applies pending migrations; returns the names of those it applied.
 pub fn migrate(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
-    let applied = match conn {
-        // Under the write lock: processes starting together migrate one
-        // at a time, and the second finds nothing pending.
-        DbConnection::Sqlite(_) => {
-            return conn.write(|conn| {
-                let DbConnection::Sqlite(c) = conn else { unreachable!("matched above") };
-                c.run_pending_migrations(SQLITE_MIGRATIONS)
-                    .map(|v| v.iter().map(|m| m.to_string()).collect())
-                    .map_err(|e| StoreError::Migrate(e.to_string()))
-            });
+    let names = |applied: Vec<diesel::migration::MigrationVersion<'_>>| applied.iter().map(|m| m.to_string()).collect();
+    let failed = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Migrate(e.to_string());
+    // Processes starting together migrate one at a time; the later ones
+    // wait, then find nothing pending.
+    match conn {
+        // Under the write lock.
+        DbConnection::Sqlite(c) => {
+            c.immediate_transaction(|c| c.run_pending_migrations(SQLITE_MIGRATIONS).map(names).map_err(failed))
         }
+        // Under an advisory lock (DDL takes no lock that would do).
         DbConnection::Pg(c) => {
-            // Instances starting together migrate one at a time: the others
-            // wait here, then find nothing pending.
-            jobs::lock_migrations(c).map_err(|e| StoreError::Migrate(e.to_string()))?;
-            let applied =
-                c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect());
+            jobs::lock_migrations(c)?;
+            let applied = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(names).map_err(failed);
             jobs::unlock_migrations(c);
             applied
         }
-    };
-    applied.map_err(|e| StoreError::Migrate(e.to_string()))
+    }
 }
 
 /// Copies a SQLite database to `file` while others read and write it:
@@ -205,10 +202,10 @@ pub fn migrate(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
 /// compacted. PostgreSQL has `pg_dump` for this.
 pub fn backup(conn: &mut DbConnection, file: &std::path::Path) -> Result<(), StoreError> {
     if matches!(conn, DbConnection::Pg(_)) {
-        return Err(StoreError::Open("the database is PostgreSQL: back it up with pg_dump (docs/deploy.md)".into()));
+        return Err(StoreError::Backup("the database is PostgreSQL: back it up with pg_dump (docs/deploy.md)".into()));
     }
     if file.exists() {
-        return Err(StoreError::Open(format!("{} exists already; choose a new file", file.display())));
+        return Err(StoreError::Backup(format!("{} exists already; choose a new file", file.display())));
     }
     // A path is not a bindable parameter here; quote it as SQL quotes text.
     let path = file.to_string_lossy().replace('\'', "''");
