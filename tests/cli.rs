@@ -81,9 +81,7 @@ fn serve_seeds_the_demo_once_and_a_filed_complaint_survives_kill_9() {
     let agent = browser();
     let form = page(agent.get(format!("{}/complaints/new", first.base)).call().unwrap());
     assert_eq!(form.body.matches("有限公司</option>").count(), 5, "the demo merchants are offered");
-    let merchant =
-        form.body.split("<option value=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).find(|v| !v.is_empty());
-    let merchant = merchant.unwrap().to_owned();
+    let merchant = first_merchant(&form.body);
     let token = csrf(&form.body);
     let mut fields = vec![("csrf_token", token.as_str())];
     fields.extend(valid_complaint(&merchant));

@@ -15,12 +15,6 @@ use ureq::http::StatusCode;
 use crate::helpers::*;
 use crate::process::*;
 
-/// The first demo merchant offered on the complaint form.
-fn first_merchant(html: &str) -> String {
-    let merchant = html.split("<option value=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).find(|v| !v.is_empty());
-    merchant.expect("a merchant on the form").to_owned()
-}
-
 #[test]
 fn kill_9_under_concurrent_load_loses_no_acknowledged_complaint() {
     let db = TestDb::new();

@@ -70,14 +70,20 @@ fn pipe(mut from: TcpStream, mut to: TcpStream) {
     });
 }
 
-/// `postgres://user@host:port/db` → (`host:port`, the URL through `proxy`).
-fn through(url: &str, proxy: SocketAddr) -> (String, String) {
+/// `postgres://user@host:port/db` → (`postgres://user@`, `host:port`, `/db`).
+fn split(url: &str) -> (String, String, String) {
     let (scheme, rest) = url.split_once("://").unwrap();
     let (authority, path) = rest.split_once('/').unwrap();
     let (user, host) = authority.rsplit_once('@').map_or(("", authority), |(u, h)| (u, h));
     let host = if host.contains(':') { host.to_owned() } else { format!("{host}:5432") };
     let at = if user.is_empty() { String::new() } else { format!("{user}@") };
-    (host, format!("{scheme}://{at}{proxy}/{path}"))
+    (format!("{scheme}://{at}"), host, format!("/{path}"))
+}
+
+/// The same database, reached through `proxy`.
+fn via(url: &str, proxy: SocketAddr) -> String {
+    let (head, _, path) = split(url);
+    format!("{head}{proxy}{path}")
 }
 
 /// What takes the database away and brings it back.
@@ -115,9 +121,8 @@ fn database_gone_mid_run_gets_503_with_the_form_kept_then_recovers_without_a_res
     let app = spawn_app_with(|config| {
         config.db_timeout = std::time::Duration::from_secs(1);
         if config.database_url.starts_with("postgres") {
-            let (upstream, _) = through(&config.database_url, "127.0.0.1:1".parse().unwrap());
-            let proxy = Proxy::start(upstream);
-            config.database_url = through(&config.database_url, proxy.addr).1;
+            let proxy = Proxy::start(split(&config.database_url).1);
+            config.database_url = via(&config.database_url, proxy.addr);
             outage = Some(Outage::Postgres(proxy));
         } else {
             outage = Some(Outage::Sqlite(config.database_url.clone(), None));
@@ -167,9 +172,9 @@ fn database_gone_mid_run_gets_503_with_the_form_kept_then_recovers_without_a_res
 #[test]
 fn proxy_urls_keep_user_and_database() {
     let proxy: SocketAddr = "127.0.0.1:6000".parse().unwrap();
-    assert_eq!(
-        through("postgres://postgres@127.0.0.1:5432/redress_t1", proxy),
-        ("127.0.0.1:5432".into(), "postgres://postgres@127.0.0.1:6000/redress_t1".into())
-    );
-    assert_eq!(through("postgres://db/x", proxy), ("db:5432".into(), "postgres://127.0.0.1:6000/x".into()));
+    let url = "postgres://postgres@127.0.0.1:5432/redress_t1";
+    assert_eq!(split(url).1, "127.0.0.1:5432");
+    assert_eq!(via(url, proxy), "postgres://postgres@127.0.0.1:6000/redress_t1");
+    assert_eq!(split("postgres://db/x").1, "db:5432");
+    assert_eq!(via("postgres://db/x", proxy), "postgres://127.0.0.1:6000/x");
 }

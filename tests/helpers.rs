@@ -295,6 +295,12 @@ pub fn valid_complaint(merchant: &str) -> Vec<(&'static str, &str)> {
     ]
 }
 
+/// The first merchant offered on the complaint form.
+pub fn first_merchant(html: &str) -> String {
+    let merchant = html.split("<option value=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).find(|v| !v.is_empty());
+    merchant.expect("a merchant on the form").to_owned()
+}
+
 /// The hidden CSRF token of the (first) form on a page.
 pub fn csrf(html: &str) -> String {
     between(html, "name=\"csrf_token\" value=\"", "\"").expect("a csrf_token field").to_owned()

@@ -18,6 +18,13 @@ pub struct Backlog {
     pub oldest_due: Option<DateTime<Utc>>,
 }
 
+impl Backlog {
+    /// Seconds the longest-waiting queued notice has been due; 0 for none.
+    pub fn oldest_waiting(&self, now: DateTime<Utc>) -> i64 {
+        self.oldest_due.map_or(0, |due| (now - due).num_seconds().max(0))
+    }
+}
+
 /// The mail queue: counts over the `outbox_due` index, which grows with
 /// what is waiting, not with what was sent.
 pub fn backlog(conn: &mut DbConnection) -> QueryResult<Backlog> {

@@ -113,13 +113,6 @@ impl Metrics {
     }
 }
 
-impl Backlog {
-    /// Seconds the longest-waiting queued notice has been due; 0 for none.
-    pub fn oldest_waiting(&self, now: chrono::DateTime<chrono::Utc>) -> i64 {
-        self.oldest_due.map_or(0, |due| (now - due).num_seconds().max(0))
-    }
-}
-
 fn family(out: &mut String, name: &str, kind: &str, help: &str) {
     let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
 }

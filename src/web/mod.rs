@@ -44,7 +44,7 @@ pub struct AppState {
     /// The merchants last read for the complaint form, offered again when
     /// the database cannot be reached, so the form still shows what the
     /// consumer picked.
-    pub merchant_choices: Arc<std::sync::Mutex<Vec<crate::store::merchants::MerchantChoice>>>,
+    pub merchant_choices: Arc<std::sync::Mutex<Arc<Vec<crate::store::merchants::MerchantChoice>>>>,
 }
 
 impl AppState {

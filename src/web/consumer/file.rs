@@ -87,8 +87,8 @@ async fn page(
     };
     let picked = form.merchant.trim();
     let mut merchants: Vec<Choice> = all
-        .into_iter()
-        .map(|m| Choice { selected: m.id.to_string() == picked, value: m.id.to_string(), label: m.name })
+        .iter()
+        .map(|m| Choice { selected: m.id.to_string() == picked, value: m.id.to_string(), label: m.name.clone() })
         .collect();
     // Whatever happens, the merchant the consumer chose stays chosen.
     if !picked.is_empty() && !merchants.iter().any(|c| c.selected) {
@@ -109,9 +109,10 @@ async fn page(
 
 /// The merchants to offer: read afresh, or, when the database cannot be
 /// reached, the list last read (the form must still be shown).
-async fn merchant_choices(state: &AppState) -> Vec<MerchantChoice> {
+async fn merchant_choices(state: &AppState) -> std::sync::Arc<Vec<MerchantChoice>> {
     match state.db(|conn| Ok(merchants::choices(conn)?)).await {
         Ok(all) => {
+            let all = std::sync::Arc::new(all);
             *state.merchant_choices.lock().unwrap_or_else(|p| p.into_inner()) = all.clone();
             all
         }
