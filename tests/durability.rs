@@ -138,3 +138,66 @@ fn sigterm_lets_the_request_under_way_finish_then_exits() {
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("DY4829301756"));
 }
+
+/// SIGTERM with a long mail backlog: the dispatcher stops after the round
+/// under way instead of sending everything first; what is left stays
+/// queued, and the next start sends it, each notice once.
+#[test]
+fn sigterm_leaves_the_mail_backlog_queued_for_the_next_start() {
+    use diesel::dsl::count_star;
+    use diesel::prelude::*;
+    use redress::store::schema::outbox;
+
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let config = test_config(&db, data.path());
+    let mut conn = redress::startup::prepare(&config).unwrap().get().unwrap();
+    seed_complaints(&mut conn, &config, 4, 25, chrono::Utc::now());
+    let count = |conn: &mut redress::store::DbConnection, state: &str| -> i64 {
+        outbox::table.filter(outbox::state.eq(state)).select(count_star()).get_result(conn).unwrap()
+    };
+    let total = count(&mut conn, "queued");
+    assert_eq!(total, 200, "a receipt and a merchant's alert per complaint");
+
+    // 100 ms a message: 20 s to send them all, 2 s a round of 20.
+    let smtp = crate::smtp::SmtpServer::start_slow(Duration::from_millis(100));
+    let url = crate::smtp::SmtpServer::url(smtp.port);
+    let env = [("SMTP_URL", url.as_str()), ("REDRESS_SWEEP_INTERVAL", "0")];
+    let mut server = serve_with(&db, data.path(), &[], &env);
+    eventually("sent its first notice", || !smtp.received().is_empty());
+    server.terminate();
+    assert!(server.exited_within(Duration::from_secs(8)).success(), "one round, not the whole backlog");
+    let sent = count(&mut conn, "sent");
+    assert_eq!(smtp.received().len() as i64, sent, "what arrived is what is marked sent");
+    assert_eq!(count(&mut conn, "sending"), 0, "no notice left claimed");
+    assert!(count(&mut conn, "queued") > 0, "the rest still queued: {sent} of {total} sent");
+
+    // The next start, on a quick mail server, sends the rest.
+    let quick = crate::smtp::SmtpServer::start();
+    let url = crate::smtp::SmtpServer::url(quick.port);
+    let _again = serve_with(&db, data.path(), &[], &[("SMTP_URL", url.as_str()), ("REDRESS_SWEEP_INTERVAL", "0")]);
+    eventually_within(Duration::from_secs(60), "sent the rest", || count(&mut conn, "sent") == total);
+    assert_eq!((smtp.received().len() + quick.received().len()) as i64, total, "each notice once");
+}
+
+/// A request that never completes holds the exit no longer than
+/// `REDRESS_SHUTDOWN_TIMEOUT`.
+#[test]
+fn a_request_that_never_finishes_does_not_hold_the_exit_past_the_shutdown_timeout() {
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let uploads = data.path().join("shared").join("uploads");
+    let env = [("REDRESS_SHUTDOWN_TIMEOUT", "1"), ("REDRESS_UPLOAD_DIR", uploads.to_str().unwrap())];
+    let mut server = serve_with(&db, data.path(), &[], &env);
+    assert!(uploads.is_dir(), "the upload directory is made at start");
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    let mut stalled = TcpStream::connect(&addr).unwrap();
+    stalled.write_all(b"POST /complaints HTTP/1.1\r\nHost: redress\r\nContent-Length: 1000\r\n\r\nmerchant=").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = std::time::Instant::now();
+    server.terminate();
+    server.exited_within(Duration::from_secs(10));
+    let took = asked.elapsed();
+    assert!(took >= Duration::from_millis(900), "it waited for the request first: {took:?}");
+    assert!(took < Duration::from_secs(5), "then gave up after about 1 s: {took:?}");
+}

@@ -295,6 +295,43 @@ pub fn valid_complaint(merchant: &str) -> Vec<(&'static str, &str)> {
     ]
 }
 
+/// `merchants` merchants with `each` complaints apiece filed at `at`
+/// through the service (the consumers give e-mail addresses, so each
+/// complaint queues a receipt and the merchant's alert).
+pub fn seed_complaints(
+    conn: &mut redress::store::DbConnection,
+    config: &Config,
+    merchants: usize,
+    each: usize,
+    at: DateTime<Utc>,
+) {
+    for m in 0..merchants {
+        let code = CreditCode::complete(&format!("91330106MA2{m:05}")).unwrap();
+        let form = MerchantForm {
+            name: format!("杭州第{m}号电子商务有限公司"),
+            credit_code: code.as_str().into(),
+            email: format!("kefu{m}@merchant.example.cn"),
+            ..Default::default()
+        };
+        let merchant = add(conn, &form.validate(false).unwrap(), at).unwrap();
+        for c in 0..each {
+            let complaint = redress::domain::complaint::ComplaintForm {
+                merchant: merchant.to_string(),
+                order_ref: format!("DY{m:02}{c:08}"),
+                category: "delivery".into(),
+                desired_resolution: "refund".into(),
+                amount: "59.00".into(),
+                description: "付款后十天还没有发货，客服一直不回复。".into(),
+                consumer_name: "赵敏".into(),
+                consumer_phone: "13912345678".into(),
+                consumer_email: format!("consumer{m}-{c}@example.com"),
+            };
+            let intake = redress::service::complaints::Intake { config, now: at, lang: redress::i18n::Lang::ZhCn };
+            redress::service::complaints::submit(conn, &intake, &complaint.validate().unwrap()).unwrap();
+        }
+    }
+}
+
 /// The first merchant offered on the complaint form.
 pub fn first_merchant(html: &str) -> String {
     let merchant = html.split("<option value=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).find(|v| !v.is_empty());

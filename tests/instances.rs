@@ -10,9 +10,6 @@ use std::time::Duration;
 use chrono::Utc;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use redress::domain::complaint::ComplaintForm;
-use redress::domain::credit_code::CreditCode;
-use redress::domain::merchant::MerchantForm;
 use redress::store::schema::{complaint_events, complaints, merchant_flags, outbox};
 
 use crate::helpers::*;
@@ -33,37 +30,8 @@ fn two_instances_record_each_breach_once_and_send_each_notice_once() {
     // response deadlines passed a minute ago, so the breach is news and
     // each breach notice goes out.
     let filed_at = Utc::now() - chrono::Duration::hours(48) - chrono::Duration::minutes(1);
-    for m in 0..MERCHANTS {
-        let code = CreditCode::complete(&format!("91330106MA2{m:05}")).unwrap();
-        let form = MerchantForm {
-            name: format!("杭州第{m}号电子商务有限公司"),
-            credit_code: code.as_str().into(),
-            email: format!("kefu{m}@merchant.example.cn"),
-            ..Default::default()
-        };
-        let merchant = redress::service::merchants::add(&mut conn, &form.validate(false).unwrap(), filed_at).unwrap();
-        for c in 0..EACH {
-            let complaint = ComplaintForm {
-                merchant: merchant.to_string(),
-                order_ref: format!("DY{m:02}{c:08}"),
-                category: "delivery".into(),
-                desired_resolution: "refund".into(),
-                amount: "59.00".into(),
-                description: "付款后十天还没有发货，客服一直不回复。".into(),
-                consumer_name: "赵敏".into(),
-                consumer_phone: "13912345678".into(),
-                consumer_email: format!("consumer{m}-{c}@example.com"),
-            };
-            let intake = redress::service::complaints::Intake {
-                config: &config,
-                now: filed_at,
-                lang: redress::i18n::Lang::ZhCn,
-            };
-            redress::service::complaints::submit(&mut conn, &intake, &complaint.validate().unwrap()).unwrap();
-        }
-    }
+    seed_complaints(&mut conn, &config, MERCHANTS, EACH, filed_at);
 
-    // 10 ms a message: the two dispatchers' rounds overlap.
     let smtp = SmtpServer::start_slow(Duration::from_millis(10));
     let smtp_url = SmtpServer::url(smtp.port);
     let env = [
