@@ -199,6 +199,11 @@ fn run(command: Command) -> Result<(), String> {
                 let job = jobs::sweeper::start(pool.clone(), clock.clone(), config.clone(), every);
                 jobs.push(job.map_err(|e| format!("cannot start the sweeper: {e}"))?);
             }
+            if matches!(redress::store::Backend::from_url(&config.database_url), Ok(redress::store::Backend::Sqlite(_)))
+            {
+                let job = jobs::checkpointer::start(pool.clone());
+                jobs.push(job.map_err(|e| format!("cannot start the checkpointer: {e}"))?);
+            }
             let transport = Transport::from_config(&config)?;
             let job = jobs::dispatcher::start(pool.clone(), clock.clone(), config.clone(), transport);
             jobs.push(job.map_err(|e| format!("cannot start the mail dispatcher: {e}"))?);

@@ -48,8 +48,18 @@ impl Application {
         let session_key = session_key(&config)?;
         crate::service::auth::warm_up();
         let metrics = Arc::default();
-        let state =
-            AppState { pool, clock, config: Arc::new(config), session_key, metrics, merchant_choices: Arc::default() };
+        let writer = store::writer::Writer::start(&config.database_url, config.db_timeout)
+            .map_err(std::io::Error::other)?
+            .map(Arc::new);
+        let state = AppState {
+            pool,
+            clock,
+            config: Arc::new(config),
+            session_key,
+            metrics,
+            merchant_choices: Arc::default(),
+            writer,
+        };
         let server = web::server(state, listener, workers)?;
         Ok(Application { addr, server })
     }

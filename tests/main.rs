@@ -4,6 +4,7 @@
 
 mod helpers;
 mod instances;
+mod intake;
 
 mod cli;
 mod conversation;

@@ -2,6 +2,7 @@
 //! below does not; the window slides; confirm, dismiss, auto-clear.
 
 use chrono::Duration;
+use redress::clock::Clock;
 use redress::domain::staff::Role;
 use ureq::http::StatusCode;
 
@@ -83,6 +84,37 @@ fn a_flagged_merchants_reasons_are_brought_up_to_date_by_the_sweeper() {
     app.sweep();
     assert_eq!(reasons(&boss), ["30 天内收到 12 件投诉"]);
     assert_eq!(boss.get("/supervisor/flags").body.matches("深圳极光数码科技有限公司").count(), 1);
+}
+
+#[test]
+fn the_sweeper_recounts_a_flag_only_after_something_happened_to_its_merchant() {
+    let app = spawn_app();
+    let m = app.merchant("深圳极光数码科技有限公司");
+    for _ in 0..10 {
+        app.file_complaint(m, &[]);
+    }
+    let recount = |app: &TestApp| {
+        let since = app.clock.now() - Duration::days(30);
+        redress::store::flags::to_recount(&mut app.pool.get().unwrap(), since).unwrap()
+    };
+    // Raised since it was last counted: counted by the next sweep…
+    app.clock.advance(Duration::seconds(30));
+    assert_eq!(recount(&app).len(), 1);
+    app.sweep();
+    // …and then left alone while nothing happens (every flag used to be
+    // re-counted, in a transaction each, on every sweep).
+    app.clock.advance(Duration::seconds(30));
+    assert!(recount(&app).is_empty());
+    app.sweep();
+    assert!(recount(&app).is_empty());
+    // A new complaint makes it worth counting again.
+    app.file_complaint(m, &[]);
+    app.clock.advance(Duration::seconds(30));
+    assert_eq!(recount(&app).iter().map(|f| f.merchant_id).collect::<Vec<_>>(), [m]);
+    app.sweep();
+    assert!(recount(&app).is_empty());
+    // (A flag quiet for a whole window is counted and cleared: the window
+    // test below.)
 }
 
 #[test]

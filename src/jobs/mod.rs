@@ -2,6 +2,7 @@
 //! dispatcher. Each runs on its own thread with pooled connections, so it
 //! never holds up a request, and each is safe to run in every instance.
 
+pub mod checkpointer;
 pub mod dispatcher;
 pub mod sweeper;
 

@@ -42,57 +42,60 @@ pub struct Intake<'a> {
 /// Stores the complaint, its first timeline event and the notices it
 /// causes (the consumer's receipt, the merchant's alert) in one transaction.
 pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Result<Submitted, SubmitError> {
-    conn.write(|conn| {
-        let merchant = merchants::find(conn, c.merchant_id)?.ok_or(SubmitError::UnknownMerchant(c.merchant_id))?;
-        let token = new_token();
-        let (response_due, resolution_due) =
-            (at.config.policy.response_due(at.now), at.config.policy.resolution_due(at.now));
-        let placeholder = format!("~{token}");
-        let id = store::insert(
-            conn,
-            &NewComplaintRow {
-                reference: &placeholder,
-                token: &token,
-                merchant_id: merchant.id,
-                order_ref: &c.order_ref,
-                category: c.category.slug(),
-                desired_resolution: c.desired_resolution.slug(),
-                amount_fen: c.amount_fen,
-                description: &c.description,
-                consumer_name: &c.consumer_name,
-                consumer_phone: c.consumer_phone.as_ref().map(|p| p.as_str()),
-                consumer_email: c.consumer_email.as_ref().map(|e| e.as_str()),
-                lang: at.lang.code(),
-                state: State::Submitted.slug(),
-                submitted_at: to_db(at.now),
-                response_due_at: to_db(response_due),
-                resolution_due_at: to_db(resolution_due),
-                next_due_at: Some(to_db(response_due.min(resolution_due))),
-            },
-        )?;
-        let reference = reference(at.now.with_timezone(&at.config.tz).date_naive(), id);
-        store::set_reference(conn, id, &reference)?;
-        store::append_event(
-            conn,
-            NewEvent {
-                complaint_id: id,
-                merchant_id: merchant.id,
-                at: at.now,
-                actor: Actor::Consumer,
-                actor_id: None,
-                kind: EventKind::Submitted,
-                visibility: Visibility::Public,
-                body: None,
-                data: None,
-            },
-        )?;
-        // The receipt and the merchant's alert, in the same transaction.
-        let filed = store::find(conn, id)?;
-        notify::receipt(conn, at.config, &filed, &merchant.name, at.now)?;
-        notify::new_complaint(conn, at.config, &filed, at.now)?;
-        offenders::after(conn, merchant.id, Trigger::NewComplaint, at.config, at.now)?;
-        Ok(Submitted { id, reference, token })
-    })
+    conn.write(|conn| file(conn, at, c))
+}
+
+/// [`submit`] inside a transaction the caller holds: the group-commit
+/// writer's savepoint, for the complaint form.
+pub fn file(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Result<Submitted, SubmitError> {
+    let merchant = merchants::find(conn, c.merchant_id)?.ok_or(SubmitError::UnknownMerchant(c.merchant_id))?;
+    let token = new_token();
+    let (response_due, resolution_due) =
+        (at.config.policy.response_due(at.now), at.config.policy.resolution_due(at.now));
+    let id = store::next_id(conn)?;
+    let reference = reference(at.now.with_timezone(&at.config.tz).date_naive(), id);
+    let filed = store::insert_as(
+        conn,
+        id,
+        &NewComplaintRow {
+            reference: &reference,
+            token: &token,
+            merchant_id: merchant.id,
+            order_ref: &c.order_ref,
+            category: c.category.slug(),
+            desired_resolution: c.desired_resolution.slug(),
+            amount_fen: c.amount_fen,
+            description: &c.description,
+            consumer_name: &c.consumer_name,
+            consumer_phone: c.consumer_phone.as_ref().map(|p| p.as_str()),
+            consumer_email: c.consumer_email.as_ref().map(|e| e.as_str()),
+            lang: at.lang.code(),
+            state: State::Submitted.slug(),
+            submitted_at: to_db(at.now),
+            response_due_at: to_db(response_due),
+            resolution_due_at: to_db(resolution_due),
+            next_due_at: Some(to_db(response_due.min(resolution_due))),
+        },
+    )?;
+    store::append_event(
+        conn,
+        NewEvent {
+            complaint_id: id,
+            merchant_id: merchant.id,
+            at: at.now,
+            actor: Actor::Consumer,
+            actor_id: None,
+            kind: EventKind::Submitted,
+            visibility: Visibility::Public,
+            body: None,
+            data: None,
+        },
+    )?;
+    // The receipt and the merchant's alert, in the same transaction.
+    notify::receipt(conn, at.config, &filed, &merchant.name, at.now)?;
+    notify::new_complaint(conn, at.config, &filed, at.now)?;
+    offenders::after(conn, merchant.id, Trigger::NewComplaint, at.config, at.now)?;
+    Ok(Submitted { id, reference, token })
 }
 
 /// A fresh tracking token: URL-safe, unguessable.

@@ -37,25 +37,40 @@ pub fn dispatch(
 ) -> diesel::QueryResult<DispatchReport> {
     let mut report = DispatchReport::default();
     let claimed = conn.write(|c| outbox::claim_due(c, now, limit, Duration::seconds(LEASE)))?;
+    // What happened to each, recorded together after the round: one commit
+    // for the round rather than one a notice (at 2,000 complaints a second
+    // that was 4,000 commits a second beside intake's). A crash before that
+    // commit sends the round again once the lease runs out, each notice
+    // with its same Message-ID: delivery was at least once already.
+    let mut outcomes = Vec::with_capacity(claimed.len());
     for row in claimed {
-        // Unique in this deployment, and the same on every attempt.
         let name = format!("{:08}-{}-{}", row.id, row.kind, row.created_at.and_utc().timestamp());
         match transport.send(&config.mail_from, &row.recipient, &row.rendered(), &name) {
             Ok(()) => {
-                conn.write(|c| outbox::mark_sent(c, row.id, now))?;
+                outcomes.push((row.id, None));
                 report.sent += 1;
             }
             Err(e) if e.permanent || row.attempts >= MAX_ATTEMPTS => {
                 tracing::warn!(mail = row.id, error = %e.message, "notice dead");
-                conn.write(|c| outbox::mark_failed(c, row.id, &e.message, None))?;
+                outcomes.push((row.id, Some((e.message, None))));
                 report.dead += 1;
             }
             Err(e) => {
-                let retry = now + backoff(row.attempts);
-                conn.write(|c| outbox::mark_failed(c, row.id, &e.message, Some(retry)))?;
+                outcomes.push((row.id, Some((e.message, Some(now + backoff(row.attempts))))));
                 report.retrying += 1;
             }
         }
+    }
+    if !outcomes.is_empty() {
+        conn.write(|c| {
+            for (id, failed) in &outcomes {
+                match failed {
+                    None => outbox::mark_sent(c, *id, now)?,
+                    Some((message, retry)) => outbox::mark_failed(c, *id, message, *retry)?,
+                }
+            }
+            Ok::<_, diesel::result::Error>(())
+        })?;
     }
     Ok(report)
 }

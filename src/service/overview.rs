@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use crate::store::report::{self, Facts};
+use crate::store::report::{self, Facts, MerchantCounts};
 use crate::store::{DbConnection, from_db};
 
 pub const WINDOW_DAYS: i64 = 30;
@@ -50,21 +50,43 @@ impl Rates {
         let resolution: Vec<&&Facts> =
             complaints.iter().filter(|f| f.resolution_met_at.is_some() || from_db(f.resolution_due_at) < now).collect();
         let met = resolution.iter().filter(|f| f.resolution_met_at.is_some()).count();
-        let mut first: Vec<Duration> =
+        let first: Vec<Duration> =
             complaints.iter().filter_map(|f| f.responded_at.map(|at| at - f.submitted_at)).collect();
-        first.sort();
-        let median_first_response = match first.len() {
-            0 => None,
-            n if n % 2 == 1 => Some(first[n / 2]),
-            n => Some((first[n / 2 - 1] + first[n / 2]) / 2),
-        };
         Rates {
             response: rate(answered, decided.len()),
             on_time_response: rate(on_time, decided.len()),
             on_time_resolution: rate(met, resolution.len()),
-            median_first_response,
+            median_first_response: median(first),
         }
     }
+
+    /// The same figures from what the database counted, and the first
+    /// response times in any order.
+    pub fn of_counts(counts: &MerchantCounts, first_responses: Vec<Duration>) -> Rates {
+        let count = |n: i64| usize::try_from(n).unwrap_or(0);
+        Rates {
+            response: rate(count(counts.responded), count(counts.response_decided)),
+            on_time_response: rate(count(counts.responded_on_time), count(counts.response_decided)),
+            on_time_resolution: rate(count(counts.resolution_met), count(counts.resolution_decided)),
+            median_first_response: median(first_responses),
+        }
+    }
+}
+
+/// The middle value, or the mean of the two middle values.
+fn median(mut values: Vec<Duration>) -> Option<Duration> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let (_, upper, _) = values.select_nth_unstable(n / 2);
+    let upper = *upper;
+    if n % 2 == 1 {
+        return Some(upper);
+    }
+    // The lower middle is the largest of what select_nth left below it.
+    let lower = values[..n / 2].iter().max().copied().unwrap_or(upper);
+    Some((lower + upper) / 2)
 }
 
 pub fn overview(conn: &mut DbConnection, tz: Tz, now: DateTime<Utc>) -> diesel::QueryResult<Overview> {

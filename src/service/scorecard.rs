@@ -6,7 +6,7 @@ use crate::domain::action::ActionKind;
 use crate::service::overview::Rates;
 use crate::store::actions::{self, ActionRow};
 use crate::store::merchants::{self, Merchant};
-use crate::store::report::{self, Facts};
+use crate::store::report;
 use crate::store::{DbConnection, from_db, ratings};
 
 pub struct Scorecard {
@@ -32,9 +32,9 @@ pub fn scorecard(
         return Ok(None);
     };
     let year = now - Duration::days(365);
-    let facts = report::merchant_facts_since(conn, merchant_id, year)?;
-    let since = |days: i64| facts.iter().filter(|f| from_db(f.submitted_at) >= now - Duration::days(days)).count();
-    let all: Vec<&Facts> = facts.iter().collect();
+    let counts =
+        report::merchant_counts(conn, merchant_id, year, [now - Duration::days(30), now - Duration::days(90)], now)?;
+    let first_responses = report::merchant_first_responses(conn, merchant_id, year)?;
     let (sum, count) = ratings::totals_since(conn, merchant_id, year)?;
     let (current, record) = actions::for_merchant(conn, merchant_id)?
         .into_iter()
@@ -42,8 +42,8 @@ pub fn scorecard(
         .filter(|a| !a.reversed)
         .partition(|a| a.ended_at.is_none() && ActionKind::from_slug(&a.kind).is_some_and(ActionKind::is_ongoing));
     Ok(Some(Scorecard {
-        received: [since(30), since(90), facts.len()],
-        rates: Rates::of(&all, now),
+        received: [counts.recent[0], counts.recent[1], counts.received].map(|n| usize::try_from(n).unwrap_or(0)),
+        rates: Rates::of_counts(&counts, first_responses),
         satisfaction: (count > 0).then(|| (sum as f64 / count as f64, count)),
         current,
         record,

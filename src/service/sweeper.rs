@@ -8,8 +8,18 @@
 //! and on SQLite, every write is guarded: a complaint changed by another
 //! sweep since it was read is left to that one (its version moved on), the
 //! reminder cursor is read and moved in one write transaction, and a
-//! notice is queued once per key. Chunks are taken in id order, so two
-//! sweeps never wait on each other in a cycle.
+//! notice is queued once per key. Complaints are taken in (merchant, id)
+//! order, one order for every sweep, so two sweeps never wait on each
+//! other in a cycle.
+//!
+//! Why merchant order: a burst falls due across thousands of merchants.
+//! Taken by id, each chunk touched every part of the indexes that start
+//! with the merchant, and each of their pages was written again by every
+//! chunk (on a million complaints, nine times over: most of what the sweep
+//! wrote). Taken by merchant, a chunk holds a few merchants' complaints
+//! together: those pages are written about once, and a merchant's
+//! repeat-offender figures are counted once for all of its complaints
+//! that fell due, still in the transaction that records the breaches.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -22,11 +32,16 @@ use chrono::Duration;
 use crate::domain::deadline::DeadlineKind;
 use crate::service::notify;
 use crate::store::{DbConnection, jobs, sweep};
+use diesel::connection::SimpleConnection;
 
-/// Complaints read per query.
-const BATCH: i64 = 1_000;
-/// Complaints caught up per transaction.
-const CHUNK: usize = 250;
+/// Complaints read per query: a whole burst at once, so that the merchant
+/// order holds across it (ids are small; the complaints themselves are
+/// read a chunk at a time).
+const BATCH: i64 = 20_000;
+/// Complaints caught up per transaction: one commit (and one sync) for
+/// each 500, which holds other writers up for some 30 ms at a time on the
+/// project's machine (1,000 a chunk was 10 % faster and twice as long).
+const CHUNK: usize = 500;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SweepReport {
@@ -72,15 +87,26 @@ impl fmt::Display for SweepReport {
 
 /// One sweep, or `None` when another process is sweeping right now.
 pub fn sweep(conn: &mut DbConnection, at: At<'_>) -> Result<Option<SweepReport>, diesel::result::Error> {
-    jobs::exclusive(conn, "sweeper", |conn| run(conn, at))
+    // A burst of due complaints touches pages all over a dozen indexes: on
+    // SQLite the sweep's connection keeps a larger cache while it runs
+    // (SQLite's default is 2 MB), then gives it back.
+    let sqlite = matches!(conn, DbConnection::Sqlite(_));
+    if sqlite {
+        conn.batch_execute("PRAGMA cache_size = -16384")?;
+    }
+    let swept = jobs::exclusive(conn, "sweeper", |conn| run(conn, at));
+    if sqlite {
+        conn.batch_execute("PRAGMA cache_size = -2000")?;
+    }
+    swept
 }
 
 fn run(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel::result::Error> {
     let mut report = SweepReport::default();
     let mut seen = HashSet::new();
     loop {
-        let ids = sweep::due_ids(conn, at.now, at.policy().consumer_silence, BATCH)?;
-        let fresh: Vec<i64> = ids.into_iter().filter(|id| seen.insert(*id)).collect();
+        let due = sweep::due(conn, at.now, at.policy().consumer_silence, BATCH)?;
+        let fresh: Vec<i64> = due.into_iter().filter(|(_, id)| seen.insert(*id)).map(|(_, id)| id).collect();
         if fresh.is_empty() {
             report.flags_cleared = crate::service::offenders::sweep_flags(conn, at.config, at.now)?;
             report.reminders = reminders(conn, at)?;

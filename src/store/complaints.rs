@@ -95,16 +95,39 @@ pub struct NewComplaintRow<'a> {
     pub next_due_at: Option<NaiveDateTime>,
 }
 
-pub fn insert(conn: &mut DbConnection, row: &NewComplaintRow<'_>) -> QueryResult<i64> {
-    diesel::insert_into(complaints::table).values(row).returning(complaints::id).get_result(conn)
+/// Stores a new complaint and returns it as stored (one statement, where
+/// reading it back would be a second).
+pub fn insert(conn: &mut DbConnection, row: &NewComplaintRow<'_>) -> QueryResult<Complaint> {
+    diesel::insert_into(complaints::table).values(row).returning(complaints::all_columns).get_result(conn)
+}
+
+/// The id the next complaint gets, taken before it is stored so that its
+/// reference (which contains the id) is written with it rather than by an
+/// update after. On SQLite, called inside the write transaction, the next
+/// row id; on PostgreSQL, the next value of the id sequence.
+pub fn next_id(conn: &mut DbConnection) -> QueryResult<i64> {
+    match conn {
+        DbConnection::Sqlite(_) => complaints::table
+            .select(diesel::dsl::max(complaints::id))
+            .first::<Option<i64>>(conn)
+            .map(|max| max.unwrap_or(0) + 1),
+        DbConnection::Pg(c) => diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "nextval(pg_get_serial_sequence('complaints', 'id'))",
+        ))
+        .get_result(c),
+    }
+}
+
+/// [`insert`] with the id from [`next_id`].
+pub fn insert_as(conn: &mut DbConnection, id: i64, row: &NewComplaintRow<'_>) -> QueryResult<Complaint> {
+    diesel::insert_into(complaints::table)
+        .values((complaints::id.eq(id), row))
+        .returning(complaints::all_columns)
+        .get_result(conn)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Complaint> {
     complaints::table.find(id).select(Complaint::as_select()).first(conn)
-}
-
-pub fn set_reference(conn: &mut DbConnection, id: i64, reference: &str) -> QueryResult<()> {
-    diesel::update(complaints::table.find(id)).set(complaints::reference.eq(reference)).execute(conn).map(drop)
 }
 
 /// The complaint behind a tracking token, with its merchant's name.
@@ -172,9 +195,11 @@ pub fn save_progress(conn: &mut DbConnection, read: &Complaint, after: &Progress
         rejected_at: changed(at(before.rejected_at), at(after.rejected_at)),
         next_due_at: changed(read.next_due_at, at(after.next_due())),
     };
-    let n = diesel::update(complaints::table.find(read.id).filter(complaints::version.eq(read.version)))
-        .set((&change, complaints::version.eq(read.version + 1)))
-        .execute(conn)?;
+    let n = super::Reusable(
+        diesel::update(complaints::table.find(read.id).filter(complaints::version.eq(read.version)))
+            .set((&change, complaints::version.eq(read.version + 1))),
+    )
+    .execute(conn)?;
     Ok(n == 1)
 }
 

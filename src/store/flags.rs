@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 
 use super::merchants;
 use super::schema::{complaints, merchant_flags, merchants as merchants_table};
@@ -91,7 +92,13 @@ crate::slug_enum! {
 pub fn open_flag(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Option<Flag>> {
     merchant_flags::table
         .filter(merchant_flags::merchant_id.eq(merchant_id))
-        .filter(merchant_flags::state.eq_any([FlagState::Flagged.slug(), FlagState::Supervised.slug()]))
+        // Two comparisons rather than `IN (…)`, which diesel prepares afresh
+        // on every call: this runs for every new complaint.
+        .filter(
+            merchant_flags::state
+                .eq(FlagState::Flagged.slug())
+                .or(merchant_flags::state.eq(FlagState::Supervised.slug())),
+        )
         .select(Flag::as_select())
         .order(merchant_flags::id.desc())
         .first(conn)
@@ -116,7 +123,19 @@ pub fn raise(conn: &mut DbConnection, merchant_id: i64, reasons: &str, now: Date
 /// Still over a threshold: the reasons as they stand now.
 pub fn tripped(conn: &mut DbConnection, flag_id: i64, reasons: &str, now: DateTime<Utc>) -> QueryResult<()> {
     diesel::update(merchant_flags::table.find(flag_id))
-        .set((merchant_flags::reasons.eq(reasons), merchant_flags::last_tripped_at.eq(to_db(now))))
+        .set((
+            merchant_flags::reasons.eq(reasons),
+            merchant_flags::last_tripped_at.eq(to_db(now)),
+            merchant_flags::counted_at.eq(to_db(now)),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Re-counted at `now` and below every threshold: nothing else changes.
+pub fn counted(conn: &mut DbConnection, flag_id: i64, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(merchant_flags::table.find(flag_id))
+        .set(merchant_flags::counted_at.eq(to_db(now)))
         .execute(conn)
         .map(drop)
 }
@@ -173,12 +192,33 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Flag>> {
     merchant_flags::table.find(id).select(Flag::as_select()).first(conn).optional()
 }
 
-/// Flags awaiting a decision whose merchant last met a threshold before
-/// `before`: candidates for clearing.
-pub fn quiet_since(conn: &mut DbConnection, before: DateTime<Utc>) -> QueryResult<Vec<Flag>> {
+/// Flags awaiting a decision that a new count could change: their merchant
+/// has had a complaint, a breach or a ruling since the flag was last
+/// counted, or it last met a threshold at or before `quiet_since` (one
+/// whole window ago: to be cleared unless it meets one again). Each probe
+/// is a range of one merchant's index, so the cost follows what happened,
+/// not how many merchants are flagged.
+pub fn to_recount(conn: &mut DbConnection, quiet_since: DateTime<Utc>) -> QueryResult<Vec<Flag>> {
+    // Correlated sub-queries, written out: the query DSL cannot name the
+    // outer row inside them.
+    let since = "COALESCE(merchant_flags.counted_at, merchant_flags.last_tripped_at)";
+    let activity = [
+        format!("complaints.submitted_at >= {since}"),
+        format!("complaints.response_breached_at >= {since}"),
+        format!("complaints.resolution_breached_at >= {since}"),
+        format!("complaints.outcome IS NOT NULL AND complaints.ended_at >= {since}"),
+    ]
+    .map(|happened| {
+        format!(
+            "EXISTS (SELECT 1 FROM complaints \
+             WHERE complaints.merchant_id = merchant_flags.merchant_id AND {happened})"
+        )
+    })
+    .join(" OR ");
     merchant_flags::table
         .filter(merchant_flags::state.eq(FlagState::Flagged.slug()))
-        .filter(merchant_flags::last_tripped_at.lt(to_db(before)))
+        .filter(merchant_flags::last_tripped_at.le(to_db(quiet_since)).or(diesel::dsl::sql::<Bool>(&activity)))
         .select(Flag::as_select())
+        .order(merchant_flags::id)
         .load(conn)
 }

@@ -17,6 +17,7 @@ pub mod schema;
 pub mod supervision;
 pub mod sweep;
 pub mod users;
+pub mod writer;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -78,15 +79,22 @@ impl Backend {
     }
 }
 
+/// SQLite checkpoints its log (copies it back into the database file) by
+/// itself only once the log holds this many pages (about 160 MB): the
+/// server's checkpointer (`jobs::checkpointer`) does it every second, off
+/// any request's path, and this is the backstop for when it cannot, or for
+/// a command that writes while no server runs.
+pub const WAL_BACKSTOP_PAGES: u32 = 40_000;
+
 /// An r2d2 manager that opens the right kind of connection itself (rather
 /// than `MultiConnection::establish`, which hides the real error) and sets
 /// SQLite's pragmas on every connection.
 #[derive(Debug)]
 pub struct DbManager {
-    backend: Backend,
+    pub(crate) backend: Backend,
     /// SQLite: how long to wait for another writer before "database is
     /// locked".
-    busy_timeout: Duration,
+    pub(crate) busy_timeout: Duration,
 }
 
 impl r2d2::ManageConnection for DbManager {
@@ -105,7 +113,8 @@ impl r2d2::ManageConnection for DbManager {
                     "PRAGMA busy_timeout = {};
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = FULL;
-                     PRAGMA foreign_keys = ON;",
+                     PRAGMA foreign_keys = ON;
+                     PRAGMA wal_autocheckpoint = {WAL_BACKSTOP_PAGES};",
                     self.busy_timeout.as_millis()
                 ))
                 .map_err(r2d2::Error::QueryError)?;
@@ -217,15 +226,18 @@ impl DbConnection {
     /// A transaction that will write. On SQLite it begins `IMMEDIATE`, so it
     /// takes the write lock up front and waits on the busy timeout instead
     /// of failing when a read must turn into a write; on PostgreSQL it is an
-    /// ordinary transaction.
+    /// ordinary transaction. Inside a transaction it is a savepoint.
     pub fn write<T, E, F>(&mut self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut Self) -> Result<T, E>,
         E: From<diesel::result::Error>,
     {
+        // Inside a transaction already (a batch of the writer): a savepoint.
+        let depth =
+            <Self as Connection>::TransactionManager::transaction_manager_status_mut(self).transaction_depth()?;
         let gate = match self {
-            DbConnection::Pg(_) => return self.transaction(f),
-            DbConnection::Sqlite(c) => gate::of(c),
+            DbConnection::Sqlite(c) if depth.is_none() => gate::of(c),
+            _ => return self.transaction(f),
         };
         // This process's writers queue in the gate, then take SQLite's lock.
         let _pass = gate.as_deref().map(gate::Gate::enter).transpose()?;
@@ -253,6 +265,37 @@ impl DbConnection {
         self.batch_execute("SELECT 1")
     }
 }
+
+/// A query SQLite may keep prepared: diesel prepares every UPDATE afresh
+/// (it never caches one), and on the sweep's and the dispatcher's hot paths
+/// parsing the same UPDATE again was a tenth of the time. Caching by the
+/// statement's text is safe for an UPDATE whose text says everything that
+/// varies (an `AsChangeset` that skips unchanged columns gives a different
+/// text, cached apart), which is all this is used for.
+#[derive(Debug, Clone, Copy)]
+pub struct Reusable<Q>(pub Q);
+
+impl<Q, DB> diesel::query_builder::QueryFragment<DB> for Reusable<Q>
+where
+    DB: diesel::backend::Backend,
+    Q: diesel::query_builder::QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, pass: diesel::query_builder::AstPass<'_, 'b, DB>) -> diesel::QueryResult<()> {
+        self.0.walk_ast(pass)
+    }
+
+    fn is_safe_to_cache_prepared(&self, _backend: &DB) -> diesel::QueryResult<bool> {
+        Ok(true)
+    }
+}
+
+impl<Q> diesel::query_builder::QueryId for Reusable<Q> {
+    type QueryId = ();
+    // Keyed by its SQL text, never by its type.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q, Conn> diesel::RunQueryDsl<Conn> for Reusable<Q> {}
 
 /// `complaints.state = '<state>'` written out in the SQL rather than bound,
 /// so that both databases see it matches a partial index's predicate.

@@ -185,14 +185,14 @@ fn claim_due_pg(
 }
 
 pub fn mark_sent(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> QueryResult<()> {
-    diesel::update(outbox::table.find(id))
-        .set((
-            outbox::state.eq(MailState::Sent.slug()),
-            outbox::sent_at.eq(to_db(now)),
-            outbox::claimed_until.eq(None::<NaiveDateTime>),
-        ))
-        .execute(conn)
-        .map(drop)
+    // Two a complaint: kept prepared.
+    super::Reusable(diesel::update(outbox::table.find(id)).set((
+        outbox::state.eq(MailState::Sent.slug()),
+        outbox::sent_at.eq(to_db(now)),
+        outbox::claimed_until.eq(None::<NaiveDateTime>),
+    )))
+    .execute(conn)
+    .map(drop)
 }
 
 /// A failed attempt: queued again for `retry_at`, or dead when `None`.

@@ -30,12 +30,13 @@ pub fn insert(
         .map(drop)
 }
 
-/// A merchant's ratings since `since`: (sum of scores, how many).
+/// A merchant's ratings since `since`: (sum of scores, how many). A range
+/// over the covering index `ratings_merchant_scores`.
 pub fn totals_since(conn: &mut DbConnection, merchant_id: i64, since: DateTime<Utc>) -> QueryResult<(i64, i64)> {
-    let scores: Vec<i32> = ratings::table
+    let (sum, count): (Option<i64>, i64) = ratings::table
         .filter(ratings::merchant_id.eq(merchant_id))
         .filter(ratings::rated_at.ge(to_db(since)))
-        .select(ratings::score)
-        .load(conn)?;
-    Ok((scores.iter().map(|s| i64::from(*s)).sum(), scores.len() as i64))
+        .select((diesel::dsl::sum(ratings::score), diesel::dsl::count_star()))
+        .get_result(conn)?;
+    Ok((sum.unwrap_or(0), count))
 }

@@ -134,6 +134,7 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         decided_by -> Nullable<BigInt>,
         note -> Nullable<Text>,
+        counted_at -> Nullable<Timestamp>,
     }
 }
 

@@ -9,10 +9,12 @@ use super::{DbConnection, state_is, to_db};
 use crate::domain::category::Category;
 use crate::domain::state::{EscalationReason, State};
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
     pub reason: Option<EscalationReason>,
     pub merchant_id: Option<i64>,
+    /// Merchants whose name contains this (when no id is given).
+    pub merchant_name: Option<String>,
     pub category: Option<Category>,
 }
 
@@ -35,6 +37,9 @@ pub fn queue(conn: &mut DbConnection, filter: QueueFilter, limit: i64) -> QueryR
     }
     if let Some(id) = filter.merchant_id {
         q = q.filter(complaints::merchant_id.eq(id));
+    } else if let Some(name) = filter.merchant_name.as_deref() {
+        let escaped = name.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        q = q.filter(merchants::name.like(format!("%{escaped}%")).escape('\\'));
     }
     if let Some(category) = filter.category {
         q = q.filter(complaints::category.eq(category.slug()));
@@ -83,7 +88,15 @@ pub fn set_outcome(conn: &mut DbConnection, complaint_id: i64, outcome: &str) ->
     diesel::update(complaints::table.find(complaint_id)).set(complaints::outcome.eq(outcome)).execute(conn).map(drop)
 }
 
-/// Merchants for the queue's filter: (id, name).
-pub fn merchant_names(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
-    merchants::table.select((merchants::id, merchants::name)).order(merchants::name).load(conn)
+/// The merchant the queue's filter names: by id, or by a name only one
+/// merchant's contains. `None` when no merchant, or several, match.
+pub fn merchant_named(conn: &mut DbConnection, text: &str) -> QueryResult<Option<(i64, String)>> {
+    if let Ok(id) = text.parse::<i64>() {
+        return merchants::table.find(id).select((merchants::id, merchants::name)).first(conn).optional();
+    }
+    let found = super::merchants::search(conn, text, 0, 2)?;
+    Ok(match found.as_slice() {
+        [only] => Some((only.id, only.name.clone())),
+        _ => None,
+    })
 }

@@ -11,21 +11,24 @@ use super::schema::complaints;
 use super::{DbConnection, state_is, to_db};
 use crate::domain::state::State;
 
-/// Up to `limit` ids of each kind of due complaint (response deadline
-/// passed unanswered, resolution deadline passed unmet, proposal left
-/// unanswered for `silence`), earliest first.
-pub fn due_ids(conn: &mut DbConnection, now: DateTime<Utc>, silence: Duration, limit: i64) -> QueryResult<Vec<i64>> {
+/// A due complaint: (merchant id, complaint id).
+pub type Due = (i64, i64);
+
+/// Up to `limit` of each kind of due complaint (response deadline passed
+/// unanswered, resolution deadline passed unmet, proposal left unanswered
+/// for `silence`), earliest first; each once, in (merchant, id) order.
+pub fn due(conn: &mut DbConnection, now: DateTime<Utc>, silence: Duration, limit: i64) -> QueryResult<Vec<Due>> {
     let now_db = to_db(now);
-    let mut ids: Vec<i64> = complaints::table
+    let mut due: Vec<Due> = complaints::table
         .filter(complaints::responded_at.is_null())
         .filter(complaints::response_breached_at.is_null())
         .filter(complaints::ended_at.is_null())
         .filter(complaints::response_due_at.lt(now_db))
         .order(complaints::response_due_at)
-        .select(complaints::id)
+        .select((complaints::merchant_id, complaints::id))
         .limit(limit)
         .load(conn)?;
-    ids.extend(
+    due.extend(
         complaints::table
             .filter(complaints::resolution_met_at.is_null())
             .filter(complaints::resolution_breached_at.is_null())
@@ -36,22 +39,22 @@ pub fn due_ids(conn: &mut DbConnection, now: DateTime<Utc>, silence: Duration, l
                 .eq(State::Proposed.slug())
                 .and(complaints::proposed_at.le(complaints::resolution_due_at.nullable()))))
             .order(complaints::resolution_due_at)
-            .select(complaints::id)
+            .select((complaints::merchant_id, complaints::id))
             .limit(limit)
-            .load::<i64>(conn)?,
+            .load::<Due>(conn)?,
     );
-    ids.extend(
+    due.extend(
         complaints::table
             .filter(state_is(State::Proposed))
             .filter(complaints::proposed_at.lt(to_db(now - silence)))
             .order(complaints::proposed_at)
-            .select(complaints::id)
+            .select((complaints::merchant_id, complaints::id))
             .limit(limit)
-            .load::<i64>(conn)?,
+            .load::<Due>(conn)?,
     );
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(ids)
+    due.sort_unstable();
+    due.dedup();
+    Ok(due)
 }
 
 /// The complaints with these ids, in id order.

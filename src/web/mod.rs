@@ -45,6 +45,9 @@ pub struct AppState {
     /// the database cannot be reached, so the form still shows what the
     /// consumer picked.
     pub merchant_choices: Arc<std::sync::Mutex<Arc<Vec<crate::store::merchants::MerchantChoice>>>>,
+    /// SQLite's group-commit writer, for the writes that come in bursts
+    /// (new complaints); `None` on PostgreSQL.
+    pub writer: Option<Arc<crate::store::writer::Writer>>,
 }
 
 impl AppState {
@@ -54,6 +57,20 @@ impl AppState {
         let mut progress = c.progress();
         progress.catch_up(self.config.policy.consumer_silence, now);
         progress
+    }
+
+    /// Runs the write `f` inside a transaction: a savepoint in a batch of
+    /// the group-commit writer on SQLite, a transaction on a pooled
+    /// connection of its own on PostgreSQL. Answers once it is committed.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        match &self.writer {
+            Some(writer) => writer.write(f).await,
+            None => self.db(move |conn| conn.write(f)).await,
+        }
     }
 
     /// Runs `f` on a pooled connection off the async workers.
@@ -87,6 +104,11 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io
     let secure = state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     let key = state.session_key.clone();
     let drain = state.config.shutdown_timeout.as_secs();
+    // Database work runs on blocking threads, each waiting for one of the
+    // pool's connections: more threads than connections only wait, and
+    // each thread that ever ran keeps memory of its own (the allocator's
+    // per-thread arenas).
+    let blocking = (state.config.pool_size as usize).div_ceil(workers.max(1)) + 1;
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
@@ -97,6 +119,7 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(AppError::NotFound) }))
     })
     .workers(workers)
+    .worker_max_blocking_threads(blocking)
     // SIGTERM (or SIGINT): stop accepting, let requests under way finish
     // for up to this long, then return from `run`.
     .shutdown_timeout(drain)

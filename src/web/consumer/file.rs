@@ -11,7 +11,7 @@ use crate::domain::category::{Category, Resolution};
 use crate::domain::complaint::{ComplaintForm, Field, FieldErrors, Invalid};
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::service::complaints::{Intake, SubmitError, submit as file_complaint};
+use crate::service::complaints::{Intake, SubmitError, file as file_complaint};
 use crate::store::merchants::{self, MerchantChoice};
 use crate::web::page::{PageCtx, render};
 use crate::web::view::FieldView;
@@ -168,7 +168,7 @@ pub async fn submit(
             let lang = PageCtx::new(&req).lang;
             let (clock, config) = (state.clock.clone(), state.config.clone());
             let filed = state
-                .db(move |conn| {
+                .write(move |conn| {
                     let intake = Intake { config: &config, now: clock.now(), lang };
                     match file_complaint(conn, &intake, &complaint) {
                         Ok(filed) => Ok(Some(filed)),

@@ -38,7 +38,8 @@ struct QueuePage {
     ctx: PageCtx,
     rows: Vec<QueueRow>,
     reasons: Vec<Choice>,
-    merchants: Vec<Choice>,
+    /// What the merchant filter holds: the merchant's name once known.
+    merchant: String,
     categories: Vec<Choice>,
     export_href: String,
 }
@@ -51,13 +52,26 @@ pub async fn queue(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let pick = |name: &str| query.get(name).map(String::as_str).unwrap_or("").to_owned();
-    let filter = QueueFilter {
+    // The merchant is typed (its id or part of its name): a list of every
+    // merchant made the page hundreds of kilobytes once there were
+    // thousands of them.
+    let merchant = pick("merchant").trim().to_owned();
+    let mut filter = QueueFilter {
         reason: EscalationReason::from_slug(&pick("reason")),
-        merchant_id: pick("merchant").parse().ok(),
         category: Category::from_slug(&pick("category")),
+        ..Default::default()
     };
-    let (rows, merchants) = state
-        .db(move |conn| Ok((supervision::queue(conn, filter, QUEUE_SIZE)?, supervision::merchant_names(conn)?)))
+    let (rows, named) = state
+        .db(move |conn| {
+            let named = if merchant.is_empty() { None } else { supervision::merchant_named(conn, &merchant)? };
+            match (&named, merchant.parse::<i64>()) {
+                (Some((id, _)), _) => filter.merchant_id = Some(*id),
+                (None, Ok(id)) => filter.merchant_id = Some(id),
+                (None, Err(_)) if !merchant.is_empty() => filter.merchant_name = Some(merchant),
+                (None, Err(_)) => {}
+            }
+            Ok((supervision::queue(conn, filter, QUEUE_SIZE)?, named))
+        })
         .await?;
     let ctx = PageCtx::new(&req);
     let t = ctx.t;
@@ -65,10 +79,13 @@ pub async fn queue(
     let now = state.clock.now();
     let choice = |value: String, label: String, picked: &str| Choice { selected: value == picked, value, label };
     let mut export = vec!["state=escalated".to_owned()];
-    for key in ["reason", "merchant", "category"] {
+    for key in ["reason", "category"] {
         if !pick(key).is_empty() {
             export.push(format!("{key}={}", crate::error::encode_component(&pick(key))));
         }
+    }
+    if let Some((id, _)) = &named {
+        export.push(format!("merchant={id}"));
     }
     let page = QueuePage {
         rows: rows
@@ -97,7 +114,7 @@ pub async fn queue(
             .iter()
             .map(|r| choice(r.slug().into(), t.get(&format!("reason.{r}")).into(), &pick("reason")))
             .collect(),
-        merchants: merchants.into_iter().map(|(id, name)| choice(id.to_string(), name, &pick("merchant"))).collect(),
+        merchant: named.map_or_else(|| pick("merchant").trim().to_owned(), |(_, name)| name),
         categories: Category::ALL
             .iter()
             .map(|c| choice(c.slug().into(), t.get(&format!("category.{c}")).into(), &pick("category")))

@@ -1,0 +1,1 @@
+ALTER TABLE merchant_flags ADD COLUMN counted_at TIMESTAMP;

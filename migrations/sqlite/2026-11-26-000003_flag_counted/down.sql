@@ -1,0 +1,1 @@
+ALTER TABLE merchant_flags DROP COLUMN counted_at;

@@ -1,0 +1,536 @@
+//! `redress-bench`: the performance budget of DESIGN.md, measured in one
+//! command against the real server (see BENCHMARKS.md).
+//!
+//!     cargo run --release --bin redress-bench -- --json bench.json
+//!     cargo run --release --bin redress-bench -- --complaints 100000
+//!     cargo run --release --bin redress-bench -- --database-url postgres://127.0.0.1/postgres
+//!
+//! It seeds a fresh database, times a deadline sweep, builds and starts
+//! `redress serve` (release), drives intake and the staff pages over HTTP,
+//! records the server's peak memory, then runs the baseline handler under
+//! the same load, prints a table and writes the figures as JSON.
+
+mod baseline;
+mod load;
+mod seed;
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use diesel::connection::SimpleConnection;
+use redress::config::Config;
+use redress::domain::staff::Role;
+use redress::service::auth::{NewStaff, add_user};
+use redress::service::conversation::At;
+use redress::service::sweeper;
+use redress::store::DbConnection;
+use serde_json::json;
+
+use load::{Conn, Outcome, cookie_jar, csrf_field, drive, get, post};
+use seed::Shape;
+
+#[derive(Parser)]
+#[command(name = "redress-bench", about = "Measures Redress against its performance budget")]
+struct Args {
+    /// Complaints to seed (merchants: one per 200, at most 5,000).
+    #[arg(long, default_value_t = 1_000_000)]
+    complaints: i64,
+    /// Write the figures here as JSON.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Run on PostgreSQL: a scratch database is created on this server
+    /// (and dropped afterwards). Default: an SQLite file in a temporary folder.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Connections for intake (and the baseline).
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// Connections for the page loads (staff at their desks).
+    #[arg(long, default_value_t = 4)]
+    page_concurrency: usize,
+    /// Seconds each load phase is measured (after 2 s of warm-up).
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Stop after seeding and timing the sweep (for profiling it).
+    #[arg(long)]
+    sweep_only: bool,
+    /// SQLite, for repeated runs: start from a copy of this seeded
+    /// database if it exists, else seed and keep a copy here.
+    #[arg(long)]
+    reuse: Option<PathBuf>,
+    #[command(subcommand)]
+    role: Option<Inner>,
+}
+
+/// The bench runs itself as the baseline server.
+#[derive(clap::Subcommand)]
+enum Inner {
+    #[command(hide = true)]
+    Baseline { database_url: String, bind: String },
+}
+
+const SECRET: &str = "redress-bench-session-key-0123456789abcdef";
+const PASSWORD: &str = "bench-password-2026";
+const MERCHANT_LOGIN: &str = "staff@merchant1.example.cn";
+const SUPERVISOR_LOGIN: &str = "supervisor@platform.example.cn";
+
+fn main() {
+    let args = Args::parse();
+    if let Some(Inner::Baseline { database_url, bind }) = &args.role {
+        if let Err(e) = baseline::serve(database_url, bind) {
+            eprintln!("baseline: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    if cfg!(debug_assertions) {
+        eprintln!("redress-bench measures release builds: cargo run --release --bin redress-bench");
+        std::process::exit(2);
+    }
+    if let Err(e) = run(&args) {
+        eprintln!("redress-bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// Where a run keeps its files and which database it uses.
+struct Scratch {
+    dir: PathBuf,
+    database_url: String,
+    /// PostgreSQL: the server's URL and the scratch database to drop.
+    pg: Option<(String, String)>,
+}
+
+impl Scratch {
+    fn new(server: Option<&str>) -> Result<Scratch, String> {
+        let dir = std::env::temp_dir().join(format!("redress-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let Some(server) = server else {
+            let database_url = format!("sqlite://{}", dir.join("bench.db").display());
+            return Ok(Scratch { dir, database_url, pg: None });
+        };
+        if !server.starts_with("postgres") {
+            return Err(format!("--database-url {server:?}: give a postgres:// URL (SQLite is the default)"));
+        }
+        let name = format!("redress_bench_{}", std::process::id());
+        let mut admin = redress::store::connect_one(server).map_err(|e| e.to_string())?;
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).map_err(|e| e.to_string())?;
+        let (head, _) = server.rsplit_once('/').filter(|(h, _)| h.contains("//")).unwrap_or((server, ""));
+        let database_url = format!("{head}/{name}");
+        Ok(Scratch { dir, database_url, pg: Some((server.to_owned(), name)) })
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some((server, name)) = &self.pg
+            && let Ok(mut admin) = redress::store::connect_one(server)
+        {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let scratch = Scratch::new(args.database_url.as_deref())?;
+    let backend = if scratch.pg.is_some() { "postgres" } else { "sqlite" };
+    let shape = Shape::new(args.complaints);
+    let mut config = Config::from_lookup(|_| None).map_err(|e| e.to_string())?;
+    config.data_dir = scratch.dir.clone();
+    config.database_url = scratch.database_url.clone();
+    let saved = args.reuse.as_ref().filter(|f| f.exists() && scratch.pg.is_none());
+    let (now, seed_s) = match saved {
+        Some(file) => {
+            eprintln!("starting from a copy of {}", file.display());
+            std::fs::copy(file, scratch.dir.join("bench.db")).map_err(|e| format!("{}: {e}", file.display()))?;
+            let at = std::fs::read_to_string(file.with_extension("now")).map_err(|e| e.to_string())?;
+            let at = chrono::DateTime::parse_from_rfc3339(at.trim()).map_err(|e| e.to_string())?;
+            (at.with_timezone(&chrono::Utc), f64::NAN)
+        }
+        None => seed_fresh(&config, &shape, args.reuse.as_deref().filter(|_| scratch.pg.is_none()))?,
+    };
+    // A fresh connection with the server's settings (and any migration a
+    // reused copy lacks).
+    let mut conn = redress::startup::prepare_one(&config).map_err(|e| e.to_string())?;
+
+    eprintln!("sweeping ({} falling due)…", shape.due());
+    let started = Instant::now();
+    // A second after seeding: exactly the burst has fallen due.
+    let report = sweeper::sweep(&mut conn, At { config: &config, now: now + chrono::Duration::seconds(1) })
+        .map_err(|e| format!("sweep: {e}"))?
+        .ok_or("another process is sweeping the scratch database")?;
+    let sweep_s = started.elapsed().as_secs_f64();
+    if report.response_breaches as i64 != shape.due() {
+        return Err(format!("the sweep breached {} complaints, not the {} due", report.response_breaches, shape.due()));
+    }
+    eprintln!("  {sweep_s:.3} s: {report}");
+    // What the sweep left in SQLite's log, copied back as the server's
+    // checkpointer would, off the sweep's path: timed on its own.
+    let started = Instant::now();
+    if let DbConnection::Sqlite(_) = conn {
+        conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)").map_err(|e| format!("checkpoint: {e}"))?;
+    }
+    let checkpoint_s = started.elapsed().as_secs_f64();
+    eprintln!("  checkpoint after the sweep: {checkpoint_s:.3} s");
+    drop(conn);
+    if args.sweep_only {
+        return Ok(());
+    }
+
+    let server = Server::start(&scratch)?;
+    let addr = server.addr;
+    let phase = |name: &str| eprintln!("{name} ({} s after 2 s warm-up)…", args.seconds);
+    let (warmup, measure) = (Duration::from_secs(2), Duration::from_secs(args.seconds));
+
+    phase("intake at concurrency 32");
+    let merchants = shape.merchants;
+    let intake =
+        drive(addr, args.concurrency, warmup, measure, 303, form_session, |s, w, n| intake_request(s, w, n, merchants));
+    report_phase("intake", &intake);
+    server.report_rss();
+
+    let merchant = login(addr, MERCHANT_LOGIN)?;
+    phase("merchant dashboard");
+    let dashboard =
+        drive(addr, args.page_concurrency, warmup, measure, 200, |_, _| (), |_, _, _| get("/merchant", &merchant));
+    report_phase("dashboard", &dashboard);
+    server.report_rss();
+
+    let supervisor = login(addr, SUPERVISOR_LOGIN)?;
+    phase("supervisor queue");
+    let queue =
+        drive(addr, args.page_concurrency, warmup, measure, 200, |_, _| (), |_, _, _| get("/supervisor", &supervisor));
+    report_phase("queue", &queue);
+    server.report_rss();
+
+    phase("public scorecard");
+    let path = format!("/merchants/{}", Shape::BIG_MERCHANT);
+    let scorecard = drive(addr, args.page_concurrency, warmup, measure, 200, |_, _| (), |_, _, _| get(&path, ""));
+    report_phase("scorecard", &scorecard);
+    server.report_rss();
+
+    let rss_mb = server.peak_rss_kb()? as f64 / 1024.0;
+    drop(server);
+
+    phase("baseline at concurrency 32");
+    let base = Baseline::start(&scratch)?;
+    let baseline = drive(base.addr, args.concurrency, warmup, measure, 303, form_session_none, |s, w, n| {
+        intake_request(s, w, n, merchants)
+    });
+    report_phase("baseline", &baseline);
+    drop(base);
+
+    let figures = json!({
+        "backend": backend,
+        "complaints": shape.complaints,
+        "merchants": shape.merchants,
+        "concurrency": args.concurrency,
+        "page_concurrency": args.page_concurrency,
+        "seconds": args.seconds,
+        "cores": std::thread::available_parallelism().map_or(0, |n| n.get()),
+        "seed_s": round(seed_s, 1),
+        "intake_rps": round(intake.rps(), 0),
+        "intake_p50_ms": round(intake.percentile_ms(50.0), 2),
+        "intake_p99_ms": round(intake.percentile_ms(99.0), 2),
+        "intake_failed": intake.failed,
+        "baseline_rps": round(baseline.rps(), 0),
+        "baseline_p99_ms": round(baseline.percentile_ms(99.0), 2),
+        "intake_to_baseline": round(intake.rps() / baseline.rps(), 3),
+        "dashboard_p50_ms": round(dashboard.percentile_ms(50.0), 2),
+        "dashboard_p99_ms": round(dashboard.percentile_ms(99.0), 2),
+        "dashboard_rps": round(dashboard.rps(), 0),
+        "queue_p50_ms": round(queue.percentile_ms(50.0), 2),
+        "queue_p99_ms": round(queue.percentile_ms(99.0), 2),
+        "queue_rps": round(queue.rps(), 0),
+        "scorecard_p50_ms": round(scorecard.percentile_ms(50.0), 2),
+        "scorecard_p99_ms": round(scorecard.percentile_ms(99.0), 2),
+        "scorecard_rps": round(scorecard.rps(), 0),
+        "sweep_due": shape.due(),
+        "sweep_10k_of_1m_s": round(sweep_s, 3),
+        "checkpoint_after_sweep_s": round(checkpoint_s, 3),
+        "rss_mb": round(rss_mb, 1),
+    });
+    print_table(&figures);
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&figures).expect("figures serialise");
+        std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("figures written to {}", path.display());
+    }
+    let failed = intake.failed + dashboard.failed + queue.failed + scorecard.failed + baseline.failed;
+    if failed > 0 {
+        return Err(format!("{failed} requests were not answered as expected (see above)"));
+    }
+    Ok(())
+}
+
+/// Seeds the scratch database and adds the staff who sign in; with `keep`,
+/// leaves a copy there (and its seeding time beside it) for `--reuse`.
+fn seed_fresh(
+    config: &Config,
+    shape: &Shape,
+    keep: Option<&Path>,
+) -> Result<(chrono::DateTime<chrono::Utc>, f64), String> {
+    let mut conn = redress::startup::prepare_one(config).map_err(|e| e.to_string())?;
+    eprintln!("seeding {} complaints over {} merchants…", shape.complaints, shape.merchants);
+    let started = Instant::now();
+    let now = chrono::Utc::now();
+    // The bench's own connection may keep a large cache while it seeds;
+    // the server keeps its own settings.
+    conn.batch_execute("PRAGMA cache_size = -262144").ok();
+    seed::seed(&mut conn, shape, now).map_err(|e| format!("seeding: {e}"))?;
+    let seed_s = started.elapsed().as_secs_f64();
+    eprintln!("  seeded in {seed_s:.1} s");
+    for (role, email, merchant) in
+        [(Role::Merchant, MERCHANT_LOGIN, Some(Shape::BIG_MERCHANT)), (Role::Supervisor, SUPERVISOR_LOGIN, None)]
+    {
+        let staff = NewStaff { role, email, merchant_id: merchant, password: PASSWORD };
+        add_user(&mut conn, &staff, now).map_err(|e| format!("staff account: {e}"))?;
+    }
+    if let Some(file) = keep {
+        conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)").map_err(|e| e.to_string())?;
+        let url = &config.database_url;
+        std::fs::copy(url.trim_start_matches("sqlite://"), file).map_err(|e| format!("{}: {e}", file.display()))?;
+        std::fs::write(file.with_extension("now"), now.to_rfc3339()).map_err(|e| e.to_string())?;
+    }
+    Ok((now, seed_s))
+}
+
+fn round(x: f64, digits: i32) -> f64 {
+    let scale = 10f64.powi(digits);
+    (x * scale).round() / scale
+}
+
+fn report_phase(name: &str, o: &Outcome) {
+    eprintln!(
+        "  {name}: {:.0}/s, p50 {:.2} ms, p99 {:.2} ms{}",
+        o.rps(),
+        o.percentile_ms(50.0),
+        o.percentile_ms(99.0),
+        if o.failed > 0 { format!(", {} failed", o.failed) } else { String::new() }
+    );
+}
+
+fn print_table(f: &serde_json::Value) {
+    // Each figure, its unit, and its budget (at least / at most).
+    type Row<'a> = (&'a str, &'a str, Option<(&'a str, f64)>);
+    let rows: [Row<'_>; 10] = [
+        ("intake_rps", "complaints/s", Some((">=", 2000.0))),
+        ("intake_p50_ms", "ms", None),
+        ("intake_p99_ms", "ms", Some(("<=", 50.0))),
+        ("baseline_rps", "rows/s", None),
+        ("intake_to_baseline", "", None),
+        ("dashboard_p99_ms", "ms", Some(("<=", 20.0))),
+        ("queue_p99_ms", "ms", Some(("<=", 20.0))),
+        ("scorecard_p99_ms", "ms", None),
+        ("sweep_10k_of_1m_s", "s", Some(("<=", 0.5))),
+        ("rss_mb", "MB", Some(("<=", 150.0))),
+    ];
+    println!(
+        "\n{} · {} complaints · {} merchants · {} cores",
+        f["backend"], f["complaints"], f["merchants"], f["cores"]
+    );
+    println!("| {:<20} | {:>10} | {:<12} | {:<12} |", "figure", "value", "unit", "budget");
+    println!("|{:-<22}|{:->12}|{:-<14}|{:-<14}|", "", "", "", "");
+    for (key, unit, budget) in rows {
+        let value = f[key].as_f64().unwrap_or(f64::NAN);
+        let verdict = match budget {
+            Some((">=", limit)) => format!(">= {limit} {}", if value >= limit { "ok" } else { "MISSED" }),
+            Some((_, limit)) => format!("<= {limit} {}", if value <= limit { "ok" } else { "MISSED" }),
+            None => String::new(),
+        };
+        println!("| {key:<20} | {value:>10} | {unit:<12} | {verdict:<12} |");
+    }
+}
+
+/// A consumer's browser: the form's CSRF cookie and its hidden token.
+struct FormSession {
+    cookies: String,
+    token: String,
+}
+
+fn form_session(conn: &mut Conn, _: usize) -> FormSession {
+    let page = conn.send(&get("/complaints/new", "")).expect("the complaint form");
+    assert_eq!(page.status, 200, "the complaint form answers");
+    let token = csrf_field(&page.body).expect("the form carries a CSRF token");
+    FormSession { cookies: cookie_jar(&page.set_cookies), token }
+}
+
+fn form_session_none(_: &mut Conn, _: usize) -> FormSession {
+    FormSession { cookies: "redress_csrf=none".into(), token: "none".into() }
+}
+
+/// The `n`th complaint of worker `w`: a real one, Chinese text and all,
+/// against a merchant spread over all of them.
+fn intake_request(s: &FormSession, w: usize, n: u64, merchants: i64) -> Vec<u8> {
+    let k = (w as u64) * 1_000_003 + n * 7_919;
+    let merchant = (1 + k % merchants as u64).to_string();
+    let order = format!("DY{}", 200_000_000 + k);
+    let amount = format!("{}.{:02}", 10 + k % 2000, k % 100);
+    let phone = format!("139{:08}", k % 100_000_000);
+    let email = format!("buyer{k}@example.com");
+    post(
+        "/complaints",
+        &s.cookies,
+        &[
+            ("csrf_token", &s.token),
+            ("merchant", &merchant),
+            ("order_ref", &order),
+            ("category", if k.is_multiple_of(3) { "false_advertising" } else { "counterfeit" }),
+            ("desired_resolution", "return_refund"),
+            ("amount", &amount),
+            (
+                "description",
+                "直播间主播承诺“正品保障、假一赔十”，收到的耳机序列号查询不到，客服一直不回复。要求退货退款。",
+            ),
+            ("consumer_name", "王女士"),
+            ("consumer_phone", &phone),
+            ("consumer_email", &email),
+        ],
+    )
+}
+
+/// Signs in through the real form; returns the cookies of the session.
+fn login(addr: SocketAddr, email: &str) -> Result<String, String> {
+    let mut conn = Conn::open(addr).map_err(|e| e.to_string())?;
+    let form = conn.send(&get("/login", "")).map_err(|e| e.to_string())?;
+    let token = csrf_field(&form.body).ok_or("the sign-in form has no CSRF token")?;
+    let cookies = cookie_jar(&form.set_cookies);
+    let done = conn
+        .send(&post("/login", &cookies, &[("csrf_token", &token), ("email", email), ("password", PASSWORD)]))
+        .map_err(|e| e.to_string())?;
+    if done.status != 303 {
+        return Err(format!("signing in as {email} answered {}", done.status));
+    }
+    // The session cookie, plus the fresh CSRF cookie sign-in sets.
+    Ok(cookie_jar(&done.set_cookies))
+}
+
+/// `redress serve`, release build, on the scratch database.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+/// Builds the `redress` binary beside this one (a no-op when it is fresh)
+/// and returns its path.
+fn redress_binary() -> Result<PathBuf, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--bin", "redress", "--manifest-path"])
+        .arg(&manifest)
+        .status()
+        .map_err(|e| format!("cannot run cargo to build the server: {e}"))?;
+    if !status.success() {
+        return Err("building the server failed".into());
+    }
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let binary = me.with_file_name("redress");
+    binary.exists().then_some(binary).ok_or_else(|| format!("no server binary beside {}", me.display()))
+}
+
+/// Reads `child`'s standard output until a line names the address it
+/// listens on (after `marker`); the rest is drained in the background.
+fn listening(child: &mut Child, marker: &str) -> Result<SocketAddr, String> {
+    let out = child.stdout.take().ok_or("no standard output")?;
+    let mut lines = std::io::BufReader::new(out).lines();
+    for line in lines.by_ref() {
+        let line = line.map_err(|e| e.to_string())?;
+        if let Some(rest) = line.split(marker).nth(1) {
+            let addr = rest.trim().trim_start_matches("http://").parse().map_err(|e| format!("{line:?}: {e}"))?;
+            std::thread::spawn(move || lines.for_each(drop));
+            return Ok(addr);
+        }
+    }
+    Err("the server exited before listening (see its log)".into())
+}
+
+impl Server {
+    fn start(scratch: &Scratch) -> Result<Server, String> {
+        let binary = redress_binary()?;
+        let log = std::fs::File::create(scratch.dir.join("server.log")).map_err(|e| e.to_string())?;
+        eprintln!("starting {} (log: {})", binary.display(), scratch.dir.join("server.log").display());
+        let mut command = Command::new(binary);
+        command.args(["serve", "--bind", "127.0.0.1:0"]).env_clear();
+        // The server's log level and format may be chosen for a run.
+        for name in ["PATH", "RUST_LOG", "REDRESS_LOG_FORMAT"] {
+            if let Ok(value) = std::env::var(name) {
+                command.env(name, value);
+            }
+        }
+        let mut child = command
+            .env("DATABASE_URL", &scratch.database_url)
+            .env("REDRESS_DATA_DIR", &scratch.dir)
+            .env("REDRESS_SECRET", SECRET)
+            // The sweep is measured on its own; here it would only add noise.
+            .env("REDRESS_SWEEP_INTERVAL", "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("cannot start the server: {e}"))?;
+        let addr = listening(&mut child, "Redress is listening on")?;
+        Ok(Server { child, addr })
+    }
+
+    fn report_rss(&self) {
+        if let Ok(kb) = self.peak_rss_kb() {
+            eprintln!("  server peak RSS so far: {:.1} MB", kb as f64 / 1024.0);
+        }
+    }
+
+    /// The most memory the server has held (`VmHWM`), in KiB.
+    fn peak_rss_kb(&self) -> Result<u64, String> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .map_err(|e| format!("the server's memory: {e}"))?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .ok_or_else(|| "no VmHWM in /proc/PID/status".into())
+    }
+}
+
+impl Drop for Server {
+    /// SIGTERM, as a service manager would stop it.
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// The baseline handler, a process of its own.
+struct Baseline {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Baseline {
+    fn start(scratch: &Scratch) -> Result<Baseline, String> {
+        let url = match &scratch.pg {
+            Some(_) => scratch.database_url.clone(),
+            None => format!("sqlite://{}", scratch.dir.join("baseline.db").display()),
+        };
+        let me = std::env::current_exe().map_err(|e| e.to_string())?;
+        let mut child = Command::new(me)
+            .args(["baseline", &url, "127.0.0.1:0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start the baseline: {e}"))?;
+        let addr = listening(&mut child, "listening on")?;
+        Ok(Baseline { child, addr })
+    }
+}
+
+impl Drop for Baseline {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

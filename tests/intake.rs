@@ -1,0 +1,74 @@
+//! Complaint intake under load: the group-commit writer and the work one
+//! complaint costs it.
+
+use std::sync::{Arc, Mutex};
+
+use diesel::connection::{Connection, InstrumentationEvent};
+use redress::clock::Clock;
+
+use crate::helpers::*;
+
+/// Filing a complaint prepares each of its statements once per connection
+/// and reuses it after (SQLite's parser was a tenth of the writer's time
+/// when some were prepared afresh for every complaint).
+#[test]
+fn intake_reuses_its_prepared_statements() {
+    use redress::domain::complaint::ComplaintForm;
+    use redress::i18n::Lang;
+    use redress::service::complaints::{Intake, submit};
+
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        // PostgreSQL prepares on the server and takes the next id from its
+        // sequence by a literal SQL call; SQLite's parser is what this guards.
+        return;
+    }
+    let app = spawn_app();
+    let m = app.merchant("杭州星河优选电子商务有限公司");
+    let form = |n: usize| ComplaintForm {
+        merchant: m.to_string(),
+        order_ref: format!("DY{n}"),
+        category: "false_advertising".into(),
+        desired_resolution: "refund".into(),
+        amount: "99.00".into(),
+        description: "直播间说是纯棉，收到的是化纤。".into(),
+        consumer_name: "王女士".into(),
+        consumer_phone: "13800138000".into(),
+        consumer_email: "wang@example.com".into(),
+    };
+    let mut conn = app.pool.get().unwrap();
+    let now = app.clock.now();
+    let intake = Intake { config: &app.config, now, lang: Lang::ZhCn };
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| match event {
+        InstrumentationEvent::StartQuery { query, .. } => sink.lock().unwrap().push(format!("run {query}")),
+        InstrumentationEvent::CacheQuery { sql, .. } => sink.lock().unwrap().push(format!("prepared {sql}")),
+        _ => {}
+    });
+    for n in 0..=3 {
+        submit(&mut conn, &intake, &form(n).validate().unwrap()).unwrap();
+    }
+    conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+    let events = events.lock().unwrap().clone();
+    let sql = |line: &str| line.split(" -- binds:").next().unwrap_or("").to_owned();
+    let prepared: Vec<String> = events.iter().filter_map(|e| e.strip_prefix("prepared ")).map(sql).collect();
+    // Statements that read or write rows; the transaction's own (BEGIN,
+    // COMMIT) and the writer gate's one look-up a transaction are not per
+    // complaint.
+    let per_complaint: Vec<String> = events
+        .iter()
+        .filter_map(|e| e.strip_prefix("run "))
+        .map(sql)
+        .filter(|q| ["SELECT", "INSERT", "UPDATE", "DELETE"].iter().any(|verb| q.starts_with(verb)))
+        .filter(|q| !q.contains("pragma_database_list"))
+        .collect();
+    let never_cached: Vec<&String> = per_complaint.iter().filter(|q| !prepared.contains(q)).collect();
+    assert!(never_cached.is_empty(), "prepared afresh for every complaint:\n{never_cached:#?}");
+    for q in &prepared {
+        assert_eq!(prepared.iter().filter(|p| *p == q).count(), 1, "prepared more than once: {q}");
+    }
+    // What one complaint costs: merchant, complaint (its id first), event,
+    // two notices (each checked for a duplicate), the merchant's flag and
+    // 30-day count.
+    assert_eq!(per_complaint.len(), 4 * 11, "{per_complaint:#?}");
+}
