@@ -108,3 +108,29 @@ fn the_log_is_json_lines_each_carrying_its_request_id() {
     assert!(!lines.contains("NoSuchToken"));
     assert!(lines.contains(r#""message":"stopped""#), "says it stopped after draining");
 }
+
+/// SQLite's log is copied back into the database file by the server's
+/// checkpointer within seconds, not left to the commit that takes it past
+/// the backstop (40,000 pages, which a small site might never reach): the
+/// database file alone, without its log, holds what was stored.
+#[test]
+fn the_checkpointer_copies_the_log_into_the_database_file() {
+    let db = TestDb::new();
+    let TestDb::Sqlite { url, .. } = &db else {
+        return; // PostgreSQL has its own checkpointer.
+    };
+    let file = std::path::PathBuf::from(url.trim_start_matches("sqlite://"));
+    let data = tempfile::tempdir().unwrap();
+    let _server = serve(&db, data.path());
+    let copy = data.path().join("file-alone.db");
+    eventually("the demo merchants reach the database file", || {
+        // The main file as it is on disk, opened without the log beside it.
+        std::fs::copy(&file, &copy).unwrap();
+        let _ = std::fs::remove_file(copy.with_extension("db-wal"));
+        let Ok(mut alone) = redress::store::connect_one(&format!("sqlite://{}", copy.display())) else {
+            return false;
+        };
+        let count = diesel::dsl::sql::<diesel::sql_types::BigInt>("COUNT(*) FROM merchants");
+        diesel::RunQueryDsl::get_result::<i64>(diesel::select(count), &mut alone).is_ok_and(|n| n == 5)
+    });
+}
