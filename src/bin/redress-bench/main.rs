@@ -12,12 +12,12 @@
 
 mod baseline;
 mod load;
+mod processes;
 mod seed;
 
-use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+
 use std::time::{Duration, Instant};
 
 use clap::Parser;
@@ -31,6 +31,7 @@ use redress::store::DbConnection;
 use serde_json::json;
 
 use load::{Conn, Outcome, cookie_jar, csrf_field, drive, get, post};
+use processes::{Baseline, Server};
 use seed::Shape;
 
 #[derive(Parser)]
@@ -73,7 +74,7 @@ enum Inner {
     Baseline { database_url: String, bind: String },
 }
 
-const SECRET: &str = "redress-bench-session-key-0123456789abcdef";
+pub const SECRET: &str = "redress-bench-session-key-0123456789abcdef";
 const PASSWORD: &str = "bench-password-2026";
 const MERCHANT_LOGIN: &str = "staff@merchant1.example.cn";
 const SUPERVISOR_LOGIN: &str = "supervisor@platform.example.cn";
@@ -98,11 +99,11 @@ fn main() {
 }
 
 /// Where a run keeps its files and which database it uses.
-struct Scratch {
-    dir: PathBuf,
-    database_url: String,
+pub struct Scratch {
+    pub dir: PathBuf,
+    pub database_url: String,
     /// PostgreSQL: the server's URL and the scratch database to drop.
-    pg: Option<(String, String)>,
+    pub pg: Option<(String, String)>,
 }
 
 impl Scratch {
@@ -194,25 +195,24 @@ fn run(args: &Args) -> Result<(), String> {
     report_phase("intake", &intake);
     server.report_rss();
 
+    // The staff pages, each as its reader sees it.
     let merchant = login(addr, MERCHANT_LOGIN)?;
-    phase("merchant dashboard");
-    let dashboard =
-        drive(addr, args.page_concurrency, warmup, measure, 200, |_, _| (), |_, _, _| get("/merchant", &merchant));
-    report_phase("dashboard", &dashboard);
-    server.report_rss();
-
     let supervisor = login(addr, SUPERVISOR_LOGIN)?;
-    phase("supervisor queue");
-    let queue =
-        drive(addr, args.page_concurrency, warmup, measure, 200, |_, _| (), |_, _, _| get("/supervisor", &supervisor));
-    report_phase("queue", &queue);
-    server.report_rss();
-
-    phase("public scorecard");
-    let path = format!("/merchants/{}", Shape::BIG_MERCHANT);
-    let scorecard = drive(addr, args.page_concurrency, warmup, measure, 200, |_, _| (), |_, _, _| get(&path, ""));
-    report_phase("scorecard", &scorecard);
-    server.report_rss();
+    let scorecard_path = format!("/merchants/{}", Shape::BIG_MERCHANT);
+    let mut pages = [
+        ("merchant dashboard", "/merchant", merchant.as_str()),
+        ("supervisor queue", "/supervisor", supervisor.as_str()),
+        ("public scorecard", scorecard_path.as_str(), ""),
+    ]
+    .map(|(name, path, cookies)| {
+        phase(name);
+        let outcome = drive(addr, args.page_concurrency, warmup, measure, 200, |_, _| (), |_, _, _| get(path, cookies));
+        report_phase(name, &outcome);
+        server.report_rss();
+        outcome
+    })
+    .into_iter();
+    let (dashboard, queue, scorecard) = (pages.next().unwrap(), pages.next().unwrap(), pages.next().unwrap());
 
     let rss_mb = server.peak_rss_kb()? as f64 / 1024.0;
     drop(server);
@@ -408,129 +408,4 @@ fn login(addr: SocketAddr, email: &str) -> Result<String, String> {
     }
     // The session cookie, plus the fresh CSRF cookie sign-in sets.
     Ok(cookie_jar(&done.set_cookies))
-}
-
-/// `redress serve`, release build, on the scratch database.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-/// Builds the `redress` binary beside this one (a no-op when it is fresh)
-/// and returns its path.
-fn redress_binary() -> Result<PathBuf, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
-    let status = Command::new(cargo)
-        .args(["build", "--release", "--bin", "redress", "--manifest-path"])
-        .arg(&manifest)
-        .status()
-        .map_err(|e| format!("cannot run cargo to build the server: {e}"))?;
-    if !status.success() {
-        return Err("building the server failed".into());
-    }
-    let me = std::env::current_exe().map_err(|e| e.to_string())?;
-    let binary = me.with_file_name("redress");
-    binary.exists().then_some(binary).ok_or_else(|| format!("no server binary beside {}", me.display()))
-}
-
-/// Reads `child`'s standard output until a line names the address it
-/// listens on (after `marker`); the rest is drained in the background.
-fn listening(child: &mut Child, marker: &str) -> Result<SocketAddr, String> {
-    let out = child.stdout.take().ok_or("no standard output")?;
-    let mut lines = std::io::BufReader::new(out).lines();
-    for line in lines.by_ref() {
-        let line = line.map_err(|e| e.to_string())?;
-        if let Some(rest) = line.split(marker).nth(1) {
-            let addr = rest.trim().trim_start_matches("http://").parse().map_err(|e| format!("{line:?}: {e}"))?;
-            std::thread::spawn(move || lines.for_each(drop));
-            return Ok(addr);
-        }
-    }
-    Err("the server exited before listening (see its log)".into())
-}
-
-impl Server {
-    fn start(scratch: &Scratch) -> Result<Server, String> {
-        let binary = redress_binary()?;
-        let log = std::fs::File::create(scratch.dir.join("server.log")).map_err(|e| e.to_string())?;
-        eprintln!("starting {} (log: {})", binary.display(), scratch.dir.join("server.log").display());
-        let mut command = Command::new(binary);
-        command.args(["serve", "--bind", "127.0.0.1:0"]).env_clear();
-        // The server's log level and format may be chosen for a run.
-        for name in ["PATH", "RUST_LOG", "REDRESS_LOG_FORMAT"] {
-            if let Ok(value) = std::env::var(name) {
-                command.env(name, value);
-            }
-        }
-        let mut child = command
-            .env("DATABASE_URL", &scratch.database_url)
-            .env("REDRESS_DATA_DIR", &scratch.dir)
-            .env("REDRESS_SECRET", SECRET)
-            // The sweep is measured on its own; here it would only add noise.
-            .env("REDRESS_SWEEP_INTERVAL", "0")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .map_err(|e| format!("cannot start the server: {e}"))?;
-        let addr = listening(&mut child, "Redress is listening on")?;
-        Ok(Server { child, addr })
-    }
-
-    fn report_rss(&self) {
-        if let Ok(kb) = self.peak_rss_kb() {
-            eprintln!("  server peak RSS so far: {:.1} MB", kb as f64 / 1024.0);
-        }
-    }
-
-    /// The most memory the server has held (`VmHWM`), in KiB.
-    fn peak_rss_kb(&self) -> Result<u64, String> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .map_err(|e| format!("the server's memory: {e}"))?;
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .ok_or_else(|| "no VmHWM in /proc/PID/status".into())
-    }
-}
-
-impl Drop for Server {
-    /// SIGTERM, as a service manager would stop it.
-    fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
-        let _ = self.child.wait();
-    }
-}
-
-/// The baseline handler, a process of its own.
-struct Baseline {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Baseline {
-    fn start(scratch: &Scratch) -> Result<Baseline, String> {
-        let url = match &scratch.pg {
-            Some(_) => scratch.database_url.clone(),
-            None => format!("sqlite://{}", scratch.dir.join("baseline.db").display()),
-        };
-        let me = std::env::current_exe().map_err(|e| e.to_string())?;
-        let mut child = Command::new(me)
-            .args(["baseline", &url, "127.0.0.1:0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("cannot start the baseline: {e}"))?;
-        let addr = listening(&mut child, "listening on")?;
-        Ok(Baseline { child, addr })
-    }
-}
-
-impl Drop for Baseline {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
