@@ -1,5 +1,5 @@
-//! Complaint intake under load: the group-commit writer and the work one
-//! complaint costs it.
+//! Complaint intake under load: the work one complaint costs the writer
+//! (its statements, each prepared once and reused).
 
 use std::sync::{Arc, Mutex};
 
