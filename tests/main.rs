@@ -4,7 +4,7 @@
 
 mod helpers;
 mod instances;
-mod intake;
+mod statements;
 
 mod cli;
 mod conversation;

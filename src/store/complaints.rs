@@ -195,11 +195,12 @@ pub fn save_progress(conn: &mut DbConnection, read: &Complaint, after: &Progress
         rejected_at: changed(at(before.rejected_at), at(after.rejected_at)),
         next_due_at: changed(read.next_due_at, at(after.next_due())),
     };
-    let n = super::Reusable(
-        diesel::update(complaints::table.find(read.id).filter(complaints::version.eq(read.version)))
-            .set((&change, complaints::version.eq(read.version + 1))),
+    let n = crate::on_backend!(conn, |c| super::update(
+        complaints::table,
+        (&change, complaints::version.eq(read.version + 1)),
+        complaints::id.eq(read.id).and(complaints::version.eq(read.version)),
     )
-    .execute(conn)?;
+    .execute(c))?;
     Ok(n == 1)
 }
 
@@ -268,7 +269,7 @@ pub struct NewEvent<'a> {
 }
 
 pub fn append_event(conn: &mut DbConnection, e: NewEvent<'_>) -> QueryResult<i64> {
-    diesel::insert_into(complaint_events::table)
+    let insert = diesel::insert_into(complaint_events::table)
         .values((
             complaint_events::complaint_id.eq(e.complaint_id),
             complaint_events::merchant_id.eq(e.merchant_id),
@@ -280,8 +281,8 @@ pub fn append_event(conn: &mut DbConnection, e: NewEvent<'_>) -> QueryResult<i64
             complaint_events::data.eq(e.data),
             complaint_events::actor_id.eq(e.actor_id),
         ))
-        .returning(complaint_events::id)
-        .get_result(conn)
+        .returning(complaint_events::id);
+    crate::on_backend!(conn, |c| insert.get_result(c))
 }
 
 /// A timeline entry and the e-mail of the staff account behind it.

@@ -90,10 +90,11 @@ crate::slug_enum! {
 
 /// The merchant's flag still on the list (flagged or supervised), if any.
 pub fn open_flag(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Option<Flag>> {
-    merchant_flags::table
+    // For every new complaint and every merchant a sweep breaches: two
+    // comparisons rather than `IN (…)`, which diesel prepares afresh each
+    // time, on the backend's own connection (`on_backend!`).
+    crate::on_backend!(conn, |c| merchant_flags::table
         .filter(merchant_flags::merchant_id.eq(merchant_id))
-        // Two comparisons rather than `IN (…)`, which diesel prepares afresh
-        // on every call: this runs for every new complaint.
         .filter(
             merchant_flags::state
                 .eq(FlagState::Flagged.slug())
@@ -101,8 +102,8 @@ pub fn open_flag(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Optio
         )
         .select(Flag::as_select())
         .order(merchant_flags::id.desc())
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 pub fn raise(conn: &mut DbConnection, merchant_id: i64, reasons: &str, now: DateTime<Utc>) -> QueryResult<i64> {

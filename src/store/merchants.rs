@@ -50,7 +50,9 @@ pub fn credit_code_taken(conn: &mut DbConnection, code: &str) -> QueryResult<boo
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Merchant>> {
-    merchants::table.find(id).select(Merchant::as_select()).first(conn).optional()
+    // For every complaint filed and every notice to a merchant: on the
+    // backend's own connection (see `on_backend!`).
+    crate::on_backend!(conn, |c| merchants::table.find(id).select(Merchant::as_select()).first(c).optional())
 }
 
 pub fn choices(conn: &mut DbConnection) -> QueryResult<Vec<MerchantChoice>> {

@@ -56,27 +56,27 @@ pub struct Enqueue<'a> {
 /// Queues a notice unless one with the same key exists; returns whether it
 /// queued. Call inside the transaction of the event.
 pub fn enqueue(conn: &mut DbConnection, m: Enqueue<'_>, now: DateTime<Utc>) -> QueryResult<bool> {
-    let exists: bool = diesel::select(diesel::dsl::exists(outbox::table.filter(outbox::dedupe_key.eq(&m.dedupe_key))))
-        .get_result(conn)?;
-    if exists {
+    // Both per notice, on the hot paths: run on the backend's own
+    // connection (see `on_backend!`).
+    let exists = diesel::select(diesel::dsl::exists(outbox::table.filter(outbox::dedupe_key.eq(&m.dedupe_key))));
+    if crate::on_backend!(conn, |c| exists.get_result::<bool>(c))? {
         return Ok(false);
     }
-    diesel::insert_into(outbox::table)
-        .values((
-            outbox::kind.eq(m.kind.slug()),
-            outbox::dedupe_key.eq(&m.dedupe_key),
-            outbox::complaint_id.eq(m.complaint_id),
-            outbox::recipient.eq(m.recipient),
-            outbox::lang.eq(m.lang),
-            outbox::state.eq(MailState::Queued.slug()),
-            outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(to_db(now)),
-            outbox::created_at.eq(to_db(now)),
-            outbox::subject.eq(&m.mail.subject),
-            outbox::body_text.eq(&m.mail.text),
-            outbox::body_html.eq(&m.mail.html),
-        ))
-        .execute(conn)?;
+    let insert = diesel::insert_into(outbox::table).values((
+        outbox::kind.eq(m.kind.slug()),
+        outbox::dedupe_key.eq(&m.dedupe_key),
+        outbox::complaint_id.eq(m.complaint_id),
+        outbox::recipient.eq(m.recipient),
+        outbox::lang.eq(m.lang),
+        outbox::state.eq(MailState::Queued.slug()),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(to_db(now)),
+        outbox::created_at.eq(to_db(now)),
+        outbox::subject.eq(&m.mail.subject),
+        outbox::body_text.eq(&m.mail.text),
+        outbox::body_html.eq(&m.mail.html),
+    ));
+    crate::on_backend!(conn, |c| insert.execute(c))?;
     Ok(true)
 }
 
@@ -186,13 +186,12 @@ fn claim_due_pg(
 
 pub fn mark_sent(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> QueryResult<()> {
     // Two a complaint: kept prepared.
-    super::Reusable(diesel::update(outbox::table.find(id)).set((
+    let set = (
         outbox::state.eq(MailState::Sent.slug()),
         outbox::sent_at.eq(to_db(now)),
         outbox::claimed_until.eq(None::<NaiveDateTime>),
-    )))
-    .execute(conn)
-    .map(drop)
+    );
+    crate::on_backend!(conn, |c| super::update(outbox::table, set, outbox::id.eq(id)).execute(c)).map(drop)
 }
 
 /// A failed attempt: queued again for `retry_at`, or dead when `None`.

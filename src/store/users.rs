@@ -86,5 +86,7 @@ pub fn staff_of(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<(S
 
 /// Every supervisor's e-mail, for notices to the platform.
 pub fn supervisor_emails(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
-    users::table.filter(users::role.eq("supervisor")).select(users::email).order(users::id).load(conn)
+    // For every escalation: on the backend's own connection (`on_backend!`).
+    let query = users::table.filter(users::role.eq("supervisor")).select(users::email).order(users::id);
+    crate::on_backend!(conn, |c| query.load(c))
 }
