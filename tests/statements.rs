@@ -7,8 +7,27 @@ use std::sync::{Arc, Mutex};
 
 use diesel::connection::{Connection, InstrumentationEvent};
 use redress::clock::Clock;
+use redress::store::DbConnection;
 
 use crate::helpers::*;
+
+/// Runs `work` on `conn`; returns the SQL of every statement it ran, and
+/// of every statement it prepared for keeps, in order.
+fn recorded(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection)) -> (Vec<String>, Vec<String>) {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| match event {
+        InstrumentationEvent::StartQuery { query, .. } => sink.lock().unwrap().push((true, query.to_string())),
+        InstrumentationEvent::CacheQuery { sql, .. } => sink.lock().unwrap().push((false, sql.to_owned())),
+        _ => {}
+    });
+    work(conn);
+    conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+    let sql = |line: &String| line.split(" -- binds:").next().unwrap_or("").to_owned();
+    let events = events.lock().unwrap();
+    let of = |ran: bool| events.iter().filter(|(r, _)| *r == ran).map(|(_, q)| sql(q)).collect();
+    (of(true), of(false))
+}
 
 /// Filing a complaint prepares each of its statements once per connection
 /// and reuses it after (SQLite's parser was a tenth of the writer's time
@@ -40,27 +59,16 @@ fn intake_reuses_its_prepared_statements() {
     let mut conn = app.pool.get().unwrap();
     let now = app.clock.now();
     let intake = Intake { config: &app.config, now, lang: Lang::ZhCn };
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let sink = events.clone();
-    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| match event {
-        InstrumentationEvent::StartQuery { query, .. } => sink.lock().unwrap().push(format!("run {query}")),
-        InstrumentationEvent::CacheQuery { sql, .. } => sink.lock().unwrap().push(format!("prepared {sql}")),
-        _ => {}
+    let (runs, prepared) = recorded(&mut conn, |conn| {
+        for n in 0..=3 {
+            submit(conn, &intake, &form(n).validate().unwrap()).unwrap();
+        }
     });
-    for n in 0..=3 {
-        submit(&mut conn, &intake, &form(n).validate().unwrap()).unwrap();
-    }
-    conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
-    let events = events.lock().unwrap().clone();
-    let sql = |line: &str| line.split(" -- binds:").next().unwrap_or("").to_owned();
-    let prepared: Vec<String> = events.iter().filter_map(|e| e.strip_prefix("prepared ")).map(sql).collect();
     // Statements that read or write rows; the transaction's own (BEGIN,
     // COMMIT) and the writer gate's one look-up a transaction are not per
     // complaint.
-    let per_complaint: Vec<String> = events
-        .iter()
-        .filter_map(|e| e.strip_prefix("run "))
-        .map(sql)
+    let per_complaint: Vec<String> = runs
+        .into_iter()
         .filter(|q| ["SELECT", "INSERT", "UPDATE", "DELETE"].iter().any(|verb| q.starts_with(verb)))
         .filter(|q| !q.contains("pragma_database_list"))
         .collect();
@@ -89,21 +97,11 @@ fn a_sweep_reuses_its_prepared_statements() {
     }
     app.clock.advance(chrono::Duration::hours(49));
     let mut conn = app.pool.get().unwrap();
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let sink = events.clone();
-    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| match event {
-        InstrumentationEvent::StartQuery { query, .. } => sink.lock().unwrap().push(format!("run {query}")),
-        InstrumentationEvent::CacheQuery { sql, .. } => sink.lock().unwrap().push(format!("prepared {sql}")),
-        _ => {}
-    });
     let at = redress::service::conversation::At { config: &app.config, now: app.clock.now() };
-    let report = redress::service::sweeper::sweep(&mut conn, at).unwrap().unwrap();
-    assert_eq!(report.response_breaches, 4);
-    conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
-    let events = events.lock().unwrap().clone();
-    let sql = |line: &str| line.split(" -- binds:").next().unwrap_or("").to_owned();
-    let prepared: Vec<String> = events.iter().filter_map(|e| e.strip_prefix("prepared ")).map(sql).collect();
-    let runs: Vec<String> = events.iter().filter_map(|e| e.strip_prefix("run ")).map(sql).collect();
+    let (runs, prepared) = recorded(&mut conn, |conn| {
+        let report = redress::service::sweeper::sweep(conn, at).unwrap().unwrap();
+        assert_eq!(report.response_breaches, 4);
+    });
     // A statement run once for each of the four complaints is prepared
     // once, not four times.
     let per_complaint: Vec<&String> = runs.iter().filter(|q| runs.iter().filter(|r| r == q).count() >= 4).collect();

@@ -6,7 +6,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use crate::{SECRET, Scratch};
+use crate::SECRET;
+use crate::scratch::Scratch;
 
 /// `redress serve`, release build, on the scratch database.
 pub struct Server {
