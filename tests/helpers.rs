@@ -266,6 +266,26 @@ impl TestApp {
         add(&mut conn, &form.validate(true).unwrap(), self.clock.now()).unwrap()
     }
 
+    /// Files a valid complaint (order `DY{n}`) against `merchant` by the
+    /// service itself on `conn`, without HTTP: for tests that watch the
+    /// statements it runs.
+    pub fn submit_on(&self, conn: &mut redress::store::DbConnection, merchant: i64, n: usize) {
+        let form = redress::domain::complaint::ComplaintForm {
+            merchant: merchant.to_string(),
+            order_ref: format!("DY{n}"),
+            category: "false_advertising".into(),
+            desired_resolution: "refund".into(),
+            amount: "99.00".into(),
+            description: "直播间说是纯棉，收到的是化纤。".into(),
+            consumer_name: "王女士".into(),
+            consumer_phone: "13800138000".into(),
+            consumer_email: "wang@example.com".into(),
+        };
+        let lang = redress::i18n::Lang::ZhCn;
+        let intake = redress::service::complaints::Intake { config: &self.config, now: self.clock.now(), lang };
+        redress::service::complaints::submit(conn, &intake, &form.validate().unwrap()).unwrap();
+    }
+
     /// Files a valid complaint against `merchant` through the form; returns
     /// the tracking path.
     pub fn file_complaint(&self, merchant: i64, extra: &[(&str, &str)]) -> String {

@@ -92,18 +92,7 @@ fn hot_queries_never_scan_the_complaints_table() {
         redress::store::flags::figures(conn, m, now - Duration::days(30)).unwrap();
         // Which flags the sweeper re-counts, and what filing one costs.
         redress::store::flags::to_recount(conn, now - Duration::days(30)).unwrap();
-        let form = redress::domain::complaint::ComplaintForm {
-            merchant: m.to_string(),
-            order_ref: "DY1".into(),
-            category: "false_advertising".into(),
-            desired_resolution: "refund".into(),
-            description: "直播间说是纯棉，收到的是化纤。".into(),
-            consumer_name: "王女士".into(),
-            consumer_phone: "13800138000".into(),
-            ..Default::default()
-        };
-        let intake = redress::service::complaints::Intake { config: &app.config, now, lang: redress::i18n::Lang::ZhCn };
-        redress::service::complaints::submit(conn, &intake, &form.validate().unwrap()).unwrap();
+        app.submit_on(conn, m, 1);
     });
     queries.dedup();
     assert!(queries.len() >= 10, "the work ran its queries: {queries:#?}");
@@ -143,8 +132,10 @@ fn the_scorecard_counts_in_the_database_what_the_rows_say() {
     let add = |conn: &mut DbConnection, merchant: i64, i: i64, submitted: chrono::DateTime<chrono::Utc>| {
         let (response_due, resolution_due) = (submitted + Duration::hours(48), submitted + Duration::days(7));
         let reference = format!("TS{merchant}X{i:06}");
-        let id = complaints::insert(
+        let next = complaints::next_id(conn).unwrap();
+        let id = complaints::insert_as(
             conn,
+            next,
             &NewComplaintRow {
                 reference: &reference,
                 token: &format!("token-{reference}"),

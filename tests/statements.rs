@@ -34,10 +34,6 @@ fn recorded(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection)) -> (V
 /// when some were prepared afresh for every complaint).
 #[test]
 fn intake_reuses_its_prepared_statements() {
-    use redress::domain::complaint::ComplaintForm;
-    use redress::i18n::Lang;
-    use redress::service::complaints::{Intake, submit};
-
     if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
         // PostgreSQL prepares on the server and takes the next id from its
         // sequence by a literal SQL call; SQLite's parser is what this guards.
@@ -45,23 +41,10 @@ fn intake_reuses_its_prepared_statements() {
     }
     let app = spawn_app();
     let m = app.merchant("杭州星河优选电子商务有限公司");
-    let form = |n: usize| ComplaintForm {
-        merchant: m.to_string(),
-        order_ref: format!("DY{n}"),
-        category: "false_advertising".into(),
-        desired_resolution: "refund".into(),
-        amount: "99.00".into(),
-        description: "直播间说是纯棉，收到的是化纤。".into(),
-        consumer_name: "王女士".into(),
-        consumer_phone: "13800138000".into(),
-        consumer_email: "wang@example.com".into(),
-    };
     let mut conn = app.pool.get().unwrap();
-    let now = app.clock.now();
-    let intake = Intake { config: &app.config, now, lang: Lang::ZhCn };
     let (runs, prepared) = recorded(&mut conn, |conn| {
         for n in 0..=3 {
-            submit(conn, &intake, &form(n).validate().unwrap()).unwrap();
+            app.submit_on(conn, m, n);
         }
     });
     // Statements that read or write rows; the transaction's own (BEGIN,

@@ -50,6 +50,14 @@ fn the_queue_lists_escalations_oldest_first_with_filters_and_waiting_time() {
     assert_eq!(queued(&boss.get("/supervisor?reason=response_breach").body), ["TS20261120000001", "TS20261120000002"]);
     assert_eq!(queued(&boss.get(&format!("/supervisor?merchant={b}")).body), ["TS20261120000002"]);
     assert_eq!(queued(&boss.get("/supervisor?category=price_fraud").body), ["TS20261120000002"]);
+    // The merchant box also takes part of a name.
+    let named = |part: &str| {
+        let query = serde_urlencoded::to_string([("merchant", part)]).unwrap();
+        queued(&boss.get(&format!("/supervisor?{query}")).body)
+    };
+    assert_eq!(named("美颜堂"), ["TS20261120000002"], "part of one merchant's name");
+    assert_eq!(named("有限公司"), ["TS20261120000003", "TS20261120000001", "TS20261120000002"], "shared by both");
+    assert!(named("没有这家").is_empty());
 }
 
 #[test]

@@ -95,12 +95,6 @@ pub struct NewComplaintRow<'a> {
     pub next_due_at: Option<NaiveDateTime>,
 }
 
-/// Stores a new complaint and returns it as stored (one statement, where
-/// reading it back would be a second).
-pub fn insert(conn: &mut DbConnection, row: &NewComplaintRow<'_>) -> QueryResult<Complaint> {
-    diesel::insert_into(complaints::table).values(row).returning(complaints::all_columns).get_result(conn)
-}
-
 /// The id the next complaint gets, taken before it is stored so that its
 /// reference (which contains the id) is written with it rather than by an
 /// update after. On SQLite, called inside the write transaction, the next
@@ -118,7 +112,8 @@ pub fn next_id(conn: &mut DbConnection) -> QueryResult<i64> {
     }
 }
 
-/// [`insert`] with the id from [`next_id`].
+/// Stores a new complaint under the id from [`next_id`] and returns it as
+/// stored (one statement, where reading it back would be a second).
 pub fn insert_as(conn: &mut DbConnection, id: i64, row: &NewComplaintRow<'_>) -> QueryResult<Complaint> {
     diesel::insert_into(complaints::table)
         .values((complaints::id.eq(id), row))
