@@ -16,7 +16,7 @@ fn an_unknown_tracking_link_is_a_404_page_in_the_layout() {
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(res.body.contains("<html lang=\"zh-CN\">"));
     assert!(res.body.contains("页面不存在"));
-    assert!(res.body.contains("class=\"site-header\""), "rendered in the site layout");
+    assert!(res.body.contains("class=\"site-header site-header--consumer\""), "rendered in the site layout");
     assert_eq!(app.get("/no/such/page").status, StatusCode::NOT_FOUND);
 }
 

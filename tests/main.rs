@@ -18,6 +18,7 @@ mod mail;
 mod merchant;
 mod offenders;
 mod operations;
+mod picker;
 mod plans;
 mod process;
 mod scorecard;

@@ -55,8 +55,13 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Merchant>> {
     crate::on_backend!(conn, |c| merchants::table.find(id).select(Merchant::as_select()).first(c).optional())
 }
 
-pub fn choices(conn: &mut DbConnection) -> QueryResult<Vec<MerchantChoice>> {
-    merchants::table.select((merchants::id, merchants::name)).order((merchants::name, merchants::id)).load(conn)
+/// The first `limit` merchants by name.
+pub fn choices(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<MerchantChoice>> {
+    merchants::table
+        .select((merchants::id, merchants::name))
+        .order((merchants::name, merchants::id))
+        .limit(limit)
+        .load(conn)
 }
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {

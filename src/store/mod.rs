@@ -108,16 +108,27 @@ impl r2d2::ManageConnection for DbManager {
                     SqliteConnection::establish(&path.to_string_lossy()).map_err(r2d2::Error::ConnectionError)?;
                 // WAL with synchronous=FULL: a commit is on disk before we
                 // acknowledge it. The busy timeout comes first so that
-                // switching the journal mode waits for other connections.
-                conn.batch_execute(&format!(
+                // switching the journal mode waits for other connections;
+                // where SQLite refuses to wait (two connections switching a
+                // new file at once would deadlock), it is tried again.
+                let pragmas = format!(
                     "PRAGMA busy_timeout = {};
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = FULL;
                      PRAGMA foreign_keys = ON;
                      PRAGMA wal_autocheckpoint = {WAL_BACKSTOP_PAGES};",
                     self.busy_timeout.as_millis()
-                ))
-                .map_err(r2d2::Error::QueryError)?;
+                );
+                let deadline = std::time::Instant::now() + self.busy_timeout;
+                loop {
+                    match conn.batch_execute(&pragmas) {
+                        Ok(()) => break,
+                        Err(e) if e.to_string().contains("locked") && std::time::Instant::now() < deadline => {
+                            std::thread::sleep(Duration::from_millis(20));
+                        }
+                        Err(e) => return Err(r2d2::Error::QueryError(e)),
+                    }
+                }
                 gate::register(&mut conn, self.busy_timeout).map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }

@@ -10,6 +10,7 @@ use askama::Template;
 use actix_session::SessionExt;
 
 use super::session::Staff;
+use crate::domain::staff::Role;
 use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
 
@@ -21,6 +22,14 @@ pub struct StaffBar {
     pub csrf: String,
 }
 
+/// A link of the header's navigation.
+pub struct NavLink {
+    pub href: String,
+    pub label: &'static str,
+    /// The page shown is this link's (or under it).
+    pub current: bool,
+}
+
 /// The per-request context every template gets as `ctx`.
 pub struct PageCtx {
     pub t: Tr,
@@ -29,6 +38,14 @@ pub struct PageCtx {
     /// This page in the other language (`?lang=` replaced).
     pub switch_href: String,
     pub switch_label: &'static str,
+    /// Whose part of the site this is: `consumer`, `merchant` or
+    /// `supervisor`; the header says so and is coloured by it.
+    pub audience: &'static str,
+    /// The header's links for that audience.
+    pub nav: Vec<NavLink>,
+    /// The server's time (RFC 3339), from which the page's script counts
+    /// deadlines down, whatever the reader's own clock says.
+    pub now: String,
 }
 
 impl PageCtx {
@@ -41,18 +58,70 @@ impl PageCtx {
         if !query.is_empty() {
             query.push('&');
         }
-        let staff = Staff::from_session(&req.get_session()).map(|s| StaffBar {
+        let signed_in = Staff::from_session(&req.get_session());
+        let staff = signed_in.as_ref().map(|s| StaffBar {
             home: s.home(),
-            email: s.email,
+            email: s.email.clone(),
             csrf: super::csrf::token(req),
         });
+        let t = lang.tr();
+        let audience = match signed_in.as_ref().map(|s| s.role) {
+            Some(Role::Merchant) => "merchant",
+            Some(Role::Supervisor) => "supervisor",
+            None => "consumer",
+        };
+        type Link = (String, &'static str, &'static [&'static str]);
+        let links: Vec<Link> = match signed_in {
+            Some(Staff { role: Role::Merchant, merchant_id, .. }) => vec![
+                ("/merchant".into(), "dashboard.title", &["/merchant/complaints"]),
+                ("/merchant/actions".into(), "merchant_admin.actions", &[]),
+                (format!("/merchants/{}", merchant_id.unwrap_or_default()), "merchant_admin.public", &[]),
+            ],
+            Some(Staff { role: Role::Supervisor, .. }) => vec![
+                ("/supervisor".into(), "queue.title", &["/supervisor/complaints"]),
+                ("/supervisor/overview".into(), "overview.title", &[]),
+                ("/supervisor/flags".into(), "flags.title", &[]),
+                ("/supervisor/merchants".into(), "merchants.title", &["/supervisor/merchants/"]),
+                ("/supervisor/mail".into(), "mail_admin.title", &[]),
+            ],
+            None => vec![
+                ("/complaints/new".into(), "nav.file", &["/complaints"]),
+                ("/track".into(), "nav.track", &["/t/"]),
+                ("/merchants".into(), "merchants.title", &["/merchants/"]),
+            ],
+        };
+        let path = req.path();
+        let nav = links
+            .into_iter()
+            .map(|(href, key, under)| NavLink {
+                current: path == href || under.iter().any(|u| path.starts_with(u)),
+                href,
+                label: t.get(key),
+            })
+            .collect();
+        let now = req
+            .app_data::<actix_web::web::Data<super::AppState>>()
+            .map(|s| s.clock.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_default();
         PageCtx {
-            t: lang.tr(),
+            t,
             staff,
             lang,
-            switch_href: format!("{}?{query}lang={}", req.path(), other.code()),
+            switch_href: format!("{path}?{query}lang={}", other.code()),
             switch_label: if other == Lang::En { "English" } else { "中文" },
+            audience,
+            nav,
+            now,
         }
+    }
+
+    /// The header's name for this part of the site.
+    pub fn audience_label(&self) -> &'static str {
+        self.t.get(match self.audience {
+            "merchant" => "audience.merchant",
+            "supervisor" => "audience.supervisor",
+            _ => "audience.consumer",
+        })
     }
 
     pub fn code(&self) -> &'static str {

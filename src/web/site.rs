@@ -152,7 +152,7 @@ mod tests {
         let res = http::call_service(&app, http::TestRequest::get().uri("/boom").to_request()).await;
         assert_eq!(res.status(), 500);
         let body = String::from_utf8(http::read_body(res).await.to_vec()).unwrap();
-        assert!(body.contains("出错了") && body.contains("class=\"site-header\""));
+        assert!(body.contains("出错了") && body.contains("class=\"site-header site-header--consumer\""));
         assert!(!body.contains("disk on fire"));
 
         let res = http::call_service(&app, http::TestRequest::get().uri("/busy?lang=en").to_request()).await;

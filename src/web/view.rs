@@ -43,6 +43,13 @@ pub struct DeadlineView {
     pub tone: &'static str,
 }
 
+impl DeadlineView {
+    /// Still running (or running late): the page's script counts it.
+    pub fn live(&self) -> bool {
+        matches!(self.tone, "pending" | "soon" | "overdue")
+    }
+}
+
 pub fn deadline(t: &Tr, tz: Tz, kind: DeadlineKind, facts: &DeadlineFacts, now: DateTime<Utc>) -> DeadlineView {
     let status = facts.status(now);
     let (text, tone) = match status {

@@ -17,6 +17,9 @@ use crate::web::page::{PageCtx, render};
 use crate::web::view::FieldView;
 use crate::web::{AppState, csrf, form};
 
+/// The merchant search box's field (not part of a complaint).
+const MERCHANT_SEARCH: &str = "merchant_q";
+
 /// The complaint form's fields, named as the form's.
 struct Fields {
     merchant: FieldView,
@@ -50,6 +53,44 @@ impl Fields {
     }
 }
 
+impl Fields {
+    /// The fields with an error, in the form's order, for the summary.
+    fn with_errors(&self) -> Vec<&FieldView> {
+        [
+            &self.merchant,
+            &self.order_ref,
+            &self.category,
+            &self.desired_resolution,
+            &self.amount,
+            &self.description,
+            &self.consumer_name,
+            &self.consumer_phone,
+            &self.consumer_email,
+        ]
+        .into_iter()
+        .filter(|f| f.error.is_some())
+        .collect()
+    }
+}
+
+/// Up to this many merchants, the form lists them all; beyond, the
+/// consumer searches by name (a list of thousands is no use on a phone).
+pub const LIST_AT_MOST: usize = 30;
+/// How many merchants a search offers.
+const FOUND_AT_MOST: i64 = 10;
+
+/// How the consumer picks the merchant.
+struct Picker {
+    /// Too many to list: a search box, and what it found as radio buttons.
+    search: bool,
+    /// The name searched for.
+    q: String,
+    /// The merchants offered (with the chosen one among them).
+    options: Vec<Choice>,
+    /// A search was made and found nothing.
+    nothing_found: bool,
+}
+
 #[derive(Template)]
 #[template(path = "consumer/new.html")]
 struct NewComplaintPage {
@@ -58,22 +99,23 @@ struct NewComplaintPage {
     has_errors: bool,
     /// A problem with the whole form (an expired page).
     notice: Option<String>,
-    merchants: Vec<Choice>,
+    picker: Picker,
     categories: Vec<Choice>,
     resolutions: Vec<Choice>,
     csrf: String,
 }
 
-/// Renders the form with what was typed, its errors and `notice`.
+/// Renders the form with what was typed, the merchant search `q`, its
+/// errors and `notice`.
 async fn page(
     state: &AppState,
     req: &HttpRequest,
     status: StatusCode,
-    form: ComplaintForm,
+    (form, q): (ComplaintForm, &str),
     errors: &FieldErrors,
     notice: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
-    let all = merchant_choices(state).await;
+    let (search, offered) = merchant_choices(state, form.merchant.trim(), q).await;
     let ctx = PageCtx::new(req);
     let t = ctx.t;
     let choices = |slugs: &mut dyn Iterator<Item = &'static str>, prefix: &str, picked: &str| -> Vec<Choice> {
@@ -86,19 +128,33 @@ async fn page(
             .collect()
     };
     let picked = form.merchant.trim();
-    let mut merchants: Vec<Choice> = all
+    // One merchant found by a search, and none chosen yet: that one.
+    let only = (search && offered.len() == 1 && picked.is_empty()).then(|| offered[0].id.to_string());
+    let picked = only.as_deref().unwrap_or(picked);
+    let mut options: Vec<Choice> = offered
         .iter()
         .map(|m| Choice { selected: m.id.to_string() == picked, value: m.id.to_string(), label: m.name.clone() })
         .collect();
     // Whatever happens, the merchant the consumer chose stays chosen.
-    if !picked.is_empty() && !merchants.iter().any(|c| c.selected) {
-        merchants.push(Choice { value: picked.into(), label: picked.into(), selected: true });
+    if !picked.is_empty() && !options.iter().any(|c| c.selected) {
+        options.push(Choice { value: picked.into(), label: picked.into(), selected: true });
+    }
+    let q = q.trim();
+    let mut fields = Fields::new(&t, &form, errors);
+    if search {
+        fields.merchant = fields.merchant.with_id(MERCHANT_SEARCH);
+        fields.merchant.hint = t.get("form.merchant_search_hint").to_owned();
     }
     let page = NewComplaintPage {
-        merchants,
+        picker: Picker {
+            search,
+            q: q.to_owned(),
+            nothing_found: search && !q.is_empty() && offered.is_empty(),
+            options,
+        },
         categories: choices(&mut Category::ALL.iter().map(|c| c.slug()), "category", &form.category),
         resolutions: choices(&mut Resolution::ALL.iter().map(|r| r.slug()), "resolution", &form.desired_resolution),
-        f: Fields::new(&t, &form, errors),
+        f: fields,
         has_errors: !errors.is_empty(),
         notice: notice.map(|key| t.get(key).to_owned()),
         csrf: csrf::token(req),
@@ -107,18 +163,42 @@ async fn page(
     render(status, &page)
 }
 
-/// The merchants to offer: read afresh, or, when the database cannot be
-/// reached, the list last read (the form must still be shown).
-async fn merchant_choices(state: &AppState) -> std::sync::Arc<Vec<MerchantChoice>> {
-    match state.db(|conn| Ok(merchants::choices(conn)?)).await {
-        Ok(all) => {
-            let all = std::sync::Arc::new(all);
-            *state.merchant_choices.lock().unwrap_or_else(|p| p.into_inner()) = all.clone();
-            all
+/// The merchants to offer, and whether there are too many to list: all
+/// of them when there are few; else those whose name contains `q`, and the
+/// one `picked`. When the database cannot be reached, the short list last
+/// read (the form must still be shown).
+async fn merchant_choices(state: &AppState, picked: &str, q: &str) -> (bool, Vec<MerchantChoice>) {
+    let (picked, q) = (picked.parse::<i64>().ok(), q.trim().to_owned());
+    let read = state
+        .db(move |conn| {
+            let mut all = merchants::choices(conn, LIST_AT_MOST as i64 + 1)?;
+            if all.len() <= LIST_AT_MOST {
+                return Ok((false, all));
+            }
+            all.clear();
+            if !q.is_empty() {
+                let found = merchants::search(conn, &q, 0, FOUND_AT_MOST)?;
+                all.extend(found.into_iter().map(|m| MerchantChoice { id: m.id, name: m.name }));
+            }
+            if let Some(id) = picked
+                && !all.iter().any(|m| m.id == id)
+                && let Some(m) = merchants::find(conn, id)?
+            {
+                all.insert(0, MerchantChoice { id: m.id, name: m.name });
+            }
+            Ok((true, all))
+        })
+        .await;
+    let mut cache = state.merchant_choices.lock().unwrap_or_else(|p| p.into_inner());
+    match read {
+        Ok((false, all)) => {
+            *cache = std::sync::Arc::new(all.clone());
+            (false, all)
         }
+        Ok(searched) => searched,
         Err(error) => {
             tracing::warn!(%error, "merchant list unavailable; offering the last one read");
-            state.merchant_choices.lock().unwrap_or_else(|p| p.into_inner()).clone()
+            (false, cache.as_ref().clone())
         }
     }
 }
@@ -131,7 +211,8 @@ pub async fn new_form(
 ) -> Result<HttpResponse, AppError> {
     let form =
         ComplaintForm { merchant: query.get("merchant").cloned().unwrap_or_default(), ..ComplaintForm::default() };
-    page(&state, &req, StatusCode::OK, form, &FieldErrors::default(), None).await
+    let q = query.get(MERCHANT_SEARCH).map_or("", String::as_str);
+    page(&state, &req, StatusCode::OK, (form, q), &FieldErrors::default(), None).await
 }
 
 /// Someone who reloads or types the form's action lands on the form.
@@ -158,9 +239,15 @@ pub async fn submit(
         consumer_phone: fields.get(Field::ConsumerPhone.slug()),
         consumer_email: fields.get(Field::ConsumerEmail.slug()),
     };
+    let q = fields.get(MERCHANT_SEARCH);
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
         let notice = Some("error.csrf");
-        return page(&state, &req, StatusCode::FORBIDDEN, typed, &FieldErrors::default(), notice).await;
+        return page(&state, &req, StatusCode::FORBIDDEN, (typed, &q), &FieldErrors::default(), notice).await;
+    }
+    // The "find" button of the merchant search: the form again, with what
+    // was found, everything typed kept.
+    if fields.get("find") == "merchant" {
+        return page(&state, &req, StatusCode::OK, (typed, &q), &FieldErrors::default(), None).await;
     }
     let errors = match typed.validate() {
         Err(errors) => errors,
@@ -193,7 +280,7 @@ pub async fn submit(
                     tracing::warn!(%cause, "complaint not filed: the database is unavailable");
                     let notice = Some("error.unavailable_kept");
                     let status = StatusCode::SERVICE_UNAVAILABLE;
-                    let mut res = page(&state, &req, status, typed, &FieldErrors::default(), notice).await?;
+                    let mut res = page(&state, &req, status, (typed, &q), &FieldErrors::default(), notice).await?;
                     res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
                     return Ok(res);
                 }
@@ -201,5 +288,5 @@ pub async fn submit(
             }
         }
     };
-    page(&state, &req, StatusCode::UNPROCESSABLE_ENTITY, typed, &errors, None).await
+    page(&state, &req, StatusCode::UNPROCESSABLE_ENTITY, (typed, &q), &errors, None).await
 }

@@ -1,6 +1,6 @@
 //! The consumer's part of the site: no account, a private link instead.
 
-mod file;
+pub mod file;
 mod find;
 mod home;
 pub mod scorecard;

@@ -43,7 +43,6 @@ pub struct RowView {
 struct DashboardPage {
     ctx: PageCtx,
     merchant: String,
-    merchant_id: i64,
     counters: Counters,
     rows: Vec<RowView>,
     states: Vec<Choice>,
@@ -134,7 +133,6 @@ pub async fn dashboard(
     });
     let page = DashboardPage {
         merchant,
-        merchant_id,
         counters,
         rows: rows.iter().map(|c| row(&state, &t, now, c)).collect(),
         states: State::ALL

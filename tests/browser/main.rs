@@ -1,0 +1,14 @@
+//! The journeys in a real browser: headless Chromium (Debian's `chromium`
+//! and `chromedriver`) against the real server, with axe-core and the
+//! phone-first checks on every page. Skipped, saying so, when Chromium is
+//! not installed; `REDRESS_BROWSER_TESTS=required` (CI) makes that a failure.
+
+#[allow(dead_code)]
+#[path = "../helpers.rs"]
+mod helpers;
+
+mod forms;
+mod harness;
+mod journey;
+mod pages;
+mod script;
