@@ -66,6 +66,13 @@ fn pages_carry_security_headers() {
     let header = |name: &str| res.headers.get(name).map(|v| v.to_str().unwrap().to_owned());
     assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
     assert_eq!(header("referrer-policy").as_deref(), Some("no-referrer"));
-    assert!(header("content-security-policy").unwrap().contains("frame-ancestors 'none'"));
+    let csp = header("content-security-policy").unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains("script-src 'self';") && !csp.contains("unsafe"), "only our own scripts: {csp}");
     assert_eq!(app.get("/static/app.css").status, StatusCode::OK);
+    let script = app.get("/static/app.js");
+    assert_eq!(script.status, StatusCode::OK);
+    assert_eq!(script.headers.get("content-type").unwrap(), "text/javascript; charset=utf-8");
+    assert!(res.body.contains("<script src=\"/static/app.js\" defer></script>"));
+    assert!(!res.body.contains("<script>"), "no inline script");
 }

@@ -47,7 +47,15 @@ fn deadlines_count_down_by_the_servers_clock() {
     run(async {
         let phone = driver.phone(&app.base, "countdown", 390).await;
         phone.open(&tracking).await;
-        assert_eq!(phone.attr("html", "class").await.as_deref(), Some("js"));
+        assert_eq!(phone.attr("html", "class").await.as_deref(), Some("js"), "our script ran");
+        // The content security policy lets no other script run.
+        let ran = phone
+            .js("const s = document.createElement('script');
+                 s.textContent = 'window.injected = true';
+                 document.body.append(s);
+                 return window.injected === true;")
+            .await;
+        assert_eq!(ran, serde_json::json!(false), "an inline script ran");
         let first = ".deadline:first-child .deadline__status";
         // 1 min 2 s left when served: "1 minute" until the script's clock,
         // started from the server's time, passes the next minute.

@@ -54,8 +54,9 @@ impl Fields {
 }
 
 impl Fields {
-    /// The fields with an error, in the form's order, for the summary.
-    fn with_errors(&self) -> Vec<&FieldView> {
+    /// The form's mistakes, in its order, for the summary: each field's
+    /// id and "label: what is wrong".
+    fn mistakes(&self, t: &Tr) -> Vec<(String, String)> {
         [
             &self.merchant,
             &self.order_ref,
@@ -68,7 +69,10 @@ impl Fields {
             &self.consumer_email,
         ]
         .into_iter()
-        .filter(|f| f.error.is_some())
+        .filter_map(|f| {
+            let why = f.error.as_deref()?;
+            Some((f.id.clone(), t.fmt("form.error_item", &[("label", &f.label), ("error", &why)])))
+        })
         .collect()
     }
 }
