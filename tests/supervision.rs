@@ -80,6 +80,11 @@ fn actions_show_on_the_portal_and_the_scorecard_and_lift() {
     let missing = act(&boss, m, "deduction", "", "直播间虚构原价");
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(missing.body.contains("扣信用分需要填写 1 到 100 的分数"));
+    // The form keeps what was typed, the message next to the field.
+    assert!(missing.body.contains("<option value=\"deduction\" selected>"), "the kind stays chosen");
+    assert!(missing.body.contains(">直播间虚构原价</textarea>"), "the reason is kept");
+    assert!(missing.body.contains("<p class=\"field-error\" id=\"points-error\" role=\"alert\">扣信用分需要填写"));
+    assert!(missing.body.contains("aria-invalid=\"true\" aria-describedby=\"points-hint points-error\""));
     assert_eq!(act(&boss, m, "warning", "", "直播间宣称“七天祛斑”，属虚假功效宣传。").status, StatusCode::SEE_OTHER);
     assert_eq!(act(&boss, m, "deduction", "30", "一个月内 3 次超时未回应。").status, StatusCode::SEE_OTHER);
     assert_eq!(act(&boss, m, "restrict_live", "", "整改期间限制直播带货。").status, StatusCode::SEE_OTHER);
@@ -127,6 +132,8 @@ fn a_rejected_appeal_says_why_and_changes_nothing() {
     let appeal = html.split("\" class=\"form\">").next().unwrap().rsplit("/appeals/").next().unwrap().to_owned();
     let undecided = boss.submit(&admin, &format!("{admin}/appeals/{appeal}"), &[("reason", "看看")]);
     assert_eq!(undecided.status, StatusCode::UNPROCESSABLE_ENTITY, "grant or reject must be chosen");
+    assert!(undecided.body.contains(">看看</textarea>"), "the reason is kept");
+    assert!(undecided.body.contains(&format!("id=\"decision-{appeal}-choice-error\" role=\"alert\"")));
     boss.submit(
         &admin,
         &format!("{admin}/appeals/{appeal}"),

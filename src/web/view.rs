@@ -145,3 +145,49 @@ mod tests {
         assert_eq!(late.status, "已超时 1 小时 30 分");
     }
 }
+
+/// What a refused form had in it, for a page with several forms: shown
+/// again in the form it came from, with the message next to the field it
+/// is about.
+#[derive(Default)]
+pub struct KeptForm {
+    /// Which form of the page (its fields' ids start with this).
+    form: String,
+    values: std::collections::HashMap<String, String>,
+    error: Option<(&'static str, String)>,
+}
+
+impl KeptForm {
+    /// `fields` as typed into `form`.
+    pub fn new(form: impl Into<String>, fields: &[(&str, String)]) -> KeptForm {
+        let values = fields.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+        KeptForm { form: form.into(), values, error: None }
+    }
+
+    /// The mistake is in `field`.
+    pub fn wrong(mut self, field: &'static str, message: String) -> KeptForm {
+        self.error = Some((field, message));
+        self
+    }
+
+    /// What was typed into `field` of `form`; nothing for the other forms.
+    pub fn value(&self, form: &str, field: &str) -> &str {
+        if self.form != form {
+            return "";
+        }
+        self.values.get(field).map_or("", String::as_str)
+    }
+
+    /// Whether `value` was the one chosen for `field` of `form`.
+    pub fn chose(&self, form: &str, field: &str, value: &str) -> bool {
+        !value.is_empty() && self.value(form, field) == value
+    }
+
+    /// The message for `field` of `form`, if its mistake is there.
+    pub fn error(&self, form: &str, field: &str) -> Option<&str> {
+        match &self.error {
+            Some((wrong, message)) if self.form == form && *wrong == field => Some(message),
+            _ => None,
+        }
+    }
+}

@@ -107,6 +107,15 @@ fn every_page_passes_axe_and_fits_a_360_px_phone() {
             visit(&phone, &path, None, &mut problems).await;
             assert_eq!(phone.attr("header", "data-audience").await.as_deref(), Some("supervisor"), "{path}");
         }
+        // An action refused: the message next to its field, the rest kept.
+        phone.open(&format!("/supervisor/merchants/{merchant}")).await;
+        phone.choose("#kind", "deduction").await;
+        phone.fill("#action-reason", "直播间虚构原价。").await;
+        phone.click_and_confirm("form[action$='/actions'] button[type=submit]").await;
+        assert!(phone.text("#points-error").await.contains("1 到 100"));
+        assert_eq!(phone.el("#action-reason").await.prop("value").await.unwrap().as_deref(), Some("直播间虚构原价。"));
+        problems.extend(phone.problems().await);
+        phone.shot("page-supervisor-action-refused").await;
         phone.close().await;
         assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     });

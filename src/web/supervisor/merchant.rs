@@ -17,7 +17,7 @@ use crate::web::consumer::Choice;
 use crate::web::consumer::scorecard::{ActionView, action_view};
 use crate::web::page::{PageCtx, render};
 use crate::web::session::Supervisor;
-use crate::web::view::{self, TimeView};
+use crate::web::view::{self, KeptForm, TimeView};
 use crate::web::{AppState, csrf, form};
 
 pub struct ActionLine {
@@ -54,6 +54,8 @@ struct MerchantPage {
     actions: Vec<ActionLine>,
     kinds: Vec<Choice>,
     notice: Option<(String, bool)>,
+    /// A refused form's values and mistake.
+    kept: KeptForm,
     csrf: String,
 }
 
@@ -63,6 +65,7 @@ async fn page(
     id: i64,
     status: StatusCode,
     notice: Option<(String, bool)>,
+    kept: KeptForm,
 ) -> Result<HttpResponse, AppError> {
     let (m, staff, taken, appeals) = state
         .db(move |conn| {
@@ -124,22 +127,29 @@ async fn page(
         supervision: m.supervision,
         credit_points: m.credit_points,
         notice,
+        kept,
         csrf: csrf::token(req),
         ctx,
     };
     render(status, &page)
 }
 
-/// The page again with an error notice, a catalog key.
+/// The page again with an error notice, a catalog key; the refused form
+/// keeps what was typed, with the message also next to `field`, if any.
 async fn refuse(
     state: &AppState,
     req: &HttpRequest,
     id: i64,
     status: StatusCode,
     key: &str,
+    (kept, field): (KeptForm, Option<&'static str>),
 ) -> Result<HttpResponse, AppError> {
-    let t = PageCtx::new(req).t;
-    page(state, req, id, status, Some((t.get(key).to_owned(), true))).await
+    let message = PageCtx::new(req).t.get(key).to_owned();
+    let kept = match field {
+        Some(field) => kept.wrong(field, message.clone()),
+        None => kept,
+    };
+    page(state, req, id, status, Some((message, true)), kept).await
 }
 
 fn parse_id(raw: &str) -> Result<i64, AppError> {
@@ -157,7 +167,7 @@ pub async fn show(
     let t = PageCtx::new(&req).t;
     let done = query.get("done").filter(|d| ["onboarded", "action", "lifted", "appeal"].contains(&d.as_str()));
     let notice = done.map(|d| (t.get(&format!("merchant_admin.done_{d}")).to_owned(), false));
-    page(&state, &req, parse_id(&id)?, StatusCode::OK, notice).await
+    page(&state, &req, parse_id(&id)?, StatusCode::OK, notice, KeptForm::default()).await
 }
 
 fn back(id: i64, done: &str) -> HttpResponse {
@@ -176,8 +186,9 @@ pub async fn add_staff(
     let id = parse_id(&id)?;
     let fields = form::read(&req, body).await?;
     let t = PageCtx::new(&req).t;
+    let kept = KeptForm::new("staff", &[("email", fields.get("email"))]);
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action").await;
+        return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action", (kept, None)).await;
     }
     let (email, clock) = (fields.get("email"), state.clock.clone());
     let typed = email.clone();
@@ -187,14 +198,17 @@ pub async fn add_staff(
                 "merchant_admin.staff_created",
                 &[("email", &email.trim().to_lowercase()), ("password", &password)],
             );
-            page(&state, &req, id, StatusCode::CREATED, Some((notice, false))).await
+            page(&state, &req, id, StatusCode::CREATED, Some((notice, false)), KeptForm::default()).await
         }
         Err(AddUserError::Db(e)) => Err(e.into()),
         Err(AddUserError::UnknownMerchant(_)) => Err(AppError::NotFound),
         Err(AddUserError::Duplicate(_)) => {
-            refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, "merchant_admin.staff_exists").await
+            let key = "merchant_admin.staff_exists";
+            refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, key, (kept, Some("email"))).await
         }
-        Err(_) => refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, "error.email").await,
+        Err(_) => {
+            refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, "error.email", (kept, Some("email"))).await
+        }
     }
 }
 
@@ -208,8 +222,12 @@ pub async fn take_action(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id)?;
     let fields = form::read(&req, body).await?;
+    let kept = KeptForm::new(
+        "action",
+        &[("kind", fields.get("kind")), ("points", fields.get("points")), ("reason", fields.get("reason"))],
+    );
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action").await;
+        return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action", (kept, None)).await;
     }
     let (by, clock, config) = (who.0.user_id, state.clock.clone(), state.config.clone());
     let result = state
@@ -230,17 +248,21 @@ pub async fn take_action(
         Ok(_) => Ok(back(id, "action")),
         Err(ActionError::NotFound) => Err(AppError::NotFound),
         Err(ActionError::Db(e)) => Err(e.into()),
-        Err(e) => refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, action_error_key(&e)).await,
+        Err(e) => {
+            let (key, field) = action_error(&e);
+            refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, key, (kept, field)).await
+        }
     }
 }
 
-fn action_error_key(e: &ActionError) -> &'static str {
+/// The message for a refused action, and the field it is about.
+fn action_error(e: &ActionError) -> (&'static str, Option<&'static str>) {
     match e {
-        ActionError::Kind => "merchant_admin.error_kind",
-        ActionError::Points => "merchant_admin.error_points",
-        ActionError::Reason => "merchant_admin.error_reason",
-        ActionError::Ended | ActionError::NotLiftable => "error.illegal_action",
-        ActionError::NotFound | ActionError::Db(_) => "errorpage.500.message",
+        ActionError::Kind => ("merchant_admin.error_kind", Some("kind")),
+        ActionError::Points => ("merchant_admin.error_points", Some("points")),
+        ActionError::Reason => ("merchant_admin.error_reason", Some("reason")),
+        ActionError::Ended | ActionError::NotLiftable => ("error.illegal_action", None),
+        ActionError::NotFound | ActionError::Db(_) => ("errorpage.500.message", None),
     }
 }
 
@@ -254,8 +276,9 @@ pub async fn lift(
 ) -> Result<HttpResponse, AppError> {
     let (id, action) = (parse_id(&path.0)?, parse_id(&path.1)?);
     let fields = form::read(&req, body).await?;
+    let kept = KeptForm::new(format!("lift-{action}"), &[("reason", fields.get("reason"))]);
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action").await;
+        return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action", (kept, None)).await;
     }
     let (by, clock) = (who.0.user_id, state.clock.clone());
     let result =
@@ -264,7 +287,10 @@ pub async fn lift(
         Ok(()) => Ok(back(id, "lifted")),
         Err(ActionError::NotFound) => Err(AppError::NotFound),
         Err(ActionError::Db(e)) => Err(e.into()),
-        Err(e) => refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, action_error_key(&e)).await,
+        Err(e) => {
+            let (key, field) = action_error(&e);
+            refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, key, (kept, field)).await
+        }
     }
 }
 
@@ -278,8 +304,12 @@ pub async fn decide_appeal(
 ) -> Result<HttpResponse, AppError> {
     let (id, appeal) = (parse_id(&path.0)?, parse_id(&path.1)?);
     let fields = form::read(&req, body).await?;
+    let kept = KeptForm::new(
+        format!("decision-{appeal}"),
+        &[("decision", fields.get("decision")), ("reason", fields.get("reason"))],
+    );
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action").await;
+        return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action", (kept, None)).await;
     }
     let grant = match fields.get("decision").as_str() {
         "grant" => Some(true),
@@ -297,8 +327,12 @@ pub async fn decide_appeal(
         Err(AppealError::Db(e)) => Err(e.into()),
         Err(AppealError::NotFound) => Err(AppError::NotFound),
         Err(AppealError::Decision) => {
-            refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, "appeal.error_decision").await
+            let key = "appeal.error_decision";
+            refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, key, (kept, Some("decision"))).await
         }
-        Err(_) => refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, "merchant_admin.error_reason").await,
+        Err(_) => {
+            let key = "merchant_admin.error_reason";
+            refuse(&state, &req, id, StatusCode::UNPROCESSABLE_ENTITY, key, (kept, Some("reason"))).await
+        }
     }
 }
