@@ -151,6 +151,20 @@ fn among_many_merchants_a_phone_finds_one_by_name() {
         phone.click("button[name=find]").await;
         assert!(phone.count("input[name=merchant]").await > 1, "several found");
         phone.audit().await;
+
+        // Enter (the phone keyboard's "go") in a field files the complaint;
+        // it does not search again.
+        phone.el(&format!("input[name=merchant][value='{wanted}']")).await.click().await.unwrap();
+        phone.fill("#order_ref", "DY31337").await;
+        phone.choose("#category", "counterfeit").await;
+        phone.choose("#desired_resolution", "refund").await;
+        phone.fill("#consumer_name", "赵敏").await;
+        phone.fill("#consumer_phone", "13912345678").await;
+        let before = phone.el("html").await;
+        phone.el("#consumer_phone").await.send_keys(&key(Key::Enter)).await.unwrap();
+        phone.settle(before).await;
+        assert!(phone.path().await.starts_with("/t/"), "filed, not searched: {}", phone.path().await);
+        assert!(phone.text("main").await.contains("杭州星河优选电子商务有限公司"));
         phone.close().await;
     });
 }
