@@ -5,8 +5,9 @@
 use chrono::Duration;
 use redress::domain::staff::Role;
 
-use crate::harness::{Driver, Tab, run};
+use crate::harness::{Driver, run};
 use crate::helpers::{PASSWORD, spawn_app};
+use crate::tab::Tab;
 
 const DESCRIPTION: &str = "主播在直播间说这件羽绒服是90%白鸭绒，收到后吊牌写的是50%灰鸭绒。";
 

@@ -12,3 +12,4 @@ mod harness;
 mod journey;
 mod pages;
 mod script;
+mod tab;

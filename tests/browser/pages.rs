@@ -6,8 +6,9 @@ use chrono::Duration;
 use redress::domain::staff::Role;
 use ureq::http::StatusCode;
 
-use crate::harness::{Driver, Tab, run};
+use crate::harness::{Driver, run};
 use crate::helpers::{PASSWORD, spawn_app};
+use crate::tab::Tab;
 
 /// Opens `path`, notes what fails the audit, and keeps a screenshot named
 /// after `name`, or after the path (a tracking link's token is a secret).
