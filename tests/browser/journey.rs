@@ -6,18 +6,10 @@ use chrono::Duration;
 use redress::domain::staff::Role;
 
 use crate::harness::{Driver, run};
-use crate::helpers::{PASSWORD, spawn_app};
+use crate::helpers::spawn_app;
 use crate::tab::Tab;
 
 const DESCRIPTION: &str = "主播在直播间说这件羽绒服是90%白鸭绒，收到后吊牌写的是50%灰鸭绒。";
-
-async fn sign_in(tab: &Tab, email: &str) {
-    tab.open("/login").await;
-    tab.audit().await;
-    tab.fill("#email", email).await;
-    tab.fill("#password", PASSWORD).await;
-    tab.click("form.form button[type=submit]").await;
-}
 
 /// The state the page shows, from `data-status`.
 async fn status(tab: &Tab) -> String {
@@ -77,7 +69,7 @@ fn a_complaint_goes_from_a_phone_to_a_ruling_in_a_real_browser() {
         // dashboard, replies and proposes a refund.
         app.clock.advance(Duration::hours(3));
         let laptop = driver.laptop(&app.base, "merchant").await;
-        sign_in(&laptop, &staff).await;
+        laptop.sign_in(&staff).await;
         assert_eq!(laptop.path().await, "/merchant");
         assert_eq!(laptop.text(".complaint-list li:first-child .reference").await, reference);
         assert_eq!(
@@ -125,7 +117,7 @@ fn a_complaint_goes_from_a_phone_to_a_ruling_in_a_real_browser() {
         // 4. A supervisor finds it in the queue and rules.
         app.clock.advance(Duration::hours(1));
         let desk = driver.laptop(&app.base, "supervisor").await;
-        sign_in(&desk, &supervisor).await;
+        desk.sign_in(&supervisor).await;
         assert_eq!(desk.path().await, "/supervisor");
         assert_eq!(desk.attr("header", "data-audience").await.as_deref(), Some("supervisor"));
         assert_eq!(desk.text(".site-nav a[aria-current=page]").await, "督办队列");

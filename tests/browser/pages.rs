@@ -81,20 +81,14 @@ fn every_page_passes_axe_and_fits_a_360_px_phone() {
         problems.extend(phone.problems().await);
         phone.shot("page-complaint-form-errors").await;
 
-        phone.open("/login").await;
-        phone.fill("#email", &staff).await;
-        phone.fill("#password", PASSWORD).await;
-        phone.click("form.form button[type=submit]").await;
+        phone.sign_in(&staff).await;
         for path in ["/merchant", &format!("/merchant/complaints/{reference}"), "/merchant/actions"] {
             visit(&phone, path, None, &mut problems).await;
             assert_eq!(phone.attr("header", "data-audience").await.as_deref(), Some("merchant"), "{path}");
         }
         phone.click(".site-header form[action='/logout'] button").await;
 
-        phone.open("/login").await;
-        phone.fill("#email", &supervisor).await;
-        phone.fill("#password", PASSWORD).await;
-        phone.click("form.form button[type=submit]").await;
+        phone.sign_in(&supervisor).await;
         for path in [
             "/supervisor".to_owned(),
             format!("/supervisor/complaints/{reference}"),

@@ -29,6 +29,16 @@ impl Tab {
         self.settle(before).await;
     }
 
+    /// Signs in through the form (audited) as staff `email`, whose
+    /// password is the tests' own.
+    pub async fn sign_in(&self, email: &str) {
+        self.open("/login").await;
+        self.audit().await;
+        self.fill("#email", email).await;
+        self.fill("#password", crate::helpers::PASSWORD).await;
+        self.click("form.form button[type=submit]").await;
+    }
+
     /// The path (and query) of the page shown.
     pub async fn path(&self) -> String {
         let url = self.client.current_url().await.unwrap();
