@@ -6,6 +6,7 @@ use chrono::Duration;
 use chrono_tz::Tz;
 
 use crate::domain::deadline::DeadlinePolicy;
+use crate::domain::limit::RateLimits;
 use crate::domain::offender::FlagThresholds;
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -44,6 +45,13 @@ pub struct Config {
     /// `REDRESS_SHUTDOWN_TIMEOUT`: on SIGTERM, how long requests under way
     /// may take to finish before the server exits anyway.
     pub shutdown_timeout: std::time::Duration,
+    /// `REDRESS_RATE_LIMIT`: complaints, look-ups and sign-ins per client
+    /// address (`off` for load tests).
+    pub rate_limits: RateLimits,
+    /// `REDRESS_TRUSTED_PROXIES`: the addresses of the reverse proxies in
+    /// front of the server, whose `X-Forwarded-For` names the client.
+    /// Anyone else's is ignored (a client could write any address there).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -140,6 +148,22 @@ impl Config {
                     .ok_or(ConfigError { name, problem: format!("{v:?} is not a number of seconds (1 to 600)") }),
             }
         };
+        let rate_limits = match get("REDRESS_RATE_LIMIT") {
+            None => RateLimits::default(),
+            Some(v) => RateLimits::parse(&v).map_err(|problem| ConfigError { name: "REDRESS_RATE_LIMIT", problem })?,
+        };
+        let trusted_proxies = get("REDRESS_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.parse().map_err(|_| ConfigError {
+                    name: "REDRESS_TRUSTED_PROXIES",
+                    problem: format!("{a:?} is not an IP address"),
+                })
+            })
+            .collect::<Result<_, _>>()?;
         let secret = get("REDRESS_SECRET");
         if secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err(ConfigError { name: "REDRESS_SECRET", problem: "must be at least 32 characters".into() });
@@ -159,6 +183,8 @@ impl Config {
             db_timeout: seconds("REDRESS_DB_TIMEOUT", 5)?,
             upload_dir: get("REDRESS_UPLOAD_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("uploads")),
             shutdown_timeout: seconds("REDRESS_SHUTDOWN_TIMEOUT", 30)?,
+            rate_limits,
+            trusted_proxies,
             data_dir,
         })
     }
@@ -177,6 +203,8 @@ mod tests {
         assert_eq!(c.bind, "127.0.0.1:8080");
         assert_eq!(c.tz, chrono_tz::Asia::Shanghai);
         assert_eq!(c.policy, DeadlinePolicy::default());
+        assert_eq!(c.rate_limits, RateLimits::default());
+        assert!(c.trusted_proxies.is_empty(), "no proxy trusted unless named");
     }
 
     #[test]
@@ -187,5 +215,12 @@ mod tests {
         assert_eq!(err.name, "REDRESS_RESPONSE_HOURS");
         let c = Config::from_lookup(|k| (k == "REDRESS_RESPONSE_HOURS").then(|| "24".into())).unwrap();
         assert_eq!(c.policy.response, Duration::hours(24));
+        let err = Config::from_lookup(|k| (k == "REDRESS_RATE_LIMIT").then(|| "lots".into())).unwrap_err();
+        assert_eq!(err.name, "REDRESS_RATE_LIMIT");
+        let err =
+            Config::from_lookup(|k| (k == "REDRESS_TRUSTED_PROXIES").then(|| "10.0.0.1, proxy".into())).unwrap_err();
+        assert_eq!(err.name, "REDRESS_TRUSTED_PROXIES");
+        let c = Config::from_lookup(|k| (k == "REDRESS_TRUSTED_PROXIES").then(|| "10.0.0.1, ::1".into())).unwrap();
+        assert_eq!(c.trusted_proxies, vec!["10.0.0.1".parse::<std::net::IpAddr>().unwrap(), "::1".parse().unwrap()]);
     }
 }

@@ -51,6 +51,7 @@ impl Application {
         let writer = store::writer::Writer::start(&config.database_url, config.db_timeout)
             .map_err(std::io::Error::other)?
             .map(Arc::new);
+        let limiter = Arc::new(web::limit::Limiter::new(config.rate_limits, config.trusted_proxies.clone()));
         let state = AppState {
             pool,
             clock,
@@ -59,6 +60,7 @@ impl Application {
             metrics,
             merchant_choices: Arc::default(),
             writer,
+            limiter,
         };
         let server = web::server(state, listener, workers)?;
         Ok(Application { addr, server })

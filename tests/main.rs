@@ -14,6 +14,7 @@ mod errors;
 mod faults;
 mod journey;
 mod language;
+mod limits;
 mod mail;
 mod merchant;
 mod offenders;

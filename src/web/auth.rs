@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 
+use super::limit::{self, Scope};
 use super::page::{PageCtx, render};
 use super::session::{self, Staff};
 use super::view::FieldView;
@@ -79,7 +80,15 @@ pub async fn login(
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
         return page(&req, StatusCode::FORBIDDEN, &email, &next, Some(t.get("error.csrf_action").to_owned()));
     }
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    if let Err(wait) = state.limiter.check(Scope::SignIns, &req, state.clock.now()) {
+        let notice = t.fmt("error.rate_limited", &[("n", &limit::seconds(wait))]);
+        let mut res = page(&req, StatusCode::TOO_MANY_REQUESTS, &email, &next, Some(notice))?;
+        limit::retry_after(&mut res, wait);
+        return Ok(res);
+    }
+    // Failures are counted by address too (behind a trusted proxy, the
+    // client's), and close sign-in for a while.
+    let address = state.limiter.client(&req).to_string();
     let (typed, clock) = (email.clone(), state.clock.clone());
     let result = state.db(move |conn| Ok(auth::sign_in(conn, &typed, &password, &address, clock.now()))).await?;
     match result {

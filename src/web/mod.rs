@@ -7,6 +7,7 @@ pub mod consumer;
 pub mod csrf;
 pub mod form;
 pub mod health;
+pub mod limit;
 pub mod merchant;
 pub mod metrics;
 pub mod page;
@@ -48,6 +49,8 @@ pub struct AppState {
     /// SQLite's group-commit writer, for the writes that come in bursts
     /// (new complaints); `None` on PostgreSQL.
     pub writer: Option<Arc<crate::store::writer::Writer>>,
+    /// Requests per client address (`REDRESS_RATE_LIMIT`).
+    pub limiter: Arc<limit::Limiter>,
 }
 
 impl AppState {

@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::service::complaints::{Intake, SubmitError, file as file_complaint};
 use crate::store::merchants::{self, MerchantChoice};
+use crate::web::limit::{self, Scope};
 use crate::web::page::{PageCtx, render};
 use crate::web::view::FieldView;
 use crate::web::{AppState, csrf, form};
@@ -117,7 +118,7 @@ async fn page(
     status: StatusCode,
     (form, q): (ComplaintForm, &str),
     errors: &FieldErrors,
-    notice: Option<&str>,
+    notice: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let (search, offered) = merchant_choices(state, form.merchant.trim(), q).await;
     let ctx = PageCtx::new(req);
@@ -160,7 +161,7 @@ async fn page(
         resolutions: choices(&mut Resolution::ALL.iter().map(|r| r.slug()), "resolution", &form.desired_resolution),
         f: fields,
         has_errors: !errors.is_empty(),
-        notice: notice.map(|key| t.get(key).to_owned()),
+        notice,
         csrf: csrf::token(req),
         ctx,
     };
@@ -245,13 +246,21 @@ pub async fn submit(
     };
     let q = fields.get(MERCHANT_SEARCH);
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let notice = Some("error.csrf");
+        let notice = Some(PageCtx::new(&req).t.get("error.csrf").to_owned());
         return page(&state, &req, StatusCode::FORBIDDEN, (typed, &q), &FieldErrors::default(), notice).await;
     }
     // The "find" button of the merchant search: the form again, with what
     // was found, everything typed kept.
     if fields.get("find") == "merchant" {
         return page(&state, &req, StatusCode::OK, (typed, &q), &FieldErrors::default(), None).await;
+    }
+    // Every complaint sent counts against its address, valid or not.
+    if let Err(wait) = state.limiter.check(Scope::Complaints, &req, state.clock.now()) {
+        let notice = Some(PageCtx::new(&req).t.fmt("error.rate_limited", &[("n", &limit::seconds(wait))]));
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        let mut res = page(&state, &req, status, (typed, &q), &FieldErrors::default(), notice).await?;
+        limit::retry_after(&mut res, wait);
+        return Ok(res);
     }
     let errors = match typed.validate() {
         Err(errors) => errors,
@@ -282,7 +291,7 @@ pub async fn submit(
                 // Nothing was stored: say so, keep every field, ask again.
                 Err(AppError::Unavailable(cause)) => {
                     tracing::warn!(%cause, "complaint not filed: the database is unavailable");
-                    let notice = Some("error.unavailable_kept");
+                    let notice = Some(PageCtx::new(&req).t.get("error.unavailable_kept").to_owned());
                     let status = StatusCode::SERVICE_UNAVAILABLE;
                     let mut res = page(&state, &req, status, (typed, &q), &FieldErrors::default(), notice).await?;
                     res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));

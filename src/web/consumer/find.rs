@@ -10,6 +10,7 @@ use askama::Template;
 use crate::error::AppError;
 use crate::service::tracking;
 use crate::web::AppState;
+use crate::web::limit::{self, Scope};
 use crate::web::page::{PageCtx, render};
 use crate::web::view::FieldView;
 
@@ -20,6 +21,8 @@ struct TrackPage {
     reference: FieldView,
     contact: FieldView,
     not_found: bool,
+    /// Too many look-ups from this address: the words to say so.
+    notice: Option<String>,
 }
 
 #[get("/track")]
@@ -38,6 +41,7 @@ pub async fn track(
         reference: FieldView::new(&t, "track", "reference", reference.as_deref().unwrap_or(""), required(&reference)),
         contact: FieldView::new(&t, "track", "contact", contact.as_deref().unwrap_or(""), required(&contact)),
         not_found: false,
+        notice: None,
         ctx,
     };
     match (reference, contact) {
@@ -47,6 +51,13 @@ pub async fn track(
             render(StatusCode::OK, &page)
         }
         (Some(reference), Some(contact)) if !reference.is_empty() && !contact.is_empty() => {
+            // Guessing references and phone numbers takes many look-ups.
+            if let Err(wait) = state.limiter.check(Scope::Lookups, &req, state.clock.now()) {
+                page.notice = Some(t.fmt("error.rate_limited", &[("n", &limit::seconds(wait))]));
+                let mut res = render(StatusCode::TOO_MANY_REQUESTS, &page)?;
+                limit::retry_after(&mut res, wait);
+                return Ok(res);
+            }
             let found = state.db(move |conn| Ok(tracking::find(conn, &reference, &contact)?)).await?;
             match found {
                 Some(token) => Ok(HttpResponse::SeeOther().insert_header(("Location", format!("/t/{token}"))).finish()),
