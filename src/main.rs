@@ -43,6 +43,18 @@ enum Command {
         /// Where the copy goes; must not exist yet.
         file: std::path::PathBuf,
     },
+    /// Remove the complaints that ended before DATE (YYYY-MM-DD, in
+    /// REDRESS_TZ), with their timelines, mail and ratings. Complaints are
+    /// kept for 3 years: a DATE less than 3 years ago is refused. Open
+    /// complaints are never removed.
+    Purge {
+        /// Complaints that ended before this day go.
+        #[arg(long)]
+        before: chrono::NaiveDate,
+        /// Say what would go, and remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Manage merchants.
     Merchant {
         #[command(subcommand)]
@@ -147,6 +159,17 @@ fn run(command: Command) -> Result<(), String> {
             let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
             redress::store::backup(&mut conn, &file).map_err(|e| e.to_string())?;
             println!("backed up to {}", file.display());
+            Ok(())
+        }
+        Command::Purge { before, dry_run } => {
+            let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
+            let removed = redress::service::retention::purge(&mut conn, before, config.tz, clock.now(), dry_run)
+                .map_err(|e| e.to_string())?;
+            let verb = if dry_run { "would remove" } else { "removed" };
+            println!(
+                "{verb} {} complaints that ended before {before}, with {} timeline events, {} mails and {} ratings",
+                removed.complaints, removed.events, removed.mails, removed.ratings
+            );
             Ok(())
         }
         Command::Merchant {

@@ -22,6 +22,7 @@ mod operations;
 mod picker;
 mod plans;
 mod process;
+mod retention;
 mod scorecard;
 mod smtp;
 mod staff;

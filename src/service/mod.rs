@@ -12,6 +12,7 @@ pub mod notify;
 pub mod offenders;
 pub mod overview;
 pub mod rating;
+pub mod retention;
 pub mod scorecard;
 pub mod supervision;
 pub mod sweeper;

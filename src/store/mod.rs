@@ -13,6 +13,7 @@ pub mod merchants;
 pub mod outbox;
 pub mod ratings;
 pub mod report;
+pub mod retention;
 pub mod schema;
 pub mod supervision;
 pub mod sweep;

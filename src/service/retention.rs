@@ -1,0 +1,66 @@
+//! Retention. Live-commerce regulation requires the records of a complaint
+//! to be kept for 3 years; after that, `redress purge --before DATE`
+//! removes the complaints that ended before DATE. Open complaints are never
+//! removed, however old.
+
+use chrono::{DateTime, Months, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use crate::store::DbConnection;
+use crate::store::retention::{self, Removed};
+
+/// How long a complaint is kept after it ends, at the least.
+pub const KEEP_MONTHS: u32 = 36;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PurgeError {
+    #[error("complaints are kept for 3 years: the latest date a purge may name today is {latest}")]
+    TooRecent { latest: NaiveDate },
+    #[error("{0}")]
+    Db(#[from] diesel::result::Error),
+}
+
+/// The latest `--before` allowed on `today`: 3 calendar years back.
+pub fn latest_allowed(today: NaiveDate) -> NaiveDate {
+    today.checked_sub_months(Months::new(KEEP_MONTHS)).unwrap_or(NaiveDate::MIN)
+}
+
+/// Removes the complaints that ended before the start of `before` (in the
+/// deployment's zone `tz`), in one transaction; with `dry_run`, only says
+/// what would go.
+pub fn purge(
+    conn: &mut DbConnection,
+    before: NaiveDate,
+    tz: Tz,
+    now: DateTime<Utc>,
+    dry_run: bool,
+) -> Result<Removed, PurgeError> {
+    let latest = latest_allowed(now.with_timezone(&tz).date_naive());
+    if before > latest {
+        return Err(PurgeError::TooRecent { latest });
+    }
+    let midnight = before.and_hms_opt(0, 0, 0).expect("midnight");
+    let cutoff = tz.from_local_datetime(&midnight).earliest().map_or(midnight.and_utc(), |t| t.with_timezone(&Utc));
+    let mut removed = Removed::default();
+    let outcome = conn.write(|conn| {
+        let ended = retention::ended_before(conn, cutoff)?;
+        removed = retention::remove(conn, &ended)?;
+        if dry_run { Err(diesel::result::Error::RollbackTransaction) } else { Ok(()) }
+    });
+    match outcome {
+        Ok(()) | Err(diesel::result::Error::RollbackTransaction) => Ok(removed),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn three_calendar_years_are_kept() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(latest_allowed(day("2026-11-21")), day("2023-11-21"));
+        assert_eq!(latest_allowed(day("2028-02-29")), day("2025-02-28"));
+    }
+}

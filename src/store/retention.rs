@@ -1,0 +1,40 @@
+//! Removing complaints whose retention has run out, with everything that
+//! hangs on them: their timeline, their mail (it holds the consumer's
+//! address), the rating, a supervisor's hold.
+
+use diesel::prelude::*;
+
+use super::schema::{complaint_claims, complaint_events, complaints, outbox, ratings};
+use super::{DbConnection, to_db};
+
+/// What one purge removed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Removed {
+    pub complaints: usize,
+    pub events: usize,
+    pub mails: usize,
+    pub ratings: usize,
+}
+
+/// The complaints that ended (resolved, closed, withdrawn) before `cutoff`.
+pub fn ended_before(conn: &mut DbConnection, cutoff: chrono::DateTime<chrono::Utc>) -> QueryResult<Vec<i64>> {
+    complaints::table
+        .filter(complaints::ended_at.lt(to_db(cutoff)))
+        .select(complaints::id)
+        .order(complaints::id)
+        .load(conn)
+}
+
+/// Deletes the complaints `ids` and what belongs to them.
+pub fn remove(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Removed> {
+    let mut removed = Removed::default();
+    for chunk in ids.chunks(500) {
+        removed.events += diesel::delete(complaint_events::table.filter(complaint_events::complaint_id.eq_any(chunk)))
+            .execute(conn)?;
+        removed.mails += diesel::delete(outbox::table.filter(outbox::complaint_id.eq_any(chunk))).execute(conn)?;
+        removed.ratings += diesel::delete(ratings::table.filter(ratings::complaint_id.eq_any(chunk))).execute(conn)?;
+        diesel::delete(complaint_claims::table.filter(complaint_claims::complaint_id.eq_any(chunk))).execute(conn)?;
+        removed.complaints += diesel::delete(complaints::table.filter(complaints::id.eq_any(chunk))).execute(conn)?;
+    }
+    Ok(removed)
+}
