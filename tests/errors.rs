@@ -59,20 +59,46 @@ fn healthz_answers_when_the_database_does() {
     assert!(res.body.contains(r#""queued":0"#), "{}", res.body);
 }
 
-#[test]
-fn pages_carry_security_headers() {
-    let app = spawn_app();
-    let res = app.get("/complaints/new");
+/// The headers every answer carries: a strict content security policy
+/// (our own origin only, no framing), no sniffing, no referrer (a tracking
+/// page's address holds its token).
+fn assert_safe_headers(what: &str, res: &Page) {
     let header = |name: &str| res.headers.get(name).map(|v| v.to_str().unwrap().to_owned());
-    assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
-    assert_eq!(header("referrer-policy").as_deref(), Some("no-referrer"));
-    let csp = header("content-security-policy").unwrap();
-    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-    assert!(csp.contains("script-src 'self';") && !csp.contains("unsafe"), "only our own scripts: {csp}");
-    assert_eq!(app.get("/static/app.css").status, StatusCode::OK);
+    assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"), "{what}");
+    assert_eq!(header("referrer-policy").as_deref(), Some("no-referrer"), "{what}");
+    let csp = header("content-security-policy").unwrap_or_default();
+    assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+    assert!(csp.contains("script-src 'self';") && !csp.contains("unsafe"), "{what}: only our own scripts: {csp}");
+}
+
+#[test]
+fn every_page_carries_the_security_headers() {
+    let app = spawn_app();
+    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let tracking = app.file_complaint(merchant, &[]);
+    let mut answers = Vec::new();
+    for path in ["/", "/complaints/new", "/track", "/merchants", "/login", "/healthz", "/static/app.css", "/nope"] {
+        answers.push((path.to_owned(), app.get(path)));
+    }
+    answers.push((format!("/merchants/{merchant}"), app.get(&format!("/merchants/{merchant}"))));
+    answers.push(("tracking page".into(), app.get(&tracking)));
+    answers.push(("a 422".into(), app.submit("/complaints/new", "/complaints", &[])));
+    answers.push(("a 403".into(), app.post("/complaints", &[("csrf_token", "forged")])));
+    let staff = app.merchant_staff(merchant);
+    answers.push(("/merchant".into(), staff.get("/merchant")));
+    let boss = app.client();
+    boss.sign_in(&app.staff(redress::domain::staff::Role::Supervisor, None), PASSWORD);
+    for path in ["/supervisor", "/supervisor/overview", "/supervisor/export.csv"] {
+        answers.push((path.to_owned(), boss.get(path)));
+    }
+    for (what, res) in &answers {
+        assert_safe_headers(what, res);
+    }
+
+    let form = app.get("/complaints/new");
     let script = app.get("/static/app.js");
     assert_eq!(script.status, StatusCode::OK);
     assert_eq!(script.headers.get("content-type").unwrap(), "text/javascript; charset=utf-8");
-    assert!(res.body.contains("<script src=\"/static/app.js\" defer></script>"));
-    assert!(!res.body.contains("<script>"), "no inline script");
+    assert!(form.body.contains("<script src=\"/static/app.js\" defer></script>"));
+    assert!(!form.body.contains("<script>"), "no inline script");
 }
