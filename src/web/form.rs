@@ -102,6 +102,11 @@ fn decode(raw: &[u8]) -> Result<String, &'static str> {
             b'+' => out.push(b' '),
             b'%' => {
                 let hex = raw.get(i + 1..i + 3).ok_or("a percent escape is cut short")?;
+                // Two hex digits exactly: `from_str_radix` alone would also
+                // take a sign ("%+a"), which no browser sends.
+                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return Err("bad percent escape");
+                }
                 let hex = std::str::from_utf8(hex).map_err(|_| "bad percent escape")?;
                 out.push(u8::from_str_radix(hex, 16).map_err(|_| "bad percent escape")?);
                 i += 2;
@@ -133,6 +138,9 @@ mod tests {
         assert!(parse(b"a=%ZZ").is_err());
         assert!(parse(b"a=%E4").is_err());
         assert!(parse(b"a=%4").is_err());
+        // Found by tests/fuzz.rs: a sign is not a hex digit.
+        assert!(parse(b"a=%+a").is_err());
+        assert!(parse(b"%-1=x").is_err());
         assert!(parse(b"a=1&a=2").is_err());
         assert!(parse(b"a=\xff").is_err());
     }

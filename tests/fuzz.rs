@@ -1,0 +1,236 @@
+//! Proptest at scale: the form parser and every validator fed hostile input
+//! for a bounded time (`REDRESS_FUZZ_SECONDS` per target; 1 s under a plain
+//! `cargo test`, longer in CI). Each must never panic, and what it accepts
+//! must validate again to the same thing: a stored value that no longer
+//! passes its own check would be a complaint nobody can edit or resend.
+//!
+//! A failure prints the smallest input proptest shrank it to, and the seed
+//! (`REDRESS_FUZZ_SEED=…` runs that round again).
+
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use redress::domain::amount::{format_yuan, parse_yuan};
+use redress::domain::complaint::{ComplaintForm, Field};
+use redress::domain::contact::{Email, Phone};
+use redress::domain::conversation::{ProposalForm, ReplyForm};
+use redress::domain::credit_code::CreditCode;
+use redress::domain::limit::RateLimits;
+use redress::domain::merchant::MerchantForm;
+use redress::web::form;
+
+/// Strings people and scripts send: any text, control characters,
+/// full-width digits, digits with separators, e-mail-like text, and
+/// percent-encoding.
+fn nasty() -> BoxedStrategy<String> {
+    prop_oneof![
+        "\\PC{0,40}",
+        ".{0,40}",
+        "[0-9０-９ +\\-().\u{3000}]{0,20}",
+        "[A-Za-z0-9@._%+\\-]{0,30}",
+        "[%0-9A-Fa-f&=+]{0,30}",
+        "[0-9.,¥￥ \\-]{0,12}",
+    ]
+    .boxed()
+}
+
+fn complaint_form() -> impl Strategy<Value = ComplaintForm> {
+    let slugs = prop_oneof!["[a-z_]{0,20}", Just("false_advertising".to_owned()), Just("refund".to_owned())];
+    ((nasty(), nasty(), slugs.clone(), slugs, nasty()), (nasty(), "\\PC{0,2100}", nasty(), nasty(), nasty())).prop_map(
+        |((merchant, order_ref, category, desired_resolution, amount), (_, description, n, p, e))| ComplaintForm {
+            merchant,
+            order_ref,
+            category,
+            desired_resolution,
+            amount,
+            description,
+            consumer_name: n,
+            consumer_phone: p,
+            consumer_email: e,
+        },
+    )
+}
+
+/// Runs `test` on values of `strategy` until `budget` has passed, in
+/// rounds of fresh seeds; returns how many cases ran.
+fn fuzz<S: Strategy>(
+    name: &str,
+    budget: Duration,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) -> Result<u64, String> {
+    let started = Instant::now();
+    let fixed: Option<u64> = std::env::var("REDRESS_FUZZ_SEED").ok().and_then(|s| s.parse().ok());
+    let mut cases = 0u64;
+    let mut round = 0u64;
+    while started.elapsed() < budget || cases == 0 {
+        let seed = fixed.unwrap_or_else(|| {
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+            nanos as u64 ^ round.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        });
+        let mut bytes = [0u8; 32];
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+        let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
+        let config = Config { cases: 500, failure_persistence: None, ..Config::default() };
+        let mut runner = TestRunner::new_with_rng(config, rng);
+        runner.run(&strategy, &test).map_err(|e| format!("{name}: {e}\n  again with REDRESS_FUZZ_SEED={seed}"))?;
+        cases += 500;
+        round += 1;
+        if fixed.is_some() {
+            break;
+        }
+    }
+    Ok(cases)
+}
+
+fn main() {
+    let seconds: u64 = std::env::var("REDRESS_FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let budget = Duration::from_secs(seconds);
+    let mut failed = Vec::new();
+    let mut report = |name: &str, outcome: Result<u64, String>| match outcome {
+        Ok(cases) => println!("fuzz {name}: {cases} cases, no failure"),
+        Err(e) => {
+            println!("fuzz {name}: FAILED\n{e}");
+            failed.push(name.to_owned());
+        }
+    };
+
+    report(
+        "form::parse (any bytes)",
+        fuzz("form::parse", budget, prop::collection::vec(any::<u8>(), 0..300), |body| {
+            let _ = form::parse(&body);
+            Ok(())
+        }),
+    );
+    report(
+        "form::parse (encoded fields round trip)",
+        fuzz("form round trip", budget, prop::collection::vec(("[a-z_]{1,12}", nasty()), 0..10), |fields| {
+            let body = fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
+            let repeated = fields.iter().enumerate().any(|(i, (k, _))| fields[..i].iter().any(|(k2, _)| k2 == k));
+            match form::parse(body.as_bytes()) {
+                // A field sent twice is refused: which one would count?
+                Err(_) if repeated => {}
+                Err(e) => return Err(TestCaseError::fail(format!("refused a well-formed body: {e}"))),
+                Ok(_) if repeated => return Err(TestCaseError::fail("a repeated field was accepted")),
+                Ok(form) => {
+                    for (k, v) in &fields {
+                        prop_assert_eq!(&form.get(k), v);
+                    }
+                }
+            }
+            Ok(())
+        }),
+    );
+    report(
+        "form::parse (only well-formed escapes accepted)",
+        fuzz("form escapes", budget, "[a-z=&%+0-9A-Fa-f\\-]{0,24}", |body| {
+            if form::parse(body.as_bytes()).is_ok() {
+                let bytes = body.as_bytes();
+                for (i, _) in body.match_indices('%') {
+                    let escape = bytes.get(i + 1..i + 3);
+                    prop_assert!(
+                        escape.is_some_and(|e| e.iter().all(u8::is_ascii_hexdigit)),
+                        "accepted a malformed escape at {}",
+                        i
+                    );
+                }
+            }
+            Ok(())
+        }),
+    );
+    report(
+        "ComplaintForm::validate",
+        fuzz("complaint", budget, complaint_form(), |form| {
+            match form.validate() {
+                Err(errors) => {
+                    prop_assert!(!errors.is_empty());
+                    for (field, _) in &errors.0 {
+                        prop_assert!(Field::from_slug(field.slug()).is_some());
+                    }
+                }
+                Ok(valid) => {
+                    // What is stored passes again, unchanged.
+                    let again = ComplaintForm {
+                        merchant: valid.merchant_id.to_string(),
+                        order_ref: valid.order_ref.clone(),
+                        category: valid.category.slug().into(),
+                        desired_resolution: valid.desired_resolution.slug().into(),
+                        amount: valid.amount_fen.map(format_yuan).unwrap_or_default(),
+                        description: valid.description.clone(),
+                        consumer_name: valid.consumer_name.clone(),
+                        consumer_phone: valid
+                            .consumer_phone
+                            .as_ref()
+                            .map(|p| p.as_str().to_owned())
+                            .unwrap_or_default(),
+                        consumer_email: valid
+                            .consumer_email
+                            .as_ref()
+                            .map(|e| e.as_str().to_owned())
+                            .unwrap_or_default(),
+                    }
+                    .validate()
+                    .map_err(|e| TestCaseError::fail(format!("stored value refused: {e:?}")))?;
+                    prop_assert_eq!(format!("{again:?}"), format!("{valid:?}"));
+                }
+            }
+            Ok(())
+        }),
+    );
+    report(
+        "Phone::parse, Email::parse, CreditCode::parse, parse_yuan",
+        fuzz("contact", budget, nasty(), |raw| {
+            if let Some(phone) = Phone::parse(&raw) {
+                prop_assert_eq!(Phone::parse(phone.as_str()), Some(phone.clone()));
+                let _ = Phone::masked(phone.as_str());
+            }
+            let _ = Phone::masked(&raw);
+            if let Some(email) = Email::parse(&raw) {
+                prop_assert_eq!(Email::parse(email.as_str()), Some(email.clone()));
+            }
+            if let Ok(code) = CreditCode::parse(&raw) {
+                prop_assert_eq!(CreditCode::parse(code.as_str()).ok(), Some(code.clone()));
+            }
+            if let Ok(fen) = parse_yuan(&raw) {
+                prop_assert!(fen >= 0);
+                prop_assert_eq!(parse_yuan(&format_yuan(fen)).ok(), Some(fen));
+            }
+            Ok(())
+        }),
+    );
+    report(
+        "ReplyForm, ProposalForm, MerchantForm, RateLimits, passwords",
+        fuzz("others", budget, (nasty(), nasty(), nasty(), "\\PC{0,2100}"), |(a, b, c, long)| {
+            let _ = ReplyForm { body: long.clone(), visibility: a.clone() }.validate();
+            let _ = ProposalForm { resolution: a.clone(), amount: b.clone(), body: long.clone() }.validate();
+            let merchant = MerchantForm {
+                name: a.clone(),
+                credit_code: b.clone(),
+                email: c.clone(),
+                shop_url: long.clone(),
+                categories: vec![a.clone(), c.clone()],
+                qualification: b.clone(),
+            };
+            let _ = merchant.validate(true);
+            let _ = RateLimits::parse(&a);
+            let _ = redress::domain::staff::check_password(&long);
+            Ok(())
+        }),
+    );
+
+    if !failed.is_empty() {
+        eprintln!("fuzzing found failures in: {}", failed.join(", "));
+        std::process::exit(1);
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
