@@ -163,12 +163,23 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Purge { before, dry_run } => {
             let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
-            let removed = redress::service::retention::purge(&mut conn, before, config.tz, clock.now(), dry_run)
-                .map_err(|e| e.to_string())?;
+            let removed = redress::service::retention::purge(
+                &mut conn,
+                &config.upload_dir,
+                before,
+                config.tz,
+                clock.now(),
+                dry_run,
+            )
+            .map_err(|e| e.to_string())?;
             let verb = if dry_run { "would remove" } else { "removed" };
             println!(
-                "{verb} {} complaints that ended before {before}, with {} timeline events, {} mails and {} ratings",
-                removed.complaints, removed.events, removed.mails, removed.ratings
+                "{verb} {} complaints that ended before {before}, with {} timeline events, {} mails, {} ratings and {} evidence files",
+                removed.complaints,
+                removed.events,
+                removed.mails,
+                removed.ratings,
+                removed.files.len()
             );
             Ok(())
         }

@@ -11,6 +11,7 @@ mod conversation;
 mod deadlines;
 mod durability;
 mod errors;
+mod evidence;
 mod faults;
 mod journey;
 mod language;

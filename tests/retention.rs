@@ -22,24 +22,28 @@ fn a_purge_removes_only_complaints_ended_more_than_3_years_ago() {
     let day_after = (start_time() + Duration::days(1)).with_timezone(&tz).date_naive();
     let mut conn = app.pool.get().unwrap();
     // Not yet: the day after it ended is less than 3 years ago.
-    match purge(&mut conn, day_after, tz, app.clock.now(), false) {
+    match purge(&mut conn, &app.config.upload_dir, day_after, tz, app.clock.now(), false) {
         Err(PurgeError::TooRecent { latest }) => assert_eq!(latest, NaiveDate::from_ymd_opt(2023, 11, 20).unwrap()),
         other => panic!("{other:?}"),
     }
     app.clock.advance(Duration::days(3 * 365 + 2));
 
-    let preview = purge(&mut conn, day_after, tz, app.clock.now(), true).unwrap();
+    let preview = purge(&mut conn, &app.config.upload_dir, day_after, tz, app.clock.now(), true).unwrap();
     assert_eq!(preview.complaints, 1);
     assert!(preview.events >= 2 && preview.mails >= 1, "{preview:?}");
     assert_eq!(app.get(&ended).status, StatusCode::OK, "a dry run removes nothing");
 
-    let removed = purge(&mut conn, day_after, tz, app.clock.now(), false).unwrap();
+    let removed = purge(&mut conn, &app.config.upload_dir, day_after, tz, app.clock.now(), false).unwrap();
     assert_eq!(removed, preview);
     assert_eq!(app.get(&ended).status, StatusCode::NOT_FOUND, "gone, with its timeline and mail");
     let kept = app.get(&open);
     assert_eq!(kept.status, StatusCode::OK, "an open complaint stays, however old");
     assert!(kept.body.contains("DY0000000002"));
-    assert_eq!(purge(&mut conn, day_after, tz, app.clock.now(), false).unwrap().complaints, 0, "once");
+    assert_eq!(
+        purge(&mut conn, &app.config.upload_dir, day_after, tz, app.clock.now(), false).unwrap().complaints,
+        0,
+        "once"
+    );
 }
 
 #[test]
@@ -54,6 +58,6 @@ fn purge_on_the_command_line_refuses_a_date_less_than_3_years_ago() {
     assert!(preview.status.success(), "{preview:?}");
     assert_eq!(
         String::from_utf8_lossy(&preview.stdout).trim(),
-        "would remove 0 complaints that ended before 2020-01-01, with 0 timeline events, 0 mails and 0 ratings"
+        "would remove 0 complaints that ended before 2020-01-01, with 0 timeline events, 0 mails, 0 ratings and 0 evidence files"
     );
 }

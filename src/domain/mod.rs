@@ -10,6 +10,7 @@ pub mod conversation;
 pub mod credit_code;
 pub mod deadline;
 pub mod event;
+pub mod evidence;
 pub mod limit;
 pub mod merchant;
 pub mod offender;

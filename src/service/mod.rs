@@ -7,6 +7,7 @@ pub mod complaints;
 pub mod conversation;
 pub mod demo;
 pub mod dispatch;
+pub mod evidence;
 pub mod merchants;
 pub mod notify;
 pub mod offenders;

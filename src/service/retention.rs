@@ -26,10 +26,11 @@ pub fn latest_allowed(today: NaiveDate) -> NaiveDate {
 }
 
 /// Removes the complaints that ended before the start of `before` (in the
-/// deployment's zone `tz`), in one transaction; with `dry_run`, only says
-/// what would go.
+/// deployment's zone `tz`), in one transaction, then their evidence files
+/// from `upload_dir`; with `dry_run`, only says what would go.
 pub fn purge(
     conn: &mut DbConnection,
+    upload_dir: &std::path::Path,
     before: NaiveDate,
     tz: Tz,
     now: DateTime<Utc>,
@@ -48,9 +49,21 @@ pub fn purge(
         if dry_run { Err(diesel::result::Error::RollbackTransaction) } else { Ok(()) }
     });
     match outcome {
-        Ok(()) | Err(diesel::result::Error::RollbackTransaction) => Ok(removed),
-        Err(e) => Err(e.into()),
+        Ok(()) if !dry_run => {}
+        Ok(()) | Err(diesel::result::Error::RollbackTransaction) => return Ok(removed),
+        Err(e) => return Err(e.into()),
     }
+    // After the commit: the files no other complaint still refers to.
+    for sha in &removed.files {
+        if !retention::file_in_use(conn, sha)?
+            && let Some(path) = crate::service::evidence::path(upload_dir, sha)
+            && let Err(e) = std::fs::remove_file(&path)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(error = %e, file = %path.display(), "a purged evidence file could not be removed");
+        }
+    }
+    Ok(removed)
 }
 
 #[cfg(test)]

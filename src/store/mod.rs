@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod complaints;
 pub mod dashboard;
+pub mod evidence;
 pub mod flags;
 mod gate;
 pub mod gauges;

@@ -4,7 +4,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::{complaint_claims, complaint_events, complaints, outbox, ratings};
+use super::schema::{complaint_claims, complaint_events, complaints, evidence, outbox, ratings};
 use super::{DbConnection, to_db};
 
 /// What one purge removed.
@@ -14,6 +14,8 @@ pub struct Removed {
     pub events: usize,
     pub mails: usize,
     pub ratings: usize,
+    /// The evidence files (and thumbnails) the removed rows named.
+    pub files: Vec<String>,
 }
 
 /// The complaints that ended (resolved, closed, withdrawn) before `cutoff`.
@@ -33,8 +35,23 @@ pub fn remove(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Removed> {
             .execute(conn)?;
         removed.mails += diesel::delete(outbox::table.filter(outbox::complaint_id.eq_any(chunk))).execute(conn)?;
         removed.ratings += diesel::delete(ratings::table.filter(ratings::complaint_id.eq_any(chunk))).execute(conn)?;
+        let files: Vec<(String, Option<String>)> = evidence::table
+            .filter(evidence::complaint_id.eq_any(chunk))
+            .select((evidence::sha256, evidence::thumb_sha256))
+            .load(conn)?;
+        removed.files.extend(files.into_iter().flat_map(|(file, thumb)| std::iter::once(file).chain(thumb)));
+        diesel::delete(evidence::table.filter(evidence::complaint_id.eq_any(chunk))).execute(conn)?;
         diesel::delete(complaint_claims::table.filter(complaint_claims::complaint_id.eq_any(chunk))).execute(conn)?;
         removed.complaints += diesel::delete(complaints::table.filter(complaints::id.eq_any(chunk))).execute(conn)?;
     }
     Ok(removed)
+}
+
+/// Whether any evidence row still names the file `sha256` (the same file
+/// sent with another complaint is kept once, for both).
+pub fn file_in_use(conn: &mut DbConnection, sha256: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        evidence::table.filter(evidence::sha256.eq(sha256).or(evidence::thumb_sha256.eq(sha256))),
+    ))
+    .get_result(conn)
 }

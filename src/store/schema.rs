@@ -181,6 +181,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    evidence (id) {
+        id -> BigInt,
+        complaint_id -> BigInt,
+        kind -> Text,
+        sha256 -> Text,
+        thumb_sha256 -> Nullable<Text>,
+        bytes -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(complaints -> merchants (merchant_id));
 diesel::joinable!(merchant_flags -> merchants (merchant_id));
 diesel::joinable!(merchant_actions -> merchants (merchant_id));
@@ -193,6 +206,7 @@ diesel::joinable!(users -> merchants (merchant_id));
 diesel::joinable!(complaint_events -> users (actor_id));
 diesel::joinable!(complaint_events -> complaints (complaint_id));
 diesel::joinable!(outbox -> complaints (complaint_id));
+diesel::joinable!(evidence -> complaints (complaint_id));
 diesel::allow_tables_to_appear_in_same_query!(
     merchants,
     complaints,
@@ -204,5 +218,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     merchant_flags,
     merchant_actions,
     appeals,
-    ratings
+    ratings,
+    evidence
 );

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use actix_web::{HttpMessage, HttpRequest, web};
 use futures_util::StreamExt;
 
+use crate::domain::evidence::{MAX_BYTES, MAX_FILES};
 use crate::error::AppError;
+use crate::service::evidence::Upload;
 
 /// Enough for the longest complaint (2,000 Chinese characters are 18 KiB
 /// once percent-encoded) with room to spare.
@@ -43,6 +45,72 @@ pub async fn read_multi(req: &HttpRequest, payload: web::Payload) -> Result<Mult
     let body = read_body(req, payload).await?;
     parse_pairs(&body).map(MultiForm).map_err(AppError::BadRequest)
 }
+
+/// A form that may carry files (`multipart/form-data`, the complaint form
+/// with evidence) or not (url-encoded): its fields, and the files sent as
+/// `files`, at most [`MAX_FILES`] of [`MAX_BYTES`] each (413 beyond).
+pub async fn read_with_files(
+    req: &HttpRequest,
+    payload: web::Payload,
+    files: &str,
+) -> Result<(Form, Vec<Upload>), AppError> {
+    if !req.content_type().eq_ignore_ascii_case("multipart/form-data") {
+        return Ok((read(req, payload).await?, Vec::new()));
+    }
+    let mut multipart = actix_multipart::Multipart::new(req.headers(), payload);
+    let (mut fields, mut uploads) = (HashMap::new(), Vec::new());
+    let (mut text_bytes, mut too_large, mut drained) = (0usize, false, 0usize);
+    while let Some(part) = multipart.next().await {
+        let mut part = part.map_err(|_| AppError::BadRequest("a malformed multipart body"))?;
+        let name = part.name().unwrap_or_default().to_owned();
+        let file_name = part.content_disposition().and_then(|d| d.get_filename()).map(str::to_owned);
+        let is_file = name == files;
+        let limit = if is_file { MAX_BYTES } else { FORM_LIMIT.saturating_sub(text_bytes) };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = part.next().await {
+            let chunk = chunk.map_err(|_| AppError::BadRequest("the request body was cut off"))?;
+            // Over a limit, the rest is read and dropped (so the browser
+            // gets the answer rather than a reset connection), up to a point.
+            if too_large || bytes.len() + chunk.len() > limit {
+                too_large = true;
+                drained += chunk.len();
+                if drained > DRAIN_AT_MOST {
+                    return Err(AppError::PayloadTooLarge);
+                }
+                continue;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if too_large {
+            continue;
+        }
+        if is_file {
+            // An empty file input still sends a part, with no name.
+            if bytes.is_empty() && file_name.as_deref().unwrap_or_default().is_empty() {
+                continue;
+            }
+            if uploads.len() == MAX_FILES {
+                too_large = true;
+                continue;
+            }
+            uploads.push(Upload { name: file_name.unwrap_or_default(), bytes });
+        } else {
+            text_bytes += bytes.len();
+            let value = String::from_utf8(bytes).map_err(|_| AppError::BadRequest("the form is not valid UTF-8"))?;
+            if fields.insert(name, value).is_some() {
+                return Err(AppError::BadRequest("a form field was sent twice"));
+            }
+        }
+    }
+    if too_large {
+        return Err(AppError::PayloadTooLarge);
+    }
+    Ok((Form(fields), uploads))
+}
+
+/// How much of an oversized body is still read before the connection is
+/// dropped instead.
+const DRAIN_AT_MOST: usize = 64 * 1024 * 1024;
 
 pub async fn read(req: &HttpRequest, payload: web::Payload) -> Result<Form, AppError> {
     let body = read_body(req, payload).await?;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod complaint_view;
 pub mod consumer;
 pub mod csrf;
+pub mod evidence;
 pub mod form;
 pub mod health;
 pub mod limit;
@@ -96,6 +97,8 @@ impl AppState {
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz).service(metrics::metrics).service(assets::asset);
+    // Before the consumer's routes: `/t/{token}/{decision}` would take it.
+    evidence::routes(cfg);
     consumer::routes(cfg);
     auth::routes(cfg);
     merchant::routes(cfg);

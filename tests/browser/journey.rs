@@ -38,6 +38,13 @@ fn a_complaint_goes_from_a_phone_to_a_ruling_in_a_real_browser() {
         phone.choose("#desired_resolution", "return_refund").await;
         phone.fill("#amount", "299.00").await;
         phone.fill("#description", DESCRIPTION).await;
+        // A screenshot of the live stream, chosen from the phone's photos.
+        let photos = tempfile::tempdir().unwrap();
+        let screenshot = photos.path().join("直播截图.png");
+        image::RgbImage::from_fn(360, 640, |x, y| image::Rgb([(x / 2) as u8, (y / 3) as u8, 160]))
+            .save(&screenshot)
+            .unwrap();
+        phone.el("#evidence").await.send_keys(&screenshot.display().to_string()).await.unwrap();
         phone.fill("#consumer_name", "王芳").await;
         phone.fill("#consumer_phone", "13800138000").await;
         phone.fill("#consumer_email", "wangfang@example.com").await;
@@ -50,6 +57,7 @@ fn a_complaint_goes_from_a_phone_to_a_ruling_in_a_real_browser() {
         let reference = phone.text("h1.reference").await;
         assert!(reference.starts_with("TS"), "{reference}");
         assert!(phone.text("main").await.contains(DESCRIPTION), "the Chinese text as typed");
+        assert_eq!(phone.count("#evidence img").await, 1, "the screenshot, as a thumbnail");
         // The deadlines are what stands out: the largest type on the page,
         // on the first screen.
         let first = phone.text(".deadline__status").await;
@@ -82,6 +90,7 @@ fn a_complaint_goes_from_a_phone_to_a_ruling_in_a_real_browser() {
         laptop.audit().await;
         laptop.shot("journey-2a-dashboard").await;
         laptop.click(".complaint-list li:first-child a.reference").await;
+        assert_eq!(laptop.count("#evidence img").await, 1, "the merchant sees the screenshot");
         laptop.fill("#reply-body", "您好，我们已核实吊牌信息，确实与直播间描述不符，非常抱歉。").await;
         laptop.click("form[action$='/reply'] button[type=submit]").await;
         assert_eq!(status(&laptop).await, "responded");

@@ -9,9 +9,12 @@ use askama::Template;
 use super::Choice;
 use crate::domain::category::{Category, Resolution};
 use crate::domain::complaint::{ComplaintForm, Field, FieldErrors, Invalid};
+use crate::domain::evidence::Kind;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::service::complaints::{Intake, SubmitError, file as file_complaint};
+use crate::service::evidence::{EvidenceError, Stored, Upload, prepare, save, shown};
+use crate::store::evidence;
 use crate::store::merchants::{self, MerchantChoice};
 use crate::web::limit::{self, Scope};
 use crate::web::page::{PageCtx, render};
@@ -20,6 +23,8 @@ use crate::web::{AppState, csrf, form};
 
 /// The merchant search box's field (not part of a complaint).
 const MERCHANT_SEARCH: &str = "merchant_q";
+/// The files field.
+const EVIDENCE: &str = "evidence";
 
 /// The complaint form's fields, named as the form's.
 struct Fields {
@@ -32,10 +37,13 @@ struct Fields {
     consumer_name: FieldView,
     consumer_phone: FieldView,
     consumer_email: FieldView,
+    /// The evidence files: a file input keeps nothing, so its "error" may
+    /// only be that they need choosing again.
+    evidence: FieldView,
 }
 
 impl Fields {
-    fn new(t: &Tr, form: &ComplaintForm, errors: &FieldErrors) -> Fields {
+    fn new(t: &Tr, form: &ComplaintForm, errors: &FieldErrors, evidence: Option<String>) -> Fields {
         let view = |field: Field, value: &str| {
             let error = errors.get(field).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
             FieldView::new(t, "form", field.slug(), value, error)
@@ -50,6 +58,7 @@ impl Fields {
             consumer_name: view(Field::ConsumerName, &form.consumer_name),
             consumer_phone: view(Field::ConsumerPhone, &form.consumer_phone),
             consumer_email: view(Field::ConsumerEmail, &form.consumer_email),
+            evidence: FieldView::new(t, "form", EVIDENCE, "", evidence),
         }
     }
 }
@@ -68,6 +77,7 @@ impl Fields {
             &self.consumer_name,
             &self.consumer_phone,
             &self.consumer_email,
+            &self.evidence,
         ]
         .into_iter()
         .filter_map(|f| {
@@ -116,7 +126,7 @@ async fn page(
     state: &AppState,
     req: &HttpRequest,
     status: StatusCode,
-    (form, q): (ComplaintForm, &str),
+    (form, q, evidence): (ComplaintForm, &str, Option<String>),
     errors: &FieldErrors,
     notice: Option<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -145,7 +155,7 @@ async fn page(
         options.push(Choice { value: picked.into(), label: picked.into(), selected: true });
     }
     let q = q.trim();
-    let mut fields = Fields::new(&t, &form, errors);
+    let mut fields = Fields::new(&t, &form, errors, evidence);
     if search {
         fields.merchant = fields.merchant.with_id(MERCHANT_SEARCH);
         fields.merchant.hint = t.get("form.merchant_search_hint").to_owned();
@@ -217,7 +227,7 @@ pub async fn new_form(
     let form =
         ComplaintForm { merchant: query.get("merchant").cloned().unwrap_or_default(), ..ComplaintForm::default() };
     let q = query.get(MERCHANT_SEARCH).map_or("", String::as_str);
-    page(&state, &req, StatusCode::OK, (form, q), &FieldErrors::default(), None).await
+    page(&state, &req, StatusCode::OK, (form, q, None), &FieldErrors::default(), None).await
 }
 
 /// Someone who reloads or types the form's action lands on the form.
@@ -232,7 +242,10 @@ pub async fn submit(
     state: web::Data<AppState>,
     body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form::read(&req, body).await?;
+    let (fields, uploads) = form::read_with_files(&req, body, EVIDENCE).await?;
+    let t = PageCtx::new(&req).t;
+    // Shown again, the form cannot keep the files: they need choosing again.
+    let again = (!uploads.is_empty()).then(|| t.get("form.evidence_again").to_owned());
     let typed = ComplaintForm {
         merchant: fields.get(Field::Merchant.slug()),
         order_ref: fields.get(Field::OrderRef.slug()),
@@ -246,32 +259,50 @@ pub async fn submit(
     };
     let q = fields.get(MERCHANT_SEARCH);
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let notice = Some(PageCtx::new(&req).t.get("error.csrf").to_owned());
-        return page(&state, &req, StatusCode::FORBIDDEN, (typed, &q), &FieldErrors::default(), notice).await;
+        let notice = Some(t.get("error.csrf").to_owned());
+        return page(&state, &req, StatusCode::FORBIDDEN, (typed, &q, again), &FieldErrors::default(), notice).await;
     }
     // The "find" button of the merchant search: the form again, with what
     // was found, everything typed kept.
     if fields.get("find") == "merchant" {
-        return page(&state, &req, StatusCode::OK, (typed, &q), &FieldErrors::default(), None).await;
+        return page(&state, &req, StatusCode::OK, (typed, &q, again), &FieldErrors::default(), None).await;
     }
     // Every complaint sent counts against its address, valid or not.
     if let Err(wait) = state.limiter.check(Scope::Complaints, &req, state.clock.now()) {
-        let notice = Some(PageCtx::new(&req).t.fmt("error.rate_limited", &[("n", &limit::seconds(wait))]));
+        let notice = Some(t.fmt("error.rate_limited", &[("n", &limit::seconds(wait))]));
         let status = StatusCode::TOO_MANY_REQUESTS;
-        let mut res = page(&state, &req, status, (typed, &q), &FieldErrors::default(), notice).await?;
+        let mut res = page(&state, &req, status, (typed, &q, again), &FieldErrors::default(), notice).await?;
         limit::retry_after(&mut res, wait);
         return Ok(res);
     }
+    // A file's kind is told by its first bytes; anything else is refused
+    // with the form, before any work is done on the rest.
+    let refused = uploads.iter().find(|u| Kind::sniff(&u.bytes).is_none());
+    let mut evidence_error = refused.map(|u| t.fmt("form.evidence_kind", &[("name", &shown(&u.name))]));
     let errors = match typed.validate() {
         Err(errors) => errors,
+        Ok(_) if evidence_error.is_some() => FieldErrors::default(),
         Ok(complaint) => {
-            let lang = PageCtx::new(&req).lang;
+            let stored = match keep_evidence(&state, uploads).await? {
+                Ok(stored) => stored,
+                Err(e) => {
+                    let error = Some(t.fmt("form.evidence_broken", &[("name", &e.name())]));
+                    let status = StatusCode::UNPROCESSABLE_ENTITY;
+                    return page(&state, &req, status, (typed, &q, error), &FieldErrors::default(), None).await;
+                }
+            };
+            let lang = t.lang();
             let (clock, config) = (state.clock.clone(), state.config.clone());
             let filed = state
                 .write(move |conn| {
-                    let intake = Intake { config: &config, now: clock.now(), lang };
+                    let now = clock.now();
+                    let intake = Intake { config: &config, now, lang };
                     match file_complaint(conn, &intake, &complaint) {
-                        Ok(filed) => Ok(Some(filed)),
+                        Ok(filed) => {
+                            // The files' rows, in the complaint's transaction.
+                            evidence::insert(conn, filed.id, &stored, now)?;
+                            Ok(Some(filed))
+                        }
                         Err(SubmitError::UnknownMerchant(_)) => Ok(None),
                         Err(SubmitError::Db(e)) => Err(e.into()),
                     }
@@ -291,9 +322,10 @@ pub async fn submit(
                 // Nothing was stored: say so, keep every field, ask again.
                 Err(AppError::Unavailable(cause)) => {
                     tracing::warn!(%cause, "complaint not filed: the database is unavailable");
-                    let notice = Some(PageCtx::new(&req).t.get("error.unavailable_kept").to_owned());
+                    let notice = Some(t.get("error.unavailable_kept").to_owned());
                     let status = StatusCode::SERVICE_UNAVAILABLE;
-                    let mut res = page(&state, &req, status, (typed, &q), &FieldErrors::default(), notice).await?;
+                    let mut res =
+                        page(&state, &req, status, (typed, &q, again), &FieldErrors::default(), notice).await?;
                     res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
                     return Ok(res);
                 }
@@ -301,5 +333,34 @@ pub async fn submit(
             }
         }
     };
-    page(&state, &req, StatusCode::UNPROCESSABLE_ENTITY, (typed, &q), &errors, None).await
+    if evidence_error.is_none() {
+        evidence_error = again;
+    }
+    page(&state, &req, StatusCode::UNPROCESSABLE_ENTITY, (typed, &q, evidence_error), &errors, None).await
+}
+
+/// Checks the files, makes images anew with their thumbnails, and writes
+/// them to the upload folder, off the async workers: the outer error is a
+/// failure to store (503, the form kept), the inner a file refused (422).
+async fn keep_evidence(state: &AppState, uploads: Vec<Upload>) -> Result<Result<Vec<Stored>, EvidenceError>, AppError> {
+    if uploads.is_empty() {
+        return Ok(Ok(Vec::new()));
+    }
+    let dir = state.config.upload_dir.clone();
+    let kept = web::block(move || -> std::io::Result<Result<Vec<Stored>, EvidenceError>> {
+        let mut stored = Vec::with_capacity(uploads.len());
+        for upload in &uploads {
+            match prepare(upload) {
+                Ok(ready) => stored.push(save(&dir, &ready)?),
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+        Ok(Ok(stored))
+    })
+    .await
+    .map_err(AppError::internal)?;
+    kept.map_err(|e| {
+        tracing::error!(error = %e, "evidence could not be written to the upload folder");
+        AppError::Unavailable(format!("upload folder: {e}"))
+    })
 }

@@ -18,6 +18,7 @@ use crate::service::conversation::{self, At, Decision};
 use crate::service::rating::{self, RateError};
 use crate::service::tracking::{self, LinkMail};
 use crate::web::complaint_view::ComplaintView;
+use crate::web::evidence::{EvidenceView, views};
 use crate::web::page::{PageCtx, render};
 use crate::web::view::FieldView;
 use crate::web::{AppState, act_notice, csrf, form};
@@ -28,6 +29,7 @@ struct TrackingPage {
     ctx: PageCtx,
     token: String,
     c: ComplaintView,
+    evidence: Vec<EvidenceView>,
     contact: String,
     has_email: bool,
     /// The outcome of the last action, or why it was refused.
@@ -67,7 +69,13 @@ async fn page(
     extra: Extra<'_>,
 ) -> Result<HttpResponse, AppError> {
     let lookup = token.clone();
-    let found = state.db(move |conn| Ok(tracking::by_token(conn, &lookup)?)).await?.ok_or(AppError::NotFound)?;
+    let (found, files) = state
+        .db(move |conn| {
+            let found = tracking::by_token(conn, &lookup)?.ok_or(AppError::NotFound)?;
+            let files = crate::store::evidence::of(conn, found.complaint.id)?;
+            Ok((found, files))
+        })
+        .await?;
     let ctx = PageCtx::new(req);
     let t = ctx.t;
     let c = &found.complaint;
@@ -80,6 +88,7 @@ async fn page(
     let progress = state.progress_at(c, now);
     let allowed = |a: Action| progress.state.apply(a).is_ok();
     let page = TrackingPage {
+        evidence: views(&format!("/t/{token}"), &files),
         c: ComplaintView::new(
             &t,
             state.config.tz,

@@ -18,6 +18,7 @@ use crate::store::complaints as store;
 use crate::store::merchants;
 use crate::web::complaint_view::ComplaintView;
 use crate::web::consumer::Choice;
+use crate::web::evidence::{EvidenceView, views};
 use crate::web::page::{PageCtx, render};
 use crate::web::session::MerchantStaff;
 use crate::web::view::FieldView;
@@ -28,6 +29,7 @@ use crate::web::{AppState, act_notice, csrf, form};
 struct ComplaintPage {
     ctx: PageCtx,
     c: ComplaintView,
+    evidence: Vec<EvidenceView>,
     phone: Option<String>,
     email: Option<String>,
     notice: Option<String>,
@@ -63,12 +65,13 @@ async fn page(
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
     let merchant_id = who.merchant_id;
-    let (c, merchant, timeline) = state
+    let (c, merchant, timeline, files) = state
         .db(move |conn| {
             let c = store::find_for_merchant(conn, merchant_id, &reference)?.ok_or(AppError::NotFound)?;
             let merchant = merchants::find(conn, merchant_id)?.ok_or(AppError::NotFound)?;
             let timeline = store::timeline(conn, c.id, Viewer::Merchant)?;
-            Ok((c, merchant.name, timeline))
+            let files = crate::store::evidence::of(conn, c.id)?;
+            Ok((c, merchant.name, timeline, files))
         })
         .await?;
     let ctx = PageCtx::new(req);
@@ -83,6 +86,7 @@ async fn page(
     let progress = state.progress_at(&c, now);
     let allowed = |a: Action| progress.state.apply(a).is_ok();
     let page = ComplaintPage {
+        evidence: views(&format!("/merchant/complaints/{}", c.reference), &files),
         c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Merchant),
         phone: c.consumer_phone.clone(),
         email: c.consumer_email.clone(),

@@ -17,6 +17,7 @@ use crate::service::supervision::{self as service, SuperviseError};
 use crate::store::{complaints, supervision};
 use crate::web::complaint_view::ComplaintView;
 use crate::web::consumer::Choice;
+use crate::web::evidence::{EvidenceView, views};
 use crate::web::page::{PageCtx, render};
 use crate::web::session::Supervisor;
 use crate::web::view::FieldView;
@@ -27,6 +28,7 @@ use crate::web::{AppState, act_notice, csrf, form};
 struct ComplaintPage {
     ctx: PageCtx,
     c: ComplaintView,
+    evidence: Vec<EvidenceView>,
     contact: String,
     holder: Option<String>,
     held_by_me: bool,
@@ -55,12 +57,13 @@ async fn page(
     status: StatusCode,
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
-    let (c, merchant, timeline, holder) = state
+    let (c, merchant, timeline, holder, files) = state
         .db(move |conn| {
             let (c, merchant) = supervision::find(conn, &reference)?.ok_or(AppError::NotFound)?;
             let timeline = complaints::timeline(conn, c.id, Viewer::Supervisor)?;
             let holder = supervision::holder(conn, c.id)?;
-            Ok((c, merchant, timeline, holder))
+            let files = crate::store::evidence::of(conn, c.id)?;
+            Ok((c, merchant, timeline, holder, files))
         })
         .await?;
     let ctx = PageCtx::new(req);
@@ -70,6 +73,7 @@ async fn page(
     let message =
         |field: Field| typed.errors.get(field).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
     let page = ComplaintPage {
+        evidence: views(&format!("/supervisor/complaints/{}", c.reference), &files),
         c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Supervisor),
         contact: [c.consumer_phone.clone(), c.consumer_email.clone()]
             .into_iter()
