@@ -75,6 +75,7 @@ fn rand_suffix() -> String {
 pub fn test_config(db: &TestDb, data: &std::path::Path) -> Config {
     let mut config = Config::from_lookup(|_| None).unwrap();
     config.data_dir = data.to_owned();
+    config.upload_dir = data.join("uploads");
     config.database_url = db.url().to_owned();
     config.bind = "127.0.0.1:0".into();
     config.pool_size = 4;
