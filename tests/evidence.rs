@@ -35,20 +35,32 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Vec<u8> {
     body
 }
 
-/// Files a complaint against `merchant` with `files`, as a browser would.
-fn file_with(app: &TestApp, client: &Client, merchant: i64, files: &[(&str, &[u8])]) -> Page {
-    let token = csrf(&client.get("/complaints/new").body);
-    let id = merchant.to_string();
-    let mut fields = vec![("csrf_token", token.as_str())];
-    fields.extend(valid_complaint(&id));
-    let body = multipart(&fields, files);
+/// Posts `fields` and `files` to `action` as a browser would, with the
+/// CSRF token of the form at `form_path`.
+fn send_with_files(
+    client: &Client,
+    form_path: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> Page {
+    let token = csrf(&client.get(form_path).body);
+    let mut all = vec![("csrf_token", token.as_str())];
+    all.extend_from_slice(fields);
+    let body = multipart(&all, files);
     let res = client
         .agent
-        .post(app.url("/complaints"))
+        .post(client.url(action))
         .header("Content-Type", format!("multipart/form-data; boundary={BOUNDARY}"))
         .send(&body[..])
         .unwrap();
     page(res)
+}
+
+/// Files a complaint against `merchant` with `files`.
+fn file_with(_app: &TestApp, client: &Client, merchant: i64, files: &[(&str, &[u8])]) -> Page {
+    let id = merchant.to_string();
+    send_with_files(client, "/complaints/new", "/complaints", &valid_complaint(&id), files)
 }
 
 fn get_bytes(client: &Client, path: &str) -> (StatusCode, ureq::http::HeaderMap, Vec<u8>) {
@@ -241,4 +253,40 @@ fn a_12_mib_file_or_a_tenth_file_gets_413() {
     assert_eq!(file_with(&app, &app.browser, merchant, &ten).status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(file_with(&app, &app.browser, merchant, &ten[..9]).status, StatusCode::SEE_OTHER, "nine is fine");
     assert_eq!(stored(&app), 1);
+}
+
+#[test]
+fn replies_from_either_side_carry_evidence() {
+    let app = spawn_app();
+    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let tracking = app.file_complaint(merchant, &[]);
+    let reference = between(&app.get(&tracking).body, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let reply = format!("{tracking}/reply");
+    let sent = send_with_files(&app.browser, &tracking, &reply, &[("body", "补充直播截图。")], &[("截图.png", &png())]);
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+
+    let staff = app.merchant_staff(merchant);
+    let mine = format!("/merchant/complaints/{reference}");
+    let fields = [("body", "附上质检报告。"), ("visibility", "public")];
+    let sent = send_with_files(&staff, &mine, &format!("{mine}/reply"), &fields, &[("质检报告.pdf", PDF)]);
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+
+    let html = app.get(&tracking).body;
+    let files = links(&html, &format!("{tracking}/evidence/"));
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(html.contains("消费者提供") && html.contains("商家提供"), "who sent which");
+    assert_eq!(get_bytes(&app.browser, &files[1]).2, PDF, "the consumer gets the merchant's file");
+
+    // An internal note never carries files: the consumer would see them.
+    let note = [("body", "内部：这批货确实有问题。"), ("visibility", "internal")];
+    let refused = send_with_files(&staff, &mine, &format!("{mine}/reply"), &note, &[("内部.pdf", PDF)]);
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&refused.body, "reply-evidence").unwrap().contains("公开回复"));
+    assert_eq!(textarea_value(&refused.body, "body").as_deref(), Some("内部：这批货确实有问题。"), "kept");
+    // Nor does a script named like a picture come in with a reply.
+    let php: &[u8] = b"<?php echo 1; ?>";
+    let refused = send_with_files(&app.browser, &tracking, &reply, &[("body", "再补充一张。")], &[("x.png", php)]);
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&refused.body, "reply-evidence").unwrap().contains("“x.png”"));
+    assert_eq!(links(&app.get(&tracking).body, &format!("{tracking}/evidence/")).len(), 2, "nothing more kept");
 }

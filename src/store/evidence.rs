@@ -17,6 +17,7 @@ pub struct Evidence {
     pub thumb_sha256: Option<String>,
     pub bytes: i64,
     pub name: String,
+    pub added_by: String,
 }
 
 #[derive(Insertable)]
@@ -28,11 +29,19 @@ struct NewEvidence<'a> {
     thumb_sha256: Option<&'a str>,
     bytes: i64,
     name: &'a str,
+    added_by: &'a str,
     created_at: chrono::NaiveDateTime,
 }
 
-/// Records `files` as the complaint's, inside the caller's transaction.
-pub fn insert(conn: &mut DbConnection, complaint_id: i64, files: &[Stored], at: DateTime<Utc>) -> QueryResult<()> {
+/// Records `files`, sent by `added_by` (`consumer` or `merchant`), as the
+/// complaint's, inside the caller's transaction.
+pub fn insert(
+    conn: &mut DbConnection,
+    complaint_id: i64,
+    added_by: &str,
+    files: &[Stored],
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
     for f in files {
         diesel::insert_into(evidence::table)
             .values(NewEvidence {
@@ -42,6 +51,7 @@ pub fn insert(conn: &mut DbConnection, complaint_id: i64, files: &[Stored], at: 
                 thumb_sha256: f.thumb_sha256.as_deref(),
                 bytes: f.bytes,
                 name: &f.name,
+                added_by,
                 created_at: to_db(at),
             })
             .execute(conn)?;

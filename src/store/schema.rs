@@ -190,6 +190,7 @@ diesel::table! {
         thumb_sha256 -> Nullable<Text>,
         bytes -> BigInt,
         name -> Text,
+        added_by -> Text,
         created_at -> Timestamp,
     }
 }

@@ -7,7 +7,8 @@ use actix_web::{HttpResponse, get, web};
 
 use crate::domain::evidence::Kind;
 use crate::error::AppError;
-use crate::service::evidence::path;
+use crate::i18n::Tr;
+use crate::service::evidence::{EvidenceError, Stored, Upload, path, prepare, save, shown};
 use crate::store::complaints as store;
 use crate::store::evidence::{self, Evidence};
 use crate::web::AppState;
@@ -21,11 +22,13 @@ pub struct EvidenceView {
     pub thumb: Option<String>,
     /// "1.2 MB"
     pub size: String,
+    /// Who sent it, in words.
+    pub by: String,
 }
 
 /// The complaint's files as listed on a page whose files live under `base`
 /// (`/t/{token}`, `/merchant/complaints/{reference}`, …).
-pub fn views(base: &str, files: &[Evidence]) -> Vec<EvidenceView> {
+pub fn views(t: &Tr, base: &str, files: &[Evidence]) -> Vec<EvidenceView> {
     files
         .iter()
         .map(|f| EvidenceView {
@@ -33,6 +36,9 @@ pub fn views(base: &str, files: &[Evidence]) -> Vec<EvidenceView> {
             href: format!("{base}/evidence/{}", f.id),
             thumb: f.thumb_sha256.as_ref().map(|_| format!("{base}/evidence/{}/thumb", f.id)),
             size: size(f.bytes),
+            by: t
+                .get(if f.added_by == "merchant" { "evidence.by_merchant" } else { "evidence.by_consumer" })
+                .to_owned(),
         })
         .collect()
 }
@@ -144,6 +150,48 @@ pub async fn supervisor(
         })
         .await?;
     serve(&state, file, thumb).await
+}
+
+/// Checks the files, makes images anew with their thumbnails, and writes
+/// them to the upload folder, off the async workers: the outer error is a
+/// failure to store (503, the form kept), the inner a file refused (422).
+pub async fn keep(state: &AppState, uploads: Vec<Upload>) -> Result<Result<Vec<Stored>, EvidenceError>, AppError> {
+    if uploads.is_empty() {
+        return Ok(Ok(Vec::new()));
+    }
+    let dir = state.config.upload_dir.clone();
+    let kept = web::block(move || -> std::io::Result<Result<Vec<Stored>, EvidenceError>> {
+        let mut stored = Vec::with_capacity(uploads.len());
+        for upload in &uploads {
+            match prepare(upload) {
+                Ok(ready) => stored.push(save(&dir, &ready)?),
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+        Ok(Ok(stored))
+    })
+    .await
+    .map_err(AppError::internal)?;
+    kept.map_err(|e| {
+        tracing::error!(error = %e, "evidence could not be written to the upload folder");
+        AppError::Unavailable(format!("upload folder: {e}"))
+    })
+}
+
+/// The files sent with a message, checked and kept: `Ok` with the files
+/// to record with it, or `Err` with the message for the form's evidence
+/// field (422, the rest of the form kept).
+pub async fn accept(state: &AppState, t: &Tr, uploads: Vec<Upload>) -> Result<Result<Vec<Stored>, String>, AppError> {
+    if let Some(message) = refused(t, &uploads) {
+        return Ok(Err(message));
+    }
+    Ok(keep(state, uploads).await?.map_err(|e| t.fmt("form.evidence_broken", &[("name", &e.name())])))
+}
+
+/// The message for the first file whose content is not one accepted.
+pub fn refused(t: &Tr, uploads: &[Upload]) -> Option<String> {
+    let bad = uploads.iter().find(|u| Kind::sniff(&u.bytes).is_none())?;
+    Some(t.fmt("form.evidence_kind", &[("name", &shown(&bad.name))]))
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

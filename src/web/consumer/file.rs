@@ -9,13 +9,12 @@ use askama::Template;
 use super::Choice;
 use crate::domain::category::{Category, Resolution};
 use crate::domain::complaint::{ComplaintForm, Field, FieldErrors, Invalid};
-use crate::domain::evidence::Kind;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::service::complaints::{Intake, SubmitError, file as file_complaint};
-use crate::service::evidence::{EvidenceError, Stored, Upload, prepare, save, shown};
 use crate::store::evidence;
 use crate::store::merchants::{self, MerchantChoice};
+use crate::web::evidence::{keep, refused};
 use crate::web::limit::{self, Scope};
 use crate::web::page::{PageCtx, render};
 use crate::web::view::FieldView;
@@ -277,13 +276,12 @@ pub async fn submit(
     }
     // A file's kind is told by its first bytes; anything else is refused
     // with the form, before any work is done on the rest.
-    let refused = uploads.iter().find(|u| Kind::sniff(&u.bytes).is_none());
-    let mut evidence_error = refused.map(|u| t.fmt("form.evidence_kind", &[("name", &shown(&u.name))]));
+    let mut evidence_error = refused(&t, &uploads);
     let errors = match typed.validate() {
         Err(errors) => errors,
         Ok(_) if evidence_error.is_some() => FieldErrors::default(),
         Ok(complaint) => {
-            let stored = match keep_evidence(&state, uploads).await? {
+            let stored = match keep(&state, uploads).await? {
                 Ok(stored) => stored,
                 Err(e) => {
                     let error = Some(t.fmt("form.evidence_broken", &[("name", &e.name())]));
@@ -300,7 +298,7 @@ pub async fn submit(
                     match file_complaint(conn, &intake, &complaint) {
                         Ok(filed) => {
                             // The files' rows, in the complaint's transaction.
-                            evidence::insert(conn, filed.id, &stored, now)?;
+                            evidence::insert(conn, filed.id, "consumer", &stored, now)?;
                             Ok(Some(filed))
                         }
                         Err(SubmitError::UnknownMerchant(_)) => Ok(None),
@@ -337,30 +335,4 @@ pub async fn submit(
         evidence_error = again;
     }
     page(&state, &req, StatusCode::UNPROCESSABLE_ENTITY, (typed, &q, evidence_error), &errors, None).await
-}
-
-/// Checks the files, makes images anew with their thumbnails, and writes
-/// them to the upload folder, off the async workers: the outer error is a
-/// failure to store (503, the form kept), the inner a file refused (422).
-async fn keep_evidence(state: &AppState, uploads: Vec<Upload>) -> Result<Result<Vec<Stored>, EvidenceError>, AppError> {
-    if uploads.is_empty() {
-        return Ok(Ok(Vec::new()));
-    }
-    let dir = state.config.upload_dir.clone();
-    let kept = web::block(move || -> std::io::Result<Result<Vec<Stored>, EvidenceError>> {
-        let mut stored = Vec::with_capacity(uploads.len());
-        for upload in &uploads {
-            match prepare(upload) {
-                Ok(ready) => stored.push(save(&dir, &ready)?),
-                Err(e) => return Ok(Err(e)),
-            }
-        }
-        Ok(Ok(stored))
-    })
-    .await
-    .map_err(AppError::internal)?;
-    kept.map_err(|e| {
-        tracing::error!(error = %e, "evidence could not be written to the upload folder");
-        AppError::Unavailable(format!("upload folder: {e}"))
-    })
 }

@@ -17,8 +17,10 @@ use crate::error::AppError;
 use crate::service::conversation::{self, At, Decision};
 use crate::service::rating::{self, RateError};
 use crate::service::tracking::{self, LinkMail};
+use crate::store::complaints::find_by_token;
+use crate::store::evidence;
 use crate::web::complaint_view::ComplaintView;
-use crate::web::evidence::{EvidenceView, views};
+use crate::web::evidence::{EvidenceView, accept, views};
 use crate::web::page::{PageCtx, render};
 use crate::web::view::FieldView;
 use crate::web::{AppState, act_notice, csrf, form};
@@ -36,6 +38,7 @@ struct TrackingPage {
     notice: Option<String>,
     notice_is_error: bool,
     reply: FieldView,
+    reply_evidence: FieldView,
     reason: FieldView,
     can_reply: bool,
     can_ask_platform: bool,
@@ -55,6 +58,8 @@ struct Extra<'a> {
     notice: Option<(&'a str, bool)>,
     reply: &'a str,
     reply_error: Option<String>,
+    /// What is wrong with the files sent with the reply.
+    evidence_error: Option<String>,
     reason: &'a str,
     reason_error: Option<String>,
     comment: &'a str,
@@ -88,7 +93,7 @@ async fn page(
     let progress = state.progress_at(c, now);
     let allowed = |a: Action| progress.state.apply(a).is_ok();
     let page = TrackingPage {
-        evidence: views(&format!("/t/{token}"), &files),
+        evidence: views(&t, &format!("/t/{token}"), &files),
         c: ComplaintView::new(
             &t,
             state.config.tz,
@@ -104,6 +109,7 @@ async fn page(
         notice: extra.notice.map(|(key, _)| t.get(key).to_owned()),
         notice_is_error: extra.notice.is_some_and(|(_, error)| error),
         reply: FieldView::new(&t, "tracking", Field::Body.slug(), extra.reply, extra.reply_error),
+        reply_evidence: FieldView::new(&t, "form", "evidence", "", extra.evidence_error).with_id("reply-evidence"),
         reason: FieldView::new(&t, "tracking", "reason", extra.reason, extra.reason_error),
         can_reply: allowed(Action::ConsumerReply),
         can_ask_platform: progress.may_ask_platform(now),
@@ -174,27 +180,46 @@ async fn message(
     body: web::Payload,
     which: Message,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form::read(&req, body).await?;
+    let (fields, uploads) = form::read_with_files(&req, body, "evidence").await?;
     let typed = fields.get(which.field());
+    let t = PageCtx::new(&req).t;
+    // Shown again, the form cannot keep the files: they need choosing again.
+    let again = (!uploads.is_empty()).then(|| t.get("form.evidence_again").to_owned());
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let extra = which.extra(&typed, None, Some(("error.csrf_action", true)));
+        let extra = Extra { evidence_error: again, ..which.extra(&typed, None, Some(("error.csrf_action", true))) };
         return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
     }
     let text = match consumer_message(&typed) {
         Ok(m) => m,
         Err(errors) => {
-            let t = PageCtx::new(&req).t;
             let error = errors.get(Field::Body).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
-            return page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, which.extra(&typed, error, None)).await;
+            let extra = Extra { evidence_error: again, ..which.extra(&typed, error, None) };
+            return page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await;
+        }
+    };
+    let stored = match accept(&state, &t, uploads).await? {
+        Ok(stored) => stored,
+        Err(message) => {
+            let extra = Extra { evidence_error: Some(message), ..which.extra(&typed, None, None) };
+            return page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await;
         }
     };
     let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
     let result = state
         .db(move |conn| {
-            let at = At { config: &config, now: clock.now() };
-            Ok(match which {
-                Message::Reply => conversation::consumer_reply(conn, &lookup, &text, at),
-                Message::AskPlatform => conversation::ask_platform(conn, &lookup, &text, at),
+            // The message and its files' rows, in one transaction.
+            conn.write(|conn| {
+                let now = clock.now();
+                let at = At { config: &config, now };
+                let outcome = match which {
+                    Message::Reply => conversation::consumer_reply(conn, &lookup, &text, at),
+                    Message::AskPlatform => conversation::ask_platform(conn, &lookup, &text, at),
+                };
+                if outcome.is_ok() && !stored.is_empty() {
+                    let (c, _) = find_by_token(conn, &lookup)?.ok_or(AppError::NotFound)?;
+                    evidence::insert(conn, c.id, "consumer", &stored, now)?;
+                }
+                Ok(outcome)
             })
         })
         .await?;

@@ -15,10 +15,11 @@ use crate::domain::state::Action;
 use crate::error::AppError;
 use crate::service::conversation::{self, At, MerchantActor};
 use crate::store::complaints as store;
+use crate::store::evidence;
 use crate::store::merchants;
 use crate::web::complaint_view::ComplaintView;
 use crate::web::consumer::Choice;
-use crate::web::evidence::{EvidenceView, views};
+use crate::web::evidence::{EvidenceView, accept, views};
 use crate::web::page::{PageCtx, render};
 use crate::web::session::MerchantStaff;
 use crate::web::view::FieldView;
@@ -35,6 +36,7 @@ struct ComplaintPage {
     notice: Option<String>,
     notice_is_error: bool,
     reply_body: FieldView,
+    reply_evidence: FieldView,
     internal: bool,
     proposal_resolution: FieldView,
     resolutions: Vec<Choice>,
@@ -54,6 +56,8 @@ struct Typed {
     /// Which form the errors belong to.
     proposing: bool,
     notice: Option<(String, bool)>,
+    /// What is wrong with the files sent with the reply.
+    evidence_error: Option<String>,
 }
 
 async fn page(
@@ -86,7 +90,7 @@ async fn page(
     let progress = state.progress_at(&c, now);
     let allowed = |a: Action| progress.state.apply(a).is_ok();
     let page = ComplaintPage {
-        evidence: views(&format!("/merchant/complaints/{}", c.reference), &files),
+        evidence: views(&t, &format!("/merchant/complaints/{}", c.reference), &files),
         c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Merchant),
         phone: c.consumer_phone.clone(),
         email: c.consumer_email.clone(),
@@ -94,6 +98,8 @@ async fn page(
         notice_is_error: typed.notice.as_ref().is_some_and(|(_, e)| *e),
         reply_body: FieldView::new(&t, "reply", "body", &typed.reply.body, error(false, Field::Body))
             .with_id("reply-body"),
+        reply_evidence: FieldView::new(&t, "form", "evidence", "", typed.evidence_error.clone())
+            .with_id("reply-evidence"),
         internal: typed.reply.visibility == Visibility::Internal.slug(),
         proposal_resolution: FieldView::new(
             &t,
@@ -153,8 +159,11 @@ async fn act(
     body: web::Payload,
     proposing: bool,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form::read(&req, body).await?;
-    let mut typed = Typed { proposing, ..Typed::default() };
+    let (fields, uploads) = form::read_with_files(&req, body, "evidence").await?;
+    let t = PageCtx::new(&req).t;
+    // Shown again, the form cannot keep the files: they need choosing again.
+    let again = (!uploads.is_empty()).then(|| t.get("form.evidence_again").to_owned());
+    let mut typed = Typed { proposing, evidence_error: again, ..Typed::default() };
     if proposing {
         typed.proposal = ProposalForm {
             resolution: fields.get("resolution"),
@@ -164,7 +173,6 @@ async fn act(
     } else {
         typed.reply = ReplyForm { body: fields.get("body"), visibility: fields.get("visibility") };
     }
-    let t = PageCtx::new(&req).t;
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
         typed.notice = Some((t.get("error.csrf_action").into(), true));
         return page(&state, &req, &who, reference, StatusCode::FORBIDDEN, typed).await;
@@ -184,18 +192,34 @@ async fn act(
     } else {
         match typed.reply.validate() {
             Err(errors) => Err(errors),
+            // Files go with what the consumer sees: not with a note.
+            Ok(r) if r.visibility == Visibility::Internal && !uploads.is_empty() => {
+                typed.evidence_error = Some(t.get("form.evidence_public_only").to_owned());
+                return page(&state, &req, &who, reference, StatusCode::UNPROCESSABLE_ENTITY, typed).await;
+            }
             Ok(r) => {
+                let stored = match accept(&state, &t, uploads).await? {
+                    Ok(stored) => stored,
+                    Err(message) => {
+                        typed.evidence_error = Some(message);
+                        return page(&state, &req, &who, reference, StatusCode::UNPROCESSABLE_ENTITY, typed).await;
+                    }
+                };
                 let done = if r.visibility == Visibility::Public { "replied" } else { "noted" };
                 Ok(state
                     .db(move |conn| {
-                        Ok(conversation::merchant_reply(
-                            conn,
-                            actor,
-                            &lookup,
-                            &r,
-                            At { config: &config, now: clock.now() },
-                        )
-                        .map(|()| done))
+                        // The reply and its files' rows, in one transaction.
+                        conn.write(|conn| {
+                            let now = clock.now();
+                            let outcome =
+                                conversation::merchant_reply(conn, actor, &lookup, &r, At { config: &config, now });
+                            if outcome.is_ok() && !stored.is_empty() {
+                                let c = store::find_for_merchant(conn, actor.merchant_id, &lookup)?
+                                    .ok_or(AppError::NotFound)?;
+                                evidence::insert(conn, c.id, "merchant", &stored, now)?;
+                            }
+                            Ok(outcome.map(|()| done))
+                        })
                     })
                     .await?)
             }

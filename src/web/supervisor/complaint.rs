@@ -73,7 +73,7 @@ async fn page(
     let message =
         |field: Field| typed.errors.get(field).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
     let page = ComplaintPage {
-        evidence: views(&format!("/supervisor/complaints/{}", c.reference), &files),
+        evidence: views(&t, &format!("/supervisor/complaints/{}", c.reference), &files),
         c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Supervisor),
         contact: [c.consumer_phone.clone(), c.consumer_email.clone()]
             .into_iter()
