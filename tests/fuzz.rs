@@ -18,6 +18,7 @@ use redress::domain::conversation::{ProposalForm, ReplyForm};
 use redress::domain::credit_code::CreditCode;
 use redress::domain::limit::RateLimits;
 use redress::domain::merchant::MerchantForm;
+use redress::service::evidence::{Upload, prepare};
 use redress::web::form;
 
 /// Strings people and scripts send: any text, control characters,
@@ -219,6 +220,36 @@ fn main() {
         }),
     );
 
+    report(
+        "evidence: sniffing and images decoded from hostile bytes",
+        fuzz(
+            "evidence",
+            budget,
+            (
+                prop_oneof![
+                    Just(&b"\xFF\xD8\xFF"[..]),
+                    Just(&b"\x89PNG\r\n\x1a\n"[..]),
+                    Just(&b"RIFF\0\0\0\0WEBPVP8 "[..]),
+                    Just(&b"%PDF-"[..]),
+                    Just(&b""[..])
+                ],
+                prop::collection::vec(any::<u8>(), 0..400),
+            ),
+            |(magic, rest)| {
+                let mut bytes = magic.to_vec();
+                bytes.extend(rest);
+                // Refused or made anew: never a panic, whatever the bytes.
+                if let Ok(ready) = prepare(&Upload { name: "x".into(), bytes }) {
+                    if ready.kind.is_image() {
+                        prop_assert!(image::load_from_memory(&ready.bytes).is_ok(), "what is stored can be read");
+                    }
+                }
+                Ok(())
+            },
+        ),
+    );
+    report("multipart bodies (the evidence forms)", multipart(budget));
+
     if !failed.is_empty() {
         eprintln!("fuzzing found failures in: {}", failed.join(", "));
         std::process::exit(1);
@@ -233,4 +264,76 @@ fn encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// A multipart body with `fields` and `files` (as `evidence`), its parts
+/// cut, doubled or corrupted by `damage`.
+fn multipart_body(fields: &[(String, String)], files: &[(String, Vec<u8>)], damage: &[(usize, u8)]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--B0undary\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    for (file, bytes) in files {
+        body.extend(
+            format!("--B0undary\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"{file}\"\r\n\r\n")
+                .bytes(),
+        );
+        body.extend(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(b"--B0undary--\r\n");
+    for (at, byte) in damage {
+        if !body.is_empty() {
+            let i = at % body.len();
+            body[i] = *byte;
+        }
+    }
+    body
+}
+
+/// The multipart reader under well-formed and damaged bodies: it answers
+/// with the fields and files sent, or refuses (400, 413); never a panic,
+/// never another error.
+fn multipart(budget: Duration) -> Result<u64, String> {
+    use actix_web::FromRequest;
+    use redress::error::AppError;
+    let system = actix_web::rt::System::new();
+    let strategy = (
+        // Field names never "evidence" (no v); file names as browsers send
+        // them (a quote or a backslash comes percent-encoded).
+        prop::collection::vec(("[a-d_]{1,10}", "\\PC{0,30}"), 0..5),
+        prop::collection::vec(("[\\p{L}\\p{N} ._()（）-]{0,20}", prop::collection::vec(any::<u8>(), 0..200)), 0..4),
+        prop::collection::vec((any::<usize>(), any::<u8>()), 0..3),
+    );
+    fuzz("multipart", budget, strategy, |(fields, files, damage)| {
+        let body = multipart_body(&fields, &files, &damage);
+        let (req, mut payload) = actix_web::test::TestRequest::post()
+            .insert_header(("content-type", "multipart/form-data; boundary=B0undary"))
+            .set_payload(body)
+            .to_http_parts();
+        let result = system.block_on(async {
+            let payload = actix_web::web::Payload::from_request(&req, &mut payload).await.unwrap();
+            form::read_with_files(&req, payload, "evidence").await
+        });
+        match result {
+            Ok((form, uploads)) if damage.is_empty() => {
+                let unique = fields.iter().enumerate().all(|(i, (k, _))| !fields[..i].iter().any(|(k2, _)| k2 == k));
+                prop_assert!(unique, "a repeated field was accepted");
+                for (k, v) in &fields {
+                    prop_assert_eq!(&form.get(k), v);
+                }
+                let sent: Vec<&Vec<u8>> =
+                    files.iter().filter(|(n, b)| !(n.is_empty() && b.is_empty())).map(|(_, b)| b).collect();
+                prop_assert_eq!(uploads.len(), sent.len());
+                for (u, b) in uploads.iter().zip(sent) {
+                    prop_assert_eq!(&u.bytes, b);
+                }
+            }
+            Ok(_) | Err(AppError::BadRequest(_)) | Err(AppError::PayloadTooLarge) => {}
+            Err(e) => return Err(TestCaseError::fail(format!("unexpected answer: {e}"))),
+        }
+        Ok(())
+    })
 }
