@@ -94,3 +94,26 @@ fn withdrawing_asks_first_and_no_means_no() {
         phone.close().await;
     });
 }
+
+#[test]
+fn a_form_is_sent_once_however_often_it_is_tapped() {
+    let Some(driver) = Driver::start() else { return };
+    let app = spawn_app();
+    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let tracking = app.file_complaint(merchant, &[]);
+    run(async {
+        let phone = driver.phone(&app.base, "double-tap", 390).await;
+        phone.open(&tracking).await;
+        // Two taps' submit events: the script lets the first through and
+        // stops the second (a listener on window sees what it decided).
+        let decided = phone
+            .js("const form = document.querySelector(\"form[action$='/reply']\");
+                 const seen = [];
+                 window.addEventListener('submit', e => seen.push(e.defaultPrevented));
+                 for (let i = 0; i < 2; i++) form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+                 return seen;")
+            .await;
+        assert_eq!(decided, serde_json::json!([false, true]), "the second tap is not sent");
+        phone.close().await;
+    });
+}
