@@ -14,6 +14,9 @@ use crate::store::evidence::{self, Evidence};
 use crate::web::AppState;
 use crate::web::session::{MerchantStaff, Supervisor};
 
+/// How many messages' files are made anew at once.
+pub const DECODING_AT_ONCE: usize = 2;
+
 /// One file as a page lists it.
 pub struct EvidenceView {
     pub name: String,
@@ -159,6 +162,8 @@ pub async fn keep(state: &AppState, uploads: Vec<Upload>) -> Result<Result<Vec<S
     if uploads.is_empty() {
         return Ok(Ok(Vec::new()));
     }
+    // Waits its turn without holding a thread (see `AppState::decoding`).
+    let _turn = state.decoding.acquire().await.map_err(AppError::internal)?;
     let dir = state.config.upload_dir.clone();
     let kept = web::block(move || -> std::io::Result<Result<Vec<Stored>, EvidenceError>> {
         let mut stored = Vec::with_capacity(uploads.len());
