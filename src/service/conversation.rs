@@ -12,12 +12,13 @@ use crate::domain::conversation::{Proposal, Reply};
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::deadline::DeadlinePolicy;
 use crate::domain::event::{Actor, EventKind, Visibility};
+use crate::domain::evidence::Stored;
 use crate::domain::progress::Lapse;
 use crate::domain::state::{Action, EscalationReason, IllegalTransition};
 use crate::service::notify;
 use crate::service::offenders::{self, Trigger};
-use crate::store::DbConnection;
 use crate::store::complaints::{self as store, Complaint, NewEvent};
+use crate::store::{DbConnection, evidence};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ActError {
@@ -232,11 +233,14 @@ fn consumers_complaint(conn: &mut DbConnection, token: &str) -> Result<Complaint
     Ok(store::find_by_token(conn, token)?.ok_or(ActError::NotFound)?.0)
 }
 
+/// The merchant's reply (or internal note), with the evidence `files`
+/// recorded in the same transaction.
 pub fn merchant_reply(
     conn: &mut DbConnection,
     who: MerchantActor,
     reference: &str,
     reply: &Reply,
+    files: &[Stored],
     at: At<'_>,
 ) -> Result<(), ActError> {
     let public = reply.visibility == Visibility::Public;
@@ -255,7 +259,7 @@ pub fn merchant_reply(
                 data: None,
             })
         },
-        |_, _| Ok(()),
+        |conn, c| Ok(evidence::insert(conn, c.id, "merchant", files, at.now)?),
     )
 }
 
@@ -310,7 +314,15 @@ impl Decision {
     }
 }
 
-pub fn consumer_reply(conn: &mut DbConnection, token: &str, body: &str, at: At<'_>) -> Result<(), ActError> {
+/// The consumer's reply, with the evidence `files` recorded in the same
+/// transaction.
+pub fn consumer_reply(
+    conn: &mut DbConnection,
+    token: &str,
+    body: &str,
+    files: &[Stored],
+    at: At<'_>,
+) -> Result<(), ActError> {
     act(
         conn,
         at,
@@ -326,7 +338,7 @@ pub fn consumer_reply(conn: &mut DbConnection, token: &str, body: &str, at: At<'
                 data: None,
             })
         },
-        |_, _| Ok(()),
+        |conn, c| Ok(evidence::insert(conn, c.id, "consumer", files, at.now)?),
     )
 }
 
@@ -355,8 +367,15 @@ pub fn consumer_decide(conn: &mut DbConnection, token: &str, decision: Decision,
     )
 }
 
-/// The consumer asks the platform to intervene, with their reason.
-pub fn ask_platform(conn: &mut DbConnection, token: &str, reason: &str, at: At<'_>) -> Result<(), ActError> {
+/// The consumer asks the platform to intervene, with their reason (and
+/// any evidence `files`, recorded in the same transaction).
+pub fn ask_platform(
+    conn: &mut DbConnection,
+    token: &str,
+    reason: &str,
+    files: &[Stored],
+    at: At<'_>,
+) -> Result<(), ActError> {
     act(
         conn,
         at,
@@ -377,6 +396,6 @@ pub fn ask_platform(conn: &mut DbConnection, token: &str, reason: &str, at: At<'
                 data: Some(EscalationReason::ConsumerRequest.slug().to_owned()),
             })
         },
-        |_, _| Ok(()),
+        |conn, c| Ok(evidence::insert(conn, c.id, "consumer", files, at.now)?),
     )
 }

@@ -225,6 +225,7 @@ fn converse(
         by(1),
         r,
         &reply("内部：请质检部调取该批次面霜的检测报告。", Visibility::Internal),
+        &[],
         at(18),
     )
     .map_err(e)?;
@@ -233,6 +234,7 @@ fn converse(
         by(1),
         r,
         &reply("您好，非常抱歉给您带来不适。我们已安排质检，24 小时内给您答复。", Visibility::Public),
+        &[],
         at(17),
     )
     .map_err(e)?;
@@ -242,6 +244,7 @@ fn converse(
         by(0),
         r,
         &reply("您好，仓库排查发现订单漏发，已经为您补发。", Visibility::Public),
+        &[],
         at(96),
     )
     .map_err(e)?;
@@ -259,6 +262,7 @@ fn converse(
         by(1),
         r,
         &reply("您好，我们会核查直播间的留资环节。", Visibility::Public),
+        &[],
         at(160),
     )
     .map_err(e)?;
@@ -271,7 +275,13 @@ fn converse(
     )
     .map_err(e)?;
     conversation::consumer_decide(conn, token, Decision::Reject, at(148)).map_err(e)?;
-    conversation::ask_platform(conn, token, "个人信息已经被泄露，只道歉不够，要求平台核查商家的数据处理。", at(147))
-        .map_err(e)?;
+    conversation::ask_platform(
+        conn,
+        token,
+        "个人信息已经被泄露，只道歉不够，要求平台核查商家的数据处理。",
+        &[],
+        at(147),
+    )
+    .map_err(e)?;
     Ok(())
 }

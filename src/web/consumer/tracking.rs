@@ -17,8 +17,6 @@ use crate::error::AppError;
 use crate::service::conversation::{self, At, Decision};
 use crate::service::rating::{self, RateError};
 use crate::service::tracking::{self, LinkMail};
-use crate::store::complaints::find_by_token;
-use crate::store::evidence;
 use crate::web::complaint_view::ComplaintView;
 use crate::web::evidence::{EvidenceView, accept, views};
 use crate::web::page::{PageCtx, render};
@@ -207,19 +205,11 @@ async fn message(
     let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
     let result = state
         .db(move |conn| {
+            let at = At { config: &config, now: clock.now() };
             // The message and its files' rows, in one transaction.
-            conn.write(|conn| {
-                let now = clock.now();
-                let at = At { config: &config, now };
-                let outcome = match which {
-                    Message::Reply => conversation::consumer_reply(conn, &lookup, &text, at),
-                    Message::AskPlatform => conversation::ask_platform(conn, &lookup, &text, at),
-                };
-                if outcome.is_ok() && !stored.is_empty() {
-                    let (c, _) = find_by_token(conn, &lookup)?.ok_or(AppError::NotFound)?;
-                    evidence::insert(conn, c.id, "consumer", &stored, now)?;
-                }
-                Ok(outcome)
+            Ok(match which {
+                Message::Reply => conversation::consumer_reply(conn, &lookup, &text, &stored, at),
+                Message::AskPlatform => conversation::ask_platform(conn, &lookup, &text, &stored, at),
             })
         })
         .await?;

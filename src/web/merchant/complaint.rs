@@ -15,7 +15,6 @@ use crate::domain::state::Action;
 use crate::error::AppError;
 use crate::service::conversation::{self, At, MerchantActor};
 use crate::store::complaints as store;
-use crate::store::evidence;
 use crate::store::merchants;
 use crate::web::complaint_view::ComplaintView;
 use crate::web::consumer::Choice;
@@ -208,18 +207,9 @@ async fn act(
                 let done = if r.visibility == Visibility::Public { "replied" } else { "noted" };
                 Ok(state
                     .db(move |conn| {
+                        let at = At { config: &config, now: clock.now() };
                         // The reply and its files' rows, in one transaction.
-                        conn.write(|conn| {
-                            let now = clock.now();
-                            let outcome =
-                                conversation::merchant_reply(conn, actor, &lookup, &r, At { config: &config, now });
-                            if outcome.is_ok() && !stored.is_empty() {
-                                let c = store::find_for_merchant(conn, actor.merchant_id, &lookup)?
-                                    .ok_or(AppError::NotFound)?;
-                                evidence::insert(conn, c.id, "merchant", &stored, now)?;
-                            }
-                            Ok(outcome.map(|()| done))
-                        })
+                        Ok(conversation::merchant_reply(conn, actor, &lookup, &r, &stored, at).map(|()| done))
                     })
                     .await?)
             }
