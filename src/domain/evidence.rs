@@ -53,6 +53,11 @@ impl Kind {
     }
 }
 
+/// The last part of a name a browser sent (some send the whole path).
+pub fn base_name(sent: &str) -> &str {
+    sent.rsplit(['/', '\\']).next().unwrap_or("")
+}
+
 /// A file kept on disk under its SHA-256, with its thumbnail's.
 #[derive(Debug, Clone)]
 pub struct Stored {
@@ -67,7 +72,7 @@ pub struct Stored {
 /// download: no folders, no control characters, at most 80 characters,
 /// and the extension its content deserves.
 pub fn safe_name(sent: &str, kind: Kind) -> String {
-    let base = sent.rsplit(['/', '\\']).next().unwrap_or("");
+    let base = base_name(sent);
     let stem = base.rsplit_once('.').map_or(base, |(stem, _)| stem);
     let clean: String = stem
         .chars()

@@ -11,7 +11,7 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use sha2::{Digest, Sha256};
 
 pub use crate::domain::evidence::Stored;
-use crate::domain::evidence::{Kind, safe_name};
+use crate::domain::evidence::{Kind, base_name, safe_name};
 
 /// A file as it was sent.
 pub struct Upload {
@@ -106,8 +106,7 @@ impl EvidenceError {
 
 /// A name for messages: the last part of what was sent, shortened.
 pub fn shown(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let base: String = base.chars().filter(|c| !c.is_control()).take(60).collect();
+    let base: String = base_name(name).chars().filter(|c| !c.is_control()).take(60).collect();
     if base.is_empty() { "?".into() } else { base }
 }
 

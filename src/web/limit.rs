@@ -80,8 +80,7 @@ pub fn client_address<'a>(peer: IpAddr, trusted: &[IpAddr], forwarded: impl Iter
 
 /// `Retry-After`, in whole seconds (at least 1).
 pub fn retry_after(res: &mut actix_web::HttpResponse, wait: Duration) {
-    let seconds = (wait.num_milliseconds() + 999) / 1000;
-    res.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+    res.headers_mut().insert(RETRY_AFTER, HeaderValue::from(seconds(wait)));
 }
 
 /// Whole seconds to wait, for the page's words.
