@@ -3,6 +3,7 @@
 //! is chosen from the URL's scheme, migrations are embedded per backend.
 
 pub mod actions;
+pub mod audit;
 pub mod complaints;
 pub mod dashboard;
 pub mod evidence;

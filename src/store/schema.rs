@@ -195,6 +195,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    staff_audit (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        user_id -> Nullable<BigInt>,
+        actor -> Text,
+        kind -> Text,
+        address -> Text,
+        subject -> Text,
+        detail -> Text,
+    }
+}
+
 diesel::joinable!(complaints -> merchants (merchant_id));
 diesel::joinable!(merchant_flags -> merchants (merchant_id));
 diesel::joinable!(merchant_actions -> merchants (merchant_id));
@@ -220,5 +233,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     merchant_actions,
     appeals,
     ratings,
-    evidence
+    evidence,
+    staff_audit
 );

@@ -66,6 +66,15 @@ impl AppState {
         progress
     }
 
+    /// Who `staff` is for the audit log, and where this request came from.
+    pub fn actor(&self, req: &actix_web::HttpRequest, staff: &session::Staff) -> crate::service::audit::Actor {
+        crate::service::audit::Actor {
+            user_id: Some(staff.user_id),
+            email: staff.email.clone(),
+            address: self.limiter.client(req).to_string(),
+        }
+    }
+
     /// Runs the write `f` inside a transaction: a savepoint in a batch of
     /// the group-commit writer on SQLite, a transaction on a pooled
     /// connection of its own on PostgreSQL. Answers once it is committed.

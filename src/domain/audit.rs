@@ -1,0 +1,49 @@
+//! The staff audit log: what is recorded of staff, and in what words.
+
+crate::slug_enum! {
+    /// What a staff member did (or tried to).
+    pub enum AuditKind {
+        SignIn => "sign_in",
+        SignInFailed => "sign_in_failed",
+        SignOut => "sign_out",
+        SignOutEverywhere => "sign_out_everywhere",
+        PasswordChanged => "password_changed",
+        TwoFactorEnrolled => "two_factor_enrolled",
+        TwoFactorReset => "two_factor_reset",
+        RecoveryCodeUsed => "recovery_code_used",
+        StaffCreated => "staff_created",
+        MerchantOnboarded => "merchant_onboarded",
+        ActionTaken => "action_taken",
+        ActionLifted => "action_lifted",
+        AppealDecided => "appeal_decided",
+        FlagDecided => "flag_decided",
+        Claimed => "claimed",
+        Ruling => "ruling",
+        Reply => "reply",
+        Proposal => "proposal",
+        Export => "export",
+        EvidenceOpened => "evidence_opened",
+    }
+}
+
+/// At most this much of any text goes into one entry.
+pub const MAX_TEXT: usize = 500;
+
+/// `text` cut to [`MAX_TEXT`] characters, without control characters.
+pub fn bounded(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).take(MAX_TEXT).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_bounded_and_kinds_travel_as_slugs() {
+        assert_eq!(bounded("a\r\nb\u{7}"), "ab");
+        assert_eq!(bounded(&"x".repeat(2000)).len(), MAX_TEXT);
+        for kind in AuditKind::ALL {
+            assert_eq!(AuditKind::from_slug(kind.slug()), Some(*kind));
+        }
+    }
+}
