@@ -37,7 +37,7 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Vec<u8> {
 
 /// Posts `fields` and `files` to `action` as a browser would, with the
 /// CSRF token of the form at `form_path`.
-fn send_with_files(
+pub(crate) fn send_with_files(
     client: &Client,
     form_path: &str,
     action: &str,
@@ -105,7 +105,7 @@ fn png() -> Vec<u8> {
     out.into_inner()
 }
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+pub(crate) const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)

@@ -6,6 +6,7 @@ mod helpers;
 mod instances;
 mod statements;
 
+mod audit;
 mod cli;
 mod conversation;
 mod deadlines;

@@ -18,9 +18,8 @@ crate::slug_enum! {
         AppealDecided => "appeal_decided",
         FlagDecided => "flag_decided",
         Claimed => "claimed",
+        Released => "released",
         Ruling => "ruling",
-        Reply => "reply",
-        Proposal => "proposal",
         Export => "export",
         EvidenceOpened => "evidence_opened",
     }

@@ -3,7 +3,7 @@
 //! are shown in the page, PDFs only ever downloaded; nothing is sniffed.
 
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::domain::evidence::Kind;
 use crate::error::AppError;
@@ -122,6 +122,7 @@ pub async fn consumer(
 /// Staff of the complaint's merchant; another merchant's is not found.
 #[get("/merchant/complaints/{reference}/evidence/{id}{rest:(/thumb)?}")]
 pub async fn merchant(
+    req: HttpRequest,
     who: MerchantStaff,
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
@@ -129,30 +130,51 @@ pub async fn merchant(
     let (reference, id, rest) = path.into_inner();
     let (id, thumb) = parse(&id, rest.trim_start_matches('/'))?;
     let merchant_id = who.merchant_id;
+    let subject = format!("complaint {reference}");
     let file = state
         .db(move |conn| {
             let c = store::find_for_merchant(conn, merchant_id, &reference)?.ok_or(AppError::NotFound)?;
             evidence::find(conn, c.id, id)?.ok_or(AppError::NotFound)
         })
         .await?;
+    opened(&state, state.actor(&req, &who.staff), subject, &file, thumb).await?;
     serve(&state, file, thumb).await
 }
 
 #[get("/supervisor/complaints/{reference}/evidence/{id}{rest:(/thumb)?}")]
 pub async fn supervisor(
-    _who: Supervisor,
+    req: HttpRequest,
+    who: Supervisor,
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (reference, id, rest) = path.into_inner();
     let (id, thumb) = parse(&id, rest.trim_start_matches('/'))?;
+    let subject = format!("complaint {reference}");
     let file = state
         .db(move |conn| {
             let (c, _) = crate::store::supervision::find(conn, &reference)?.ok_or(AppError::NotFound)?;
             evidence::find(conn, c.id, id)?.ok_or(AppError::NotFound)
         })
         .await?;
+    opened(&state, state.actor(&req, &who.0), subject, &file, thumb).await?;
     serve(&state, file, thumb).await
+}
+
+/// Staff opening a file is on the audit log; the thumbnails a page shows
+/// are not (they are the page, not a look at the evidence).
+async fn opened(
+    state: &AppState,
+    who: crate::service::audit::Actor,
+    subject: String,
+    file: &Evidence,
+    thumb: bool,
+) -> Result<(), AppError> {
+    if thumb {
+        return Ok(());
+    }
+    let detail = format!("evidence {} ({})", file.id, file.name);
+    state.audit(who, crate::domain::audit::AuditKind::EvidenceOpened, subject, detail).await
 }
 
 /// Checks the files, makes images anew with their thumbnails, and writes

@@ -75,6 +75,21 @@ impl AppState {
         }
     }
 
+    /// Records `kind` of `who` on the staff audit log in a transaction of
+    /// its own, for what has already committed in its own (an action taken,
+    /// an export, a file opened).
+    pub async fn audit(
+        &self,
+        who: crate::service::audit::Actor,
+        kind: crate::domain::audit::AuditKind,
+        subject: String,
+        detail: String,
+    ) -> Result<(), AppError> {
+        let clock = self.clock.clone();
+        self.write(move |conn| Ok(crate::service::audit::record(conn, &who, kind, &subject, &detail, clock.now())?))
+            .await
+    }
+
     /// Runs the write `f` inside a transaction: a savepoint in a batch of
     /// the group-commit writer on SQLite, a transaction on a pooled
     /// connection of its own on PostgreSQL. Answers once it is committed.

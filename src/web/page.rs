@@ -83,6 +83,7 @@ impl PageCtx {
                 ("/supervisor/flags".into(), "flags.title", &[]),
                 ("/supervisor/merchants".into(), "merchants.title", &["/supervisor/merchants/"]),
                 ("/supervisor/mail".into(), "mail_admin.title", &[]),
+                ("/supervisor/audit".into(), "audit.title", &[]),
             ],
             None => vec![
                 ("/complaints/new".into(), "nav.file", &["/complaints"]),

@@ -98,6 +98,7 @@ fn every_page_passes_axe_and_fits_a_360_px_phone() {
             format!("/supervisor/merchants/{merchant}"),
             "/supervisor/merchants/new".into(),
             "/supervisor/mail".into(),
+            "/supervisor/audit".into(),
         ] {
             visit(&phone, &path, None, &mut problems).await;
             assert_eq!(phone.attr("header", "data-audience").await.as_deref(), Some("supervisor"), "{path}");

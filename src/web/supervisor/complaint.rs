@@ -198,7 +198,16 @@ async fn command(
         }
     };
     match result {
-        Ok(()) => Ok(back(&reference, done)),
+        Ok(()) => {
+            let kind = match command {
+                Command::Claim => crate::domain::audit::AuditKind::Claimed,
+                Command::Release => crate::domain::audit::AuditKind::Released,
+                Command::Rule => crate::domain::audit::AuditKind::Ruling,
+            };
+            let detail = if command == Command::Rule { typed.outcome.trim().to_owned() } else { String::new() };
+            state.audit(state.actor(&req, &who.0), kind, format!("complaint {reference}"), detail).await?;
+            Ok(back(&reference, done))
+        }
         Err(SuperviseError::Act(ActError::NotFound)) => Err(AppError::NotFound),
         Err(e) => {
             typed.notice = Some((refusal(&t, e)?, true));

@@ -89,11 +89,13 @@ fn row(t: &Tr, tz: chrono_tz::Tz, c: &Complaint, merchant: &str) -> String {
 #[get("/supervisor/export.csv")]
 pub async fn export(
     req: HttpRequest,
-    _who: Supervisor,
+    who: Supervisor,
     state: web::Data<AppState>,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let tz = state.config.tz;
+    let asked = query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+    state.audit(state.actor(&req, &who.0), crate::domain::audit::AuditKind::Export, "complaints".into(), asked).await?;
     let pick = |name: &str| query.get(name).map(String::as_str).unwrap_or("");
     let day = |name: &str| {
         NaiveDate::parse_from_str(pick(name), "%Y-%m-%d")

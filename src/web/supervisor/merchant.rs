@@ -178,7 +178,7 @@ fn back(id: i64, done: &str) -> HttpResponse {
 #[post("/supervisor/merchants/{id}/staff")]
 pub async fn add_staff(
     req: HttpRequest,
-    _who: Supervisor,
+    who: Supervisor,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: web::Payload,
@@ -194,6 +194,10 @@ pub async fn add_staff(
     let typed = email.clone();
     match state.db(move |conn| Ok(add_staff_with_temporary_password(conn, id, &typed, clock.now()))).await? {
         Ok((_, password)) => {
+            let (subject, made) = (format!("merchant {id}"), email.trim().to_lowercase());
+            state
+                .audit(state.actor(&req, &who.0), crate::domain::audit::AuditKind::StaffCreated, subject, made)
+                .await?;
             let notice = t.fmt(
                 "merchant_admin.staff_created",
                 &[("email", &email.trim().to_lowercase()), ("password", &password)],
@@ -230,6 +234,8 @@ pub async fn take_action(
         return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action", (kept, None)).await;
     }
     let (by, clock, config) = (who.0.user_id, state.clock.clone(), state.config.clone());
+    let detail =
+        format!("{} {}", fields.get("kind"), fields.get("points")).trim().to_owned() + ": " + &fields.get("reason");
     let result = state
         .db(move |conn| {
             Ok(service::take(
@@ -245,7 +251,13 @@ pub async fn take_action(
         })
         .await?;
     match result {
-        Ok(_) => Ok(back(id, "action")),
+        Ok(action) => {
+            let subject = format!("merchant {id}, action {action}");
+            state
+                .audit(state.actor(&req, &who.0), crate::domain::audit::AuditKind::ActionTaken, subject, detail)
+                .await?;
+            Ok(back(id, "action"))
+        }
         Err(ActionError::NotFound) => Err(AppError::NotFound),
         Err(ActionError::Db(e)) => Err(e.into()),
         Err(e) => {
@@ -281,10 +293,17 @@ pub async fn lift(
         return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action", (kept, None)).await;
     }
     let (by, clock) = (who.0.user_id, state.clock.clone());
+    let detail = fields.get("reason");
     let result =
         state.db(move |conn| Ok(service::lift(conn, id, action, &fields.get("reason"), by, clock.now()))).await?;
     match result {
-        Ok(()) => Ok(back(id, "lifted")),
+        Ok(()) => {
+            let subject = format!("merchant {id}, action {action}");
+            state
+                .audit(state.actor(&req, &who.0), crate::domain::audit::AuditKind::ActionLifted, subject, detail)
+                .await?;
+            Ok(back(id, "lifted"))
+        }
         Err(ActionError::NotFound) => Err(AppError::NotFound),
         Err(ActionError::Db(e)) => Err(e.into()),
         Err(e) => {
@@ -317,13 +336,20 @@ pub async fn decide_appeal(
         _ => None,
     };
     let (by, clock, config) = (who.0.user_id, state.clock.clone(), state.config.clone());
+    let detail = format!("{}: {}", fields.get("decision"), fields.get("reason"));
     let result = state
         .db(move |conn| {
             Ok(service::decide_appeal(conn, &config, appeal, grant, &fields.get("reason"), by, clock.now()))
         })
         .await?;
     match result {
-        Ok(()) => Ok(back(id, "appeal")),
+        Ok(()) => {
+            let subject = format!("merchant {id}, appeal {appeal}");
+            state
+                .audit(state.actor(&req, &who.0), crate::domain::audit::AuditKind::AppealDecided, subject, detail)
+                .await?;
+            Ok(back(id, "appeal"))
+        }
         Err(AppealError::Db(e)) => Err(e.into()),
         Err(AppealError::NotFound) => Err(AppError::NotFound),
         Err(AppealError::Decision) => {

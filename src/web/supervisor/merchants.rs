@@ -93,7 +93,7 @@ pub async fn new_form(req: HttpRequest, _who: Supervisor) -> Result<HttpResponse
 #[post("/supervisor/merchants")]
 pub async fn create(
     req: HttpRequest,
-    _who: Supervisor,
+    who: Supervisor,
     state: web::Data<AppState>,
     body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
@@ -114,10 +114,17 @@ pub async fn create(
         Err(errors) => return onboard_page(&req, StatusCode::UNPROCESSABLE_ENTITY, &typed, &errors),
     };
     let clock = state.clock.clone();
+    let name = typed.name.trim().to_owned();
     match state.db(move |conn| Ok(add(conn, &valid, clock.now()))).await? {
-        Ok(id) => Ok(HttpResponse::SeeOther()
-            .insert_header(("Location", format!("/supervisor/merchants/{id}?done=onboarded")))
-            .finish()),
+        Ok(id) => {
+            let subject = format!("merchant {id}");
+            state
+                .audit(state.actor(&req, &who.0), crate::domain::audit::AuditKind::MerchantOnboarded, subject, name)
+                .await?;
+            Ok(HttpResponse::SeeOther()
+                .insert_header(("Location", format!("/supervisor/merchants/{id}?done=onboarded")))
+                .finish())
+        }
         Err(AddMerchantError::Duplicate(_)) => {
             let mut errors = FieldErrors::default();
             errors.add(Field::CreditCode, Invalid::DuplicateCreditCode);

@@ -1,6 +1,7 @@
 //! The supervisors' part of the site: the escalation queue, each
 //! complaint with its ruling, the overview and the export.
 
+mod audit;
 mod complaint;
 pub mod export;
 mod flags;
@@ -21,6 +22,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(merchant::decide_appeal);
     cfg.service(flags::list).service(flags::decide_flag);
     cfg.service(mail::list).service(mail::retry);
+    cfg.service(audit::list);
     cfg.service(queue::queue)
         .service(overview::show)
         .service(export::export)
