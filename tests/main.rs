@@ -25,6 +25,8 @@ mod plans;
 mod process;
 mod retention;
 mod scorecard;
+mod sessions;
+mod signin;
 mod smtp;
 mod staff;
 mod supervision;
