@@ -26,6 +26,8 @@ mod plans;
 mod process;
 mod retention;
 mod scorecard;
+mod sessions;
+mod signin;
 mod smtp;
 mod staff;
 mod supervision;

@@ -1,5 +1,5 @@
-//! Staff sign-in: sessions, one answer for every failure, the throttle,
-//! roles, CSRF, and the `user add` command.
+//! Staff sign-in: sessions, one answer for every failure, roles, CSRF,
+//! and the `user add` command (the throttle: tests/signin.rs).
 
 use redress::domain::staff::Role;
 use ureq::http::StatusCode;
@@ -59,36 +59,6 @@ fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     }
     assert_eq!(input_value(&wrong.body, "email").as_deref(), Some(email.as_str()), "the e-mail is kept");
     assert!(!wrong.body.contains("not the password at all"), "the password is never echoed");
-}
-
-#[test]
-fn ten_failures_close_sign_in_for_the_account_for_fifteen_minutes() {
-    let app = spawn_app();
-    let merchant = app.merchant("深圳极光数码科技有限公司");
-    let email = app.staff(Role::Merchant, Some(merchant));
-    for _ in 0..10 {
-        assert_eq!(app.sign_in(&email, "wrong password!").status, StatusCode::UNPROCESSABLE_ENTITY);
-    }
-    // Even the right password is refused now, from another address too.
-    let other = app.client();
-    let res = other.sign_in(&email, PASSWORD);
-    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(res.body.contains("登录失败次数过多") && res.body.contains("15 分钟后再试"), "{}", res.body);
-    assert_eq!(res.headers.get("retry-after").unwrap(), "900");
-
-    app.clock.advance(chrono::Duration::minutes(15) + chrono::Duration::seconds(1));
-    assert_eq!(other.sign_in(&email, PASSWORD).status, StatusCode::SEE_OTHER, "open again after the window");
-}
-
-#[test]
-fn ten_failures_from_one_address_close_sign_in_from_it() {
-    let app = spawn_app();
-    let merchant = app.merchant("成都蜀香源食品有限公司");
-    let email = app.staff(Role::Merchant, Some(merchant));
-    for i in 0..10 {
-        app.sign_in(&format!("guess{i}@example.cn"), "guessing");
-    }
-    assert_eq!(app.sign_in(&email, PASSWORD).status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[test]

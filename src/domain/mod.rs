@@ -17,6 +17,7 @@ pub mod merchant;
 pub mod offender;
 pub mod progress;
 pub mod reference;
+pub mod session;
 pub mod staff;
 pub mod state;
 pub mod text;

@@ -1,6 +1,8 @@
 //! Staff accounts and signing in: argon2id hashes, one answer for an
-//! unknown e-mail and a wrong password (taking the same time), and a
-//! throttle after repeated failures.
+//! unknown e-mail and a wrong password (taking the same time), and growing
+//! delays after failures: per account and address, per address, and per
+//! account from addresses it never signed in from (so that guessing from
+//! elsewhere never keeps the real user out).
 
 use std::sync::LazyLock;
 
@@ -9,17 +11,13 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 
+use crate::domain::audit::AuditKind;
 use crate::domain::contact::Email;
+use crate::domain::session::{FAILURE_WINDOW, Throttle};
 use crate::domain::staff::{Role, check_password};
+use crate::service::audit::{self, Actor};
 use crate::store::users::{self, NewUser};
-use crate::store::{DbConnection, from_db, merchants, to_db};
-
-/// Failures (per account, and per address) that close sign-in for a while.
-pub const FAILURE_LIMIT: i64 = 10;
-
-pub fn failure_window() -> Duration {
-    Duration::minutes(15)
-}
+use crate::store::{DbConnection, from_db, merchants, sessions, to_db};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AddUserError {
@@ -90,7 +88,7 @@ pub fn add_staff_with_temporary_password(
     add_user(conn, &new, now).map(|id| (id, password))
 }
 
-fn hash(password: &str) -> Result<String, AddUserError> {
+pub(crate) fn hash(password: &str) -> Result<String, AddUserError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -98,7 +96,7 @@ fn hash(password: &str) -> Result<String, AddUserError> {
         .map_err(|e| AddUserError::Hash(e.to_string()))
 }
 
-fn verify(password: &str, hash: &str) -> bool {
+pub(crate) fn verify(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
@@ -130,38 +128,74 @@ pub enum SignInError {
     Db(#[from] diesel::result::Error),
 }
 
+/// One sign-in attempt.
+pub struct Attempt<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    /// The client's address.
+    pub address: &'a str,
+    /// Whether failures slow the next attempts down (`REDRESS_RATE_LIMIT`
+    /// with sign-ins off: not at all).
+    pub throttle: bool,
+    pub now: DateTime<Utc>,
+}
+
 /// Checks the credentials. Hashing happens outside any transaction, so a
-/// sign-in never holds the database's write lock while it computes.
-pub fn sign_in(
-    conn: &mut DbConnection,
-    email: &str,
-    password: &str,
-    address: &str,
-    now: DateTime<Utc>,
-) -> Result<SignedIn, SignInError> {
-    let account = email.trim().to_lowercase();
-    let since = now - failure_window();
-    let (by_account, by_address) = users::failures_since(conn, &account, address, since)?;
-    if by_account >= FAILURE_LIMIT || by_address >= FAILURE_LIMIT {
-        let oldest = users::oldest_failure_since(conn, &account, address, since)?.map(from_db).unwrap_or(now);
-        let retry_after = (oldest + failure_window() - now).max(Duration::minutes(1));
+/// sign-in never holds the database's write lock while it computes. A
+/// failure is recorded with its audit entry in one transaction.
+pub fn sign_in(conn: &mut DbConnection, attempt: &Attempt<'_>) -> Result<SignedIn, SignInError> {
+    let (address, now) = (attempt.address, attempt.now);
+    let account = attempt.email.trim().to_lowercase();
+    let user = users::find_by_email(conn, &account)?;
+    if attempt.throttle
+        && let Some(retry_after) = throttled(conn, &account, user.as_ref().map(|u| u.id), address, now)?
+    {
         return Err(SignInError::Throttled { retry_after });
     }
-    let user = users::find_by_email(conn, &account)?;
     let valid = match &user {
-        Some(u) => verify(password, &u.password_hash),
+        Some(u) => verify(attempt.password, &u.password_hash),
         None => {
-            verify(password, &DUMMY_HASH);
+            verify(attempt.password, &DUMMY_HASH);
             false
         }
     };
-    match user.filter(|_| valid).and_then(|u| Some((Role::from_slug(&u.role)?, u))) {
-        Some((role, u)) => Ok(SignedIn { user_id: u.id, role, merchant_id: u.merchant_id, email: u.email }),
+    match user.as_ref().filter(|_| valid).and_then(|u| Some((Role::from_slug(&u.role)?, u))) {
+        Some((role, u)) => Ok(SignedIn { user_id: u.id, role, merchant_id: u.merchant_id, email: u.email.clone() }),
         None => {
-            conn.write(|conn| users::record_failure(conn, &account, address, now))?;
+            let actor =
+                Actor { user_id: user.map(|u| u.id), email: attempt.email.trim().into(), address: address.into() };
+            conn.write(|conn| {
+                users::record_failure(conn, &account, address, now)?;
+                audit::record(conn, &actor, AuditKind::SignInFailed, &format!("account {account}"), "", now)
+            })?;
             Err(SignInError::Invalid)
         }
     }
+}
+
+/// How long this attempt must wait, if at all: the longest of the three
+/// throttles' waits (the account's own only from an address the account
+/// never signed in from).
+fn throttled(
+    conn: &mut DbConnection,
+    account: &str,
+    user_id: Option<i64>,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Duration>, SignInError> {
+    let [pair, by_address, by_account] = users::failures_since(conn, account, address, now - FAILURE_WINDOW)?;
+    let wait = |t: Throttle, f: users::Failures| t.wait(f.count, f.last.map(from_db), now);
+    let mut longest = wait(Throttle::AccountAtAddress, pair).max(wait(Throttle::Address, by_address));
+    if let Some(account_wait) = wait(Throttle::Account, by_account) {
+        let known = match user_id {
+            Some(id) => sessions::is_known_address(conn, id, address)?,
+            None => false,
+        };
+        if !known {
+            longest = longest.max(Some(account_wait));
+        }
+    }
+    Ok(longest)
 }
 
 #[cfg(test)]

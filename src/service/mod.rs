@@ -16,6 +16,7 @@ pub mod overview;
 pub mod rating;
 pub mod retention;
 pub mod scorecard;
+pub mod sessions;
 pub mod supervision;
 pub mod sweeper;
 pub mod tracking;

@@ -17,6 +17,7 @@ pub mod ratings;
 pub mod report;
 pub mod retention;
 pub mod schema;
+pub mod sessions;
 pub mod supervision;
 pub mod sweep;
 pub mod users;

@@ -236,3 +236,26 @@ diesel::allow_tables_to_appear_in_same_query!(
     evidence,
     staff_audit
 );
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        address -> Text,
+        user_agent -> Text,
+    }
+}
+
+diesel::table! {
+    sign_in_addresses (user_id, address) {
+        user_id -> BigInt,
+        address -> Text,
+        last_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(sessions, users);

@@ -46,33 +46,43 @@ pub fn record_failure(conn: &mut DbConnection, account: &str, address: &str, at:
         .map(drop)
 }
 
-/// Failed sign-ins since `since` for this account and from this address.
+/// Failed sign-ins in a throttle's window: how many, and the last one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failures {
+    pub count: i64,
+    pub last: Option<NaiveDateTime>,
+}
+
+/// Failures since `since`: of this account from this address, from this
+/// address, and of this account (each one indexed query).
 pub fn failures_since(
     conn: &mut DbConnection,
     account: &str,
     address: &str,
     since: DateTime<Utc>,
-) -> QueryResult<(i64, i64)> {
-    let recent = login_failures::at.ge(to_db(since));
-    let by_account =
-        login_failures::table.filter(login_failures::account.eq(account)).filter(recent).count().get_result(conn)?;
-    let by_address =
-        login_failures::table.filter(login_failures::address.eq(address)).filter(recent).count().get_result(conn)?;
-    Ok((by_account, by_address))
+) -> QueryResult<[Failures; 3]> {
+    use diesel::dsl::{count_star, max};
+    let recent = login_failures::table.filter(login_failures::at.ge(to_db(since)));
+    let figures = (count_star(), max(login_failures::at));
+    let (pair, by_address, by_account): ((i64, _), (i64, _), (i64, _)) = (
+        recent
+            .filter(login_failures::account.eq(account))
+            .filter(login_failures::address.eq(address))
+            .select(figures)
+            .first(conn)?,
+        recent.filter(login_failures::address.eq(address)).select(figures).first(conn)?,
+        recent.filter(login_failures::account.eq(account)).select(figures).first(conn)?,
+    );
+    let f = |(count, last)| Failures { count, last };
+    Ok([f(pair), f(by_address), f(by_account)])
 }
 
-/// The oldest failure still counted, to say when trying again makes sense.
-pub fn oldest_failure_since(
-    conn: &mut DbConnection,
-    account: &str,
-    address: &str,
-    since: DateTime<Utc>,
-) -> QueryResult<Option<NaiveDateTime>> {
-    login_failures::table
-        .filter(login_failures::account.eq(account).or(login_failures::address.eq(address)))
-        .filter(login_failures::at.ge(to_db(since)))
-        .select(diesel::dsl::min(login_failures::at))
-        .first(conn)
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<User>> {
+    users::table.find(id).select(User::as_select()).first(conn).optional()
+}
+
+pub fn set_password_hash(conn: &mut DbConnection, id: i64, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id)).set(users::password_hash.eq(hash)).execute(conn).map(drop)
 }
 
 /// A merchant's staff: (e-mail, since).

@@ -4,16 +4,17 @@ use std::collections::HashMap;
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 
 use super::limit::{self, Scope};
 use super::page::{PageCtx, render};
-use super::session::{self, Staff};
+use super::session::{self, Current, Staff};
 use super::view::FieldView;
 use super::{AppState, csrf, form};
 use crate::error::AppError;
 use crate::service::auth::{self, SignInError};
+use crate::service::sessions;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(login_form).service(login).service(logout);
@@ -30,9 +31,29 @@ struct LoginPage {
     csrf: String,
 }
 
-/// Only our own paths: `/merchant`, not `//evil.example` or `https://…`.
-fn safe_next(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+/// Only a path on this site: `/merchant/complaints/TS1?x=1`, not
+/// `//evil.example`, `/\evil`, `https://…`, or anything with white space
+/// or a control character, which browsers drop or mend until the path
+/// names another host. The same holds of its percent-decoded forms
+/// (`/%2F/evil`, `/%5Cevil`, `/%09/evil`).
+pub fn safe_next(next: &str) -> Option<&str> {
+    let plain = |s: &str| {
+        s.starts_with('/') && !s.contains("//") && !s.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+    };
+    let mut text = std::borrow::Cow::Borrowed(next);
+    // Each round decodes once more, until nothing changes (a few rounds at
+    // most for any real path; more is refused).
+    for _ in 0..4 {
+        if !plain(&text) {
+            return None;
+        }
+        let decoded = percent_encoding::percent_decode_str(&text).decode_utf8_lossy().into_owned();
+        if decoded == *text {
+            return Some(next);
+        }
+        text = std::borrow::Cow::Owned(decoded);
+    }
+    None
 }
 
 fn page(
@@ -58,10 +79,9 @@ fn page(
 #[get("/login")]
 pub async fn login_form(
     req: HttpRequest,
-    session: Session,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    if let Some(staff) = Staff::from_session(&session) {
+    if let Some(staff) = Staff::current(&req) {
         return Ok(HttpResponse::SeeOther().insert_header(("Location", staff.home())).finish());
     }
     page(&req, StatusCode::OK, "", query.get("next").map_or("", String::as_str), None)
@@ -86,16 +106,23 @@ pub async fn login(
         limit::retry_after(&mut res, wait);
         return Ok(res);
     }
-    // Failures are counted by address too (behind a trusted proxy, the
-    // client's), and close sign-in for a while.
+    // Failures slow the next attempts down, by account and address (behind
+    // a trusted proxy, the client's), unless sign-in limits are off.
     let address = state.limiter.client(&req).to_string();
-    let (typed, clock) = (email.clone(), state.clock.clone());
-    let result = state.db(move |conn| Ok(auth::sign_in(conn, &typed, &password, &address, clock.now()))).await?;
+    let throttle = state.config.rate_limits.sign_ins.is_some();
+    let (typed, now) = (email.clone(), state.clock.now());
+    let result = state
+        .db(move |conn| {
+            let attempt = auth::Attempt { email: &typed, password: &password, address: &address, throttle, now };
+            Ok(auth::sign_in(conn, &attempt))
+        })
+        .await?;
     match result {
         Ok(who) => {
-            session::begin(&session, &who)?;
+            // Where a second step (two-factor) would come, before the session.
+            session::begin(&state, &req, &session, &who).await?;
             csrf::renew(&req);
-            let home = if who.role == crate::domain::staff::Role::Merchant { "/merchant" } else { "/supervisor" };
+            let home = Staff::from(who.clone()).home();
             let to = safe_next(&next).unwrap_or(home).to_owned();
             tracing::info!(user = who.user_id, "signed in");
             Ok(HttpResponse::SeeOther().insert_header(("Location", to)).finish())
@@ -104,24 +131,37 @@ pub async fn login(
             page(&req, StatusCode::UNPROCESSABLE_ENTITY, &email, &next, Some(t.get("login.invalid").to_owned()))
         }
         Err(SignInError::Throttled { retry_after }) => {
-            let minutes = (retry_after.num_seconds() + 59) / 60;
-            let notice = t.fmt("login.throttled", &[("n", &minutes)]);
+            let seconds = limit::seconds(retry_after);
+            let notice = if seconds < 60 {
+                t.fmt("login.slowed", &[("n", &seconds)])
+            } else {
+                t.fmt("login.throttled", &[("n", &((seconds + 59) / 60))])
+            };
             let mut res = page(&req, StatusCode::TOO_MANY_REQUESTS, &email, &next, Some(notice))?;
-            res.headers_mut().insert(
-                actix_web::http::header::RETRY_AFTER,
-                actix_web::http::header::HeaderValue::from(retry_after.num_seconds().max(1)),
-            );
+            limit::retry_after(&mut res, retry_after);
             Ok(res)
         }
         Err(SignInError::Db(e)) => Err(e.into()),
     }
 }
 
+/// Signing out ends the session on the server too: its cookie, replayed,
+/// opens nothing.
 #[post("/logout")]
-pub async fn logout(req: HttpRequest, session: Session, body: web::Payload) -> Result<HttpResponse, AppError> {
+pub async fn logout(
+    req: HttpRequest,
+    session: Session,
+    state: web::Data<AppState>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
     let fields = form::read(&req, body).await?;
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
         return Err(AppError::Forbidden);
+    }
+    let current = req.extensions().get::<Current>().cloned();
+    if let Some(current) = current {
+        let (actor, now) = (state.actor(&req, &current.staff), state.clock.now());
+        state.write(move |conn| Ok(sessions::end(conn, current.session_id, &actor, now)?)).await?;
     }
     session::end(&session);
     csrf::renew(&req);
@@ -135,8 +175,27 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
         assert_eq!(safe_next("/merchant/complaints/TS1?x=1"), Some("/merchant/complaints/TS1?x=1"));
-        for bad in ["//evil.example/", "https://evil.example/", "evil", "/\\evil.example", ""] {
-            assert_eq!(safe_next(bad), None, "{bad}");
+        assert_eq!(safe_next("/merchant?q=%E6%9D%AD%E5%B7%9E"), Some("/merchant?q=%E6%9D%AD%E5%B7%9E"));
+        let bad = [
+            "//evil.example/",
+            "https://evil.example/",
+            "evil",
+            "/\\evil.example",
+            "",
+            "/\t/evil.example/",
+            "/%09/evil.example/",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5Cevil.example",
+            "/%0d%0aSet-Cookie:x=1",
+            "/merchant\r\nX: y",
+            "/ /evil.example",
+            "/%20/evil.example",
+            "/%252F/evil.example",
+            "/a//b",
+        ];
+        for bad in bad {
+            assert_eq!(safe_next(bad), None, "{bad:?}");
         }
     }
 }

@@ -1,5 +1,6 @@
 //! HTTP: thin handlers that parse, call a service and render a template.
 
+pub mod account;
 pub mod assets;
 pub mod auth;
 pub mod complaint_view;
@@ -128,6 +129,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     evidence::routes(cfg);
     consumer::routes(cfg);
     auth::routes(cfg);
+    account::routes(cfg);
     merchant::routes(cfg);
     supervisor::routes(cfg);
 }
@@ -146,6 +148,7 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .wrap(from_fn(session::resolve))
             .wrap(session::middleware(key.clone(), secure))
             .wrap(from_fn(site::site))
             .configure(routes)

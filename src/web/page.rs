@@ -7,8 +7,6 @@ use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload};
 use askama::Template;
 
-use actix_session::SessionExt;
-
 use super::session::Staff;
 use crate::domain::staff::Role;
 use crate::error::AppError;
@@ -58,7 +56,7 @@ impl PageCtx {
         if !query.is_empty() {
             query.push('&');
         }
-        let signed_in = Staff::from_session(&req.get_session());
+        let signed_in = Staff::current(req);
         let staff = signed_in.as_ref().map(|s| StaffBar {
             home: s.home(),
             email: s.email.clone(),

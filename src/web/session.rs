@@ -1,31 +1,41 @@
 //! Staff sessions: an encrypted, HttpOnly, SameSite=Lax cookie (Secure when
-//! the public URL is https), and extractors that let a handler say who
-//! may call it. Sessions live only in the cookie, so any instance can
-//! serve any request.
+//! the public URL is https) that carries only a random session id, looked
+//! up in the `sessions` table on every request that brings one (so a
+//! session that was signed out, ended everywhere or outlived its time is
+//! refused), and extractors that let a handler say who may call it.
 
 use std::future::{Ready, ready};
 
 use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::storage::CookieSessionStore;
 use actix_session::{Session, SessionExt, SessionMiddleware};
+use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite, time::Duration};
-use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
+use super::AppState;
 use crate::domain::staff::Role;
 use crate::error::AppError;
 use crate::service::auth::SignedIn;
+use crate::service::sessions::{self, Found, Origin};
 
 pub const COOKIE: &str = "redress_session";
+/// The session id's key in the cookie.
+const SID: &str = "sid";
 
 pub fn middleware(key: Key, secure: bool) -> SessionMiddleware<CookieSessionStore> {
+    // The cookie may last as long as a session can; the server ends it
+    // sooner after inactivity.
+    let ttl = Duration::seconds(crate::domain::session::ABSOLUTE.num_seconds());
     SessionMiddleware::builder(CookieSessionStore::default(), key)
         .cookie_name(COOKIE.into())
         .cookie_secure(secure)
         .cookie_http_only(true)
         .cookie_same_site(SameSite::Lax)
         .cookie_content_security(CookieContentSecurity::Private)
-        .session_lifecycle(PersistentSession::default().session_ttl(Duration::hours(12)))
+        .session_lifecycle(PersistentSession::default().session_ttl(ttl))
         .build()
 }
 
@@ -38,13 +48,22 @@ pub struct Staff {
     pub merchant_id: Option<i64>,
 }
 
+/// The request's live session: whose, and which (to end it).
+#[derive(Debug, Clone)]
+pub struct Current {
+    pub staff: Staff,
+    pub session_id: i64,
+}
+
+/// The session could not be looked up (the database is unreachable):
+/// staff pages answer 503 rather than "sign in".
+#[derive(Debug, Clone, Copy)]
+struct Unchecked;
+
 impl Staff {
-    pub fn from_session(session: &Session) -> Option<Staff> {
-        let user_id = session.get::<i64>("uid").ok()??;
-        let email = session.get::<String>("email").ok()??;
-        let role = Role::from_slug(&session.get::<String>("role").ok()??)?;
-        let merchant_id = session.get::<i64>("mid").ok().flatten();
-        Some(Staff { user_id, email, role, merchant_id })
+    /// The staff member signed in on this request, if any.
+    pub fn current(req: &HttpRequest) -> Option<Staff> {
+        req.extensions().get::<Current>().map(|c| c.staff.clone())
     }
 
     /// Where this staff member starts.
@@ -56,29 +75,93 @@ impl Staff {
     }
 }
 
-/// Starts a new session (a fresh cookie, so a planted one is useless).
-pub fn begin(session: &Session, who: &SignedIn) -> Result<(), AppError> {
-    session.renew();
-    let stored = session
-        .insert("uid", who.user_id)
-        .and_then(|_| session.insert("email", &who.email))
-        .and_then(|_| session.insert("role", who.role.slug()));
-    stored.map_err(AppError::internal)?;
-    if let Some(mid) = who.merchant_id {
-        session.insert("mid", mid).map_err(AppError::internal)?;
+impl From<SignedIn> for Staff {
+    fn from(who: SignedIn) -> Staff {
+        Staff { user_id: who.user_id, email: who.email, role: who.role, merchant_id: who.merchant_id }
     }
+}
+
+/// Middleware (inside the session middleware): finds the session the
+/// cookie names, refuses one that ended (its cookie is removed), and
+/// writes `last_seen_at` when it is a few minutes old.
+pub async fn resolve(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let session = req.get_session();
+    let token = session.get::<String>(SID).ok().flatten();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    if let (Some(token), Some(state)) = (token, state) {
+        let now = state.clock.now();
+        match state.db(move |conn| Ok(sessions::find(conn, &token, now)?)).await {
+            Ok(Found::Live { session_id, who, touch }) => {
+                if touch {
+                    // A lost write here only ends the session a few minutes early.
+                    let touched = state.write(move |conn| Ok(sessions::touch(conn, session_id, now)?)).await;
+                    if let Err(e) = touched {
+                        tracing::warn!(error = %e, "session last seen not written");
+                    }
+                }
+                req.extensions_mut().insert(Current { staff: who.into(), session_id });
+            }
+            Ok(Found::Expired { session_id }) => {
+                session.purge();
+                if let Err(e) = state.write(move |conn| Ok(sessions::forget(conn, session_id)?)).await {
+                    tracing::warn!(error = %e, "expired session not removed");
+                }
+            }
+            Ok(Found::Unknown) => session.purge(),
+            Err(e) => {
+                tracing::warn!(error = %e, "session not looked up");
+                req.extensions_mut().insert(Unchecked);
+            }
+        }
+    }
+    next.call(req).await
+}
+
+/// Begins a session for `who`, who has just proved who they are: a row in
+/// `sessions` (with the sign-in's audit entry) and a fresh cookie naming
+/// it, so a planted cookie is useless.
+pub async fn begin(state: &AppState, req: &HttpRequest, session: &Session, who: &SignedIn) -> Result<(), AppError> {
+    let address = state.limiter.client(req).to_string();
+    let user_agent =
+        req.headers().get(actix_web::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let (who, now) = (who.clone(), state.clock.now());
+    let token = state
+        .write(move |conn| {
+            let from = Origin { address: &address, user_agent: &user_agent };
+            Ok(sessions::begin(conn, &who, &from, now)?)
+        })
+        .await?;
+    session.renew();
+    session.insert(SID, token).map_err(AppError::internal)?;
     Ok(())
 }
 
+/// Forgets the session in this browser (the cookie goes).
 pub fn end(session: &Session) {
     session.purge();
 }
 
-fn require(req: &HttpRequest, role: Role) -> Result<Staff, AppError> {
-    match Staff::from_session(&req.get_session()) {
+fn require(req: &HttpRequest, role: Option<Role>) -> Result<Current, AppError> {
+    if req.extensions().get::<Unchecked>().is_some() {
+        return Err(AppError::Unavailable("the session could not be looked up".into()));
+    }
+    match req.extensions().get::<Current>() {
         None => Err(AppError::SignIn(req.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default())),
-        Some(staff) if staff.role == role => Ok(staff),
+        Some(current) if role.is_none_or(|r| r == current.staff.role) => Ok(current.clone()),
         Some(_) => Err(AppError::Forbidden),
+    }
+}
+
+/// Any signed-in staff member, with the session in use.
+impl FromRequest for Current {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(require(req, None))
     }
 }
 
@@ -93,8 +176,8 @@ impl FromRequest for MerchantStaff {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(require(req, Role::Merchant).and_then(|staff| match staff.merchant_id {
-            Some(merchant_id) => Ok(MerchantStaff { staff, merchant_id }),
+        ready(require(req, Some(Role::Merchant)).and_then(|c| match c.staff.merchant_id {
+            Some(merchant_id) => Ok(MerchantStaff { staff: c.staff, merchant_id }),
             None => Err(AppError::Forbidden),
         }))
     }
@@ -108,6 +191,6 @@ impl FromRequest for Supervisor {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(require(req, Role::Supervisor).map(Supervisor))
+        ready(require(req, Some(Role::Supervisor)).map(|c| Supervisor(c.staff)))
     }
 }
