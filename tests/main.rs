@@ -2,6 +2,7 @@
 //! (SQLite file; PostgreSQL when `TEST_DATABASE_URL` is set), driven over
 //! HTTP like a browser.
 
+mod bombs;
 mod helpers;
 mod instances;
 mod statements;
@@ -12,6 +13,7 @@ mod deadlines;
 mod durability;
 mod errors;
 mod evidence;
+mod evidence_bombs;
 mod faults;
 mod journey;
 mod language;
