@@ -14,6 +14,7 @@ mod durability;
 mod errors;
 mod evidence;
 mod evidence_bombs;
+mod export_injection;
 mod faults;
 mod journey;
 mod language;
