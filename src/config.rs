@@ -45,7 +45,7 @@ pub struct Config {
     /// `REDRESS_SHUTDOWN_TIMEOUT`: on SIGTERM, how long requests under way
     /// may take to finish before the server exits anyway.
     pub shutdown_timeout: std::time::Duration,
-    /// `REDRESS_RATE_LIMIT`: complaints, look-ups and sign-ins per client
+    /// `REDRESS_RATE_LIMIT`: complaints, look-ups, sign-ins and replies per client
     /// address (`off` for load tests).
     pub rate_limits: RateLimits,
     /// `REDRESS_TRUSTED_PROXIES`: the addresses of the reverse proxies in

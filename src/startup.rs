@@ -61,7 +61,7 @@ impl Application {
             merchant_choices: Arc::default(),
             writer,
             limiter,
-            decoding: Arc::new(tokio::sync::Semaphore::new(web::evidence::DECODING_AT_ONCE)),
+            decoding: Arc::default(),
         };
         let server = web::server(state, listener, workers)?;
         Ok(Application { addr, server })

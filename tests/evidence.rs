@@ -37,7 +37,7 @@ fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Vec<u8> {
 
 /// Posts `fields` and `files` to `action` as a browser would, with the
 /// CSRF token of the form at `form_path`.
-pub(crate) fn send_with_files(
+pub fn send_with_files(
     client: &Client,
     form_path: &str,
     action: &str,
@@ -58,7 +58,7 @@ pub(crate) fn send_with_files(
 }
 
 /// Files a complaint against `merchant` with `files`.
-fn file_with(_app: &TestApp, client: &Client, merchant: i64, files: &[(&str, &[u8])]) -> Page {
+pub fn file_with(_app: &TestApp, client: &Client, merchant: i64, files: &[(&str, &[u8])]) -> Page {
     let id = merchant.to_string();
     send_with_files(client, "/complaints/new", "/complaints", &valid_complaint(&id), files)
 }
@@ -121,7 +121,7 @@ fn links(html: &str, prefix: &str) -> Vec<String> {
         .collect()
 }
 
-fn stored(app: &TestApp) -> i64 {
+pub fn stored(app: &TestApp) -> i64 {
     complaints::count(&mut app.pool.get().unwrap()).unwrap()
 }
 
@@ -186,7 +186,7 @@ fn evidence_comes_with_the_complaint_without_its_gps_and_each_audience_sees_it()
     assert_eq!(get_bytes(&boss, &theirs[0]).0, StatusCode::OK);
 }
 
-fn walk(dir: &std::path::Path) -> Vec<String> {
+pub fn walk(dir: &std::path::Path) -> Vec<String> {
     let mut names = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         if entry.path().is_dir() {

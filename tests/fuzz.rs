@@ -18,7 +18,7 @@ use redress::domain::conversation::{ProposalForm, ReplyForm};
 use redress::domain::credit_code::CreditCode;
 use redress::domain::limit::RateLimits;
 use redress::domain::merchant::MerchantForm;
-use redress::service::evidence::{Upload, prepare};
+use redress::service::evidence::{Upload, inspect, prepare};
 use redress::web::form;
 
 /// Strings people and scripts send: any text, control characters,
@@ -239,7 +239,9 @@ fn main() {
                 let mut bytes = magic.to_vec();
                 bytes.extend(rest);
                 // Refused or made anew: never a panic, whatever the bytes.
-                if let Ok(ready) = prepare(&Upload { name: "x".into(), bytes })
+                let upload = Upload { name: "x".into(), bytes };
+                if let Ok(plan) = inspect(&upload)
+                    && let Ok(ready) = prepare(&upload, plan)
                     && ready.kind.is_image()
                 {
                     prop_assert!(image::load_from_memory(&ready.bytes).is_ok(), "what is stored can be read");

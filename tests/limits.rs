@@ -105,3 +105,71 @@ fn look_ups_and_sign_ins_are_limited_with_a_page_that_says_when_to_retry() {
     assert!(refused.body.contains("秒后再试"));
     assert!(refused.headers.contains_key("retry-after"));
 }
+
+/// Posts `fields` to `action` from `client`'s browser as if from `address`
+/// (forwarded by the proxy), with the CSRF token of the page at `form`.
+fn post_from(client: &Client, address: &str, form: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+    let html = page(client.agent.get(client.url(form)).header("X-Forwarded-For", address).call().unwrap()).body;
+    let token = csrf(&html);
+    let mut all = vec![("csrf_token", token.as_str())];
+    all.extend_from_slice(fields);
+    page(client.agent.post(client.url(action)).header("X-Forwarded-For", address).send_form(all).unwrap())
+}
+
+#[test]
+fn replies_from_either_side_are_limited_per_address_with_the_text_kept() {
+    let app = behind_a_proxy();
+    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let tracking = file_from(&app, "198.51.100.1", &merchant.to_string()).location.unwrap();
+    let reference = between(&app.get(&tracking).body, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let reply = format!("{tracking}/reply");
+    let consumer = app.client();
+    for n in 0..20 {
+        let sent = post_from(&consumer, "203.0.113.20", &tracking, &reply, &[("body", &format!("第{n}次补充。"))]);
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{n}: {}", sent.body);
+    }
+    let refused = post_from(&consumer, "203.0.113.20", &tracking, &reply, &[("body", "还有一点要说明。")]);
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.headers.get("retry-after").unwrap(), "3");
+    assert!(refused.body.contains("操作太频繁了，请 3 秒后再试"), "{}", refused.body);
+    assert_eq!(textarea_value(&refused.body, "body").as_deref(), Some("还有一点要说明。"), "kept");
+    // In English for an English reader.
+    let refused = post_from(&consumer, "203.0.113.20", &format!("{tracking}?lang=en"), &reply, &[("body", "x")]);
+    assert!(refused.body.contains("Please try again in 3 seconds"), "{}", refused.body);
+    let elsewhere = post_from(&consumer, "198.51.100.2", &tracking, &reply, &[("body", "换个网络。")]);
+    assert_eq!(elsewhere.status, StatusCode::SEE_OTHER, "another address replies");
+
+    // The merchant's side: counted on its own, from its own address.
+    let staff = app.merchant_staff(merchant);
+    let mine = format!("/merchant/complaints/{reference}");
+    let action = format!("{mine}/reply");
+    for n in 0..20 {
+        let fields = [("body", &*format!("第{n}次答复。")), ("visibility", "public")];
+        let sent = post_from(&staff, "203.0.113.20", &mine, &action, &fields);
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{n}: {}", sent.body);
+    }
+    let fields = [("body", "我们已联系仓库核实。"), ("visibility", "public")];
+    let refused = post_from(&staff, "203.0.113.20", &mine, &action, &fields);
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.headers.get("retry-after").unwrap(), "3");
+    assert!(refused.body.contains("操作太频繁了，请 3 秒后再试"), "{}", refused.body);
+    assert_eq!(textarea_value(&refused.body, "body").as_deref(), Some("我们已联系仓库核实。"), "kept");
+
+    app.clock.advance(Duration::seconds(3));
+    assert_eq!(post_from(&staff, "203.0.113.20", &mine, &action, &fields).status, StatusCode::SEE_OTHER);
+    let html = app.get(&tracking).body;
+    assert_eq!(html.matches("我们已联系仓库核实。").count(), 1, "the refused reply was not stored");
+    assert!(!html.contains("还有一点要说明。"));
+}
+
+#[test]
+fn replies_are_not_limited_when_the_limits_are_off() {
+    let app = spawn_app();
+    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let tracking = app.file_complaint(merchant, &[]);
+    let reply = format!("{tracking}/reply");
+    for n in 0..25 {
+        let sent = post_from(&app.browser, "203.0.113.21", &tracking, &reply, &[("body", &format!("第{n}次补充。"))]);
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{n}");
+    }
+}

@@ -2,6 +2,7 @@
 //! (SQLite file; PostgreSQL when `TEST_DATABASE_URL` is set), driven over
 //! HTTP like a browser.
 
+mod bombs;
 mod helpers;
 mod instances;
 mod statements;
@@ -13,6 +14,8 @@ mod deadlines;
 mod durability;
 mod errors;
 mod evidence;
+mod evidence_bombs;
+mod export_injection;
 mod faults;
 mod journey;
 mod language;

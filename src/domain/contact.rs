@@ -33,6 +33,14 @@ impl Phone {
     }
 }
 
+/// A person's name as an export shows it: its first character, the rest
+/// starred (`王*`, `Z***`).
+pub fn masked_name(name: &str) -> String {
+    let mut chars = name.chars();
+    let first = chars.next().map(String::from).unwrap_or_default();
+    format!("{first}{}", "*".repeat(chars.count().max(1)))
+}
+
 /// An e-mail address, lowercased.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);

@@ -5,6 +5,16 @@
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 /// At most this many files a message.
 pub const MAX_FILES: usize = 9;
+/// At most this many pixels an image: a 12 MP phone photo (4000×3000)
+/// fits with room, a 12000×12000 "bomb" does not. Checked from the
+/// header, before anything is decoded.
+pub const MAX_PIXELS: u64 = 16_000_000;
+/// At most this many bytes an image may take decoded: 16-bit RGBA at
+/// [`MAX_PIXELS`] (no decoder we use gives more per pixel).
+pub const MAX_DECODED: u64 = MAX_PIXELS * 8;
+/// At most this many frames an animation (APNG, animated WebP) declares;
+/// only its first frame, on its canvas, is ever decoded and kept.
+pub const MAX_FRAMES: u32 = 1_000;
 
 crate::slug_enum! {
     /// The kinds of file accepted.
@@ -53,6 +63,100 @@ impl Kind {
     }
 }
 
+/// Why an image is refused from its header alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Oversize {
+    /// More pixels (or decoded bytes) than allowed: its declared size.
+    Pixels { width: u32, height: u32 },
+    /// An animation with more frames than allowed.
+    Frames(u32),
+}
+
+/// What an image's header declares: its size (an animation's canvas), the
+/// bytes it takes decoded, and its frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Declared {
+    pub width: u32,
+    pub height: u32,
+    pub decoded: u64,
+    pub frames: u32,
+}
+
+impl Declared {
+    pub fn pixels(&self) -> u64 {
+        u64::from(self.width) * u64::from(self.height)
+    }
+
+    /// Refuses what would take too much memory to decode.
+    pub fn check(&self) -> Result<(), Oversize> {
+        if self.pixels() > MAX_PIXELS || self.decoded > MAX_DECODED {
+            return Err(Oversize::Pixels { width: self.width, height: self.height });
+        }
+        if self.frames > MAX_FRAMES {
+            return Err(Oversize::Frames(self.frames));
+        }
+        Ok(())
+    }
+
+    /// The memory, in bytes, making this image anew takes at its peak: the
+    /// decoder's own buffers (a progressive JPEG keeps every coefficient,
+    /// 6 bytes a pixel; WebP decodes a frame and then a canvas), the decoded
+    /// image and the copy its orientation turns it into, and the 8-bit copy
+    /// the encoder is given (up to 4 bytes a pixel). The thumbnail is small.
+    pub fn cost(&self, kind: Kind) -> u64 {
+        let px = self.pixels();
+        let decoder = match kind {
+            Kind::Jpeg => 6 * px,
+            Kind::Webp if self.frames > 1 => 8 * px,
+            Kind::Webp => 4 * px,
+            Kind::Png | Kind::Pdf => 0,
+        };
+        decoder + 2 * self.decoded + 4 * px
+    }
+}
+
+/// The frames an image declares: an APNG's `acTL` count, an animated
+/// WebP's `ANMF` chunks; 1 for a still image (or one whose chunks cannot be
+/// walked: the decoder will refuse it).
+pub fn frames(bytes: &[u8], kind: Kind) -> u32 {
+    match kind {
+        Kind::Png => png_frames(bytes),
+        Kind::Webp => webp_frames(bytes),
+        Kind::Jpeg | Kind::Pdf => 1,
+    }
+}
+
+/// PNG chunks: length (big-endian), type, data, CRC; `acTL` comes before
+/// the first `IDAT` and starts with the frame count.
+fn png_frames(bytes: &[u8]) -> u32 {
+    let mut at = 8;
+    while let Some(header) = bytes.get(at..at + 8) {
+        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+        match &header[4..8] {
+            b"acTL" => {
+                return bytes.get(at + 8..at + 12).map_or(1, |n| u32::from_be_bytes([n[0], n[1], n[2], n[3]]).max(1));
+            }
+            b"IDAT" | b"IEND" => return 1,
+            _ => at = at.saturating_add(12).saturating_add(len),
+        }
+    }
+    1
+}
+
+/// RIFF chunks after the 12-byte header: type, length (little-endian),
+/// data padded to an even length; each frame is an `ANMF` chunk.
+fn webp_frames(bytes: &[u8]) -> u32 {
+    let (mut at, mut frames) = (12usize, 0u32);
+    while let Some(header) = bytes.get(at..at + 8) {
+        let len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]) as usize;
+        if &header[..4] == b"ANMF" {
+            frames = frames.saturating_add(1);
+        }
+        at = at.saturating_add(8).saturating_add(len).saturating_add(len & 1);
+    }
+    frames.max(1)
+}
+
 /// The last part of a name a browser sent (some send the whole path).
 pub fn base_name(sent: &str) -> &str {
     sent.rsplit(['/', '\\']).next().unwrap_or("")
@@ -97,6 +201,53 @@ mod tests {
         for bad in [&b"<?php system($_GET['c']); ?>"[..], b"GIF89a", b"RIFF\0\0\0\0WAVE", b"", b"\xFF\xD8"] {
             assert_eq!(Kind::sniff(bad), None, "{bad:?}");
         }
+    }
+
+    fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+        let mut c = (data.len() as u32).to_be_bytes().to_vec();
+        c.extend_from_slice(kind);
+        c.extend_from_slice(data);
+        c.extend_from_slice(&[0; 4]);
+        c
+    }
+
+    #[test]
+    fn frames_are_counted_from_the_chunks() {
+        let mut apng = b"\x89PNG\r\n\x1a\n".to_vec();
+        apng.extend(chunk(b"IHDR", &[0; 13]));
+        apng.extend(chunk(b"acTL", &[0, 0, 0x0F, 0xA0, 0, 0, 0, 0]));
+        apng.extend(chunk(b"IDAT", &[0; 4]));
+        assert_eq!(frames(&apng, Kind::Png), 4000);
+        let mut still = b"\x89PNG\r\n\x1a\n".to_vec();
+        still.extend(chunk(b"IHDR", &[0; 13]));
+        still.extend(chunk(b"IDAT", &[0; 4]));
+        assert_eq!(frames(&still, Kind::Png), 1);
+        // An acTL after IDAT is not an animation's.
+        still.extend(chunk(b"acTL", &[0, 0, 9, 9, 0, 0, 0, 0]));
+        assert_eq!(frames(&still, Kind::Png), 1);
+
+        let mut webp = b"RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0".to_vec();
+        webp.extend([0; 10]);
+        for _ in 0..3 {
+            webp.extend(b"ANMF\x03\0\0\0abc\0");
+        }
+        assert_eq!(frames(&webp, Kind::Webp), 3);
+        assert_eq!(frames(b"RIFF\0\0\0\0WEBPVP8L\xff\xff\xff\xff", Kind::Webp), 1);
+    }
+
+    #[test]
+    fn images_are_refused_by_their_declared_size() {
+        let photo = Declared { width: 4000, height: 3000, decoded: 4000 * 3000 * 3, frames: 1 };
+        assert_eq!(photo.check(), Ok(()));
+        let bomb = Declared { width: 12_000, height: 12_000, decoded: 12_000 * 12_000 * 8, frames: 1 };
+        assert_eq!(bomb.check(), Err(Oversize::Pixels { width: 12_000, height: 12_000 }));
+        let wide = Declared { width: 65_000, height: 1, decoded: 65_000 * 3, frames: 1 };
+        assert_eq!(wide.check(), Ok(()));
+        let reel = Declared { width: 100, height: 100, decoded: 40_000, frames: MAX_FRAMES + 1 };
+        assert_eq!(reel.check(), Err(Oversize::Frames(MAX_FRAMES + 1)));
+        // A photo costs more than its decoded bytes; a bomb far more than a photo.
+        assert!(photo.cost(Kind::Jpeg) > 3 * photo.decoded);
+        assert!(bomb.cost(Kind::Png) > 10 * photo.cost(Kind::Png));
     }
 
     #[test]

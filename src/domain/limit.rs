@@ -43,6 +43,10 @@ pub struct RateLimits {
     pub lookups: Option<Rate>,
     /// Sign-in attempts (`POST /login`).
     pub sign_ins: Option<Rate>,
+    /// Replies sent, each side counted on its own: the consumer's on the
+    /// tracking page (and the reason for asking the platform), the
+    /// merchant's on the portal.
+    pub replies: Option<Rate>,
 }
 
 impl Default for RateLimits {
@@ -53,14 +57,17 @@ impl Default for RateLimits {
             complaints: Some(Rate::per_minute(5)),
             lookups: Some(Rate::per_minute(20)),
             sign_ins: Some(Rate::per_minute(10)),
+            // A conversation goes back and forth; customer service behind
+            // one office address answers several complaints a minute.
+            replies: Some(Rate::per_minute(20)),
         }
     }
 }
 
 impl RateLimits {
-    pub const OFF: RateLimits = RateLimits { complaints: None, lookups: None, sign_ins: None };
+    pub const OFF: RateLimits = RateLimits { complaints: None, lookups: None, sign_ins: None, replies: None };
 
-    /// `off`, or `complaints=5/min,lookups=20/min,sign_ins=10/min` (any of
+    /// `off`, or `complaints=5/min,lookups=20/min,sign_ins=10/min,replies=20/min` (any of
     /// them; the others keep their defaults; `NAME=off` lifts one). A
     /// period is `s`, `min` or `h`.
     pub fn parse(text: &str) -> Result<RateLimits, String> {
@@ -79,7 +86,8 @@ impl RateLimits {
                 "complaints" => limits.complaints = rate,
                 "lookups" => limits.lookups = rate,
                 "sign_ins" => limits.sign_ins = rate,
-                other => return Err(format!("{other:?} is not complaints, lookups or sign_ins")),
+                "replies" => limits.replies = rate,
+                other => return Err(format!("{other:?} is not complaints, lookups, sign_ins or replies")),
             }
         }
         Ok(limits)
@@ -133,6 +141,9 @@ mod tests {
         assert_eq!(some.complaints, Some(Rate { count: 2, per: Duration::seconds(1) }));
         assert_eq!(some.lookups, None);
         assert_eq!(some.sign_ins, RateLimits::default().sign_ins);
+        assert_eq!(some.replies, Some(Rate::per_minute(20)));
+        assert_eq!(RateLimits::parse("replies=off").unwrap().replies, None);
+        assert_eq!(RateLimits::parse("replies=3/min").unwrap().replies, Some(Rate::per_minute(3)));
         assert_eq!(
             RateLimits::parse("sign_ins=100/h").unwrap().sign_ins,
             Some(Rate { count: 100, per: Duration::hours(1) })

@@ -11,7 +11,7 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use sha2::{Digest, Sha256};
 
 pub use crate::domain::evidence::Stored;
-use crate::domain::evidence::{Kind, base_name, safe_name};
+use crate::domain::evidence::{Declared, Kind, MAX_DECODED, Oversize, base_name, frames, safe_name};
 
 /// A file as it was sent.
 pub struct Upload {
@@ -36,14 +36,48 @@ pub enum EvidenceError {
     /// It starts like an image but cannot be read as one.
     #[error("{0}: the image cannot be read")]
     Broken(String),
+    /// Its header declares more pixels (or decoded bytes) than allowed.
+    #[error("{name}: {width}×{height} pixels is too large")]
+    Pixels { name: String, width: u32, height: u32 },
+    /// An animation declaring more frames than allowed.
+    #[error("{name}: {frames} frames is too many")]
+    Frames { name: String, frames: u32 },
 }
 
 /// Thumbnails fit in this square.
 const THUMB: u32 = 320;
 
-/// Checks one upload and makes it ready to keep.
-pub fn prepare(upload: &Upload) -> Result<Prepared, EvidenceError> {
+/// What an upload is, read from its header only (nothing decoded): its
+/// kind and, for an image, what decoding it will cost in memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    pub kind: Kind,
+    /// Bytes at the peak of making it anew; 0 for a PDF.
+    pub cost: u64,
+}
+
+/// Reads an upload's header and refuses it there if decoding it would
+/// take too much: its declared width × height, the bytes the decoder says
+/// it needs (`total_bytes`, which `DynamicImage::from_decoder` does not
+/// check against any limit), its frames.
+pub fn inspect(upload: &Upload) -> Result<Plan, EvidenceError> {
     let kind = Kind::sniff(&upload.bytes).ok_or_else(|| EvidenceError::Kind(shown(&upload.name)))?;
+    if !kind.is_image() {
+        return Ok(Plan { kind, cost: 0 });
+    }
+    let decoder = open(&upload.bytes, kind).ok_or_else(|| EvidenceError::Broken(shown(&upload.name)))?;
+    let (width, height) = decoder.dimensions();
+    let declared = Declared { width, height, decoded: decoder.total_bytes(), frames: frames(&upload.bytes, kind) };
+    declared.check().map_err(|why| match why {
+        Oversize::Pixels { width, height } => EvidenceError::Pixels { name: shown(&upload.name), width, height },
+        Oversize::Frames(frames) => EvidenceError::Frames { name: shown(&upload.name), frames },
+    })?;
+    Ok(Plan { kind, cost: declared.cost(kind) })
+}
+
+/// Makes an inspected upload ready to keep.
+pub fn prepare(upload: &Upload, plan: Plan) -> Result<Prepared, EvidenceError> {
+    let kind = plan.kind;
     let name = safe_name(&upload.name, kind);
     if !kind.is_image() {
         return Ok(Prepared { kind, name, bytes: upload.bytes.clone(), thumb: None });
@@ -63,16 +97,27 @@ fn format(kind: Kind) -> ImageFormat {
     }
 }
 
-/// Decodes within limits (a small file may claim a vast picture), and
-/// turns it the way the camera's orientation tag says.
-fn decode(bytes: &[u8], kind: Kind) -> Option<DynamicImage> {
+/// The decoder, its header read. The sizes are checked by [`inspect`]
+/// (so that it can say what they are); the limits here are a second line.
+fn open(bytes: &[u8], kind: Kind) -> Option<Box<dyn ImageDecoder + '_>> {
     let mut limits = Limits::default();
-    limits.max_image_width = Some(12_000);
-    limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(256 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODED + 64 * 1024 * 1024);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format(kind));
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().ok()?;
+    reader.into_decoder().ok().map(|d| Box::new(d) as Box<dyn ImageDecoder>)
+}
+
+/// Decodes an image [`inspect`] let through, and turns it the way the
+/// camera's orientation tag says.
+fn decode(bytes: &[u8], kind: Kind) -> Option<DynamicImage> {
+    let mut decoder = open(bytes, kind)?;
+    let declared = Declared {
+        width: decoder.dimensions().0,
+        height: decoder.dimensions().1,
+        decoded: decoder.total_bytes(),
+        frames: 1,
+    };
+    declared.check().ok()?;
     let orientation = decoder.orientation().ok()?;
     let mut image = DynamicImage::from_decoder(decoder).ok()?;
     image.apply_orientation(orientation);
@@ -100,6 +145,7 @@ impl EvidenceError {
     pub fn name(&self) -> &str {
         match self {
             EvidenceError::Kind(n) | EvidenceError::Broken(n) => n,
+            EvidenceError::Pixels { name, .. } | EvidenceError::Frames { name, .. } => name,
         }
     }
 }
@@ -160,8 +206,13 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
+#[path = "../../tests/bombs.rs"]
+mod bombs;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::evidence::MAX_FRAMES;
 
     fn jpeg(width: u32, height: u32) -> Vec<u8> {
         let image = DynamicImage::ImageRgb8(image::RgbImage::from_pixel(width, height, image::Rgb([200, 30, 30])));
@@ -171,15 +222,70 @@ mod tests {
     #[test]
     fn a_script_named_like_a_picture_is_refused_and_images_come_out_new() {
         let php = Upload { name: "shell.png".into(), bytes: b"<?php system($_GET['c']); ?>".to_vec() };
-        assert!(matches!(prepare(&php), Err(EvidenceError::Kind(n)) if n == "shell.png"));
+        assert!(matches!(inspect(&php), Err(EvidenceError::Kind(n)) if n == "shell.png"));
         let fake = Upload { name: "x.jpg".into(), bytes: b"\xFF\xD8\xFFnot really".to_vec() };
-        assert!(matches!(prepare(&fake), Err(EvidenceError::Broken(_))));
+        assert!(matches!(inspect(&fake), Err(EvidenceError::Broken(_))));
 
         let photo = Upload { name: "IMG_0001.JPG".into(), bytes: jpeg(800, 600) };
-        let ready = prepare(&photo).unwrap();
+        let plan = inspect(&photo).unwrap();
+        assert_eq!(plan.cost, 800 * 600 * (6 + 2 * 3 + 4));
+        let ready = prepare(&photo, plan).unwrap();
         assert_eq!((ready.kind, ready.name.as_str()), (Kind::Jpeg, "IMG_0001.jpg"));
         let thumb = image::load_from_memory(ready.thumb.as_deref().unwrap()).unwrap();
         assert_eq!((thumb.width(), thumb.height()), (320, 240));
+    }
+
+    fn pixels(name: &str, bytes: Vec<u8>) -> Result<Plan, EvidenceError> {
+        inspect(&Upload { name: name.into(), bytes })
+    }
+
+    fn too_large(result: Result<Plan, EvidenceError>) -> (u32, u32) {
+        match result {
+            Err(EvidenceError::Pixels { width, height, .. }) => (width, height),
+            other => panic!("not refused for its pixels: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_png_bomb_is_refused_from_its_header() {
+        let bomb = bombs::png(12_000, 12_000);
+        assert!(bomb.len() < 1_200_000, "{}", bomb.len());
+        assert_eq!(too_large(pixels("bomb.png", bomb)), (12_000, 12_000));
+        // The same construction at a size allowed decodes: the bomb is a real PNG.
+        let small = bombs::png(300, 200);
+        let plan = pixels("ok.png", small.clone()).unwrap();
+        let ready = prepare(&Upload { name: "ok.png".into(), bytes: small }, plan).unwrap();
+        assert_eq!(image::load_from_memory(&ready.bytes).unwrap().width(), 300);
+    }
+
+    #[test]
+    fn a_jpeg_bomb_is_refused_from_its_header() {
+        assert_eq!(too_large(pixels("bomb.jpg", bombs::jpeg(65_000, 65_000))), (65_000, 65_000));
+        // A 12 MP phone photo's header passes.
+        assert!(pixels("photo.jpg", bombs::jpeg(4000, 3000)).is_ok());
+    }
+
+    #[test]
+    fn a_webp_bomb_is_refused_from_its_header() {
+        assert_eq!(too_large(pixels("bomb.webp", bombs::webp(16_383, 16_383))), (16_383, 16_383));
+        assert!(pixels("ok.webp", bombs::webp(4000, 3000)).is_ok());
+    }
+
+    #[test]
+    fn animations_are_refused_by_their_canvas_and_their_frames() {
+        let canvas = bombs::animated_webp(12_000, 12_000, 2);
+        assert_eq!(too_large(pixels("bomb.webp", canvas)), (12_000, 12_000));
+        assert_eq!(too_large(pixels("bomb.png", bombs::apng(12_000, 12_000, 2))), (12_000, 12_000));
+        let reel = bombs::animated_webp(64, 64, MAX_FRAMES + 1);
+        assert!(
+            matches!(pixels("reel.webp", reel), Err(EvidenceError::Frames { frames, .. }) if frames == MAX_FRAMES + 1)
+        );
+        let reel = bombs::apng(64, 64, 100_000);
+        assert!(matches!(pixels("reel.png", reel), Err(EvidenceError::Frames { frames: 100_000, .. })));
+        // A small animation passes; its first frame is what is kept.
+        assert!(pixels("ok.webp", bombs::animated_webp(64, 64, 3)).is_ok());
+        let plan = pixels("ok.png", bombs::apng(64, 64, 2)).unwrap();
+        assert!(prepare(&Upload { name: "ok.png".into(), bytes: bombs::apng(64, 64, 2) }, plan).is_ok());
     }
 
     #[test]

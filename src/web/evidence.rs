@@ -5,17 +5,52 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
-use crate::domain::evidence::Kind;
+use crate::domain::evidence::{Kind, MAX_FRAMES, MAX_PIXELS};
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::service::evidence::{EvidenceError, Stored, Upload, path, prepare, save, shown};
+use crate::service::evidence::{EvidenceError, Plan, Stored, Upload, inspect, path, prepare, save, shown};
 use crate::store::complaints as store;
 use crate::store::evidence::{self, Evidence};
 use crate::web::AppState;
 use crate::web::session::{MerchantStaff, Supervisor};
 
-/// How many messages' files are made anew at once.
-pub const DECODING_AT_ONCE: usize = 2;
+/// Memory, in MiB, that images being made anew may take at once: the
+/// largest image allowed (16 MP of 16-bit RGBA, about 305 MiB at its peak)
+/// fits alone; 12 MP photos (about 183 MiB each) take turns.
+pub const DECODING_BUDGET_MIB: u32 = 320;
+/// Images that cost at most this much (about 2 MP) go through a lane of
+/// their own, so they never wait behind a large one.
+const SMALL_MIB: u32 = 32;
+/// The small lane's budget: a few at once.
+const SMALL_BUDGET_MIB: u32 = 96;
+
+/// Turns at decoding evidence images, weighted by what each costs in
+/// memory (see `Declared::cost`): large images take turns within
+/// [`DECODING_BUDGET_MIB`], small ones have their own lane. Waited on
+/// without holding a thread.
+pub struct Decoding {
+    large: tokio::sync::Semaphore,
+    small: tokio::sync::Semaphore,
+}
+
+impl Default for Decoding {
+    fn default() -> Self {
+        Decoding {
+            large: tokio::sync::Semaphore::new(DECODING_BUDGET_MIB as usize),
+            small: tokio::sync::Semaphore::new(SMALL_BUDGET_MIB as usize),
+        }
+    }
+}
+
+impl Decoding {
+    /// Waits until an image costing `bytes` may be decoded.
+    pub async fn turn(&self, bytes: u64) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
+        let mib = u32::try_from(bytes.div_ceil(1024 * 1024)).unwrap_or(u32::MAX).max(1);
+        let (lane, budget) =
+            if mib <= SMALL_MIB { (&self.small, SMALL_BUDGET_MIB) } else { (&self.large, DECODING_BUDGET_MIB) };
+        lane.acquire_many(mib.min(budget)).await.map_err(AppError::internal)
+    }
+}
 
 /// One file as a page lists it.
 pub struct EvidenceView {
@@ -180,29 +215,60 @@ async fn opened(
 /// Checks the files, makes images anew with their thumbnails, and writes
 /// them to the upload folder, off the async workers: the outer error is a
 /// failure to store (503, the form kept), the inner a file refused (422).
+/// Every file's header is read first, so an image too large to decode is
+/// refused before any work is done on the others; then each image waits
+/// for its turn, weighted by its cost (see [`Decoding`]).
 pub async fn keep(state: &AppState, uploads: Vec<Upload>) -> Result<Result<Vec<Stored>, EvidenceError>, AppError> {
     if uploads.is_empty() {
         return Ok(Ok(Vec::new()));
     }
-    // Waits its turn without holding a thread (see `AppState::decoding`).
-    let _turn = state.decoding.acquire().await.map_err(AppError::internal)?;
-    let dir = state.config.upload_dir.clone();
-    let kept = web::block(move || -> std::io::Result<Result<Vec<Stored>, EvidenceError>> {
-        let mut stored = Vec::with_capacity(uploads.len());
-        for upload in &uploads {
-            match prepare(upload) {
-                Ok(ready) => stored.push(save(&dir, &ready)?),
-                Err(e) => return Ok(Err(e)),
-            }
-        }
-        Ok(Ok(stored))
+    let (uploads, plans) = web::block(move || {
+        let plans: Result<Vec<Plan>, EvidenceError> = uploads.iter().map(inspect).collect();
+        (uploads, plans)
     })
     .await
     .map_err(AppError::internal)?;
-    kept.map_err(|e| {
-        tracing::error!(error = %e, "evidence could not be written to the upload folder");
-        AppError::Unavailable(format!("upload folder: {e}"))
-    })
+    let plans = match plans {
+        Ok(plans) => plans,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut stored = Vec::with_capacity(uploads.len());
+    for (upload, plan) in uploads.into_iter().zip(plans) {
+        let _turn = if plan.cost > 0 { Some(state.decoding.turn(plan.cost).await?) } else { None };
+        let dir = state.config.upload_dir.clone();
+        let kept = web::block(move || -> std::io::Result<Result<Stored, EvidenceError>> {
+            match prepare(&upload, plan) {
+                Ok(ready) => Ok(Ok(save(&dir, &ready)?)),
+                Err(e) => Ok(Err(e)),
+            }
+        })
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e, "evidence could not be written to the upload folder");
+            AppError::Unavailable(format!("upload folder: {e}"))
+        })?;
+        match kept {
+            Ok(file) => stored.push(file),
+            Err(e) => return Ok(Err(e)),
+        }
+    }
+    Ok(Ok(stored))
+}
+
+/// What the form says about a file refused.
+pub fn message(t: &Tr, e: &EvidenceError) -> String {
+    match e {
+        EvidenceError::Kind(name) => t.fmt("form.evidence_kind", &[("name", name)]),
+        EvidenceError::Broken(name) => t.fmt("form.evidence_broken", &[("name", name)]),
+        EvidenceError::Pixels { name, width, height } => t.fmt(
+            "form.evidence_pixels",
+            &[("name", name), ("width", width), ("height", height), ("max", &(MAX_PIXELS / 1_000_000))],
+        ),
+        EvidenceError::Frames { name, frames } => {
+            t.fmt("form.evidence_frames", &[("name", name), ("frames", frames), ("max", &MAX_FRAMES)])
+        }
+    }
 }
 
 /// The files sent with a message, checked and kept: `Ok` with the files
@@ -212,7 +278,7 @@ pub async fn accept(state: &AppState, t: &Tr, uploads: Vec<Upload>) -> Result<Re
     if let Some(message) = refused(t, &uploads) {
         return Ok(Err(message));
     }
-    Ok(keep(state, uploads).await?.map_err(|e| t.fmt("form.evidence_broken", &[("name", &e.name())])))
+    Ok(keep(state, uploads).await?.map_err(|e| message(t, &e)))
 }
 
 /// The message for the first file whose content is not one accepted.

@@ -1,5 +1,5 @@
 //! Rate limits per client address, in this instance's memory: complaints
-//! sent, look-ups, sign-in attempts (`REDRESS_RATE_LIMIT`). Behind a reverse
+//! sent, look-ups, sign-in attempts, replies (`REDRESS_RATE_LIMIT`). Behind a reverse
 //! proxy named in `REDRESS_TRUSTED_PROXIES`, the client is the address the
 //! proxies put in `X-Forwarded-For`; otherwise it is the connection's own.
 
@@ -19,6 +19,10 @@ pub enum Scope {
     Complaints,
     Lookups,
     SignIns,
+    /// The consumer's replies (and reasons for asking the platform).
+    ConsumerReplies,
+    /// Merchant staff's replies.
+    MerchantReplies,
 }
 
 /// Past this many addresses remembered, those whose allowance is full
@@ -42,6 +46,7 @@ impl Limiter {
             Scope::Complaints => self.limits.complaints,
             Scope::Lookups => self.limits.lookups,
             Scope::SignIns => self.limits.sign_ins,
+            Scope::ConsumerReplies | Scope::MerchantReplies => self.limits.replies,
         }
     }
 

@@ -53,9 +53,9 @@ pub struct AppState {
     pub writer: Option<Arc<crate::store::writer::Writer>>,
     /// Requests per client address (`REDRESS_RATE_LIMIT`).
     pub limiter: Arc<limit::Limiter>,
-    /// Evidence images decoded at once: a large photo takes a few hundred
-    /// MB while it is made anew, so they take turns.
-    pub decoding: Arc<tokio::sync::Semaphore>,
+    /// Turns at decoding evidence images, weighted by the memory each
+    /// takes: large photos take turns, small ones do not wait behind them.
+    pub decoding: Arc<evidence::Decoding>,
 }
 
 impl AppState {

@@ -284,7 +284,7 @@ pub async fn submit(
             let stored = match keep(&state, uploads).await? {
                 Ok(stored) => stored,
                 Err(e) => {
-                    let error = Some(t.fmt("form.evidence_broken", &[("name", &e.name())]));
+                    let error = Some(crate::web::evidence::message(&t, &e));
                     let status = StatusCode::UNPROCESSABLE_ENTITY;
                     return page(&state, &req, status, (typed, &q, error), &FieldErrors::default(), None).await;
                 }

@@ -19,6 +19,7 @@ use crate::service::rating::{self, RateError};
 use crate::service::tracking::{self, LinkMail};
 use crate::web::complaint_view::ComplaintView;
 use crate::web::evidence::{EvidenceView, accept, views};
+use crate::web::limit::{self, Scope};
 use crate::web::page::{PageCtx, render};
 use crate::web::view::FieldView;
 use crate::web::{AppState, act_notice, csrf, form};
@@ -54,6 +55,8 @@ struct TrackingPage {
 #[derive(Default)]
 struct Extra<'a> {
     notice: Option<(&'a str, bool)>,
+    /// An error notice already in words (one that needs numbers).
+    said: Option<String>,
     reply: &'a str,
     reply_error: Option<String>,
     /// What is wrong with the files sent with the reply.
@@ -104,8 +107,8 @@ async fn page(
         ),
         contact,
         has_email: c.consumer_email.is_some(),
-        notice: extra.notice.map(|(key, _)| t.get(key).to_owned()),
-        notice_is_error: extra.notice.is_some_and(|(_, error)| error),
+        notice_is_error: extra.said.is_some() || extra.notice.is_some_and(|(_, error)| error),
+        notice: extra.said.or_else(|| extra.notice.map(|(key, _)| t.get(key).to_owned())),
         reply: FieldView::new(&t, "tracking", Field::Body.slug(), extra.reply, extra.reply_error),
         reply_evidence: FieldView::new(&t, "form", "evidence", "", extra.evidence_error).with_id("reply-evidence"),
         reason: FieldView::new(&t, "tracking", "reason", extra.reason, extra.reason_error),
@@ -186,6 +189,14 @@ async fn message(
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
         let extra = Extra { evidence_error: again, ..which.extra(&typed, None, Some(("error.csrf_action", true))) };
         return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
+    }
+    // Every message sent counts against its address, valid or not.
+    if let Err(wait) = state.limiter.check(Scope::ConsumerReplies, &req, state.clock.now()) {
+        let said = Some(t.fmt("error.rate_limited", &[("n", &limit::seconds(wait))]));
+        let extra = Extra { said, evidence_error: again, ..which.extra(&typed, None, None) };
+        let mut res = page(&state, &req, token, StatusCode::TOO_MANY_REQUESTS, extra).await?;
+        limit::retry_after(&mut res, wait);
+        return Ok(res);
     }
     let text = match consumer_message(&typed) {
         Ok(m) => m,

@@ -19,6 +19,7 @@ use crate::store::merchants;
 use crate::web::complaint_view::ComplaintView;
 use crate::web::consumer::Choice;
 use crate::web::evidence::{EvidenceView, accept, views};
+use crate::web::limit::{self, Scope};
 use crate::web::page::{PageCtx, render};
 use crate::web::session::MerchantStaff;
 use crate::web::view::FieldView;
@@ -175,6 +176,13 @@ async fn act(
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
         typed.notice = Some((t.get("error.csrf_action").into(), true));
         return page(&state, &req, &who, reference, StatusCode::FORBIDDEN, typed).await;
+    }
+    // Every reply sent counts against its address, valid or not.
+    if !proposing && let Err(wait) = state.limiter.check(Scope::MerchantReplies, &req, state.clock.now()) {
+        typed.notice = Some((t.fmt("error.rate_limited", &[("n", &limit::seconds(wait))]), true));
+        let mut res = page(&state, &req, &who, reference, StatusCode::TOO_MANY_REQUESTS, typed).await?;
+        limit::retry_after(&mut res, wait);
+        return Ok(res);
     }
     let actor = MerchantActor { merchant_id: who.merchant_id, user_id: who.staff.user_id };
     let (lookup, clock, config) = (reference.clone(), state.clock.clone(), state.config.clone());

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use futures_util::StreamExt;
 
 use crate::domain::category::Category;
-use crate::domain::contact::{Email, Phone};
+use crate::domain::contact::{Email, Phone, masked_name};
 use crate::domain::state::{EscalationReason, State};
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -27,7 +27,7 @@ use crate::web::session::Supervisor;
 const PAGE: i64 = 1_000;
 
 /// The columns, each labelled by `export.{column}` in the catalog.
-pub const COLUMNS: [&str; 13] = [
+pub const COLUMNS: [&str; 16] = [
     "received",
     "reference",
     "merchant",
@@ -41,14 +41,25 @@ pub const COLUMNS: [&str; 13] = [
     "outcome",
     "phone",
     "email",
+    "order_ref",
+    "name",
+    "description",
 ];
 
-/// A field quoted as RFC 4180 wants it.
+/// A field quoted as RFC 4180 wants it, and defused as OWASP advises
+/// against CSV injection: a value a spreadsheet would take for a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is
+/// prefixed with `'`, so it is shown as the text it is.
 pub fn field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
-        value.to_owned()
+        value.into_owned()
     }
 }
 
@@ -78,6 +89,9 @@ fn row(t: &Tr, tz: chrono_tz::Tz, c: &Complaint, merchant: &str) -> String {
         label("outcome", c.outcome.as_deref()),
         c.consumer_phone.as_deref().map(Phone::masked).unwrap_or_default(),
         c.consumer_email.as_deref().map(Email::masked).unwrap_or_default(),
+        c.order_ref.clone(),
+        masked_name(&c.consumer_name),
+        c.description.clone(),
     ]
     .iter()
     .map(|v| field(v))
@@ -155,5 +169,18 @@ mod tests {
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn what_a_spreadsheet_would_run_is_shown_as_text() {
+        assert_eq!(field("=1+2"), "'=1+2");
+        assert_eq!(field("+86 138"), "'+86 138");
+        assert_eq!(field("-2+3"), "'-2+3");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("\t=1"), "'\t=1");
+        assert_eq!(field("\r=1"), "\"'\r=1\"");
+        assert_eq!(field("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+        assert_eq!(field("a=b"), "a=b", "only at the start");
+        assert_eq!(field("2026-11-20 10:00"), "2026-11-20 10:00");
     }
 }

@@ -1,0 +1,121 @@
+//! Image bombs (issue 16): small files declaring vast pictures are refused
+//! from their headers, before anything is decoded, with the form kept, on
+//! the complaint form and on both sides' reply forms; the server's memory
+//! stays low while several arrive at once.
+
+use std::time::{Duration, Instant};
+
+use ureq::http::StatusCode;
+
+use crate::bombs;
+use crate::evidence::{file_with, send_with_files, stored, walk};
+use crate::helpers::*;
+use crate::process;
+
+/// The bombs, each with the size its header declares.
+fn all() -> Vec<(&'static str, Vec<u8>, (u32, u32))> {
+    vec![
+        ("直播截图.png", bombs::png(12_000, 12_000), (12_000, 12_000)),
+        ("订单.jpg", bombs::jpeg(65_000, 65_000), (65_000, 65_000)),
+        ("商品.webp", bombs::webp(16_383, 16_383), (16_383, 16_383)),
+        ("动图.webp", bombs::animated_webp(12_000, 12_000, 2), (12_000, 12_000)),
+        ("动图.png", bombs::apng(12_000, 12_000, 2), (12_000, 12_000)),
+    ]
+}
+
+/// The server's peak resident memory so far, in bytes.
+fn peak_rss(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).expect("VmHWM");
+    line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
+}
+
+#[test]
+fn bombs_arriving_at_once_are_refused_from_their_headers_and_memory_stays_low() {
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let server = process::serve(&db, data.path());
+    let before = peak_rss(server.child.id());
+    let base = server.base.clone();
+    let merchant = first_merchant(&Client { base: base.clone(), agent: browser() }.get("/complaints/new").body);
+    let started = Instant::now();
+    let answers: Vec<(Page, String, (u32, u32))> = std::thread::scope(|s| {
+        let sent: Vec<_> = all()
+            .into_iter()
+            .map(|(name, bytes, size)| {
+                let (base, merchant) = (base.clone(), merchant.clone());
+                s.spawn(move || {
+                    let client = Client { base, agent: browser() };
+                    let fields = valid_complaint(&merchant);
+                    (
+                        send_with_files(&client, "/complaints/new", "/complaints", &fields, &[(name, &bytes)]),
+                        name.to_owned(),
+                        size,
+                    )
+                })
+            })
+            .collect();
+        sent.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let took = started.elapsed();
+    for (res, name, (w, h)) in &answers {
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", res.body);
+        let error = field_error(&res.body, "evidence").unwrap_or_else(|| panic!("{name}: no message"));
+        assert!(error.contains(&format!("“{name}”像素过大：{w}×{h} 像素，最多 16 百万像素")), "{name}: {error}");
+        assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(valid_complaint("")[5].1), "{name}");
+        assert_eq!(input_value(&res.body, "consumer_name").as_deref(), Some("王芳"), "{name}: the form is kept");
+    }
+    let peak = peak_rss(server.child.id());
+    eprintln!("peak RSS {} MB before, {} MB after the bombs; answered in {took:?}", before >> 20, peak >> 20);
+    assert!(peak < 200 * 1024 * 1024, "peak RSS {} MB", peak >> 20);
+    assert!(took < Duration::from_secs(5), "refused from the headers, not decoded: {took:?}");
+}
+
+#[test]
+fn a_bomb_with_a_complaint_in_english_names_the_file_and_keeps_the_form() {
+    let app = spawn_app();
+    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let client = app.client();
+    client.get("/complaints/new?lang=en");
+    let bomb = bombs::png(12_000, 12_000);
+    let photo = bombs::png(400, 300);
+    // A good file first: nothing of it is kept when a later one is refused.
+    let res = file_with(&app, &client, merchant, &[("ok.png", &photo), ("bomb.png", &bomb)]);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let error = field_error(&res.body, "evidence").unwrap();
+    assert!(error.contains("“bomb.png” is too large in pixels: 12000×12000 pixels; at most 16 megapixels"), "{error}");
+    assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(valid_complaint("")[5].1));
+    assert_eq!(stored(&app), 0, "nothing filed");
+    assert!(walk(&app.config.upload_dir).is_empty(), "nothing kept");
+    // An animation of too many frames is refused too; a modest one is taken.
+    let reel = bombs::animated_webp(32, 32, 1_001);
+    let res = file_with(&app, &client, merchant, &[("reel.webp", &reel)]);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&res.body, "evidence").unwrap().contains("has 1001 frames; at most 1000"));
+    let res = file_with(&app, &client, merchant, &[("ok.png", &photo)]);
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+#[test]
+fn bombs_with_replies_from_either_side_are_refused_with_the_text_kept() {
+    let app = spawn_app();
+    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let tracking = app.file_complaint(merchant, &[]);
+    let reference = between(&app.get(&tracking).body, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let bomb = bombs::png(12_000, 12_000);
+    let reply = format!("{tracking}/reply");
+    let res = send_with_files(&app.browser, &tracking, &reply, &[("body", "补充直播截图。")], &[("截图.png", &bomb)]);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(field_error(&res.body, "reply-evidence").unwrap().contains("12000×12000 像素"));
+    assert_eq!(textarea_value(&res.body, "body").as_deref(), Some("补充直播截图。"), "kept");
+
+    let staff = app.merchant_staff(merchant);
+    let mine = format!("/merchant/complaints/{reference}");
+    let fields = [("body", "附上质检报告。"), ("visibility", "public")];
+    let jpeg = bombs::jpeg(65_000, 65_000);
+    let res = send_with_files(&staff, &mine, &format!("{mine}/reply"), &fields, &[("报告.jpg", &jpeg)]);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(field_error(&res.body, "reply-evidence").unwrap().contains("65000×65000 像素"));
+    assert_eq!(textarea_value(&res.body, "body").as_deref(), Some("附上质检报告。"), "kept");
+    assert!(walk(&app.config.upload_dir).is_empty(), "nothing kept");
+}
