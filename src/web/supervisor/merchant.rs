@@ -319,7 +319,7 @@ pub async fn decide_appeal(
     let (by, clock, config) = (who.0.user_id, state.clock.clone(), state.config.clone());
     let result = state
         .db(move |conn| {
-            Ok(service::decide_appeal(conn, &config, appeal, grant, &fields.get("reason"), by, clock.now()))
+            Ok(service::decide_appeal(conn, &config, id, appeal, grant, &fields.get("reason"), by, clock.now()))
         })
         .await?;
     match result {
