@@ -105,14 +105,14 @@ fn png() -> Vec<u8> {
     out.into_inner()
 }
 
-pub(crate) const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Every `href` on the page under `prefix`.
-fn links(html: &str, prefix: &str) -> Vec<String> {
+pub fn links(html: &str, prefix: &str) -> Vec<String> {
     html.split("href=\"")
         .skip(1)
         .map(|s| &s[..s.find('"').unwrap()])

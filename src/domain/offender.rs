@@ -83,6 +83,15 @@ pub fn reasons(figures: &Figures, t: &FlagThresholds) -> Vec<Reason> {
     out
 }
 
+/// Whether a pending flag with these stored reasons (one a line) is shown
+/// on the merchant's public scorecard before a supervisor confirms it.
+/// Complaint volume alone is not: anyone can file complaints, from any
+/// number of addresses, until phone numbers are verified. A breached
+/// deadline or an upheld ruling is the merchant's own record, and is.
+pub fn public_before_confirmed(stored: &str) -> bool {
+    stored.lines().filter_map(Reason::from_line).any(|r| r.kind != ReasonKind::Complaints)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +112,17 @@ mod tests {
             [(ReasonKind::Breaches, 3), (ReasonKind::Complaints, 10), (ReasonKind::UpheldFraud, 2)]
         );
         assert_eq!(r[0].references, refs(3));
+    }
+
+    #[test]
+    fn volume_alone_waits_for_a_supervisor() {
+        let volume = Reason { kind: ReasonKind::Complaints, count: 29, references: vec![] }.to_line();
+        let breaches = Reason { kind: ReasonKind::Breaches, count: 3, references: refs(3) }.to_line();
+        let upheld = Reason { kind: ReasonKind::UpheldFraud, count: 2, references: refs(2) }.to_line();
+        assert!(!public_before_confirmed(&volume));
+        assert!(public_before_confirmed(&format!("{volume}\n{breaches}")));
+        assert!(public_before_confirmed(&upheld));
+        assert!(!public_before_confirmed(""));
     }
 
     #[test]

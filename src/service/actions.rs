@@ -212,10 +212,13 @@ pub fn submit_appeal(
 }
 
 /// A supervisor grants (the action is reversed, points restored) or
-/// rejects a submitted appeal, with reasons.
+/// rejects a submitted appeal, with reasons. The appeal is looked up
+/// through its merchant: another merchant's appeal is not found.
+#[allow(clippy::too_many_arguments)]
 pub fn decide_appeal(
     conn: &mut DbConnection,
     config: &Config,
+    merchant_id: i64,
     appeal_id: i64,
     grant: Option<bool>,
     why: &str,
@@ -226,8 +229,13 @@ pub fn decide_appeal(
     let why = text::clean(why, 2, 2000, true).map_err(|_| AppealError::Statement)?;
     conn.write(|conn| {
         let pending = actions::pending_appeals(conn)?;
-        let (appeal, _) = pending.into_iter().find(|(a, _)| a.id == appeal_id).ok_or(AppealError::NotFound)?;
-        let action = actions::find(conn, appeal.action_id)?.ok_or(AppealError::NotFound)?;
+        let (appeal, _) = pending
+            .into_iter()
+            .find(|(a, _)| a.id == appeal_id && a.merchant_id == merchant_id)
+            .ok_or(AppealError::NotFound)?;
+        let action = actions::find(conn, appeal.action_id)?
+            .filter(|a| a.merchant_id == merchant_id)
+            .ok_or(AppealError::NotFound)?;
         if !actions::decide_appeal(conn, appeal.id, if grant { "granted" } else { "rejected" }, &why, by, now)? {
             return Err(AppealError::NotFound);
         }

@@ -48,7 +48,12 @@ pub fn after(
     // moves. Re-counting here would read all of a busy merchant's recent
     // complaints on each new one, inside the write lock. A ruling is rare
     // and its figures are the ones a supervisor acts on: always counted.
-    if trigger != Trigger::Ruling && flags::open_flag(conn, merchant_id)?.is_some() {
+    // A breach is counted at once against a flag that only volume raised,
+    // which the public does not see yet: a breach would make it public.
+    if trigger != Trigger::Ruling
+        && let Some(flag) = flags::open_flag(conn, merchant_id)?
+        && !(trigger == Trigger::Breach && hidden(&flag))
+    {
         return Ok(());
     }
     // Only the figure the trigger moves can have crossed its threshold.
@@ -62,6 +67,11 @@ pub fn after(
         return Ok(());
     }
     evaluate(conn, merchant_id, config, now)
+}
+
+/// A flag awaiting a decision that the public scorecard does not show.
+fn hidden(flag: &flags::Flag) -> bool {
+    flag.state == FlagState::Flagged.slug() && !crate::domain::offender::public_before_confirmed(&flag.reasons)
 }
 
 /// Where a merchant's window starts: `window` ago, or at the last
@@ -94,7 +104,7 @@ pub fn evaluate(
     }
     let text = found.iter().map(|r| r.to_line()).collect::<Vec<_>>().join("\n");
     match flags::open_flag(conn, merchant_id)? {
-        Some(flag) => flags::tripped(conn, flag.id, &text, now),
+        Some(flag) => flags::tripped(conn, &flag, &text, now),
         None => {
             let id = flags::raise(conn, merchant_id, &text, now)?;
             let tr = crate::i18n::Lang::ZhCn.tr();
@@ -122,7 +132,7 @@ pub fn sweep_flags(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>)
                 let found = reasons(&figures, t);
                 if !found.is_empty() {
                     let text = found.iter().map(|r| r.to_line()).collect::<Vec<_>>().join("\n");
-                    flags::tripped(conn, flag.id, &text, now)?;
+                    flags::tripped(conn, flag, &text, now)?;
                 } else if crate::store::from_db(flag.last_tripped_at) <= now - t.window {
                     if flags::decide(conn, flag, FlagState::Flagged, FlagState::Cleared, None, None, now)? {
                         cleared += 1;

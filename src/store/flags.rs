@@ -9,7 +9,7 @@ use super::merchants;
 use super::schema::{complaints, merchant_flags, merchants as merchants_table};
 use super::{DbConnection, to_db};
 use crate::domain::category::Category;
-use crate::domain::offender::Figures;
+use crate::domain::offender::{Figures, public_before_confirmed};
 use crate::domain::state::Outcome;
 
 /// A merchant's figures since `since`.
@@ -117,20 +117,32 @@ pub fn raise(conn: &mut DbConnection, merchant_id: i64, reasons: &str, now: Date
         ))
         .returning(merchant_flags::id)
         .get_result(conn)?;
-    merchants::set_supervision(conn, merchant_id, FlagState::Flagged.slug())?;
+    merchants::set_supervision(conn, merchant_id, pending_status(reasons))?;
     Ok(id)
 }
 
-/// Still over a threshold: the reasons as they stand now.
-pub fn tripped(conn: &mut DbConnection, flag_id: i64, reasons: &str, now: DateTime<Utc>) -> QueryResult<()> {
-    diesel::update(merchant_flags::table.find(flag_id))
+/// What the public scorecard says of a merchant whose flag awaits a
+/// decision: `flagged`, or `none` while complaint volume is its only
+/// reason (see [`public_before_confirmed`]).
+fn pending_status(reasons: &str) -> &'static str {
+    if public_before_confirmed(reasons) { FlagState::Flagged.slug() } else { "none" }
+}
+
+/// Still over a threshold: the reasons as they stand now. A flag awaiting
+/// a decision is public once a reason other than volume joins it (and
+/// hidden again if volume is all that is left).
+pub fn tripped(conn: &mut DbConnection, flag: &Flag, reasons: &str, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(merchant_flags::table.find(flag.id))
         .set((
             merchant_flags::reasons.eq(reasons),
             merchant_flags::last_tripped_at.eq(to_db(now)),
             merchant_flags::counted_at.eq(to_db(now)),
         ))
-        .execute(conn)
-        .map(drop)
+        .execute(conn)?;
+    if flag.state == FlagState::Flagged.slug() && pending_status(reasons) != pending_status(&flag.reasons) {
+        merchants::set_supervision(conn, flag.merchant_id, pending_status(reasons))?;
+    }
+    Ok(())
 }
 
 /// Re-counted at `now` and below every threshold: nothing else changes.

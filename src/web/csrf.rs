@@ -30,7 +30,14 @@ pub fn token(req: &HttpRequest) -> String {
 /// (called on sign-in and sign-out).
 pub fn renew(req: &HttpRequest) -> String {
     let fresh = new_token();
-    let cookie = Cookie::build(COOKIE, fresh.clone()).path("/").http_only(true).same_site(SameSite::Strict).finish();
+    let cookie = Cookie::build(COOKIE, fresh.clone())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        // Like the session cookie: never sent over plain http once the
+        // site is served over https.
+        .secure(super::site::https(req))
+        .finish();
     req.extensions_mut().insert(Fresh(cookie));
     fresh
 }

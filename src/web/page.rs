@@ -106,7 +106,7 @@ impl PageCtx {
             t,
             staff,
             lang,
-            switch_href: format!("{path}?{query}lang={}", other.code()),
+            switch_href: format!("{}?{query}lang={}", local_path(path), other.code()),
             switch_label: if other == Lang::En { "English" } else { "中文" },
             audience,
             nav,
@@ -126,6 +126,19 @@ impl PageCtx {
     pub fn code(&self) -> &'static str {
         self.lang.code()
     }
+}
+
+/// `path` when it can only be read as a path of this site, else `/`.
+/// The path is the client's: `//evil.example/x` or `/\evil.example` in a
+/// link is another site to a browser (which reads `\` as `/`), and a 404
+/// page repeats whatever was asked for. Our own paths are plain ASCII
+/// (ids, references, tokens), so anything else falls back to the home
+/// page: no percent escapes, backslashes, colons or a second slash first.
+fn local_path(path: &str) -> &str {
+    let plain = path.bytes().all(|b| b.is_ascii_alphanumeric() || b"/-._~".contains(&b));
+    let mut chars = path.chars();
+    let rooted = chars.next() == Some('/') && chars.next() != Some('/');
+    if plain && rooted { path } else { "/" }
 }
 
 impl FromRequest for PageCtx {
@@ -169,6 +182,21 @@ impl ErrorPage {
             message: ctx.t.get(&format!("errorpage.{key}.message")).to_owned(),
             reference: id.filter(|_| key == 500 || key == 503).map(str::to_owned),
             ctx,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_plain_local_paths_are_linked_again() {
+        assert_eq!(local_path("/merchants/12"), "/merchants/12");
+        assert_eq!(local_path("/"), "/");
+        assert_eq!(local_path("/t/AbC-12_x"), "/t/AbC-12_x");
+        for bad in ["//evil.example/x", "/\\evil.example", "/%2F%2Fevil.example", "/%5Cevil", "", "evil", "/a:b"] {
+            assert_eq!(local_path(bad), "/", "{bad}");
         }
     }
 }

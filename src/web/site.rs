@@ -21,6 +21,9 @@ use crate::i18n::Lang;
 
 pub const LANG_COOKIE: &str = "lang";
 
+/// The longest method and path a log line holds.
+const LOGGED_MAX: usize = 200;
+
 pub async fn site(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -35,8 +38,10 @@ pub async fn site(
             Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or(""))
         });
     req.extensions_mut().insert(lang);
-    let method = req.method().clone();
-    let path = redact(req.path());
+    // A client chooses both (a 60,000-character method, a path of
+    // megabytes): the log keeps their start only.
+    let method = super::metrics::bounded(req.method().as_str(), LOGGED_MAX).to_owned();
+    let path = super::metrics::bounded(&redact(req.path()), LOGGED_MAX).to_owned();
     // Handlers' and extractors' errors arrive here as responses; only a
     // failing middleware would return `Err`, which actix renders itself.
     let mut res = next.call(req).instrument(span.clone()).await?.map_into_boxed_body();
@@ -54,6 +59,7 @@ pub async fn site(
             .finish();
         let _ = res.response_mut().add_cookie(&cookie);
     }
+    let secure = https(res.request());
     let headers = res.headers_mut();
     for (name, value) in [
         (
@@ -67,6 +73,11 @@ pub async fn site(
     ] {
         headers.insert(header::HeaderName::from_static(name), HeaderValue::from_static(value));
     }
+    if secure {
+        // Browsers that once reached us over https never fall back to
+        // plain http, where a network could read or change the page.
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
     headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
     if let Ok(value) = HeaderValue::from_str(&id.0) {
         headers.insert(header::HeaderName::from_static("x-request-id"), value);
@@ -74,10 +85,26 @@ pub async fn site(
     let status = res.status().as_u16();
     let elapsed = started.elapsed();
     if let Some(state) = res.request().app_data::<actix_web::web::Data<super::AppState>>() {
-        state.metrics.observe(method.as_str(), res.request().match_pattern().as_deref(), status, elapsed.as_secs_f64());
+        state.metrics.observe(
+            res.request().method().as_str(),
+            res.request().match_pattern().as_deref(),
+            status,
+            elapsed.as_secs_f64(),
+        );
     }
     span.in_scope(|| tracing::info!(%method, %path, status, ms = elapsed.as_millis() as u64, "request"));
     Ok(res)
+}
+
+/// `Strict-Transport-Security` for a site served over https.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+/// Whether the site is served over https (`REDRESS_PUBLIC_URL` says so);
+/// then its cookies are `Secure` and its answers carry HSTS.
+pub fn https(req: &actix_web::HttpRequest) -> bool {
+    req.app_data::<actix_web::web::Data<super::AppState>>()
+        .and_then(|s| s.config.public_url.as_deref())
+        .is_some_and(|u| u.starts_with("https://"))
 }
 
 /// The id of a request, in its log lines and its `X-Request-Id` header.

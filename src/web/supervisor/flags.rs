@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 
-use crate::domain::offender::Reason;
+use crate::domain::offender::{Reason, public_before_confirmed};
 use crate::error::AppError;
 use crate::service::offenders::{FlagDecision, FlagError, decide, reason_words};
 use crate::store::flags;
@@ -25,6 +25,9 @@ pub struct FlagRow {
     pub state: String,
     pub reasons: Vec<String>,
     pub raised: TimeView,
+    /// Shown on the public scorecard: confirmed, or raised by more than
+    /// complaint volume.
+    pub public: bool,
 }
 
 #[derive(Template)]
@@ -54,6 +57,7 @@ async fn page(
             merchant,
             reasons: f.reasons.lines().filter_map(Reason::from_line).map(|r| reason_words(&t, days, &r)).collect(),
             raised: view::time(&t, tz, from_db(f.raised_at)),
+            public: f.state != flags::FlagState::Flagged.slug() || public_before_confirmed(&f.reasons),
             state: f.state,
         })
         .collect();

@@ -339,7 +339,7 @@ pub async fn decide_appeal(
     let detail = format!("{}: {}", fields.get("decision"), fields.get("reason"));
     let result = state
         .db(move |conn| {
-            Ok(service::decide_appeal(conn, &config, appeal, grant, &fields.get("reason"), by, clock.now()))
+            Ok(service::decide_appeal(conn, &config, id, appeal, grant, &fields.get("reason"), by, clock.now()))
         })
         .await?;
     match result {

@@ -1,0 +1,90 @@
+//! A flag raised by complaint volume alone (anyone can file complaints,
+//! from any number of addresses) is for supervisors until one confirms
+//! it; breaches and upheld rulings are shown publicly at once.
+
+use chrono::Duration;
+use redress::domain::staff::Role;
+use ureq::http::StatusCode;
+
+use crate::helpers::*;
+
+fn supervision(app: &TestApp, merchant: i64) -> String {
+    between(&app.client().get(&format!("/merchants/{merchant}")).body, "data-supervision=\"", "\"").unwrap().to_owned()
+}
+
+fn supervisor(app: &TestApp) -> Client {
+    let client = app.client();
+    client.sign_in(&app.staff(Role::Supervisor, None), PASSWORD);
+    client
+}
+
+#[test]
+fn ten_complaints_flag_a_merchant_for_supervisors_only_until_one_confirms() {
+    let app = spawn_app();
+    let m = app.merchant("深圳极光数码科技有限公司");
+    let boss = supervisor(&app);
+    for _ in 0..12 {
+        app.file_complaint(m, &[]);
+    }
+    let flags = boss.get("/supervisor/flags").body;
+    assert!(flags.contains("深圳极光数码科技有限公司"), "supervisors see the flag");
+    assert!(flags.contains("<li class=\"flag-reason\">30 天内收到 10 件投诉</li>"), "with its reason: {flags}");
+    assert!(flags.contains("data-public=\"false\""), "and that the public does not see it yet");
+    let mailed: i64 = {
+        use diesel::prelude::*;
+        use redress::store::schema::outbox;
+        outbox::table
+            .filter(outbox::kind.eq("supervisor_flag"))
+            .count()
+            .get_result(&mut app.pool.get().unwrap())
+            .unwrap()
+    };
+    assert!(mailed >= 1, "the supervisors are told, to review it");
+    assert_eq!(supervision(&app, m), "none", "the public scorecard waits for a supervisor");
+    // Still hidden after the sweeper re-counts it.
+    app.clock.advance(Duration::seconds(30));
+    app.sweep();
+    assert_eq!(supervision(&app, m), "none");
+
+    let flag = between(&flags, "data-flag=\"", "\"").unwrap().to_owned();
+    let confirmed = boss.submit("/supervisor/flags", &format!("/supervisor/flags/{flag}"), &[("decision", "confirm")]);
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
+    assert_eq!(supervision(&app, m), "supervised", "public once confirmed");
+    assert!(!boss.get("/supervisor/flags").body.contains("data-public=\"false\""));
+}
+
+#[test]
+fn a_breach_makes_a_volume_flag_public_at_once() {
+    let app = spawn_app();
+    let m = app.merchant("深圳极光数码科技有限公司");
+    for _ in 0..10 {
+        app.file_complaint(m, &[]);
+    }
+    assert_eq!(supervision(&app, m), "none");
+    // Unanswered for 48 hours: ten breached deadlines, the merchant's own record.
+    app.clock.advance(Duration::hours(49));
+    app.sweep();
+    assert_eq!(supervision(&app, m), "flagged", "breaches count publicly as they always did");
+    let flags = supervisor(&app).get("/supervisor/flags").body;
+    assert!(flags.contains("30 天内 10 次超时"), "{flags}");
+    assert!(!flags.contains("data-public=\"false\""));
+}
+
+#[test]
+fn dismissing_a_volume_flag_leaves_the_scorecard_as_it_was() {
+    let app = spawn_app();
+    let m = app.merchant("深圳极光数码科技有限公司");
+    for _ in 0..10 {
+        app.file_complaint(m, &[]);
+    }
+    let boss = supervisor(&app);
+    let flag = between(&boss.get("/supervisor/flags").body, "data-flag=\"", "\"").unwrap().to_owned();
+    let dismissed = boss.submit(
+        "/supervisor/flags",
+        &format!("/supervisor/flags/{flag}"),
+        &[("decision", "dismiss"), ("note", "同一地址段轮换提交，疑似刷单。")],
+    );
+    assert_eq!(dismissed.status, StatusCode::SEE_OTHER);
+    assert_eq!(supervision(&app, m), "none");
+    assert!(!boss.get("/supervisor/flags").body.contains("深圳极光数码科技有限公司"));
+}
