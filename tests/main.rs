@@ -29,4 +29,5 @@ mod smtp;
 mod staff;
 mod supervision;
 mod supervisor;
+mod two_factor;
 mod validation;

@@ -19,3 +19,4 @@ pub mod scorecard;
 pub mod supervision;
 pub mod sweeper;
 pub mod tracking;
+pub mod two_factor;

@@ -19,6 +19,7 @@ pub mod retention;
 pub mod schema;
 pub mod supervision;
 pub mod sweep;
+pub mod two_factor;
 pub mod users;
 pub mod writer;
 

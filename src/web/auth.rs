@@ -93,12 +93,10 @@ pub async fn login(
     let result = state.db(move |conn| Ok(auth::sign_in(conn, &typed, &password, &address, clock.now()))).await?;
     match result {
         Ok(who) => {
-            session::begin(&session, &who)?;
-            csrf::renew(&req);
             let home = if who.role == crate::domain::staff::Role::Merchant { "/merchant" } else { "/supervisor" };
             let to = safe_next(&next).unwrap_or(home).to_owned();
-            tracing::info!(user = who.user_id, "signed in");
-            Ok(HttpResponse::SeeOther().insert_header(("Location", to)).finish())
+            // The session begins there, at once or after the second step.
+            super::two_factor::after_password(&req, &session, &state, who, to).await
         }
         Err(SignInError::Invalid) => {
             page(&req, StatusCode::UNPROCESSABLE_ENTITY, &email, &next, Some(t.get("login.invalid").to_owned()))

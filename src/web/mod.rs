@@ -15,6 +15,7 @@ pub mod page;
 pub mod session;
 pub mod site;
 pub mod supervisor;
+pub mod two_factor;
 pub mod view;
 
 use std::net::TcpListener;
@@ -115,6 +116,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     auth::routes(cfg);
     merchant::routes(cfg);
     supervisor::routes(cfg);
+    two_factor::routes(cfg);
 }
 
 /// The HTTP server on an already bound listener.
