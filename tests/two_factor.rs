@@ -286,3 +286,31 @@ fn reset_2fa_on_the_command_line_for_a_lost_phone() {
     sign_out(&staff, "/merchant");
     assert_eq!(staff.sign_in(&staff_email, PASSWORD).location.as_deref(), Some("/merchant"));
 }
+
+#[test]
+fn the_demo_says_supervisors_sign_in_without_a_second_step_and_they_do() {
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let demo = crate::process::serve(&db, data.path());
+    assert!(
+        demo.output.iter().any(|l| l.contains("two-step sign-in:  not required for supervisors (off for the demo)")),
+        "{:?}",
+        demo.output
+    );
+    let supervisor = demo.output.iter().find(|l| l.ends_with("platform supervisor")).expect("the demo supervisor");
+    let email = supervisor.split_whitespace().next().unwrap().to_owned();
+    let client = Client { base: demo.base.clone(), agent: browser() };
+    let res = client.sign_in(&email, redress::service::demo::PASSWORD);
+    assert_eq!(res.location.as_deref(), Some("/supervisor"), "{}", res.body);
+    drop(demo);
+
+    // Without --demo it is required, and the start-up says so.
+    let strict = crate::process::serve_with(&db, data.path(), &[], &[]);
+    assert!(
+        strict.output.iter().any(|l| l.contains("two-step sign-in:  required for supervisors")),
+        "{:?}",
+        strict.output
+    );
+    let client = Client { base: strict.base.clone(), agent: browser() };
+    assert_eq!(client.sign_in(&email, redress::service::demo::PASSWORD).location.as_deref(), Some("/login/enrol"));
+}
