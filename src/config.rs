@@ -52,6 +52,9 @@ pub struct Config {
     /// front of the server, whose `X-Forwarded-For` names the client.
     /// Anyone else's is ignored (a client could write any address there).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `REDRESS_SUPERVISOR_2FA`: supervisors must set up two-factor
+    /// sign-in at their next sign-in (`on`, the default; `off` lifts it).
+    pub supervisor_2fa: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -168,6 +171,13 @@ impl Config {
         if secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err(ConfigError { name: "REDRESS_SECRET", problem: "must be at least 32 characters".into() });
         }
+        let supervisor_2fa = match get("REDRESS_SUPERVISOR_2FA").map(|v| v.trim().to_lowercase()).as_deref() {
+            None | Some("on" | "true" | "1") => true,
+            Some("off" | "false" | "0") => false,
+            Some(v) => {
+                return Err(ConfigError { name: "REDRESS_SUPERVISOR_2FA", problem: format!("{v:?} is not on or off") });
+            }
+        };
         Ok(Config {
             database_url,
             bind: get("REDRESS_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
@@ -186,6 +196,7 @@ impl Config {
             rate_limits,
             trusted_proxies,
             data_dir,
+            supervisor_2fa,
         })
     }
 }
@@ -205,6 +216,11 @@ mod tests {
         assert_eq!(c.policy, DeadlinePolicy::default());
         assert_eq!(c.rate_limits, RateLimits::default());
         assert!(c.trusted_proxies.is_empty(), "no proxy trusted unless named");
+        assert!(c.supervisor_2fa, "supervisors must enrol unless lifted");
+        let off = Config::from_lookup(|k| (k == "REDRESS_SUPERVISOR_2FA").then(|| "off".into())).unwrap();
+        assert!(!off.supervisor_2fa);
+        let err = Config::from_lookup(|k| (k == "REDRESS_SUPERVISOR_2FA").then(|| "maybe".into())).unwrap_err();
+        assert_eq!(err.name, "REDRESS_SUPERVISOR_2FA");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use redress::i18n::Lang;
 use redress::jobs;
 use redress::mail::transport::Transport;
 use redress::service::conversation::At;
-use redress::service::{auth, demo, merchants, sweeper};
+use redress::service::{auth, demo, merchants, sweeper, two_factor};
 use redress::startup::{Application, prepare, prepare_one};
 
 #[derive(Parser)]
@@ -77,6 +77,13 @@ enum UserCommand {
         /// The merchant a merchant account works for.
         #[arg(long)]
         merchant: Option<i64>,
+        #[arg(long)]
+        email: String,
+    },
+    /// Remove an account's two-step sign-in (a lost phone): the next
+    /// sign-in takes the password alone, and a supervisor sets it up again.
+    #[command(name = "reset-2fa")]
+    Reset2fa {
         #[arg(long)]
         email: String,
     },
@@ -213,9 +220,27 @@ fn run(command: Command) -> Result<(), String> {
             println!("{id}");
             Ok(())
         }
+        Command::User { command: UserCommand::Reset2fa { email } } => {
+            let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
+            let actor = redress::service::audit::Actor { user_id: None, email: "cli".into(), address: "cli".into() };
+            let reset = two_factor::reset(&mut conn, &email, &actor, clock.now()).map_err(|e| e.to_string())?;
+            let then = match reset.role {
+                Some(Role::Supervisor) if config.supervisor_2fa => "sets two-step sign-in up again at the next sign-in",
+                _ => "signs in with the password alone",
+            };
+            match reset.removed {
+                true => println!("two-step sign-in removed for {}: it {then}", reset.email),
+                false => println!("{} had no two-step sign-in; nothing removed: it {then}", reset.email),
+            }
+            Ok(())
+        }
         Command::Serve { bind, demo: seed_demo } => {
             if let Some(bind) = bind {
                 config.bind = bind;
+            }
+            // The demo's logins are for trying the site: no authenticator app.
+            if seed_demo {
+                config.supervisor_2fa = false;
             }
             let pool = prepare(&config).map_err(|e| e.to_string())?;
             // Evidence is kept here; with several instances, shared storage.
@@ -248,6 +273,13 @@ fn run(command: Command) -> Result<(), String> {
             println!("  file a complaint:  {base}/complaints/new");
             println!("  find a complaint:  {base}/track");
             println!("  staff sign-in:     {base}/login");
+            match (config.supervisor_2fa, seed_demo) {
+                (true, _) => println!("  two-step sign-in:  required for supervisors"),
+                (false, true) => println!("  two-step sign-in:  not required for supervisors (off for the demo)"),
+                (false, false) => {
+                    println!("  two-step sign-in:  not required for supervisors (REDRESS_SUPERVISOR_2FA=off)")
+                }
+            }
             match &config.smtp_url {
                 Some(_) => println!("  mail:              sent through SMTP_URL"),
                 None => println!("  mail:              written to {}", config.data_dir.join("outbox").display()),

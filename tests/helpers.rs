@@ -82,6 +82,9 @@ pub fn test_config(db: &TestDb, data: &std::path::Path) -> Config {
     // Every test's requests come from 127.0.0.1; the limits' own tests
     // switch them on.
     config.rate_limits = redress::domain::limit::RateLimits::OFF;
+    // Supervisors sign in with a password alone; the two-factor tests
+    // switch it on.
+    config.supervisor_2fa = false;
     config
 }
 

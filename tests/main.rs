@@ -39,5 +39,6 @@ mod smtp;
 mod staff;
 mod supervision;
 mod supervisor;
+mod two_factor;
 mod validation;
 mod volume_flags;

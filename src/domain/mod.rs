@@ -21,6 +21,7 @@ pub mod session;
 pub mod staff;
 pub mod state;
 pub mod text;
+pub mod totp;
 
 /// Declares a fieldless enum whose values travel as stable slugs (form
 /// values, database text, `data-status` attributes).

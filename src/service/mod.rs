@@ -20,3 +20,4 @@ pub mod sessions;
 pub mod supervision;
 pub mod sweeper;
 pub mod tracking;
+pub mod two_factor;

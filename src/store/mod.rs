@@ -20,6 +20,7 @@ pub mod schema;
 pub mod sessions;
 pub mod supervision;
 pub mod sweep;
+pub mod two_factor;
 pub mod users;
 pub mod writer;
 

@@ -259,3 +259,25 @@ diesel::table! {
 
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, users);
+
+diesel::table! {
+    two_factor (user_id) {
+        user_id -> BigInt,
+        sealed_secret -> Text,
+        last_step -> BigInt,
+        round -> BigInt,
+        round_failures -> Integer,
+        window_failures -> Integer,
+        window_start -> Timestamp,
+        enrolled_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}

@@ -119,13 +119,10 @@ pub async fn login(
         .await?;
     match result {
         Ok(who) => {
-            // Where a second step (two-factor) would come, before the session.
-            session::begin(&state, &req, &session, &who).await?;
-            csrf::renew(&req);
             let home = Staff::from(who.clone()).home();
             let to = safe_next(&next).unwrap_or(home).to_owned();
-            tracing::info!(user = who.user_id, "signed in");
-            Ok(HttpResponse::SeeOther().insert_header(("Location", to)).finish())
+            // The session begins there, at once or after the second step.
+            super::two_factor::after_password(&req, &session, &state, who, to).await
         }
         Err(SignInError::Invalid) => {
             page(&req, StatusCode::UNPROCESSABLE_ENTITY, &email, &next, Some(t.get("login.invalid").to_owned()))

@@ -16,6 +16,7 @@ pub mod page;
 pub mod session;
 pub mod site;
 pub mod supervisor;
+pub mod two_factor;
 pub mod view;
 
 use std::net::TcpListener;
@@ -132,6 +133,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     account::routes(cfg);
     merchant::routes(cfg);
     supervisor::routes(cfg);
+    two_factor::routes(cfg);
 }
 
 /// The HTTP server on an already bound listener.

@@ -70,6 +70,8 @@ impl Server {
             .env("REDRESS_SWEEP_INTERVAL", "0")
             // All the load comes from one address.
             .env("REDRESS_RATE_LIMIT", "off")
+            // Its supervisor signs in with a password alone.
+            .env("REDRESS_SUPERVISOR_2FA", "off")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log)

@@ -1,0 +1,91 @@
+//! `/account/2fa`: a signed-in staff member's two-step sign-in: turned on
+//! here by choice (merchant staff; supervisors when it is not required),
+//! shown as on once it is.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+
+use super::{NEW_SECRET, new_secret, pages, seal_key, stored_secret};
+use crate::domain::totp;
+use crate::error::AppError;
+use crate::service::two_factor::{self, EnrolError};
+use crate::store::two_factor as store;
+use crate::web::session::{Current, Staff};
+use crate::web::{AppState, csrf, form};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(account).service(account_enrol);
+}
+
+const PATH: &str = "/account/2fa";
+
+fn what<'a>(staff: &'a Staff, secret: &'a [u8]) -> pages::Enrol<'a> {
+    pages::Enrol { email: &staff.email, secret, required: false, action: PATH }
+}
+
+#[get("/account/2fa")]
+async fn account(
+    req: HttpRequest,
+    who: Current,
+    session: Session,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let staff = who.staff;
+    let user_id = staff.user_id;
+    let left = state
+        .db(move |conn| {
+            Ok(match store::find(conn, user_id)? {
+                Some(_) => Some(store::recovery_left(conn, user_id)?),
+                None => None,
+            })
+        })
+        .await?;
+    match left {
+        Some(left) => pages::account(&req, left),
+        None => {
+            let secret = new_secret(&session)?;
+            pages::enrol(&req, StatusCode::OK, &what(&staff, &secret), "", None)
+        }
+    }
+}
+
+#[post("/account/2fa")]
+async fn account_enrol(
+    req: HttpRequest,
+    who: Current,
+    session: Session,
+    state: web::Data<AppState>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let fields = form::read(&req, body).await?;
+    let staff = who.staff;
+    let typed: String = fields.get("code").chars().take(totp::MAX_INPUT * 2).collect();
+    let Some(secret) = stored_secret(&session) else {
+        return Ok(HttpResponse::SeeOther().insert_header(("Location", PATH)).finish());
+    };
+    let t = crate::web::page::PageCtx::new(&req).t;
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        let notice = Some(t.get("error.csrf_action").to_owned());
+        return pages::enrol(&req, StatusCode::FORBIDDEN, &what(&staff, &secret), &typed, notice);
+    }
+    let (key, actor, now) = (seal_key(&state), state.actor(&req, &staff), state.clock.now());
+    let (user_id, kept, answer) = (staff.user_id, secret.clone(), typed.clone());
+    let result = state.db(move |conn| Ok(two_factor::enrol(conn, &key, user_id, &kept, &answer, &actor, now))).await?;
+    match result {
+        Ok(codes) => {
+            session.remove(NEW_SECRET);
+            pages::recovery(&req, codes, PATH)
+        }
+        Err(EnrolError::Wrong) => {
+            let error = Some(t.get("two_factor.enrol_wrong").to_owned());
+            pages::enrol(&req, StatusCode::UNPROCESSABLE_ENTITY, &what(&staff, &secret), &typed, error)
+        }
+        // Turned on meanwhile (another tab): the page says it is on.
+        Err(EnrolError::Already) => {
+            session.remove(NEW_SECRET);
+            Ok(HttpResponse::SeeOther().insert_header(("Location", PATH)).finish())
+        }
+        Err(EnrolError::Db(e)) => Err(e.into()),
+    }
+}

@@ -1,0 +1,298 @@
+//! Two-step sign-in. After a correct password, [`after_password`] either
+//! begins the session or keeps a pending sign-in in the (encrypted)
+//! session cookie under its own key: bound to the account and to the round
+//! the password started, void after five minutes. Only a right code (or,
+//! for a supervisor who has none yet, a confirmed enrolment) begins the
+//! real session.
+
+mod account;
+mod pages;
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, Duration, Utc};
+
+use super::limit::{self, Scope};
+use super::session;
+use super::{AppState, csrf, form};
+use crate::domain::staff::Role;
+use crate::domain::totp;
+use crate::error::AppError;
+use crate::service::audit::Actor;
+use crate::service::auth::SignedIn;
+use crate::service::two_factor::{self, AfterPassword, CodeError, EnrolError, SealKey};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(code_form).service(code).service(enrol_form).service(enrol);
+    account::routes(cfg);
+}
+
+const PENDING: &str = "two_factor_pending";
+/// A secret being enrolled, until it is confirmed.
+const NEW_SECRET: &str = "two_factor_new_secret";
+
+/// (user id, e-mail, role, merchant, round — `None` while enrolling —,
+/// started at, where to go).
+type Stored = (i64, String, String, Option<i64>, Option<i64>, i64, String);
+
+struct Pending {
+    who: SignedIn,
+    round: Option<i64>,
+    started: i64,
+    to: String,
+}
+
+impl Pending {
+    fn load(session: &Session) -> Option<Pending> {
+        let (user_id, email, role, merchant_id, round, started, to) = session.get::<Stored>(PENDING).ok()??;
+        let who = SignedIn { user_id, email, role: Role::from_slug(&role)?, merchant_id };
+        Some(Pending { who, round, started, to })
+    }
+
+    fn save(&self, session: &Session) -> Result<(), AppError> {
+        let w = &self.who;
+        let stored: Stored = (
+            w.user_id,
+            w.email.clone(),
+            w.role.slug().into(),
+            w.merchant_id,
+            self.round,
+            self.started,
+            self.to.clone(),
+        );
+        session.insert(PENDING, stored).map_err(AppError::internal)
+    }
+
+    fn expired(&self, now: DateTime<Utc>) -> bool {
+        now.timestamp() - self.started >= Duration::minutes(totp::PENDING_MINUTES).num_seconds()
+            || now.timestamp() < self.started
+    }
+
+    fn actor(&self, state: &AppState, req: &HttpRequest) -> Actor {
+        Actor {
+            user_id: Some(self.who.user_id),
+            email: self.who.email.clone(),
+            address: state.limiter.client(req).to_string(),
+        }
+    }
+}
+
+fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header(("Location", to.to_owned())).finish()
+}
+
+fn seal_key(state: &AppState) -> SealKey {
+    SealKey::derive(state.session_key.master())
+}
+
+/// Called by `POST /login` once the password was right, with the checked
+/// place to go afterwards.
+pub async fn after_password(
+    req: &HttpRequest,
+    session: &Session,
+    state: &AppState,
+    who: SignedIn,
+    to: String,
+) -> Result<HttpResponse, AppError> {
+    let (must, asked) = (state.config.supervisor_2fa, who.clone());
+    let next = state.db(move |conn| Ok(two_factor::after_password(conn, &asked, must)?)).await?;
+    let round = match next {
+        AfterPassword::SignedIn => return finish(state, req, session, &who, &to).await,
+        AfterPassword::Code { round } => Some(round),
+        AfterPassword::Enrol => None,
+    };
+    // Whoever was signed in in this browser is not any more; a new
+    // session id, so a planted cookie is useless.
+    session.clear();
+    session.renew();
+    let pending = Pending { who, round, started: state.clock.now().timestamp(), to };
+    pending.save(session)?;
+    Ok(see_other(if round.is_some() { "/login/code" } else { "/login/enrol" }))
+}
+
+/// Begins the real session and goes on to `to`.
+async fn finish(
+    state: &AppState,
+    req: &HttpRequest,
+    session: &Session,
+    who: &SignedIn,
+    to: &str,
+) -> Result<HttpResponse, AppError> {
+    begin(state, req, session, who).await?;
+    Ok(see_other(to))
+}
+
+async fn begin(state: &AppState, req: &HttpRequest, session: &Session, who: &SignedIn) -> Result<(), AppError> {
+    session.remove(PENDING);
+    session.remove(NEW_SECRET);
+    session::begin(state, req, session, who).await?;
+    csrf::renew(req);
+    tracing::info!(user = who.user_id, "signed in");
+    Ok(())
+}
+
+/// Why there is no pending sign-in to go on with.
+enum NoPending {
+    Absent,
+    /// Too slow: where the user was going, to start again.
+    Expired {
+        to: String,
+    },
+}
+
+/// The pending sign-in of the kind asked for (`asking_code`: one asking
+/// for a code; otherwise one enrolling).
+fn pending(session: &Session, state: &AppState, asking_code: bool) -> Result<Pending, NoPending> {
+    let pending = Pending::load(session).filter(|p| p.round.is_some() == asking_code).ok_or(NoPending::Absent)?;
+    if pending.expired(state.clock.now()) {
+        session.remove(PENDING);
+        session.remove(NEW_SECRET);
+        return Err(NoPending::Expired { to: pending.to });
+    }
+    Ok(pending)
+}
+
+fn no_pending(req: &HttpRequest, why: NoPending) -> Result<HttpResponse, AppError> {
+    match why {
+        NoPending::Absent => Ok(see_other("/login")),
+        NoPending::Expired { to } => {
+            let t = crate::web::page::PageCtx::new(req).t;
+            let notice = t.fmt("two_factor.expired", &[("n", &totp::PENDING_MINUTES)]);
+            pages::ended(req, StatusCode::FORBIDDEN, notice, &to)
+        }
+    }
+}
+
+#[get("/login/code")]
+async fn code_form(req: HttpRequest, session: Session, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    if let Err(why) = pending(&session, &state, true) {
+        return no_pending(&req, why);
+    }
+    pages::code(&req, StatusCode::OK, "", None)
+}
+
+#[post("/login/code")]
+async fn code(
+    req: HttpRequest,
+    session: Session,
+    state: web::Data<AppState>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let fields = form::read(&req, body).await?;
+    let typed: String = fields.get("code").chars().take(totp::MAX_INPUT * 2).collect();
+    let t = crate::web::page::PageCtx::new(&req).t;
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        return pages::code(&req, StatusCode::FORBIDDEN, &typed, Some(t.get("error.csrf_action").to_owned()));
+    }
+    let pending = match pending(&session, &state, true) {
+        Ok(p) => p,
+        Err(why) => return no_pending(&req, why),
+    };
+    if let Err(wait) = state.limiter.check(Scope::SignIns, &req, state.clock.now()) {
+        let notice = t.fmt("error.rate_limited", &[("n", &limit::seconds(wait))]);
+        let mut res = pages::code(&req, StatusCode::TOO_MANY_REQUESTS, &typed, Some(notice))?;
+        limit::retry_after(&mut res, wait);
+        return Ok(res);
+    }
+    let (key, actor, now) = (seal_key(&state), pending.actor(&state, &req), state.clock.now());
+    let ids = (pending.who.user_id, pending.round.unwrap_or_default());
+    let answer = typed.clone();
+    let result = state.db(move |conn| Ok(two_factor::check_code(conn, &key, ids, &answer, &actor, now))).await?;
+    let ended = |status, notice: String| {
+        session.remove(PENDING);
+        pages::ended(&req, status, notice, &pending.to)
+    };
+    match result {
+        Ok(_) => finish(&state, &req, &session, &pending.who, &pending.to).await,
+        Err(CodeError::Wrong { left }) => {
+            let error = t.fmt("two_factor.wrong", &[("n", &left)]);
+            pages::code(&req, StatusCode::UNPROCESSABLE_ENTITY, &typed, Some(error))
+        }
+        Err(CodeError::Replayed { left }) => {
+            let error = t.fmt("two_factor.replayed", &[("n", &left)]);
+            pages::code(&req, StatusCode::UNPROCESSABLE_ENTITY, &typed, Some(error))
+        }
+        Err(CodeError::Ended) => {
+            ended(StatusCode::TOO_MANY_REQUESTS, t.fmt("two_factor.ended", &[("n", &totp::ROUND_FAILURES)]))
+        }
+        Err(CodeError::Locked { retry_after }) => {
+            let minutes = (retry_after.num_seconds() + 59) / 60;
+            let mut res = ended(StatusCode::TOO_MANY_REQUESTS, t.fmt("two_factor.locked", &[("n", &minutes)]))?;
+            limit::retry_after(&mut res, retry_after);
+            Ok(res)
+        }
+        Err(CodeError::Stale) => ended(StatusCode::FORBIDDEN, t.get("two_factor.stale").to_owned()),
+        Err(CodeError::Unreadable) => {
+            tracing::error!(user = pending.who.user_id, "a two-factor secret does not open with this server's key");
+            ended(StatusCode::SERVICE_UNAVAILABLE, t.get("two_factor.unreadable").to_owned())
+        }
+        Err(CodeError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// The secret being enrolled in this browser, made now if there is none,
+/// so the QR code stays the same over reloads and wrong codes.
+fn new_secret(session: &Session) -> Result<Vec<u8>, AppError> {
+    if let Some(secret) = session.get::<String>(NEW_SECRET).ok().flatten().and_then(|s| totp::from_base32(&s)) {
+        return Ok(secret);
+    }
+    let secret = two_factor::new_secret();
+    session.insert(NEW_SECRET, totp::base32(&secret)).map_err(AppError::internal)?;
+    Ok(secret)
+}
+
+fn stored_secret(session: &Session) -> Option<Vec<u8>> {
+    session.get::<String>(NEW_SECRET).ok().flatten().and_then(|s| totp::from_base32(&s))
+}
+
+#[get("/login/enrol")]
+async fn enrol_form(req: HttpRequest, session: Session, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let pending = match pending(&session, &state, false) {
+        Ok(p) => p,
+        Err(why) => return no_pending(&req, why),
+    };
+    let secret = new_secret(&session)?;
+    let what = pages::Enrol { email: &pending.who.email, secret: &secret, required: true, action: "/login/enrol" };
+    pages::enrol(&req, StatusCode::OK, &what, "", None)
+}
+
+#[post("/login/enrol")]
+async fn enrol(
+    req: HttpRequest,
+    session: Session,
+    state: web::Data<AppState>,
+    body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let fields = form::read(&req, body).await?;
+    let typed: String = fields.get("code").chars().take(totp::MAX_INPUT * 2).collect();
+    let pending = match pending(&session, &state, false) {
+        Ok(p) => p,
+        Err(why) => return no_pending(&req, why),
+    };
+    let Some(secret) = stored_secret(&session) else { return Ok(see_other("/login/enrol")) };
+    let t = crate::web::page::PageCtx::new(&req).t;
+    let what = pages::Enrol { email: &pending.who.email, secret: &secret, required: true, action: "/login/enrol" };
+    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+        return pages::enrol(&req, StatusCode::FORBIDDEN, &what, &typed, Some(t.get("error.csrf_action").to_owned()));
+    }
+    let (key, actor, now) = (seal_key(&state), pending.actor(&state, &req), state.clock.now());
+    let (user_id, kept, answer) = (pending.who.user_id, secret.clone(), typed.clone());
+    let result = state.db(move |conn| Ok(two_factor::enrol(conn, &key, user_id, &kept, &answer, &actor, now))).await?;
+    match result {
+        Ok(codes) => {
+            begin(&state, &req, &session, &pending.who).await?;
+            pages::recovery(&req, codes, &pending.to)
+        }
+        Err(EnrolError::Wrong) => {
+            let error = t.get("two_factor.enrol_wrong").to_owned();
+            pages::enrol(&req, StatusCode::UNPROCESSABLE_ENTITY, &what, &typed, Some(error))
+        }
+        Err(EnrolError::Already) => {
+            session.remove(PENDING);
+            session.remove(NEW_SECRET);
+            pages::ended(&req, StatusCode::FORBIDDEN, t.get("two_factor.stale").to_owned(), &pending.to)
+        }
+        Err(EnrolError::Db(e)) => Err(e.into()),
+    }
+}
