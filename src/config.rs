@@ -52,6 +52,9 @@ pub struct Config {
     /// front of the server, whose `X-Forwarded-For` names the client.
     /// Anyone else's is ignored (a client could write any address there).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `REDRESS_BODY_TIMEOUT`: how long a request's body may take to
+    /// arrive, from its headers on, before it is answered 408.
+    pub body_timeout: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -185,6 +188,7 @@ impl Config {
             shutdown_timeout: seconds("REDRESS_SHUTDOWN_TIMEOUT", 30)?,
             rate_limits,
             trusted_proxies,
+            body_timeout: seconds("REDRESS_BODY_TIMEOUT", 30)?,
             data_dir,
         })
     }

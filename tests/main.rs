@@ -29,6 +29,7 @@ mod process;
 mod raw;
 mod retention;
 mod scorecard;
+mod slow_bodies;
 mod smtp;
 mod staff;
 mod supervision;
