@@ -88,3 +88,27 @@ fn dismissing_a_volume_flag_leaves_the_scorecard_as_it_was() {
     assert_eq!(supervision(&app, m), "none");
     assert!(!boss.get("/supervisor/flags").body.contains("深圳极光数码科技有限公司"));
 }
+
+#[test]
+fn the_upgrade_hides_the_volume_flags_already_public() {
+    use redress::domain::offender::{Reason, ReasonKind};
+    use redress::store::{flags, merchants};
+    let app = spawn_app();
+    let volume = app.merchant("深圳极光数码科技有限公司");
+    let breached = app.merchant("杭州星河优选电子商务有限公司");
+    let conn = &mut app.pool.get().unwrap();
+    let now = start_time();
+    let line = |kind, n| Reason { kind, count: n, references: vec![] }.to_line();
+    flags::raise(conn, volume, &line(ReasonKind::Complaints, 29), now).unwrap();
+    let both = format!("{}\n{}", line(ReasonKind::Complaints, 12), line(ReasonKind::Breaches, 3));
+    flags::raise(conn, breached, &both, now).unwrap();
+    // As the previous release left them: every pending flag public.
+    for m in [volume, breached] {
+        merchants::set_supervision(conn, m, "flagged").unwrap();
+    }
+    let up = include_str!("../migrations/sqlite/2026-12-01-000004_flag_confirmation/up.sql");
+    assert_eq!(up, include_str!("../migrations/postgres/2026-12-01-000004_flag_confirmation/up.sql"));
+    diesel::RunQueryDsl::execute(diesel::sql_query(up), conn).unwrap();
+    assert_eq!(supervision(&app, volume), "none", "volume alone waits for a supervisor");
+    assert_eq!(supervision(&app, breached), "flagged", "a breach stays public");
+}
