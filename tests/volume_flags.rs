@@ -50,6 +50,18 @@ fn ten_complaints_flag_a_merchant_for_supervisors_only_until_one_confirms() {
     let confirmed = boss.submit("/supervisor/flags", &format!("/supervisor/flags/{flag}"), &[("decision", "confirm")]);
     assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
     assert_eq!(supervision(&app, m), "supervised", "public once confirmed");
+    let audited: Vec<(String, String, String)> = {
+        use diesel::prelude::*;
+        use redress::store::schema::staff_audit as a;
+        a::table
+            .filter(a::kind.eq("flag_decided"))
+            .select((a::actor, a::subject, a::detail))
+            .load(&mut app.pool.get().unwrap())
+            .unwrap()
+    };
+    assert_eq!(audited.len(), 1, "the decision is in the staff audit log: {audited:?}");
+    assert!(audited[0].0.contains('@') && audited[0].1 == format!("merchant {m} flag {flag}"), "{audited:?}");
+    assert_eq!(audited[0].2, "confirm");
     assert!(!boss.get("/supervisor/flags").body.contains("data-public=\"false\""));
 }
 

@@ -99,8 +99,8 @@ pub async fn decide_flag(
         )
         .await;
     };
-    let (by, clock, note) = (who.0.user_id, state.clock.clone(), fields.get("note"));
-    match state.db(move |conn| Ok(decide(conn, id, decision, &note, by, clock.now()))).await? {
+    let (actor, clock, note) = (state.actor(&req, &who.0), state.clock.clone(), fields.get("note"));
+    match state.db(move |conn| Ok(decide(conn, id, decision, &note, &actor, clock.now()))).await? {
         Ok(()) => Ok(HttpResponse::SeeOther()
             .insert_header(("Location", format!("/supervisor/flags?done={decision}")))
             .finish()),
