@@ -41,6 +41,8 @@ fn ten_complaints_flag_a_merchant_for_supervisors_only_until_one_confirms() {
     };
     assert!(mailed >= 1, "the supervisors are told, to review it");
     assert_eq!(supervision(&app, m), "none", "the public scorecard waits for a supervisor");
+    let admin = boss.get(&format!("/supervisor/merchants/{m}")).body;
+    assert!(admin.contains("data-supervision=\"flagged\"") && admin.contains("data-public=\"false\""), "{admin}");
     // Still hidden after the sweeper re-counts it.
     app.clock.advance(Duration::seconds(30));
     app.sweep();
