@@ -55,6 +55,9 @@ pub struct Config {
     /// `REDRESS_SUPERVISOR_2FA`: supervisors must set up two-factor
     /// sign-in at their next sign-in (`on`, the default; `off` lifts it).
     pub supervisor_2fa: bool,
+    /// `REDRESS_BODY_TIMEOUT`: how long a request's body may take to
+    /// arrive, from its headers on, before it is answered 408.
+    pub body_timeout: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -195,6 +198,7 @@ impl Config {
             shutdown_timeout: seconds("REDRESS_SHUTDOWN_TIMEOUT", 30)?,
             rate_limits,
             trusted_proxies,
+            body_timeout: seconds("REDRESS_BODY_TIMEOUT", 30)?,
             data_dir,
             supervisor_2fa,
         })

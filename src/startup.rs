@@ -44,7 +44,10 @@ impl Application {
     /// it runs when `server` is awaited.
     pub fn build(config: Config, pool: Pool, clock: Arc<dyn Clock>, workers: usize) -> std::io::Result<Application> {
         let listener = TcpListener::bind(&config.bind)?;
+        listen_backlog(&listener, BACKLOG)?;
         let addr = listener.local_addr()?;
+        let connections = connection_cap(raise_fd_limit(), config.pool_size, workers);
+        tracing::debug!(connections, "connections per worker");
         let session_key = session_key(&config)?;
         crate::service::auth::warm_up();
         let metrics = Arc::default();
@@ -63,9 +66,66 @@ impl Application {
             limiter,
             decoding: Arc::default(),
         };
-        let server = web::server(state, listener, workers)?;
+        let server = web::server(state, listener, workers, connections)?;
         Ok(Application { addr, server })
     }
+}
+
+/// Connections waiting to be accepted. std listens with 128, which a burst
+/// of clients fills at once, and then new ones wait for SYN retries.
+const BACKLOG: i32 = 2048;
+
+/// File handles kept for what is not a client's connection: the database
+/// pool, SQLite's files, evidence being written, the mail transport, logs.
+const RESERVED_FDS: u64 = 256;
+
+/// Asks again to listen on `listener`, with room for `backlog` waiting
+/// connections (on Linux, `listen` on a listening socket resizes it).
+fn listen_backlog(listener: &TcpListener, backlog: i32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: `listen` on a descriptor this listener owns, open for
+        // the call; it touches no memory of ours.
+        if unsafe { libc::listen(listener.as_raw_fd(), backlog) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    let _ = (listener, backlog);
+    Ok(())
+}
+
+/// Raises this process's soft limit on open files to its hard limit (many
+/// systems start services at 1,024, which 1,000 idle clients use up) and
+/// returns the limit in force.
+#[allow(clippy::unnecessary_cast)] // `rlim_t` is not u64 everywhere
+pub fn raise_fd_limit() -> u64 {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: get/setrlimit read and write the one struct passed.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+            return 1024;
+        }
+        if limit.rlim_cur < limit.rlim_max {
+            let raised = libc::rlimit { rlim_cur: limit.rlim_max, rlim_max: limit.rlim_max };
+            if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+                limit.rlim_cur = limit.rlim_max;
+            }
+        }
+        limit.rlim_cur as u64
+    }
+    #[cfg(not(unix))]
+    1024
+}
+
+/// Connections each worker holds at once, so that however many clients
+/// connect (2,000 trickling bodies, say) the server keeps the file handles
+/// its database and files need: past the cap, new connections wait in the
+/// backlog until one is answered or times out.
+pub fn connection_cap(fd_limit: u64, pool_size: u32, workers: usize) -> usize {
+    let spare = fd_limit.saturating_sub(RESERVED_FDS + 2 * u64::from(pool_size));
+    (spare / workers.max(1) as u64).clamp(32, 25_000) as usize
 }
 
 /// The key that encrypts session cookies: derived from `REDRESS_SECRET`, or
@@ -99,4 +159,16 @@ pub fn session_key(config: &Config) -> std::io::Result<Key> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     std::io::Write::write_all(&mut options.open(&path)?, hex.as_bytes())?;
     Ok(Key::from(&bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::connection_cap;
+
+    #[test]
+    fn connections_leave_file_handles_for_the_rest() {
+        assert_eq!(connection_cap(1024, 8, 2), (1024 - 256 - 16) / 2);
+        assert_eq!(connection_cap(1_048_576, 8, 2), 25_000, "actix's own default at most");
+        assert_eq!(connection_cap(100, 8, 2), 32, "a few even when the limit is tiny");
+    }
 }

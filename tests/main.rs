@@ -35,6 +35,7 @@ mod retention;
 mod scorecard;
 mod sessions;
 mod signin;
+mod slow_bodies;
 mod smtp;
 mod staff;
 mod supervision;

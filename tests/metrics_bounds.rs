@@ -59,5 +59,6 @@ fn custom_methods_and_random_paths_leave_metrics_and_the_log_small() {
     assert!(logged.len() >= 400, "every request is logged: {}", logged.len());
     let longest = logged.iter().map(|l| l.len()).max().unwrap();
     assert!(longest < 800, "log lines are bounded: {longest} characters");
+    eprintln!("/metrics: {} bytes, {series} request series; longest log line {longest} characters", metrics.body.len());
     server.terminate();
 }

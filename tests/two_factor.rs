@@ -153,8 +153,8 @@ fn merchant_staff_opt_in_and_a_recovery_code_works_once() {
     let email = app.staff(Role::Merchant, Some(merchant));
     let first = app.sign_in(&email, PASSWORD);
     assert_eq!(first.location.as_deref(), Some("/merchant"), "not asked before enrolling");
-    let dashboard = app.get("/merchant");
-    assert!(dashboard.body.contains("href=\"/account/2fa\""), "offered from the staff header");
+    assert!(app.get("/merchant").body.contains("href=\"/account\""), "the account from the staff header");
+    assert!(app.get("/account").body.contains("href=\"/account/2fa\""), "two-step sign-in offered there");
 
     let (key, codes) = enrol(&app, &app.browser, "/account/2fa", "/account/2fa");
     assert_eq!(codes.len(), 10);

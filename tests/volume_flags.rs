@@ -41,6 +41,8 @@ fn ten_complaints_flag_a_merchant_for_supervisors_only_until_one_confirms() {
     };
     assert!(mailed >= 1, "the supervisors are told, to review it");
     assert_eq!(supervision(&app, m), "none", "the public scorecard waits for a supervisor");
+    let admin = boss.get(&format!("/supervisor/merchants/{m}")).body;
+    assert!(admin.contains("data-supervision=\"flagged\"") && admin.contains("data-public=\"false\""), "{admin}");
     // Still hidden after the sweeper re-counts it.
     app.clock.advance(Duration::seconds(30));
     app.sweep();
@@ -50,6 +52,18 @@ fn ten_complaints_flag_a_merchant_for_supervisors_only_until_one_confirms() {
     let confirmed = boss.submit("/supervisor/flags", &format!("/supervisor/flags/{flag}"), &[("decision", "confirm")]);
     assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
     assert_eq!(supervision(&app, m), "supervised", "public once confirmed");
+    let audited: Vec<(String, String, String)> = {
+        use diesel::prelude::*;
+        use redress::store::schema::staff_audit as a;
+        a::table
+            .filter(a::kind.eq("flag_decided"))
+            .select((a::actor, a::subject, a::detail))
+            .load(&mut app.pool.get().unwrap())
+            .unwrap()
+    };
+    assert_eq!(audited.len(), 1, "the decision is in the staff audit log: {audited:?}");
+    assert!(audited[0].0.contains('@') && audited[0].1 == format!("merchant {m} flag {flag}"), "{audited:?}");
+    assert_eq!(audited[0].2, "confirm");
     assert!(!boss.get("/supervisor/flags").body.contains("data-public=\"false\""));
 }
 
@@ -87,4 +101,28 @@ fn dismissing_a_volume_flag_leaves_the_scorecard_as_it_was() {
     assert_eq!(dismissed.status, StatusCode::SEE_OTHER);
     assert_eq!(supervision(&app, m), "none");
     assert!(!boss.get("/supervisor/flags").body.contains("深圳极光数码科技有限公司"));
+}
+
+#[test]
+fn the_upgrade_hides_the_volume_flags_already_public() {
+    use redress::domain::offender::{Reason, ReasonKind};
+    use redress::store::{flags, merchants};
+    let app = spawn_app();
+    let volume = app.merchant("深圳极光数码科技有限公司");
+    let breached = app.merchant("杭州星河优选电子商务有限公司");
+    let conn = &mut app.pool.get().unwrap();
+    let now = start_time();
+    let line = |kind, n| Reason { kind, count: n, references: vec![] }.to_line();
+    flags::raise(conn, volume, &line(ReasonKind::Complaints, 29), now).unwrap();
+    let both = format!("{}\n{}", line(ReasonKind::Complaints, 12), line(ReasonKind::Breaches, 3));
+    flags::raise(conn, breached, &both, now).unwrap();
+    // As the previous release left them: every pending flag public.
+    for m in [volume, breached] {
+        merchants::set_supervision(conn, m, "flagged").unwrap();
+    }
+    let up = include_str!("../migrations/sqlite/2026-12-01-000004_flag_confirmation/up.sql");
+    assert_eq!(up, include_str!("../migrations/postgres/2026-12-01-000004_flag_confirmation/up.sql"));
+    diesel::RunQueryDsl::execute(diesel::sql_query(up), conn).unwrap();
+    assert_eq!(supervision(&app, volume), "none", "volume alone waits for a supervisor");
+    assert_eq!(supervision(&app, breached), "flagged", "a breach stays public");
 }

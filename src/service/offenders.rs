@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
+use crate::domain::audit::AuditKind;
 use crate::domain::offender::{FlagThresholds, Reason, ReasonKind, reasons};
 use crate::i18n::Tr;
 use crate::service::notify;
@@ -172,12 +173,14 @@ crate::slug_enum! {
     }
 }
 
+/// A supervisor's decision on a flag, recorded in the staff audit log in
+/// the same transaction.
 pub fn decide(
     conn: &mut DbConnection,
     flag_id: i64,
     decision: FlagDecision,
     note: &str,
-    by: i64,
+    who: &crate::service::audit::Actor,
     now: DateTime<Utc>,
 ) -> Result<(), FlagError> {
     let note = match note.trim() {
@@ -192,9 +195,19 @@ pub fn decide(
     };
     conn.write(|conn| {
         let flag = flags::find(conn, flag_id)?.ok_or(FlagError::NotFound)?;
-        if !flags::decide(conn, &flag, from, to, Some(by), note.as_deref(), now)? {
+        if !flags::decide(conn, &flag, from, to, who.user_id, note.as_deref(), now)? {
             return Err(FlagError::State);
         }
+        let subject = format!("merchant {} flag {}", flag.merchant_id, flag.id);
+        let detail = format!("{}: {}", decision.slug(), note.as_deref().unwrap_or(""));
+        crate::service::audit::record(
+            conn,
+            who,
+            AuditKind::FlagDecided,
+            &subject,
+            detail.trim_end_matches([':', ' ']),
+            now,
+        )?;
         Ok(())
     })
 }

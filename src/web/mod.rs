@@ -6,6 +6,7 @@ pub mod auth;
 pub mod complaint_view;
 pub mod consumer;
 pub mod csrf;
+pub mod deadline;
 pub mod evidence;
 pub mod form;
 pub mod health;
@@ -137,7 +138,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The HTTP server on an already bound listener.
-pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
+/// `connections` is each worker's cap (see `startup::connection_cap`).
+pub fn server(state: AppState, listener: TcpListener, workers: usize, connections: usize) -> std::io::Result<Server> {
     let secure = state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     let key = state.session_key.clone();
     let drain = state.config.shutdown_timeout.as_secs();
@@ -158,6 +160,7 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io
     })
     .workers(workers)
     .worker_max_blocking_threads(blocking)
+    .max_connections(connections)
     // SIGTERM (or SIGINT): stop accepting, let requests under way finish
     // for up to this long, then return from `run`.
     .shutdown_timeout(drain)

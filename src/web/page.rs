@@ -174,7 +174,7 @@ pub struct ErrorPage {
 impl ErrorPage {
     pub fn new(ctx: PageCtx, status: StatusCode, id: Option<&str>) -> ErrorPage {
         let code = status.as_u16();
-        let known = [400, 403, 404, 405, 413, 422, 429, 503];
+        let known = [400, 403, 404, 405, 408, 413, 422, 429, 503];
         let key = if known.contains(&code) { code } else { 500 };
         ErrorPage {
             status: code,

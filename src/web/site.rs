@@ -25,7 +25,7 @@ pub const LANG_COOKIE: &str = "lang";
 const LOGGED_MAX: usize = 200;
 
 pub async fn site(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
@@ -42,11 +42,26 @@ pub async fn site(
     // megabytes): the log keeps their start only.
     let method = super::metrics::bounded(req.method().as_str(), LOGGED_MAX).to_owned();
     let path = super::metrics::bounded(&redact(req.path()), LOGGED_MAX).to_owned();
+    let late = has_body(&req)
+        .then(|| req.app_data::<actix_web::web::Data<super::AppState>>().map(|s| s.config.body_timeout))
+        .flatten()
+        .map(|limit| super::deadline::Deadline::wrap(&mut req, limit));
     // Handlers' and extractors' errors arrive here as responses; only a
     // failing middleware would return `Err`, which actix renders itself.
     let mut res = next.call(req).instrument(span.clone()).await?.map_into_boxed_body();
+    let timed_out = late.is_some_and(|l| l.get());
+    if timed_out {
+        // Whatever the handler made of the cut-off body, the answer is
+        // that it did not arrive in time.
+        res = res.into_response(HttpResponse::RequestTimeout().finish());
+    }
     if res.status().as_u16() >= 400 && !is_page_or_data(&res) {
         res = error_page(res);
+    }
+    if timed_out {
+        // The rest of the body may still be on its way: not read, so the
+        // connection is not reused.
+        res.response_mut().head_mut().set_connection_type(actix_web::http::ConnectionType::Close);
     }
     if let Some(cookie) = super::csrf::fresh_cookie(res.request()) {
         let _ = res.response_mut().add_cookie(&cookie);
@@ -94,6 +109,13 @@ pub async fn site(
     }
     span.in_scope(|| tracing::info!(%method, %path, status, ms = elapsed.as_millis() as u64, "request"));
     Ok(res)
+}
+
+/// Whether the request says a body follows.
+fn has_body(req: &ServiceRequest) -> bool {
+    let headers = req.headers();
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers.get(header::CONTENT_LENGTH).is_some_and(|v| v.as_bytes() != b"0")
 }
 
 /// `Strict-Transport-Security` for a site served over https.

@@ -99,22 +99,11 @@ pub async fn decide_flag(
         )
         .await;
     };
-    let (by, clock, note) = (who.0.user_id, state.clock.clone(), fields.get("note"));
-    let detail = format!("{decision}: {note}");
-    match state.db(move |conn| Ok(decide(conn, id, decision, &note, by, clock.now()))).await? {
-        Ok(()) => {
-            state
-                .audit(
-                    state.actor(&req, &who.0),
-                    crate::domain::audit::AuditKind::FlagDecided,
-                    format!("flag {id}"),
-                    detail,
-                )
-                .await?;
-            Ok(HttpResponse::SeeOther()
-                .insert_header(("Location", format!("/supervisor/flags?done={decision}")))
-                .finish())
-        }
+    let (actor, clock, note) = (state.actor(&req, &who.0), state.clock.clone(), fields.get("note"));
+    match state.db(move |conn| Ok(decide(conn, id, decision, &note, &actor, clock.now()))).await? {
+        Ok(()) => Ok(HttpResponse::SeeOther()
+            .insert_header(("Location", format!("/supervisor/flags?done={decision}")))
+            .finish()),
         Err(FlagError::NotFound) => Err(AppError::NotFound),
         Err(FlagError::Db(e)) => Err(e.into()),
         Err(FlagError::Note) => {

@@ -49,6 +49,8 @@ struct MerchantPage {
     qualification: Option<String>,
     supervision: String,
     supervision_label: String,
+    /// Flagged for supervisors only: volume alone, not yet confirmed.
+    hidden_flag: bool,
     credit_points: i32,
     staff: Vec<(String, TimeView)>,
     actions: Vec<ActionLine>,
@@ -67,7 +69,7 @@ async fn page(
     notice: Option<(String, bool)>,
     kept: KeptForm,
 ) -> Result<HttpResponse, AppError> {
-    let (m, staff, taken, appeals) = state
+    let (m, staff, taken, appeals, flag) = state
         .db(move |conn| {
             let m = merchants::find(conn, id)?.ok_or(AppError::NotFound)?;
             Ok((
@@ -75,9 +77,17 @@ async fn page(
                 users::staff_of(conn, id)?,
                 actions::for_merchant(conn, id)?,
                 actions::appeals_for_merchant(conn, id)?,
+                crate::store::flags::open_flag(conn, id)?,
             ))
         })
         .await?;
+    // Supervisors see a flag the public does not see yet (raised by
+    // complaint volume alone), and that it is not public.
+    let hidden_flag = flag.as_ref().is_some_and(|f| {
+        f.state == crate::store::flags::FlagState::Flagged.slug()
+            && !crate::domain::offender::public_before_confirmed(&f.reasons)
+    });
+    let supervision = if hidden_flag { "flagged".to_owned() } else { m.supervision.clone() };
     let ctx = PageCtx::new(req);
     let t = ctx.t;
     let tz = state.config.tz;
@@ -123,8 +133,9 @@ async fn page(
         email: m.email,
         shop_url: m.shop_url,
         qualification: m.qualification,
-        supervision_label: t.get(&format!("supervision.{}", m.supervision)).to_owned(),
-        supervision: m.supervision,
+        supervision_label: t.get(&format!("supervision.{supervision}")).to_owned(),
+        supervision,
+        hidden_flag,
         credit_points: m.credit_points,
         notice,
         kept,
