@@ -46,12 +46,19 @@ pub struct Config {
     /// may take to finish before the server exits anyway.
     pub shutdown_timeout: std::time::Duration,
     /// `REDRESS_RATE_LIMIT`: complaints, look-ups and sign-ins per client
-    /// address (`off` for load tests).
+    /// address (`off` for load tests). Dangerous: `off` (or `sign_ins=off`)
+    /// also turns off the growing delays after failed sign-ins, so staff
+    /// passwords can be guessed as fast as the server answers; the server
+    /// warns at start-up.
     pub rate_limits: RateLimits,
     /// `REDRESS_TRUSTED_PROXIES`: the addresses of the reverse proxies in
     /// front of the server, whose `X-Forwarded-For` names the client.
     /// Anyone else's is ignored (a client could write any address there).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `REDRESS_SESSION_IDLE_HOURS` (12) and `REDRESS_SESSION_MAX_DAYS` (7):
+    /// a staff session ends after this long unused, and this long after
+    /// it began.
+    pub sessions: crate::domain::session::Lifetimes,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -164,6 +171,21 @@ impl Config {
                 })
             })
             .collect::<Result<_, _>>()?;
+        let whole = |name: &'static str, default: i64, max: i64| -> Result<i64, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or(ConfigError { name, problem: format!("{v:?} is not a whole number from 1 to {max}") }),
+            }
+        };
+        let sessions = crate::domain::session::Lifetimes {
+            idle: chrono::Duration::hours(whole("REDRESS_SESSION_IDLE_HOURS", 12, 24 * 30)?),
+            absolute: chrono::Duration::days(whole("REDRESS_SESSION_MAX_DAYS", 7, 365)?),
+        };
         let secret = get("REDRESS_SECRET");
         if secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err(ConfigError { name: "REDRESS_SECRET", problem: "must be at least 32 characters".into() });
@@ -185,6 +207,7 @@ impl Config {
             shutdown_timeout: seconds("REDRESS_SHUTDOWN_TIMEOUT", 30)?,
             rate_limits,
             trusted_proxies,
+            sessions,
             data_dir,
         })
     }

@@ -82,6 +82,10 @@ pub fn test_config(db: &TestDb, data: &std::path::Path) -> Config {
     // Every test's requests come from 127.0.0.1; the limits' own tests
     // switch them on.
     config.rate_limits = redress::domain::limit::RateLimits::OFF;
+    // Tests move the clock by days with staff signed in; the sessions' own
+    // tests (tests/sessions.rs) set the real lifetimes.
+    let forever = chrono::Duration::days(3650);
+    config.sessions = redress::domain::session::Lifetimes { idle: forever, absolute: forever };
     config
 }
 
