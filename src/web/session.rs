@@ -89,6 +89,12 @@ pub async fn resolve(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    // Styles, scripts, health checks and metrics never need to know who
+    // is signed in: no look-up for them.
+    let path = req.path();
+    if path.starts_with("/static/") || path == "/healthz" || path == "/metrics" {
+        return next.call(req).await;
+    }
     let session = req.get_session();
     let token = session.get::<String>(SID).ok().flatten();
     let state = req.app_data::<web::Data<AppState>>().cloned();
