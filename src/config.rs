@@ -246,4 +246,20 @@ mod tests {
         let c = Config::from_lookup(|k| (k == "REDRESS_TRUSTED_PROXIES").then(|| "10.0.0.1, ::1".into())).unwrap();
         assert_eq!(c.trusted_proxies, vec!["10.0.0.1".parse::<std::net::IpAddr>().unwrap(), "::1".parse().unwrap()]);
     }
+
+    #[test]
+    fn session_lifetimes_are_read_from_their_settings() {
+        assert_eq!(Config::from_lookup(|_| None).unwrap().sessions, crate::domain::session::STAFF);
+        let c = Config::from_lookup(|k| match k {
+            "REDRESS_SESSION_IDLE_HOURS" => Some("2".into()),
+            "REDRESS_SESSION_MAX_DAYS" => Some("1".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!((c.sessions.idle, c.sessions.absolute), (Duration::hours(2), Duration::days(1)));
+        for (name, bad) in [("REDRESS_SESSION_IDLE_HOURS", "0"), ("REDRESS_SESSION_MAX_DAYS", "a week")] {
+            let err = Config::from_lookup(|k| (k == name).then(|| bad.into())).unwrap_err();
+            assert_eq!(err.name, name);
+        }
+    }
 }
