@@ -45,8 +45,11 @@ pub struct Config {
     /// `REDRESS_SHUTDOWN_TIMEOUT`: on SIGTERM, how long requests under way
     /// may take to finish before the server exits anyway.
     pub shutdown_timeout: std::time::Duration,
-    /// `REDRESS_RATE_LIMIT`: complaints, look-ups, sign-ins and replies per client
-    /// address (`off` for load tests).
+    /// `REDRESS_RATE_LIMIT`: complaints, look-ups, sign-ins and replies per
+    /// client address (`off` for load tests). Dangerous: `off` (or
+    /// `sign_ins=off`) also turns off the growing delays after failed
+    /// sign-ins, so staff passwords can be guessed as fast as the server
+    /// answers; the server warns at start-up.
     pub rate_limits: RateLimits,
     /// `REDRESS_TRUSTED_PROXIES`: the addresses of the reverse proxies in
     /// front of the server, whose `X-Forwarded-For` names the client.
@@ -58,6 +61,10 @@ pub struct Config {
     /// `REDRESS_BODY_TIMEOUT`: how long a request's body may take to
     /// arrive, from its headers on, before it is answered 408.
     pub body_timeout: std::time::Duration,
+    /// `REDRESS_SESSION_IDLE_HOURS` (12) and `REDRESS_SESSION_MAX_DAYS` (7):
+    /// a staff session ends after this long unused, and this long after
+    /// it began.
+    pub sessions: crate::domain::session::Lifetimes,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -170,6 +177,21 @@ impl Config {
                 })
             })
             .collect::<Result<_, _>>()?;
+        let whole = |name: &'static str, default: i64, max: i64| -> Result<i64, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or(ConfigError { name, problem: format!("{v:?} is not a whole number from 1 to {max}") }),
+            }
+        };
+        let sessions = crate::domain::session::Lifetimes {
+            idle: chrono::Duration::hours(whole("REDRESS_SESSION_IDLE_HOURS", 12, 24 * 30)?),
+            absolute: chrono::Duration::days(whole("REDRESS_SESSION_MAX_DAYS", 7, 365)?),
+        };
         let secret = get("REDRESS_SECRET");
         if secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err(ConfigError { name: "REDRESS_SECRET", problem: "must be at least 32 characters".into() });
@@ -199,6 +221,7 @@ impl Config {
             rate_limits,
             trusted_proxies,
             body_timeout: seconds("REDRESS_BODY_TIMEOUT", 30)?,
+            sessions,
             data_dir,
             supervisor_2fa,
         })
@@ -242,5 +265,21 @@ mod tests {
         assert_eq!(err.name, "REDRESS_TRUSTED_PROXIES");
         let c = Config::from_lookup(|k| (k == "REDRESS_TRUSTED_PROXIES").then(|| "10.0.0.1, ::1".into())).unwrap();
         assert_eq!(c.trusted_proxies, vec!["10.0.0.1".parse::<std::net::IpAddr>().unwrap(), "::1".parse().unwrap()]);
+    }
+
+    #[test]
+    fn session_lifetimes_are_read_from_their_settings() {
+        assert_eq!(Config::from_lookup(|_| None).unwrap().sessions, crate::domain::session::STAFF);
+        let c = Config::from_lookup(|k| match k {
+            "REDRESS_SESSION_IDLE_HOURS" => Some("2".into()),
+            "REDRESS_SESSION_MAX_DAYS" => Some("1".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!((c.sessions.idle, c.sessions.absolute), (Duration::hours(2), Duration::days(1)));
+        for (name, bad) in [("REDRESS_SESSION_IDLE_HOURS", "0"), ("REDRESS_SESSION_MAX_DAYS", "a week")] {
+            let err = Config::from_lookup(|k| (k == name).then(|| bad.into())).unwrap_err();
+            assert_eq!(err.name, name);
+        }
     }
 }

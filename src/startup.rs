@@ -54,6 +54,12 @@ impl Application {
         let writer = store::writer::Writer::start(&config.database_url, config.db_timeout)
             .map_err(std::io::Error::other)?
             .map(Arc::new);
+        if config.rate_limits.sign_ins.is_none() {
+            tracing::warn!(
+                "REDRESS_RATE_LIMIT turns sign-in throttling off: staff passwords can be guessed as fast as the \
+                 server answers. For load tests only, never in production"
+            );
+        }
         let limiter = Arc::new(web::limit::Limiter::new(config.rate_limits, config.trusted_proxies.clone()));
         let state = AppState {
             pool,

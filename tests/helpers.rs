@@ -85,6 +85,10 @@ pub fn test_config(db: &TestDb, data: &std::path::Path) -> Config {
     // Supervisors sign in with a password alone; the two-factor tests
     // switch it on.
     config.supervisor_2fa = false;
+    // Tests move the clock by days with staff signed in; the sessions' own
+    // tests (tests/sessions.rs) set the real lifetimes.
+    let forever = chrono::Duration::days(3650);
+    config.sessions = redress::domain::session::Lifetimes { idle: forever, absolute: forever };
     config
 }
 

@@ -35,6 +35,11 @@ fn audit(app: &TestApp, kind: &str) -> Vec<AuditRow> {
     list(&mut app.pool.get().unwrap(), &filter, 100).unwrap()
 }
 
+/// The real session lifetimes (the other tests' sessions never end).
+fn app_with_real_sessions() -> TestApp {
+    spawn_app_with(|c| c.sessions = redress::domain::session::STAFF)
+}
+
 fn stored_sessions(app: &TestApp) -> i64 {
     use redress::store::schema::sessions;
     sessions::table.count().get_result(&mut app.pool.get().unwrap()).unwrap()
@@ -48,7 +53,7 @@ fn refused(res: &Page, path: &str) {
 
 #[test]
 fn a_cookie_saved_before_signing_out_opens_nothing_afterwards() {
-    let app = spawn_app();
+    let app = app_with_real_sessions();
     let merchant = app.merchant("杭州星河优选电子商务有限公司");
     let email = app.staff(Role::Merchant, Some(merchant));
     let (client, cookie) = signed_in(&app, &email);
@@ -84,7 +89,7 @@ fn a_cookie_saved_before_signing_out_opens_nothing_afterwards() {
 
 #[test]
 fn sessions_end_after_twelve_idle_hours_and_seven_days_after_sign_in() {
-    let app = spawn_app();
+    let app = app_with_real_sessions();
     let email = app.staff(Role::Supervisor, None);
     let (client, cookie) = signed_in(&app, &email);
     // Used every 11 hours, it lives on past 12 hours from the sign-in.
@@ -109,7 +114,7 @@ fn sessions_end_after_twelve_idle_hours_and_seven_days_after_sign_in() {
 
 #[test]
 fn ended_sessions_are_removed_when_someone_signs_in() {
-    let app = spawn_app();
+    let app = app_with_real_sessions();
     let email = app.staff(Role::Supervisor, None);
     signed_in(&app, &email);
     signed_in(&app, &email);
@@ -126,7 +131,7 @@ fn ended_sessions_are_removed_when_someone_signs_in() {
 
 #[test]
 fn changing_the_password_ends_every_other_session_of_the_account() {
-    let app = spawn_app();
+    let app = app_with_real_sessions();
     let merchant = app.merchant("广州美颜堂化妆品有限公司");
     let email = app.staff(Role::Merchant, Some(merchant));
     let (me, mine) = signed_in(&app, &email);
@@ -182,7 +187,7 @@ fn changing_the_password_ends_every_other_session_of_the_account() {
 
 #[test]
 fn signing_out_everywhere_ends_every_session_of_the_account_this_one_too() {
-    let app = spawn_app();
+    let app = app_with_real_sessions();
     let email = app.staff(Role::Supervisor, None);
     let other = app.staff(Role::Supervisor, None);
     let (me, mine) = signed_in(&app, &email);
@@ -202,7 +207,7 @@ fn signing_out_everywhere_ends_every_session_of_the_account_this_one_too() {
 
 #[test]
 fn the_account_page_is_for_signed_in_staff_and_its_forms_need_the_csrf_token() {
-    let app = spawn_app();
+    let app = app_with_real_sessions();
     refused(&app.get("/account"), "/account");
     let email = app.staff(Role::Supervisor, None);
     let (me, cookie) = signed_in(&app, &email);

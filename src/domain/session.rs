@@ -3,10 +3,24 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-/// A session unused this long is over.
-pub const IDLE: Duration = Duration::hours(12);
-/// A session is over this long after it began, however much it is used.
-pub const ABSOLUTE: Duration = Duration::days(7);
+/// How long sessions live (`REDRESS_SESSION_IDLE_HOURS`,
+/// `REDRESS_SESSION_MAX_DAYS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifetimes {
+    /// A session unused this long is over.
+    pub idle: Duration,
+    /// A session is over this long after it began, however much it is used.
+    pub absolute: Duration,
+}
+
+/// Staff sessions: a working day unused, a week at most.
+pub const STAFF: Lifetimes = Lifetimes { idle: Duration::hours(12), absolute: Duration::days(7) };
+
+impl Default for Lifetimes {
+    fn default() -> Self {
+        STAFF
+    }
+}
 /// `last_seen_at` is written again only when it is older than this, so
 /// a busy dashboard does not write on every request.
 pub const TOUCH_AFTER: Duration = Duration::minutes(5);
@@ -21,11 +35,13 @@ pub enum Liveness {
     Expired,
 }
 
-pub fn liveness(created_at: DateTime<Utc>, last_seen_at: DateTime<Utc>, now: DateTime<Utc>) -> Liveness {
-    if now - created_at >= ABSOLUTE || now - last_seen_at >= IDLE {
-        Liveness::Expired
-    } else {
-        Liveness::Live { touch: now - last_seen_at >= TOUCH_AFTER }
+impl Lifetimes {
+    pub fn liveness(&self, created_at: DateTime<Utc>, last_seen_at: DateTime<Utc>, now: DateTime<Utc>) -> Liveness {
+        if now - created_at >= self.absolute || now - last_seen_at >= self.idle {
+            Liveness::Expired
+        } else {
+            Liveness::Live { touch: now - last_seen_at >= TOUCH_AFTER }
+        }
     }
 }
 
@@ -87,6 +103,7 @@ mod tests {
     #[test]
     fn sessions_end_after_twelve_idle_hours_or_seven_days() {
         let start = at(0);
+        let liveness = |c, s, n| STAFF.liveness(c, s, n);
         assert_eq!(liveness(start, start, at(4)), Liveness::Live { touch: false });
         assert_eq!(liveness(start, start, at(5)), Liveness::Live { touch: true });
         assert_eq!(liveness(start, start, at(12 * 60 - 1)), Liveness::Live { touch: true });

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::domain::audit::AuditKind;
-use crate::domain::session::{Liveness, liveness};
+use crate::domain::session::{Lifetimes, Liveness};
 use crate::domain::staff::{Role, check_password};
 use crate::service::audit::{self, Actor};
 use crate::service::auth::{self, SignedIn};
@@ -27,6 +27,8 @@ pub fn token_hash(token: &str) -> String {
 pub struct Origin<'a> {
     pub address: &'a str,
     pub user_agent: &'a str,
+    /// How long sessions live (for removing the expired ones).
+    pub lifetimes: Lifetimes,
 }
 
 /// Begins a session for `who` (who has just proved who they are): removes
@@ -45,7 +47,7 @@ pub fn begin(
     let address: String = crate::domain::audit::bounded(from.address);
     let actor = Actor { user_id: Some(who.user_id), email: who.email.clone(), address: address.clone() };
     conn.write(|conn| {
-        sessions::prune(conn, now)?;
+        sessions::prune(conn, from.lifetimes, now)?;
         let row = NewSession {
             token_hash: &hash,
             user_id: who.user_id,
@@ -73,10 +75,15 @@ pub enum Found {
 }
 
 /// Looks up the session with id `token` (one query).
-pub fn find(conn: &mut DbConnection, token: &str, now: DateTime<Utc>) -> diesel::QueryResult<Found> {
+pub fn find(
+    conn: &mut DbConnection,
+    token: &str,
+    lifetimes: Lifetimes,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<Found> {
     let Some((session, user)) = sessions::find(conn, &token_hash(token))? else { return Ok(Found::Unknown) };
     let Some(role) = Role::from_slug(&user.role) else { return Ok(Found::Unknown) };
-    Ok(match liveness(from_db(session.created_at), from_db(session.last_seen_at), now) {
+    Ok(match lifetimes.liveness(from_db(session.created_at), from_db(session.last_seen_at), now) {
         Liveness::Expired => Found::Expired { session_id: session.id },
         Liveness::Live { touch } => Found::Live {
             session_id: session.id,

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::schema::{login_failures, sessions, sign_in_addresses, users};
 use super::users::User;
 use super::{DbConnection, to_db};
-use crate::domain::session::{ABSOLUTE, FAILURE_WINDOW, IDLE};
+use crate::domain::session::{FAILURE_WINDOW, Lifetimes};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sessions)]
@@ -69,9 +69,9 @@ pub fn count_of_user(conn: &mut DbConnection, user_id: i64) -> QueryResult<i64> 
 
 /// Removes sessions past their lifetime and failures past the throttle's
 /// window, so neither table grows for ever; returns the rows removed.
-pub fn prune(conn: &mut DbConnection, now: DateTime<Utc>) -> QueryResult<usize> {
-    let idle = sessions::last_seen_at.le(to_db(now - IDLE));
-    let old = sessions::created_at.le(to_db(now - ABSOLUTE));
+pub fn prune(conn: &mut DbConnection, lifetimes: Lifetimes, now: DateTime<Utc>) -> QueryResult<usize> {
+    let idle = sessions::last_seen_at.le(to_db(now - lifetimes.idle));
+    let old = sessions::created_at.le(to_db(now - lifetimes.absolute));
     let gone = diesel::delete(sessions::table.filter(idle.or(old))).execute(conn)?;
     let stale = login_failures::at.lt(to_db(now - FAILURE_WINDOW));
     Ok(gone + diesel::delete(login_failures::table.filter(stale)).execute(conn)?)

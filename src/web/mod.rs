@@ -142,6 +142,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub fn server(state: AppState, listener: TcpListener, workers: usize, connections: usize) -> std::io::Result<Server> {
     let secure = state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
     let key = state.session_key.clone();
+    let lifetimes = state.config.sessions;
     let drain = state.config.shutdown_timeout.as_secs();
     // Database work runs on blocking threads, each waiting for one of the
     // pool's connections: more threads than connections only wait, and
@@ -153,7 +154,7 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize, connection
         App::new()
             .app_data(data.clone())
             .wrap(from_fn(session::resolve))
-            .wrap(session::middleware(key.clone(), secure))
+            .wrap(session::middleware(key.clone(), secure, lifetimes))
             .wrap(from_fn(site::site))
             .configure(routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(AppError::NotFound) }))

@@ -16,6 +16,7 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::AppState;
+use crate::domain::session::Lifetimes;
 use crate::domain::staff::Role;
 use crate::error::AppError;
 use crate::service::auth::SignedIn;
@@ -25,10 +26,10 @@ pub const COOKIE: &str = "redress_session";
 /// The session id's key in the cookie.
 const SID: &str = "sid";
 
-pub fn middleware(key: Key, secure: bool) -> SessionMiddleware<CookieSessionStore> {
+pub fn middleware(key: Key, secure: bool, lifetimes: Lifetimes) -> SessionMiddleware<CookieSessionStore> {
     // The cookie may last as long as a session can; the server ends it
     // sooner after inactivity.
-    let ttl = Duration::seconds(crate::domain::session::ABSOLUTE.num_seconds());
+    let ttl = Duration::seconds(lifetimes.absolute.num_seconds());
     SessionMiddleware::builder(CookieSessionStore::default(), key)
         .cookie_name(COOKIE.into())
         .cookie_secure(secure)
@@ -88,12 +89,18 @@ pub async fn resolve(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    // Styles, scripts, health checks and metrics never need to know who
+    // is signed in: no look-up for them.
+    let path = req.path();
+    if path.starts_with("/static/") || path == "/healthz" || path == "/metrics" {
+        return next.call(req).await;
+    }
     let session = req.get_session();
     let token = session.get::<String>(SID).ok().flatten();
     let state = req.app_data::<web::Data<AppState>>().cloned();
     if let (Some(token), Some(state)) = (token, state) {
-        let now = state.clock.now();
-        match state.db(move |conn| Ok(sessions::find(conn, &token, now)?)).await {
+        let (now, lifetimes) = (state.clock.now(), state.config.sessions);
+        match state.db(move |conn| Ok(sessions::find(conn, &token, lifetimes, now)?)).await {
             Ok(Found::Live { session_id, who, touch }) => {
                 if touch {
                     // A lost write here only ends the session a few minutes early.
@@ -127,10 +134,10 @@ pub async fn begin(state: &AppState, req: &HttpRequest, session: &Session, who: 
     let address = state.limiter.client(req).to_string();
     let user_agent =
         req.headers().get(actix_web::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    let (who, now) = (who.clone(), state.clock.now());
+    let (who, now, lifetimes) = (who.clone(), state.clock.now(), state.config.sessions);
     let token = state
         .write(move |conn| {
-            let from = Origin { address: &address, user_agent: &user_agent };
+            let from = Origin { address: &address, user_agent: &user_agent, lifetimes };
             Ok(sessions::begin(conn, &who, &from, now)?)
         })
         .await?;
