@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use sha2::{Digest, Sha256};
 
+use crate::domain::text::is_bidi_control;
+
 pub use crate::domain::evidence::Stored;
 use crate::domain::evidence::{Declared, Kind, MAX_DECODED, Oversize, base_name, frames, safe_name};
 
@@ -39,6 +41,10 @@ pub enum EvidenceError {
     /// Its header declares more pixels (or decoded bytes) than allowed.
     #[error("{name}: {width}×{height} pixels is too large")]
     Pixels { name: String, width: u32, height: u32 },
+    /// Its name holds characters that turn the text's direction (so that
+    /// "gpj.exe" may show as "exe.jpg"): refused, not silently cleaned.
+    #[error("{0}: the file name holds bidi controls")]
+    Name(String),
     /// An animation declaring more frames than allowed.
     #[error("{name}: {frames} frames is too many")]
     Frames { name: String, frames: u32 },
@@ -61,6 +67,9 @@ pub struct Plan {
 /// it needs (`total_bytes`, which `DynamicImage::from_decoder` does not
 /// check against any limit), its frames.
 pub fn inspect(upload: &Upload) -> Result<Plan, EvidenceError> {
+    if upload.name.chars().any(is_bidi_control) {
+        return Err(EvidenceError::Name(shown(&upload.name)));
+    }
     let kind = Kind::sniff(&upload.bytes).ok_or_else(|| EvidenceError::Kind(shown(&upload.name)))?;
     if !kind.is_image() {
         return Ok(Plan { kind, cost: 0 });
@@ -144,15 +153,16 @@ impl EvidenceError {
     /// The file's name, as its message shows it.
     pub fn name(&self) -> &str {
         match self {
-            EvidenceError::Kind(n) | EvidenceError::Broken(n) => n,
+            EvidenceError::Kind(n) | EvidenceError::Broken(n) | EvidenceError::Name(n) => n,
             EvidenceError::Pixels { name, .. } | EvidenceError::Frames { name, .. } => name,
         }
     }
 }
 
-/// A name for messages: the last part of what was sent, shortened.
+/// A name for messages: the last part of what was sent, shortened, without
+/// control or direction-turning characters (the message shows it as sent).
 pub fn shown(name: &str) -> String {
-    let base: String = base_name(name).chars().filter(|c| !c.is_control()).take(60).collect();
+    let base: String = base_name(name).chars().filter(|c| !c.is_control() && !is_bidi_control(*c)).take(60).collect();
     if base.is_empty() { "?".into() } else { base }
 }
 
@@ -286,6 +296,16 @@ mod tests {
         assert!(pixels("ok.webp", bombs::animated_webp(64, 64, 3)).is_ok());
         let plan = pixels("ok.png", bombs::apng(64, 64, 2)).unwrap();
         assert!(prepare(&Upload { name: "ok.png".into(), bytes: bombs::apng(64, 64, 2) }, plan).is_ok());
+    }
+
+    #[test]
+    fn a_file_name_that_turns_its_text_is_refused() {
+        let photo = jpeg(40, 30);
+        let spoof = Upload { name: "invoice\u{202E}gpj.exe".into(), bytes: photo.clone() };
+        assert!(matches!(inspect(&spoof), Err(EvidenceError::Name(n)) if n == "invoicegpj.exe"));
+        let isolate = Upload { name: "\u{2066}截图\u{2069}.jpg".into(), bytes: photo.clone() };
+        assert!(matches!(inspect(&isolate), Err(EvidenceError::Name(n)) if n == "截图.jpg"));
+        assert!(inspect(&Upload { name: "直播截图.jpg".into(), bytes: photo }).is_ok());
     }
 
     #[test]

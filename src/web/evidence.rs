@@ -239,6 +239,7 @@ pub fn message(t: &Tr, e: &EvidenceError) -> String {
     match e {
         EvidenceError::Kind(name) => t.fmt("form.evidence_kind", &[("name", name)]),
         EvidenceError::Broken(name) => t.fmt("form.evidence_broken", &[("name", name)]),
+        EvidenceError::Name(name) => t.fmt("form.evidence_name", &[("name", name)]),
         EvidenceError::Pixels { name, width, height } => t.fmt(
             "form.evidence_pixels",
             &[("name", name), ("width", width), ("height", height), ("max", &(MAX_PIXELS / 1_000_000))],
