@@ -20,6 +20,7 @@ fn all() -> Vec<(&'static str, Vec<u8>, (u32, u32))> {
         ("商品.webp", bombs::webp(16_383, 16_383), (16_383, 16_383)),
         ("动图.webp", bombs::animated_webp(12_000, 12_000, 2), (12_000, 12_000)),
         ("动图.png", bombs::apng(12_000, 12_000, 2), (12_000, 12_000)),
+        ("小画布.webp", bombs::webp_lossy_inside(100, 100, false), (16_383, 16_383)),
     ]
 }
 

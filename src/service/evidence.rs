@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::domain::text::is_bidi_control;
 
 pub use crate::domain::evidence::Stored;
-use crate::domain::evidence::{Declared, Kind, MAX_DECODED, Oversize, base_name, frames, safe_name};
+use crate::domain::evidence::{Declared, Kind, MAX_DECODED, Oversize, base_name, frames, largest_bitstream, safe_name};
 
 /// A file as it was sent.
 pub struct Upload {
@@ -75,7 +75,12 @@ pub fn inspect(upload: &Upload) -> Result<Plan, EvidenceError> {
         return Ok(Plan { kind, cost: 0 });
     }
     let decoder = open(&upload.bytes, kind).ok_or_else(|| EvidenceError::Broken(shown(&upload.name)))?;
-    let (width, height) = decoder.dimensions();
+    let (mut width, mut height) = decoder.dimensions();
+    if let Some((w, h)) = largest_bitstream(&upload.bytes, kind)
+        && u64::from(w) * u64::from(h) > u64::from(width) * u64::from(height)
+    {
+        (width, height) = (w, h);
+    }
     let declared = Declared { width, height, decoded: decoder.total_bytes(), frames: frames(&upload.bytes, kind) };
     declared.check().map_err(|why| match why {
         Oversize::Pixels { width, height } => EvidenceError::Pixels { name: shown(&upload.name), width, height },
@@ -279,6 +284,10 @@ mod tests {
     fn a_webp_bomb_is_refused_from_its_header() {
         assert_eq!(too_large(pixels("bomb.webp", bombs::webp(16_383, 16_383))), (16_383, 16_383));
         assert!(pixels("ok.webp", bombs::webp(4000, 3000)).is_ok());
+        // A small canvas with a vast lossy bitstream inside, at the top or
+        // in an animation's frame: the bitstream's size counts.
+        assert_eq!(too_large(pixels("inside.webp", bombs::webp_lossy_inside(100, 100, false))), (16_383, 16_383));
+        assert_eq!(too_large(pixels("frame.webp", bombs::webp_lossy_inside(100, 100, true))), (16_383, 16_383));
     }
 
     #[test]
