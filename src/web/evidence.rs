@@ -269,3 +269,24 @@ pub fn refused(t: &Tr, uploads: &[Upload]) -> Option<String> {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(consumer).service(merchant).service(supervisor);
 }
+
+#[cfg(test)]
+mod tests {
+    use futures_util::FutureExt;
+
+    use super::Decoding;
+
+    const MIB: u64 = 1024 * 1024;
+
+    #[test]
+    fn large_images_take_turns_and_small_ones_do_not_wait_behind_them() {
+        let decoding = Decoding::default();
+        let photo = decoding.turn(183 * MIB).now_or_never().expect("a 12 MP photo goes at once").unwrap();
+        assert!(decoding.turn(183 * MIB).now_or_never().is_none(), "a second one waits its turn");
+        let small = decoding.turn(4 * MIB).now_or_never().expect("a small image does not wait").unwrap();
+        drop(photo);
+        // Larger than the whole budget: it waits for all of it, not forever.
+        assert!(decoding.turn(10_000 * MIB).now_or_never().is_some());
+        drop(small);
+    }
+}
