@@ -218,3 +218,30 @@ pub fn animated_webp(width: u32, height: u32, frames: u32) -> Vec<u8> {
     }
     riff(&chunks)
 }
+
+/// An extended WebP with a `width`×`height` canvas whose lossy bitstream
+/// (at the top, or in the first frame when `animated`) declares 16383².
+pub fn webp_lossy_inside(width: u32, height: u32, animated: bool) -> Vec<u8> {
+    let mut vp8 = vec![0x50, 0x02, 0x00, 0x9d, 0x01, 0x2a];
+    vp8.extend(16_383u16.to_le_bytes());
+    vp8.extend(16_383u16.to_le_bytes());
+    vp8.extend([0u8; 64]);
+    let bitstream = webp_chunk(b"VP8 ", &vp8);
+    let mut vp8x = vec![if animated { 0x02 } else { 0 }, 0, 0, 0];
+    vp8x.extend(u24(width - 1));
+    vp8x.extend(u24(height - 1));
+    let mut chunks = webp_chunk(b"VP8X", &vp8x);
+    if animated {
+        chunks.extend(webp_chunk(b"ANIM", &[0, 0, 0, 0, 0, 0]));
+        let mut anmf = Vec::new();
+        for n in [0, 0, width - 1, height - 1, 100] {
+            anmf.extend(u24(n));
+        }
+        anmf.push(0);
+        anmf.extend(bitstream);
+        chunks.extend(webp_chunk(b"ANMF", &anmf));
+    } else {
+        chunks.extend(bitstream);
+    }
+    riff(&chunks)
+}

@@ -20,6 +20,7 @@ fn all() -> Vec<(&'static str, Vec<u8>, (u32, u32))> {
         ("商品.webp", bombs::webp(16_383, 16_383), (16_383, 16_383)),
         ("动图.webp", bombs::animated_webp(12_000, 12_000, 2), (12_000, 12_000)),
         ("动图.png", bombs::apng(12_000, 12_000, 2), (12_000, 12_000)),
+        ("小画布.webp", bombs::webp_lossy_inside(100, 100, false), (16_383, 16_383)),
     ]
 }
 
@@ -39,6 +40,16 @@ fn bombs_arriving_at_once_are_refused_from_their_headers_and_memory_stays_low() 
     let base = server.base.clone();
     let merchant = first_merchant(&Client { base: base.clone(), agent: browser() }.get("/complaints/new").body);
     let started = Instant::now();
+    let (small_base, small_merchant) = (base.clone(), merchant.clone());
+    // An unrelated small upload, at the same time: it does not wait.
+    let small = std::thread::spawn(move || {
+        let client = Client { base: small_base, agent: browser() };
+        let photo = bombs::png(640, 480);
+        let at = Instant::now();
+        let fields = valid_complaint(&small_merchant);
+        let res = send_with_files(&client, "/complaints/new", "/complaints", &fields, &[("小图.png", &photo)]);
+        (res.status, at.elapsed())
+    });
     let answers: Vec<(Page, String, (u32, u32))> = std::thread::scope(|s| {
         let sent: Vec<_> = all()
             .into_iter()
@@ -58,6 +69,9 @@ fn bombs_arriving_at_once_are_refused_from_their_headers_and_memory_stays_low() 
         sent.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let took = started.elapsed();
+    let (status, waited) = small.join().unwrap();
+    assert_eq!(status, StatusCode::SEE_OTHER, "the small upload is filed");
+    assert!(waited < Duration::from_secs(2), "the small upload waited {waited:?}");
     for (res, name, (w, h)) in &answers {
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", res.body);
         let error = field_error(&res.body, "evidence").unwrap_or_else(|| panic!("{name}: no message"));
@@ -66,9 +80,38 @@ fn bombs_arriving_at_once_are_refused_from_their_headers_and_memory_stays_low() 
         assert_eq!(input_value(&res.body, "consumer_name").as_deref(), Some("王芳"), "{name}: the form is kept");
     }
     let peak = peak_rss(server.child.id());
-    eprintln!("peak RSS {} MB before, {} MB after the bombs; answered in {took:?}", before >> 20, peak >> 20);
+    eprintln!(
+        "peak RSS {} MB before, {} MB after the bombs; answered in {took:?}, the small upload in {waited:?}",
+        before >> 20,
+        peak >> 20
+    );
     assert!(peak < 200 * 1024 * 1024, "peak RSS {} MB", peak >> 20);
     assert!(took < Duration::from_secs(5), "refused from the headers, not decoded: {took:?}");
+}
+
+#[test]
+fn a_12_megapixel_phone_photo_still_goes_through() {
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let server = process::serve(&db, data.path());
+    let client = Client { base: server.base.clone(), agent: browser() };
+    let merchant = first_merchant(&client.get("/complaints/new").body);
+    let image = image::RgbImage::from_fn(4000, 3000, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, 90]));
+    let mut photo = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image).write_to(&mut photo, image::ImageFormat::Jpeg).unwrap();
+    let before = peak_rss(server.child.id());
+    let at = Instant::now();
+    let fields = valid_complaint(&merchant);
+    let res = send_with_files(&client, "/complaints/new", "/complaints", &fields, &[("IMG_0001.JPG", photo.get_ref())]);
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let peak = peak_rss(server.child.id());
+    eprintln!(
+        "a 4000×3000 JPEG: filed in {:?}, peak RSS {} MB (before: {} MB)",
+        at.elapsed(),
+        peak >> 20,
+        before >> 20
+    );
+    assert!(peak < 400 * 1024 * 1024, "peak RSS {} MB", peak >> 20);
 }
 
 #[test]

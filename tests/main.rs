@@ -18,6 +18,7 @@ mod evidence;
 mod evidence_bombs;
 mod export_injection;
 mod faults;
+mod hostile_text;
 mod journey;
 mod language;
 mod limits;

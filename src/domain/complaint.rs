@@ -74,6 +74,8 @@ pub enum Invalid {
     TooShort { min: usize },
     TooLong { max: usize },
     ControlCharacter,
+    BidiControl,
+    Invisible,
     UnknownChoice,
     UnknownMerchant,
     Phone,
@@ -94,6 +96,8 @@ impl Invalid {
             Invalid::TooShort { .. } => "error.too_short",
             Invalid::TooLong { .. } => "error.too_long",
             Invalid::ControlCharacter => "error.control_character",
+            Invalid::BidiControl => "error.bidi_control",
+            Invalid::Invisible => "error.invisible",
             Invalid::UnknownChoice => "error.unknown_choice",
             Invalid::UnknownMerchant => "error.unknown_merchant",
             Invalid::Phone => "error.phone",
@@ -129,6 +133,8 @@ impl From<TextError> for Invalid {
             TextError::TooShort { min } => Invalid::TooShort { min },
             TextError::TooLong { max } => Invalid::TooLong { max },
             TextError::ControlCharacter => Invalid::ControlCharacter,
+            TextError::BidiControl => Invalid::BidiControl,
+            TextError::Invisible => Invalid::Invisible,
         }
     }
 }
@@ -182,7 +188,7 @@ impl ComplaintForm {
         let consumer_name = check(
             &mut errors,
             Field::ConsumerName,
-            text::clean(&self.consumer_name, 1, NAME_MAX, false).map_err(Invalid::from),
+            text::clean_shown(&self.consumer_name, 1, NAME_MAX, false).map_err(Invalid::from),
         );
         let phone =
             check(&mut errors, Field::ConsumerPhone, optional(&self.consumer_phone, Phone::parse, Invalid::Phone));

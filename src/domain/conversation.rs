@@ -9,7 +9,7 @@ use super::text;
 pub const MESSAGE_MAX: usize = 2000;
 
 fn message(raw: &str) -> Result<String, Invalid> {
-    text::clean(raw, 1, MESSAGE_MAX, true).map_err(Invalid::from)
+    text::clean_shown(raw, 1, MESSAGE_MAX, true).map_err(Invalid::from)
 }
 
 /// A reply or note as typed.

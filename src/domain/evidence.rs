@@ -157,6 +157,68 @@ fn webp_frames(bytes: &[u8]) -> u32 {
     frames.max(1)
 }
 
+/// The largest picture a WebP's bitstreams declare, when larger than what
+/// its header says: an extended WebP's canvas (VP8X) may be small while a
+/// lossy bitstream inside (VP8, at the top or in a frame) declares 16383²,
+/// and the lossy decoder allocates for its own header, not the canvas.
+pub fn largest_bitstream(bytes: &[u8], kind: Kind) -> Option<(u32, u32)> {
+    if kind != Kind::Webp {
+        return None;
+    }
+    let mut largest: Option<(u32, u32)> = None;
+    let mut note = |size: (u32, u32)| {
+        let px = |(w, h): (u32, u32)| u64::from(w) * u64::from(h);
+        if largest.is_none_or(|l| px(size) > px(l)) {
+            largest = Some(size);
+        }
+    };
+    for (kind, data) in riff_chunks(bytes, 12) {
+        match kind {
+            b"ANMF" => {
+                for (kind, data) in riff_chunks(data, 16) {
+                    bitstream_size(kind, data).map(&mut note);
+                }
+            }
+            kind => {
+                bitstream_size(kind, data).map(&mut note);
+            }
+        }
+    }
+    largest
+}
+
+/// The size a VP8 (lossy) or VP8L (lossless) bitstream's header declares.
+fn bitstream_size(kind: &[u8], data: &[u8]) -> Option<(u32, u32)> {
+    match kind {
+        b"VP8 " => {
+            let header = data.get(3..10)?;
+            (header[..3] == [0x9d, 0x01, 0x2a]).then(|| {
+                let w = u16::from_le_bytes([header[3], header[4]]) & 0x3FFF;
+                let h = u16::from_le_bytes([header[5], header[6]]) & 0x3FFF;
+                (u32::from(w), u32::from(h))
+            })
+        }
+        b"VP8L" => {
+            let header = data.get(..5)?;
+            let bits = u32::from_le_bytes([header[1], header[2], header[3], header[4]]);
+            (header[0] == 0x2F).then(|| ((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1))
+        }
+        _ => None,
+    }
+}
+
+/// The RIFF chunks of `bytes` from `at` on: type and data.
+fn riff_chunks(bytes: &[u8], mut at: usize) -> impl Iterator<Item = (&[u8], &[u8])> {
+    std::iter::from_fn(move || {
+        let header = bytes.get(at..at.checked_add(8)?)?;
+        let len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]) as usize;
+        let start = at + 8;
+        let data = bytes.get(start..start.saturating_add(len).min(bytes.len()))?;
+        at = start.saturating_add(len).saturating_add(len & 1);
+        Some((&header[..4], data))
+    })
+}
+
 /// The last part of a name a browser sent (some send the whole path).
 pub fn base_name(sent: &str) -> &str {
     sent.rsplit(['/', '\\']).next().unwrap_or("")

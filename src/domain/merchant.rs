@@ -69,7 +69,7 @@ impl MerchantForm {
     /// the command line may leave it for later.
     pub fn validate(&self, require_categories: bool) -> Result<ValidMerchant, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let name = check(&mut errors, Field::Name, text::clean(&self.name, 2, 100, false).map_err(Invalid::from));
+        let name = check(&mut errors, Field::Name, text::clean_shown(&self.name, 2, 100, false).map_err(Invalid::from));
         let code = check(
             &mut errors,
             Field::CreditCode,

@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use sha2::{Digest, Sha256};
 
+use crate::domain::text::is_bidi_control;
+
 pub use crate::domain::evidence::Stored;
-use crate::domain::evidence::{Declared, Kind, MAX_DECODED, Oversize, base_name, frames, safe_name};
+use crate::domain::evidence::{Declared, Kind, MAX_DECODED, Oversize, base_name, frames, largest_bitstream, safe_name};
 
 /// A file as it was sent.
 pub struct Upload {
@@ -39,6 +41,10 @@ pub enum EvidenceError {
     /// Its header declares more pixels (or decoded bytes) than allowed.
     #[error("{name}: {width}×{height} pixels is too large")]
     Pixels { name: String, width: u32, height: u32 },
+    /// Its name holds characters that turn the text's direction (so that
+    /// "gpj.exe" may show as "exe.jpg"): refused, not silently cleaned.
+    #[error("{0}: the file name holds bidi controls")]
+    Name(String),
     /// An animation declaring more frames than allowed.
     #[error("{name}: {frames} frames is too many")]
     Frames { name: String, frames: u32 },
@@ -61,12 +67,20 @@ pub struct Plan {
 /// it needs (`total_bytes`, which `DynamicImage::from_decoder` does not
 /// check against any limit), its frames.
 pub fn inspect(upload: &Upload) -> Result<Plan, EvidenceError> {
+    if upload.name.chars().any(is_bidi_control) {
+        return Err(EvidenceError::Name(shown(&upload.name)));
+    }
     let kind = Kind::sniff(&upload.bytes).ok_or_else(|| EvidenceError::Kind(shown(&upload.name)))?;
     if !kind.is_image() {
         return Ok(Plan { kind, cost: 0 });
     }
     let decoder = open(&upload.bytes, kind).ok_or_else(|| EvidenceError::Broken(shown(&upload.name)))?;
-    let (width, height) = decoder.dimensions();
+    let (mut width, mut height) = decoder.dimensions();
+    if let Some((w, h)) = largest_bitstream(&upload.bytes, kind)
+        && u64::from(w) * u64::from(h) > u64::from(width) * u64::from(height)
+    {
+        (width, height) = (w, h);
+    }
     let declared = Declared { width, height, decoded: decoder.total_bytes(), frames: frames(&upload.bytes, kind) };
     declared.check().map_err(|why| match why {
         Oversize::Pixels { width, height } => EvidenceError::Pixels { name: shown(&upload.name), width, height },
@@ -144,15 +158,16 @@ impl EvidenceError {
     /// The file's name, as its message shows it.
     pub fn name(&self) -> &str {
         match self {
-            EvidenceError::Kind(n) | EvidenceError::Broken(n) => n,
+            EvidenceError::Kind(n) | EvidenceError::Broken(n) | EvidenceError::Name(n) => n,
             EvidenceError::Pixels { name, .. } | EvidenceError::Frames { name, .. } => name,
         }
     }
 }
 
-/// A name for messages: the last part of what was sent, shortened.
+/// A name for messages: the last part of what was sent, shortened, without
+/// control or direction-turning characters (the message shows it as sent).
 pub fn shown(name: &str) -> String {
-    let base: String = base_name(name).chars().filter(|c| !c.is_control()).take(60).collect();
+    let base: String = base_name(name).chars().filter(|c| !c.is_control() && !is_bidi_control(*c)).take(60).collect();
     if base.is_empty() { "?".into() } else { base }
 }
 
@@ -269,6 +284,10 @@ mod tests {
     fn a_webp_bomb_is_refused_from_its_header() {
         assert_eq!(too_large(pixels("bomb.webp", bombs::webp(16_383, 16_383))), (16_383, 16_383));
         assert!(pixels("ok.webp", bombs::webp(4000, 3000)).is_ok());
+        // A small canvas with a vast lossy bitstream inside, at the top or
+        // in an animation's frame: the bitstream's size counts.
+        assert_eq!(too_large(pixels("inside.webp", bombs::webp_lossy_inside(100, 100, false))), (16_383, 16_383));
+        assert_eq!(too_large(pixels("frame.webp", bombs::webp_lossy_inside(100, 100, true))), (16_383, 16_383));
     }
 
     #[test]
@@ -286,6 +305,16 @@ mod tests {
         assert!(pixels("ok.webp", bombs::animated_webp(64, 64, 3)).is_ok());
         let plan = pixels("ok.png", bombs::apng(64, 64, 2)).unwrap();
         assert!(prepare(&Upload { name: "ok.png".into(), bytes: bombs::apng(64, 64, 2) }, plan).is_ok());
+    }
+
+    #[test]
+    fn a_file_name_that_turns_its_text_is_refused() {
+        let photo = jpeg(40, 30);
+        let spoof = Upload { name: "invoice\u{202E}gpj.exe".into(), bytes: photo.clone() };
+        assert!(matches!(inspect(&spoof), Err(EvidenceError::Name(n)) if n == "invoicegpj.exe"));
+        let isolate = Upload { name: "\u{2066}截图\u{2069}.jpg".into(), bytes: photo.clone() };
+        assert!(matches!(inspect(&isolate), Err(EvidenceError::Name(n)) if n == "截图.jpg"));
+        assert!(inspect(&Upload { name: "直播截图.jpg".into(), bytes: photo }).is_ok());
     }
 
     #[test]

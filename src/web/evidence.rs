@@ -261,6 +261,7 @@ pub fn message(t: &Tr, e: &EvidenceError) -> String {
     match e {
         EvidenceError::Kind(name) => t.fmt("form.evidence_kind", &[("name", name)]),
         EvidenceError::Broken(name) => t.fmt("form.evidence_broken", &[("name", name)]),
+        EvidenceError::Name(name) => t.fmt("form.evidence_name", &[("name", name)]),
         EvidenceError::Pixels { name, width, height } => t.fmt(
             "form.evidence_pixels",
             &[("name", name), ("width", width), ("height", height), ("max", &(MAX_PIXELS / 1_000_000))],
@@ -289,4 +290,25 @@ pub fn refused(t: &Tr, uploads: &[Upload]) -> Option<String> {
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(consumer).service(merchant).service(supervisor);
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::FutureExt;
+
+    use super::Decoding;
+
+    const MIB: u64 = 1024 * 1024;
+
+    #[test]
+    fn large_images_take_turns_and_small_ones_do_not_wait_behind_them() {
+        let decoding = Decoding::default();
+        let photo = decoding.turn(183 * MIB).now_or_never().expect("a 12 MP photo goes at once").unwrap();
+        assert!(decoding.turn(183 * MIB).now_or_never().is_none(), "a second one waits its turn");
+        let small = decoding.turn(4 * MIB).now_or_never().expect("a small image does not wait").unwrap();
+        drop(photo);
+        // Larger than the whole budget: it waits for all of it, not forever.
+        assert!(decoding.turn(10_000 * MIB).now_or_never().is_some());
+        drop(small);
+    }
 }

@@ -1,0 +1,125 @@
+//! Hostile text (issue 16): names, replies and evidence file names refuse
+//! characters that turn the text's direction, and names refuse to be made
+//! of nothing visible; a clear message next to the field, the form kept.
+
+use redress::domain::credit_code::CreditCode;
+use redress::domain::staff::Role;
+use redress::store::complaints;
+use ureq::http::StatusCode;
+
+use crate::evidence::{file_with, send_with_files};
+use crate::helpers::*;
+
+const BIDI: &str = "直播间里\u{202E}款退意同\u{202C}的说法";
+
+fn stored(app: &TestApp) -> i64 {
+    complaints::count(&mut app.pool.get().unwrap()).unwrap()
+}
+
+fn complaint_with(app: &TestApp, merchant: i64, field: &str, value: &str) -> Page {
+    let id = merchant.to_string();
+    let mut fields = valid_complaint(&id);
+    fields.retain(|(f, _)| *f != field);
+    fields.push((field, value));
+    app.submit("/complaints/new", "/complaints", &fields)
+}
+
+#[test]
+fn a_consumer_name_that_turns_or_shows_nothing_is_refused_with_the_form_kept() {
+    let app = spawn_app();
+    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let turned = "王\u{202E}芳";
+    let res = complaint_with(&app, merchant, "consumer_name", turned);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&res.body, "consumer_name").unwrap().contains("改变文字方向的不可见字符"));
+    assert_eq!(input_value(&res.body, "consumer_name").as_deref(), Some(turned), "kept as typed");
+    assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(valid_complaint("")[5].1));
+    for blank in ["\u{200B}\u{200C}\u{200D}", "\u{2060}\u{FEFF}", "\u{3000}\u{200B}\u{A0}"] {
+        let res = complaint_with(&app, merchant, "consumer_name", blank);
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{blank:?}");
+        let error = field_error(&res.body, "consumer_name").unwrap();
+        assert_eq!(error, "只有空白或不可见字符，请填写看得见的文字。", "{blank:?}");
+    }
+    // In English too, and an ordinary name still goes through.
+    let client = app.client();
+    client.get("/complaints/new?lang=en");
+    let id = merchant.to_string();
+    let mut fields = valid_complaint(&id);
+    fields.retain(|(f, _)| *f != "consumer_name");
+    fields.push(("consumer_name", "\u{2067}Zhang\u{2069}"));
+    let res = client.submit("/complaints/new", "/complaints", &fields);
+    assert!(field_error(&res.body, "consumer_name").unwrap().contains("change the direction of the text"));
+    assert_eq!(stored(&app), 0, "nothing filed");
+    assert_eq!(complaint_with(&app, merchant, "consumer_name", "Zoë O'Brien").status, StatusCode::SEE_OTHER);
+}
+
+#[test]
+fn replies_from_either_side_refuse_direction_turning_characters_with_the_text_kept() {
+    let app = spawn_app();
+    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let tracking = app.file_complaint(merchant, &[]);
+    let reference = between(&app.get(&tracking).body, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let res = app.submit(&tracking, &format!("{tracking}/reply"), &[("body", BIDI)]);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(field_error(&res.body, "body").unwrap().contains("改变文字方向的不可见字符"));
+    assert_eq!(textarea_value(&res.body, "body").as_deref(), Some(BIDI), "kept");
+    let res = app.submit(&tracking, &format!("{tracking}/reply"), &[("body", "\u{200B}\u{3000}\u{2060}")]);
+    assert_eq!(field_error(&res.body, "body").as_deref(), Some("只有空白或不可见字符，请填写看得见的文字。"));
+
+    let staff = app.merchant_staff(merchant);
+    let mine = format!("/merchant/complaints/{reference}");
+    let res = staff.submit(&mine, &format!("{mine}/reply"), &[("body", BIDI), ("visibility", "public")]);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(field_error(&res.body, "reply-body").unwrap().contains("改变文字方向的不可见字符"));
+    assert_eq!(textarea_value(&res.body, "body").as_deref(), Some(BIDI), "kept");
+    assert!(!app.get(&tracking).body.contains("款退意同"), "nothing stored");
+}
+
+#[test]
+fn an_evidence_file_name_that_turns_its_text_is_refused_not_cleaned() {
+    let app = spawn_app();
+    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let image = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(40, 30, image::Rgb([9, 9, 9])));
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
+    let jpeg = jpeg.into_inner();
+    let res = file_with(&app, &app.browser, merchant, &[("发票\u{202E}gpj.exe", &jpeg)]);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let error = field_error(&res.body, "evidence").unwrap();
+    assert!(error.contains("文件名“发票gpj.exe”包含改变文字方向的不可见字符"), "{error}");
+    assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(valid_complaint("")[5].1), "kept");
+    assert_eq!(stored(&app), 0);
+
+    let tracking = app.file_complaint(merchant, &[]);
+    let reply = format!("{tracking}/reply");
+    let res = send_with_files(&app.browser, &tracking, &reply, &[("body", "补充发票。")], &[("\u{2066}a.jpg", &jpeg)]);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&res.body, "reply-evidence").unwrap().contains("文件名“a.jpg”"));
+    assert_eq!(textarea_value(&res.body, "body").as_deref(), Some("补充发票。"));
+}
+
+#[test]
+fn a_merchant_name_that_turns_or_shows_nothing_is_refused_at_onboarding() {
+    let app = spawn_app();
+    let boss = app.client();
+    assert_eq!(boss.sign_in(&app.staff(Role::Supervisor, None), PASSWORD).status, StatusCode::SEE_OTHER);
+    let code = CreditCode::complete("91330106MA2H3K7P").unwrap();
+    let onboard = |name: &str| {
+        let fields = [
+            ("name", name),
+            ("credit_code", code.as_str()),
+            ("email", "kefu@xinghe.example.cn"),
+            ("categories", "general"),
+        ];
+        boss.submit("/supervisor/merchants/new", "/supervisor/merchants", &fields)
+    };
+    let turned = "杭州星河\u{202D}优选\u{202C}有限公司";
+    let res = onboard(turned);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&res.body, "name").unwrap().contains("改变文字方向的不可见字符"));
+    assert_eq!(input_value(&res.body, "name").as_deref(), Some(turned), "kept");
+    let res = onboard("\u{200B}\u{200B}\u{FEFF}");
+    assert_eq!(field_error(&res.body, "name").as_deref(), Some("只有空白或不可见字符，请填写看得见的文字。"));
+    let ok = onboard("杭州星河优选电子商务有限公司");
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+}
