@@ -82,13 +82,9 @@ fn every_page_passes_axe_and_fits_a_360_px_phone() {
         phone.shot("page-complaint-form-errors").await;
 
         phone.sign_in(&staff).await;
-        for path in [
-            "/merchant",
-            &format!("/merchant/complaints/{reference}"),
-            "/merchant/actions",
-            "/account",
-            "/account/2fa",
-        ] {
+        for path in
+            ["/merchant", &format!("/merchant/complaints/{reference}"), "/merchant/actions", "/account", "/account/2fa"]
+        {
             visit(&phone, path, None, &mut problems).await;
             assert_eq!(phone.attr("header", "data-audience").await.as_deref(), Some("merchant"), "{path}");
         }
