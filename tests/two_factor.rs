@@ -162,10 +162,13 @@ fn merchant_staff_opt_in_and_a_recovery_code_works_once() {
     assert!(account.body.contains("data-two-factor=\"on\"") && account.body.contains("10"), "{}", account.body);
 
     sign_out(&app, "/merchant");
-    assert_eq!(app.sign_in(&email, PASSWORD).location.as_deref(), Some("/login/code"), "asked once enrolled");
+    let fields = [("email", email.as_str()), ("password", PASSWORD), ("next", "/merchant/actions")];
+    let asked = app.submit("/login?next=/merchant/actions", "/login", &fields);
+    assert_eq!(asked.location.as_deref(), Some("/login/code"), "asked once enrolled");
     let typed = codes[3].to_uppercase();
     let ok = app.submit("/login/code", "/login/code", &[("code", &typed)]);
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(ok.location.as_deref(), Some("/merchant/actions"), "on to where the sign-in was going");
     assert_eq!(app.get("/merchant").status, StatusCode::OK);
     let used = audit(&app, "recovery_code_used");
     assert_eq!(used.len(), 1);
