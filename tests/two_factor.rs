@@ -162,10 +162,13 @@ fn merchant_staff_opt_in_and_a_recovery_code_works_once() {
     assert!(account.body.contains("data-two-factor=\"on\"") && account.body.contains("10"), "{}", account.body);
 
     sign_out(&app, "/merchant");
-    assert_eq!(app.sign_in(&email, PASSWORD).location.as_deref(), Some("/login/code"), "asked once enrolled");
+    let fields = [("email", email.as_str()), ("password", PASSWORD), ("next", "/merchant/actions")];
+    let asked = app.submit("/login?next=/merchant/actions", "/login", &fields);
+    assert_eq!(asked.location.as_deref(), Some("/login/code"), "asked once enrolled");
     let typed = codes[3].to_uppercase();
     let ok = app.submit("/login/code", "/login/code", &[("code", &typed)]);
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(ok.location.as_deref(), Some("/merchant/actions"), "on to where the sign-in was going");
     assert_eq!(app.get("/merchant").status, StatusCode::OK);
     let used = audit(&app, "recovery_code_used");
     assert_eq!(used.len(), 1);
@@ -313,4 +316,37 @@ fn the_demo_says_supervisors_sign_in_without_a_second_step_and_they_do() {
     );
     let client = Client { base: strict.base.clone(), agent: browser() };
     assert_eq!(client.sign_in(&email, redress::service::demo::PASSWORD).location.as_deref(), Some("/login/enrol"));
+}
+
+#[test]
+fn wrong_codes_over_several_sign_ins_close_the_second_step_for_fifteen_minutes() {
+    let app = spawn_app();
+    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let email = app.staff(Role::Merchant, Some(merchant));
+    app.sign_in(&email, PASSWORD);
+    let (key, _) = enrol(&app, &app.browser, "/account/2fa", "/account/2fa");
+    sign_out(&app, "/merchant");
+
+    // Two sign-ins with the password, five wrong codes each: starting
+    // again does not start the count again.
+    for _ in 0..2 {
+        app.sign_in(&email, PASSWORD);
+        let wrong = wrong_code(&key, app.clock.now());
+        let answers: Vec<StatusCode> =
+            (0..5).map(|_| app.submit("/login/code", "/login/code", &[("code", &wrong)]).status).collect();
+        assert_eq!(answers.last(), Some(&StatusCode::TOO_MANY_REQUESTS), "{answers:?}");
+    }
+    app.clock.advance(Duration::minutes(1));
+    app.sign_in(&email, PASSWORD);
+    let locked = app.submit("/login/code", "/login/code", &[("code", &app_code(&key, app.clock.now()))]);
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "even the right code: {}", locked.body);
+    assert!(locked.body.contains("14 分钟后再试"), "{}", locked.body);
+    assert!(locked.headers.get("retry-after").is_some());
+    assert_eq!(app.get("/merchant").status, StatusCode::SEE_OTHER);
+
+    app.clock.advance(Duration::minutes(14));
+    app.sign_in(&email, PASSWORD);
+    let ok = app.submit("/login/code", "/login/code", &[("code", &app_code(&key, app.clock.now()))]);
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(app.get("/merchant").status, StatusCode::OK);
 }

@@ -54,6 +54,11 @@ fn code_field(ctx: &PageCtx, typed: &str, error: Option<String>) -> FieldView {
     FieldView::new(&ctx.t, "two_factor", "code", typed, error)
 }
 
+/// At enrolment only the app's code will do.
+fn new_code_field(ctx: &PageCtx, typed: &str, error: Option<String>) -> FieldView {
+    FieldView::new(&ctx.t, "two_factor_enrol", "code", typed, error)
+}
+
 /// The code form, with what was typed and what was wrong with it.
 pub fn code(
     req: &HttpRequest,
@@ -105,7 +110,7 @@ pub fn enrol(
 ) -> Result<HttpResponse, AppError> {
     let ctx = PageCtx::new(req);
     let page = EnrolPage {
-        code: code_field(&ctx, typed, error),
+        code: new_code_field(&ctx, typed, error),
         notice: None,
         required: what.required,
         qr_svg: qr_svg(&totp::otpauth_uri(what.secret, what.email))?,
@@ -145,7 +150,9 @@ mod tests {
     #[test]
     fn the_code_fields_keys_exist_in_every_language() {
         for lang in Lang::ALL {
-            for key in ["two_factor.code", "two_factor.code_hint"] {
+            for key in
+                ["two_factor.code", "two_factor.code_hint", "two_factor_enrol.code", "two_factor_enrol.code_hint"]
+            {
                 assert_ne!(lang.tr().get(key), key, "{key} in {}", lang.code());
             }
         }
