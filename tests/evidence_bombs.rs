@@ -31,11 +31,28 @@ fn peak_rss(pid: u32) -> u64 {
     line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() * 1024
 }
 
+/// `cmd` with its address space capped at 4 GiB: should the refusal ever
+/// break, the server fails to allocate instead of taking the machine's
+/// memory (a decoded 12000×12000 16-bit RGBA image alone is 1.1 GB, and
+/// the pipeline copies it).
+fn capped(mut cmd: std::process::Command) -> std::process::Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs between
+    // fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = libc::rlimit { rlim_cur: 4 << 30, rlim_max: 4 << 30 };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+        });
+    }
+    cmd
+}
+
 #[test]
 fn bombs_arriving_at_once_are_refused_from_their_headers_and_memory_stays_low() {
     let db = TestDb::new();
     let data = tempfile::tempdir().unwrap();
-    let server = process::serve(&db, data.path());
+    let server = process::start(capped(process::redress(&db, data.path())), &["--demo"]);
     let before = peak_rss(server.child.id());
     let base = server.base.clone();
     let merchant = first_merchant(&Client { base: base.clone(), agent: browser() }.get("/complaints/new").body);
@@ -93,7 +110,7 @@ fn bombs_arriving_at_once_are_refused_from_their_headers_and_memory_stays_low() 
 fn a_12_megapixel_phone_photo_still_goes_through() {
     let db = TestDb::new();
     let data = tempfile::tempdir().unwrap();
-    let server = process::serve(&db, data.path());
+    let server = process::start(capped(process::redress(&db, data.path())), &["--demo"]);
     let client = Client { base: server.base.clone(), agent: browser() };
     let merchant = first_merchant(&client.get("/complaints/new").body);
     let image = image::RgbImage::from_fn(4000, 3000, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, 90]));
