@@ -260,6 +260,20 @@ impl TestApp {
         client
     }
 
+    /// A new browser signed in as a new supervisor.
+    pub fn supervisor(&self) -> Client {
+        let client = self.client();
+        let res = client.sign_in(&self.staff(Role::Supervisor, None), PASSWORD);
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        client
+    }
+
+    /// The supervision status the public scorecard of `merchant` shows.
+    pub fn supervision(&self, merchant: i64) -> String {
+        let page = self.client().get(&format!("/merchants/{merchant}")).body;
+        between(&page, "data-supervision=\"", "\"").expect("a supervision status").to_owned()
+    }
+
     /// A merchant with a valid, unique credit code; returns its id.
     pub fn merchant(&self, name: &str) -> i64 {
         static N: AtomicU32 = AtomicU32::new(0);

@@ -1,17 +1,10 @@
 //! Nested routes load the child through the parent in the URL: another
 //! parent's child is not found (404), and nothing changes.
 
-use redress::domain::staff::Role;
 use ureq::http::StatusCode;
 
 use crate::evidence::{PDF, file_with, links};
 use crate::helpers::*;
-
-fn supervisor(app: &TestApp) -> Client {
-    let client = app.client();
-    assert_eq!(client.sign_in(&app.staff(Role::Supervisor, None), PASSWORD).status, StatusCode::SEE_OTHER);
-    client
-}
 
 /// Takes a deduction against `merchant` and returns the action's id as
 /// the merchant's staff see it.
@@ -37,7 +30,7 @@ fn an_appeal_is_decided_only_under_its_own_merchant() {
     let app = spawn_app();
     let first = app.merchant("上海暖阳服饰有限公司");
     let second = app.merchant("广州美颜堂化妆品有限公司");
-    let boss = supervisor(&app);
+    let boss = app.supervisor();
     let staff = app.merchant_staff(first);
     let action = deduction(&boss, &staff, first);
     staff.submit("/merchant/actions", &format!("/merchant/actions/{action}/appeal"), &[]);
@@ -67,7 +60,7 @@ fn an_action_is_lifted_only_under_its_own_merchant() {
     let app = spawn_app();
     let first = app.merchant("上海暖阳服饰有限公司");
     let second = app.merchant("广州美颜堂化妆品有限公司");
-    let boss = supervisor(&app);
+    let boss = app.supervisor();
     let staff = app.merchant_staff(first);
     let page = format!("/supervisor/merchants/{first}");
     let taken = boss.submit(
@@ -103,7 +96,7 @@ fn evidence_is_served_only_under_its_own_complaint() {
     assert_ne!(other_ref, reference);
 
     let staff = app.merchant_staff(m);
-    let boss = supervisor(&app);
+    let boss = app.supervisor();
     for (client, part) in [(&staff, "merchant"), (&boss, "supervisor")] {
         let own = format!("/{part}/complaints/{reference}/evidence/{id}");
         assert_eq!(client.get(&own).status, StatusCode::OK, "{own}");

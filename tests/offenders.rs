@@ -3,20 +3,9 @@
 
 use chrono::Duration;
 use redress::clock::Clock;
-use redress::domain::staff::Role;
 use ureq::http::StatusCode;
 
 use crate::helpers::*;
-
-fn supervision(app: &TestApp, merchant: i64) -> String {
-    between(&app.client().get(&format!("/merchants/{merchant}")).body, "data-supervision=\"", "\"").unwrap().to_owned()
-}
-
-fn supervisor(app: &TestApp) -> Client {
-    let client = app.client();
-    client.sign_in(&app.staff(Role::Supervisor, None), PASSWORD);
-    client
-}
 
 /// The reasons shown for the merchant's flag.
 fn reasons(boss: &Client) -> Vec<String> {
@@ -41,9 +30,9 @@ fn three_breaches_in_30_days_flag_a_merchant_two_do_not() {
     }
     app.clock.advance(Duration::hours(49));
     app.sweep();
-    assert_eq!(supervision(&app, two), "none", "two breaches are below the threshold");
-    assert_eq!(supervision(&app, three), "flagged");
-    let boss = supervisor(&app);
+    assert_eq!(app.supervision(two), "none", "two breaches are below the threshold");
+    assert_eq!(app.supervision(three), "flagged");
+    let boss = app.supervisor();
     assert_eq!(
         reasons(&boss),
         ["30 天内 3 次超时：TS20261120000003, TS20261120000004, TS20261120000005"],
@@ -58,12 +47,12 @@ fn ten_complaints_in_30_days_flag_a_merchant_nine_do_not() {
     for _ in 0..9 {
         app.file_complaint(m, &[]);
     }
-    assert_eq!(supervision(&app, m), "none");
+    assert_eq!(app.supervision(m), "none");
     app.file_complaint(m, &[]);
     // Flagged by the tenth, as it is filed: for supervisors only until one
     // confirms it (tests/volume_flags.rs).
-    assert_eq!(supervision(&app, m), "none");
-    assert_eq!(reasons(&supervisor(&app)), ["30 天内收到 10 件投诉"]);
+    assert_eq!(app.supervision(m), "none");
+    assert_eq!(reasons(&app.supervisor()), ["30 天内收到 10 件投诉"]);
 }
 
 #[test]
@@ -73,7 +62,7 @@ fn a_flagged_merchants_reasons_are_brought_up_to_date_by_the_sweeper() {
     for _ in 0..10 {
         app.file_complaint(m, &[]);
     }
-    let boss = supervisor(&app);
+    let boss = app.supervisor();
     assert_eq!(reasons(&boss), ["30 天内收到 10 件投诉"]);
     // More complaints against a merchant already flagged: filing them does
     // not re-count (that would read all its recent complaints each time)…
@@ -128,7 +117,7 @@ fn two_upheld_fraud_complaints_flag_a_merchant() {
     }
     app.clock.advance(Duration::hours(49));
     app.sweep(); // three breaches: flagged for those; dismiss it to watch the rulings alone
-    let boss = supervisor(&app);
+    let boss = app.supervisor();
     let flag = between(&boss.get("/supervisor/flags").body, "data-flag=\"", "\"").unwrap().to_owned();
     let nothing = boss.submit("/supervisor/flags", &format!("/supervisor/flags/{flag}"), &[("decision", "dismiss")]);
     assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY, "a dismissal needs a note");
@@ -137,7 +126,7 @@ fn two_upheld_fraud_complaints_flag_a_merchant() {
         &format!("/supervisor/flags/{flag}"),
         &[("decision", "dismiss"), ("note", "系统故障导致超时，已核实。")],
     );
-    assert_eq!(supervision(&app, m), "none");
+    assert_eq!(app.supervision(m), "none");
 
     let rule = |reference: &str, outcome: &str| {
         let page = format!("/supervisor/complaints/{reference}");
@@ -145,9 +134,9 @@ fn two_upheld_fraud_complaints_flag_a_merchant() {
     };
     rule("TS20261120000003", "upheld"); // delivery: does not count
     rule("TS20261120000001", "upheld");
-    assert_eq!(supervision(&app, m), "none", "one upheld fraud complaint is below the threshold");
+    assert_eq!(app.supervision(m), "none", "one upheld fraud complaint is below the threshold");
     rule("TS20261120000002", "partly_upheld");
-    assert_eq!(supervision(&app, m), "flagged");
+    assert_eq!(app.supervision(m), "flagged");
     assert!(
         reasons(&boss)
             .contains(&"30 天内 2 件虚假宣传或价格欺诈投诉被认定成立：TS20261120000001, TS20261120000002".to_owned())
@@ -166,8 +155,8 @@ fn the_window_slides_and_a_quiet_merchant_drops_off_unless_a_case_is_open() {
     }
     app.clock.advance(Duration::hours(49));
     app.sweep();
-    assert_eq!((supervision(&app, quiet), supervision(&app, watched)), ("flagged".into(), "flagged".into()));
-    let boss = supervisor(&app);
+    assert_eq!((app.supervision(quiet), app.supervision(watched)), ("flagged".into(), "flagged".into()));
+    let boss = app.supervisor();
     let html = boss.get("/supervisor/flags").body;
     let watched_flag = html
         .split(&format!("/supervisor/merchants/{watched}\""))
@@ -180,20 +169,20 @@ fn the_window_slides_and_a_quiet_merchant_drops_off_unless_a_case_is_open() {
     let confirmed =
         boss.submit("/supervisor/flags", &format!("/supervisor/flags/{watched_flag}"), &[("decision", "confirm")]);
     assert_eq!(confirmed.location.as_deref(), Some("/supervisor/flags?done=confirm"));
-    assert_eq!(supervision(&app, watched), "supervised");
+    assert_eq!(app.supervision(watched), "supervised");
 
     // The breaches (due at 48 h) are still inside the window at 29 days…
     app.clock.advance(Duration::days(29));
     app.sweep();
-    assert_eq!(supervision(&app, quiet), "flagged");
+    assert_eq!(app.supervision(quiet), "flagged");
     // …out of it two days later, but the merchant must stay quiet a whole window.
     app.clock.advance(Duration::days(2));
     assert_eq!(app.sweep().flags_cleared, 0);
-    assert_eq!(supervision(&app, quiet), "flagged");
+    assert_eq!(app.supervision(quiet), "flagged");
     app.clock.advance(Duration::days(30));
     assert_eq!(app.sweep().flags_cleared, 1);
-    assert_eq!(supervision(&app, quiet), "none", "dropped off by itself");
-    assert_eq!(supervision(&app, watched), "supervised", "an open case stays");
+    assert_eq!(app.supervision(quiet), "none", "dropped off by itself");
+    assert_eq!(app.supervision(watched), "supervised", "an open case stays");
 
     let html = boss.get("/supervisor/flags").body;
     assert!(!html.contains("上海暖阳服饰") && html.contains("杭州星河优选"));
@@ -203,5 +192,5 @@ fn the_window_slides_and_a_quiet_merchant_drops_off_unless_a_case_is_open() {
         &[("decision", "close"), ("note", "整改完成。")],
     );
     assert_eq!(closed.status, StatusCode::SEE_OTHER);
-    assert_eq!(supervision(&app, watched), "none");
+    assert_eq!(app.supervision(watched), "none");
 }

@@ -3,16 +3,9 @@
 
 use chrono::Duration;
 use redress::domain::credit_code::CreditCode;
-use redress::domain::staff::Role;
 use ureq::http::StatusCode;
 
 use crate::helpers::*;
-
-fn supervisor(app: &TestApp) -> Client {
-    let client = app.client();
-    assert_eq!(client.sign_in(&app.staff(Role::Supervisor, None), PASSWORD).status, StatusCode::SEE_OTHER);
-    client
-}
 
 /// Takes an action through the supervisor's form.
 fn act(boss: &Client, merchant: i64, kind: &str, points: &str, reason: &str) -> Page {
@@ -27,7 +20,7 @@ fn figure(html: &str, name: &str) -> String {
 #[test]
 fn supervisors_onboard_merchants_with_every_problem_explained() {
     let app = spawn_app();
-    let boss = supervisor(&app);
+    let boss = app.supervisor();
     let individual = CreditCode::complete("9233010219880101").unwrap();
     let bad = boss.submit(
         "/supervisor/merchants/new",
@@ -74,7 +67,7 @@ fn supervisors_onboard_merchants_with_every_problem_explained() {
 fn actions_show_on_the_portal_and_the_scorecard_and_lift() {
     let app = spawn_app();
     let m = app.merchant("广州美颜堂化妆品有限公司");
-    let boss = supervisor(&app);
+    let boss = app.supervisor();
     let staff = app.merchant_staff(m);
 
     let missing = act(&boss, m, "deduction", "", "直播间虚构原价");
@@ -117,7 +110,7 @@ fn actions_show_on_the_portal_and_the_scorecard_and_lift() {
 fn a_rejected_appeal_says_why_and_changes_nothing() {
     let app = spawn_app();
     let m = app.merchant("上海暖阳服饰有限公司");
-    let boss = supervisor(&app);
+    let boss = app.supervisor();
     let staff = app.merchant_staff(m);
     act(&boss, m, "deduction", "10", "直播间引导私下交易。");
     let action = between(&staff.get("/merchant/actions").body, "data-action=\"", "\"").unwrap().to_owned();
@@ -156,7 +149,7 @@ fn appeal_line(staff: &Client, action: &str) -> String {
 fn appeals_open_for_5_days_take_one_submission_within_3_and_reverse_when_granted() {
     let app = spawn_app();
     let m = app.merchant("深圳极光数码科技有限公司");
-    let boss = supervisor(&app);
+    let boss = app.supervisor();
     let staff = app.merchant_staff(m);
     act(&boss, m, "deduction", "20", "虚构原价。");
     let actions = staff.get("/merchant/actions").body;
@@ -222,7 +215,7 @@ fn appeals_open_for_5_days_take_one_submission_within_3_and_reverse_when_granted
 fn a_started_appeal_lapses_after_3_days_without_a_submission() {
     let app = spawn_app();
     let m = app.merchant("成都蜀香源食品有限公司");
-    let boss = supervisor(&app);
+    let boss = app.supervisor();
     let staff = app.merchant_staff(m);
     act(&boss, m, "warning", "", "食品标签不全。");
     let action = between(&staff.get("/merchant/actions").body, "data-action=\"", "\"").unwrap().to_owned();

@@ -3,26 +3,15 @@
 //! it; breaches and upheld rulings are shown publicly at once.
 
 use chrono::Duration;
-use redress::domain::staff::Role;
 use ureq::http::StatusCode;
 
 use crate::helpers::*;
-
-fn supervision(app: &TestApp, merchant: i64) -> String {
-    between(&app.client().get(&format!("/merchants/{merchant}")).body, "data-supervision=\"", "\"").unwrap().to_owned()
-}
-
-fn supervisor(app: &TestApp) -> Client {
-    let client = app.client();
-    client.sign_in(&app.staff(Role::Supervisor, None), PASSWORD);
-    client
-}
 
 #[test]
 fn ten_complaints_flag_a_merchant_for_supervisors_only_until_one_confirms() {
     let app = spawn_app();
     let m = app.merchant("深圳极光数码科技有限公司");
-    let boss = supervisor(&app);
+    let boss = app.supervisor();
     for _ in 0..12 {
         app.file_complaint(m, &[]);
     }
@@ -40,18 +29,18 @@ fn ten_complaints_flag_a_merchant_for_supervisors_only_until_one_confirms() {
             .unwrap()
     };
     assert!(mailed >= 1, "the supervisors are told, to review it");
-    assert_eq!(supervision(&app, m), "none", "the public scorecard waits for a supervisor");
+    assert_eq!(app.supervision(m), "none", "the public scorecard waits for a supervisor");
     let admin = boss.get(&format!("/supervisor/merchants/{m}")).body;
     assert!(admin.contains("data-supervision=\"flagged\"") && admin.contains("data-public=\"false\""), "{admin}");
     // Still hidden after the sweeper re-counts it.
     app.clock.advance(Duration::seconds(30));
     app.sweep();
-    assert_eq!(supervision(&app, m), "none");
+    assert_eq!(app.supervision(m), "none");
 
     let flag = between(&flags, "data-flag=\"", "\"").unwrap().to_owned();
     let confirmed = boss.submit("/supervisor/flags", &format!("/supervisor/flags/{flag}"), &[("decision", "confirm")]);
     assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
-    assert_eq!(supervision(&app, m), "supervised", "public once confirmed");
+    assert_eq!(app.supervision(m), "supervised", "public once confirmed");
     let audited: Vec<(String, String, String)> = {
         use diesel::prelude::*;
         use redress::store::schema::staff_audit as a;
@@ -74,12 +63,12 @@ fn a_breach_makes_a_volume_flag_public_at_once() {
     for _ in 0..10 {
         app.file_complaint(m, &[]);
     }
-    assert_eq!(supervision(&app, m), "none");
+    assert_eq!(app.supervision(m), "none");
     // Unanswered for 48 hours: ten breached deadlines, the merchant's own record.
     app.clock.advance(Duration::hours(49));
     app.sweep();
-    assert_eq!(supervision(&app, m), "flagged", "breaches count publicly as they always did");
-    let flags = supervisor(&app).get("/supervisor/flags").body;
+    assert_eq!(app.supervision(m), "flagged", "breaches count publicly as they always did");
+    let flags = app.supervisor().get("/supervisor/flags").body;
     assert!(flags.contains("30 天内 10 次超时"), "{flags}");
     assert!(!flags.contains("data-public=\"false\""));
 }
@@ -91,7 +80,7 @@ fn dismissing_a_volume_flag_leaves_the_scorecard_as_it_was() {
     for _ in 0..10 {
         app.file_complaint(m, &[]);
     }
-    let boss = supervisor(&app);
+    let boss = app.supervisor();
     let flag = between(&boss.get("/supervisor/flags").body, "data-flag=\"", "\"").unwrap().to_owned();
     let dismissed = boss.submit(
         "/supervisor/flags",
@@ -99,7 +88,7 @@ fn dismissing_a_volume_flag_leaves_the_scorecard_as_it_was() {
         &[("decision", "dismiss"), ("note", "同一地址段轮换提交，疑似刷单。")],
     );
     assert_eq!(dismissed.status, StatusCode::SEE_OTHER);
-    assert_eq!(supervision(&app, m), "none");
+    assert_eq!(app.supervision(m), "none");
     assert!(!boss.get("/supervisor/flags").body.contains("深圳极光数码科技有限公司"));
 }
 
@@ -123,6 +112,6 @@ fn the_upgrade_hides_the_volume_flags_already_public() {
     let up = include_str!("../migrations/sqlite/2026-12-01-000004_flag_confirmation/up.sql");
     assert_eq!(up, include_str!("../migrations/postgres/2026-12-01-000004_flag_confirmation/up.sql"));
     diesel::RunQueryDsl::execute(diesel::sql_query(up), conn).unwrap();
-    assert_eq!(supervision(&app, volume), "none", "volume alone waits for a supervisor");
-    assert_eq!(supervision(&app, breached), "flagged", "a breach stays public");
+    assert_eq!(app.supervision(volume), "none", "volume alone waits for a supervisor");
+    assert_eq!(app.supervision(breached), "flagged", "a breach stays public");
 }
