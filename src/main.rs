@@ -216,7 +216,8 @@ fn run(command: Command) -> Result<(), String> {
                 RoleArg::Supervisor => Role::Supervisor,
             };
             let new = auth::NewStaff { role, email: &email, merchant_id: merchant, password: &password };
-            let id = auth::add_user(&mut conn, &new, clock.now()).map_err(|e| e.to_string())?;
+            let cli = redress::service::audit::Actor { user_id: None, email: "cli".into(), address: "cli".into() };
+            let id = auth::create_user(&mut conn, &new, &cli, clock.now()).map_err(|e| e.to_string())?;
             println!("{id}");
             Ok(())
         }

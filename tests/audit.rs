@@ -41,6 +41,11 @@ fn staff_actions_exports_and_evidence_opened_are_on_the_log_with_who_and_where()
     let acted =
         boss.submit(&page, &format!("{page}/actions"), &[("kind", "warning"), ("points", ""), ("reason", "虚假宣传")]);
     assert_eq!(acted.status, StatusCode::SEE_OTHER, "{}", acted.body);
+    let refused =
+        boss.submit(&page, &format!("{page}/actions"), &[("kind", "warning"), ("points", ""), ("reason", "")]);
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "an action without its reason is refused");
+    let made = boss.submit(&page, &format!("{page}/staff"), &[("email", "Kefu2@XingHe.example.cn")]);
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
     assert_eq!(boss.get("/supervisor/export.csv?state=submitted").status, StatusCode::OK);
     let evidence = format!("/supervisor/complaints/{reference}/evidence/1");
     assert_eq!(boss.get(&evidence).status, StatusCode::OK);
@@ -61,6 +66,10 @@ fn staff_actions_exports_and_evidence_opened_are_on_the_log_with_who_and_where()
         ("127.0.0.1", format!("merchant {merchant}, action 1").as_str())
     );
     assert!(log.body.contains("warning: 虚假宣传"), "what was done, with its reason");
+    assert_eq!(all.iter().filter(|e| e.0 == "action_taken").count(), 1, "what was refused is not on the log");
+    let created = find("staff_created", &boss_email).expect("the staff account made");
+    assert_eq!(created.3, format!("merchant {merchant}"));
+    assert!(log.body.contains("merchant kefu2@xinghe.example.cn"));
     assert!(find("export", &boss_email).is_some());
     assert!(log.body.contains("state=submitted"), "what was exported");
     let opened = find("evidence_opened", &staff_email).expect("the merchant's look at the file");

@@ -159,6 +159,19 @@ fn user_add_reads_the_password_from_standard_input() {
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
 
+    // Each account made is on the staff audit log, made by the command line.
+    let config = test_config(&db, data.path());
+    let mut conn = redress::startup::prepare(&config).unwrap().get().unwrap();
+    let made = redress::store::audit::list(&mut conn, &Default::default(), 10).unwrap();
+    let made: Vec<_> = made.iter().map(|r| (r.kind.as_str(), r.actor.as_str(), r.detail.as_str())).collect();
+    assert_eq!(
+        made,
+        [
+            ("staff_created", "cli", "supervisor duban@platform.example.cn"),
+            ("staff_created", "cli", "merchant staff@meiyantang.example.cn")
+        ]
+    );
+
     // The account works: sign in through the real server.
     let server = serve(&db, data.path());
     let client = Client { base: server.base.clone(), agent: browser() };

@@ -42,3 +42,26 @@ pub fn record(
     };
     audit::insert(conn, &row)
 }
+
+/// Runs `f` and records `kind` in one transaction, so the entry exists
+/// exactly when what it records does: `subject` names what `f` made or
+/// changed, from its result.
+pub fn audited<T, E, F, S>(
+    conn: &mut DbConnection,
+    who: &Actor,
+    (kind, detail): (AuditKind, &str),
+    now: DateTime<Utc>,
+    f: F,
+    subject: S,
+) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    S: FnOnce(&T) -> String,
+    E: From<diesel::result::Error>,
+{
+    conn.write(|conn| {
+        let done = f(conn)?;
+        record(conn, who, kind, &subject(&done), detail, now)?;
+        Ok(done)
+    })
+}

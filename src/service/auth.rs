@@ -46,7 +46,29 @@ pub struct NewStaff<'a> {
     pub password: &'a str,
 }
 
+/// Adds a staff account without an audit entry: for seeded data (the
+/// demo, the bench). Staff created by someone go through [`create_user`].
 pub fn add_user(conn: &mut DbConnection, new: &NewStaff<'_>, now: DateTime<Utc>) -> Result<i64, AddUserError> {
+    insert_user(conn, new, None, now)
+}
+
+/// Adds a staff account on `by`'s behalf, with its audit entry in the
+/// same transaction.
+pub fn create_user(
+    conn: &mut DbConnection,
+    new: &NewStaff<'_>,
+    by: &Actor,
+    now: DateTime<Utc>,
+) -> Result<i64, AddUserError> {
+    insert_user(conn, new, Some(by), now)
+}
+
+fn insert_user(
+    conn: &mut DbConnection,
+    new: &NewStaff<'_>,
+    by: Option<&Actor>,
+    now: DateTime<Utc>,
+) -> Result<i64, AddUserError> {
     let email = Email::parse(new.email).ok_or_else(|| AddUserError::Email(new.email.into()))?;
     check_password(new.password).map_err(AddUserError::Password)?;
     match (new.role, new.merchant_id) {
@@ -71,7 +93,13 @@ pub fn add_user(conn: &mut DbConnection, new: &NewStaff<'_>, now: DateTime<Utc>)
             merchant_id: new.merchant_id,
             created_at: to_db(now),
         };
-        Ok(users::insert(conn, &row)?)
+        let id = users::insert(conn, &row)?;
+        if let Some(by) = by {
+            let to = new.merchant_id.map_or_else(|| "supervisors".to_owned(), |m| format!("merchant {m}"));
+            let detail = format!("{} {}", new.role.slug(), email.as_str());
+            audit::record(conn, by, AuditKind::StaffCreated, &to, &detail, now)?;
+        }
+        Ok(id)
     })
 }
 
@@ -81,11 +109,12 @@ pub fn add_staff_with_temporary_password(
     conn: &mut DbConnection,
     merchant_id: i64,
     email: &str,
+    by: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(i64, String), AddUserError> {
     let password = crate::service::complaints::new_token()[..16].to_owned();
     let new = NewStaff { role: Role::Merchant, email, merchant_id: Some(merchant_id), password: &password };
-    add_user(conn, &new, now).map(|id| (id, password))
+    create_user(conn, &new, by, now).map(|id| (id, password))
 }
 
 pub(crate) fn hash(password: &str) -> Result<String, AddUserError> {

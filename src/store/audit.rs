@@ -68,5 +68,6 @@ pub fn list(conn: &mut DbConnection, filter: &AuditFilter, limit: i64) -> QueryR
     if let Some(before) = filter.before_id {
         query = query.filter(staff_audit::id.lt(before));
     }
-    query.order((staff_audit::at.desc(), staff_audit::id.desc())).limit(limit).load(conn)
+    // Newest first by id, the order the next page continues from.
+    query.order(staff_audit::id.desc()).limit(limit).load(conn)
 }

@@ -7,11 +7,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 
+use crate::domain::audit::AuditKind;
 use crate::domain::complaint::{Field, FieldErrors, Invalid};
 use crate::domain::conversation::consumer_message;
 use crate::domain::event::Viewer;
 use crate::domain::state::{Outcome, State};
 use crate::error::AppError;
+use crate::service::audit::audited;
 use crate::service::conversation::{ActError, At};
 use crate::service::supervision::{self as service, SuperviseError};
 use crate::store::{complaints, supervision};
@@ -157,14 +159,41 @@ async fn command(
     }
     let user_id = who.0.user_id;
     let (lookup, clock, config) = (reference.clone(), state.clock.clone(), state.config.clone());
+    // Each command with its audit entry, in one transaction.
+    let (actor, subject) = (state.actor(&req, &who.0), format!("complaint {reference}"));
     let (result, done) = match command {
         Command::Claim => {
             let r = state
-                .db(move |conn| Ok(service::claim(conn, &lookup, user_id, At { config: &config, now: clock.now() })))
+                .db(move |conn| {
+                    let (now, kind) = (clock.now(), AuditKind::Claimed);
+                    Ok(audited(
+                        conn,
+                        &actor,
+                        (kind, ""),
+                        now,
+                        |conn| service::claim(conn, &lookup, user_id, At { config: &config, now }),
+                        |()| subject,
+                    ))
+                })
                 .await?;
             (r, "claimed")
         }
-        Command::Release => (state.db(move |conn| Ok(service::release(conn, &lookup, user_id))).await?, "released"),
+        Command::Release => {
+            let r = state
+                .db(move |conn| {
+                    let (now, kind) = (clock.now(), AuditKind::Released);
+                    Ok(audited(
+                        conn,
+                        &actor,
+                        (kind, ""),
+                        now,
+                        |conn| service::release(conn, &lookup, user_id),
+                        |()| subject,
+                    ))
+                })
+                .await?;
+            (r, "released")
+        }
         Command::Rule => {
             let outcome = Outcome::from_slug(typed.outcome.trim());
             let ruling = consumer_message(&typed.body);
@@ -184,13 +213,14 @@ async fn command(
             };
             let r = state
                 .db(move |conn| {
-                    Ok(service::rule(
+                    let now = clock.now();
+                    Ok(audited(
                         conn,
-                        &lookup,
-                        user_id,
-                        outcome,
-                        &ruling,
-                        At { config: &config, now: clock.now() },
+                        &actor,
+                        (AuditKind::Ruling, outcome.slug()),
+                        now,
+                        |conn| service::rule(conn, &lookup, user_id, outcome, &ruling, At { config: &config, now }),
+                        |()| subject,
                     ))
                 })
                 .await?;
@@ -198,16 +228,7 @@ async fn command(
         }
     };
     match result {
-        Ok(()) => {
-            let kind = match command {
-                Command::Claim => crate::domain::audit::AuditKind::Claimed,
-                Command::Release => crate::domain::audit::AuditKind::Released,
-                Command::Rule => crate::domain::audit::AuditKind::Ruling,
-            };
-            let detail = if command == Command::Rule { typed.outcome.trim().to_owned() } else { String::new() };
-            state.audit(state.actor(&req, &who.0), kind, format!("complaint {reference}"), detail).await?;
-            Ok(back(&reference, done))
-        }
+        Ok(()) => Ok(back(&reference, done)),
         Err(SuperviseError::Act(ActError::NotFound)) => Err(AppError::NotFound),
         Err(e) => {
             typed.notice = Some((refusal(&t, e)?, true));

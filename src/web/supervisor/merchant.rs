@@ -10,6 +10,7 @@ use askama::Template;
 use crate::domain::action::ActionKind;
 use crate::error::AppError;
 use crate::service::actions::{self as service, ActionError, AppealError};
+use crate::service::audit::audited;
 use crate::service::auth::{AddUserError, add_staff_with_temporary_password};
 use crate::store::actions::{self, AppealRow};
 use crate::store::{from_db, merchants, users};
@@ -201,14 +202,10 @@ pub async fn add_staff(
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
         return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action", (kept, None)).await;
     }
-    let (email, clock) = (fields.get("email"), state.clock.clone());
+    let (email, clock, by) = (fields.get("email"), state.clock.clone(), state.actor(&req, &who.0));
     let typed = email.clone();
-    match state.db(move |conn| Ok(add_staff_with_temporary_password(conn, id, &typed, clock.now()))).await? {
+    match state.db(move |conn| Ok(add_staff_with_temporary_password(conn, id, &typed, &by, clock.now()))).await? {
         Ok((_, password)) => {
-            let (subject, made) = (format!("merchant {id}"), email.trim().to_lowercase());
-            state
-                .audit(state.actor(&req, &who.0), crate::domain::audit::AuditKind::StaffCreated, subject, made)
-                .await?;
             let notice = t.fmt(
                 "merchant_admin.staff_created",
                 &[("email", &email.trim().to_lowercase()), ("password", &password)],
@@ -244,31 +241,25 @@ pub async fn take_action(
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
         return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action", (kept, None)).await;
     }
-    let (by, clock, config) = (who.0.user_id, state.clock.clone(), state.config.clone());
+    let (actor, clock, config) = (state.actor(&req, &who.0), state.clock.clone(), state.config.clone());
     let detail =
         format!("{} {}", fields.get("kind"), fields.get("points")).trim().to_owned() + ": " + &fields.get("reason");
     let result = state
         .db(move |conn| {
-            Ok(service::take(
+            let (by, now) = (who.0.user_id, clock.now());
+            let (kind, points, reason) = (fields.get("kind"), fields.get("points"), fields.get("reason"));
+            Ok(audited(
                 conn,
-                &config,
-                id,
-                &fields.get("kind"),
-                &fields.get("points"),
-                &fields.get("reason"),
-                by,
-                clock.now(),
+                &actor,
+                (crate::domain::audit::AuditKind::ActionTaken, &detail),
+                now,
+                |conn| service::take(conn, &config, id, &kind, &points, &reason, by, now),
+                |action| format!("merchant {id}, action {action}"),
             ))
         })
         .await?;
     match result {
-        Ok(action) => {
-            let subject = format!("merchant {id}, action {action}");
-            state
-                .audit(state.actor(&req, &who.0), crate::domain::audit::AuditKind::ActionTaken, subject, detail)
-                .await?;
-            Ok(back(id, "action"))
-        }
+        Ok(_) => Ok(back(id, "action")),
         Err(ActionError::NotFound) => Err(AppError::NotFound),
         Err(ActionError::Db(e)) => Err(e.into()),
         Err(e) => {
@@ -303,18 +294,22 @@ pub async fn lift(
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
         return refuse(&state, &req, id, StatusCode::FORBIDDEN, "error.csrf_action", (kept, None)).await;
     }
-    let (by, clock) = (who.0.user_id, state.clock.clone());
-    let detail = fields.get("reason");
-    let result =
-        state.db(move |conn| Ok(service::lift(conn, id, action, &fields.get("reason"), by, clock.now()))).await?;
+    let (actor, clock, by) = (state.actor(&req, &who.0), state.clock.clone(), who.0.user_id);
+    let result = state
+        .db(move |conn| {
+            let (now, reason) = (clock.now(), fields.get("reason"));
+            Ok(audited(
+                conn,
+                &actor,
+                (crate::domain::audit::AuditKind::ActionLifted, &reason),
+                now,
+                |conn| service::lift(conn, id, action, &reason, by, now),
+                |()| format!("merchant {id}, action {action}"),
+            ))
+        })
+        .await?;
     match result {
-        Ok(()) => {
-            let subject = format!("merchant {id}, action {action}");
-            state
-                .audit(state.actor(&req, &who.0), crate::domain::audit::AuditKind::ActionLifted, subject, detail)
-                .await?;
-            Ok(back(id, "lifted"))
-        }
+        Ok(()) => Ok(back(id, "lifted")),
         Err(ActionError::NotFound) => Err(AppError::NotFound),
         Err(ActionError::Db(e)) => Err(e.into()),
         Err(e) => {
@@ -346,21 +341,24 @@ pub async fn decide_appeal(
         "reject" => Some(false),
         _ => None,
     };
-    let (by, clock, config) = (who.0.user_id, state.clock.clone(), state.config.clone());
+    let (actor, clock, config, by) =
+        (state.actor(&req, &who.0), state.clock.clone(), state.config.clone(), who.0.user_id);
     let detail = format!("{}: {}", fields.get("decision"), fields.get("reason"));
     let result = state
         .db(move |conn| {
-            Ok(service::decide_appeal(conn, &config, id, appeal, grant, &fields.get("reason"), by, clock.now()))
+            let (now, reason) = (clock.now(), fields.get("reason"));
+            Ok(audited(
+                conn,
+                &actor,
+                (crate::domain::audit::AuditKind::AppealDecided, &detail),
+                now,
+                |conn| service::decide_appeal(conn, &config, id, appeal, grant, &reason, by, now),
+                |()| format!("merchant {id}, appeal {appeal}"),
+            ))
         })
         .await?;
     match result {
-        Ok(()) => {
-            let subject = format!("merchant {id}, appeal {appeal}");
-            state
-                .audit(state.actor(&req, &who.0), crate::domain::audit::AuditKind::AppealDecided, subject, detail)
-                .await?;
-            Ok(back(id, "appeal"))
-        }
+        Ok(()) => Ok(back(id, "appeal")),
         Err(AppealError::Db(e)) => Err(e.into()),
         Err(AppealError::NotFound) => Err(AppError::NotFound),
         Err(AppealError::Decision) => {

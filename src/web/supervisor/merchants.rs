@@ -9,6 +9,7 @@ use askama::Template;
 use crate::domain::complaint::{Field, FieldErrors, Invalid};
 use crate::domain::merchant::{MerchantForm, SoldCategory};
 use crate::error::AppError;
+use crate::service::audit::audited;
 use crate::service::merchants::{AddMerchantError, add};
 use crate::store::merchants::{self, Merchant};
 use crate::web::consumer::Choice;
@@ -113,18 +114,16 @@ pub async fn create(
         Ok(v) => v,
         Err(errors) => return onboard_page(&req, StatusCode::UNPROCESSABLE_ENTITY, &typed, &errors),
     };
-    let clock = state.clock.clone();
+    let (clock, actor) = (state.clock.clone(), state.actor(&req, &who.0));
     let name = typed.name.trim().to_owned();
-    match state.db(move |conn| Ok(add(conn, &valid, clock.now()))).await? {
-        Ok(id) => {
-            let subject = format!("merchant {id}");
-            state
-                .audit(state.actor(&req, &who.0), crate::domain::audit::AuditKind::MerchantOnboarded, subject, name)
-                .await?;
-            Ok(HttpResponse::SeeOther()
-                .insert_header(("Location", format!("/supervisor/merchants/{id}?done=onboarded")))
-                .finish())
-        }
+    let onboarded = state.db(move |conn| {
+        let (kind, now) = (crate::domain::audit::AuditKind::MerchantOnboarded, clock.now());
+        Ok(audited(conn, &actor, (kind, &name), now, |conn| add(conn, &valid, now), |id| format!("merchant {id}")))
+    });
+    match onboarded.await? {
+        Ok(id) => Ok(HttpResponse::SeeOther()
+            .insert_header(("Location", format!("/supervisor/merchants/{id}?done=onboarded")))
+            .finish()),
         Err(AddMerchantError::Duplicate(_)) => {
             let mut errors = FieldErrors::default();
             errors.add(Field::CreditCode, Invalid::DuplicateCreditCode);
