@@ -71,6 +71,7 @@ pub fn failures_since(
     except: Option<i64>,
 ) -> QueryResult<[Failures; 3]> {
     use diesel::dsl::{count_star, max};
+    // Ids start at 1, so -1 leaves nothing out (and keeps one query type).
     let recent = login_failures::table
         .filter(login_failures::at.ge(to_db(since)))
         .filter(login_failures::id.ne(except.unwrap_or(-1)));
