@@ -45,6 +45,22 @@ fn stored_sessions(app: &TestApp) -> i64 {
     sessions::table.count().get_result(&mut app.pool.get().unwrap()).unwrap()
 }
 
+/// Waits (a few seconds at most) for the request just answered to have
+/// written `last_seen_at`: the write runs after the answer.
+fn touched(app: &TestApp) {
+    use redress::store::schema::sessions;
+    let now = redress::store::to_db(redress::clock::Clock::now(&app.clock));
+    for _ in 0..500 {
+        let seen: Vec<chrono::NaiveDateTime> =
+            sessions::table.select(sessions::last_seen_at).load(&mut app.pool.get().unwrap()).unwrap();
+        if seen.contains(&now) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("last_seen_at was not written");
+}
+
 fn refused(res: &Page, path: &str) {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let next = redress::error::encode_component(path);
@@ -96,6 +112,7 @@ fn sessions_end_after_twelve_idle_hours_and_seven_days_after_sign_in() {
     for _ in 0..2 {
         app.clock.advance(Duration::hours(11));
         assert_eq!(client.get("/supervisor").status, StatusCode::OK);
+        touched(&app);
     }
     app.clock.advance(Duration::hours(12));
     refused(&replay(&app, &cookie, "/supervisor"), "/supervisor");
@@ -106,6 +123,7 @@ fn sessions_end_after_twelve_idle_hours_and_seven_days_after_sign_in() {
     for _ in 0..15 {
         app.clock.advance(Duration::hours(11));
         assert_eq!(client.get("/supervisor").status, StatusCode::OK);
+        touched(&app);
     }
     app.clock.advance(Duration::hours(7 * 24 - 15 * 11));
     refused(&replay(&app, &cookie, "/supervisor"), "/supervisor");
@@ -225,4 +243,32 @@ fn the_account_page_is_for_signed_in_staff_and_its_forms_need_the_csrf_token() {
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert_eq!(replay(&app, &cookie, "/supervisor").status, StatusCode::OK);
     assert_eq!(app.client().sign_in(&email, PASSWORD).status, StatusCode::SEE_OTHER, "the password is unchanged");
+}
+
+#[test]
+fn signing_in_over_a_session_ends_the_session_that_was_there() {
+    let app = spawn_app_with(|c| {
+        c.sessions = redress::domain::session::STAFF;
+        c.supervisor_2fa = true;
+    });
+    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let (a, b) = (app.staff(Role::Merchant, Some(merchant)), app.staff(Role::Merchant, Some(merchant)));
+    // A, then B straight away (no second step), in the same browser.
+    let (browser_of_a, cookie_of_a) = signed_in(&app, &a);
+    assert_eq!(replay(&app, &cookie_of_a, "/merchant").status, StatusCode::OK);
+    // The form is not shown to a signed-in browser; it posts anyway (the
+    // CSRF token from the dashboard's forms).
+    let res = browser_of_a.submit("/merchant", "/login", &[("email", &b), ("password", PASSWORD)]);
+    assert_eq!(res.location.as_deref(), Some("/merchant"), "{}", res.body);
+    refused(&replay(&app, &cookie_of_a, "/merchant"), "/merchant");
+    assert_eq!(browser_of_a.get("/merchant").status, StatusCode::OK, "B is signed in");
+
+    // A, then a supervisor who must first set up a second step: A's
+    // session ends when the pending sign-in starts.
+    let (browser_of_a, cookie_of_a) = signed_in(&app, &a);
+    let supervisor = app.staff(Role::Supervisor, None);
+    let res = browser_of_a.submit("/merchant", "/login", &[("email", &supervisor), ("password", PASSWORD)]);
+    assert_eq!(res.location.as_deref(), Some("/login/enrol"), "{}", res.body);
+    refused(&replay(&app, &cookie_of_a, "/merchant"), "/merchant");
+    assert_eq!(stored_sessions(&app), 1, "only B's session is left");
 }

@@ -197,3 +197,73 @@ fn with_rate_limits_off_failures_slow_nothing_down() {
     }
     assert_eq!(app.sign_in(&email, PASSWORD).status, StatusCode::SEE_OTHER);
 }
+
+#[test]
+fn wrong_passwords_sent_at_once_are_all_counted_by_the_throttle() {
+    use redress::domain::session::Throttle;
+    let app = throttled_app();
+    let email = app.staff(Role::Merchant, Some(app.merchant("深圳极光数码科技有限公司")));
+    let attacker = "203.0.113.77";
+    // Twelve browsers, each with its form (and CSRF token) first, then
+    // all their guesses at once.
+    let browsers: Vec<(ureq::Agent, String)> = (0..12)
+        .map(|_| {
+            let agent = browser();
+            let form = page(agent.get(app.url("/login")).header("X-Forwarded-For", attacker).call().unwrap());
+            let token = csrf(&form.body);
+            (agent, token)
+        })
+        .collect();
+    let start = std::sync::Barrier::new(browsers.len());
+    let statuses: Vec<StatusCode> = std::thread::scope(|s| {
+        let guesses: Vec<_> = browsers
+            .iter()
+            .enumerate()
+            .map(|(i, (agent, token))| {
+                let (start, url, email) = (&start, app.url("/login"), email.as_str());
+                s.spawn(move || {
+                    let password = format!("guess number {i}");
+                    let fields = [("csrf_token", token.as_str()), ("email", email), ("password", password.as_str())];
+                    start.wait();
+                    page(agent.post(url).header("X-Forwarded-For", attacker).send_form(fields).unwrap()).status
+                })
+            })
+            .collect();
+        guesses.into_iter().map(|g| g.join().unwrap()).collect()
+    });
+    let tested = statuses.iter().filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY).count();
+    let throttled = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!(tested + throttled, 12, "{statuses:?}");
+    let free = Throttle::AccountAtAddress.free() as usize;
+    assert!(tested <= free + 1, "{tested} passwords tested at once: {statuses:?}");
+
+    // Only the tested ones are failures: in the audit log, and for the throttle.
+    let failed = list(
+        &mut app.pool.get().unwrap(),
+        &AuditFilter { kind: Some("sign_in_failed".into()), ..Default::default() },
+        100,
+    )
+    .unwrap();
+    assert_eq!(failed.len(), tested);
+    let recorded: i64 = {
+        use diesel::prelude::*;
+        use redress::store::schema::login_failures;
+        login_failures::table.count().get_result(&mut app.pool.get().unwrap()).unwrap()
+    };
+    assert_eq!(recorded, tested as i64, "a refused attempt tested no password and is not kept");
+    // The real user, from an address of their own, is not kept out.
+    assert_eq!(sign_in_from(&app, "198.51.100.21", &email, PASSWORD).status, StatusCode::SEE_OTHER);
+    assert_eq!(sign_in_from(&app, "198.51.100.21", &email, PASSWORD).status, StatusCode::SEE_OTHER);
+}
+
+#[test]
+fn a_failed_sign_in_is_found_in_the_audit_log_by_the_account_however_it_was_typed() {
+    let app = spawn_app();
+    let email = app.staff(Role::Merchant, Some(app.merchant("成都蜀香源食品有限公司")));
+    let typed = format!("  {}  ", email.to_uppercase());
+    assert_eq!(app.client().sign_in(&typed, "wrong password!").status, StatusCode::UNPROCESSABLE_ENTITY);
+    let boss = app.supervisor();
+    let log = boss.get_query("/supervisor/audit", &[("person", &email), ("kind", "sign_in_failed")]);
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(log.body.contains(&format!("<span data-actor>{email}<")), "{}", log.body);
+}

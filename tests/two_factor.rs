@@ -246,8 +246,15 @@ fn reset_2fa_on_the_command_line_for_a_lost_phone() {
     let app = strict_app();
     let email = app.staff(Role::Supervisor, None);
     app.sign_in(&email, PASSWORD);
-    enrol(&app, &app.browser, "/login/enrol", "/login/enrol");
+    let (key, _) = enrol(&app, &app.browser, "/login/enrol", "/login/enrol");
     sign_out(&app, "/supervisor");
+    // Signed in elsewhere (perhaps on the lost phone itself).
+    app.clock.advance(Duration::seconds(30));
+    let held = app.client();
+    assert_eq!(held.sign_in(&email, PASSWORD).location.as_deref(), Some("/login/code"));
+    let code = app_code(&key, app.clock.now());
+    assert_eq!(held.submit("/login/code", "/login/code", &[("code", &code)]).status, StatusCode::SEE_OTHER);
+    assert_eq!(held.get("/supervisor").status, StatusCode::OK);
     assert_eq!(app.sign_in(&email, PASSWORD).location.as_deref(), Some("/login/code"));
 
     let cli = |args: &[&str]| {
@@ -272,6 +279,8 @@ fn reset_2fa_on_the_command_line_for_a_lost_phone() {
     let entries = audit(&app, "two_factor_reset");
     assert_eq!(entries.len(), 1);
     assert_eq!((entries[0].actor.as_str(), entries[0].user_id), ("cli", None));
+    assert_eq!(entries[0].detail, "second factor removed, 1 sessions ended");
+    assert_eq!(held.get("/supervisor").status, StatusCode::SEE_OTHER, "the account's sessions ended with the reset");
 
     // The pending sign-in of before the reset is void; a new one must enrol.
     let stale = app.submit("/login/code", "/login/code", &[("code", "123456")]);
@@ -286,7 +295,7 @@ fn reset_2fa_on_the_command_line_for_a_lost_phone() {
     staff.sign_in(&staff_email, PASSWORD);
     enrol(&app, &staff, "/account/2fa", "/account/2fa");
     assert!(cli(&[&staff_email]).status.success());
-    sign_out(&staff, "/merchant");
+    assert_eq!(staff.get("/merchant").status, StatusCode::SEE_OTHER, "signed out by the reset");
     assert_eq!(staff.sign_in(&staff_email, PASSWORD).location.as_deref(), Some("/merchant"));
 }
 
@@ -349,4 +358,45 @@ fn wrong_codes_over_several_sign_ins_close_the_second_step_for_fifteen_minutes()
     let ok = app.submit("/login/code", "/login/code", &[("code", &app_code(&key, app.clock.now()))]);
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     assert_eq!(app.get("/merchant").status, StatusCode::OK);
+}
+
+/// The `redress_session=…` pair a response set.
+fn session_cookie(res: &Page) -> String {
+    let mut set = res.headers.get_all("set-cookie").iter().map(|c| c.to_str().unwrap().to_owned());
+    let cookie = set.rfind(|c| c.starts_with("redress_session=")).expect("a session cookie");
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+/// Posts `code` to `/login/code` from a browser that has only `cookie`.
+fn replay_code(app: &TestApp, cookie: &str, code: &str) -> Page {
+    let token = "abcdefghijklmnopqrstuvwx";
+    let post = browser().post(app.url("/login/code")).header("Cookie", format!("{cookie}; redress_csrf={token}"));
+    page(post.send_form([("csrf_token", token), ("code", code)]).unwrap())
+}
+
+#[test]
+fn a_copy_of_the_pending_sign_in_opens_nothing_once_the_right_code_was_entered() {
+    let app = strict_app();
+    let email = app.staff(Role::Supervisor, None);
+    app.sign_in(&email, PASSWORD);
+    let (key, codes) = enrol(&app, &app.browser, "/login/enrol", "/login/enrol");
+    sign_out(&app, "/supervisor");
+
+    // With the app's code.
+    let copy = session_cookie(&app.sign_in(&email, PASSWORD));
+    app.clock.advance(Duration::seconds(30));
+    let done = app.submit("/login/code", "/login/code", &[("code", &app_code(&key, app.clock.now()))]);
+    assert_eq!(done.location.as_deref(), Some("/supervisor"), "{}", done.body);
+    app.clock.advance(Duration::seconds(30));
+    let replayed = replay_code(&app, &copy, &app_code(&key, app.clock.now()));
+    assert_eq!(replayed.status, StatusCode::FORBIDDEN, "{:?} {}", replayed.location, replayed.body);
+    sign_out(&app, "/supervisor");
+
+    // With a recovery code.
+    let copy = session_cookie(&app.sign_in(&email, PASSWORD));
+    let done = app.submit("/login/code", "/login/code", &[("code", &codes[0])]);
+    assert_eq!(done.location.as_deref(), Some("/supervisor"), "{}", done.body);
+    let replayed = replay_code(&app, &copy, &codes[1]);
+    assert_eq!(replayed.status, StatusCode::FORBIDDEN, "{:?} {}", replayed.location, replayed.body);
+    assert_eq!(audit(&app, "recovery_code_used").len(), 1, "the second recovery code was not used");
 }

@@ -170,15 +170,24 @@ pub struct Attempt<'a> {
 }
 
 /// Checks the credentials. Hashing happens outside any transaction, so a
-/// sign-in never holds the database's write lock while it computes. A
-/// failure is recorded with its audit entry in one transaction.
+/// sign-in never holds the database's write lock while it computes. With
+/// throttling on, the attempt is recorded as a failure first (committed on
+/// its own) and the throttle counts the others, so attempts in flight at
+/// once see each other; a throttled attempt (which tested no password)
+/// and a right one remove their row again. A failure's audit entry is
+/// written once the password was found wrong.
 pub fn sign_in(conn: &mut DbConnection, attempt: &Attempt<'_>) -> Result<SignedIn, SignInError> {
     let (address, now) = (attempt.address, attempt.now);
     let account = attempt.email.trim().to_lowercase();
     let user = users::find_by_email(conn, &account)?;
-    if attempt.throttle
-        && let Some(retry_after) = throttled(conn, &account, user.as_ref().map(|u| u.id), address, now)?
+    let recorded = match attempt.throttle {
+        true => Some(conn.write(|conn| users::record_failure(conn, &account, address, now))?),
+        false => None,
+    };
+    if let Some(id) = recorded
+        && let Some(retry_after) = throttled(conn, &account, user.as_ref().map(|u| u.id), address, id, now)?
     {
+        conn.write(|conn| users::delete_failure(conn, id))?;
         return Err(SignInError::Throttled { retry_after });
     }
     let valid = match &user {
@@ -189,12 +198,19 @@ pub fn sign_in(conn: &mut DbConnection, attempt: &Attempt<'_>) -> Result<SignedI
         }
     };
     match user.as_ref().filter(|_| valid).and_then(|u| Some((Role::from_slug(&u.role)?, u))) {
-        Some((role, u)) => Ok(SignedIn { user_id: u.id, role, merchant_id: u.merchant_id, email: u.email.clone() }),
+        Some((role, u)) => {
+            if let Some(id) = recorded {
+                conn.write(|conn| users::delete_failure(conn, id))?;
+            }
+            Ok(SignedIn { user_id: u.id, role, merchant_id: u.merchant_id, email: u.email.clone() })
+        }
         None => {
-            let actor =
-                Actor { user_id: user.map(|u| u.id), email: attempt.email.trim().into(), address: address.into() };
+            // The account as the audit page filters by: lower-cased.
+            let actor = Actor { user_id: user.map(|u| u.id), email: account.clone(), address: address.into() };
             conn.write(|conn| {
-                users::record_failure(conn, &account, address, now)?;
+                if recorded.is_none() {
+                    users::record_failure(conn, &account, address, now)?;
+                }
                 audit::record(conn, &actor, AuditKind::SignInFailed, &format!("account {account}"), "", now)
             })?;
             Err(SignInError::Invalid)
@@ -202,17 +218,19 @@ pub fn sign_in(conn: &mut DbConnection, attempt: &Attempt<'_>) -> Result<SignedI
     }
 }
 
-/// How long this attempt must wait, if at all: the longest of the three
-/// throttles' waits (the account's own only from an address the account
+/// How long this attempt (recorded as `attempt_id`, left out of the
+/// counts) must wait, if at all: the longest of the three throttles' waits (the account's own only from an address the account
 /// never signed in from).
 fn throttled(
     conn: &mut DbConnection,
     account: &str,
     user_id: Option<i64>,
     address: &str,
+    attempt_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Option<Duration>, SignInError> {
-    let [pair, by_address, by_account] = users::failures_since(conn, account, address, now - FAILURE_WINDOW)?;
+    let since = now - FAILURE_WINDOW;
+    let [pair, by_address, by_account] = users::failures_since(conn, account, address, since, Some(attempt_id))?;
     let wait = |t: Throttle, f: users::Failures| t.wait(f.count, f.last.map(from_db), now);
     let mut longest = wait(Throttle::AccountAtAddress, pair).max(wait(Throttle::Address, by_address));
     if let Some(account_wait) = wait(Throttle::Account, by_account) {

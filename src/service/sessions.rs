@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::domain::audit::AuditKind;
-use crate::domain::session::{Lifetimes, Liveness};
+use crate::domain::session::{Lifetimes, Liveness, TOUCH_AFTER};
 use crate::domain::staff::{Role, check_password};
 use crate::service::audit::{self, Actor};
 use crate::service::auth::{self, SignedIn};
@@ -29,12 +29,14 @@ pub struct Origin<'a> {
     pub user_agent: &'a str,
     /// How long sessions live (for removing the expired ones).
     pub lifetimes: Lifetimes,
+    /// The session this browser had until now (whoever's), which ends.
+    pub replacing: Option<i64>,
 }
 
 /// Begins a session for `who` (who has just proved who they are): removes
 /// expired sessions and failures on the way, records the address as one
-/// this account signs in from, and the sign-in in the audit log. Returns
-/// the session id for the cookie.
+/// this account signs in from, and the sign-in in the audit log; the
+/// browser's previous session ends. Returns the session id for the cookie.
 pub fn begin(
     conn: &mut DbConnection,
     who: &SignedIn,
@@ -48,6 +50,9 @@ pub fn begin(
     let actor = Actor { user_id: Some(who.user_id), email: who.email.clone(), address: address.clone() };
     conn.write(|conn| {
         sessions::prune(conn, from.lifetimes, now)?;
+        if let Some(old) = from.replacing {
+            sessions::delete(conn, old)?;
+        }
         let row = NewSession {
             token_hash: &hash,
             user_id: who.user_id,
@@ -83,19 +88,20 @@ pub fn find(
 ) -> diesel::QueryResult<Found> {
     let Some((session, user)) = sessions::find(conn, &token_hash(token))? else { return Ok(Found::Unknown) };
     let Some(role) = Role::from_slug(&user.role) else { return Ok(Found::Unknown) };
+    let sessions::SessionUser { id: user_id, email, merchant_id, .. } = user;
     Ok(match lifetimes.liveness(from_db(session.created_at), from_db(session.last_seen_at), now) {
         Liveness::Expired => Found::Expired { session_id: session.id },
-        Liveness::Live { touch } => Found::Live {
-            session_id: session.id,
-            who: SignedIn { user_id: user.id, email: user.email, role, merchant_id: user.merchant_id },
-            touch,
-        },
+        Liveness::Live { touch } => {
+            Found::Live { session_id: session.id, who: SignedIn { user_id, email, role, merchant_id }, touch }
+        }
     })
 }
 
-/// Writes that the session was used at `now`.
+/// Writes that the session was used at `now`, unless a write in the last
+/// few minutes already did (decided by the database, so requests at once
+/// write it once).
 pub fn touch(conn: &mut DbConnection, session_id: i64, now: DateTime<Utc>) -> diesel::QueryResult<()> {
-    conn.write(|conn| sessions::touch(conn, session_id, now))
+    conn.write(|conn| sessions::touch(conn, session_id, now, now - TOUCH_AFTER).map(drop))
 }
 
 /// Removes one session past its lifetime.

@@ -14,7 +14,7 @@ use crate::domain::totp::{self, CodeInput};
 use crate::service::audit::{self, Actor};
 use crate::service::auth::SignedIn;
 use crate::store::two_factor::{self as store, NewEnrolment};
-use crate::store::{DbConnection, from_db, to_db, users};
+use crate::store::{DbConnection, from_db, sessions, to_db, users};
 pub use seal::SealKey;
 
 /// What a correct password leads to.
@@ -130,7 +130,8 @@ pub fn check_code(
                 };
                 match totp::matching_step(&secret, &code, now.timestamp()) {
                     Some(step) if store::claim_step(conn, user_id, step)? => {
-                        store::clear_round_failures(conn, user_id)?;
+                        // The round is over: a copy of the pending cookie opens nothing.
+                        store::end_round(conn, user_id, round)?;
                         return Ok(Outcome::Accepted(Accepted::Totp));
                     }
                     Some(_) => Refused::Replayed,
@@ -139,7 +140,7 @@ pub fn check_code(
             }
             CodeInput::Recovery(code) => {
                 if store::use_recovery(conn, user_id, &hash_recovery(&code), to_db(now))? {
-                    store::clear_round_failures(conn, user_id)?;
+                    store::end_round(conn, user_id, round)?;
                     let left = store::recovery_left(conn, user_id)?;
                     let detail = format!("{left} left");
                     audit::record(conn, actor, AuditKind::RecoveryCodeUsed, &subject(actor), &detail, now)?;
@@ -250,18 +251,25 @@ pub struct Reset {
     pub role: Option<Role>,
     /// Whether there was a second factor to remove.
     pub removed: bool,
+    /// How many of the account's sessions ended.
+    pub sessions_ended: usize,
 }
 
 /// Removes an account's second factor and recovery codes (a lost device):
 /// the next sign-in takes the password alone, or, for a supervisor who
-/// must have one, leads to enrolling again. Audited as done by `actor`.
+/// must have one, leads to enrolling again. Every session of the account
+/// ends in the same transaction. Audited as done by `actor`.
 pub fn reset(conn: &mut DbConnection, email: &str, actor: &Actor, now: DateTime<Utc>) -> Result<Reset, ResetError> {
     let account = email.trim().to_lowercase();
     conn.write(|conn| {
         let user = users::find_by_email(conn, &account)?.ok_or_else(|| ResetError::Unknown(email.trim().into()))?;
         let removed = store::remove(conn, user.id)?;
-        let detail = if removed { "second factor removed" } else { "no second factor" };
-        audit::record(conn, actor, AuditKind::TwoFactorReset, &format!("user {}", user.id), detail, now)?;
-        Ok(Reset { email: user.email, role: Role::from_slug(&user.role), removed })
+        // Whoever holds a session of the account (perhaps the one who took
+        // the device) is signed out.
+        let ended = sessions::delete_of_user(conn, user.id, None)?;
+        let what = if removed { "second factor removed" } else { "no second factor" };
+        let detail = format!("{what}, {ended} sessions ended");
+        audit::record(conn, actor, AuditKind::TwoFactorReset, &format!("user {}", user.id), &detail, now)?;
+        Ok(Reset { email: user.email, role: Role::from_slug(&user.role), removed, sessions_ended: ended })
     })
 }

@@ -5,7 +5,6 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::{login_failures, sessions, sign_in_addresses, users};
-use super::users::User;
 use super::{DbConnection, to_db};
 use crate::domain::session::{FAILURE_WINDOW, Lifetimes};
 
@@ -16,6 +15,16 @@ pub struct SessionRow {
     pub user_id: i64,
     pub created_at: NaiveDateTime,
     pub last_seen_at: NaiveDateTime,
+}
+
+/// What a request needs of the session's account (not its password hash).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct SessionUser {
+    pub id: i64,
+    pub email: String,
+    pub role: String,
+    pub merchant_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -35,17 +44,22 @@ pub fn insert(conn: &mut DbConnection, new: &NewSession<'_>) -> QueryResult<i64>
 
 /// The session with this id hash and its account: one query on a unique
 /// index and the users' primary key.
-pub fn find(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<(SessionRow, User)>> {
+pub fn find(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<(SessionRow, SessionUser)>> {
     sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token_hash))
-        .select((SessionRow::as_select(), User::as_select()))
+        .select((SessionRow::as_select(), SessionUser::as_select()))
         .first(conn)
         .optional()
 }
 
-pub fn touch(conn: &mut DbConnection, id: i64, at: DateTime<Utc>) -> QueryResult<()> {
-    diesel::update(sessions::table.find(id)).set(sessions::last_seen_at.eq(to_db(at))).execute(conn).map(drop)
+/// Writes `last_seen_at = at` if it is `stale` or older (the domain's
+/// rule, `TOUCH_AFTER`); whether it wrote.
+pub fn touch(conn: &mut DbConnection, id: i64, at: DateTime<Utc>, stale: DateTime<Utc>) -> QueryResult<bool> {
+    diesel::update(sessions::table.find(id).filter(sessions::last_seen_at.le(to_db(stale))))
+        .set(sessions::last_seen_at.eq(to_db(at)))
+        .execute(conn)
+        .map(|n| n > 0)
 }
 
 /// Ends one session; how many rows went (0 when it had already ended).

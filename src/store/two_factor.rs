@@ -80,17 +80,13 @@ pub fn count_failure(
         .optional()
 }
 
-/// Ends `round` (too many wrong codes): its pending sign-ins are void.
+/// Ends `round` (a right code, or too many wrong ones): its pending
+/// sign-ins are void.
 pub fn end_round(conn: &mut DbConnection, user_id: i64, round: i64) -> QueryResult<()> {
     diesel::update(two_factor::table.find(user_id).filter(two_factor::round.eq(round)))
         .set((two_factor::round.eq(two_factor::round + 1), two_factor::round_failures.eq(0)))
         .execute(conn)
         .map(drop)
-}
-
-/// A correct code: this round's failures are forgotten.
-pub fn clear_round_failures(conn: &mut DbConnection, user_id: i64) -> QueryResult<()> {
-    diesel::update(two_factor::table.find(user_id)).set(two_factor::round_failures.eq(0)).execute(conn).map(drop)
 }
 
 pub fn insert_recovery(conn: &mut DbConnection, user_id: i64, code_hash: &str) -> QueryResult<()> {

@@ -35,15 +35,22 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option
     users::table.filter(users::email.eq(email)).select(User::as_select()).first(conn).optional()
 }
 
-pub fn record_failure(conn: &mut DbConnection, account: &str, address: &str, at: DateTime<Utc>) -> QueryResult<()> {
+/// Records a failed (or, while it is checked, a pending) sign-in; returns
+/// its id.
+pub fn record_failure(conn: &mut DbConnection, account: &str, address: &str, at: DateTime<Utc>) -> QueryResult<i64> {
     diesel::insert_into(login_failures::table)
         .values((
             login_failures::account.eq(account),
             login_failures::address.eq(address),
             login_failures::at.eq(to_db(at)),
         ))
-        .execute(conn)
-        .map(drop)
+        .returning(login_failures::id)
+        .get_result(conn)
+}
+
+/// Removes one recorded attempt (it turned out right, or tested nothing).
+pub fn delete_failure(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::delete(login_failures::table.find(id)).execute(conn).map(drop)
 }
 
 /// Failed sign-ins in a throttle's window: how many, and the last one.
@@ -54,15 +61,20 @@ pub struct Failures {
 }
 
 /// Failures since `since`: of this account from this address, from this
-/// address, and of this account (each one indexed query).
+/// address, and of this account (each one indexed query), leaving out the
+/// row `except` (the attempt being checked).
 pub fn failures_since(
     conn: &mut DbConnection,
     account: &str,
     address: &str,
     since: DateTime<Utc>,
+    except: Option<i64>,
 ) -> QueryResult<[Failures; 3]> {
     use diesel::dsl::{count_star, max};
-    let recent = login_failures::table.filter(login_failures::at.ge(to_db(since)));
+    // Ids start at 1, so -1 leaves nothing out (and keeps one query type).
+    let recent = login_failures::table
+        .filter(login_failures::at.ge(to_db(since)))
+        .filter(login_failures::id.ne(except.unwrap_or(-1)));
     let figures = (count_star(), max(login_failures::at));
     let (pair, by_address, by_account): ((i64, _), (i64, _), (i64, _)) = (
         recent

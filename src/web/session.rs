@@ -84,7 +84,7 @@ impl From<SignedIn> for Staff {
 
 /// Middleware (inside the session middleware): finds the session the
 /// cookie names, refuses one that ended (its cookie is removed), and
-/// writes `last_seen_at` when it is a few minutes old.
+/// writes `last_seen_at` when it is a few minutes old (in the background).
 pub async fn resolve(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -103,11 +103,15 @@ pub async fn resolve(
         match state.db(move |conn| Ok(sessions::find(conn, &token, lifetimes, now)?)).await {
             Ok(Found::Live { session_id, who, touch }) => {
                 if touch {
-                    // A lost write here only ends the session a few minutes early.
-                    let touched = state.write(move |conn| Ok(sessions::touch(conn, session_id, now)?)).await;
-                    if let Err(e) = touched {
-                        tracing::warn!(error = %e, "session last seen not written");
-                    }
+                    // The request does not wait for it; a lost write only
+                    // ends the session a few minutes early.
+                    let state = state.clone();
+                    actix_web::rt::spawn(async move {
+                        let touched = state.write(move |conn| Ok(sessions::touch(conn, session_id, now)?)).await;
+                        if let Err(e) = touched {
+                            tracing::warn!(error = %e, "session last seen not written");
+                        }
+                    });
                 }
                 req.extensions_mut().insert(Current { staff: who.into(), session_id });
             }
@@ -129,21 +133,28 @@ pub async fn resolve(
 
 /// Begins a session for `who`, who has just proved who they are: a row in
 /// `sessions` (with the sign-in's audit entry) and a fresh cookie naming
-/// it, so a planted cookie is useless.
+/// it, so a planted cookie is useless; the session this browser had ends.
 pub async fn begin(state: &AppState, req: &HttpRequest, session: &Session, who: &SignedIn) -> Result<(), AppError> {
     let address = state.limiter.client(req).to_string();
     let user_agent =
         req.headers().get(actix_web::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let (who, now, lifetimes) = (who.clone(), state.clock.now(), state.config.sessions);
+    let replacing = replaced(req);
     let token = state
         .write(move |conn| {
-            let from = Origin { address: &address, user_agent: &user_agent, lifetimes };
+            let from = Origin { address: &address, user_agent: &user_agent, lifetimes, replacing };
             Ok(sessions::begin(conn, &who, &from, now)?)
         })
         .await?;
     session.renew();
     session.insert(SID, token).map_err(AppError::internal)?;
     Ok(())
+}
+
+/// The live session this request came with (whoever's): a new sign-in in
+/// this browser ends it.
+pub fn replaced(req: &HttpRequest) -> Option<i64> {
+    req.extensions().get::<Current>().map(|c| c.session_id)
 }
 
 /// Forgets the session in this browser (the cookie goes).

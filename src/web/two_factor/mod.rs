@@ -102,8 +102,12 @@ pub async fn after_password(
         AfterPassword::Code { round } => Some(round),
         AfterPassword::Enrol => None,
     };
-    // Whoever was signed in in this browser is not any more; a new
-    // session id, so a planted cookie is useless.
+    // Whoever was signed in in this browser is not any more (their
+    // session ends on the server too); a new session id, so a planted
+    // cookie is useless.
+    if let Some(old) = session::replaced(req) {
+        state.write(move |conn| Ok(crate::service::sessions::forget(conn, old)?)).await?;
+    }
     session.clear();
     session.renew();
     let pending = Pending { who, round, started: state.clock.now().timestamp(), to };
