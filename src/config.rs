@@ -297,4 +297,15 @@ mod tests {
             assert_eq!(err.name, name);
         }
     }
+
+    #[test]
+    fn the_body_minimum_rate_is_read_in_kib_a_second() {
+        assert_eq!(Config::from_lookup(|_| None).unwrap().body_min_rate, 32 * 1024);
+        let c = Config::from_lookup(|k| (k == "REDRESS_BODY_MIN_RATE").then(|| "8".into())).unwrap();
+        assert_eq!(c.body_min_rate, 8 * 1024);
+        for bad in ["0", "fast", "-1"] {
+            let err = Config::from_lookup(|k| (k == "REDRESS_BODY_MIN_RATE").then(|| bad.into())).unwrap_err();
+            assert_eq!(err.name, "REDRESS_BODY_MIN_RATE");
+        }
+    }
 }
