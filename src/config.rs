@@ -61,6 +61,10 @@ pub struct Config {
     /// `REDRESS_BODY_TIMEOUT`: how long a request's body may take to
     /// arrive, from its headers on, before it is answered 408.
     pub body_timeout: std::time::Duration,
+    /// `REDRESS_BODY_MIN_RATE` (KiB/s, 32): a body with a `Content-Length`
+    /// gets this much longer for each byte it has sent (up to what it
+    /// declared), so a slow but steady upload arrives and a trickle does not.
+    pub body_min_rate: u64,
     /// `REDRESS_SESSION_IDLE_HOURS` (12) and `REDRESS_SESSION_MAX_DAYS` (7):
     /// a staff session ends after this long unused, and this long after
     /// it began.
@@ -221,6 +225,17 @@ impl Config {
             rate_limits,
             trusted_proxies,
             body_timeout: seconds("REDRESS_BODY_TIMEOUT", 30)?,
+            body_min_rate: match get("REDRESS_BODY_MIN_RATE") {
+                None => 32 * 1024,
+                Some(v) => {
+                    v.trim().parse::<u64>().ok().filter(|n| (1..=1_048_576).contains(n)).map(|n| n * 1024).ok_or(
+                        ConfigError {
+                            name: "REDRESS_BODY_MIN_RATE",
+                            problem: format!("{v:?} is not a rate in KiB/s (1 to 1048576)"),
+                        },
+                    )?
+                }
+            },
             sessions,
             data_dir,
             supervisor_2fa,
@@ -280,6 +295,17 @@ mod tests {
         for (name, bad) in [("REDRESS_SESSION_IDLE_HOURS", "0"), ("REDRESS_SESSION_MAX_DAYS", "a week")] {
             let err = Config::from_lookup(|k| (k == name).then(|| bad.into())).unwrap_err();
             assert_eq!(err.name, name);
+        }
+    }
+
+    #[test]
+    fn the_body_minimum_rate_is_read_in_kib_a_second() {
+        assert_eq!(Config::from_lookup(|_| None).unwrap().body_min_rate, 32 * 1024);
+        let c = Config::from_lookup(|k| (k == "REDRESS_BODY_MIN_RATE").then(|| "8".into())).unwrap();
+        assert_eq!(c.body_min_rate, 8 * 1024);
+        for bad in ["0", "fast", "-1"] {
+            let err = Config::from_lookup(|k| (k == "REDRESS_BODY_MIN_RATE").then(|| bad.into())).unwrap_err();
+            assert_eq!(err.name, "REDRESS_BODY_MIN_RATE");
         }
     }
 }

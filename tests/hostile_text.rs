@@ -123,3 +123,55 @@ fn a_merchant_name_that_turns_or_shows_nothing_is_refused_at_onboarding() {
     let ok = onboard("杭州星河优选电子商务有限公司");
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
 }
+
+#[test]
+fn a_complaint_description_that_turns_its_text_is_refused_with_the_form_kept() {
+    let app = spawn_app();
+    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let res = complaint_with(&app, merchant, "description", BIDI);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(field_error(&res.body, "description").unwrap().contains("改变文字方向的不可见字符"));
+    assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(BIDI), "kept as typed");
+    assert_eq!(input_value(&res.body, "consumer_name").as_deref(), Some("王芳"), "the rest kept too");
+    // In English too.
+    let client = app.client();
+    client.get("/complaints/new?lang=en");
+    let id = merchant.to_string();
+    let mut fields = valid_complaint(&id);
+    fields.retain(|(f, _)| *f != "description");
+    let isolated = "The seller said \u{2067}pure cotton\u{2069} but it is polyester.";
+    fields.push(("description", isolated));
+    let res = client.submit("/complaints/new", "/complaints", &fields);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&res.body, "description").unwrap().contains("change the direction of the text"));
+    assert_eq!(stored(&app), 0, "nothing filed");
+}
+
+#[test]
+fn a_rating_comment_that_turns_its_text_is_refused_with_the_comment_kept() {
+    let app = spawn_app();
+    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let tracking = app.file_complaint(merchant, &[]);
+    let reference = between(&app.get(&tracking).body, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let staff = app.merchant_staff(merchant);
+    let mine = format!("/merchant/complaints/{reference}");
+    let proposed = staff.submit(
+        &mine,
+        &format!("{mine}/propose"),
+        &[("resolution", "refund"), ("amount", "299"), ("body", "全额退款。")],
+    );
+    assert_eq!(proposed.status, StatusCode::SEE_OTHER, "{}", proposed.body);
+    app.submit(&tracking, &format!("{tracking}/accept"), &[]);
+
+    let rate = format!("{tracking}/rate");
+    let res = app.submit(&tracking, &rate, &[("score", "1"), ("comment", BIDI)]);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(field_error(&res.body, "comment").unwrap().contains("改变文字方向的不可见字符"), "{}", res.body);
+    assert_eq!(textarea_value(&res.body, "comment").as_deref(), Some(BIDI), "kept");
+    let res = app.submit(&tracking, &format!("{rate}?lang=en"), &[("score", "1"), ("comment", BIDI)]);
+    assert!(field_error(&res.body, "comment").unwrap().contains("change the direction of the text"));
+    assert!(!app.get(&tracking).body.contains("款退意同"), "nothing stored");
+    // A plain comment still goes through.
+    let rated = app.submit(&tracking, &rate, &[("score", "4"), ("comment", "退款很快。")]);
+    assert_eq!(rated.location, Some(format!("{tracking}?done=rated")));
+}

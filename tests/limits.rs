@@ -173,3 +173,38 @@ fn replies_are_not_limited_when_the_limits_are_off() {
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{n}");
     }
 }
+
+#[test]
+fn a_merchants_proposals_count_in_its_reply_limit_with_the_proposal_kept() {
+    let app = behind_a_proxy();
+    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let tracking = file_from(&app, "198.51.100.1", &merchant.to_string()).location.unwrap();
+    let reference = between(&app.get(&tracking).body, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let staff = app.merchant_staff(merchant);
+    let mine = format!("/merchant/complaints/{reference}");
+    let (reply, propose) = (format!("{mine}/reply"), format!("{mine}/propose"));
+    for n in 0..10 {
+        let fields = [("body", &*format!("第{n}次答复。")), ("visibility", "public")];
+        assert_eq!(post_from(&staff, "203.0.113.30", &mine, &reply, &fields).status, StatusCode::SEE_OTHER, "{n}");
+    }
+    // Proposals count, valid or not (these have no amount a refund needs).
+    for n in 0..10 {
+        let fields = [("resolution", "refund"), ("amount", "不是金额"), ("body", &*format!("第{n}个方案。"))];
+        let sent = post_from(&staff, "203.0.113.30", &mine, &propose, &fields);
+        assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY, "{n}: {}", sent.body);
+    }
+    let offer = [("resolution", "refund"), ("amount", "299"), ("body", "全额退款，运费我们承担。")];
+    let refused = post_from(&staff, "203.0.113.30", &mine, &propose, &offer);
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{}", refused.body);
+    assert_eq!(refused.headers.get("retry-after").unwrap(), "3");
+    assert!(refused.body.contains("操作太频繁了，请 3 秒后再试"), "{}", refused.body);
+    assert!(refused.body.contains("全额退款，运费我们承担。"), "the proposal is kept");
+    let refused = post_from(&staff, "203.0.113.30", &format!("{mine}?lang=en"), &propose, &offer);
+    assert!(refused.body.contains("Please try again in 3 seconds"), "{}", refused.body);
+    assert!(!app.get(&tracking).body.contains("全额退款，运费我们承担。"), "nothing reached the consumer");
+
+    app.clock.advance(Duration::seconds(3));
+    let sent = post_from(&staff, "203.0.113.30", &mine, &propose, &offer);
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(app.get(&tracking).body.matches("全额退款，运费我们承担。").count(), 1);
+}

@@ -111,3 +111,118 @@ fn a_body_cut_off_is_a_408_page_in_the_users_language() {
     let page = app.post("/logout", &[("csrf_token", "x")]);
     assert_eq!(page.status, 403);
 }
+
+/// A body that arrives at `rate` bytes a second, in 4 KiB pieces.
+struct Paced {
+    body: Vec<u8>,
+    sent: usize,
+    rate: usize,
+    started: Option<Instant>,
+}
+
+impl Read for Paced {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let started = *self.started.get_or_insert_with(Instant::now);
+        let due = Duration::from_secs_f64(self.sent as f64 / self.rate as f64);
+        if let Some(wait) = due.checked_sub(started.elapsed()) {
+            std::thread::sleep(wait);
+        }
+        let n = buf.len().min(4096).min(self.body.len() - self.sent);
+        buf[..n].copy_from_slice(&self.body[self.sent..self.sent + n]);
+        self.sent += n;
+        Ok(n)
+    }
+}
+
+/// An image of noise that does not compress: about `side`² × 3 bytes.
+fn noise_png(side: u32) -> Vec<u8> {
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let img = image::RgbImage::from_fn(side, side, |_, _| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        image::Rgb([seed as u8, (seed >> 8) as u8, (seed >> 16) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[test]
+fn a_slow_but_steady_upload_arrives_and_one_below_the_minimum_rate_is_cut_off() {
+    // A base timeout of 1 s, and 32 KiB/s for each byte sent.
+    let app = spawn_app_with(|c| {
+        c.body_timeout = Duration::from_secs(1);
+        c.body_min_rate = 32 * 1024;
+    });
+    let merchant = app.merchant("慢网店").to_string();
+    let client = app.client();
+    let token = csrf(&client.get("/complaints/new").body);
+    let mut fields = vec![("csrf_token", token.as_str())];
+    fields.extend(valid_complaint(&merchant));
+    let boundary = "----redress-slow-upload";
+    let mut body = Vec::new();
+    for (name, value) in &fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    let photo = noise_png(320);
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"photo.png\"\r\n\
+             Content-Type: image/png\r\n\r\n"
+        )
+        .bytes(),
+    );
+    body.extend_from_slice(&photo);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    assert!(body.len() > 300_000, "{} bytes", body.len());
+
+    // 100 KB/s, three times the minimum rate: about 3 s, three times the base.
+    let started = Instant::now();
+    let len = body.len();
+    let paced = Paced { body, sent: 0, rate: 100_000, started: None };
+    let res = client
+        .agent
+        .post(client.url("/complaints"))
+        .header("Content-Type", format!("multipart/form-data; boundary={boundary}"))
+        .header("Content-Length", len.to_string())
+        .send(ureq::SendBody::from_owned_reader(paced))
+        .unwrap();
+    let took = started.elapsed();
+    let res = page(res);
+    assert!(took > Duration::from_millis(2_500), "the upload took {took:?}, longer than the base timeout");
+    assert_eq!(res.status, 303, "a steady upload is accepted: {}", res.body);
+    let tracking = client.get(res.location.as_deref().unwrap());
+    assert!(tracking.body.contains("photo.png"), "{}", tracking.body);
+    eprintln!("{len} bytes at 100 KB/s accepted after {took:?} (base timeout 1 s)");
+
+    // 2 KB/s, under the minimum: 408 soon after the base timeout, though
+    // the 60,000 bytes it declares would earn it almost 2 s more.
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut s = TcpStream::connect(&addr).unwrap();
+    let head = format!(
+        "POST /logout HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: 60000\r\n\r\ncsrf_token="
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    let started = Instant::now();
+    s.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
+    let mut answer = Vec::new();
+    let cut = loop {
+        let _ = s.write(&[b'a'; 100]);
+        let mut buf = [0u8; 4096];
+        match s.read(&mut buf) {
+            Ok(0) => break started.elapsed(),
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(_) => break started.elapsed(),
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "the slow body was never cut off");
+    };
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(cut < Duration::from_secs(3), "cut off after about 1 s: {cut:?}");
+    eprintln!("a body at 2 KB/s cut off with 408 after {cut:?}");
+}

@@ -183,7 +183,7 @@ impl ComplaintForm {
         let description = check(
             &mut errors,
             Field::Description,
-            text::clean(&self.description, DESCRIPTION_MIN, DESCRIPTION_MAX, true).map_err(Invalid::from),
+            text::clean_shown(&self.description, DESCRIPTION_MIN, DESCRIPTION_MAX, true).map_err(Invalid::from),
         );
         let consumer_name = check(
             &mut errors,

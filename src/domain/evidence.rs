@@ -9,9 +9,11 @@ pub const MAX_FILES: usize = 9;
 /// fits with room, a 12000×12000 "bomb" does not. Checked from the
 /// header, before anything is decoded.
 pub const MAX_PIXELS: u64 = 16_000_000;
-/// At most this many bytes an image may take decoded: 16-bit RGBA at
-/// [`MAX_PIXELS`] (no decoder we use gives more per pixel).
-pub const MAX_DECODED: u64 = MAX_PIXELS * 8;
+/// At most this many bytes an image may take decoded: 8-bit RGBA at
+/// [`MAX_PIXELS`] (64 MB). A 16-bit image gets half the pixels: at 8 bytes
+/// a pixel, a 4000×4000 16-bit RGBA PNG of 100 KB would take over 300 MiB
+/// to make anew. Phone photos are 8-bit.
+pub const MAX_DECODED: u64 = MAX_PIXELS * 4;
 /// At most this many frames an animation (APNG, animated WebP) declares;
 /// only its first frame, on its canvas, is ever decoded and kept.
 pub const MAX_FRAMES: u32 = 1_000;

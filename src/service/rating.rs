@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::complaint::Invalid;
 use crate::domain::deadline::DeadlinePolicy;
 use crate::domain::state::State;
 use crate::domain::text;
@@ -20,8 +21,10 @@ pub enum RateError {
     AlreadyRated,
     #[error("the score must be 1 to 5")]
     Score,
-    #[error("the comment is too long")]
-    Comment,
+    /// Too long, or holding characters that turn its direction (it is
+    /// shown in the merchant's public figures).
+    #[error("the comment is not acceptable: {0:?}")]
+    Comment(Invalid),
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }
@@ -37,7 +40,7 @@ pub fn rate(
     let score: i32 = score.trim().parse().ok().filter(|s| (1..=5).contains(s)).ok_or(RateError::Score)?;
     let comment = match comment.trim() {
         "" => None,
-        c => Some(text::clean(c, 1, COMMENT_MAX, true).map_err(|_| RateError::Comment)?),
+        c => Some(text::clean_shown(c, 1, COMMENT_MAX, true).map_err(|e| RateError::Comment(e.into()))?),
     };
     conn.write(|conn| {
         let (c, _) = complaints::find_by_token(conn, token)?.ok_or(RateError::NotFound)?;

@@ -14,15 +14,16 @@ use crate::store::evidence::{self, Evidence};
 use crate::web::AppState;
 use crate::web::session::{MerchantStaff, Supervisor};
 
-/// Memory, in MiB, that images being made anew may take at once: the
-/// largest image allowed (16 MP of 16-bit RGBA, about 305 MiB at its peak)
-/// fits alone; 12 MP photos (about 183 MiB each) take turns.
-pub const DECODING_BUDGET_MIB: u32 = 320;
+/// Memory, in MiB, that large images being made anew may take at once.
+/// An image costing more (a 12 MP photo, about 183 MiB; the largest
+/// allowed, 16 MP of 8-bit RGBA, as much) takes the whole lane and is made
+/// alone, so large images never add up: the peak is the largest one's.
+pub const DECODING_BUDGET_MIB: u32 = 160;
 /// Images that cost at most this much (about 2 MP) go through a lane of
 /// their own, so they never wait behind a large one.
 const SMALL_MIB: u32 = 32;
-/// The small lane's budget: a few at once.
-const SMALL_BUDGET_MIB: u32 = 96;
+/// The small lane's budget: two at once.
+const SMALL_BUDGET_MIB: u32 = 64;
 
 /// Turns at decoding evidence images, weighted by what each costs in
 /// memory (see `Declared::cost`): large images take turns within

@@ -43,9 +43,9 @@ pub async fn site(
     let method = super::metrics::bounded(req.method().as_str(), LOGGED_MAX).to_owned();
     let path = super::metrics::bounded(&redact(req.path()), LOGGED_MAX).to_owned();
     let late = has_body(&req)
-        .then(|| req.app_data::<actix_web::web::Data<super::AppState>>().map(|s| s.config.body_timeout))
+        .then(|| req.app_data::<actix_web::web::Data<super::AppState>>().map(|s| allowance(&req, &s.config)))
         .flatten()
-        .map(|limit| super::deadline::Deadline::wrap(&mut req, limit));
+        .map(|allowed| super::deadline::Deadline::wrap(&mut req, allowed));
     // Handlers' and extractors' errors arrive here as responses; only a
     // failing middleware would return `Err`, which actix renders itself.
     let mut res = next.call(req).instrument(span.clone()).await?.map_into_boxed_body();
@@ -109,6 +109,19 @@ pub async fn site(
     }
     span.in_scope(|| tracing::info!(%method, %path, status, ms = elapsed.as_millis() as u64, "request"));
     Ok(res)
+}
+
+/// How long the request's body may take (see `deadline`): without a
+/// `Content-Length`, the base timeout only.
+fn allowance(req: &ServiceRequest, config: &crate::config::Config) -> super::deadline::Allowance {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|_| !req.headers().contains_key(header::TRANSFER_ENCODING))
+        .unwrap_or(0);
+    super::deadline::Allowance { base: config.body_timeout, rate: config.body_min_rate, declared }
 }
 
 /// Whether the request says a body follows.

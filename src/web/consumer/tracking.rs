@@ -278,7 +278,7 @@ pub async fn rate(
         Err(RateError::NotFound) => return Err(AppError::NotFound),
         Err(RateError::Db(e)) => return Err(e.into()),
         Err(RateError::Score) => (Some(("error.rating_score", true)), None),
-        Err(RateError::Comment) => (None, Some(t.fmt("error.too_long", &[("n", &rating::COMMENT_MAX)]))),
+        Err(RateError::Comment(why)) => (None, Some(t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]))),
         Err(RateError::NotFinished) => (Some(("error.illegal_action", true)), None),
         Err(RateError::AlreadyRated) => (Some(("error.already_rated", true)), None),
     };

@@ -177,8 +177,9 @@ async fn act(
         typed.notice = Some((t.get("error.csrf_action").into(), true));
         return page(&state, &req, &who, reference, StatusCode::FORBIDDEN, typed).await;
     }
-    // Every reply sent counts against its address, valid or not.
-    if !proposing && let Err(wait) = state.limiter.check(Scope::MerchantReplies, &req, state.clock.now()) {
+    // Every reply or proposal sent counts against its address, valid or
+    // not: a proposal carries a message to the consumer too.
+    if let Err(wait) = state.limiter.check(Scope::MerchantReplies, &req, state.clock.now()) {
         typed.notice = Some((t.fmt("error.rate_limited", &[("n", &limit::seconds(wait))]), true));
         let mut res = page(&state, &req, &who, reference, StatusCode::TOO_MANY_REQUESTS, typed).await?;
         limit::retry_after(&mut res, wait);
