@@ -49,12 +49,11 @@ pub fn after(
     // moves. Re-counting here would read all of a busy merchant's recent
     // complaints on each new one, inside the write lock. A ruling is rare
     // and its figures are the ones a supervisor acts on: always counted.
-    // A breach is counted at once against a flag that only volume raised,
-    // which the public does not see yet: a breach would make it public.
-    if trigger != Trigger::Ruling
-        && let Some(flag) = flags::open_flag(conn, merchant_id)?
-        && !(trigger == Trigger::Breach && hidden(&flag))
-    {
+    // A flag that only volume raised, which the public does not see yet,
+    // is made public by a breach at the end of the same sweep
+    // (`sweep_flags` re-counts every pending flag whose merchant had one),
+    // not here once per breach.
+    if trigger != Trigger::Ruling && flags::open_flag(conn, merchant_id)?.is_some() {
         return Ok(());
     }
     // Only the figure the trigger moves can have crossed its threshold.
@@ -68,11 +67,6 @@ pub fn after(
         return Ok(());
     }
     evaluate(conn, merchant_id, config, now)
-}
-
-/// A flag awaiting a decision that the public scorecard does not show.
-fn hidden(flag: &flags::Flag) -> bool {
-    flag.state == FlagState::Flagged.slug() && !crate::domain::offender::public_before_confirmed(&flag.reasons)
 }
 
 /// Where a merchant's window starts: `window` ago, or at the last
