@@ -42,5 +42,6 @@ mod staff;
 mod supervision;
 mod supervisor;
 mod two_factor;
+mod two_factor_reauth;
 mod validation;
 mod volume_flags;

@@ -19,7 +19,7 @@ fn strict_app() -> TestApp {
 }
 
 /// The code an authenticator app shows for `key` (as the page shows it).
-fn app_code(key: &str, at: DateTime<Utc>) -> String {
+pub fn app_code(key: &str, at: DateTime<Utc>) -> String {
     let secret = totp_rs::Secret::Encoded(key.replace(' ', "")).to_bytes().unwrap();
     TOTP::new_unchecked(Algorithm::SHA1, 6, 1, 30, secret, None, String::new()).generate(at.timestamp() as u64)
 }
@@ -30,7 +30,7 @@ fn wrong_code(key: &str, at: DateTime<Utc>) -> String {
     (0..).map(|n| format!("{:06}", 100_000 + n)).find(|c| !near.contains(c)).unwrap()
 }
 
-fn manual_key(html: &str) -> String {
+pub fn manual_key(html: &str) -> String {
     between(html, "id=\"manual-key\">", "<").expect("the manual key").to_owned()
 }
 
@@ -55,7 +55,8 @@ fn enrol(app: &TestApp, client: &Client, form: &str, action: &str) -> (String, V
     let page = client.get(form);
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let key = manual_key(&page.body);
-    let done = client.submit(form, action, &[("code", &app_code(&key, app.clock.now()))]);
+    let code = app_code(&key, app.clock.now());
+    let done = client.submit(form, action, &[("code", &code), ("password", PASSWORD)]);
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     (key, recovery_codes(&done.body))
 }

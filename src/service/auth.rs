@@ -129,6 +129,12 @@ pub(crate) fn verify(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// Whether `password` is the account's own (asked again before a change
+/// that a session alone must not make).
+pub fn password_matches(conn: &mut DbConnection, user_id: i64, password: &str) -> diesel::QueryResult<bool> {
+    Ok(users::find(conn, user_id)?.is_some_and(|u| verify(password, &u.password_hash)))
+}
+
 /// Verified against when the e-mail is unknown, so that both failures
 /// cost the same time.
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash("no account has this password").unwrap_or_default());

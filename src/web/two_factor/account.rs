@@ -9,8 +9,10 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use super::{NEW_SECRET, new_secret, pages, seal_key, stored_secret};
 use crate::domain::totp;
 use crate::error::AppError;
+use crate::service::auth;
 use crate::service::two_factor::{self, EnrolError};
 use crate::store::two_factor as store;
+use crate::web::limit::{self, Scope};
 use crate::web::session::{Current, Staff};
 use crate::web::{AppState, csrf, form};
 
@@ -20,8 +22,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 const PATH: &str = "/account/2fa";
 
-fn what<'a>(staff: &'a Staff, secret: &'a [u8]) -> pages::Enrol<'a> {
-    pages::Enrol { email: &staff.email, secret, required: false, action: PATH }
+fn what<'a>(staff: &'a Staff, secret: &'a [u8], password_error: Option<String>) -> pages::Enrol<'a> {
+    pages::Enrol { email: &staff.email, secret, required: false, action: PATH, reauth: Some(password_error) }
 }
 
 #[get("/account/2fa")]
@@ -45,7 +47,7 @@ async fn account(
         Some(left) => pages::account(&req, left),
         None => {
             let secret = new_secret(&session)?;
-            pages::enrol(&req, StatusCode::OK, &what(&staff, &secret), "", None)
+            pages::enrol(&req, StatusCode::OK, &what(&staff, &secret, None), "", None)
         }
     }
 }
@@ -67,7 +69,20 @@ async fn account_enrol(
     let t = crate::web::page::PageCtx::new(&req).t;
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
         let notice = Some(t.get("error.csrf_action").to_owned());
-        return pages::enrol(&req, StatusCode::FORBIDDEN, &what(&staff, &secret), &typed, notice);
+        return pages::enrol(&req, StatusCode::FORBIDDEN, &what(&staff, &secret, None), &typed, notice);
+    }
+    // The password again, at the pace of sign-ins: a session alone (a
+    // borrowed or stolen cookie) must not bind a phone to the account.
+    if let Err(wait) = state.limiter.check(Scope::SignIns, &req, state.clock.now()) {
+        let error = Some(t.fmt("error.rate_limited", &[("n", &limit::seconds(wait))]));
+        let mut res = pages::enrol(&req, StatusCode::TOO_MANY_REQUESTS, &what(&staff, &secret, error), &typed, None)?;
+        limit::retry_after(&mut res, wait);
+        return Ok(res);
+    }
+    let (user_id, password) = (staff.user_id, fields.get("password"));
+    if !state.db(move |conn| Ok(auth::password_matches(conn, user_id, &password)?)).await? {
+        let error = Some(t.get("two_factor.password_wrong").to_owned());
+        return pages::enrol(&req, StatusCode::UNPROCESSABLE_ENTITY, &what(&staff, &secret, error), &typed, None);
     }
     let (key, actor, now) = (seal_key(&state), state.actor(&req, &staff), state.clock.now());
     let (user_id, kept, answer) = (staff.user_id, secret.clone(), typed.clone());
@@ -79,7 +94,7 @@ async fn account_enrol(
         }
         Err(EnrolError::Wrong) => {
             let error = Some(t.get("two_factor.enrol_wrong").to_owned());
-            pages::enrol(&req, StatusCode::UNPROCESSABLE_ENTITY, &what(&staff, &secret), &typed, error)
+            pages::enrol(&req, StatusCode::UNPROCESSABLE_ENTITY, &what(&staff, &secret, None), &typed, error)
         }
         // Turned on meanwhile (another tab): the page says it is on.
         Err(EnrolError::Already) => {

@@ -257,7 +257,13 @@ async fn enrol_form(req: HttpRequest, session: Session, state: web::Data<AppStat
         Err(why) => return no_pending(&req, why),
     };
     let secret = new_secret(&session)?;
-    let what = pages::Enrol { email: &pending.who.email, secret: &secret, required: true, action: "/login/enrol" };
+    let what = pages::Enrol {
+        email: &pending.who.email,
+        secret: &secret,
+        required: true,
+        action: "/login/enrol",
+        reauth: None,
+    };
     pages::enrol(&req, StatusCode::OK, &what, "", None)
 }
 
@@ -276,7 +282,13 @@ async fn enrol(
     };
     let Some(secret) = stored_secret(&session) else { return Ok(see_other("/login/enrol")) };
     let t = crate::web::page::PageCtx::new(&req).t;
-    let what = pages::Enrol { email: &pending.who.email, secret: &secret, required: true, action: "/login/enrol" };
+    let what = pages::Enrol {
+        email: &pending.who.email,
+        secret: &secret,
+        required: true,
+        action: "/login/enrol",
+        reauth: None,
+    };
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
         return pages::enrol(&req, StatusCode::FORBIDDEN, &what, &typed, Some(t.get("error.csrf_action").to_owned()));
     }

@@ -27,6 +27,7 @@ struct CodePage {
 struct EnrolPage {
     ctx: PageCtx,
     code: FieldView,
+    password: Option<FieldView>,
     notice: Option<String>,
     required: bool,
     qr_svg: String,
@@ -99,6 +100,9 @@ pub struct Enrol<'a> {
     pub secret: &'a [u8],
     pub required: bool,
     pub action: &'static str,
+    /// From the account page: the password is asked again (a session
+    /// alone must not bind a phone to the account), with what was wrong.
+    pub reauth: Option<Option<String>>,
 }
 
 pub fn enrol(
@@ -111,6 +115,7 @@ pub fn enrol(
     let ctx = PageCtx::new(req);
     let page = EnrolPage {
         code: new_code_field(&ctx, typed, error),
+        password: what.reauth.clone().map(|e| FieldView::new(&ctx.t, "two_factor_enrol", "password", "", e)),
         notice: None,
         required: what.required,
         qr_svg: qr_svg(&totp::otpauth_uri(what.secret, what.email))?,
