@@ -173,7 +173,5 @@ pub async fn sign_out_everywhere(
     }
     let (actor, now, user_id) = (state.actor(&req, &me.staff), state.clock.now(), me.staff.user_id);
     state.write(move |conn| Ok(sessions::end_everywhere(conn, user_id, &actor, now)?)).await?;
-    session::end(&session);
-    csrf::renew(&req);
-    Ok(HttpResponse::SeeOther().insert_header(("Location", "/login")).finish())
+    Ok(session::signed_out(&req, &session))
 }

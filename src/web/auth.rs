@@ -160,9 +160,7 @@ pub async fn logout(
         let (actor, now) = (state.actor(&req, &current.staff), state.clock.now());
         state.write(move |conn| Ok(sessions::end(conn, current.session_id, &actor, now)?)).await?;
     }
-    session::end(&session);
-    csrf::renew(&req);
-    Ok(HttpResponse::SeeOther().insert_header(("Location", "/login")).finish())
+    Ok(session::signed_out(&req, &session))
 }
 
 #[cfg(test)]

@@ -158,8 +158,12 @@ pub fn replaced(req: &HttpRequest) -> Option<i64> {
 }
 
 /// Forgets the session in this browser (the cookie goes).
-pub fn end(session: &Session) {
+/// Ends this browser's session (the server's row is ended by the caller)
+/// with a fresh CSRF token, and sends it to the sign-in page.
+pub fn signed_out(req: &HttpRequest, session: &Session) -> actix_web::HttpResponse {
     session.purge();
+    super::csrf::renew(req);
+    actix_web::HttpResponse::SeeOther().insert_header(("Location", "/login")).finish()
 }
 
 fn require(req: &HttpRequest, role: Option<Role>) -> Result<Current, AppError> {

@@ -7,7 +7,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::{NEW_SECRET, new_secret, pages, seal_key, stored_secret};
-use crate::domain::totp;
 use crate::error::AppError;
 use crate::service::auth;
 use crate::service::two_factor::{self, EnrolError};
@@ -62,7 +61,7 @@ async fn account_enrol(
 ) -> Result<HttpResponse, AppError> {
     let fields = form::read(&req, body).await?;
     let staff = who.staff;
-    let typed: String = fields.get("code").chars().take(totp::MAX_INPUT * 2).collect();
+    let typed = super::typed_code(&fields);
     let Some(secret) = stored_secret(&session) else {
         return Ok(HttpResponse::SeeOther().insert_header(("Location", PATH)).finish());
     };

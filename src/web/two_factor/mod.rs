@@ -78,6 +78,12 @@ impl Pending {
     }
 }
 
+/// The code field as typed, bounded (a code, or a recovery code with its
+/// dash and spaces).
+fn typed_code(fields: &form::Form) -> String {
+    fields.get("code").chars().take(totp::MAX_INPUT * 2).collect()
+}
+
 fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header(("Location", to.to_owned())).finish()
 }
@@ -184,7 +190,7 @@ async fn code(
     body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let fields = form::read(&req, body).await?;
-    let typed: String = fields.get("code").chars().take(totp::MAX_INPUT * 2).collect();
+    let typed = typed_code(&fields);
     let t = crate::web::page::PageCtx::new(&req).t;
     if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
         return pages::code(&req, StatusCode::FORBIDDEN, &typed, Some(t.get("error.csrf_action").to_owned()));
@@ -275,7 +281,7 @@ async fn enrol(
     body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let fields = form::read(&req, body).await?;
-    let typed: String = fields.get("code").chars().take(totp::MAX_INPUT * 2).collect();
+    let typed = typed_code(&fields);
     let pending = match pending(&session, &state, false) {
         Ok(p) => p,
         Err(why) => return no_pending(&req, why),
