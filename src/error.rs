@@ -19,31 +19,48 @@ pub enum AppError {
     #[error("payload too large")]
     PayloadTooLarge,
     /// The database cannot be reached or is busy beyond its timeout.
-    #[error("service unavailable: {0}")]
-    Unavailable(String),
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error("service unavailable")]
+    Unavailable(#[source] Cause),
+    #[error("internal error")]
+    Internal(#[source] Cause),
 }
 
+/// What went wrong underneath, kept whole for the log.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
 impl AppError {
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
-        AppError::Internal(cause.to_string())
+    pub fn internal(cause: impl Into<Cause>) -> Self {
+        AppError::Internal(cause.into())
+    }
+
+    pub fn unavailable(cause: impl Into<Cause>) -> Self {
+        AppError::Unavailable(cause.into())
+    }
+
+    /// This error and every cause under it, outermost first:
+    /// "internal error: a query failed: disk I/O error".
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(c) = cause {
+            out.push_str(": ");
+            out.push_str(&c.to_string());
+            cause = c.source();
+        }
+        out
     }
 }
 
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
-        match e {
+        match &e {
             Error::NotFound => AppError::NotFound,
-            Error::DatabaseError(
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-                info,
-            ) => AppError::Unavailable(info.message().to_owned()),
-            Error::DatabaseError(_, ref info) if is_busy(info.message()) => {
-                AppError::Unavailable(info.message().to_owned())
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _) => {
+                AppError::unavailable(e)
             }
-            other => AppError::Internal(other.to_string()),
+            Error::DatabaseError(_, info) if is_busy(info.message()) => AppError::unavailable(e),
+            _ => AppError::internal(e),
         }
     }
 }
@@ -54,13 +71,13 @@ fn is_busy(message: &str) -> bool {
 
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
-        AppError::Unavailable(e.to_string())
+        AppError::unavailable(e)
     }
 }
 
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(e: actix_web::error::BlockingError) -> Self {
-        AppError::Internal(e.to_string())
+        AppError::internal(e)
     }
 }
 
@@ -81,9 +98,13 @@ impl ResponseError for AppError {
     /// the page in the site layout and the visitor's language.
     fn error_response(&self) -> HttpResponse {
         match self {
-            AppError::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
-            AppError::Internal(cause) => tracing::error!(%cause, "internal error"),
-            _ => {}
+            AppError::Unavailable(_) => tracing::warn!(cause = %self.chain(), "database unavailable"),
+            AppError::Internal(_) => tracing::error!(cause = %self.chain(), "internal error"),
+            AppError::BadRequest(_)
+            | AppError::SignIn(_)
+            | AppError::Forbidden
+            | AppError::NotFound
+            | AppError::PayloadTooLarge => {}
         }
         if let AppError::SignIn(next) = self {
             let location = format!("/login?next={}", encode_component(next));

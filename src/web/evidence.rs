@@ -247,7 +247,7 @@ pub async fn keep(state: &AppState, uploads: Vec<Upload>) -> Result<Result<Vec<S
         .map_err(AppError::internal)?
         .map_err(|e| {
             tracing::error!(error = %e, "evidence could not be written to the upload folder");
-            AppError::Unavailable(format!("upload folder: {e}"))
+            AppError::unavailable(format!("upload folder: {e}"))
         })?;
         match kept {
             Ok(file) => stored.push(file),

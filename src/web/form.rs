@@ -2,9 +2,13 @@
 //! (400 for anything that is not a well-formed url-encoded form).
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 
-use actix_web::{HttpMessage, HttpRequest, web};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
 
 use crate::domain::evidence::{MAX_BYTES, MAX_FILES};
 use crate::error::AppError;
@@ -38,6 +42,153 @@ impl MultiForm {
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
     }
+}
+
+/// A form as its handler wants it: the fields as `T` (a
+/// `#[derive(Deserialize)]` struct of the form's fields; one sent twice, a
+/// bad escape or a body not url-encoded is a 400, one too large a 413),
+/// with the CSRF token already checked. Fields the struct does not name
+/// (buttons, the token itself) are ignored; fields it names but the body
+/// lacks take their `#[serde(default)]`.
+pub struct CsrfForm<T>(Checked<T>);
+
+/// Like [`CsrfForm`], for forms with checkbox groups: a field sent several
+/// times is a list (read it into a `Vec<String>` with
+/// `#[serde(default, deserialize_with = "form::list")]`).
+pub struct CsrfListForm<T>(Checked<T>);
+
+/// Like [`CsrfForm`], for forms that may carry evidence files
+/// (`multipart/form-data`, or url-encoded with none): the files sent as
+/// `evidence`, at most [`MAX_FILES`] of [`MAX_BYTES`] each (413 beyond).
+pub struct CsrfUpload<T>(Checked<T>);
+
+/// What was posted, and whether its token matched the visitor's.
+struct Checked<T> {
+    posted: Posted<T>,
+    forged: bool,
+}
+
+/// A form's fields and files, once read.
+pub struct Posted<T> {
+    pub fields: T,
+    pub files: Vec<Upload>,
+}
+
+/// A form whose CSRF token did not match: what was typed, so the page can
+/// be shown again (403) with it kept.
+pub struct Forged<T>(pub Posted<T>);
+
+macro_rules! checked_form {
+    ($name:ident) => {
+        impl<T> $name<T> {
+            /// The form, or [`Forged`] (with what was typed) when its token
+            /// did not match the visitor's.
+            pub fn checked(self) -> Result<Posted<T>, Forged<T>> {
+                if self.0.forged { Err(Forged(self.0.posted)) } else { Ok(self.0.posted) }
+            }
+        }
+    };
+}
+checked_form!(CsrfForm);
+checked_form!(CsrfListForm);
+checked_form!(CsrfUpload);
+
+type Reading<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = AppError;
+    type Future = Reading<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let (req, payload) = (req.clone(), body(req, payload));
+        Box::pin(async move {
+            let pairs = parse_pairs(&read_body(&req, payload?).await?).map_err(AppError::BadRequest)?;
+            Ok(CsrfForm(check(&req, pairs, Vec::new(), false)?))
+        })
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfListForm<T> {
+    type Error = AppError;
+    type Future = Reading<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let (req, payload) = (req.clone(), body(req, payload));
+        Box::pin(async move {
+            let pairs = parse_pairs(&read_body(&req, payload?).await?).map_err(AppError::BadRequest)?;
+            Ok(CsrfListForm(check(&req, pairs, Vec::new(), true)?))
+        })
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfUpload<T> {
+    type Error = AppError;
+    type Future = Reading<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let (req, payload) = (req.clone(), body(req, payload));
+        Box::pin(async move {
+            let (form, files) = read_with_files(&req, payload?, FILES).await?;
+            Ok(CsrfUpload(check(&req, form.0.into_iter().collect(), files, false)?))
+        })
+    }
+}
+
+/// The field that carries evidence files.
+pub const FILES: &str = "evidence";
+
+/// `pairs` as `T`, and whether their token matched the cookie's.
+fn check<T: DeserializeOwned>(
+    req: &HttpRequest,
+    pairs: Vec<(String, String)>,
+    files: Vec<Upload>,
+    lists: bool,
+) -> Result<Checked<T>, AppError> {
+    let mut object = serde_json::Map::new();
+    let mut token = None;
+    for (name, value) in pairs {
+        if name == super::csrf::FIELD {
+            if token.replace(value).is_some() {
+                return Err(AppError::BadRequest(TWICE));
+            }
+            continue;
+        }
+        match object.get_mut(&name) {
+            None => {
+                object.insert(name, serde_json::Value::String(value));
+            }
+            Some(_) if !lists => return Err(AppError::BadRequest(TWICE)),
+            Some(serde_json::Value::Array(values)) => values.push(value.into()),
+            Some(first) => *first = serde_json::Value::Array(vec![first.take(), value.into()]),
+        }
+    }
+    let fields = T::deserialize(serde_json::Value::Object(object)).map_err(|e| {
+        tracing::debug!(error = %e, "a form that does not fit its fields");
+        AppError::BadRequest(if lists { "a form field has the wrong shape" } else { TWICE })
+    })?;
+    let forged = !super::csrf::verify(req, token.as_deref().unwrap_or_default());
+    Ok(Checked { posted: Posted { fields, files }, forged })
+}
+
+/// The request's body, for the readers above (taking it cannot fail).
+fn body(req: &HttpRequest, payload: &mut Payload) -> Result<web::Payload, AppError> {
+    web::Payload::from_request(req, payload).into_inner().map_err(|_| AppError::BadRequest("no body"))
+}
+
+const TWICE: &str = "a form field was sent twice";
+
+/// For a checkbox group's field in a [`CsrfListForm`]: one value or several.
+pub fn list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match <OneOrMany as serde::Deserialize>::deserialize(d)? {
+        OneOrMany::One(v) => vec![v],
+        OneOrMany::Many(v) => v,
+    })
 }
 
 /// Like `read`, for forms with checkbox groups.
@@ -227,6 +378,77 @@ mod tests {
         fn never_panics(body in prop::collection::vec(any::<u8>(), 0..200)) {
             let _ = parse(&body);
         }
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    #[serde(default)]
+    #[derive(Default)]
+    struct Reply {
+        body: String,
+        visibility: String,
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq, Default)]
+    #[serde(default)]
+    struct Boxes {
+        name: String,
+        #[serde(deserialize_with = "list")]
+        categories: Vec<String>,
+    }
+
+    async fn posted<F: FromRequest>(body: &str, cookie: Option<&str>) -> Result<F, F::Error> {
+        let mut req = actix_web::test::TestRequest::post()
+            .insert_header(("content-type", "application/x-www-form-urlencoded"))
+            .set_payload(body.to_owned());
+        if let Some(token) = cookie {
+            req = req.cookie(actix_web::cookie::Cookie::new(crate::web::csrf::COOKIE, token.to_owned()));
+        }
+        let (req, mut payload) = req.to_http_parts();
+        F::from_request(&req, &mut payload).await
+    }
+
+    const TOKEN: &str = "abcdefghijklmnopqrstuvwx";
+
+    #[actix_web::test]
+    async fn typed_forms_check_their_token_once() {
+        let ok: CsrfForm<Reply> =
+            posted("body=hi+there&csrf_token=abcdefghijklmnopqrstuvwx&go=", Some(TOKEN)).await.unwrap();
+        let fields = ok.checked().ok().expect("the token matches").fields;
+        assert_eq!(fields, Reply { body: "hi there".into(), visibility: String::new() });
+
+        let forged: CsrfForm<Reply> = posted("body=kept&csrf_token=wrong", Some(TOKEN)).await.unwrap();
+        match forged.checked() {
+            Err(Forged(posted)) => assert_eq!(posted.fields.body, "kept", "what was typed is kept"),
+            Ok(_) => panic!("a wrong token passed"),
+        }
+        let no_cookie: CsrfForm<Reply> = posted("body=x&csrf_token=abcdefghijklmnopqrstuvwx", None).await.unwrap();
+        assert!(no_cookie.checked().is_err());
+        let no_token: CsrfForm<Reply> = posted("body=x", Some(TOKEN)).await.unwrap();
+        assert!(no_token.checked().is_err());
+    }
+
+    #[actix_web::test]
+    async fn typed_forms_stay_strict() {
+        for body in ["body=a&body=b", "body=%ZZ", "csrf_token=a&csrf_token=b", "x=1&x=2"] {
+            let read = posted::<CsrfForm<Reply>>(body, Some(TOKEN)).await;
+            assert!(matches!(read, Err(AppError::BadRequest(_))), "{body}");
+        }
+        let big = format!("body={}", "a".repeat(FORM_LIMIT));
+        assert!(matches!(posted::<CsrfForm<Reply>>(&big, Some(TOKEN)).await, Err(AppError::PayloadTooLarge)));
+    }
+
+    #[actix_web::test]
+    async fn checkbox_groups_are_lists() {
+        let read: CsrfListForm<Boxes> =
+            posted("name=n&categories=a&categories=b&csrf_token=abcdefghijklmnopqrstuvwx", Some(TOKEN)).await.unwrap();
+        let fields = read.checked().ok().unwrap().fields;
+        assert_eq!(fields.categories, ["a", "b"]);
+        let one: CsrfListForm<Boxes> = posted("categories=a", Some(TOKEN)).await.unwrap();
+        assert_eq!(one.0.posted.fields.categories, ["a"]);
+        let none: CsrfListForm<Boxes> = posted("name=n", Some(TOKEN)).await.unwrap();
+        assert!(none.0.posted.fields.categories.is_empty());
+        let twice = posted::<CsrfListForm<Boxes>>("name=a&name=b", Some(TOKEN)).await;
+        assert!(matches!(twice, Err(AppError::BadRequest(_))), "a single field stays single");
     }
 
     fn encode(s: &str) -> String {

@@ -14,6 +14,8 @@ pub mod limit;
 pub mod merchant;
 pub mod metrics;
 pub mod page;
+pub mod path;
+pub mod refusal;
 pub mod session;
 pub mod site;
 pub mod supervisor;
@@ -153,6 +155,7 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize, connection
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(path::config())
             .wrap(from_fn(session::resolve))
             .wrap(session::middleware(key.clone(), secure, lifetimes))
             .wrap(from_fn(site::site))
@@ -170,14 +173,9 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize, connection
     Ok(server)
 }
 
-/// The message for an action the complaint's state refused; an error for
-/// what no message can answer.
+/// The message key for an action the complaint's state refused.
+/// (Transitional: handlers move to `refusal::Refuse`.)
 pub fn act_notice(e: ActError) -> Result<&'static str, AppError> {
-    match e {
-        ActError::NotFound => Err(AppError::NotFound),
-        ActError::Illegal(_) => Ok("error.illegal_action"),
-        ActError::NotYet => Ok("error.not_yet"),
-        ActError::Changed => Ok("error.changed"),
-        ActError::Db(e) => Err(e.into()),
-    }
+    use refusal::Refuse;
+    e.refusal().map(|r| r.key)
 }

@@ -5,16 +5,20 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
+use serde::Deserialize;
 
 use crate::domain::action::AppealWindows;
 use crate::error::AppError;
-use crate::service::actions::{self as service, AppealError, AppealStatus, appeal_status};
+use crate::service::actions::{self as service, AppealStatus, appeal_status};
 use crate::store::actions;
 use crate::web::consumer::scorecard::{ActionView, action_view};
+use crate::web::form::{CsrfForm, Forged};
 use crate::web::page::{PageCtx, render};
+use crate::web::path::ActionId;
+use crate::web::refusal::{Refusal, Refuse};
 use crate::web::session::MerchantStaff;
 use crate::web::view;
-use crate::web::{AppState, csrf, form};
+use crate::web::{AppState, csrf};
 
 pub struct ActionLine {
     pub id: i64,
@@ -100,16 +104,29 @@ pub async fn show(req: HttpRequest, who: MerchantStaff, state: web::Data<AppStat
     page(&state, &req, &who, StatusCode::OK, Typed::default()).await
 }
 
-fn refused(t: &crate::i18n::Tr, e: AppealError) -> Result<String, AppError> {
-    match e {
-        AppealError::NotFound => Err(AppError::NotFound),
-        AppealError::Db(e) => Err(e.into()),
-        AppealError::Statement => Ok(t.get("appeal.error_statement").to_owned()),
-        AppealError::Decision => Ok(t.get("error.illegal_action").to_owned()),
-        AppealError::NotNow(AppealStatus::StartExpired { .. }) => Ok(t.get("appeal.too_late_to_start").to_owned()),
-        AppealError::NotNow(AppealStatus::SubmitExpired { .. }) => Ok(t.get("appeal.too_late_to_submit").to_owned()),
-        AppealError::NotNow(_) => Ok(t.get("appeal.once_only").to_owned()),
-    }
+/// The appeal's statement and materials, as the form sends them.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AppealFields {
+    statement: String,
+    materials: String,
+}
+
+/// The page again, with `refusal`'s message and what was typed.
+async fn refused(
+    state: &AppState,
+    req: &HttpRequest,
+    who: &MerchantStaff,
+    refusal: Refusal,
+    typed: AppealFields,
+) -> Result<HttpResponse, AppError> {
+    let notice = Some((refusal.message(&PageCtx::new(req).t), true));
+    let typed = Typed { notice, statement: typed.statement, materials: typed.materials };
+    page(state, req, who, refusal.status, typed).await
+}
+
+fn back() -> HttpResponse {
+    HttpResponse::SeeOther().insert_header(("Location", "/merchant/actions")).finish()
 }
 
 #[post("/merchant/actions/{id}/appeal")]
@@ -117,32 +134,19 @@ pub async fn start(
     req: HttpRequest,
     who: MerchantStaff,
     state: web::Data<AppState>,
-    id: web::Path<String>,
-    body: web::Payload,
+    action: web::Path<ActionId>,
+    form: CsrfForm<AppealFields>,
 ) -> Result<HttpResponse, AppError> {
-    let action: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let fields = form::read(&req, body).await?;
-    let t = PageCtx::new(&req).t;
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        return page(
-            &state,
-            &req,
-            &who,
-            StatusCode::FORBIDDEN,
-            Typed { notice: Some((t.get("error.csrf_action").into(), true)), ..Typed::default() },
-        )
-        .await;
+    if let Err(Forged(_)) = form.checked() {
+        return refused(&state, &req, &who, Refusal::FORGED, AppealFields::default()).await;
     }
-    let (merchant, user, clock) = (who.merchant_id, who.staff.user_id, state.clock.clone());
+    let (merchant, action, user, clock) = (who.merchant_id, action.0, who.staff.user_id, state.clock.clone());
     let result = state
         .db(move |conn| Ok(service::start_appeal(conn, merchant, action, user, AppealWindows::default(), clock.now())))
         .await?;
     match result {
-        Ok(()) => Ok(HttpResponse::SeeOther().insert_header(("Location", "/merchant/actions")).finish()),
-        Err(e) => {
-            let notice = Some((refused(&t, e)?, true));
-            page(&state, &req, &who, StatusCode::UNPROCESSABLE_ENTITY, Typed { notice, ..Typed::default() }).await
-        }
+        Ok(()) => Ok(back()),
+        Err(e) => refused(&state, &req, &who, e.refusal()?, AppealFields::default()).await,
     }
 }
 
@@ -151,37 +155,23 @@ pub async fn submit(
     req: HttpRequest,
     who: MerchantStaff,
     state: web::Data<AppState>,
-    id: web::Path<String>,
-    body: web::Payload,
+    action: web::Path<ActionId>,
+    form: CsrfForm<AppealFields>,
 ) -> Result<HttpResponse, AppError> {
-    let action: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let fields = form::read(&req, body).await?;
-    let t = PageCtx::new(&req).t;
-    let typed = Typed { notice: None, statement: fields.get("statement"), materials: fields.get("materials") };
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let typed = Typed { notice: Some((t.get("error.csrf_action").into(), true)), ..typed };
-        return page(&state, &req, &who, StatusCode::FORBIDDEN, typed).await;
-    }
-    let (merchant, clock) = (who.merchant_id, state.clock.clone());
+    let typed = match form.checked() {
+        Ok(posted) => posted.fields,
+        Err(Forged(posted)) => return refused(&state, &req, &who, Refusal::FORGED, posted.fields).await,
+    };
+    let (merchant, action, clock) = (who.merchant_id, action.0, state.clock.clone());
     let (statement, materials) = (typed.statement.clone(), typed.materials.clone());
     let result = state
         .db(move |conn| {
-            Ok(service::submit_appeal(
-                conn,
-                merchant,
-                action,
-                &statement,
-                &materials,
-                AppealWindows::default(),
-                clock.now(),
-            ))
+            let windows = AppealWindows::default();
+            Ok(service::submit_appeal(conn, merchant, action, &statement, &materials, windows, clock.now()))
         })
         .await?;
     match result {
-        Ok(()) => Ok(HttpResponse::SeeOther().insert_header(("Location", "/merchant/actions")).finish()),
-        Err(e) => {
-            let typed = Typed { notice: Some((refused(&t, e)?, true)), ..typed };
-            page(&state, &req, &who, StatusCode::UNPROCESSABLE_ENTITY, typed).await
-        }
+        Ok(()) => Ok(back()),
+        Err(e) => refused(&state, &req, &who, e.refusal()?, typed).await,
     }
 }

@@ -1,0 +1,1 @@
+//! How the consumer services' refusals read (see the parent module).

@@ -1,0 +1,1 @@
+//! How the staff services' refusals read (see the parent module).

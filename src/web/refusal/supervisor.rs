@@ -1,0 +1,1 @@
+//! How the supervisor services' refusals read (see the parent module).
