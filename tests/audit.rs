@@ -6,18 +6,19 @@ use redress::clock::Clock;
 use redress::domain::staff::Role;
 use ureq::http::StatusCode;
 
-use crate::evidence::{PDF, send_with_files};
+use crate::evidence::{PDF, file_with};
 use crate::helpers::*;
 
 /// The entries the audit page lists: (kind, actor, address, subject).
 fn entries(html: &str) -> Vec<(String, String, String, String)> {
-    html.split("data-audit-kind=\"")
-        .skip(1)
+    parse(html)
+        .select_all("li[data-audit-kind]")
+        .into_iter()
         .map(|row| {
-            let kind = row[..row.find('"').unwrap()].to_owned();
-            let actor = between(row, "<span data-actor>", "<").unwrap_or_default().to_owned();
-            let address = between(row, "<span data-address>", "<").unwrap_or_default().to_owned();
-            let subject = between(row, "<p data-subject>", "<").unwrap_or_default().to_owned();
+            let kind = row.attr("data-audit-kind").unwrap().to_owned();
+            let actor = row.select_text("span[data-actor]").unwrap_or_default();
+            let address = row.select_text("span[data-address]").unwrap_or_default();
+            let subject = row.select_text("p[data-subject]").unwrap_or_default();
             (kind, actor, address, subject)
         })
         .collect()
@@ -26,13 +27,11 @@ fn entries(html: &str) -> Vec<(String, String, String, String)> {
 #[test]
 fn staff_actions_exports_and_evidence_opened_are_on_the_log_with_who_and_where() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
-    let id = merchant.to_string();
-    let filed =
-        send_with_files(&app.browser, "/complaints/new", "/complaints", &valid_complaint(&id), &[("订单.pdf", PDF)]);
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let filed = file_with(&app.browser, merchant, &[("订单.pdf", PDF)]);
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
     let html = app.get(&filed.location.unwrap()).body;
-    let reference = between(&html, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let reference = reference(&html);
 
     let boss_email = app.staff(Role::Supervisor, None);
     let boss = app.client();
@@ -99,7 +98,7 @@ fn staff_actions_exports_and_evidence_opened_are_on_the_log_with_who_and_where()
 #[test]
 fn the_log_is_for_supervisors_only_and_cannot_be_changed() {
     let app = spawn_app();
-    let merchant = app.merchant("广州美颜堂化妆品有限公司");
+    let merchant = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
     let staff = app.merchant_staff(merchant);
     assert_eq!(staff.get("/supervisor/audit").status, StatusCode::FORBIDDEN);
     let anonymous = app.client().get("/supervisor/audit");

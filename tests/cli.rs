@@ -84,7 +84,8 @@ fn serve_seeds_the_demo_once_and_a_filed_complaint_survives_kill_9() {
     let merchant = first_merchant(&form.body);
     let token = csrf(&form.body);
     let mut fields = vec![("csrf_token", token.as_str())];
-    fields.extend(valid_complaint(&merchant));
+    let complaint = ComplaintBuilder::new(&merchant);
+    fields.extend(complaint.fields());
     let filed = page(agent.post(format!("{}/complaints", first.base)).send_form(fields).unwrap());
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
     let tracking = filed.location.unwrap();
@@ -187,32 +188,10 @@ fn sweep_runs_once_and_says_what_it_did() {
     let config = test_config(&db, data.path());
     let pool = redress::startup::prepare(&config).unwrap();
     let mut conn = pool.get().unwrap();
-    let code = CreditCode::complete("91510100MA6C4T9N").unwrap();
-    let form = redress::domain::merchant::MerchantForm {
-        name: "成都蜀香源食品有限公司".into(),
-        credit_code: code.as_str().into(),
-        email: "a@b.cn".into(),
-        ..Default::default()
-    };
     let now = chrono::Utc::now();
-    let merchant = redress::service::merchants::add(&mut conn, &form.validate(false).unwrap(), now).unwrap();
-    let form = redress::domain::complaint::ComplaintForm {
-        merchant: merchant.to_string(),
-        order_ref: "TB5566778899".into(),
-        category: "counterfeit".into(),
-        desired_resolution: "return_refund".into(),
-        amount: "89.90".into(),
-        description: "包装没有生产日期和SC编号，怀疑是三无产品。".into(),
-        consumer_name: "刘洋".into(),
-        consumer_phone: "15800001111".into(),
-        consumer_email: String::new(),
-    };
-    let intake = redress::service::complaints::Intake {
-        config: &config,
-        now: now - chrono::Duration::days(3),
-        lang: redress::i18n::Lang::ZhCn,
-    };
-    redress::service::complaints::submit(&mut conn, &intake, &form.validate().unwrap()).unwrap();
+    let merchant = MerchantBuilder::new("成都蜀香源食品有限公司").insert(&mut conn, now);
+    let complaint = ComplaintBuilder::new(merchant).order_ref("TB5566778899").category("counterfeit").email("");
+    complaint.insert(&mut conn, &config, now - chrono::Duration::days(3));
     drop(conn);
     drop(pool);
 

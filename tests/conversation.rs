@@ -17,8 +17,8 @@ fn complaint_page(reference: &str) -> String {
 #[test]
 fn a_public_reply_meets_the_response_deadline_and_a_note_stays_internal() {
     let app = spawn_app();
-    let m = app.merchant("杭州星河优选电子商务有限公司");
-    let tracking = app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(m).file(&app);
     let staff = app.merchant_staff(m);
     let page = complaint_page(REF);
 
@@ -54,17 +54,16 @@ fn a_public_reply_meets_the_response_deadline_and_a_note_stays_internal() {
     assert!(merchant_view.contains("timeline__who"), "staff see who wrote what");
 
     let mut conn = app.pool.get().unwrap();
-    let (c, _) = complaints::find_by_token(&mut conn, tracking.trim_start_matches("/t/")).unwrap().unwrap();
+    let (c, _) = complaints::find_by_token(&mut conn, tracking.token()).unwrap().unwrap();
     assert_eq!(c.responded_at.map(|at| at - c.submitted_at), Some(Duration::hours(5)), "the first-response time");
 }
 
 #[test]
 fn a_reply_after_48_hours_does_not_meet_the_deadline() {
     let app = spawn_app();
-    let m = app.merchant("广州美颜堂化妆品有限公司");
-    let tracking = app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
     let staff = app.merchant_staff(m);
-    app.clock.advance(Duration::hours(49));
+    let tracking = ComplaintBuilder::new(m).overdue().file(&app);
     let page = complaint_page(REF);
     staff.submit(&page, &format!("{page}/reply"), &[("body", "抱歉回复晚了。")]);
     let consumer = app.get(&tracking).body;
@@ -77,8 +76,8 @@ fn a_reply_after_48_hours_does_not_meet_the_deadline() {
 #[test]
 fn propose_reject_propose_accept() {
     let app = spawn_app();
-    let m = app.merchant("深圳极光数码科技有限公司");
-    let tracking = app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(m).file(&app);
     let staff = app.merchant_staff(m);
     let page = complaint_page(REF);
     staff.submit(&page, &format!("{page}/reply"), &[("body", "您好，我们在核实。")]);
@@ -115,7 +114,7 @@ fn propose_reject_propose_accept() {
     assert!(consumer.contains("data-deadline=\"resolution\" data-met=\"true\""), "proposed in time, so met");
 
     let mut conn = app.pool.get().unwrap();
-    let (c, _) = complaints::find_by_token(&mut conn, tracking.trim_start_matches("/t/")).unwrap().unwrap();
+    let (c, _) = complaints::find_by_token(&mut conn, tracking.token()).unwrap().unwrap();
     assert_eq!(c.resolved_at.map(|at| at - c.submitted_at), Some(Duration::days(8)), "the resolution time");
     let kinds: Vec<String> = complaints::timeline(&mut conn, c.id, redress::domain::event::Viewer::Supervisor)
         .unwrap()
@@ -128,8 +127,8 @@ fn propose_reject_propose_accept() {
 #[test]
 fn illegal_actions_say_so_and_change_nothing() {
     let app = spawn_app();
-    let m = app.merchant("成都蜀香源食品有限公司");
-    let tracking = app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("成都蜀香源食品有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(m).file(&app);
     let staff = app.merchant_staff(m);
     let page = complaint_page(REF);
 
@@ -164,8 +163,8 @@ fn illegal_actions_say_so_and_change_nothing() {
 #[test]
 fn the_consumer_replies_and_withdraws() {
     let app = spawn_app();
-    let m = app.merchant("上海暖阳服饰有限公司");
-    let tracking = app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("上海暖阳服饰有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(m).file(&app);
     let blank = app.submit(&tracking, &format!("{tracking}/reply"), &[("body", "  ")]);
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_error(&blank.body, "body").as_deref(), Some("这一项必须填写。"));
@@ -192,8 +191,8 @@ fn the_consumer_replies_and_withdraws() {
 #[test]
 fn the_consumer_rates_a_finished_complaint_once_and_only_by_post() {
     let app = spawn_app();
-    let m = app.merchant("杭州星河优选电子商务有限公司");
-    let tracking = app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(m).file(&app);
     let rate = format!("{tracking}/rate");
     let early = app.submit(&tracking, &rate, &[("score", "5")]);
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY, "not while the complaint is open");

@@ -10,8 +10,8 @@ use ureq::http::StatusCode;
 
 use crate::helpers::*;
 
-fn complaint(app: &TestApp, tracking: &str) -> Complaint {
-    complaints::find_by_token(&mut app.pool.get().unwrap(), tracking.trim_start_matches("/t/")).unwrap().unwrap().0
+fn complaint(app: &TestApp, tracking: &Filed) -> Complaint {
+    complaints::find_by_token(&mut app.pool.get().unwrap(), tracking.token()).unwrap().unwrap().0
 }
 
 /// The kinds of the complaint's timeline entries, in order.
@@ -26,8 +26,8 @@ fn kinds(app: &TestApp, c: &Complaint) -> Vec<String> {
 #[test]
 fn an_unanswered_complaint_is_breached_and_escalated_exactly_once_at_48_hours() {
     let app = spawn_app();
-    let m = app.merchant("杭州星河优选电子商务有限公司");
-    let tracking = app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(m).file(&app);
 
     app.clock.advance(Duration::hours(48));
     assert!(app.sweep().is_empty(), "at 48 h exactly it is not late yet");
@@ -51,8 +51,8 @@ fn an_unanswered_complaint_is_breached_and_escalated_exactly_once_at_48_hours() 
 #[test]
 fn answered_at_47_hours_59_minutes_is_not_breached() {
     let app = spawn_app();
-    let m = app.merchant("广州美颜堂化妆品有限公司");
-    let tracking = app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(m).file(&app);
     let staff = app.merchant_staff(m);
     app.clock.advance(Duration::hours(47) + Duration::minutes(59));
     let page = "/merchant/complaints/TS20261120000001";
@@ -66,8 +66,8 @@ fn answered_at_47_hours_59_minutes_is_not_breached() {
 #[test]
 fn the_seven_day_breach_is_recorded_and_escalates() {
     let app = spawn_app();
-    let m = app.merchant("深圳极光数码科技有限公司");
-    let tracking = app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(m).file(&app);
     let staff = app.merchant_staff(m);
     let page = "/merchant/complaints/TS20261120000001";
     staff.submit(page, &format!("{page}/reply"), &[("body", "您好，已收到。")]);
@@ -83,8 +83,8 @@ fn the_seven_day_breach_is_recorded_and_escalates() {
 #[test]
 fn a_proposal_left_unanswered_for_72_hours_is_accepted() {
     let app = spawn_app();
-    let m = app.merchant("成都蜀香源食品有限公司");
-    let tracking = app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("成都蜀香源食品有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(m).file(&app);
     let staff = app.merchant_staff(m);
     let page = "/merchant/complaints/TS20261120000001";
     staff.submit(
@@ -111,8 +111,8 @@ fn a_proposal_left_unanswered_for_72_hours_is_accepted() {
 #[test]
 fn after_downtime_breaches_keep_their_true_times_and_escalate_once() {
     let app = spawn_app();
-    let m = app.merchant("上海暖阳服饰有限公司");
-    let tracking = app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("上海暖阳服饰有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(m).file(&app);
     app.clock.advance(Duration::days(10)); // the server was down all along
     let report = app.sweep();
     assert_eq!((report.response_breaches, report.resolution_breaches, report.escalations), (1, 1, 1), "{report}");
@@ -125,23 +125,12 @@ fn after_downtime_breaches_keep_their_true_times_and_escalate_once() {
 #[test]
 fn two_sweeps_at_once_record_each_breach_once() {
     let app = spawn_app();
-    let m = app.merchant("杭州星河优选电子商务有限公司");
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let mut conn = app.pool.get().unwrap();
     let now = redress::clock::Clock::now(&app.clock);
     for i in 0..40 {
-        let form = redress::domain::complaint::ComplaintForm {
-            merchant: m.to_string(),
-            order_ref: format!("DY{i:010}"),
-            category: "delivery".into(),
-            desired_resolution: "refund".into(),
-            amount: String::new(),
-            description: "五天了还没有发货，客服也不回复。".into(),
-            consumer_name: "赵敏".into(),
-            consumer_phone: "13700001234".into(),
-            consumer_email: String::new(),
-        };
-        let intake = redress::service::complaints::Intake { config: &app.config, now, lang: redress::i18n::Lang::ZhCn };
-        redress::service::complaints::submit(&mut conn, &intake, &form.validate().unwrap()).unwrap();
+        let complaint = ComplaintBuilder::new(m).order_ref(&format!("DY{i:010}")).category("delivery");
+        complaint.amount("").email("").insert(&mut conn, &app.config, now);
     }
     drop(conn);
     app.clock.advance(Duration::hours(49));
@@ -171,8 +160,8 @@ fn two_sweeps_at_once_record_each_breach_once() {
 #[test]
 fn the_consumer_asks_the_platform_after_rejecting_a_proposal() {
     let app = spawn_app();
-    let m = app.merchant("广州美颜堂化妆品有限公司");
-    let tracking = app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(m).file(&app);
     let early = app.submit(&tracking, &format!("{tracking}/intervene"), &[("reason", "商家态度很差")]);
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY, "not before the merchant had its chance");
     assert!(early.body.contains("现在还不能申请平台介入"));
@@ -207,9 +196,8 @@ fn the_consumer_asks_the_platform_after_rejecting_a_proposal() {
 #[test]
 fn the_consumer_may_ask_once_the_merchant_let_48_hours_pass() {
     let app = spawn_app();
-    let m = app.merchant("深圳极光数码科技有限公司");
-    let tracking = app.file_complaint(m, &[]);
-    app.clock.advance(Duration::hours(49));
+    let m = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(m).overdue().file(&app);
     // No sweep has run: the page still knows, and the complaint is already
     // with the platform because of the breach.
     let page = app.get(&tracking).body;

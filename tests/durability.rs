@@ -39,9 +39,9 @@ fn kill_9_under_concurrent_load_loses_no_acknowledged_complaint() {
                         return;
                     }
                     let order = format!("DY{n:02}{i:08}");
+                    let complaint = ComplaintBuilder::new(&merchant).order_ref(&order);
                     let mut fields = vec![("csrf_token", token.as_str())];
-                    fields.extend(valid_complaint(&merchant).into_iter().filter(|(k, _)| *k != "order_ref"));
-                    fields.push(("order_ref", &order));
+                    fields.extend(complaint.fields());
                     // A refused connection or a reset mid-answer: not
                     // acknowledged, so not promised.
                     let Ok(res) = agent.post(format!("{base}/complaints")).send_form(fields) else { return };
@@ -102,8 +102,9 @@ fn sigterm_lets_the_request_under_way_finish_then_exits() {
     let cookie = between(&form, "redress_csrf=", ";").expect("a CSRF cookie").to_owned();
     let token = csrf(&form);
     let merchant = first_merchant(&form);
+    let complaint = ComplaintBuilder::new(&merchant);
     let mut fields = vec![("csrf_token", token.as_str())];
-    fields.extend(valid_complaint(&merchant));
+    fields.extend(complaint.fields());
     let body: String = fields.iter().map(|(k, v)| format!("{k}={}", encode_component(v))).collect::<Vec<_>>().join("&");
 
     // Half the complaint is on its way when the server is told to stop.

@@ -74,8 +74,8 @@ fn assert_safe_headers(what: &str, res: &Page) {
 #[test]
 fn every_page_carries_the_security_headers() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
-    let tracking = app.file_complaint(merchant, &[]);
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(merchant).file(&app);
     let mut answers = Vec::new();
     for path in ["/", "/complaints/new", "/track", "/merchants", "/login", "/healthz", "/static/app.css", "/nope"] {
         answers.push((path.to_owned(), app.get(path)));

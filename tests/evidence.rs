@@ -58,9 +58,8 @@ pub fn send_with_files(
 }
 
 /// Files a complaint against `merchant` with `files`.
-pub fn file_with(_app: &TestApp, client: &Client, merchant: i64, files: &[(&str, &[u8])]) -> Page {
-    let id = merchant.to_string();
-    send_with_files(client, "/complaints/new", "/complaints", &valid_complaint(&id), files)
+pub fn file_with(client: &Client, merchant: i64, files: &[(&str, &[u8])]) -> Page {
+    send_with_files(client, "/complaints/new", "/complaints", &ComplaintBuilder::new(merchant).fields(), files)
 }
 
 fn get_bytes(client: &Client, path: &str) -> (StatusCode, ureq::http::HeaderMap, Vec<u8>) {
@@ -113,12 +112,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// Every `href` on the page under `prefix`.
 pub fn links(html: &str, prefix: &str) -> Vec<String> {
-    html.split("href=\"")
-        .skip(1)
-        .map(|s| &s[..s.find('"').unwrap()])
-        .filter(|h| h.starts_with(prefix))
-        .map(str::to_owned)
-        .collect()
+    parse(html).select_attrs("[href]", "href").into_iter().filter(|h| h.starts_with(prefix)).collect()
 }
 
 pub fn stored(app: &TestApp) -> i64 {
@@ -128,15 +122,11 @@ pub fn stored(app: &TestApp) -> i64 {
 #[test]
 fn evidence_comes_with_the_complaint_without_its_gps_and_each_audience_sees_it() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let photo = photo_with_gps();
     assert!(contains(&photo, b"Exif") && contains(&photo, b"REDRESS-GPS"), "the photo carries its position");
-    let filed = file_with(
-        &app,
-        &app.browser,
-        merchant,
-        &[("IMG_0001.JPG", &photo), ("订单.pdf", PDF), ("直播截图.png", &png())],
-    );
+    let filed =
+        file_with(&app.browser, merchant, &[("IMG_0001.JPG", &photo), ("订单.pdf", PDF), ("直播截图.png", &png())]);
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
     let tracking = filed.location.unwrap();
 
@@ -172,7 +162,7 @@ fn evidence_comes_with_the_complaint_without_its_gps_and_each_audience_sees_it()
     assert_eq!(kept.len(), 5, "three files and two thumbnails");
 
     // The merchant's staff and supervisors see them too.
-    let reference = between(&html, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let reference = reference(&html);
     let staff = app.merchant_staff(merchant);
     let page = staff.get(&format!("/merchant/complaints/{reference}")).body;
     let theirs = links(&page, &format!("/merchant/complaints/{reference}/evidence/"));
@@ -201,12 +191,12 @@ pub fn walk(dir: &std::path::Path) -> Vec<String> {
 #[test]
 fn evidence_is_refused_to_anyone_but_the_consumer_the_merchant_and_supervisors() {
     let app = spawn_app();
-    let a = app.merchant("杭州星河优选电子商务有限公司");
-    let b = app.merchant("广州美颜堂化妆品有限公司");
-    let filed = file_with(&app, &app.browser, a, &[("订单.pdf", PDF)]);
+    let a = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let b = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
+    let filed = file_with(&app.browser, a, &[("订单.pdf", PDF)]);
     let tracking = filed.location.unwrap();
     let html = app.get(&tracking).body;
-    let reference = between(&html, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let reference = reference(&html);
     let id = links(&html, &format!("{tracking}/evidence/"))[0].rsplit('/').next().unwrap().to_owned();
     let merchant_path = format!("/merchant/complaints/{reference}/evidence/{id}");
 
@@ -222,7 +212,7 @@ fn evidence_is_refused_to_anyone_but_the_consumer_the_merchant_and_supervisors()
     assert_eq!(other.get(&format!("/supervisor/complaints/{reference}/evidence/{id}")).status, StatusCode::FORBIDDEN);
     assert_eq!(app.client().get(&format!("/t/AAAAAAAAAAAAAAAAAAAAAAAA/evidence/{id}")).status, StatusCode::NOT_FOUND);
     // Another complaint's link cannot reach this one's file.
-    let mine = file_with(&app, &app.client(), b, &[]).location.unwrap();
+    let mine = file_with(&app.client(), b, &[]).location.unwrap();
     assert_eq!(app.client().get(&format!("{mine}/evidence/{id}")).status, StatusCode::NOT_FOUND);
     assert_eq!(app.client().get(&format!("{tracking}/evidence/{id}/../../etc")).status, StatusCode::NOT_FOUND);
     assert_eq!(app.merchant_staff(a).get(&merchant_path).status, StatusCode::OK);
@@ -231,11 +221,11 @@ fn evidence_is_refused_to_anyone_but_the_consumer_the_merchant_and_supervisors()
 #[test]
 fn a_php_script_named_png_is_refused_with_the_form_kept() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
-    let res = file_with(&app, &app.browser, merchant, &[("shell.png", b"<?php system($_GET['c']); ?>")]);
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let res = file_with(&app.browser, merchant, &[("shell.png", b"<?php system($_GET['c']); ?>")]);
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(field_error(&res.body, "evidence").unwrap().contains("“shell.png”不是 JPEG、PNG、WebP 图片或 PDF 文件"));
-    assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(valid_complaint("")[5].1), "the form is kept");
+    assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(DESCRIPTION), "the form is kept");
     assert_eq!(stored(&app), 0, "nothing filed");
     assert!(walk(&app.config.upload_dir).is_empty(), "nothing kept");
 }
@@ -243,24 +233,24 @@ fn a_php_script_named_png_is_refused_with_the_form_kept() {
 #[test]
 fn a_12_mib_file_or_a_tenth_file_gets_413() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let mut big = photo_with_gps();
     big.resize(12 * 1024 * 1024, 0);
-    let res = file_with(&app, &app.browser, merchant, &[("big.jpg", &big)]);
+    let res = file_with(&app.browser, merchant, &[("big.jpg", &big)]);
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(res.body.contains("每个文件最多 10 MiB"), "a page that says why");
     let ten: Vec<(&str, &[u8])> = (0..10).map(|_| ("订单.pdf", PDF)).collect();
-    assert_eq!(file_with(&app, &app.browser, merchant, &ten).status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(file_with(&app, &app.browser, merchant, &ten[..9]).status, StatusCode::SEE_OTHER, "nine is fine");
+    assert_eq!(file_with(&app.browser, merchant, &ten).status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(file_with(&app.browser, merchant, &ten[..9]).status, StatusCode::SEE_OTHER, "nine is fine");
     assert_eq!(stored(&app), 1);
 }
 
 #[test]
 fn replies_from_either_side_carry_evidence() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
-    let tracking = app.file_complaint(merchant, &[]);
-    let reference = between(&app.get(&tracking).body, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(merchant).file(&app);
+    let reference = tracking.reference(&app);
     let reply = format!("{tracking}/reply");
     let sent = send_with_files(&app.browser, &tracking, &reply, &[("body", "补充直播截图。")], &[("截图.png", &png())]);
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);

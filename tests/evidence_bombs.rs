@@ -63,7 +63,8 @@ fn bombs_arriving_at_once_are_refused_from_their_headers_and_memory_stays_low() 
         let client = Client { base: small_base, agent: browser() };
         let photo = bombs::png(640, 480);
         let at = Instant::now();
-        let fields = valid_complaint(&small_merchant);
+        let complaint = ComplaintBuilder::new(&small_merchant);
+        let fields = complaint.fields();
         let res = send_with_files(&client, "/complaints/new", "/complaints", &fields, &[("小图.png", &photo)]);
         (res.status, at.elapsed())
     });
@@ -74,7 +75,8 @@ fn bombs_arriving_at_once_are_refused_from_their_headers_and_memory_stays_low() 
                 let (base, merchant) = (base.clone(), merchant.clone());
                 s.spawn(move || {
                     let client = Client { base, agent: browser() };
-                    let fields = valid_complaint(&merchant);
+                    let complaint = ComplaintBuilder::new(&merchant);
+                    let fields = complaint.fields();
                     (
                         send_with_files(&client, "/complaints/new", "/complaints", &fields, &[(name, &bytes)]),
                         name.to_owned(),
@@ -93,7 +95,7 @@ fn bombs_arriving_at_once_are_refused_from_their_headers_and_memory_stays_low() 
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", res.body);
         let error = field_error(&res.body, "evidence").unwrap_or_else(|| panic!("{name}: no message"));
         assert!(error.contains(&format!("“{name}”像素过大：{w}×{h} 像素，最多 16 百万像素")), "{name}: {error}");
-        assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(valid_complaint("")[5].1), "{name}");
+        assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(DESCRIPTION), "{name}");
         assert_eq!(input_value(&res.body, "consumer_name").as_deref(), Some("王芳"), "{name}: the form is kept");
     }
     let peak = peak_rss(server.child.id());
@@ -118,7 +120,8 @@ fn a_12_megapixel_phone_photo_still_goes_through() {
     image::DynamicImage::ImageRgb8(image).write_to(&mut photo, image::ImageFormat::Jpeg).unwrap();
     let before = peak_rss(server.child.id());
     let at = Instant::now();
-    let fields = valid_complaint(&merchant);
+    let complaint = ComplaintBuilder::new(&merchant);
+    let fields = complaint.fields();
     let res = send_with_files(&client, "/complaints/new", "/complaints", &fields, &[("IMG_0001.JPG", photo.get_ref())]);
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let peak = peak_rss(server.child.id());
@@ -134,34 +137,34 @@ fn a_12_megapixel_phone_photo_still_goes_through() {
 #[test]
 fn a_bomb_with_a_complaint_in_english_names_the_file_and_keeps_the_form() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let client = app.client();
     client.get("/complaints/new?lang=en");
     let bomb = bombs::png(12_000, 12_000);
     let photo = bombs::png(400, 300);
     // A good file first: nothing of it is kept when a later one is refused.
-    let res = file_with(&app, &client, merchant, &[("ok.png", &photo), ("bomb.png", &bomb)]);
+    let res = file_with(&client, merchant, &[("ok.png", &photo), ("bomb.png", &bomb)]);
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     let error = field_error(&res.body, "evidence").unwrap();
     assert!(error.contains("“bomb.png” is too large in pixels: 12000×12000 pixels; at most 16 megapixels"), "{error}");
-    assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(valid_complaint("")[5].1));
+    assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(DESCRIPTION));
     assert_eq!(stored(&app), 0, "nothing filed");
     assert!(walk(&app.config.upload_dir).is_empty(), "nothing kept");
     // An animation of too many frames is refused too; a modest one is taken.
     let reel = bombs::animated_webp(32, 32, 1_001);
-    let res = file_with(&app, &client, merchant, &[("reel.webp", &reel)]);
+    let res = file_with(&client, merchant, &[("reel.webp", &reel)]);
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(field_error(&res.body, "evidence").unwrap().contains("has 1001 frames; at most 1000"));
-    let res = file_with(&app, &client, merchant, &[("ok.png", &photo)]);
+    let res = file_with(&client, merchant, &[("ok.png", &photo)]);
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
 }
 
 #[test]
 fn bombs_with_replies_from_either_side_are_refused_with_the_text_kept() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
-    let tracking = app.file_complaint(merchant, &[]);
-    let reference = between(&app.get(&tracking).body, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(merchant).file(&app);
+    let reference = tracking.reference(&app);
     let bomb = bombs::png(12_000, 12_000);
     let reply = format!("{tracking}/reply");
     let res = send_with_files(&app.browser, &tracking, &reply, &[("body", "补充直播截图。")], &[("截图.png", &bomb)]);
@@ -189,7 +192,8 @@ fn the_largest_images_allowed_arriving_at_once_keep_memory_bounded() {
     let merchant = first_merchant(&client.get("/complaints/new").body);
     // 16-bit RGBA at 16 MP (100 KB on the wire, over 300 MiB to make anew)
     // is over the limit now; 16-bit at half the pixels is not.
-    let fields = valid_complaint(&merchant);
+    let complaint = ComplaintBuilder::new(&merchant);
+    let fields = complaint.fields();
     let res =
         send_with_files(&client, "/complaints/new", "/complaints", &fields, &[("深.png", &bombs::png(4000, 4000))]);
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
@@ -213,7 +217,8 @@ fn the_largest_images_allowed_arriving_at_once_keep_memory_bounded() {
                 let (base, merchant) = (server.base.clone(), merchant.clone());
                 s.spawn(move || {
                     let client = Client { base, agent: browser() };
-                    let fields = valid_complaint(&merchant);
+                    let complaint = ComplaintBuilder::new(&merchant);
+                    let fields = complaint.fields();
                     (send_with_files(&client, "/complaints/new", "/complaints", &fields, &[(*name, bytes)]), *name)
                 })
             })

@@ -34,18 +34,18 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 #[test]
 fn cells_a_spreadsheet_would_run_as_formulas_are_exported_as_text() {
     let app = spawn_app();
-    let merchant = app.merchant("=HYPERLINK(\"http://evil.example/\",\"优选\")");
+    let merchant = MerchantBuilder::new("=HYPERLINK(\"http://evil.example/\",\"优选\")").build(&app);
     let formula = "=cmd|' /C calc'!A0";
-    app.file_complaint(
-        merchant,
-        &[
-            ("description", "+SUM(1+1)*cmd|' /C calc'!A0 主播说是纯棉，实际是化纤。"),
-            ("consumer_name", formula),
-            ("order_ref", "-2+3+cmd|' /C calc'!A0"),
-            ("consumer_email", "=x@example.com"),
-        ],
-    );
-    app.file_complaint(merchant, &[("description", "@SUM(A1:A9) 收到的货与直播间展示的不符。"), ("order_ref", "@DY1")]);
+    ComplaintBuilder::new(merchant)
+        .description("+SUM(1+1)*cmd|' /C calc'!A0 主播说是纯棉，实际是化纤。")
+        .name(formula)
+        .order_ref("-2+3+cmd|' /C calc'!A0")
+        .email("=x@example.com")
+        .file(&app);
+    ComplaintBuilder::new(merchant)
+        .description("@SUM(A1:A9) 收到的货与直播间展示的不符。")
+        .order_ref("@DY1")
+        .file(&app);
     let boss = app.client();
     assert_eq!(boss.sign_in(&app.staff(Role::Supervisor, None), PASSWORD).status, StatusCode::SEE_OTHER);
     let res = boss.get("/supervisor/export.csv?lang=en");

@@ -129,19 +129,19 @@ fn database_gone_mid_run_gets_503_with_the_form_kept_then_recovers_without_a_res
         }
     });
     let mut outage = outage.unwrap();
-    let m = app.merchant("杭州星河优选电子商务有限公司");
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let form = app.get("/complaints/new");
     let token = csrf(&form.body);
-    let merchant = m.to_string();
+    let complaint = ComplaintBuilder::new(m);
     let mut fields = vec![("csrf_token", token.as_str())];
-    fields.extend(valid_complaint(&merchant));
+    fields.extend(complaint.fields());
 
     outage.begin();
     let res = app.post("/complaints", &fields);
     assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.body);
     assert_eq!(res.headers.get("retry-after").unwrap(), "5");
     assert!(res.body.contains("这次没能保存你的投诉"), "says nothing was filed: {}", res.body);
-    assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(valid_complaint("")[5].1));
+    assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(DESCRIPTION));
     assert_eq!(input_value(&res.body, "consumer_phone").as_deref(), Some("138 0013 8000"));
     assert_eq!(input_value(&res.body, "order_ref").as_deref(), Some("DY4829301756"));
     assert!(res.body.contains(&format!("<option value=\"{m}\" selected")), "the merchant stays chosen");
@@ -159,7 +159,7 @@ fn database_gone_mid_run_gets_503_with_the_form_kept_then_recovers_without_a_res
     // The consumer presses the button again on the page they were given.
     let kept = csrf(&res.body);
     let mut again = vec![("csrf_token", kept.as_str())];
-    again.extend(valid_complaint(&merchant));
+    again.extend(complaint.fields());
     let filed = app.post("/complaints", &again);
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
     assert_eq!(app.get(&filed.location.unwrap()).status, StatusCode::OK);

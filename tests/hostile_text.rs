@@ -16,26 +16,18 @@ fn stored(app: &TestApp) -> i64 {
     complaints::count(&mut app.pool.get().unwrap()).unwrap()
 }
 
-fn complaint_with(app: &TestApp, merchant: i64, field: &str, value: &str) -> Page {
-    let id = merchant.to_string();
-    let mut fields = valid_complaint(&id);
-    fields.retain(|(f, _)| *f != field);
-    fields.push((field, value));
-    app.submit("/complaints/new", "/complaints", &fields)
-}
-
 #[test]
 fn a_consumer_name_that_turns_or_shows_nothing_is_refused_with_the_form_kept() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let turned = "王\u{202E}芳";
-    let res = complaint_with(&app, merchant, "consumer_name", turned);
+    let res = ComplaintBuilder::new(merchant).name(turned).submit(&app);
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(field_error(&res.body, "consumer_name").unwrap().contains("改变文字方向的不可见字符"));
     assert_eq!(input_value(&res.body, "consumer_name").as_deref(), Some(turned), "kept as typed");
-    assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(valid_complaint("")[5].1));
+    assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(DESCRIPTION));
     for blank in ["\u{200B}\u{200C}\u{200D}", "\u{2060}\u{FEFF}", "\u{3000}\u{200B}\u{A0}"] {
-        let res = complaint_with(&app, merchant, "consumer_name", blank);
+        let res = ComplaintBuilder::new(merchant).name(blank).submit(&app);
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{blank:?}");
         let error = field_error(&res.body, "consumer_name").unwrap();
         assert_eq!(error, "只有空白或不可见字符，请填写看得见的文字。", "{blank:?}");
@@ -43,22 +35,18 @@ fn a_consumer_name_that_turns_or_shows_nothing_is_refused_with_the_form_kept() {
     // In English too, and an ordinary name still goes through.
     let client = app.client();
     client.get("/complaints/new?lang=en");
-    let id = merchant.to_string();
-    let mut fields = valid_complaint(&id);
-    fields.retain(|(f, _)| *f != "consumer_name");
-    fields.push(("consumer_name", "\u{2067}Zhang\u{2069}"));
-    let res = client.submit("/complaints/new", "/complaints", &fields);
+    let res = ComplaintBuilder::new(merchant).name("\u{2067}Zhang\u{2069}").submit(&client);
     assert!(field_error(&res.body, "consumer_name").unwrap().contains("change the direction of the text"));
     assert_eq!(stored(&app), 0, "nothing filed");
-    assert_eq!(complaint_with(&app, merchant, "consumer_name", "Zoë O'Brien").status, StatusCode::SEE_OTHER);
+    assert_eq!(ComplaintBuilder::new(merchant).name("Zoë O'Brien").submit(&app).status, StatusCode::SEE_OTHER);
 }
 
 #[test]
 fn replies_from_either_side_refuse_direction_turning_characters_with_the_text_kept() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
-    let tracking = app.file_complaint(merchant, &[]);
-    let reference = between(&app.get(&tracking).body, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(merchant).file(&app);
+    let reference = tracking.reference(&app);
     let res = app.submit(&tracking, &format!("{tracking}/reply"), &[("body", BIDI)]);
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert!(field_error(&res.body, "body").unwrap().contains("改变文字方向的不可见字符"));
@@ -78,19 +66,19 @@ fn replies_from_either_side_refuse_direction_turning_characters_with_the_text_ke
 #[test]
 fn an_evidence_file_name_that_turns_its_text_is_refused_not_cleaned() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let image = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(40, 30, image::Rgb([9, 9, 9])));
     let mut jpeg = std::io::Cursor::new(Vec::new());
     image.write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
     let jpeg = jpeg.into_inner();
-    let res = file_with(&app, &app.browser, merchant, &[("发票\u{202E}gpj.exe", &jpeg)]);
+    let res = file_with(&app.browser, merchant, &[("发票\u{202E}gpj.exe", &jpeg)]);
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     let error = field_error(&res.body, "evidence").unwrap();
     assert!(error.contains("文件名“发票gpj.exe”包含改变文字方向的不可见字符"), "{error}");
-    assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(valid_complaint("")[5].1), "kept");
+    assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(DESCRIPTION), "kept");
     assert_eq!(stored(&app), 0);
 
-    let tracking = app.file_complaint(merchant, &[]);
+    let tracking = ComplaintBuilder::new(merchant).file(&app);
     let reply = format!("{tracking}/reply");
     let res = send_with_files(&app.browser, &tracking, &reply, &[("body", "补充发票。")], &[("\u{2066}a.jpg", &jpeg)]);
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -127,8 +115,8 @@ fn a_merchant_name_that_turns_or_shows_nothing_is_refused_at_onboarding() {
 #[test]
 fn a_complaint_description_that_turns_its_text_is_refused_with_the_form_kept() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
-    let res = complaint_with(&app, merchant, "description", BIDI);
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let res = ComplaintBuilder::new(merchant).description(BIDI).submit(&app);
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert!(field_error(&res.body, "description").unwrap().contains("改变文字方向的不可见字符"));
     assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(BIDI), "kept as typed");
@@ -136,12 +124,8 @@ fn a_complaint_description_that_turns_its_text_is_refused_with_the_form_kept() {
     // In English too.
     let client = app.client();
     client.get("/complaints/new?lang=en");
-    let id = merchant.to_string();
-    let mut fields = valid_complaint(&id);
-    fields.retain(|(f, _)| *f != "description");
     let isolated = "The seller said \u{2067}pure cotton\u{2069} but it is polyester.";
-    fields.push(("description", isolated));
-    let res = client.submit("/complaints/new", "/complaints", &fields);
+    let res = ComplaintBuilder::new(merchant).description(isolated).submit(&client);
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(field_error(&res.body, "description").unwrap().contains("change the direction of the text"));
     assert_eq!(stored(&app), 0, "nothing filed");
@@ -150,9 +134,9 @@ fn a_complaint_description_that_turns_its_text_is_refused_with_the_form_kept() {
 #[test]
 fn a_rating_comment_that_turns_its_text_is_refused_with_the_comment_kept() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
-    let tracking = app.file_complaint(merchant, &[]);
-    let reference = between(&app.get(&tracking).body, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(merchant).file(&app);
+    let reference = tracking.reference(&app);
     let staff = app.merchant_staff(merchant);
     let mine = format!("/merchant/complaints/{reference}");
     let proposed = staff.submit(

@@ -177,9 +177,9 @@ fn a_sweep_while_another_runs_records_nothing_twice() {
     use redress::store::jobs::exclusive;
 
     let app = spawn_app();
-    let m = app.merchant("成都蜀香源食品有限公司");
+    let m = MerchantBuilder::new("成都蜀香源食品有限公司").build(&app);
     for _ in 0..3 {
-        app.file_complaint(m, &[]);
+        ComplaintBuilder::new(m).file(&app);
     }
     app.clock.advance(chrono::Duration::hours(49));
     let (started, running) = std::sync::mpsc::channel();

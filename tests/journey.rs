@@ -9,7 +9,7 @@ use crate::helpers::*;
 #[test]
 fn a_consumer_files_a_complaint_and_follows_it_by_the_private_link() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
 
     let form = app.get("/complaints/new");
     assert_eq!(form.status, StatusCode::OK);
@@ -30,7 +30,7 @@ fn a_consumer_files_a_complaint_and_follows_it_by_the_private_link() {
         assert!(form.body.contains(&format!("name=\"{field}\"")), "{field} is a field");
     }
 
-    let tracking = app.file_complaint(merchant, &[]);
+    let tracking = ComplaintBuilder::new(merchant).file(&app);
     let token = tracking.strip_prefix("/t/").expect("redirected to the tracking page");
     assert!(token.len() >= 22 && token.bytes().all(|b| b.is_ascii_alphanumeric()), "{token}");
 
@@ -75,9 +75,9 @@ fn a_consumer_files_a_complaint_and_follows_it_by_the_private_link() {
 #[test]
 fn a_submission_stores_the_complaint_its_event_and_its_notices_together() {
     let app = spawn_app();
-    let merchant = app.merchant("广州美颜堂化妆品有限公司");
-    let tracking = app.file_complaint(merchant, &[]);
-    let token = tracking.trim_start_matches("/t/");
+    let merchant = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(merchant).file(&app);
+    let token = tracking.token();
 
     let mut conn = app.pool.get().unwrap();
     let (complaint, _) = complaints::find_by_token(&mut conn, token).unwrap().unwrap();
@@ -102,11 +102,11 @@ fn a_submission_stores_the_complaint_its_event_and_its_notices_together() {
 #[test]
 fn references_are_unique_and_dated_in_the_deployment_zone() {
     let app = spawn_app();
-    let merchant = app.merchant("深圳极光数码科技有限公司");
+    let merchant = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
     // 16:30 UTC on the 20th is already 00:30 on the 21st in Shanghai.
     app.clock.set(start_time() + Duration::hours(14) + Duration::minutes(30));
-    let first = app.get(&app.file_complaint(merchant, &[])).body;
-    let second = app.get(&app.file_complaint(merchant, &[])).body;
+    let first = app.get(&ComplaintBuilder::new(merchant).file(&app)).body;
+    let second = app.get(&ComplaintBuilder::new(merchant).file(&app)).body;
     assert!(!first.contains("TS20261120000001") && first.contains("TS20261121000001"), "dated 21 Nov in Shanghai");
     assert!(second.contains("TS20261121000002"));
 }
@@ -114,14 +114,14 @@ fn references_are_unique_and_dated_in_the_deployment_zone() {
 #[test]
 fn a_complaint_is_found_again_by_reference_and_phone_or_email() {
     let app = spawn_app();
-    let merchant = app.merchant("成都蜀香源食品有限公司");
-    let tracking = app.file_complaint(merchant, &[]);
+    let merchant = MerchantBuilder::new("成都蜀香源食品有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(merchant).file(&app);
 
     assert_eq!(app.get("/track").status, StatusCode::OK);
     for contact in ["13800138000", "+86 138-0013-8000", "wangfang@example.com", "WANGFANG@example.com"] {
         let res = app.get_query("/track", &[("reference", "ts20261120000001"), ("contact", contact)]);
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{contact}");
-        assert_eq!(res.location.as_deref(), Some(tracking.as_str()));
+        assert_eq!(res.location.as_deref(), Some(tracking.path()));
     }
 
     let wrong_contact = app.get_query("/track", &[("reference", "TS20261120000001"), ("contact", "13900000000")]);
@@ -147,8 +147,8 @@ fn a_complaint_is_found_again_by_reference_and_phone_or_email() {
 #[test]
 fn e_mail_me_my_link_queues_one_notice_at_a_time() {
     let app = spawn_app();
-    let merchant = app.merchant("上海暖阳服饰有限公司");
-    let tracking = app.file_complaint(merchant, &[]);
+    let merchant = MerchantBuilder::new("上海暖阳服饰有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(merchant).file(&app);
     let send = format!("{tracking}/send-link");
 
     let first = app.submit(&tracking, &send, &[]);
@@ -162,7 +162,7 @@ fn e_mail_me_my_link_queues_one_notice_at_a_time() {
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 
     let mut conn = app.pool.get().unwrap();
-    let (complaint, _) = complaints::find_by_token(&mut conn, tracking.trim_start_matches("/t/")).unwrap().unwrap();
+    let (complaint, _) = complaints::find_by_token(&mut conn, tracking.token()).unwrap().unwrap();
     let links = outbox::for_complaint(&mut conn, complaint.id)
         .unwrap()
         .into_iter()
@@ -170,7 +170,7 @@ fn e_mail_me_my_link_queues_one_notice_at_a_time() {
         .count();
     assert_eq!(links, 1);
 
-    let no_email = app.file_complaint(merchant, &[("consumer_email", "")]);
+    let no_email = ComplaintBuilder::new(merchant).email("").file(&app);
     let page = app.get(&no_email).body;
     assert!(page.contains("你没有填写邮箱"));
     assert!(!page.contains("send-link"));

@@ -40,14 +40,14 @@ fn the_lang_parameter_switches_and_is_remembered() {
 #[test]
 fn errors_and_the_tracking_page_speak_english_too() {
     let app = spawn_app();
-    let merchant = app.merchant("Hangzhou Xinghe Youxuan E-commerce Co., Ltd.");
+    let merchant = MerchantBuilder::new("Hangzhou Xinghe Youxuan E-commerce Co., Ltd.").build(&app);
     app.get("/?lang=en");
     let res = app.submit("/complaints/new", "/complaints", &[("merchant", &merchant.to_string())]);
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_error(&res.body, "order_ref").as_deref(), Some("This field is required."));
     assert_eq!(field_error(&res.body, "description").as_deref(), Some("This field is required."));
 
-    let tracking = app.file_complaint(merchant, &[]);
+    let tracking = ComplaintBuilder::new(merchant).file(&app);
     let html = app.get(&tracking).body;
     assert!(html.contains("48 h 0 min left"));
     assert!(html.contains(">22 Nov 2026, 10:00</time>"));

@@ -24,7 +24,8 @@ fn file_from(app: &TestApp, client: &str, merchant: &str) -> Page {
     let form = page(agent.get(app.url("/complaints/new")).header("X-Forwarded-For", client).call().unwrap());
     let token = csrf(&form.body);
     let mut fields = vec![("csrf_token", token.as_str())];
-    fields.extend(valid_complaint(merchant));
+    let complaint = ComplaintBuilder::new(merchant);
+    fields.extend(complaint.fields());
     page(agent.post(app.url("/complaints")).header("X-Forwarded-For", client).send_form(fields).unwrap())
 }
 
@@ -35,7 +36,7 @@ fn stored(app: &TestApp) -> i64 {
 #[test]
 fn a_burst_of_80_complaints_from_one_address_meets_429_while_another_is_unaffected() {
     let app = behind_a_proxy();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司").to_string();
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app).to_string();
     let answers: Vec<Page> = (0..80).map(|_| file_from(&app, "203.0.113.7", &merchant)).collect();
     let filed = answers.iter().filter(|p| p.status == StatusCode::SEE_OTHER).count();
     assert_eq!(filed, 5, "a person may file a few a minute");
@@ -45,7 +46,7 @@ fn a_burst_of_80_complaints_from_one_address_meets_429_while_another_is_unaffect
     let refused = &answers[5];
     assert_eq!(refused.headers.get("retry-after").unwrap(), "12");
     assert!(refused.body.contains("请 12 秒后再试"), "the page says when: {}", refused.body);
-    assert_eq!(textarea_value(&refused.body, "description").as_deref(), Some(valid_complaint("")[5].1), "kept");
+    assert_eq!(textarea_value(&refused.body, "description").as_deref(), Some(DESCRIPTION), "kept");
 
     assert_eq!(file_from(&app, "198.51.100.9", &merchant).status, StatusCode::SEE_OTHER, "another address files");
     assert_eq!(file_from(&app, "2001:db8::5", &merchant).status, StatusCode::SEE_OTHER);
@@ -58,7 +59,7 @@ fn a_burst_of_80_complaints_from_one_address_meets_429_while_another_is_unaffect
 #[test]
 fn a_forwarded_address_from_anyone_but_a_trusted_proxy_is_ignored() {
     let app = spawn_app_with(|c| c.rate_limits = RateLimits::default());
-    let merchant = app.merchant("杭州星河优选电子商务有限公司").to_string();
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app).to_string();
     // Each request claims another address; all come from 127.0.0.1.
     let statuses: Vec<StatusCode> =
         (0..7).map(|n| file_from(&app, &format!("192.0.2.{n}"), &merchant).status).collect();
@@ -119,9 +120,9 @@ fn post_from(client: &Client, address: &str, form: &str, action: &str, fields: &
 #[test]
 fn replies_from_either_side_are_limited_per_address_with_the_text_kept() {
     let app = behind_a_proxy();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let tracking = file_from(&app, "198.51.100.1", &merchant.to_string()).location.unwrap();
-    let reference = between(&app.get(&tracking).body, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let reference = reference(&app.get(&tracking).body);
     let reply = format!("{tracking}/reply");
     let consumer = app.client();
     for n in 0..20 {
@@ -165,8 +166,8 @@ fn replies_from_either_side_are_limited_per_address_with_the_text_kept() {
 #[test]
 fn replies_are_not_limited_when_the_limits_are_off() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
-    let tracking = app.file_complaint(merchant, &[]);
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(merchant).file(&app);
     let reply = format!("{tracking}/reply");
     for n in 0..25 {
         let sent = post_from(&app.browser, "203.0.113.21", &tracking, &reply, &[("body", &format!("第{n}次补充。"))]);
@@ -177,9 +178,9 @@ fn replies_are_not_limited_when_the_limits_are_off() {
 #[test]
 fn a_merchants_proposals_count_in_its_reply_limit_with_the_proposal_kept() {
     let app = behind_a_proxy();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let tracking = file_from(&app, "198.51.100.1", &merchant.to_string()).location.unwrap();
-    let reference = between(&app.get(&tracking).body, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let reference = reference(&app.get(&tracking).body);
     let staff = app.merchant_staff(merchant);
     let mine = format!("/merchant/complaints/{reference}");
     let (reply, propose) = (format!("{mine}/reply"), format!("{mine}/propose"));

@@ -8,24 +8,22 @@ use crate::helpers::*;
 
 /// The references in the dashboard's list, in order.
 fn listed(html: &str) -> Vec<String> {
-    html.split("class=\"reference\" href=\"/merchant/complaints/")
-        .skip(1)
-        .map(|s| s[..s.find('"').unwrap()].to_owned())
-        .collect()
+    let links = parse(html).select_attrs("a.reference[href^='/merchant/complaints/']", "href");
+    links.iter().map(|href| href.trim_start_matches("/merchant/complaints/").to_owned()).collect()
 }
 
 fn counter(html: &str, name: &str) -> i64 {
-    between(html, &format!("data-counter=\"{name}\">"), "<").unwrap().parse().unwrap()
+    parse(html).select_text(&format!("[data-counter=\"{name}\"]")).unwrap().parse().unwrap()
 }
 
 #[test]
 fn a_merchant_sees_only_its_own_complaints_by_any_url() {
     let app = spawn_app();
-    let a = app.merchant("杭州星河优选电子商务有限公司");
-    let b = app.merchant("广州美颜堂化妆品有限公司");
-    let theirs = app.file_complaint(b, &[]);
-    let mine = app.file_complaint(a, &[("order_ref", "MINE-1")]);
-    let reference = |path: &str| between(&app.get(path).body, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let a = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let b = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
+    let theirs = ComplaintBuilder::new(b).file(&app);
+    let mine = ComplaintBuilder::new(a).order_ref("MINE-1").file(&app);
+    let reference = |path: &str| reference(&app.get(path).body);
     let (theirs, mine) = (reference(&theirs), reference(&mine));
 
     let staff_a = app.merchant_staff(a);
@@ -51,8 +49,8 @@ fn a_merchant_sees_only_its_own_complaints_by_any_url() {
 #[test]
 fn the_complaint_page_shows_deadlines_timeline_and_the_consumers_contact() {
     let app = spawn_app();
-    let m = app.merchant("深圳极光数码科技有限公司");
-    app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
+    ComplaintBuilder::new(m).file(&app);
     let staff = app.merchant_staff(m);
     let page = staff.get("/merchant/complaints/TS20261120000001");
     assert_eq!(page.status, StatusCode::OK);
@@ -67,10 +65,10 @@ fn the_complaint_page_shows_deadlines_timeline_and_the_consumers_contact() {
 #[test]
 fn counters_and_the_list_follow_the_nearest_deadline() {
     let app = spawn_app();
-    let m = app.merchant("成都蜀香源食品有限公司");
+    let m = MerchantBuilder::new("成都蜀香源食品有限公司").build(&app);
     // Filed at t0, t0+10h, t0+20h, t0+30h: response deadlines 48 h later.
     for _ in 0..4 {
-        app.file_complaint(m, &[]);
+        ComplaintBuilder::new(m).file(&app);
         app.clock.advance(Duration::hours(10));
     }
     // Now t0+40h: the first is due within 12 h (t0+48h); none overdue.
@@ -108,21 +106,18 @@ fn counters_and_the_list_follow_the_nearest_deadline() {
 #[test]
 fn the_list_pages_through_everything_once() {
     let app = spawn_app();
-    let m = app.merchant("上海暖阳服饰有限公司");
+    let m = MerchantBuilder::new("上海暖阳服饰有限公司").build(&app);
     for _ in 0..27 {
-        app.file_complaint(m, &[]);
+        ComplaintBuilder::new(m).file(&app);
         app.clock.advance(Duration::minutes(1));
     }
     let staff = app.merchant_staff(m);
     let mut seen = Vec::new();
     let mut next = Some("/merchant".to_owned());
     while let Some(path) = next {
-        let html = staff.get(&path.replace("&amp;", "&")).body;
+        let html = staff.get(&path).body;
         seen.extend(listed(&html));
-        next = html.find("\" rel=\"next\"").map(|end| {
-            let start = html[..end].rfind("href=\"").unwrap() + "href=\"".len();
-            html[start..end].to_owned()
-        });
+        next = parse(&html).select_attr("a[rel=next]", "href");
     }
     assert_eq!(seen.len(), 27);
     let mut sorted = seen.clone();

@@ -16,20 +16,19 @@ fn deduction(boss: &Client, staff: &Client, merchant: i64) -> String {
         &[("kind", "deduction"), ("points", "10"), ("reason", "直播间引导私下交易。")],
     );
     assert_eq!(taken.status, StatusCode::SEE_OTHER);
-    between(&staff.get("/merchant/actions").body, "data-action=\"", "\"").unwrap().to_owned()
+    staff.get("/merchant/actions").html().select_attr("[data-action]", "data-action").unwrap()
 }
 
 fn points(app: &TestApp, merchant: i64) -> String {
-    between(&app.client().get(&format!("/merchants/{merchant}")).body, "data-figure=\"credit_points\">", "<")
-        .unwrap()
-        .to_owned()
+    let card = app.client().get(&format!("/merchants/{merchant}")).html();
+    card.select_text("[data-figure=credit_points]").unwrap()
 }
 
 #[test]
 fn an_appeal_is_decided_only_under_its_own_merchant() {
     let app = spawn_app();
-    let first = app.merchant("上海暖阳服饰有限公司");
-    let second = app.merchant("广州美颜堂化妆品有限公司");
+    let first = MerchantBuilder::new("上海暖阳服饰有限公司").build(&app);
+    let second = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
     let boss = app.supervisor();
     let staff = app.merchant_staff(first);
     let action = deduction(&boss, &staff, first);
@@ -41,7 +40,8 @@ fn an_appeal_is_decided_only_under_its_own_merchant() {
     );
     let own = format!("/supervisor/merchants/{first}");
     let html = boss.get(&own).body;
-    let appeal = html.split("\" class=\"form\">").next().unwrap().rsplit("/appeals/").next().unwrap().to_owned();
+    let decide = parse(&html).select_attr("form[action*='/appeals/']", "action").expect("an appeal to decide");
+    let appeal = decide.rsplit('/').next().unwrap().to_owned();
 
     let other = format!("/supervisor/merchants/{second}");
     let fields = [("decision", "grant"), ("reason", "历史价格属实。")];
@@ -58,8 +58,8 @@ fn an_appeal_is_decided_only_under_its_own_merchant() {
 #[test]
 fn an_action_is_lifted_only_under_its_own_merchant() {
     let app = spawn_app();
-    let first = app.merchant("上海暖阳服饰有限公司");
-    let second = app.merchant("广州美颜堂化妆品有限公司");
+    let first = MerchantBuilder::new("上海暖阳服饰有限公司").build(&app);
+    let second = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
     let boss = app.supervisor();
     let staff = app.merchant_staff(first);
     let page = format!("/supervisor/merchants/{first}");
@@ -70,7 +70,8 @@ fn an_action_is_lifted_only_under_its_own_merchant() {
     );
     assert_eq!(taken.status, StatusCode::SEE_OTHER);
     let html = boss.get(&page).body;
-    let action = html.split("/lift\"").next().unwrap().rsplit("/actions/").next().unwrap().to_owned();
+    let lift = parse(&html).select_attr("form[action$='/lift']", "action").expect("an action to lift");
+    let action = lift.trim_end_matches("/lift").rsplit('/').next().unwrap().to_owned();
 
     let other = format!("/supervisor/merchants/{second}");
     let wrong = boss.submit(&other, &format!("{other}/actions/{action}/lift"), &[("reason", "整改完成。")]);
@@ -84,21 +85,21 @@ fn an_action_is_lifted_only_under_its_own_merchant() {
 #[test]
 fn evidence_is_served_only_under_its_own_complaint() {
     let app = spawn_app();
-    let m = app.merchant("杭州星河优选电子商务有限公司");
-    let with_file = file_with(&app, &app.browser, m, &[("订单.pdf", PDF)]).location.unwrap();
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let with_file = file_with(&app.browser, m, &[("订单.pdf", PDF)]).location.unwrap();
     let html = app.get(&with_file).body;
-    let reference = between(&html, "<h1 class=\"reference\">", "<").unwrap().to_owned();
+    let own_ref = reference(&html);
     let id = links(&html, &format!("{with_file}/evidence/"))[0].rsplit('/').next().unwrap().to_owned();
     // A second complaint of the same merchant: staff and supervisors may
     // see both, but not one's file under the other's reference.
-    let other = file_with(&app, &app.client(), m, &[]).location.unwrap();
-    let other_ref = between(&app.client().get(&other).body, "<h1 class=\"reference\">", "<").unwrap().to_owned();
-    assert_ne!(other_ref, reference);
+    let other = file_with(&app.client(), m, &[]).location.unwrap();
+    let other_ref = reference(&app.client().get(&other).body);
+    assert_ne!(other_ref, own_ref);
 
     let staff = app.merchant_staff(m);
     let boss = app.supervisor();
     for (client, part) in [(&staff, "merchant"), (&boss, "supervisor")] {
-        let own = format!("/{part}/complaints/{reference}/evidence/{id}");
+        let own = format!("/{part}/complaints/{own_ref}/evidence/{id}");
         assert_eq!(client.get(&own).status, StatusCode::OK, "{own}");
         for tail in ["", "/thumb"] {
             let wrong = format!("/{part}/complaints/{other_ref}/evidence/{id}{tail}");

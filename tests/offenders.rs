@@ -9,24 +9,19 @@ use crate::helpers::*;
 
 /// The reasons shown for the merchant's flag.
 fn reasons(boss: &Client) -> Vec<String> {
-    boss.get("/supervisor/flags")
-        .body
-        .split("<li class=\"flag-reason\">")
-        .skip(1)
-        .map(|s| s[..s.find('<').unwrap()].to_owned())
-        .collect()
+    boss.get("/supervisor/flags").html().select_texts("li.flag-reason")
 }
 
 #[test]
 fn three_breaches_in_30_days_flag_a_merchant_two_do_not() {
     let app = spawn_app();
-    let two = app.merchant("广州美颜堂化妆品有限公司");
-    let three = app.merchant("杭州星河优选电子商务有限公司");
+    let two = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
+    let three = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     for _ in 0..2 {
-        app.file_complaint(two, &[]);
+        ComplaintBuilder::new(two).file(&app);
     }
     for _ in 0..3 {
-        app.file_complaint(three, &[]);
+        ComplaintBuilder::new(three).file(&app);
     }
     app.clock.advance(Duration::hours(49));
     app.sweep();
@@ -43,12 +38,12 @@ fn three_breaches_in_30_days_flag_a_merchant_two_do_not() {
 #[test]
 fn ten_complaints_in_30_days_flag_a_merchant_nine_do_not() {
     let app = spawn_app();
-    let m = app.merchant("深圳极光数码科技有限公司");
+    let m = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
     for _ in 0..9 {
-        app.file_complaint(m, &[]);
+        ComplaintBuilder::new(m).file(&app);
     }
     assert_eq!(app.supervision(m), "none");
-    app.file_complaint(m, &[]);
+    ComplaintBuilder::new(m).file(&app);
     // Flagged by the tenth, as it is filed: for supervisors only until one
     // confirms it (tests/volume_flags.rs).
     assert_eq!(app.supervision(m), "none");
@@ -58,16 +53,16 @@ fn ten_complaints_in_30_days_flag_a_merchant_nine_do_not() {
 #[test]
 fn a_flagged_merchants_reasons_are_brought_up_to_date_by_the_sweeper() {
     let app = spawn_app();
-    let m = app.merchant("深圳极光数码科技有限公司");
+    let m = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
     for _ in 0..10 {
-        app.file_complaint(m, &[]);
+        ComplaintBuilder::new(m).file(&app);
     }
     let boss = app.supervisor();
     assert_eq!(reasons(&boss), ["30 天内收到 10 件投诉"]);
     // More complaints against a merchant already flagged: filing them does
     // not re-count (that would read all its recent complaints each time)…
     for _ in 0..2 {
-        app.file_complaint(m, &[]);
+        ComplaintBuilder::new(m).file(&app);
     }
     assert_eq!(reasons(&boss), ["30 天内收到 10 件投诉"]);
     // …the sweeper's next round does, and still one flag.
@@ -80,9 +75,9 @@ fn a_flagged_merchants_reasons_are_brought_up_to_date_by_the_sweeper() {
 #[test]
 fn the_sweeper_recounts_a_flag_only_after_something_happened_to_its_merchant() {
     let app = spawn_app();
-    let m = app.merchant("深圳极光数码科技有限公司");
+    let m = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
     for _ in 0..10 {
-        app.file_complaint(m, &[]);
+        ComplaintBuilder::new(m).file(&app);
     }
     let recount = |app: &TestApp| {
         let since = app.clock.now() - Duration::days(30);
@@ -99,7 +94,7 @@ fn the_sweeper_recounts_a_flag_only_after_something_happened_to_its_merchant() {
     app.sweep();
     assert!(recount(&app).is_empty());
     // A new complaint makes it worth counting again.
-    app.file_complaint(m, &[]);
+    ComplaintBuilder::new(m).file(&app);
     app.clock.advance(Duration::seconds(30));
     assert_eq!(recount(&app).iter().map(|f| f.merchant_id).collect::<Vec<_>>(), [m]);
     app.sweep();
@@ -111,14 +106,14 @@ fn the_sweeper_recounts_a_flag_only_after_something_happened_to_its_merchant() {
 #[test]
 fn two_upheld_fraud_complaints_flag_a_merchant() {
     let app = spawn_app();
-    let m = app.merchant("成都蜀香源食品有限公司");
+    let m = MerchantBuilder::new("成都蜀香源食品有限公司").build(&app);
     for category in ["false_advertising", "price_fraud", "delivery"] {
-        app.file_complaint(m, &[("category", category)]);
+        ComplaintBuilder::new(m).category(category).file(&app);
     }
     app.clock.advance(Duration::hours(49));
     app.sweep(); // three breaches: flagged for those; dismiss it to watch the rulings alone
     let boss = app.supervisor();
-    let flag = between(&boss.get("/supervisor/flags").body, "data-flag=\"", "\"").unwrap().to_owned();
+    let flag = boss.get("/supervisor/flags").html().select_attr("[data-flag]", "data-flag").unwrap();
     let nothing = boss.submit("/supervisor/flags", &format!("/supervisor/flags/{flag}"), &[("decision", "dismiss")]);
     assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY, "a dismissal needs a note");
     boss.submit(
@@ -146,26 +141,21 @@ fn two_upheld_fraud_complaints_flag_a_merchant() {
 #[test]
 fn the_window_slides_and_a_quiet_merchant_drops_off_unless_a_case_is_open() {
     let app = spawn_app();
-    let quiet = app.merchant("上海暖阳服饰有限公司");
-    let watched = app.merchant("杭州星河优选电子商务有限公司");
+    let quiet = MerchantBuilder::new("上海暖阳服饰有限公司").build(&app);
+    let watched = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     for m in [quiet, watched] {
         for _ in 0..3 {
-            app.file_complaint(m, &[]);
+            ComplaintBuilder::new(m).file(&app);
         }
     }
     app.clock.advance(Duration::hours(49));
     app.sweep();
     assert_eq!((app.supervision(quiet), app.supervision(watched)), ("flagged".into(), "flagged".into()));
     let boss = app.supervisor();
-    let html = boss.get("/supervisor/flags").body;
-    let watched_flag = html
-        .split(&format!("/supervisor/merchants/{watched}\""))
-        .next()
-        .unwrap()
-        .rsplit("data-flag=\"")
-        .next()
-        .unwrap();
-    let watched_flag = watched_flag[..watched_flag.find('"').unwrap()].to_owned();
+    let flags = boss.get("/supervisor/flags").html();
+    let watched_link = format!("a[href=\"/supervisor/merchants/{watched}\"]");
+    let row = flags.select_all("li[data-flag]").into_iter().find(|row| row.select_first(&watched_link).is_some());
+    let watched_flag = row.expect("the watched merchant's flag").attr("data-flag").unwrap().to_owned();
     let confirmed =
         boss.submit("/supervisor/flags", &format!("/supervisor/flags/{watched_flag}"), &[("decision", "confirm")]);
     assert_eq!(confirmed.location.as_deref(), Some("/supervisor/flags?done=confirm"));

@@ -10,9 +10,9 @@ use crate::process::*;
 #[test]
 fn metrics_count_requests_by_route_and_report_what_the_database_holds() {
     let app = spawn_app();
-    let m = app.merchant("杭州星河优选电子商务有限公司");
-    app.file_complaint(m, &[]);
-    app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    ComplaintBuilder::new(m).file(&app);
+    ComplaintBuilder::new(m).file(&app);
     assert_eq!(app.get("/t/NoSuchTokenAtAll0000000").status, StatusCode::NOT_FOUND);
     app.clock.advance(Duration::hours(49));
     app.sweep();
@@ -43,8 +43,8 @@ fn metrics_count_requests_by_route_and_report_what_the_database_holds() {
 #[test]
 fn healthz_reports_the_mail_backlog() {
     let app = spawn_app();
-    let m = app.merchant("杭州星河优选电子商务有限公司");
-    app.file_complaint(m, &[("consumer_email", "wang@example.com")]);
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    ComplaintBuilder::new(m).email("wang@example.com").file(&app);
     app.clock.advance(Duration::seconds(90));
     let health = app.get("/healthz");
     assert_eq!(health.status, StatusCode::OK);

@@ -4,56 +4,47 @@
 use redress::web::consumer::file::LIST_AT_MOST;
 use ureq::http::StatusCode;
 
-use crate::helpers::{field_error, spawn_app, textarea_value, valid_complaint};
-
-const DESCRIPTION: &str = "主播说羽绒服是90%白鸭绒，收到后吊牌写的是50%灰鸭绒。";
+use crate::helpers::{ComplaintBuilder, DESCRIPTION, MerchantBuilder, field_error, spawn_app, textarea_value};
 
 #[test]
 fn among_many_merchants_the_form_finds_one_by_name_and_keeps_what_was_typed() {
     let app = spawn_app();
     for n in 0..LIST_AT_MOST {
-        app.merchant(&format!("义乌第{n}号小商品有限公司"));
+        MerchantBuilder::new(&format!("义乌第{n}号小商品有限公司")).build(&app);
     }
-    let wanted = app.merchant("杭州星河优选电子商务有限公司");
+    let wanted = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
 
     let form = app.get("/complaints/new");
     assert!(!form.body.contains("<option value=\"1\""), "no list of every merchant");
     assert!(form.body.contains("id=\"merchant_q\" name=\"merchant_q\""), "a search box");
 
-    let mut fields: Vec<(&str, &str)> = valid_complaint("").into_iter().filter(|(k, _)| *k != "merchant").collect();
-    fields.extend([("merchant_q", "星河"), ("find", "merchant")]);
-    let found = app.submit("/complaints/new", "/complaints", &fields);
+    // The form with words in the search box instead of a merchant chosen.
+    let searching = |words: &str| ComplaintBuilder::new("").without("merchant").field("merchant_q", words);
+    let found = searching("星河").field("find", "merchant").submit(&app);
     assert_eq!(found.status, StatusCode::OK, "a search is not a mistake");
     assert!(found.body.contains(&format!("name=\"merchant\" value=\"{wanted}\" checked>")), "the one found is chosen");
     assert_eq!(found.body.matches("name=\"merchant\" value=").count(), 1);
     assert_eq!(textarea_value(&found.body, "description").as_deref(), Some(DESCRIPTION), "kept");
     assert!(found.body.contains("value=\"星河\""), "the words searched stay in the box");
 
-    fields.retain(|(k, _)| *k != "merchant_q");
-    fields.push(("merchant_q", "义乌第1"));
-    let several = app.submit("/complaints/new", "/complaints", &fields);
+    let several = searching("义乌第1").field("find", "merchant").submit(&app);
     assert_eq!(several.status, StatusCode::OK);
     assert_eq!(several.body.matches("name=\"merchant\" value=").count(), 10, "at most ten offered");
     assert!(!several.body.contains(" checked>"), "none chosen for the consumer among several");
 
-    fields.retain(|(k, _)| *k != "merchant_q");
-    fields.push(("merchant_q", "不存在的公司"));
-    let none = app.submit("/complaints/new", "/complaints", &fields);
+    let none = searching("不存在的公司").field("find", "merchant").submit(&app);
     assert_eq!(none.status, StatusCode::OK);
     assert!(none.body.contains("没有找到名称含这几个字的商家"), "says nothing was found");
 
     // Sent without a merchant chosen: the error is on the search box.
-    fields.retain(|(k, _)| *k != "find");
-    let unchosen = app.submit("/complaints/new", "/complaints", &fields);
+    let unchosen = searching("不存在的公司").submit(&app);
     assert_eq!(unchosen.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(field_error(&unchosen.body, "merchant_q").is_some(), "{}", unchosen.body);
     assert!(unchosen.body.contains("aria-describedby=\"merchant_q-hint merchant_q-error\" aria-invalid=\"true\""));
     assert!(unchosen.body.contains("href=\"#merchant_q\""), "the summary links to it");
 
     // Chosen: filed.
-    let id = wanted.to_string();
-    fields.push(("merchant", &id));
-    let filed = app.submit("/complaints/new", "/complaints", &fields);
+    let filed = searching("不存在的公司").field("merchant", &wanted.to_string()).submit(&app);
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
     assert!(app.get(filed.location.as_deref().unwrap()).body.contains("杭州星河优选电子商务有限公司"));
 
@@ -66,8 +57,8 @@ fn among_many_merchants_the_form_finds_one_by_name_and_keeps_what_was_typed() {
 #[test]
 fn a_few_merchants_are_listed_to_choose_from() {
     let app = spawn_app();
-    let a = app.merchant("杭州星河优选电子商务有限公司");
-    let b = app.merchant("广州美颜堂化妆品有限公司");
+    let a = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let b = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
     let form = app.get("/complaints/new");
     assert!(form.body.contains("<select id=\"merchant\" name=\"merchant\""));
     for id in [a, b] {

@@ -63,9 +63,9 @@ fn hot_queries_never_scan_the_complaints_table() {
         return;
     }
     let app = spawn_app();
-    let m = app.merchant("杭州星河优选电子商务有限公司");
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     for _ in 0..3 {
-        app.file_complaint(m, &[]);
+        ComplaintBuilder::new(m).file(&app);
     }
     app.clock.advance(Duration::hours(49));
     let now = app.clock.now();
@@ -92,7 +92,7 @@ fn hot_queries_never_scan_the_complaints_table() {
         redress::store::flags::figures(conn, m, now - Duration::days(30)).unwrap();
         // Which flags the sweeper re-counts, and what filing one costs.
         redress::store::flags::to_recount(conn, now - Duration::days(30)).unwrap();
-        app.submit_on(conn, m, 1);
+        ComplaintBuilder::new(m).order_ref("DY1").insert(conn, &app.config, app.clock.now());
     });
     queries.dedup();
     assert!(queries.len() >= 10, "the work ran its queries: {queries:#?}");
@@ -124,8 +124,8 @@ fn the_scorecard_counts_in_the_database_what_the_rows_say() {
     use redress::store::{report, to_db};
 
     let app = spawn_app();
-    let m = app.merchant("杭州星河优选电子商务有限公司");
-    let other = app.merchant("广州美颜堂化妆品有限公司");
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let other = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
     let now = app.clock.now();
     let mut conn = app.pool.get().unwrap();
     let us = Duration::microseconds;
@@ -216,7 +216,7 @@ fn the_scorecard_counts_in_the_database_what_the_rows_say() {
         assert_eq!(card.rates, Rates::of(&all, now), "merchant {merchant}, {} complaints", facts.len());
         assert!(card.rates.median_first_response.is_some() && card.rates.on_time_resolution.is_some());
     }
-    let nobody = app.merchant("深圳极光数码科技有限公司");
+    let nobody = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
     let card = redress::service::scorecard::scorecard(&mut conn, nobody, now).unwrap().unwrap();
     assert_eq!(card.received, [0, 0, 0]);
     assert_eq!(card.rates, Rates::of(&[], now));

@@ -12,9 +12,9 @@ use crate::process::*;
 #[test]
 fn a_purge_removes_only_complaints_ended_more_than_3_years_ago() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
-    let ended = app.file_complaint(merchant, &[]);
-    let open = app.file_complaint(merchant, &[("order_ref", "DY0000000002")]);
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let ended = ComplaintBuilder::new(merchant).file(&app);
+    let open = ComplaintBuilder::new(merchant).order_ref("DY0000000002").file(&app);
     assert_eq!(app.submit(&ended, &format!("{ended}/withdraw"), &[]).status, StatusCode::SEE_OTHER);
     app.dispatch();
 

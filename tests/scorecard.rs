@@ -9,7 +9,7 @@ use crate::helpers::*;
 #[test]
 fn the_scorecard_matches_hand_computed_figures_and_shows_no_consumer_data() {
     let app = spawn_app();
-    let m = app.merchant("杭州星河优选电子商务有限公司");
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let staff = app.merchant_staff(m);
     let reply = |reference: &str| {
         let page = format!("/merchant/complaints/{reference}");
@@ -19,10 +19,10 @@ fn the_scorecard_matches_hand_computed_figures_and_shows_no_consumer_data() {
         );
     };
     // A: 200 days before "now", never answered.
-    app.file_complaint(m, &[]);
+    ComplaintBuilder::new(m).file(&app);
     // B: 60 days before: answered after 10 h, resolved in time, rated 4.
     app.clock.advance(Duration::days(140));
-    let b = app.file_complaint(m, &[]);
+    let b = ComplaintBuilder::new(m).file(&app);
     app.clock.advance(Duration::hours(10));
     reply("TS20270409000002");
     app.clock.advance(Duration::hours(1));
@@ -34,7 +34,7 @@ fn the_scorecard_matches_hand_computed_figures_and_shows_no_consumer_data() {
     // C, D, E: 5 days before. C answered after 2 h, D after 50 h, E never.
     app.clock.set(start_time() + Duration::days(195));
     for _ in 0..3 {
-        app.file_complaint(m, &[]);
+        ComplaintBuilder::new(m).file(&app);
     }
     app.clock.advance(Duration::hours(2));
     reply("TS20270603000003");
@@ -43,7 +43,8 @@ fn the_scorecard_matches_hand_computed_figures_and_shows_no_consumer_data() {
     app.clock.set(start_time() + Duration::days(200));
 
     let html = app.client().get(&format!("/merchants/{m}")).body;
-    let figure = |name: &str| between(&html, &format!("data-figure=\"{name}\">"), "<").unwrap().to_owned();
+    let page = parse(&html);
+    let figure = |name: &str| page.select_text(&format!("[data-figure=\"{name}\"]")).unwrap();
     assert_eq!(
         (figure("received_30"), figure("received_90"), figure("received_365")),
         ("3".into(), "4".into(), "5".into())
@@ -64,8 +65,8 @@ fn the_scorecard_matches_hand_computed_figures_and_shows_no_consumer_data() {
 #[test]
 fn unknown_merchants_are_404_and_the_list_searches_by_name() {
     let app = spawn_app();
-    let a = app.merchant("杭州星河优选电子商务有限公司");
-    app.merchant("广州美颜堂化妆品有限公司");
+    let a = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
     assert_eq!(app.get("/merchants/999999").status, StatusCode::NOT_FOUND);
     assert_eq!(app.get("/merchants/abc").status, StatusCode::NOT_FOUND);
     let all = app.get("/merchants").body;

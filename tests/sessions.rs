@@ -70,7 +70,7 @@ fn refused(res: &Page, path: &str) {
 #[test]
 fn a_cookie_saved_before_signing_out_opens_nothing_afterwards() {
     let app = app_with_real_sessions();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let email = app.staff(Role::Merchant, Some(merchant));
     let (client, cookie) = signed_in(&app, &email);
     let before = replay(&app, &cookie, "/merchant");
@@ -150,7 +150,7 @@ fn ended_sessions_are_removed_when_someone_signs_in() {
 #[test]
 fn changing_the_password_ends_every_other_session_of_the_account() {
     let app = app_with_real_sessions();
-    let merchant = app.merchant("广州美颜堂化妆品有限公司");
+    let merchant = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
     let email = app.staff(Role::Merchant, Some(merchant));
     let (me, mine) = signed_in(&app, &email);
     let (_elsewhere, theirs) = signed_in(&app, &email);
@@ -251,7 +251,7 @@ fn signing_in_over_a_session_ends_the_session_that_was_there() {
         c.sessions = redress::domain::session::STAFF;
         c.supervisor_2fa = true;
     });
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let (a, b) = (app.staff(Role::Merchant, Some(merchant)), app.staff(Role::Merchant, Some(merchant)));
     // A, then B straight away (no second step), in the same browser.
     let (browser_of_a, cookie_of_a) = signed_in(&app, &a);

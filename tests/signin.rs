@@ -37,7 +37,7 @@ fn retry_after(res: &Page) -> i64 {
 #[test]
 fn next_is_followed_only_to_a_path_on_this_site() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let email = app.staff(Role::Merchant, Some(merchant));
     // As typed into the address bar: percent-encoded in the query.
     let raw = [
@@ -127,7 +127,7 @@ fn failures_from_ten_addresses_do_not_keep_the_real_user_out_of_an_address_they_
 #[test]
 fn one_address_that_keeps_failing_waits_longer_each_time_and_is_told_so_in_its_language() {
     let app = throttled_app();
-    let email = app.staff(Role::Merchant, Some(app.merchant("深圳极光数码科技有限公司")));
+    let email = app.staff(Role::Merchant, Some(MerchantBuilder::new("深圳极光数码科技有限公司").build(&app)));
     let attacker = "203.0.113.9";
     for _ in 0..3 {
         assert_eq!(sign_in_from(&app, attacker, &email, "wrong password!").status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -167,7 +167,7 @@ fn one_address_that_keeps_failing_waits_longer_each_time_and_is_told_so_in_its_l
 #[test]
 fn guessing_many_accounts_from_one_address_slows_that_address_down() {
     let app = throttled_app();
-    let email = app.staff(Role::Merchant, Some(app.merchant("成都蜀香源食品有限公司")));
+    let email = app.staff(Role::Merchant, Some(MerchantBuilder::new("成都蜀香源食品有限公司").build(&app)));
     for i in 0..10 {
         let res = sign_in_from(&app, "203.0.113.50", &format!("guess{i}@example.cn"), "guessing");
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{i}");
@@ -202,7 +202,7 @@ fn with_rate_limits_off_failures_slow_nothing_down() {
 fn wrong_passwords_sent_at_once_are_all_counted_by_the_throttle() {
     use redress::domain::session::Throttle;
     let app = throttled_app();
-    let email = app.staff(Role::Merchant, Some(app.merchant("深圳极光数码科技有限公司")));
+    let email = app.staff(Role::Merchant, Some(MerchantBuilder::new("深圳极光数码科技有限公司").build(&app)));
     let attacker = "203.0.113.77";
     // Twelve browsers, each with its form (and CSRF token) first, then
     // all their guesses at once.
@@ -259,7 +259,7 @@ fn wrong_passwords_sent_at_once_are_all_counted_by_the_throttle() {
 #[test]
 fn a_failed_sign_in_is_found_in_the_audit_log_by_the_account_however_it_was_typed() {
     let app = spawn_app();
-    let email = app.staff(Role::Merchant, Some(app.merchant("成都蜀香源食品有限公司")));
+    let email = app.staff(Role::Merchant, Some(MerchantBuilder::new("成都蜀香源食品有限公司").build(&app)));
     let typed = format!("  {}  ", email.to_uppercase());
     assert_eq!(app.client().sign_in(&typed, "wrong password!").status, StatusCode::UNPROCESSABLE_ENTITY);
     let boss = app.supervisor();

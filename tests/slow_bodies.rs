@@ -155,11 +155,12 @@ fn a_slow_but_steady_upload_arrives_and_one_below_the_minimum_rate_is_cut_off() 
         c.body_timeout = Duration::from_secs(1);
         c.body_min_rate = 32 * 1024;
     });
-    let merchant = app.merchant("慢网店").to_string();
+    let merchant = MerchantBuilder::new("慢网店").build(&app).to_string();
     let client = app.client();
     let token = csrf(&client.get("/complaints/new").body);
     let mut fields = vec![("csrf_token", token.as_str())];
-    fields.extend(valid_complaint(&merchant));
+    let complaint = ComplaintBuilder::new(&merchant);
+    fields.extend(complaint.fields());
     let boundary = "----redress-slow-upload";
     let mut body = Vec::new();
     for (name, value) in &fields {

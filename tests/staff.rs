@@ -9,7 +9,7 @@ use crate::helpers::*;
 #[test]
 fn merchant_staff_sign_in_reach_their_workbench_and_sign_out() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let email = app.staff(Role::Merchant, Some(merchant));
 
     let anonymous = app.get("/merchant");
@@ -49,7 +49,7 @@ fn merchant_staff_sign_in_reach_their_workbench_and_sign_out() {
 #[test]
 fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     let app = spawn_app();
-    let merchant = app.merchant("广州美颜堂化妆品有限公司");
+    let merchant = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
     let email = app.staff(Role::Merchant, Some(merchant));
     let wrong = app.sign_in(&email, "not the password at all");
     let unknown = app.sign_in("nobody@example.cn", PASSWORD);
@@ -64,7 +64,7 @@ fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
 #[test]
 fn each_role_only_reaches_its_own_part() {
     let app = spawn_app();
-    let merchant = app.merchant("上海暖阳服饰有限公司");
+    let merchant = MerchantBuilder::new("上海暖阳服饰有限公司").build(&app);
     let staff = app.merchant_staff(merchant);
     assert_eq!(staff.get("/supervisor").status, StatusCode::FORBIDDEN);
     assert!(staff.get("/supervisor").body.contains("无法完成操作"));
@@ -82,7 +82,7 @@ fn each_role_only_reaches_its_own_part() {
 #[test]
 fn sign_in_needs_the_csrf_token_and_never_redirects_off_site() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let email = app.staff(Role::Merchant, Some(merchant));
     app.get("/login");
     let forged =
@@ -98,7 +98,7 @@ fn sign_in_needs_the_csrf_token_and_never_redirects_off_site() {
 #[test]
 fn signing_in_renews_the_session_and_the_csrf_token() {
     let app = spawn_app();
-    let merchant = app.merchant("广州美颜堂化妆品有限公司");
+    let merchant = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
     let email = app.staff(Role::Merchant, Some(merchant));
     let before = csrf(&app.get("/login").body);
     app.sign_in(&email, PASSWORD);

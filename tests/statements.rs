@@ -40,11 +40,11 @@ fn intake_reuses_its_prepared_statements() {
         return;
     }
     let app = spawn_app();
-    let m = app.merchant("杭州星河优选电子商务有限公司");
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let mut conn = app.pool.get().unwrap();
     let (runs, prepared) = recorded(&mut conn, |conn| {
         for n in 0..=3 {
-            app.submit_on(conn, m, n);
+            ComplaintBuilder::new(m).order_ref(&format!("DY{n}")).insert(conn, &app.config, app.clock.now());
         }
     });
     // Statements that read or write rows; the transaction's own (BEGIN,
@@ -74,9 +74,9 @@ fn a_sweep_reuses_its_prepared_statements() {
         return; // SQLite's parser is what this guards.
     }
     let app = spawn_app();
-    let m = app.merchant("杭州星河优选电子商务有限公司");
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     for _ in 0..4 {
-        app.file_complaint(m, &[("consumer_email", "wang@example.com")]);
+        ComplaintBuilder::new(m).email("wang@example.com").file(&app);
     }
     app.clock.advance(chrono::Duration::hours(49));
     let mut conn = app.pool.get().unwrap();

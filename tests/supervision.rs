@@ -14,7 +14,7 @@ fn act(boss: &Client, merchant: i64, kind: &str, points: &str, reason: &str) -> 
 }
 
 fn figure(html: &str, name: &str) -> String {
-    between(html, &format!("data-figure=\"{name}\">"), "<").unwrap().to_owned()
+    parse(html).select_text(&format!("[data-figure=\"{name}\"]")).unwrap()
 }
 
 #[test]
@@ -56,7 +56,8 @@ fn supervisors_onboard_merchants_with_every_problem_explained() {
     let path = page.split('?').next().unwrap().to_owned();
     let created = boss.submit(&path, &format!("{path}/staff"), &[("email", "Staff@XingHe-Pharmacy.example.cn")]);
     assert_eq!(created.status, StatusCode::CREATED);
-    let password = between(&created.body, "临时密码：", " ").unwrap().to_owned();
+    let notice = created.html().select_text(".alert--info").expect("a notice");
+    let password = between(&notice, "临时密码：", " ").unwrap().to_owned();
     assert_eq!(password.len(), 16);
     let staff = app.client();
     assert_eq!(staff.sign_in("staff@xinghe-pharmacy.example.cn", &password).location.as_deref(), Some("/merchant"));
@@ -66,7 +67,7 @@ fn supervisors_onboard_merchants_with_every_problem_explained() {
 #[test]
 fn actions_show_on_the_portal_and_the_scorecard_and_lift() {
     let app = spawn_app();
-    let m = app.merchant("广州美颜堂化妆品有限公司");
+    let m = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
     let boss = app.supervisor();
     let staff = app.merchant_staff(m);
 
@@ -92,7 +93,8 @@ fn actions_show_on_the_portal_and_the_scorecard_and_lift() {
 
     let page = format!("/supervisor/merchants/{m}");
     let html = boss.get(&page).body;
-    let restriction = html.split("/lift\"").next().unwrap().rsplit("/actions/").next().unwrap().to_owned();
+    let lift = parse(&html).select_attr("form[action$='/lift']", "action").expect("an action to lift");
+    let restriction = lift.trim_end_matches("/lift").rsplit('/').next().unwrap().to_owned();
     let lifted = boss.submit(&page, &format!("{page}/actions/{restriction}/lift"), &[("reason", "整改完成。")]);
     assert_eq!(lifted.status, StatusCode::SEE_OTHER);
     assert!(!staff.get("/merchant").body.contains("data-banner"), "no banner once lifted");
@@ -109,11 +111,11 @@ fn actions_show_on_the_portal_and_the_scorecard_and_lift() {
 #[test]
 fn a_rejected_appeal_says_why_and_changes_nothing() {
     let app = spawn_app();
-    let m = app.merchant("上海暖阳服饰有限公司");
+    let m = MerchantBuilder::new("上海暖阳服饰有限公司").build(&app);
     let boss = app.supervisor();
     let staff = app.merchant_staff(m);
     act(&boss, m, "deduction", "10", "直播间引导私下交易。");
-    let action = between(&staff.get("/merchant/actions").body, "data-action=\"", "\"").unwrap().to_owned();
+    let action = staff.get("/merchant/actions").html().select_attr("[data-action]", "data-action").unwrap();
     staff.submit("/merchant/actions", &format!("/merchant/actions/{action}/appeal"), &[]);
     staff.submit(
         "/merchant/actions",
@@ -122,7 +124,8 @@ fn a_rejected_appeal_says_why_and_changes_nothing() {
     );
     let admin = format!("/supervisor/merchants/{m}");
     let html = boss.get(&admin).body;
-    let appeal = html.split("\" class=\"form\">").next().unwrap().rsplit("/appeals/").next().unwrap().to_owned();
+    let decide = parse(&html).select_attr("form[action*='/appeals/']", "action").expect("an appeal to decide");
+    let appeal = decide.rsplit('/').next().unwrap().to_owned();
     let undecided = boss.submit(&admin, &format!("{admin}/appeals/{appeal}"), &[("reason", "看看")]);
     assert_eq!(undecided.status, StatusCode::UNPROCESSABLE_ENTITY, "grant or reject must be chosen");
     assert!(undecided.body.contains(">看看</textarea>"), "the reason is kept");
@@ -142,21 +145,21 @@ fn a_rejected_appeal_says_why_and_changes_nothing() {
 
 /// The status line of the merchant's appeal against `action`.
 fn appeal_line(staff: &Client, action: &str) -> String {
-    between(&staff.get("/merchant/actions").body, &format!("data-appeal=\"{action}\">"), "<").unwrap().to_owned()
+    staff.get("/merchant/actions").html().select_text(&format!("[data-appeal=\"{action}\"]")).unwrap()
 }
 
 #[test]
 fn appeals_open_for_5_days_take_one_submission_within_3_and_reverse_when_granted() {
     let app = spawn_app();
-    let m = app.merchant("深圳极光数码科技有限公司");
+    let m = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
     let boss = app.supervisor();
     let staff = app.merchant_staff(m);
     act(&boss, m, "deduction", "20", "虚构原价。");
     let actions = staff.get("/merchant/actions").body;
-    let first = between(&actions, "data-action=\"", "\"").unwrap().to_owned();
+    let first = parse(&actions).select_attr("[data-action]", "data-action").unwrap();
     act(&boss, m, "warning", "", "客服辱骂消费者。");
     let actions = staff.get("/merchant/actions").body;
-    let second = between(&actions, "data-action=\"", "\"").unwrap().to_owned();
+    let second = parse(&actions).select_attr("[data-action]", "data-action").unwrap();
     assert_ne!(first, second);
 
     app.clock.advance(Duration::days(4) + Duration::hours(23));
@@ -198,7 +201,8 @@ fn appeals_open_for_5_days_take_one_submission_within_3_and_reverse_when_granted
     let admin = format!("/supervisor/merchants/{m}");
     let html = boss.get(&admin).body;
     assert!(html.contains(statement), "the supervisor reads the statement");
-    let appeal = html.split("\" class=\"form\">").next().unwrap().rsplit("/appeals/").next().unwrap().to_owned();
+    let decide = parse(&html).select_attr("form[action*='/appeals/']", "action").expect("an appeal to decide");
+    let appeal = decide.rsplit('/').next().unwrap().to_owned();
     let granted = boss.submit(
         &admin,
         &format!("{admin}/appeals/{appeal}"),
@@ -214,11 +218,11 @@ fn appeals_open_for_5_days_take_one_submission_within_3_and_reverse_when_granted
 #[test]
 fn a_started_appeal_lapses_after_3_days_without_a_submission() {
     let app = spawn_app();
-    let m = app.merchant("成都蜀香源食品有限公司");
+    let m = MerchantBuilder::new("成都蜀香源食品有限公司").build(&app);
     let boss = app.supervisor();
     let staff = app.merchant_staff(m);
     act(&boss, m, "warning", "", "食品标签不全。");
-    let action = between(&staff.get("/merchant/actions").body, "data-action=\"", "\"").unwrap().to_owned();
+    let action = staff.get("/merchant/actions").html().select_attr("[data-action]", "data-action").unwrap();
     staff.submit("/merchant/actions", &format!("/merchant/actions/{action}/appeal"), &[]);
     app.clock.advance(Duration::days(3) + Duration::hours(1));
     let late = staff.submit(

@@ -16,22 +16,20 @@ fn supervisor(app: &TestApp) -> (Client, String) {
 
 /// The references in the queue, in order.
 fn queued(html: &str) -> Vec<String> {
-    html.split("class=\"reference\" href=\"/supervisor/complaints/")
-        .skip(1)
-        .map(|s| s[..s.find('"').unwrap()].to_owned())
-        .collect()
+    let links = parse(html).select_attrs("a.reference[href^='/supervisor/complaints/']", "href");
+    links.iter().map(|href| href.trim_start_matches("/supervisor/complaints/").to_owned()).collect()
 }
 
 #[test]
 fn the_queue_lists_escalations_oldest_first_with_filters_and_waiting_time() {
     let app = spawn_app();
-    let a = app.merchant("杭州星河优选电子商务有限公司");
-    let b = app.merchant("广州美颜堂化妆品有限公司");
-    app.file_complaint(a, &[]);
+    let a = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let b = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
+    ComplaintBuilder::new(a).file(&app);
     app.clock.advance(Duration::hours(1));
-    app.file_complaint(b, &[("category", "price_fraud")]);
+    ComplaintBuilder::new(b).category("price_fraud").file(&app);
     app.clock.advance(Duration::hours(1));
-    let third = app.file_complaint(a, &[]);
+    let third = ComplaintBuilder::new(a).file(&app);
     // The third is rejected and sent to the platform by its consumer first.
     let staff = app.merchant_staff(a);
     let page = "/merchant/complaints/TS20261120000003";
@@ -63,8 +61,8 @@ fn the_queue_lists_escalations_oldest_first_with_filters_and_waiting_time() {
 #[test]
 fn a_supervisor_claims_others_see_who_holds_it_and_the_ruling_reaches_both_sides() {
     let app = spawn_app();
-    let m = app.merchant("深圳极光数码科技有限公司");
-    let tracking = app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
+    let tracking = ComplaintBuilder::new(m).file(&app);
     let staff = app.merchant_staff(m);
     let merchant_page = "/merchant/complaints/TS20261120000001";
     staff.submit(
@@ -124,8 +122,8 @@ fn a_supervisor_claims_others_see_who_holds_it_and_the_ruling_reaches_both_sides
 #[test]
 fn merchants_and_strangers_are_kept_out() {
     let app = spawn_app();
-    let m = app.merchant("成都蜀香源食品有限公司");
-    app.file_complaint(m, &[]);
+    let m = MerchantBuilder::new("成都蜀香源食品有限公司").build(&app);
+    ComplaintBuilder::new(m).file(&app);
     let staff = app.merchant_staff(m);
     for path in
         ["/supervisor", "/supervisor/complaints/TS20261120000001", "/supervisor/overview", "/supervisor/export.csv"]
@@ -140,10 +138,10 @@ fn merchants_and_strangers_are_kept_out() {
 #[test]
 fn the_csv_export_has_the_rows_honours_filters_and_masks_contacts() {
     let app = spawn_app();
-    let a = app.merchant("杭州星河优选电子商务有限公司");
-    let b = app.merchant("广州美颜堂化妆品有限公司");
-    app.file_complaint(a, &[("description", "主播说是纯棉，\"实际\"是化纤，标签写着聚酯纤维 100%。")]);
-    app.file_complaint(b, &[("consumer_phone", "13912345678"), ("consumer_email", "")]);
+    let a = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let b = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
+    ComplaintBuilder::new(a).description("主播说是纯棉，\"实际\"是化纤，标签写着聚酯纤维 100%。").file(&app);
+    ComplaintBuilder::new(b).phone("13912345678").email("").file(&app);
     let staff = app.merchant_staff(a);
     let page = "/merchant/complaints/TS20261120000001";
     staff.submit(page, &format!("{page}/reply"), &[("body", "您好。")]);
@@ -188,11 +186,11 @@ fn the_csv_export_has_the_rows_honours_filters_and_masks_contacts() {
 #[test]
 fn the_overview_has_the_figures_and_draws_the_charts() {
     let app = spawn_app();
-    let m = app.merchant("深圳极光数码科技有限公司");
-    let other = app.merchant("上海暖阳服饰有限公司");
-    app.file_complaint(m, &[]); // answered after 2 h
-    app.file_complaint(m, &[]); // never answered: breached
-    app.file_complaint(other, &[]); // answered after 6 h
+    let m = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
+    let other = MerchantBuilder::new("上海暖阳服饰有限公司").build(&app);
+    ComplaintBuilder::new(m).file(&app); // answered after 2 h
+    ComplaintBuilder::new(m).file(&app); // never answered: breached
+    ComplaintBuilder::new(other).file(&app); // answered after 6 h
     let staff = app.merchant_staff(m);
     app.clock.advance(Duration::hours(2));
     let page = "/merchant/complaints/TS20261120000001";
@@ -206,7 +204,8 @@ fn the_overview_has_the_figures_and_draws_the_charts() {
 
     let (boss, _) = supervisor(&app);
     let html = boss.get("/supervisor/overview").body;
-    let figure = |name: &str| between(&html, &format!("data-figure=\"{name}\">"), "<").unwrap().to_owned();
+    let page = parse(&html);
+    let figure = |name: &str| page.select_text(&format!("[data-figure=\"{name}\"]")).unwrap();
     assert_eq!(figure("received"), "3");
     assert_eq!(figure("on_time_response"), "66.7%");
     assert_eq!(figure("on_time_resolution"), "—", "no resolution deadline decided yet");

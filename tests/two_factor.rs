@@ -31,11 +31,11 @@ fn wrong_code(key: &str, at: DateTime<Utc>) -> String {
 }
 
 pub fn manual_key(html: &str) -> String {
-    between(html, "id=\"manual-key\">", "<").expect("the manual key").to_owned()
+    parse(html).select_text("#manual-key").expect("the manual key")
 }
 
 fn recovery_codes(html: &str) -> Vec<String> {
-    html.split("<code class=\"recovery-code\">").skip(1).map(|s| s[..s.find('<').unwrap()].to_owned()).collect()
+    parse(html).select_texts("code.recovery-code")
 }
 
 fn audit(app: &TestApp, kind: &str) -> Vec<AuditRow> {
@@ -150,7 +150,7 @@ fn a_supervisor_enrols_at_sign_in_then_every_sign_in_asks_for_a_code_accepted_on
 #[test]
 fn merchant_staff_opt_in_and_a_recovery_code_works_once() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let email = app.staff(Role::Merchant, Some(merchant));
     let first = app.sign_in(&email, PASSWORD);
     assert_eq!(first.location.as_deref(), Some("/merchant"), "not asked before enrolling");
@@ -189,7 +189,7 @@ fn merchant_staff_opt_in_and_a_recovery_code_works_once() {
 #[test]
 fn five_wrong_codes_end_the_sign_in_and_a_slow_one_expires() {
     let app = spawn_app();
-    let merchant = app.merchant("广州美颜堂化妆品有限公司");
+    let merchant = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
     let email = app.staff(Role::Merchant, Some(merchant));
     app.sign_in(&email, PASSWORD);
     let (key, _) = enrol(&app, &app.browser, "/account/2fa", "/account/2fa");
@@ -237,7 +237,7 @@ fn supervisors_are_not_asked_to_enrol_when_it_is_off() {
     assert_eq!(app.get("/supervisor").status, StatusCode::OK);
     // Not even when it is on, for merchant staff.
     let strict = strict_app();
-    let merchant = strict.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&strict);
     let res = strict.sign_in(&strict.staff(Role::Merchant, Some(merchant)), PASSWORD);
     assert_eq!(res.location.as_deref(), Some("/merchant"));
 }
@@ -290,7 +290,7 @@ fn reset_2fa_on_the_command_line_for_a_lost_phone() {
     assert_eq!(client.sign_in(&email, PASSWORD).location.as_deref(), Some("/login/enrol"), "a supervisor enrols again");
 
     // Merchant staff sign in with the password alone after a reset.
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let staff_email = app.staff(Role::Merchant, Some(merchant));
     let staff = app.client();
     staff.sign_in(&staff_email, PASSWORD);
@@ -331,7 +331,7 @@ fn the_demo_says_supervisors_sign_in_without_a_second_step_and_they_do() {
 #[test]
 fn wrong_codes_over_several_sign_ins_close_the_second_step_for_fifteen_minutes() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let email = app.staff(Role::Merchant, Some(merchant));
     app.sign_in(&email, PASSWORD);
     let (key, _) = enrol(&app, &app.browser, "/account/2fa", "/account/2fa");

@@ -12,7 +12,7 @@ use crate::two_factor::{app_code, manual_key};
 #[test]
 fn enrolling_from_the_account_page_needs_the_password_with_the_code_kept() {
     let app = spawn_app();
-    let merchant = app.merchant("杭州星河优选电子商务有限公司");
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let email = app.staff(Role::Merchant, Some(merchant));
     assert_eq!(app.sign_in(&email, PASSWORD).status, StatusCode::SEE_OTHER);
     let page = app.get("/account/2fa");

@@ -10,10 +10,10 @@ use crate::helpers::*;
 #[test]
 fn ten_complaints_flag_a_merchant_for_supervisors_only_until_one_confirms() {
     let app = spawn_app();
-    let m = app.merchant("深圳极光数码科技有限公司");
+    let m = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
     let boss = app.supervisor();
     for _ in 0..12 {
-        app.file_complaint(m, &[]);
+        ComplaintBuilder::new(m).file(&app);
     }
     let flags = boss.get("/supervisor/flags").body;
     assert!(flags.contains("深圳极光数码科技有限公司"), "supervisors see the flag");
@@ -37,7 +37,7 @@ fn ten_complaints_flag_a_merchant_for_supervisors_only_until_one_confirms() {
     app.sweep();
     assert_eq!(app.supervision(m), "none");
 
-    let flag = between(&flags, "data-flag=\"", "\"").unwrap().to_owned();
+    let flag = parse(&flags).select_attr("[data-flag]", "data-flag").unwrap();
     let confirmed = boss.submit("/supervisor/flags", &format!("/supervisor/flags/{flag}"), &[("decision", "confirm")]);
     assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
     assert_eq!(app.supervision(m), "supervised", "public once confirmed");
@@ -59,9 +59,9 @@ fn ten_complaints_flag_a_merchant_for_supervisors_only_until_one_confirms() {
 #[test]
 fn a_breach_makes_a_volume_flag_public_at_once() {
     let app = spawn_app();
-    let m = app.merchant("深圳极光数码科技有限公司");
+    let m = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
     for _ in 0..10 {
-        app.file_complaint(m, &[]);
+        ComplaintBuilder::new(m).file(&app);
     }
     assert_eq!(app.supervision(m), "none");
     // Unanswered for 48 hours: ten breached deadlines, the merchant's own record.
@@ -76,12 +76,12 @@ fn a_breach_makes_a_volume_flag_public_at_once() {
 #[test]
 fn dismissing_a_volume_flag_leaves_the_scorecard_as_it_was() {
     let app = spawn_app();
-    let m = app.merchant("深圳极光数码科技有限公司");
+    let m = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
     for _ in 0..10 {
-        app.file_complaint(m, &[]);
+        ComplaintBuilder::new(m).file(&app);
     }
     let boss = app.supervisor();
-    let flag = between(&boss.get("/supervisor/flags").body, "data-flag=\"", "\"").unwrap().to_owned();
+    let flag = boss.get("/supervisor/flags").html().select_attr("[data-flag]", "data-flag").unwrap();
     let dismissed = boss.submit(
         "/supervisor/flags",
         &format!("/supervisor/flags/{flag}"),
@@ -97,8 +97,8 @@ fn the_upgrade_hides_the_volume_flags_already_public() {
     use redress::domain::offender::{Reason, ReasonKind};
     use redress::store::{flags, merchants};
     let app = spawn_app();
-    let volume = app.merchant("深圳极光数码科技有限公司");
-    let breached = app.merchant("杭州星河优选电子商务有限公司");
+    let volume = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
+    let breached = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let conn = &mut app.pool.get().unwrap();
     let now = start_time();
     let line = |kind, n| Reason { kind, count: n, references: vec![] }.to_line();

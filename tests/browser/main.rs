@@ -4,7 +4,7 @@
 //! not installed; `REDRESS_BROWSER_TESTS=required` (CI) makes that a failure.
 
 #[allow(dead_code)]
-#[path = "../helpers.rs"]
+#[path = "../helpers/mod.rs"]
 mod helpers;
 
 mod forms;

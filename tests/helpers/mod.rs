@@ -1,0 +1,13 @@
+//! What the integration tests share, by what it helps with: the app under
+//! test ([`app`]), its database ([`db`]), a browser ([`client`]), reading
+//! its pages ([`html`]) and making test data ([`builders`]).
+
+mod app;
+mod builders;
+mod client;
+mod db;
+mod html;
+
+// Each test binary (tests/main.rs, tests/browser) uses what it needs.
+#[allow(unused_imports)]
+pub use {app::*, builders::*, client::*, db::*, html::*};
