@@ -41,6 +41,7 @@ mod smtp;
 mod staff;
 mod supervision;
 mod supervisor;
+mod supervisor_paths;
 mod two_factor;
 mod two_factor_reauth;
 mod validation;

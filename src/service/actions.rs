@@ -65,6 +65,12 @@ pub fn take(
     })
 }
 
+/// The action `action_id` taken against `merchant_id`: another merchant's
+/// action is none, as if it did not exist.
+fn action_of(conn: &mut DbConnection, merchant_id: i64, action_id: i64) -> diesel::QueryResult<Option<ActionRow>> {
+    Ok(actions::find(conn, action_id)?.filter(|a| a.merchant_id == merchant_id))
+}
+
 /// Lifts a restriction or suspension.
 pub fn lift(
     conn: &mut DbConnection,
@@ -76,8 +82,7 @@ pub fn lift(
 ) -> Result<(), ActionError> {
     let why = reason(why)?;
     conn.write(|conn| {
-        let action =
-            actions::find(conn, action_id)?.filter(|a| a.merchant_id == merchant_id).ok_or(ActionError::NotFound)?;
+        let action = action_of(conn, merchant_id, action_id)?.ok_or(ActionError::NotFound)?;
         if !ActionKind::from_slug(&action.kind).is_some_and(ActionKind::is_ongoing) {
             return Err(ActionError::NotLiftable);
         }
@@ -172,8 +177,7 @@ pub fn start_appeal(
     now: DateTime<Utc>,
 ) -> Result<(), AppealError> {
     conn.write(|conn| {
-        let action =
-            actions::find(conn, action_id)?.filter(|a| a.merchant_id == merchant_id).ok_or(AppealError::NotFound)?;
+        let action = action_of(conn, merchant_id, action_id)?.ok_or(AppealError::NotFound)?;
         let appeal = actions::appeal_for(conn, action_id)?;
         match appeal_status(&action, appeal.as_ref(), windows, now) {
             AppealStatus::CanStart { .. } => Ok(actions::start_appeal(conn, &action, by, now)?),
@@ -198,8 +202,7 @@ pub fn submit_appeal(
         m => Some(text::clean(m, 1, 5000, true).map_err(|_| AppealError::Statement)?),
     };
     conn.write(|conn| {
-        let action =
-            actions::find(conn, action_id)?.filter(|a| a.merchant_id == merchant_id).ok_or(AppealError::NotFound)?;
+        let action = action_of(conn, merchant_id, action_id)?.ok_or(AppealError::NotFound)?;
         let appeal = actions::appeal_for(conn, action_id)?;
         match (appeal_status(&action, appeal.as_ref(), windows, now), appeal) {
             (AppealStatus::CanSubmit { .. }, Some(a)) => {
@@ -209,6 +212,22 @@ pub fn submit_appeal(
             (other, _) => Err(AppealError::NotNow(other)),
         }
     })
+}
+
+/// The appeal `appeal_id` of `merchant_id`, submitted and waiting for a
+/// decision, with the action it is against: looked up among that
+/// merchant's appeals, so another merchant's is not found.
+fn pending_appeal_of(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    appeal_id: i64,
+) -> Result<(actions::AppealRow, ActionRow), AppealError> {
+    let appeal = actions::appeals_for_merchant(conn, merchant_id)?
+        .into_iter()
+        .find(|a| a.id == appeal_id && a.submitted_at.is_some() && a.decision.is_none())
+        .ok_or(AppealError::NotFound)?;
+    let action = action_of(conn, merchant_id, appeal.action_id)?.ok_or(AppealError::NotFound)?;
+    Ok((appeal, action))
 }
 
 /// A supervisor grants (the action is reversed, points restored) or
@@ -228,14 +247,7 @@ pub fn decide_appeal(
     let grant = grant.ok_or(AppealError::Decision)?;
     let why = text::clean(why, 2, 2000, true).map_err(|_| AppealError::Statement)?;
     conn.write(|conn| {
-        let pending = actions::pending_appeals(conn)?;
-        let (appeal, _) = pending
-            .into_iter()
-            .find(|(a, _)| a.id == appeal_id && a.merchant_id == merchant_id)
-            .ok_or(AppealError::NotFound)?;
-        let action = actions::find(conn, appeal.action_id)?
-            .filter(|a| a.merchant_id == merchant_id)
-            .ok_or(AppealError::NotFound)?;
+        let (appeal, action) = pending_appeal_of(conn, merchant_id, appeal_id)?;
         if !actions::decide_appeal(conn, appeal.id, if grant { "granted" } else { "rejected" }, &why, by, now)? {
             return Err(AppealError::NotFound);
         }

@@ -27,6 +27,12 @@ pub struct DispatchReport {
     pub dead: usize,
 }
 
+/// A dead notice sent again, as a supervisor asked: back in the queue with
+/// a fresh set of attempts. False when there is no dead notice `id`.
+pub fn retry(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> diesel::QueryResult<bool> {
+    conn.write(|conn| outbox::retry(conn, id, now))
+}
+
 /// One round: up to `limit` due notices.
 pub fn dispatch(
     conn: &mut DbConnection,

@@ -11,6 +11,8 @@ mod merchant;
 mod staff;
 mod supervisor;
 
+pub use supervisor::Deciding;
+
 use actix_web::http::StatusCode;
 
 use crate::domain::complaint::Invalid;

@@ -7,16 +7,21 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
+use serde::Deserialize;
 
+use crate::domain::complaint::Invalid;
 use crate::domain::offender::{Reason, public_before_confirmed};
 use crate::error::AppError;
-use crate::service::offenders::{FlagDecision, FlagError, decide, reason_words};
+use crate::service::offenders::{FlagDecision, decide, reason_words};
 use crate::store::flags;
 use crate::store::from_db;
+use crate::web::form::{CsrfForm, Posted};
 use crate::web::page::{PageCtx, render};
+use crate::web::path::FlagId;
+use crate::web::refusal::{Refusal, Refuse};
 use crate::web::session::Supervisor;
 use crate::web::view::{self, TimeView};
-use crate::web::{AppState, csrf, form};
+use crate::web::{AppState, csrf};
 
 pub struct FlagRow {
     pub id: i64,
@@ -76,42 +81,39 @@ pub async fn list(
     page(&state, &req, StatusCode::OK, done.map(|d| (t.get(&format!("flags.done_{d}")).to_owned(), false))).await
 }
 
+/// The page again, with `refusal`'s message.
+async fn refused(state: &AppState, req: &HttpRequest, refusal: Refusal) -> Result<HttpResponse, AppError> {
+    let notice = Some((refusal.message(&PageCtx::new(req).t), true));
+    page(state, req, refusal.status, notice).await
+}
+
+/// A flag's form: confirm, dismiss or close, with a note.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionFields {
+    decision: String,
+    note: String,
+}
+
 #[post("/supervisor/flags/{id}")]
 pub async fn decide_flag(
     req: HttpRequest,
     who: Supervisor,
     state: web::Data<AppState>,
-    id: web::Path<String>,
-    body: web::Payload,
+    id: web::Path<FlagId>,
+    form: CsrfForm<DecisionFields>,
 ) -> Result<HttpResponse, AppError> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let fields = form::read(&req, body).await?;
-    let t = PageCtx::new(&req).t;
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        return page(&state, &req, StatusCode::FORBIDDEN, Some((t.get("error.csrf_action").into(), true))).await;
-    }
-    let Some(decision) = FlagDecision::from_slug(&fields.get("decision")) else {
-        return page(
-            &state,
-            &req,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some((t.get("error.unknown_choice").into(), true)),
-        )
-        .await;
+    let Ok(Posted { fields, .. }) = form.checked() else {
+        return refused(&state, &req, Refusal::FORGED).await;
     };
-    let (actor, clock, note) = (state.actor(&req, &who.0), state.clock.clone(), fields.get("note"));
-    match state.db(move |conn| Ok(decide(conn, id, decision, &note, &actor, clock.now()))).await? {
+    let Some(decision) = FlagDecision::from_slug(&fields.decision) else {
+        return refused(&state, &req, Refusal::invalid(Invalid::UnknownChoice)).await;
+    };
+    let (id, actor, clock) = (id.into_inner(), state.actor(&req, &who.0), state.clock.clone());
+    match state.db(move |conn| Ok(decide(conn, id.0, decision, &fields.note, &actor, clock.now()))).await? {
         Ok(()) => Ok(HttpResponse::SeeOther()
             .insert_header(("Location", format!("/supervisor/flags?done={decision}")))
             .finish()),
-        Err(FlagError::NotFound) => Err(AppError::NotFound),
-        Err(FlagError::Db(e)) => Err(e.into()),
-        Err(FlagError::Note) => {
-            page(&state, &req, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get("flags.error_note").into(), true))).await
-        }
-        Err(FlagError::State) => {
-            page(&state, &req, StatusCode::UNPROCESSABLE_ENTITY, Some((t.get("error.illegal_action").into(), true)))
-                .await
-        }
+        Err(e) => refused(&state, &req, e.refusal()?).await,
     }
 }

@@ -6,14 +6,18 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
+use serde::Deserialize;
 
 use crate::error::AppError;
+use crate::service::dispatch;
 use crate::store::from_db;
 use crate::store::outbox::{self, MailState, Row};
+use crate::web::form::CsrfForm;
 use crate::web::page::{PageCtx, render};
+use crate::web::path::MailId;
 use crate::web::session::Supervisor;
 use crate::web::view::{self, TimeView};
-use crate::web::{AppState, csrf, form};
+use crate::web::{AppState, csrf};
 
 pub struct MailRow {
     pub id: i64,
@@ -65,21 +69,22 @@ pub async fn list(
     render(StatusCode::OK, &MailPage { ctx, rows, notice, csrf: csrf::token(&req) })
 }
 
+/// The retry form: its token only.
+#[derive(Deserialize)]
+pub struct RetryFields {}
+
 #[post("/supervisor/mail/{id}/retry")]
 pub async fn retry(
-    req: HttpRequest,
     _who: Supervisor,
     state: web::Data<AppState>,
-    id: web::Path<String>,
-    body: web::Payload,
+    id: web::Path<MailId>,
+    form: CsrfForm<RetryFields>,
 ) -> Result<HttpResponse, AppError> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let fields = form::read(&req, body).await?;
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+    if form.checked().is_err() {
         return Err(AppError::Forbidden);
     }
-    let clock = state.clock.clone();
-    if !state.db(move |conn| Ok(outbox::retry(conn, id, clock.now())?)).await? {
+    let (id, clock) = (id.into_inner(), state.clock.clone());
+    if !state.db(move |conn| Ok(dispatch::retry(conn, id.0, clock.now())?)).await? {
         return Err(AppError::NotFound);
     }
     Ok(HttpResponse::SeeOther().insert_header(("Location", "/supervisor/mail?done=retry")).finish())

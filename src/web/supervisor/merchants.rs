@@ -5,18 +5,21 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
+use serde::Deserialize;
 
-use crate::domain::complaint::{Field, FieldErrors, Invalid};
-use crate::domain::merchant::{MerchantForm, SoldCategory};
+use crate::domain::complaint::{Field, FieldErrors};
+use crate::domain::merchant::{MerchantForm, SoldCategory, ValidMerchant};
 use crate::error::AppError;
-use crate::service::audit::audited;
 use crate::service::merchants::{AddMerchantError, add};
 use crate::store::merchants::{self, Merchant};
 use crate::web::consumer::Choice;
+use crate::web::form::{self, CsrfListForm, Posted};
 use crate::web::page::{PageCtx, render};
+use crate::web::refusal::{Refusal, Refuse};
 use crate::web::session::Supervisor;
+use crate::web::supervisor::with_audit;
 use crate::web::view::FieldView;
-use crate::web::{AppState, csrf, form};
+use crate::web::{AppState, csrf};
 
 #[derive(Template)]
 #[template(path = "supervisor/merchants.html")]
@@ -53,16 +56,19 @@ struct OnboardPage {
     csrf: String,
 }
 
+/// The form as typed, with the messages next to its fields: the domain's
+/// `errors`, or the service's refusal about one field.
 fn onboard_page(
     req: &HttpRequest,
     status: StatusCode,
     typed: &MerchantForm,
-    errors: &FieldErrors,
+    (errors, refused): (&FieldErrors, Option<Refusal>),
 ) -> Result<HttpResponse, AppError> {
     let ctx = PageCtx::new(req);
     let t = ctx.t;
     let view = |field: Field, value: &str| {
         let error = errors.get(field).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
+        let error = error.or_else(|| refused.filter(|r| r.field == Some(field.slug())).map(|r| r.message(&t)));
         FieldView::new(&t, "onboard", field.slug(), value, error)
     };
     let page = OnboardPage {
@@ -88,7 +94,33 @@ fn onboard_page(
 
 #[get("/supervisor/merchants/new")]
 pub async fn new_form(req: HttpRequest, _who: Supervisor) -> Result<HttpResponse, AppError> {
-    onboard_page(&req, StatusCode::OK, &MerchantForm::default(), &FieldErrors::default())
+    onboard_page(&req, StatusCode::OK, &MerchantForm::default(), (&FieldErrors::default(), None))
+}
+
+/// The onboarding form as sent: the categories are a checkbox group.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OnboardFields {
+    name: String,
+    credit_code: String,
+    email: String,
+    shop_url: String,
+    #[serde(deserialize_with = "form::list")]
+    categories: Vec<String>,
+    qualification: String,
+}
+
+impl From<OnboardFields> for MerchantForm {
+    fn from(f: OnboardFields) -> MerchantForm {
+        MerchantForm {
+            name: f.name,
+            credit_code: f.credit_code,
+            email: f.email,
+            shop_url: f.shop_url,
+            categories: f.categories,
+            qualification: f.qualification,
+        }
+    }
 }
 
 #[post("/supervisor/merchants")]
@@ -96,39 +128,35 @@ pub async fn create(
     req: HttpRequest,
     who: Supervisor,
     state: web::Data<AppState>,
-    body: web::Payload,
+    form: CsrfListForm<OnboardFields>,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form::read_multi(&req, body).await?;
-    let typed = MerchantForm {
-        name: fields.first("name"),
-        credit_code: fields.first("credit_code"),
-        email: fields.first("email"),
-        shop_url: fields.first("shop_url"),
-        categories: fields.all("categories"),
-        qualification: fields.first("qualification"),
-    };
-    if !csrf::verify(&req, &fields.first(csrf::FIELD)) {
+    let Ok(Posted { fields, .. }) = form.checked() else {
         return Err(AppError::Forbidden);
-    }
+    };
+    let typed = MerchantForm::from(fields);
     let valid = match typed.validate(true) {
         Ok(v) => v,
-        Err(errors) => return onboard_page(&req, StatusCode::UNPROCESSABLE_ENTITY, &typed, &errors),
+        Err(errors) => return onboard_page(&req, StatusCode::UNPROCESSABLE_ENTITY, &typed, (&errors, None)),
     };
-    let (clock, actor) = (state.clock.clone(), state.actor(&req, &who.0));
-    let name = typed.name.trim().to_owned();
-    let onboarded = state.db(move |conn| {
-        let (kind, now) = (crate::domain::audit::AuditKind::MerchantOnboarded, clock.now());
-        Ok(audited(conn, &actor, (kind, &name), now, |conn| add(conn, &valid, now), |id| format!("merchant {id}")))
-    });
-    match onboarded.await? {
+    match onboard(&state, &req, &who, valid, typed.name.trim().to_owned()).await? {
         Ok(id) => Ok(HttpResponse::SeeOther()
             .insert_header(("Location", format!("/supervisor/merchants/{id}?done=onboarded")))
             .finish()),
-        Err(AddMerchantError::Duplicate(_)) => {
-            let mut errors = FieldErrors::default();
-            errors.add(Field::CreditCode, Invalid::DuplicateCreditCode);
-            onboard_page(&req, StatusCode::UNPROCESSABLE_ENTITY, &typed, &errors)
+        Err(e) => {
+            let refused = e.refusal()?;
+            onboard_page(&req, refused.status, &typed, (&FieldErrors::default(), Some(refused)))
         }
-        Err(AddMerchantError::Db(e)) => Err(e.into()),
     }
+}
+
+/// Stores the merchant, with its audit entry, in one transaction.
+async fn onboard(
+    state: &AppState,
+    req: &HttpRequest,
+    who: &Supervisor,
+    valid: ValidMerchant,
+    name: String,
+) -> Result<Result<i64, AddMerchantError>, AppError> {
+    let entry = (crate::domain::audit::AuditKind::MerchantOnboarded, name);
+    with_audit(state, req, who, entry, move |conn, now| add(conn, &valid, now), |id| format!("merchant {id}")).await
 }

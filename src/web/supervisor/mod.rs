@@ -11,7 +11,14 @@ mod merchants;
 mod overview;
 mod queue;
 
-use actix_web::web;
+use actix_web::{HttpRequest, web};
+use chrono::{DateTime, Utc};
+
+use crate::domain::audit::AuditKind;
+use crate::error::AppError;
+use crate::store::DbConnection;
+use crate::web::AppState;
+use crate::web::session::Supervisor;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(merchants::list).service(merchants::new_form).service(merchants::create);
@@ -28,4 +35,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(export::export)
         .service(complaint::show)
         .service(complaint::act);
+}
+
+/// Runs `write` (a service call, given the time) and records what `who`
+/// did on the staff audit log, `kind` with `detail`, in one transaction:
+/// `subject` names what was written, from its result.
+async fn with_audit<T, E, F, S>(
+    state: &AppState,
+    req: &HttpRequest,
+    who: &Supervisor,
+    (kind, detail): (AuditKind, String),
+    write: F,
+    subject: S,
+) -> Result<Result<T, E>, AppError>
+where
+    F: FnOnce(&mut DbConnection, DateTime<Utc>) -> Result<T, E> + Send + 'static,
+    S: FnOnce(&T) -> String + Send + 'static,
+    T: Send + 'static,
+    E: From<diesel::result::Error> + Send + 'static,
+{
+    let (actor, clock) = (state.actor(req, &who.0), state.clock.clone());
+    state
+        .db(move |conn| {
+            let now = clock.now();
+            Ok(crate::service::audit::audited(conn, &actor, (kind, &detail), now, |conn| write(conn, now), subject))
+        })
+        .await
 }

@@ -1,0 +1,121 @@
+//! `/supervisor/complaints/{reference}`: everything about one complaint,
+//! internal notes included, with the forms to claim, release and rule
+//! (posted to `commands`).
+
+mod commands;
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use askama::Template;
+
+pub use commands::act;
+
+use crate::domain::complaint::{Field, FieldErrors};
+use crate::domain::event::Viewer;
+use crate::domain::state::{Outcome, State};
+use crate::error::AppError;
+use crate::store::{complaints, supervision};
+use crate::web::complaint_view::ComplaintView;
+use crate::web::consumer::Choice;
+use crate::web::evidence::{EvidenceView, views};
+use crate::web::page::{PageCtx, render};
+use crate::web::path::Reference;
+use crate::web::session::Supervisor;
+use crate::web::view::FieldView;
+use crate::web::{AppState, csrf};
+
+#[derive(Template)]
+#[template(path = "supervisor/complaint.html")]
+struct ComplaintPage {
+    ctx: PageCtx,
+    c: ComplaintView,
+    evidence: Vec<EvidenceView>,
+    contact: String,
+    holder: Option<String>,
+    held_by_me: bool,
+    escalated: bool,
+    reason: Option<String>,
+    outcomes: Vec<Choice>,
+    outcome_error: Option<String>,
+    ruling: FieldView,
+    notice: Option<(String, bool)>,
+    csrf: String,
+}
+
+/// What the ruling form holds, and the page's notice.
+#[derive(Default)]
+struct Typed {
+    outcome: String,
+    body: String,
+    errors: FieldErrors,
+    notice: Option<(String, bool)>,
+}
+
+async fn page(
+    state: &AppState,
+    req: &HttpRequest,
+    who: &Supervisor,
+    reference: Reference,
+    status: StatusCode,
+    typed: Typed,
+) -> Result<HttpResponse, AppError> {
+    let (c, merchant, timeline, holder, files) = state
+        .db(move |conn| {
+            let (c, merchant) = supervision::find(conn, &reference)?.ok_or(AppError::NotFound)?;
+            let timeline = complaints::timeline(conn, c.id, Viewer::Supervisor)?;
+            let holder = supervision::holder(conn, c.id)?;
+            let files = crate::store::evidence::of(conn, c.id)?;
+            Ok((c, merchant, timeline, holder, files))
+        })
+        .await?;
+    let ctx = PageCtx::new(req);
+    let t = ctx.t;
+    let now = state.clock.now();
+    let progress = state.progress_at(&c, now);
+    let message =
+        |field: Field| typed.errors.get(field).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
+    let page = ComplaintPage {
+        evidence: views(&t, &format!("/supervisor/complaints/{}", c.reference), &files),
+        c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Supervisor),
+        contact: [c.consumer_phone.clone(), c.consumer_email.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
+        held_by_me: holder.as_ref().is_some_and(|(id, _)| *id == who.0.user_id),
+        holder: holder.map(|(_, email)| email),
+        escalated: progress.state == State::Escalated,
+        reason: progress.escalation_reason.map(|r| t.get(&format!("reason.{r}")).to_owned()),
+        outcomes: Outcome::ALL
+            .iter()
+            .map(|o| Choice {
+                value: o.slug().into(),
+                label: t.get(&format!("outcome.{o}")).into(),
+                selected: o.slug() == typed.outcome,
+            })
+            .collect(),
+        outcome_error: message(Field::Resolution),
+        ruling: FieldView::new(&t, "ruling", "body", &typed.body, message(Field::Body)),
+        notice: typed.notice,
+        csrf: csrf::token(req),
+        ctx,
+    };
+    render(status, &page)
+}
+
+#[get("/supervisor/complaints/{reference}")]
+pub async fn show(
+    req: HttpRequest,
+    who: Supervisor,
+    state: web::Data<AppState>,
+    reference: web::Path<Reference>,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let t = PageCtx::new(&req).t;
+    let done = query.get("done").filter(|d| ["claimed", "released", "ruled"].contains(&d.as_str()));
+    let typed =
+        Typed { notice: done.map(|d| (t.get(&format!("supervisor.done_{d}")).to_owned(), false)), ..Typed::default() };
+    page(&state, &req, &who, reference.into_inner(), StatusCode::OK, typed).await
+}

@@ -1,0 +1,215 @@
+//! `/supervisor/merchants/{id}`: one merchant's record for supervisors:
+//! its staff accounts, the actions taken and their appeals, with the forms
+//! that add staff (`staff`), take and lift actions (`actions`) and decide
+//! appeals (`appeals`).
+
+mod actions;
+mod appeals;
+mod staff;
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use askama::Template;
+
+pub use actions::{lift, take_action};
+pub use appeals::decide_appeal;
+pub use staff::add_staff;
+
+use crate::domain::action::ActionKind;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::store::actions::{self as store, ActionRow, AppealRow};
+use crate::store::flags::{self, Flag, FlagState};
+use crate::store::merchants::{self, Merchant};
+use crate::store::{from_db, users};
+use crate::web::consumer::Choice;
+use crate::web::consumer::scorecard::{ActionView, action_view};
+use crate::web::page::{PageCtx, render};
+use crate::web::path::MerchantId;
+use crate::web::refusal::Refusal;
+use crate::web::session::Supervisor;
+use crate::web::view::{self, KeptForm, TimeView};
+use crate::web::{AppState, csrf};
+
+pub struct ActionLine {
+    pub id: i64,
+    pub view: ActionView,
+    pub liftable: bool,
+    pub appeal: Option<AppealLine>,
+}
+
+pub struct AppealLine {
+    pub id: i64,
+    pub submitted: Option<TimeView>,
+    pub statement: Option<String>,
+    pub materials: Option<String>,
+    pub decision: Option<String>,
+    pub pending: bool,
+}
+
+#[derive(Template)]
+#[template(path = "supervisor/merchant.html")]
+struct MerchantPage {
+    ctx: PageCtx,
+    id: i64,
+    name: String,
+    credit_code: String,
+    email: String,
+    shop_url: String,
+    categories: String,
+    qualification: Option<String>,
+    supervision: String,
+    supervision_label: String,
+    /// Flagged for supervisors only: volume alone, not yet confirmed.
+    hidden_flag: bool,
+    credit_points: i32,
+    staff: Vec<(String, TimeView)>,
+    actions: Vec<ActionLine>,
+    kinds: Vec<Choice>,
+    notice: Option<(String, bool)>,
+    /// A refused form's values and mistake.
+    kept: KeptForm,
+    csrf: String,
+}
+
+/// Everything the page shows of one merchant, as stored.
+struct Record {
+    merchant: Merchant,
+    staff: Vec<(String, chrono::NaiveDateTime)>,
+    taken: Vec<ActionRow>,
+    appeals: Vec<AppealRow>,
+    flag: Option<Flag>,
+}
+
+async fn load(state: &AppState, id: MerchantId) -> Result<Record, AppError> {
+    let id = id.0;
+    state
+        .db(move |conn| {
+            Ok(Record {
+                merchant: merchants::find(conn, id)?.ok_or(AppError::NotFound)?,
+                staff: users::staff_of(conn, id)?,
+                taken: store::for_merchant(conn, id)?,
+                appeals: store::appeals_for_merchant(conn, id)?,
+                flag: flags::open_flag(conn, id)?,
+            })
+        })
+        .await
+}
+
+/// The merchant's page, with a notice (its text, whether an error) and
+/// what a refused form kept.
+async fn page(
+    state: &AppState,
+    req: &HttpRequest,
+    id: MerchantId,
+    status: StatusCode,
+    notice: Option<(String, bool)>,
+    kept: KeptForm,
+) -> Result<HttpResponse, AppError> {
+    let Record { merchant: m, staff, taken, appeals, flag } = load(state, id).await?;
+    // Supervisors see a flag the public does not see yet (raised by
+    // complaint volume alone), and that it is not public.
+    let hidden_flag = flag.as_ref().is_some_and(|f| {
+        f.state == FlagState::Flagged.slug() && !crate::domain::offender::public_before_confirmed(&f.reasons)
+    });
+    let supervision = if hidden_flag { "flagged".to_owned() } else { m.supervision.clone() };
+    let ctx = PageCtx::new(req);
+    let t = ctx.t;
+    let tz = state.config.tz;
+    let page = MerchantPage {
+        id: id.0,
+        categories: m
+            .categories
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(|c| t.get(&format!("sold.{c}")).to_owned())
+            .collect::<Vec<_>>()
+            .join("、"),
+        staff: staff.into_iter().map(|(email, at)| (email, view::time(&t, tz, from_db(at)))).collect(),
+        actions: action_lines(&t, tz, &taken, &appeals),
+        kinds: ActionKind::ALL
+            .iter()
+            .map(|k| Choice { value: k.slug().into(), label: t.get(&format!("action.{k}")).into(), selected: false })
+            .collect(),
+        name: m.name,
+        credit_code: m.credit_code,
+        email: m.email,
+        shop_url: m.shop_url,
+        qualification: m.qualification,
+        supervision_label: t.get(&format!("supervision.{supervision}")).to_owned(),
+        supervision,
+        hidden_flag,
+        credit_points: m.credit_points,
+        notice,
+        kept,
+        csrf: csrf::token(req),
+        ctx,
+    };
+    render(status, &page)
+}
+
+/// Each action taken, with the appeal against it, if any.
+fn action_lines(t: &Tr, tz: chrono_tz::Tz, taken: &[ActionRow], appeals: &[AppealRow]) -> Vec<ActionLine> {
+    let appeal_of: HashMap<i64, &AppealRow> = appeals.iter().map(|a| (a.action_id, a)).collect();
+    taken
+        .iter()
+        .map(|a| ActionLine {
+            id: a.id,
+            view: action_view(t, tz, a),
+            liftable: a.ended_at.is_none() && ActionKind::from_slug(&a.kind).is_some_and(ActionKind::is_ongoing),
+            appeal: appeal_of.get(&a.id).map(|ap| appeal_line(t, tz, ap)),
+        })
+        .collect()
+}
+
+fn appeal_line(t: &Tr, tz: chrono_tz::Tz, ap: &AppealRow) -> AppealLine {
+    AppealLine {
+        id: ap.id,
+        submitted: ap.submitted_at.map(|at| view::time(t, tz, from_db(at))),
+        statement: ap.statement.clone(),
+        materials: ap.materials.clone(),
+        decision: ap.decision.as_ref().map(|d| {
+            format!("{}：{}", t.get(&format!("appeal.decision_{d}")), ap.decision_reason.clone().unwrap_or_default())
+        }),
+        pending: ap.decision.is_none() && ap.submitted_at.is_some(),
+    }
+}
+
+/// The page again with `refusal`'s message as an error notice; the
+/// refused form keeps what was typed, with the message also next to the
+/// refusal's field, if any.
+async fn refused(
+    state: &AppState,
+    req: &HttpRequest,
+    id: MerchantId,
+    refusal: Refusal,
+    kept: KeptForm,
+) -> Result<HttpResponse, AppError> {
+    let message = refusal.message(&PageCtx::new(req).t);
+    let kept = match refusal.field {
+        Some(field) => kept.wrong(field, message.clone()),
+        None => kept,
+    };
+    page(state, req, id, refusal.status, Some((message, true)), kept).await
+}
+
+#[get("/supervisor/merchants/{id}")]
+pub async fn show(
+    req: HttpRequest,
+    _who: Supervisor,
+    state: web::Data<AppState>,
+    id: web::Path<MerchantId>,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let t = PageCtx::new(&req).t;
+    let done = query.get("done").filter(|d| ["onboarded", "action", "lifted", "appeal"].contains(&d.as_str()));
+    let notice = done.map(|d| (t.get(&format!("merchant_admin.done_{d}")).to_owned(), false));
+    page(&state, &req, id.into_inner(), StatusCode::OK, notice, KeptForm::default()).await
+}
+
+/// Back to the page, which says what was `done`.
+fn back(id: MerchantId, done: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header(("Location", format!("/supervisor/merchants/{id}?done={done}"))).finish()
+}
