@@ -1,6 +1,8 @@
 //! Configuration from the environment (DESIGN.md, "Public surface").
 
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use chrono::Duration;
 use chrono_tz::Tz;
@@ -90,86 +92,135 @@ impl Config {
     }
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let tz_name = get("REDRESS_TZ").unwrap_or_else(|| "Asia/Shanghai".into());
-        let tz: Tz = tz_name.parse().map_err(|_| ConfigError {
-            name: "REDRESS_TZ",
-            problem: format!("unknown time zone {tz_name:?} (try Asia/Shanghai)"),
-        })?;
-        let hours = |name: &'static str, default: i64| -> Result<Duration, ConfigError> {
-            match get(name) {
-                None => Ok(Duration::hours(default)),
-                Some(v) => v
-                    .trim()
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|h| (1..=24 * 365).contains(h))
-                    .map(Duration::hours)
-                    .ok_or(ConfigError { name, problem: format!("{v:?} is not a number of hours") }),
-            }
-        };
-        let count = |name: &'static str, default: usize| -> Result<usize, ConfigError> {
-            match get(name) {
-                None => Ok(default),
-                Some(v) => v
-                    .trim()
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=100_000).contains(n))
-                    .ok_or(ConfigError { name, problem: format!("{v:?} is not a whole number from 1") }),
-            }
-        };
-        let policy = DeadlinePolicy {
-            response: hours("REDRESS_RESPONSE_HOURS", 48)?,
-            resolution: hours("REDRESS_RESOLUTION_HOURS", 7 * 24)?,
-            consumer_silence: hours("REDRESS_SILENCE_HOURS", 72)?,
-            flags: FlagThresholds {
-                window: Duration::days(count("REDRESS_FLAG_WINDOW_DAYS", 30)? as i64),
-                breaches: count("REDRESS_FLAG_BREACHES", 3)?,
-                complaints: count("REDRESS_FLAG_COMPLAINTS", 10)?,
-                upheld_fraud: count("REDRESS_FLAG_UPHELD", 2)?,
-            },
-        };
-        let pool_size = match get("REDRESS_POOL_SIZE") {
-            None => 8,
-            Some(v) => v.trim().parse().ok().filter(|n| (1..=256).contains(n)).ok_or(ConfigError {
-                name: "REDRESS_POOL_SIZE",
-                problem: format!("{v:?} is not a pool size (1 to 256)"),
-            })?,
-        };
-        let data_dir: PathBuf = get("REDRESS_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| "data".into());
+        let env = Env(get);
+        let tz = env.tz()?;
+        let policy = env.policy()?;
+        let pool_size = env.number("REDRESS_POOL_SIZE", 8, 1..=256, "a pool size (1 to 256)")?;
+        let data_dir: PathBuf = env.get("REDRESS_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| "data".into());
         // The embedded database lives with the other generated files.
         let database_url =
-            get("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}", data_dir.join("redress.db").display()));
-        let sweep_interval = match get("REDRESS_SWEEP_INTERVAL") {
-            None => Some(std::time::Duration::from_secs(30)),
-            Some(v) => match v.trim().parse::<u64>() {
-                Ok(0) => None,
-                Ok(n) if n <= 86_400 => Some(std::time::Duration::from_secs(n)),
-                _ => {
-                    return Err(ConfigError {
-                        name: "REDRESS_SWEEP_INTERVAL",
-                        problem: format!("{v:?} is not a number of seconds (0 to 86400)"),
-                    });
-                }
+            env.get("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}", data_dir.join("redress.db").display()));
+        let sweep_interval = env.sweep_interval()?;
+        let rate_limits = env.rate_limits()?;
+        let trusted_proxies = env.trusted_proxies()?;
+        let sessions = env.sessions()?;
+        let secret = env.secret()?;
+        let supervisor_2fa = env.supervisor_2fa()?;
+        Ok(Config {
+            database_url,
+            bind: env.get("REDRESS_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
+            tz,
+            policy,
+            pool_size,
+            secret,
+            public_url: env.get("REDRESS_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            sweep_interval,
+            smtp_url: env.get("SMTP_URL"),
+            mail_from: env
+                .get("REDRESS_MAIL_FROM")
+                .unwrap_or_else(|| "售后督办 Redress <noreply@redress.example.cn>".into()),
+            db_timeout: env.seconds("REDRESS_DB_TIMEOUT", 5)?,
+            upload_dir: env.get("REDRESS_UPLOAD_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("uploads")),
+            shutdown_timeout: env.seconds("REDRESS_SHUTDOWN_TIMEOUT", 30)?,
+            rate_limits,
+            trusted_proxies,
+            body_timeout: env.seconds("REDRESS_BODY_TIMEOUT", 30)?,
+            body_min_rate: env.number("REDRESS_BODY_MIN_RATE", 32, 1..=1_048_576, "a rate in KiB/s (1 to 1048576)")?
+                * 1024,
+            sessions,
+            data_dir,
+            supervisor_2fa,
+        })
+    }
+}
+
+/// The environment, one setting at a time (unset is `None`), and how each
+/// kind of setting is read from it.
+struct Env<F>(F);
+
+impl<F: Fn(&str) -> Option<String>> Env<F> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+    }
+
+    /// A number in `range`, `default` when unset; else "… is not {what}".
+    fn number<T>(&self, name: &'static str, default: T, range: RangeInclusive<T>, what: &str) -> Result<T, ConfigError>
+    where
+        T: FromStr + PartialOrd,
+    {
+        match self.get(name) {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse::<T>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or(ConfigError { name, problem: format!("{v:?} is not {what}") }),
+        }
+    }
+
+    fn hours(&self, name: &'static str, default: i64) -> Result<Duration, ConfigError> {
+        self.number(name, default, 1..=24 * 365, "a number of hours").map(Duration::hours)
+    }
+
+    fn count(&self, name: &'static str, default: usize) -> Result<usize, ConfigError> {
+        self.number(name, default, 1..=100_000, "a whole number from 1")
+    }
+
+    fn seconds(&self, name: &'static str, default: u64) -> Result<std::time::Duration, ConfigError> {
+        self.number(name, default, 1..=600, "a number of seconds (1 to 600)").map(std::time::Duration::from_secs)
+    }
+
+    fn whole(&self, name: &'static str, default: i64, max: i64) -> Result<i64, ConfigError> {
+        self.number(name, default, 1..=max, &format!("a whole number from 1 to {max}"))
+    }
+
+    fn tz(&self) -> Result<Tz, ConfigError> {
+        let tz_name = self.get("REDRESS_TZ").unwrap_or_else(|| "Asia/Shanghai".into());
+        tz_name.parse().map_err(|_| ConfigError {
+            name: "REDRESS_TZ",
+            problem: format!("unknown time zone {tz_name:?} (try Asia/Shanghai)"),
+        })
+    }
+
+    fn policy(&self) -> Result<DeadlinePolicy, ConfigError> {
+        Ok(DeadlinePolicy {
+            response: self.hours("REDRESS_RESPONSE_HOURS", 48)?,
+            resolution: self.hours("REDRESS_RESOLUTION_HOURS", 7 * 24)?,
+            consumer_silence: self.hours("REDRESS_SILENCE_HOURS", 72)?,
+            flags: FlagThresholds {
+                window: Duration::days(self.count("REDRESS_FLAG_WINDOW_DAYS", 30)? as i64),
+                breaches: self.count("REDRESS_FLAG_BREACHES", 3)?,
+                complaints: self.count("REDRESS_FLAG_COMPLAINTS", 10)?,
+                upheld_fraud: self.count("REDRESS_FLAG_UPHELD", 2)?,
             },
-        };
-        let seconds = |name: &'static str, default: u64| -> Result<std::time::Duration, ConfigError> {
-            match get(name) {
-                None => Ok(std::time::Duration::from_secs(default)),
-                Some(v) => v
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|n| (1..=600).contains(n))
-                    .map(std::time::Duration::from_secs)
-                    .ok_or(ConfigError { name, problem: format!("{v:?} is not a number of seconds (1 to 600)") }),
-            }
-        };
-        let rate_limits = match get("REDRESS_RATE_LIMIT") {
-            None => RateLimits::default(),
-            Some(v) => RateLimits::parse(&v).map_err(|problem| ConfigError { name: "REDRESS_RATE_LIMIT", problem })?,
-        };
-        let trusted_proxies = get("REDRESS_TRUSTED_PROXIES")
+        })
+    }
+
+    /// Seconds between sweeps; 0 turns the sweeper off.
+    fn sweep_interval(&self) -> Result<Option<std::time::Duration>, ConfigError> {
+        match self.get("REDRESS_SWEEP_INTERVAL") {
+            None => Ok(Some(std::time::Duration::from_secs(30))),
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(0) => Ok(None),
+                Ok(n) if n <= 86_400 => Ok(Some(std::time::Duration::from_secs(n))),
+                _ => Err(ConfigError {
+                    name: "REDRESS_SWEEP_INTERVAL",
+                    problem: format!("{v:?} is not a number of seconds (0 to 86400)"),
+                }),
+            },
+        }
+    }
+
+    fn rate_limits(&self) -> Result<RateLimits, ConfigError> {
+        match self.get("REDRESS_RATE_LIMIT") {
+            None => Ok(RateLimits::default()),
+            Some(v) => RateLimits::parse(&v).map_err(|problem| ConfigError { name: "REDRESS_RATE_LIMIT", problem }),
+        }
+    }
+
+    fn trusted_proxies(&self) -> Result<Vec<std::net::IpAddr>, ConfigError> {
+        self.get("REDRESS_TRUSTED_PROXIES")
             .unwrap_or_default()
             .split(',')
             .map(str::trim)
@@ -180,66 +231,30 @@ impl Config {
                     problem: format!("{a:?} is not an IP address"),
                 })
             })
-            .collect::<Result<_, _>>()?;
-        let whole = |name: &'static str, default: i64, max: i64| -> Result<i64, ConfigError> {
-            match get(name) {
-                None => Ok(default),
-                Some(v) => v
-                    .trim()
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|n| (1..=max).contains(n))
-                    .ok_or(ConfigError { name, problem: format!("{v:?} is not a whole number from 1 to {max}") }),
-            }
-        };
-        let sessions = crate::domain::session::Lifetimes {
-            idle: chrono::Duration::hours(whole("REDRESS_SESSION_IDLE_HOURS", 12, 24 * 30)?),
-            absolute: chrono::Duration::days(whole("REDRESS_SESSION_MAX_DAYS", 7, 365)?),
-        };
-        let secret = get("REDRESS_SECRET");
+            .collect()
+    }
+
+    fn sessions(&self) -> Result<crate::domain::session::Lifetimes, ConfigError> {
+        Ok(crate::domain::session::Lifetimes {
+            idle: Duration::hours(self.whole("REDRESS_SESSION_IDLE_HOURS", 12, 24 * 30)?),
+            absolute: Duration::days(self.whole("REDRESS_SESSION_MAX_DAYS", 7, 365)?),
+        })
+    }
+
+    fn secret(&self) -> Result<Option<String>, ConfigError> {
+        let secret = self.get("REDRESS_SECRET");
         if secret.as_ref().is_some_and(|s| s.len() < 32) {
             return Err(ConfigError { name: "REDRESS_SECRET", problem: "must be at least 32 characters".into() });
         }
-        let supervisor_2fa = match get("REDRESS_SUPERVISOR_2FA").map(|v| v.trim().to_lowercase()).as_deref() {
-            None | Some("on" | "true" | "1") => true,
-            Some("off" | "false" | "0") => false,
-            Some(v) => {
-                return Err(ConfigError { name: "REDRESS_SUPERVISOR_2FA", problem: format!("{v:?} is not on or off") });
-            }
-        };
-        Ok(Config {
-            database_url,
-            bind: get("REDRESS_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
-            tz,
-            policy,
-            pool_size,
-            secret,
-            public_url: get("REDRESS_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
-            sweep_interval,
-            smtp_url: get("SMTP_URL"),
-            mail_from: get("REDRESS_MAIL_FROM")
-                .unwrap_or_else(|| "售后督办 Redress <noreply@redress.example.cn>".into()),
-            db_timeout: seconds("REDRESS_DB_TIMEOUT", 5)?,
-            upload_dir: get("REDRESS_UPLOAD_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("uploads")),
-            shutdown_timeout: seconds("REDRESS_SHUTDOWN_TIMEOUT", 30)?,
-            rate_limits,
-            trusted_proxies,
-            body_timeout: seconds("REDRESS_BODY_TIMEOUT", 30)?,
-            body_min_rate: match get("REDRESS_BODY_MIN_RATE") {
-                None => 32 * 1024,
-                Some(v) => {
-                    v.trim().parse::<u64>().ok().filter(|n| (1..=1_048_576).contains(n)).map(|n| n * 1024).ok_or(
-                        ConfigError {
-                            name: "REDRESS_BODY_MIN_RATE",
-                            problem: format!("{v:?} is not a rate in KiB/s (1 to 1048576)"),
-                        },
-                    )?
-                }
-            },
-            sessions,
-            data_dir,
-            supervisor_2fa,
-        })
+        Ok(secret)
+    }
+
+    fn supervisor_2fa(&self) -> Result<bool, ConfigError> {
+        match self.get("REDRESS_SUPERVISOR_2FA").map(|v| v.trim().to_lowercase()).as_deref() {
+            None | Some("on" | "true" | "1") => Ok(true),
+            Some("off" | "false" | "0") => Ok(false),
+            Some(v) => Err(ConfigError { name: "REDRESS_SUPERVISOR_2FA", problem: format!("{v:?} is not on or off") }),
+        }
     }
 }
 

@@ -1,7 +1,10 @@
 //! The `redress` command line: serve, migrate, merchant add.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
 
 use clap::{Parser, Subcommand};
 use redress::clock::{Clock, SystemClock};
@@ -14,6 +17,7 @@ use redress::mail::transport::Transport;
 use redress::service::conversation::At;
 use redress::service::{auth, demo, merchants, sweeper, two_factor};
 use redress::startup::{Application, prepare, prepare_one};
+use redress::store::Pool;
 
 #[derive(Parser)]
 #[command(name = "redress", version, about = "After-sales complaint supervision for live commerce")]
@@ -145,172 +149,205 @@ fn main() -> ExitCode {
 }
 
 fn run(command: Command) -> Result<(), String> {
-    let mut config = Config::from_env().map_err(|e| e.to_string())?;
+    let config = Config::from_env().map_err(|e| e.to_string())?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match command {
-        Command::Migrate => {
-            prepare_one(&config).map_err(|e| e.to_string())?;
-            println!("migrations applied");
-            Ok(())
-        }
-        Command::Sweep => {
-            let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
-            let at = At { config: &config, now: clock.now() };
-            match sweeper::sweep(&mut conn, at).map_err(|e| e.to_string())? {
-                Some(report) => println!("swept: {report}"),
-                None => println!("another process is sweeping right now; nothing done"),
-            }
-            Ok(())
-        }
-        Command::Backup { file } => {
-            let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
-            redress::store::backup(&mut conn, &file).map_err(|e| e.to_string())?;
-            println!("backed up to {}", file.display());
-            Ok(())
-        }
-        Command::Purge { before, dry_run } => {
-            let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
-            let removed = redress::service::retention::purge(
-                &mut conn,
-                &config.upload_dir,
-                before,
-                config.tz,
-                clock.now(),
-                dry_run,
-            )
-            .map_err(|e| e.to_string())?;
-            let verb = if dry_run { "would remove" } else { "removed" };
-            println!(
-                "{verb} {} complaints that ended before {before}, with {} timeline events, {} mails, {} ratings and {} evidence files",
-                removed.complaints,
-                removed.events,
-                removed.mails,
-                removed.ratings,
-                removed.files.len()
-            );
-            Ok(())
-        }
+        Command::Migrate => migrate(&config),
+        Command::Sweep => sweep(&config, clock.now()),
+        Command::Backup { file } => backup(&config, &file),
+        Command::Purge { before, dry_run } => purge(&config, before, dry_run, clock.now()),
         Command::Merchant {
             command: MerchantCommand::Add { name, credit_code, email, shop, categories, qualification },
         } => {
             let form = MerchantForm { name, credit_code, email, shop_url: shop, categories, qualification };
-            let valid = form.validate(false).map_err(|errors| {
-                let t = Lang::En.tr();
-                let lines: Vec<String> = errors
-                    .0
-                    .iter()
-                    .map(|(field, why)| format!("{field}: {}", t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))])))
-                    .collect();
-                lines.join("\n")
-            })?;
-            let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
-            let id = merchants::add(&mut conn, &valid, clock.now()).map_err(|e| e.to_string())?;
-            println!("{id}");
-            Ok(())
+            add_merchant(&config, form, clock.now())
         }
         Command::User { command: UserCommand::Add { role, merchant, email } } => {
-            let password = read_password()?;
-            let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
-            let role = match role {
-                RoleArg::Merchant => Role::Merchant,
-                RoleArg::Supervisor => Role::Supervisor,
-            };
-            let new = auth::NewStaff { role, email: &email, merchant_id: merchant, password: &password };
-            let cli = redress::service::audit::Actor { user_id: None, email: "cli".into(), address: "cli".into() };
-            let id = auth::create_user(&mut conn, &new, &cli, clock.now()).map_err(|e| e.to_string())?;
-            println!("{id}");
-            Ok(())
+            add_user(&config, role, merchant, &email, clock.now())
         }
-        Command::User { command: UserCommand::Reset2fa { email } } => {
-            let mut conn = prepare_one(&config).map_err(|e| e.to_string())?;
-            let actor = redress::service::audit::Actor { user_id: None, email: "cli".into(), address: "cli".into() };
-            let reset = two_factor::reset(&mut conn, &email, &actor, clock.now()).map_err(|e| e.to_string())?;
-            let then = match reset.role {
-                Some(Role::Supervisor) if config.supervisor_2fa => "sets two-step sign-in up again at the next sign-in",
-                _ => "signs in with the password alone",
-            };
-            match reset.removed {
-                true => println!("two-step sign-in removed for {}: it {then}", reset.email),
-                false => println!("{} had no two-step sign-in; nothing removed: it {then}", reset.email),
-            }
-            Ok(())
+        Command::User { command: UserCommand::Reset2fa { email } } => reset_2fa(&config, &email, clock.now()),
+        Command::Serve { bind, demo } => serve(config, bind, demo, clock),
+    }
+}
+
+fn migrate(config: &Config) -> Result<(), String> {
+    prepare_one(config).map_err(|e| e.to_string())?;
+    println!("migrations applied");
+    Ok(())
+}
+
+fn sweep(config: &Config, now: DateTime<Utc>) -> Result<(), String> {
+    let mut conn = prepare_one(config).map_err(|e| e.to_string())?;
+    match sweeper::sweep(&mut conn, At { config, now }).map_err(|e| e.to_string())? {
+        Some(report) => println!("swept: {report}"),
+        None => println!("another process is sweeping right now; nothing done"),
+    }
+    Ok(())
+}
+
+fn backup(config: &Config, file: &Path) -> Result<(), String> {
+    let mut conn = prepare_one(config).map_err(|e| e.to_string())?;
+    redress::store::backup(&mut conn, file).map_err(|e| e.to_string())?;
+    println!("backed up to {}", file.display());
+    Ok(())
+}
+
+fn purge(config: &Config, before: NaiveDate, dry_run: bool, now: DateTime<Utc>) -> Result<(), String> {
+    let mut conn = prepare_one(config).map_err(|e| e.to_string())?;
+    let removed = redress::service::retention::purge(&mut conn, &config.upload_dir, before, config.tz, now, dry_run)
+        .map_err(|e| e.to_string())?;
+    let verb = if dry_run { "would remove" } else { "removed" };
+    println!(
+        "{verb} {} complaints that ended before {before}, with {} timeline events, {} mails, {} ratings and {} evidence files",
+        removed.complaints,
+        removed.events,
+        removed.mails,
+        removed.ratings,
+        removed.files.len()
+    );
+    Ok(())
+}
+
+fn add_merchant(config: &Config, form: MerchantForm, now: DateTime<Utc>) -> Result<(), String> {
+    let valid = form.validate(false).map_err(|errors| {
+        let t = Lang::En.tr();
+        let lines: Vec<String> = errors
+            .0
+            .iter()
+            .map(|(field, why)| format!("{field}: {}", t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))])))
+            .collect();
+        lines.join("\n")
+    })?;
+    let mut conn = prepare_one(config).map_err(|e| e.to_string())?;
+    let id = merchants::add(&mut conn, &valid, now).map_err(|e| e.to_string())?;
+    println!("{id}");
+    Ok(())
+}
+
+/// What the CLI is, in the staff audit log.
+fn cli_actor() -> redress::service::audit::Actor {
+    redress::service::audit::Actor { user_id: None, email: "cli".into(), address: "cli".into() }
+}
+
+fn add_user(
+    config: &Config,
+    role: RoleArg,
+    merchant: Option<i64>,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    let password = read_password()?;
+    let mut conn = prepare_one(config).map_err(|e| e.to_string())?;
+    let role = match role {
+        RoleArg::Merchant => Role::Merchant,
+        RoleArg::Supervisor => Role::Supervisor,
+    };
+    let new = auth::NewStaff { role, email, merchant_id: merchant, password: &password };
+    let id = auth::create_user(&mut conn, &new, &cli_actor(), now).map_err(|e| e.to_string())?;
+    println!("{id}");
+    Ok(())
+}
+
+fn reset_2fa(config: &Config, email: &str, now: DateTime<Utc>) -> Result<(), String> {
+    let mut conn = prepare_one(config).map_err(|e| e.to_string())?;
+    let reset = two_factor::reset(&mut conn, email, &cli_actor(), now).map_err(|e| e.to_string())?;
+    let then = match reset.role {
+        Some(Role::Supervisor) if config.supervisor_2fa => "sets two-step sign-in up again at the next sign-in",
+        _ => "signs in with the password alone",
+    };
+    match reset.removed {
+        true => println!("two-step sign-in removed for {}: it {then}", reset.email),
+        false => println!("{} had no two-step sign-in; nothing removed: it {then}", reset.email),
+    }
+    Ok(())
+}
+
+/// `serve`: the database and the demo data, the background jobs, the
+/// server; then, once it has stopped, the jobs and the connections.
+fn serve(mut config: Config, bind: Option<String>, seed_demo: bool, clock: Arc<dyn Clock>) -> Result<(), String> {
+    if let Some(bind) = bind {
+        config.bind = bind;
+    }
+    // The demo's logins are for trying the site: no authenticator app.
+    if seed_demo {
+        config.supervisor_2fa = false;
+    }
+    let pool = prepare(&config).map_err(|e| e.to_string())?;
+    // Evidence is kept here; with several instances, shared storage.
+    std::fs::create_dir_all(&config.upload_dir)
+        .map_err(|e| format!("REDRESS_UPLOAD_DIR {}: {e}", config.upload_dir.display()))?;
+    let seeded = match seed_demo {
+        true => Some(demo::seed(&mut *pool.get().map_err(|e| e.to_string())?, &config, clock.now())?),
+        false => None,
+    };
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let config = Arc::new(config);
+    let jobs = start_jobs(&pool, &clock, &config)?;
+    let app = Application::build((*config).clone(), pool.clone(), clock, workers)
+        .map_err(|e| format!("cannot listen: {e}"))?;
+    let base = format!("http://{}", app.addr);
+    announce(&base, &config, seeded.as_ref());
+    let served = actix_web::rt::System::new().block_on(app.server).map_err(|e| e.to_string());
+    // The server has stopped taking requests and those under way have been
+    // answered: let each job finish its round, then close the database
+    // connections before the process ends.
+    tracing::info!("requests drained; stopping background jobs");
+    for job in jobs {
+        job.stop();
+    }
+    drop(pool);
+    tracing::info!("stopped");
+    served
+}
+
+/// The deadline sweeper (unless turned off), SQLite's checkpointer and the
+/// mail dispatcher.
+fn start_jobs(pool: &Pool, clock: &Arc<dyn Clock>, config: &Arc<Config>) -> Result<Vec<jobs::Job>, String> {
+    let mut started = Vec::new();
+    if let Some(every) = config.sweep_interval {
+        let job = jobs::sweeper::start(pool.clone(), clock.clone(), config.clone(), every);
+        started.push(job.map_err(|e| format!("cannot start the sweeper: {e}"))?);
+    }
+    if matches!(redress::store::Backend::from_url(&config.database_url), Ok(redress::store::Backend::Sqlite(_))) {
+        let job = jobs::checkpointer::start(pool.clone());
+        started.push(job.map_err(|e| format!("cannot start the checkpointer: {e}"))?);
+    }
+    let transport = Transport::from_config(config)?;
+    let job = jobs::dispatcher::start(pool.clone(), clock.clone(), config.clone(), transport);
+    started.push(job.map_err(|e| format!("cannot start the mail dispatcher: {e}"))?);
+    Ok(started)
+}
+
+/// Where to start, how sign-in and mail are set up, and the demo's logins
+/// and complaints when it was asked for (`seeded`).
+fn announce(base: &str, config: &Config, seeded: Option<&demo::Seeded>) {
+    println!("Redress is listening on {base}");
+    println!("  file a complaint:  {base}/complaints/new");
+    println!("  find a complaint:  {base}/track");
+    println!("  staff sign-in:     {base}/login");
+    match (config.supervisor_2fa, seeded.is_some()) {
+        (true, _) => println!("  two-step sign-in:  required for supervisors"),
+        (false, true) => println!("  two-step sign-in:  not required for supervisors (off for the demo)"),
+        (false, false) => println!("  two-step sign-in:  not required for supervisors (REDRESS_SUPERVISOR_2FA=off)"),
+    }
+    match &config.smtp_url {
+        Some(_) => println!("  mail:              sent through SMTP_URL"),
+        None => println!("  mail:              written to {}", config.data_dir.join("outbox").display()),
+    }
+    match seeded {
+        None => {}
+        Some(seeded) if seeded.complaints.is_empty() => {
+            println!("Demo data: the database already has merchants; nothing seeded.")
         }
-        Command::Serve { bind, demo: seed_demo } => {
-            if let Some(bind) = bind {
-                config.bind = bind;
+        Some(seeded) => {
+            println!("Demo sign-ins (password {}):", demo::PASSWORD);
+            for (email, what) in &seeded.logins {
+                println!("  {email}  {what}");
             }
-            // The demo's logins are for trying the site: no authenticator app.
-            if seed_demo {
-                config.supervisor_2fa = false;
+            println!("Demo data seeded: 5 merchants, {} complaints. Their tracking pages:", seeded.complaints.len());
+            for s in &seeded.complaints {
+                println!("  {}  {base}/t/{}", s.reference, s.token);
             }
-            let pool = prepare(&config).map_err(|e| e.to_string())?;
-            // Evidence is kept here; with several instances, shared storage.
-            std::fs::create_dir_all(&config.upload_dir)
-                .map_err(|e| format!("REDRESS_UPLOAD_DIR {}: {e}", config.upload_dir.display()))?;
-            let mut seeded = demo::Seeded::default();
-            if seed_demo {
-                let mut conn = pool.get().map_err(|e| e.to_string())?;
-                seeded = demo::seed(&mut conn, &config, clock.now())?;
-            }
-            let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-            let config = std::sync::Arc::new(config);
-            let mut jobs = Vec::new();
-            if let Some(every) = config.sweep_interval {
-                let job = jobs::sweeper::start(pool.clone(), clock.clone(), config.clone(), every);
-                jobs.push(job.map_err(|e| format!("cannot start the sweeper: {e}"))?);
-            }
-            if matches!(redress::store::Backend::from_url(&config.database_url), Ok(redress::store::Backend::Sqlite(_)))
-            {
-                let job = jobs::checkpointer::start(pool.clone());
-                jobs.push(job.map_err(|e| format!("cannot start the checkpointer: {e}"))?);
-            }
-            let transport = Transport::from_config(&config)?;
-            let job = jobs::dispatcher::start(pool.clone(), clock.clone(), config.clone(), transport);
-            jobs.push(job.map_err(|e| format!("cannot start the mail dispatcher: {e}"))?);
-            let app = Application::build((*config).clone(), pool.clone(), clock, workers)
-                .map_err(|e| format!("cannot listen: {e}"))?;
-            let base = format!("http://{}", app.addr);
-            println!("Redress is listening on {base}");
-            println!("  file a complaint:  {base}/complaints/new");
-            println!("  find a complaint:  {base}/track");
-            println!("  staff sign-in:     {base}/login");
-            match (config.supervisor_2fa, seed_demo) {
-                (true, _) => println!("  two-step sign-in:  required for supervisors"),
-                (false, true) => println!("  two-step sign-in:  not required for supervisors (off for the demo)"),
-                (false, false) => {
-                    println!("  two-step sign-in:  not required for supervisors (REDRESS_SUPERVISOR_2FA=off)")
-                }
-            }
-            match &config.smtp_url {
-                Some(_) => println!("  mail:              sent through SMTP_URL"),
-                None => println!("  mail:              written to {}", config.data_dir.join("outbox").display()),
-            }
-            if seed_demo && seeded.complaints.is_empty() {
-                println!("Demo data: the database already has merchants; nothing seeded.");
-            } else if seed_demo {
-                println!("Demo sign-ins (password {}):", demo::PASSWORD);
-                for (email, what) in &seeded.logins {
-                    println!("  {email}  {what}");
-                }
-                println!(
-                    "Demo data seeded: 5 merchants, {} complaints. Their tracking pages:",
-                    seeded.complaints.len()
-                );
-                for s in &seeded.complaints {
-                    println!("  {}  {base}/t/{}", s.reference, s.token);
-                }
-            }
-            let served = actix_web::rt::System::new().block_on(app.server).map_err(|e| e.to_string());
-            // The server has stopped taking requests and those under way
-            // have been answered: let each job finish its round, then close
-            // the database connections before the process ends.
-            tracing::info!("requests drained; stopping background jobs");
-            for job in jobs {
-                job.stop();
-            }
-            drop(pool);
-            tracing::info!("stopped");
-            served
         }
     }
 }

@@ -4,12 +4,22 @@
 use chrono::{DateTime, Duration, Utc};
 
 crate::slug_enum! {
+    #[catalog("action.")]
     pub enum ActionKind {
         Warning => "warning",
         /// Credit points taken off (merchants start at 100).
         Deduction => "deduction",
         RestrictLive => "restrict_live",
         Suspend => "suspend",
+    }
+}
+
+crate::slug_enum! {
+    #[catalog("appeal.decision_")]
+    /// A supervisor's decision on a merchant's appeal.
+    pub enum AppealDecision {
+        Granted => "granted",
+        Rejected => "rejected",
     }
 }
 

@@ -1,6 +1,7 @@
 //! The staff audit log: what is recorded of staff, and in what words.
 
 crate::slug_enum! {
+    #[catalog("audit.kind_")]
     /// What a staff member did (or tried to).
     pub enum AuditKind {
         SignIn => "sign_in",

@@ -1,6 +1,7 @@
 //! What a complaint is about, and what the consumer wants done.
 
 crate::slug_enum! {
+    #[catalog("category.")]
     /// Complaint categories (2023 live-commerce complaints: false advertising
     /// 39 %, quality 35 %, price misleading 13 %).
     pub enum Category {
@@ -19,6 +20,7 @@ crate::slug_enum! {
 }
 
 crate::slug_enum! {
+    #[catalog("resolution.")]
     /// The resolution a consumer asks for, and a merchant proposes.
     pub enum Resolution {
         Refund => "refund",

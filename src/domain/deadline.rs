@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 crate::slug_enum! {
+    #[catalog("deadline.")]
     pub enum DeadlineKind {
         Response => "response",
         Resolution => "resolution",

@@ -11,6 +11,7 @@ crate::slug_enum! {
 }
 
 crate::slug_enum! {
+    #[catalog("event.")]
     pub enum EventKind {
         Submitted => "submitted",
         Reply => "reply",

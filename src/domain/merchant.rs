@@ -7,6 +7,7 @@ use super::credit_code::CreditCode;
 use super::text;
 
 crate::slug_enum! {
+    #[catalog("sold.")]
     /// What a merchant sells.
     pub enum SoldCategory {
         General => "general",

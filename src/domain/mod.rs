@@ -25,8 +25,22 @@ pub mod totp;
 
 /// Declares a fieldless enum whose values travel as stable slugs (form
 /// values, database text, `data-status` attributes).
+///
+/// With `#[catalog("prefix.")]` first, each value also names its message in
+/// the catalog (`locales/`): `key()` is the prefix followed by the slug, and
+/// a unit test in `i18n` checks every key of `ALL` exists in every language.
 #[macro_export]
 macro_rules! slug_enum {
+    (#[catalog($prefix:literal)] $(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $slug:literal),+ $(,)? }) => {
+        $crate::slug_enum! { $(#[$meta])* pub enum $name { $($(#[$vmeta])* $variant => $slug),+ } }
+
+        impl $name {
+            /// The key of this value's message in the catalog.
+            pub fn key(self) -> &'static str {
+                match self { $($name::$variant => concat!($prefix, $slug)),+ }
+            }
+        }
+    };
     ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $slug:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

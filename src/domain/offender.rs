@@ -30,6 +30,20 @@ pub struct Figures {
 }
 
 crate::slug_enum! {
+    #[catalog("supervision.")]
+    /// Where a merchant stands with the platform, as the public sees it.
+    pub enum Supervision {
+        /// Not flagged, or flagged by complaint volume alone (not public
+        /// until a supervisor confirms it).
+        Unflagged => "none",
+        /// Flagged as a repeat offender, awaiting a supervisor.
+        Flagged => "flagged",
+        /// A supervision case is open.
+        Supervised => "supervised",
+    }
+}
+
+crate::slug_enum! {
     pub enum ReasonKind {
         Breaches => "breaches",
         Complaints => "complaints",

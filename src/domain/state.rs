@@ -12,6 +12,7 @@
 //! ```
 
 crate::slug_enum! {
+    #[catalog("state.")]
     pub enum State {
         Submitted => "submitted",
         Responded => "responded",
@@ -24,6 +25,7 @@ crate::slug_enum! {
 }
 
 crate::slug_enum! {
+    #[catalog("outcome.")]
     /// A supervisor's ruling on an escalated complaint.
     pub enum Outcome {
         Upheld => "upheld",
@@ -33,6 +35,7 @@ crate::slug_enum! {
 }
 
 crate::slug_enum! {
+    #[catalog("reason.")]
     /// Why a complaint was escalated to the platform.
     pub enum EscalationReason {
         ResponseBreach => "response_breach",

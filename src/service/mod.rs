@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod audit;
 pub mod auth;
+pub mod catch_up;
 pub mod complaints;
 pub mod conversation;
 pub mod demo;

@@ -157,6 +157,7 @@ pub enum FlagError {
 }
 
 crate::slug_enum! {
+    #[catalog("flags.done_")]
     /// What a supervisor does with a flag.
     pub enum FlagDecision {
         /// Opens a supervision case: the merchant is `supervised`.

@@ -3,7 +3,7 @@
 
 use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::state::{Action, Outcome, State};
-use crate::service::conversation::{ActError, Advanced, At, Step, advance};
+use crate::service::catch_up::{ActError, Advanced, At, Step, advance};
 use crate::service::notify;
 use crate::service::offenders::{self, Trigger};
 use crate::store::{DbConnection, supervision};

@@ -25,7 +25,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
 use crate::domain::progress::Lapse;
-use crate::service::conversation::{ActError, Advanced, At, advance, breached};
+use crate::service::catch_up::{ActError, Advanced, At, advance, breached};
 use crate::service::offenders::{self, Trigger};
 use chrono::Duration;
 

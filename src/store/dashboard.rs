@@ -46,10 +46,13 @@ pub fn counters(
     })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Due {
-    Overdue,
-    Soon,
+crate::slug_enum! {
+    #[catalog("dashboard.due_")]
+    /// The dashboard's filter by the nearest deadline.
+    pub enum Due {
+        Overdue => "overdue",
+        Soon => "soon",
+    }
 }
 
 /// Where the next page starts.

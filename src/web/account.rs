@@ -88,9 +88,9 @@ async fn page(
     let t = ctx.t;
     let page = AccountPage {
         email: me.staff.email.clone(),
-        current: FieldView::new(&t, "account", "current_password", "", errors.current),
-        new: FieldView::new(&t, "account", "new_password", "", errors.new),
-        again: FieldView::new(&t, "account", "new_password_again", "", errors.again),
+        current: FieldView::new(&t, "account.current_password", "", errors.current),
+        new: FieldView::new(&t, "account.new_password", "", errors.new),
+        again: FieldView::new(&t, "account.new_password_again", "", errors.again),
         notice,
         sessions,
         sessions_text: t.fmt("account.sessions_count", &[("n", &sessions)]),

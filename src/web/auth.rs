@@ -66,8 +66,8 @@ fn page(
     let ctx = PageCtx::new(req);
     let t = ctx.t;
     let page = LoginPage {
-        email: FieldView::new(&t, "login", "email", email, None),
-        password: FieldView::new(&t, "login", "password", "", None),
+        email: FieldView::new(&t, "login.email", email, None),
+        password: FieldView::new(&t, "login.password", "", None),
         next: safe_next(next).unwrap_or("").to_owned(),
         notice,
         csrf: csrf::token(req),

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use crate::domain::category::{Category, Resolution};
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::event::{EventKind, Viewer, Visibility};
 use crate::domain::progress::Progress;
@@ -71,17 +72,13 @@ impl ComplaintView {
                         let (resolution, fen) = data.split_once('|').unwrap_or(("", ""));
                         Some(terms(t, resolution, fen.parse().ok()))
                     }
-                    Some(EventKind::Ruling) => {
-                        Outcome::from_slug(data).map(|o| t.get(&format!("outcome.{o}")).to_owned())
-                    }
-                    Some(EventKind::Escalated) => {
-                        EscalationReason::from_slug(data).map(|r| t.get(&format!("reason.{r}")).to_owned())
-                    }
+                    Some(EventKind::Ruling) => Outcome::from_slug(data).map(|o| t.get(o.key()).to_owned()),
+                    Some(EventKind::Escalated) => EscalationReason::from_slug(data).map(|r| t.get(r.key()).to_owned()),
                     _ => None,
                 };
                 EventView {
                     at: view::time(t, tz, from_db(e.at)),
-                    title: t.get(&format!("event.{}", e.kind)).to_owned(),
+                    title: t.get(EventKind::from_slug(&e.kind).map_or("", EventKind::key)).to_owned(),
                     detail,
                     who: email.clone().filter(|_| viewer != Viewer::Consumer),
                     body: e.body.clone(),
@@ -93,9 +90,9 @@ impl ComplaintView {
             reference: c.reference.clone(),
             merchant: merchant.to_owned(),
             state: state.slug(),
-            state_label: t.get(&format!("state.{state}")).to_owned(),
-            category: t.get(&format!("category.{}", c.category)).to_owned(),
-            resolution: t.get(&format!("resolution.{}", c.desired_resolution)).to_owned(),
+            state_label: t.get(state.key()).to_owned(),
+            category: t.get(Category::from_slug(&c.category).map_or("", Category::key)).to_owned(),
+            resolution: t.get(Resolution::from_slug(&c.desired_resolution).map_or("", Resolution::key)).to_owned(),
             amount: c.amount_fen.map(view::money),
             order_ref: c.order_ref.clone(),
             description: c.description.clone(),

@@ -13,6 +13,7 @@ pub mod health;
 pub mod limit;
 pub mod merchant;
 pub mod metrics;
+pub mod notice;
 pub mod page;
 pub mod path;
 pub mod refusal;

@@ -188,7 +188,29 @@ impl ErrorPage {
 
 #[cfg(test)]
 mod tests {
-    use super::local_path;
+    use super::{ErrorPage, PageCtx, local_path};
+    use actix_web::HttpMessage;
+    use actix_web::http::StatusCode;
+
+    /// The keys of the error page are built from the status: every error
+    /// status finds its words (or the 500's) in both languages.
+    #[test]
+    fn every_error_status_has_its_words() {
+        for lang in crate::i18n::Lang::ALL {
+            let req = actix_web::test::TestRequest::default().to_http_request();
+            req.extensions_mut().insert(lang);
+            for code in 400..=599 {
+                let page = ErrorPage::new(PageCtx::new(&req), StatusCode::from_u16(code).unwrap(), None);
+                for words in [&page.title, &page.message] {
+                    assert!(
+                        !words.is_empty() && !words.starts_with("errorpage."),
+                        "{code} in {}: {words}",
+                        lang.code()
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn only_plain_local_paths_are_linked_again() {

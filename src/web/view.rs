@@ -64,7 +64,7 @@ pub fn deadline(t: &Tr, tz: Tz, kind: DeadlineKind, facts: &DeadlineFacts, now: 
     };
     DeadlineView {
         kind: kind.slug(),
-        label: t.get(&format!("deadline.{}", kind.slug())).to_owned(),
+        label: t.get(kind.key()).to_owned(),
         due: time(t, tz, facts.due),
         met: matches!(status, DeadlineStatus::Met { .. }),
         overdue: matches!(status, DeadlineStatus::Overdue { .. }),
@@ -88,14 +88,16 @@ pub struct FieldView {
 }
 
 impl FieldView {
-    /// Label and hint come from the catalog keys `{form}.{name}` and
-    /// `{form}.{name}_hint`.
-    pub fn new(t: &Tr, form: &str, name: &'static str, value: &str, error: Option<String>) -> FieldView {
+    /// `label` is the label's catalog key, `{form}.{name}`, written out
+    /// where the field is made (the catalog test reads it there and wants
+    /// `{form}.{name}_hint` too): the field's name is what follows the dot.
+    pub fn new(t: &Tr, label: &'static str, value: &str, error: Option<String>) -> FieldView {
+        let name = label.rsplit_once('.').map_or(label, |(_, name)| name);
         FieldView {
             name,
             id: name.to_owned(),
-            label: t.get(&format!("{form}.{name}")).to_owned(),
-            hint: t.get(&format!("{form}.{name}_hint")).to_owned(),
+            label: t.get(label).to_owned(),
+            hint: t.get(&format!("{label}_hint")).to_owned(),
             error,
             value: value.to_owned(),
         }

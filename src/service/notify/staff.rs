@@ -6,7 +6,10 @@ use chrono::{DateTime, Utc};
 
 use super::{Notice, fmt, merchant_name, queue, time};
 use crate::config::Config;
+use crate::domain::action::{ActionKind, AppealDecision};
+use crate::domain::category::Category;
 use crate::domain::deadline::DeadlineKind;
+use crate::domain::state::{EscalationReason, Outcome};
 use crate::i18n::{Lang, Tr};
 use crate::store::complaints::Complaint;
 use crate::store::outbox::MailKind;
@@ -57,7 +60,7 @@ pub fn new_complaint(
     c: &Complaint,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
-    let category = |t: &Tr| t.get(&format!("category.{}", c.category)).to_owned();
+    let category = |t: &Tr| t.get(Category::from_slug(&c.category).map_or("", Category::key)).to_owned();
     to_merchant(
         conn,
         config,
@@ -97,6 +100,7 @@ pub fn reminder(
         DeadlineKind::Resolution => (MailKind::MerchantResolutionReminder, c.resolution_due_at),
     };
     let slug = kind.slug();
+    let (subject, p1) = reminder_keys(kind);
     to_merchant(
         conn,
         config,
@@ -104,17 +108,29 @@ pub fn reminder(
         mail,
         format!("reminder_{slug}:{}", c.id),
         Some(c),
-        |t| fmt(t, &format!("mail.reminder_{slug}.subject"), &[("reference", &c.reference)]),
-        |t| {
-            vec![fmt(
-                t,
-                &format!("mail.reminder_{slug}.p1"),
-                &[("reference", &c.reference), ("due", &time(t, config, due))],
-            )]
-        },
+        |t| fmt(t, subject, &[("reference", &c.reference)]),
+        |t| vec![fmt(t, p1, &[("reference", &c.reference), ("due", &time(t, config, due))])],
         None,
         now,
     )
+}
+
+/// The catalog keys of the reminder before a deadline: subject, first
+/// paragraph.
+pub(crate) fn reminder_keys(kind: DeadlineKind) -> (&'static str, &'static str) {
+    match kind {
+        DeadlineKind::Response => ("mail.reminder_response.subject", "mail.reminder_response.p1"),
+        DeadlineKind::Resolution => ("mail.reminder_resolution.subject", "mail.reminder_resolution.p1"),
+    }
+}
+
+/// The catalog keys of the notice that a deadline passed: subject, first
+/// paragraph.
+pub(crate) fn breach_keys(kind: DeadlineKind) -> (&'static str, &'static str) {
+    match kind {
+        DeadlineKind::Response => ("mail.breach_response.subject", "mail.breach_response.p1"),
+        DeadlineKind::Resolution => ("mail.breach_resolution.subject", "mail.breach_resolution.p1"),
+    }
 }
 
 pub fn breach(
@@ -126,6 +142,7 @@ pub fn breach(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     let slug = kind.slug();
+    let (subject, p1) = breach_keys(kind);
     to_merchant(
         conn,
         config,
@@ -133,14 +150,8 @@ pub fn breach(
         MailKind::MerchantBreach,
         format!("breach_{slug}:{}", c.id),
         Some(c),
-        |t| fmt(t, &format!("mail.breach_{slug}.subject"), &[("reference", &c.reference)]),
-        |t| {
-            vec![fmt(
-                t,
-                &format!("mail.breach_{slug}.p1"),
-                &[("reference", &c.reference), ("due", &t.time(config.tz, due))],
-            )]
-        },
+        |t| fmt(t, subject, &[("reference", &c.reference)]),
+        |t| vec![fmt(t, p1, &[("reference", &c.reference), ("due", &t.time(config.tz, due))])],
         None,
         now,
     )
@@ -155,7 +166,7 @@ pub fn escalation(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     let merchant = merchant_name(conn, c.merchant_id)?;
-    let words = |t: &Tr| t.get(&format!("reason.{reason}")).to_owned();
+    let words = |t: &Tr| t.get(EscalationReason::from_slug(reason).map_or("", EscalationReason::key)).to_owned();
     to_merchant(
         conn,
         config,
@@ -208,7 +219,7 @@ pub fn ruling(
     body: &str,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
-    let words = |t: &Tr| t.get(&format!("outcome.{outcome}")).to_owned();
+    let words = |t: &Tr| t.get(Outcome::from_slug(outcome).map_or("", Outcome::key)).to_owned();
     super::to_consumer(
         conn,
         config,
@@ -244,7 +255,7 @@ pub fn action(
     reason: &str,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
-    let label = |t: &Tr| t.get(&format!("action.{kind}")).to_owned();
+    let label = |t: &Tr| t.get(ActionKind::from_slug(kind).map_or("", ActionKind::key)).to_owned();
     let link = |t: &Tr| (t.get("mail.open_actions").to_owned(), format!("{}/merchant/actions", config.public_base()));
     let t = Lang::ZhCn.tr();
     to_merchant(
@@ -279,7 +290,7 @@ pub fn appeal(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     let decision =
-        |t: &Tr| t.get(if granted { "appeal.decision_granted" } else { "appeal.decision_rejected" }).to_owned();
+        |t: &Tr| t.get(if granted { AppealDecision::Granted } else { AppealDecision::Rejected }.key()).to_owned();
     let t = Lang::ZhCn.tr();
     let link = (t.get("mail.open_actions").to_owned(), format!("{}/merchant/actions", config.public_base()));
     to_merchant(
@@ -294,7 +305,11 @@ pub fn appeal(
             vec![fmt(
                 t,
                 "mail.appeal.p1",
-                &[("kind", &t.get(&format!("action.{kind}"))), ("decision", &decision(t)), ("reason", &reason)],
+                &[
+                    ("kind", &t.get(ActionKind::from_slug(kind).map_or("", ActionKind::key))),
+                    ("decision", &decision(t)),
+                    ("reason", &reason),
+                ],
             )]
         },
         Some(link),

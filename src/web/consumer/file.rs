@@ -43,21 +43,23 @@ struct Fields {
 
 impl Fields {
     fn new(t: &Tr, form: &ComplaintForm, errors: &FieldErrors, evidence: Option<String>) -> Fields {
-        let view = |field: Field, value: &str| {
-            let error = errors.get(field).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
-            FieldView::new(t, "form", field.slug(), value, error)
-        };
+        let error = |field: Field| errors.get(field).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
         Fields {
-            merchant: view(Field::Merchant, &form.merchant),
-            order_ref: view(Field::OrderRef, &form.order_ref),
-            category: view(Field::Category, &form.category),
-            desired_resolution: view(Field::DesiredResolution, &form.desired_resolution),
-            amount: view(Field::Amount, &form.amount),
-            description: view(Field::Description, &form.description),
-            consumer_name: view(Field::ConsumerName, &form.consumer_name),
-            consumer_phone: view(Field::ConsumerPhone, &form.consumer_phone),
-            consumer_email: view(Field::ConsumerEmail, &form.consumer_email),
-            evidence: FieldView::new(t, "form", EVIDENCE, "", evidence),
+            merchant: FieldView::new(t, "form.merchant", &form.merchant, error(Field::Merchant)),
+            order_ref: FieldView::new(t, "form.order_ref", &form.order_ref, error(Field::OrderRef)),
+            category: FieldView::new(t, "form.category", &form.category, error(Field::Category)),
+            desired_resolution: FieldView::new(
+                t,
+                "form.desired_resolution",
+                &form.desired_resolution,
+                error(Field::DesiredResolution),
+            ),
+            amount: FieldView::new(t, "form.amount", &form.amount, error(Field::Amount)),
+            description: FieldView::new(t, "form.description", &form.description, error(Field::Description)),
+            consumer_name: FieldView::new(t, "form.consumer_name", &form.consumer_name, error(Field::ConsumerName)),
+            consumer_phone: FieldView::new(t, "form.consumer_phone", &form.consumer_phone, error(Field::ConsumerPhone)),
+            consumer_email: FieldView::new(t, "form.consumer_email", &form.consumer_email, error(Field::ConsumerEmail)),
+            evidence: FieldView::new(t, "form.evidence", "", evidence),
         }
     }
 }
@@ -132,13 +134,9 @@ async fn page(
     let (search, offered) = merchant_choices(state, form.merchant.trim(), q).await;
     let ctx = PageCtx::new(req);
     let t = ctx.t;
-    let choices = |slugs: &mut dyn Iterator<Item = &'static str>, prefix: &str, picked: &str| -> Vec<Choice> {
+    let choices = |slugs: &mut dyn Iterator<Item = (&'static str, &'static str)>, picked: &str| -> Vec<Choice> {
         slugs
-            .map(|slug| Choice {
-                value: slug.into(),
-                label: t.get(&format!("{prefix}.{slug}")).into(),
-                selected: slug == picked,
-            })
+            .map(|(slug, key)| Choice { value: slug.into(), label: t.get(key).into(), selected: slug == picked })
             .collect()
     };
     let picked = form.merchant.trim();
@@ -166,8 +164,8 @@ async fn page(
             nothing_found: search && !q.is_empty() && offered.is_empty(),
             options,
         },
-        categories: choices(&mut Category::ALL.iter().map(|c| c.slug()), "category", &form.category),
-        resolutions: choices(&mut Resolution::ALL.iter().map(|r| r.slug()), "resolution", &form.desired_resolution),
+        categories: choices(&mut Category::ALL.iter().map(|c| (c.slug(), c.key())), &form.category),
+        resolutions: choices(&mut Resolution::ALL.iter().map(|r| (r.slug(), r.key())), &form.desired_resolution),
         f: fields,
         has_errors: !errors.is_empty(),
         notice,

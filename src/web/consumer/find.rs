@@ -38,8 +38,8 @@ pub async fn track(
     let required =
         |v: &Option<String>| v.as_deref().unwrap_or("").is_empty().then(|| t.get("error.required").to_owned());
     let mut page = TrackPage {
-        reference: FieldView::new(&t, "track", "reference", reference.as_deref().unwrap_or(""), required(&reference)),
-        contact: FieldView::new(&t, "track", "contact", contact.as_deref().unwrap_or(""), required(&contact)),
+        reference: FieldView::new(&t, "track.reference", reference.as_deref().unwrap_or(""), required(&reference)),
+        contact: FieldView::new(&t, "track.contact", contact.as_deref().unwrap_or(""), required(&contact)),
         not_found: false,
         notice: None,
         ctx,

@@ -6,6 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 
+use crate::domain::action::ActionKind;
+use crate::domain::offender::Supervision;
 use crate::error::AppError;
 use crate::service::scorecard::scorecard;
 use crate::store::actions::ActionRow;
@@ -49,7 +51,7 @@ pub async fn list(
         .into_iter()
         .take(PAGE as usize)
         .map(|m| MerchantRow {
-            supervision_label: t.get(&format!("supervision.{}", m.supervision)).to_owned(),
+            supervision_label: t.get(Supervision::from_slug(&m.supervision).map_or("", Supervision::key)).to_owned(),
             id: m.id,
             name: m.name,
             supervision: m.supervision,
@@ -93,7 +95,7 @@ fn percent(rate: Option<f64>) -> String {
 
 pub fn action_view(t: &crate::i18n::Tr, tz: chrono_tz::Tz, a: &ActionRow) -> ActionView {
     ActionView {
-        kind: t.get(&format!("action.{}", a.kind)).to_owned(),
+        kind: t.get(ActionKind::from_slug(&a.kind).map_or("", ActionKind::key)).to_owned(),
         detail: a.points.map(|p| t.fmt("action.points", &[("n", &p)])),
         reason: a.reason.clone(),
         taken: view::time(t, tz, from_db(a.taken_at)),
@@ -117,7 +119,9 @@ pub async fn show(
         id,
         name: card.merchant.name.clone(),
         credit_code: card.merchant.credit_code.clone(),
-        supervision_label: t.get(&format!("supervision.{}", card.merchant.supervision)).to_owned(),
+        supervision_label: t
+            .get(Supervision::from_slug(&card.merchant.supervision).map_or("", Supervision::key))
+            .to_owned(),
         supervision: card.merchant.supervision.clone(),
         credit_points: card.merchant.credit_points,
         received: card.received,

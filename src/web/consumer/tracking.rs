@@ -109,9 +109,9 @@ async fn page(
         has_email: c.consumer_email.is_some(),
         notice_is_error: extra.said.is_some() || extra.notice.is_some_and(|(_, error)| error),
         notice: extra.said.or_else(|| extra.notice.map(|(key, _)| t.get(key).to_owned())),
-        reply: FieldView::new(&t, "tracking", Field::Body.slug(), extra.reply, extra.reply_error),
-        reply_evidence: FieldView::new(&t, "form", "evidence", "", extra.evidence_error).with_id("reply-evidence"),
-        reason: FieldView::new(&t, "tracking", "reason", extra.reason, extra.reason_error),
+        reply: FieldView::new(&t, "tracking.body", extra.reply, extra.reply_error),
+        reply_evidence: FieldView::new(&t, "form.evidence", "", extra.evidence_error).with_id("reply-evidence"),
+        reason: FieldView::new(&t, "tracking.reason", extra.reason, extra.reason_error),
         can_reply: allowed(Action::ConsumerReply),
         can_ask_platform: progress.may_ask_platform(now),
         can_rate: matches!(progress.state, State::Resolved | State::Closed) && found.rating.is_none(),
@@ -119,7 +119,7 @@ async fn page(
             let stars: String = (1..=5).map(|i| if i <= score { '★' } else { '☆' }).collect();
             (format!("{stars} {score}/5"), comment)
         }),
-        rating_comment: FieldView::new(&t, "rating", "comment", extra.comment, extra.comment_error),
+        rating_comment: FieldView::new(&t, "rating.comment", extra.comment, extra.comment_error),
         can_decide: allowed(Action::Accept),
         can_withdraw: allowed(Action::Withdraw),
         csrf: csrf::token(req),
@@ -136,12 +136,8 @@ pub async fn show(
     token: web::Path<String>,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let notice = query.get("done").and_then(|v| match v.as_str() {
-        "link_queued" | "link_already" | "link_none" | "replied" | "accepted" | "rejected" | "withdrawn"
-        | "escalated" => Some(format!("tracking.done_{v}")),
-        _ => None,
-    });
-    let extra = Extra { notice: notice.as_deref().map(|k| (k, false)), ..Extra::default() };
+    let notice = query.get("done").and_then(|v| crate::web::notice::TrackingDone::from_slug(v));
+    let extra = Extra { notice: notice.map(|d| (d.key(), false)), ..Extra::default() };
     page(&state, &req, token.into_inner(), StatusCode::OK, extra).await
 }
 

@@ -96,15 +96,13 @@ async fn page(
         email: c.consumer_email.clone(),
         notice: typed.notice.as_ref().map(|(n, _)| n.clone()),
         notice_is_error: typed.notice.as_ref().is_some_and(|(_, e)| *e),
-        reply_body: FieldView::new(&t, "reply", "body", &typed.reply.body, error(false, Field::Body))
+        reply_body: FieldView::new(&t, "reply.body", &typed.reply.body, error(false, Field::Body))
             .with_id("reply-body"),
-        reply_evidence: FieldView::new(&t, "form", "evidence", "", typed.evidence_error.clone())
-            .with_id("reply-evidence"),
+        reply_evidence: FieldView::new(&t, "form.evidence", "", typed.evidence_error.clone()).with_id("reply-evidence"),
         internal: typed.reply.visibility == Visibility::Internal.slug(),
         proposal_resolution: FieldView::new(
             &t,
-            "proposal",
-            "resolution",
+            "proposal.resolution",
             &typed.proposal.resolution,
             error(true, Field::Resolution),
         ),
@@ -112,13 +110,13 @@ async fn page(
             .iter()
             .map(|r| Choice {
                 value: r.slug().into(),
-                label: t.get(&format!("resolution.{r}")).into(),
+                label: t.get(r.key()).into(),
                 selected: r.slug() == typed.proposal.resolution,
             })
             .collect(),
-        proposal_amount: FieldView::new(&t, "proposal", "amount", &typed.proposal.amount, error(true, Field::Amount))
+        proposal_amount: FieldView::new(&t, "proposal.amount", &typed.proposal.amount, error(true, Field::Amount))
             .with_id("proposal-amount"),
-        proposal_body: FieldView::new(&t, "proposal", "body", &typed.proposal.body, error(true, Field::Body))
+        proposal_body: FieldView::new(&t, "proposal.body", &typed.proposal.body, error(true, Field::Body))
             .with_id("proposal-body"),
         can_reply: allowed(Action::MerchantReply { public: true }),
         can_propose: allowed(Action::Propose),
@@ -137,9 +135,8 @@ pub async fn show(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let t = PageCtx::new(&req).t;
-    let notice = query.get("done").filter(|d| ["replied", "noted", "proposed"].contains(&d.as_str()));
-    let typed =
-        Typed { notice: notice.map(|d| (t.get(&format!("merchant.done_{d}")).to_owned(), false)), ..Typed::default() };
+    let notice = query.get("done").and_then(|d| crate::web::notice::MerchantDone::from_slug(d));
+    let typed = Typed { notice: notice.map(|d| (t.get(d.key()).to_owned(), false)), ..Typed::default() };
     page(&state, &req, &who, reference.into_inner(), StatusCode::OK, typed).await
 }
 

@@ -65,8 +65,8 @@ fn row(state: &AppState, t: &crate::i18n::Tr, now: DateTime<Utc>, c: &Complaint)
     RowView {
         reference: c.reference.clone(),
         state: progress.state.slug(),
-        state_label: t.get(&format!("state.{}", progress.state)).to_owned(),
-        category: t.get(&format!("category.{}", c.category)).to_owned(),
+        state_label: t.get(progress.state.key()).to_owned(),
+        category: t.get(Category::from_slug(&c.category).map_or("", Category::key)).to_owned(),
         consumer_name: c.consumer_name.clone(),
         submitted: view::time(t, tz, from_db(c.submitted_at)),
         deadline: view::deadline(t, tz, kind, &facts, now),
@@ -100,11 +100,7 @@ pub async fn dashboard(
     let list = ListQuery {
         state: State::from_slug(pick("state")),
         category: Category::from_slug(pick("category")),
-        due: match pick("due") {
-            "overdue" => Some(Due::Overdue),
-            "soon" => Some(Due::Soon),
-            _ => None,
-        },
+        due: Due::from_slug(pick("due")),
         after: parse_cursor(pick("after")),
     };
     let now = state.clock.now();
@@ -135,24 +131,15 @@ pub async fn dashboard(
         merchant,
         counters,
         rows: rows.iter().map(|c| row(&state, &t, now, c)).collect(),
-        states: State::ALL
-            .iter()
-            .map(|s| choice(s.slug(), t.get(&format!("state.{s}")).into(), pick("state")))
-            .collect(),
-        categories: Category::ALL
-            .iter()
-            .map(|c| choice(c.slug(), t.get(&format!("category.{c}")).into(), pick("category")))
-            .collect(),
-        dues: ["overdue", "soon"]
-            .iter()
-            .map(|d| choice(d, t.get(&format!("dashboard.due_{d}")).into(), pick("due")))
-            .collect(),
+        states: State::ALL.iter().map(|s| choice(s.slug(), t.get(s.key()).into(), pick("state"))).collect(),
+        categories: Category::ALL.iter().map(|c| choice(c.slug(), t.get(c.key()).into(), pick("category"))).collect(),
+        dues: Due::ALL.iter().map(|d| choice(d.slug(), t.get(d.key()).into(), pick("due"))).collect(),
         next_page,
         filtered: list.state.is_some() || list.category.is_some() || list.due.is_some() || list.after.is_some(),
         banners: taken
             .into_iter()
             .filter(|a| a.ended_at.is_none() && ActionKind::from_slug(&a.kind).is_some_and(ActionKind::is_ongoing))
-            .map(|a| (t.get(&format!("action.{}", a.kind)).to_owned(), a.reason))
+            .map(|a| (t.get(ActionKind::from_slug(&a.kind).map_or("", ActionKind::key)).to_owned(), a.reason))
             .collect(),
         ctx,
     };

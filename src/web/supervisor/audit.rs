@@ -120,7 +120,7 @@ pub async fn list(
         .into_iter()
         .map(|r| AuditLine {
             at: view::time(&t, tz, from_db(r.at)),
-            kind_label: t.get(&format!("audit.kind_{}", r.kind)).to_owned(),
+            kind_label: t.get(AuditKind::from_slug(&r.kind).map_or("", AuditKind::key)).to_owned(),
             kind: r.kind,
             actor: r.actor,
             address: r.address,
@@ -130,11 +130,7 @@ pub async fn list(
         .collect();
     let kinds = AuditKind::ALL
         .iter()
-        .map(|k| Choice {
-            value: k.slug().to_owned(),
-            label: t.get(&format!("audit.kind_{}", k.slug())).to_owned(),
-            selected: Some(*k) == kind,
-        })
+        .map(|k| Choice { value: k.slug().to_owned(), label: t.get(k.key()).to_owned(), selected: Some(*k) == kind })
         .collect();
     let status = if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     render(status, &AuditPage { ctx, q, kinds, rows, from_error, until_error, older_href })

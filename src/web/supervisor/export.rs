@@ -12,9 +12,9 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::NaiveDate;
 use futures_util::StreamExt;
 
-use crate::domain::category::Category;
+use crate::domain::category::{Category, Resolution};
 use crate::domain::contact::{Email, Phone, masked_name};
-use crate::domain::state::{EscalationReason, State};
+use crate::domain::state::{EscalationReason, Outcome, State};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::store::complaints::Complaint;
@@ -26,24 +26,24 @@ use crate::web::session::Supervisor;
 
 const PAGE: i64 = 1_000;
 
-/// The columns, each labelled by `export.{column}` in the catalog.
+/// The columns, each the catalog key of its heading.
 pub const COLUMNS: [&str; 16] = [
-    "received",
-    "reference",
-    "merchant",
-    "category",
-    "resolution",
-    "state",
-    "timely",
-    "first_response",
-    "resolved",
-    "reason",
-    "outcome",
-    "phone",
-    "email",
-    "order_ref",
-    "name",
-    "description",
+    "export.received",
+    "export.reference",
+    "export.merchant",
+    "export.category",
+    "export.resolution",
+    "export.state",
+    "export.timely",
+    "export.first_response",
+    "export.resolved",
+    "export.reason",
+    "export.outcome",
+    "export.phone",
+    "export.email",
+    "export.order_ref",
+    "export.name",
+    "export.description",
 ];
 
 /// A field quoted as RFC 4180 wants it, and defused as OWASP advises
@@ -67,8 +67,7 @@ fn row(t: &Tr, tz: chrono_tz::Tz, c: &Complaint, merchant: &str) -> String {
     let time = |at: Option<chrono::NaiveDateTime>| {
         at.map(|at| from_db(at).with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
     };
-    let label =
-        |prefix: &str, slug: Option<&str>| slug.map(|s| t.get(&format!("{prefix}.{s}")).to_owned()).unwrap_or_default();
+    let label = |key: Option<&'static str>| key.map(|k| t.get(k).to_owned()).unwrap_or_default();
     let timely = match c.responded_at {
         Some(at) if at <= c.response_due_at => t.get("export.yes"),
         Some(_) => t.get("export.no"),
@@ -79,14 +78,14 @@ fn row(t: &Tr, tz: chrono_tz::Tz, c: &Complaint, merchant: &str) -> String {
         time(Some(c.submitted_at)),
         c.reference.clone(),
         merchant.to_owned(),
-        label("category", Some(&c.category)),
-        label("resolution", Some(&c.desired_resolution)),
-        label("state", Some(&c.state)),
+        label(Category::from_slug(&c.category).map(Category::key)),
+        label(Resolution::from_slug(&c.desired_resolution).map(Resolution::key)),
+        label(State::from_slug(&c.state).map(State::key)),
         timely.to_owned(),
         time(c.responded_at),
         time(c.resolved_at),
-        label("reason", c.escalation_reason.as_deref()),
-        label("outcome", c.outcome.as_deref()),
+        label(c.escalation_reason.as_deref().and_then(EscalationReason::from_slug).map(EscalationReason::key)),
+        label(c.outcome.as_deref().and_then(Outcome::from_slug).map(Outcome::key)),
         c.consumer_phone.as_deref().map(Phone::masked).unwrap_or_default(),
         c.consumer_email.as_deref().map(Email::masked).unwrap_or_default(),
         c.order_ref.clone(),
@@ -127,10 +126,7 @@ pub async fn export(
         received_before: day("to").map(|d| d + chrono::Duration::days(1)),
     };
     let t = PageCtx::new(&req).t;
-    let header = format!(
-        "\u{feff}{}\r\n",
-        COLUMNS.iter().map(|c| field(t.get(&format!("export.{c}")))).collect::<Vec<_>>().join(",")
-    );
+    let header = format!("\u{feff}{}\r\n", COLUMNS.iter().map(|c| field(t.get(c))).collect::<Vec<_>>().join(","));
     let pool_state = state.clone();
     // (cursor, finished) → the next page of rows.
     let pages = futures_util::stream::unfold((None, false), move |(before, finished)| {

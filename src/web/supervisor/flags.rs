@@ -77,8 +77,8 @@ pub async fn list(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let t = PageCtx::new(&req).t;
-    let done = query.get("done").filter(|d| FlagDecision::from_slug(d).is_some());
-    page(&state, &req, StatusCode::OK, done.map(|d| (t.get(&format!("flags.done_{d}")).to_owned(), false))).await
+    let done = query.get("done").and_then(|d| FlagDecision::from_slug(d));
+    page(&state, &req, StatusCode::OK, done.map(|d| (t.get(d.key()).to_owned(), false))).await
 }
 
 /// The page again, with `refusal`'s message.

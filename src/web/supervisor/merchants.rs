@@ -66,26 +66,25 @@ fn onboard_page(
 ) -> Result<HttpResponse, AppError> {
     let ctx = PageCtx::new(req);
     let t = ctx.t;
-    let view = |field: Field, value: &str| {
+    let error = |field: Field| {
         let error = errors.get(field).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
-        let error = error.or_else(|| refused.filter(|r| r.field == Some(field.slug())).map(|r| r.message(&t)));
-        FieldView::new(&t, "onboard", field.slug(), value, error)
+        error.or_else(|| refused.filter(|r| r.field == Some(field.slug())).map(|r| r.message(&t)))
     };
     let page = OnboardPage {
-        name: view(Field::Name, &typed.name),
-        credit_code: view(Field::CreditCode, &typed.credit_code),
-        email: view(Field::Email, &typed.email),
-        shop_url: view(Field::ShopUrl, &typed.shop_url),
-        categories: view(Field::Categories, ""),
+        name: FieldView::new(&t, "onboard.name", &typed.name, error(Field::Name)),
+        credit_code: FieldView::new(&t, "onboard.credit_code", &typed.credit_code, error(Field::CreditCode)),
+        email: FieldView::new(&t, "onboard.email", &typed.email, error(Field::Email)),
+        shop_url: FieldView::new(&t, "onboard.shop_url", &typed.shop_url, error(Field::ShopUrl)),
+        categories: FieldView::new(&t, "onboard.categories", "", error(Field::Categories)),
         sold: SoldCategory::ALL
             .iter()
             .map(|c| Choice {
                 value: c.slug().into(),
-                label: t.get(&format!("sold.{c}")).into(),
+                label: t.get(c.key()).into(),
                 selected: typed.categories.iter().any(|v| v == c.slug()),
             })
             .collect(),
-        qualification: view(Field::Qualification, &typed.qualification),
+        qualification: FieldView::new(&t, "onboard.qualification", &typed.qualification, error(Field::Qualification)),
         csrf: csrf::token(req),
         ctx,
     };

@@ -91,16 +91,15 @@ pub async fn queue(
         rows: rows
             .into_iter()
             .map(|(c, merchant, holder)| QueueRow {
-                reason: c
-                    .escalation_reason
-                    .as_deref()
-                    .map_or(String::new(), |r| t.get(&format!("reason.{r}")).to_owned()),
+                reason: c.escalation_reason.as_deref().map_or(String::new(), |r| {
+                    t.get(EscalationReason::from_slug(r).map_or("", EscalationReason::key)).to_owned()
+                }),
                 escalated: c.escalated_at.map(|at| view::time(&t, tz, from_db(at))),
                 waited: c
                     .escalated_at
                     .map(|at| t.fmt("queue.waited", &[("d", &view::duration(&t, now - from_db(at)))]))
                     .unwrap_or_default(),
-                category: t.get(&format!("category.{}", c.category)).to_owned(),
+                category: t.get(Category::from_slug(&c.category).map_or("", Category::key)).to_owned(),
                 reference: c.reference,
                 merchant,
                 holder_label: match &holder {
@@ -112,12 +111,12 @@ pub async fn queue(
             .collect(),
         reasons: EscalationReason::ALL
             .iter()
-            .map(|r| choice(r.slug().into(), t.get(&format!("reason.{r}")).into(), &pick("reason")))
+            .map(|r| choice(r.slug().into(), t.get(r.key()).into(), &pick("reason")))
             .collect(),
         merchant: named.map_or_else(|| pick("merchant").trim().to_owned(), |(_, name)| name),
         categories: Category::ALL
             .iter()
-            .map(|c| choice(c.slug().into(), t.get(&format!("category.{c}")).into(), &pick("category")))
+            .map(|c| choice(c.slug().into(), t.get(c.key()).into(), &pick("category")))
             .collect(),
         export_href: format!("/supervisor/export.csv?{}", export.join("&")),
         ctx,

@@ -52,12 +52,12 @@ struct AccountPage {
 }
 
 fn code_field(ctx: &PageCtx, typed: &str, error: Option<String>) -> FieldView {
-    FieldView::new(&ctx.t, "two_factor", "code", typed, error)
+    FieldView::new(&ctx.t, "two_factor.code", typed, error)
 }
 
 /// At enrolment only the app's code will do.
 fn new_code_field(ctx: &PageCtx, typed: &str, error: Option<String>) -> FieldView {
-    FieldView::new(&ctx.t, "two_factor_enrol", "code", typed, error)
+    FieldView::new(&ctx.t, "two_factor_enrol.code", typed, error)
 }
 
 /// The code form, with what was typed and what was wrong with it.
@@ -115,7 +115,7 @@ pub fn enrol(
     let ctx = PageCtx::new(req);
     let page = EnrolPage {
         code: new_code_field(&ctx, typed, error),
-        password: what.reauth.clone().map(|e| FieldView::new(&ctx.t, "two_factor_enrol", "password", "", e)),
+        password: what.reauth.clone().map(|e| FieldView::new(&ctx.t, "two_factor_enrol.password", "", e)),
         notice: None,
         required: what.required,
         qr_svg: qr_svg(&totp::otpauth_uri(what.secret, what.email))?,

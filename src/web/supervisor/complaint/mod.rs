@@ -87,17 +87,17 @@ async fn page(
         held_by_me: holder.as_ref().is_some_and(|(id, _)| *id == who.0.user_id),
         holder: holder.map(|(_, email)| email),
         escalated: progress.state == State::Escalated,
-        reason: progress.escalation_reason.map(|r| t.get(&format!("reason.{r}")).to_owned()),
+        reason: progress.escalation_reason.map(|r| t.get(r.key()).to_owned()),
         outcomes: Outcome::ALL
             .iter()
             .map(|o| Choice {
                 value: o.slug().into(),
-                label: t.get(&format!("outcome.{o}")).into(),
+                label: t.get(o.key()).into(),
                 selected: o.slug() == typed.outcome,
             })
             .collect(),
         outcome_error: message(Field::Resolution),
-        ruling: FieldView::new(&t, "ruling", "body", &typed.body, message(Field::Body)),
+        ruling: FieldView::new(&t, "ruling.body", &typed.body, message(Field::Body)),
         notice: typed.notice,
         csrf: csrf::token(req),
         ctx,
@@ -114,8 +114,7 @@ pub async fn show(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let t = PageCtx::new(&req).t;
-    let done = query.get("done").filter(|d| ["claimed", "released", "ruled"].contains(&d.as_str()));
-    let typed =
-        Typed { notice: done.map(|d| (t.get(&format!("supervisor.done_{d}")).to_owned(), false)), ..Typed::default() };
+    let done = query.get("done").and_then(|d| crate::web::notice::SupervisorDone::from_slug(d));
+    let typed = Typed { notice: done.map(|d| (t.get(d.key()).to_owned(), false)), ..Typed::default() };
     page(&state, &req, &who, reference.into_inner(), StatusCode::OK, typed).await
 }

@@ -17,7 +17,9 @@ pub use actions::{lift, take_action};
 pub use appeals::decide_appeal;
 pub use staff::add_staff;
 
-use crate::domain::action::ActionKind;
+use crate::domain::action::{ActionKind, AppealDecision};
+use crate::domain::merchant::SoldCategory;
+use crate::domain::offender::Supervision;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::store::actions::{self as store, ActionRow, AppealRow};
@@ -124,21 +126,21 @@ async fn page(
             .categories
             .split(',')
             .filter(|c| !c.is_empty())
-            .map(|c| t.get(&format!("sold.{c}")).to_owned())
+            .map(|c| t.get(SoldCategory::from_slug(c).map_or("", SoldCategory::key)).to_owned())
             .collect::<Vec<_>>()
             .join("、"),
         staff: staff.into_iter().map(|(email, at)| (email, view::time(&t, tz, from_db(at)))).collect(),
         actions: action_lines(&t, tz, &taken, &appeals),
         kinds: ActionKind::ALL
             .iter()
-            .map(|k| Choice { value: k.slug().into(), label: t.get(&format!("action.{k}")).into(), selected: false })
+            .map(|k| Choice { value: k.slug().into(), label: t.get(k.key()).into(), selected: false })
             .collect(),
         name: m.name,
         credit_code: m.credit_code,
         email: m.email,
         shop_url: m.shop_url,
         qualification: m.qualification,
-        supervision_label: t.get(&format!("supervision.{supervision}")).to_owned(),
+        supervision_label: t.get(Supervision::from_slug(&supervision).map_or("", Supervision::key)).to_owned(),
         supervision,
         hidden_flag,
         credit_points: m.credit_points,
@@ -171,7 +173,7 @@ fn appeal_line(t: &Tr, tz: chrono_tz::Tz, ap: &AppealRow) -> AppealLine {
         statement: ap.statement.clone(),
         materials: ap.materials.clone(),
         decision: ap.decision.as_ref().map(|d| {
-            format!("{}：{}", t.get(&format!("appeal.decision_{d}")), ap.decision_reason.clone().unwrap_or_default())
+            format!("{}：{}", t.get(AppealDecision::from_slug(d).map_or("", AppealDecision::key)), ap.decision_reason.clone().unwrap_or_default())
         }),
         pending: ap.decision.is_none() && ap.submitted_at.is_some(),
     }
@@ -204,8 +206,8 @@ pub async fn show(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let t = PageCtx::new(&req).t;
-    let done = query.get("done").filter(|d| ["onboarded", "action", "lifted", "appeal"].contains(&d.as_str()));
-    let notice = done.map(|d| (t.get(&format!("merchant_admin.done_{d}")).to_owned(), false));
+    let done = query.get("done").and_then(|d| crate::web::notice::MerchantAdminDone::from_slug(d));
+    let notice = done.map(|d| (t.get(d.key()).to_owned(), false));
     page(&state, &req, id.into_inner(), StatusCode::OK, notice, KeptForm::default()).await
 }
 

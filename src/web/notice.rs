@@ -1,0 +1,50 @@
+//! The notices a page shows once a form has done its work: the form's
+//! answer sends the browser back with `?done=…`, and the page names the
+//! notice's message in the catalog. Anything else after `done=` shows no
+//! notice. The catalog test checks every key of each `ALL`.
+
+crate::slug_enum! {
+    #[catalog("tracking.done_")]
+    /// On the consumer's tracking page.
+    pub enum TrackingDone {
+        LinkQueued => "link_queued",
+        LinkAlready => "link_already",
+        LinkNone => "link_none",
+        Replied => "replied",
+        Accepted => "accepted",
+        Rejected => "rejected",
+        Withdrawn => "withdrawn",
+        Escalated => "escalated",
+    }
+}
+
+crate::slug_enum! {
+    #[catalog("merchant.done_")]
+    /// On a merchant's complaint page.
+    pub enum MerchantDone {
+        Replied => "replied",
+        Noted => "noted",
+        Proposed => "proposed",
+    }
+}
+
+crate::slug_enum! {
+    #[catalog("supervisor.done_")]
+    /// On a supervisor's complaint page.
+    pub enum SupervisorDone {
+        Claimed => "claimed",
+        Released => "released",
+        Ruled => "ruled",
+    }
+}
+
+crate::slug_enum! {
+    #[catalog("merchant_admin.done_")]
+    /// On a supervisor's merchant page.
+    pub enum MerchantAdminDone {
+        Onboarded => "onboarded",
+        Action => "action",
+        Lifted => "lifted",
+        Appeal => "appeal",
+    }
+}
