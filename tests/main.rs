@@ -9,6 +9,7 @@ mod statements;
 
 mod audit;
 mod cli;
+mod consumer_edge;
 mod conversation;
 mod deadlines;
 mod durability;

@@ -13,7 +13,9 @@ pub const NAME_MAX: usize = 50;
 pub const ORDER_REF_MAX: usize = 64;
 
 /// The complaint form exactly as typed; kept to re-render it on error.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Read from the form by these names (a field not sent is empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
 pub struct ComplaintForm {
     pub merchant: String,
     pub order_ref: String,

@@ -6,13 +6,14 @@ use rand::Rng;
 use crate::config::Config;
 use crate::domain::complaint::NewComplaint;
 use crate::domain::event::{Actor, EventKind, Visibility};
+use crate::domain::evidence::Stored;
 use crate::domain::reference::reference;
 use crate::domain::state::State;
 use crate::i18n::Lang;
 use crate::service::notify;
 use crate::service::offenders::{self, Trigger};
 use crate::store::complaints::{self as store, NewComplaintRow, NewEvent};
-use crate::store::{DbConnection, merchants, to_db};
+use crate::store::{DbConnection, evidence, merchants, to_db};
 
 /// Characters in a tracking token: 24 alphanumerics ≈ 142 random bits.
 const TOKEN_LEN: usize = 24;
@@ -42,12 +43,20 @@ pub struct Intake<'a> {
 /// Stores the complaint, its first timeline event and the notices it
 /// causes (the consumer's receipt, the merchant's alert) in one transaction.
 pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Result<Submitted, SubmitError> {
-    conn.write(|conn| file(conn, at, c))
+    conn.write(|conn| file(conn, at, c, &[]))
 }
 
-/// [`submit`] inside a transaction the caller holds: the group-commit
-/// writer's savepoint, for the complaint form.
-pub fn file(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Result<Submitted, SubmitError> {
+/// [`submit`] with the evidence `files` sent with the complaint (already
+/// kept in the upload folder), inside a transaction the caller holds: the
+/// group-commit writer's savepoint, for the complaint form. The complaint,
+/// its event, its notices and its files' rows are stored together or not
+/// at all; an unknown merchant stores nothing.
+pub fn file(
+    conn: &mut DbConnection,
+    at: &Intake<'_>,
+    c: &NewComplaint,
+    files: &[Stored],
+) -> Result<Submitted, SubmitError> {
     let merchant = merchants::find(conn, c.merchant_id)?.ok_or(SubmitError::UnknownMerchant(c.merchant_id))?;
     let token = new_token();
     let (response_due, resolution_due) =
@@ -95,6 +104,7 @@ pub fn file(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Resul
     notify::receipt(conn, at.config, &filed, &merchant.name, at.now)?;
     notify::new_complaint(conn, at.config, &filed, at.now)?;
     offenders::after(conn, merchant.id, Trigger::NewComplaint, at.config, at.now)?;
+    evidence::insert(conn, id, "consumer", files, at.now)?;
     Ok(Submitted { id, reference, token })
 }
 

@@ -30,7 +30,7 @@ pub struct Prepared {
     pub thumb: Option<Vec<u8>>,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum EvidenceError {
     /// Not a JPEG, PNG, WebP or PDF, whatever its name says.
     #[error("{0}: not a JPEG, PNG or WebP image, nor a PDF")]

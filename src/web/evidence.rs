@@ -4,6 +4,7 @@
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, web};
+use serde::Deserialize;
 
 use crate::domain::evidence::{Kind, MAX_FRAMES, MAX_PIXELS};
 use crate::error::AppError;
@@ -12,6 +13,8 @@ use crate::service::evidence::{EvidenceError, Plan, Stored, Upload, inspect, pat
 use crate::store::complaints as store;
 use crate::store::evidence::{self, Evidence};
 use crate::web::AppState;
+use crate::web::path::{EvidenceId, Reference, Token};
+use crate::web::refusal::Refuse;
 use crate::web::session::{MerchantStaff, Supervisor};
 
 /// Memory, in MiB, that large images being made anew may take at once.
@@ -129,72 +132,75 @@ fn encode(name: &str) -> String {
         .collect()
 }
 
-fn parse(id: &str, rest: &str) -> Result<(i64, bool), AppError> {
-    let id = id.parse().map_err(|_| AppError::NotFound)?;
-    match rest {
-        "" => Ok((id, false)),
-        "thumb" => Ok((id, true)),
-        _ => Err(AppError::NotFound),
+/// What an evidence route serves: the file, or (`…/thumb`) its thumbnail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Part {
+    #[serde(rename = "")]
+    File,
+    #[serde(rename = "/thumb")]
+    Thumb,
+}
+
+impl Part {
+    fn thumb(self) -> bool {
+        self == Part::Thumb
     }
 }
 
 /// The consumer's: the tracking link is the key.
-#[get("/t/{token}/evidence/{id}{rest:(/thumb)?}")]
+#[get("/t/{token}/evidence/{id}{part:(/thumb)?}")]
 pub async fn consumer(
     state: web::Data<AppState>,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(Token, EvidenceId, Part)>,
 ) -> Result<HttpResponse, AppError> {
-    let (token, id, rest) = path.into_inner();
-    let (id, thumb) = parse(&id, rest.trim_start_matches('/'))?;
+    let (token, id, part) = path.into_inner();
     let file = state
         .db(move |conn| {
             let (c, _) = store::find_by_token(conn, &token)?.ok_or(AppError::NotFound)?;
-            evidence::find(conn, c.id, id)?.ok_or(AppError::NotFound)
+            evidence::find(conn, c.id, id.0)?.ok_or(AppError::NotFound)
         })
         .await?;
-    serve(&state, file, thumb).await
+    serve(&state, file, part.thumb()).await
 }
 
 /// Staff of the complaint's merchant; another merchant's is not found.
-#[get("/merchant/complaints/{reference}/evidence/{id}{rest:(/thumb)?}")]
+#[get("/merchant/complaints/{reference}/evidence/{id}{part:(/thumb)?}")]
 pub async fn merchant(
     req: HttpRequest,
     who: MerchantStaff,
     state: web::Data<AppState>,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(Reference, EvidenceId, Part)>,
 ) -> Result<HttpResponse, AppError> {
-    let (reference, id, rest) = path.into_inner();
-    let (id, thumb) = parse(&id, rest.trim_start_matches('/'))?;
+    let (reference, id, part) = path.into_inner();
     let merchant_id = who.merchant_id;
     let subject = format!("complaint {reference}");
     let file = state
         .db(move |conn| {
             let c = store::find_for_merchant(conn, merchant_id, &reference)?.ok_or(AppError::NotFound)?;
-            evidence::find(conn, c.id, id)?.ok_or(AppError::NotFound)
+            evidence::find(conn, c.id, id.0)?.ok_or(AppError::NotFound)
         })
         .await?;
-    opened(&state, state.actor(&req, &who.staff), subject, &file, thumb).await?;
-    serve(&state, file, thumb).await
+    opened(&state, state.actor(&req, &who.staff), subject, &file, part).await?;
+    serve(&state, file, part.thumb()).await
 }
 
-#[get("/supervisor/complaints/{reference}/evidence/{id}{rest:(/thumb)?}")]
+#[get("/supervisor/complaints/{reference}/evidence/{id}{part:(/thumb)?}")]
 pub async fn supervisor(
     req: HttpRequest,
     who: Supervisor,
     state: web::Data<AppState>,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(Reference, EvidenceId, Part)>,
 ) -> Result<HttpResponse, AppError> {
-    let (reference, id, rest) = path.into_inner();
-    let (id, thumb) = parse(&id, rest.trim_start_matches('/'))?;
+    let (reference, id, part) = path.into_inner();
     let subject = format!("complaint {reference}");
     let file = state
         .db(move |conn| {
             let (c, _) = crate::store::supervision::find(conn, &reference)?.ok_or(AppError::NotFound)?;
-            evidence::find(conn, c.id, id)?.ok_or(AppError::NotFound)
+            evidence::find(conn, c.id, id.0)?.ok_or(AppError::NotFound)
         })
         .await?;
-    opened(&state, state.actor(&req, &who.0), subject, &file, thumb).await?;
-    serve(&state, file, thumb).await
+    opened(&state, state.actor(&req, &who.0), subject, &file, part).await?;
+    serve(&state, file, part.thumb()).await
 }
 
 /// Staff opening a file is on the audit log; the thumbnails a page shows
@@ -204,9 +210,9 @@ async fn opened(
     who: crate::service::audit::Actor,
     subject: String,
     file: &Evidence,
-    thumb: bool,
+    part: Part,
 ) -> Result<(), AppError> {
-    if thumb {
+    if part.thumb() {
         return Ok(());
     }
     let detail = format!("evidence {} ({})", file.id, file.name);
@@ -257,36 +263,39 @@ pub async fn keep(state: &AppState, uploads: Vec<Upload>) -> Result<Result<Vec<S
     Ok(Ok(stored))
 }
 
-/// What the form says about a file refused.
-pub fn message(t: &Tr, e: &EvidenceError) -> String {
-    match e {
-        EvidenceError::Kind(name) => t.fmt("form.evidence_kind", &[("name", name)]),
-        EvidenceError::Broken(name) => t.fmt("form.evidence_broken", &[("name", name)]),
-        EvidenceError::Name(name) => t.fmt("form.evidence_name", &[("name", name)]),
-        EvidenceError::Pixels { name, width, height } => t.fmt(
-            "form.evidence_pixels",
-            &[("name", name), ("width", width), ("height", height), ("max", &(MAX_PIXELS / 1_000_000))],
-        ),
-        EvidenceError::Frames { name, frames } => {
-            t.fmt("form.evidence_frames", &[("name", name), ("frames", frames), ("max", &MAX_FRAMES)])
+/// What the form says about a file refused: its refusal's message, with
+/// the file's name (and sizes) filled in.
+pub fn message(t: &Tr, e: EvidenceError) -> Result<String, AppError> {
+    let max_megapixels = MAX_PIXELS / 1_000_000;
+    let args: Vec<(&str, &dyn std::fmt::Display)> = match &e {
+        EvidenceError::Kind(name) | EvidenceError::Broken(name) | EvidenceError::Name(name) => vec![("name", name)],
+        EvidenceError::Pixels { name, width, height } => {
+            vec![("name", name), ("width", width), ("height", height), ("max", &max_megapixels)]
         }
-    }
+        EvidenceError::Frames { name, frames } => vec![("name", name), ("frames", frames), ("max", &MAX_FRAMES)],
+    };
+    Ok(t.fmt(e.clone().refusal()?.key, &args))
 }
 
 /// The files sent with a message, checked and kept: `Ok` with the files
 /// to record with it, or `Err` with the message for the form's evidence
 /// field (422, the rest of the form kept).
 pub async fn accept(state: &AppState, t: &Tr, uploads: Vec<Upload>) -> Result<Result<Vec<Stored>, String>, AppError> {
-    if let Some(message) = refused(t, &uploads) {
-        return Ok(Err(message));
-    }
-    Ok(keep(state, uploads).await?.map_err(|e| message(t, &e)))
+    let refused = match refused(&uploads) {
+        Some(e) => e,
+        None => match keep(state, uploads).await? {
+            Ok(stored) => return Ok(Ok(stored)),
+            Err(e) => e,
+        },
+    };
+    Ok(Err(message(t, refused)?))
 }
 
-/// The message for the first file whose content is not one accepted.
-pub fn refused(t: &Tr, uploads: &[Upload]) -> Option<String> {
+/// The first file whose content is not one accepted (told by its first
+/// bytes alone: no work is done on any file before all pass this).
+pub fn refused(uploads: &[Upload]) -> Option<EvidenceError> {
     let bad = uploads.iter().find(|u| Kind::sniff(&u.bytes).is_none())?;
-    Some(t.fmt("form.evidence_kind", &[("name", &shown(&bad.name))]))
+    Some(EvidenceError::Kind(shown(&bad.name)))
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

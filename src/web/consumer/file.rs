@@ -1,29 +1,29 @@
-//! Filing a complaint: the form, and what happens when it is sent.
+//! Filing a complaint: the form; what happens when it is sent is in
+//! [`filing`].
 
-use std::collections::HashMap;
+mod filing;
 
-use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
+use serde::Deserialize;
 
 use super::Choice;
 use crate::domain::category::{Category, Resolution};
-use crate::domain::complaint::{ComplaintForm, Field, FieldErrors, Invalid};
+use crate::domain::complaint::{ComplaintForm, Field, FieldErrors};
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::service::complaints::{Intake, SubmitError, file as file_complaint};
-use crate::store::evidence;
 use crate::store::merchants::{self, MerchantChoice};
-use crate::web::evidence::{keep, refused};
-use crate::web::limit::{self, Scope};
-use crate::web::page::{PageCtx, render};
-use crate::web::view::FieldView;
-use crate::web::{AppState, csrf, form};
 
-/// The merchant search box's field (not part of a complaint).
+use crate::web::page::{PageCtx, render};
+use crate::web::refusal::{self, Refusal};
+use crate::web::view::FieldView;
+use crate::web::{AppState, csrf};
+
+pub use filing::submit;
+
+/// The merchant search box's id (its field is not part of a complaint).
 const MERCHANT_SEARCH: &str = "merchant_q";
-/// The files field.
-const EVIDENCE: &str = "evidence";
 
 /// The complaint form's fields, named as the form's.
 struct Fields {
@@ -43,7 +43,7 @@ struct Fields {
 
 impl Fields {
     fn new(t: &Tr, form: &ComplaintForm, errors: &FieldErrors, evidence: Option<String>) -> Fields {
-        let error = |field: Field| errors.get(field).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
+        let error = |field: Field| errors.get(field).map(|why| refusal::invalid(t, why));
         Fields {
             merchant: FieldView::new(t, "form.merchant", &form.merchant, error(Field::Merchant)),
             order_ref: FieldView::new(t, "form.order_ref", &form.order_ref, error(Field::OrderRef)),
@@ -65,6 +65,37 @@ impl Fields {
 }
 
 impl Fields {
+    /// The complaint's field `field`'s view, if it is one of the form's.
+    fn view_mut(&mut self, field: Field) -> Option<&mut FieldView> {
+        Some(match field {
+            Field::Merchant => &mut self.merchant,
+            Field::OrderRef => &mut self.order_ref,
+            Field::Category => &mut self.category,
+            Field::DesiredResolution => &mut self.desired_resolution,
+            Field::Amount => &mut self.amount,
+            Field::Description => &mut self.description,
+            Field::ConsumerName => &mut self.consumer_name,
+            Field::ConsumerPhone => &mut self.consumer_phone,
+            Field::ConsumerEmail => &mut self.consumer_email,
+            Field::Body
+            | Field::Visibility
+            | Field::Resolution
+            | Field::Name
+            | Field::CreditCode
+            | Field::Email
+            | Field::ShopUrl
+            | Field::Categories
+            | Field::Qualification => return None,
+        })
+    }
+
+    /// `refusal`'s message next to its field: `false` when it is about no
+    /// field of the form (the page's notice says it instead).
+    fn refuse(&mut self, t: &Tr, refusal: Refusal) -> bool {
+        let view = refusal.field.and_then(Field::from_slug).and_then(|f| self.view_mut(f));
+        view.map(|view| view.error = Some(refusal.message(t))).is_some()
+    }
+
     /// The form's mistakes, in its order, for the summary: each field's
     /// id and "label: what is wrong".
     fn mistakes(&self, t: &Tr) -> Vec<(String, String)> {
@@ -121,19 +152,29 @@ struct NewComplaintPage {
     csrf: String,
 }
 
-/// Renders the form with what was typed, the merchant search `q`, its
-/// errors and `notice`.
-async fn page(
-    state: &AppState,
-    req: &HttpRequest,
-    status: StatusCode,
-    (form, q, evidence): (ComplaintForm, &str, Option<String>),
-    errors: &FieldErrors,
+/// The form as shown (again): what was typed, the merchant search, and
+/// what is wrong with it.
+#[derive(Default)]
+struct Shown {
+    typed: ComplaintForm,
+    /// The merchant search box.
+    q: String,
+    errors: FieldErrors,
+    /// A refusal of the whole form, by its field (or the notice).
+    refusal: Option<Refusal>,
+    /// What the evidence field says: a file refused, or that the files
+    /// need choosing again (a file input keeps nothing).
+    evidence: Option<String>,
+    /// A problem with the whole form (an expired page), in words.
     notice: Option<String>,
-) -> Result<HttpResponse, AppError> {
-    let (search, offered) = merchant_choices(state, form.merchant.trim(), q).await;
+}
+
+/// Renders the form as `shown`.
+async fn page(state: &AppState, req: &HttpRequest, status: StatusCode, shown: Shown) -> Result<HttpResponse, AppError> {
+    let (search, offered) = merchant_choices(state, shown.typed.merchant.trim(), &shown.q).await;
     let ctx = PageCtx::new(req);
     let t = ctx.t;
+    let form = &shown.typed;
     let choices = |slugs: &mut dyn Iterator<Item = (&'static str, &'static str)>, picked: &str| -> Vec<Choice> {
         slugs
             .map(|(slug, key)| Choice { value: slug.into(), label: t.get(key).into(), selected: slug == picked })
@@ -151,8 +192,16 @@ async fn page(
     if !picked.is_empty() && !options.iter().any(|c| c.selected) {
         options.push(Choice { value: picked.into(), label: picked.into(), selected: true });
     }
-    let q = q.trim();
-    let mut fields = Fields::new(&t, &form, errors, evidence);
+    let q = shown.q.trim();
+    let mut fields = Fields::new(&t, form, &shown.errors, shown.evidence);
+    let (mut has_errors, mut notice) = (!shown.errors.is_empty(), shown.notice);
+    if let Some(refusal) = shown.refusal {
+        if fields.refuse(&t, refusal) {
+            has_errors = true;
+        } else {
+            notice = Some(refusal.message(&t));
+        }
+    }
     if search {
         fields.merchant = fields.merchant.with_id(MERCHANT_SEARCH);
         fields.merchant.hint = t.get("form.merchant_search_hint").to_owned();
@@ -167,7 +216,7 @@ async fn page(
         categories: choices(&mut Category::ALL.iter().map(|c| (c.slug(), c.key())), &form.category),
         resolutions: choices(&mut Resolution::ALL.iter().map(|r| (r.slug(), r.key())), &form.desired_resolution),
         f: fields,
-        has_errors: !errors.is_empty(),
+        has_errors,
         notice,
         csrf: csrf::token(req),
         ctx,
@@ -215,122 +264,29 @@ async fn merchant_choices(state: &AppState, picked: &str, q: &str) -> (bool, Vec
     }
 }
 
+/// `/complaints/new?merchant=…` (a scorecard's link) and the merchant
+/// search's `merchant_q`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewQuery {
+    merchant: String,
+    merchant_q: String,
+}
+
 #[get("/complaints/new")]
 pub async fn new_form(
     req: HttpRequest,
     state: web::Data<AppState>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<NewQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let form =
-        ComplaintForm { merchant: query.get("merchant").cloned().unwrap_or_default(), ..ComplaintForm::default() };
-    let q = query.get(MERCHANT_SEARCH).map_or("", String::as_str);
-    page(&state, &req, StatusCode::OK, (form, q, None), &FieldErrors::default(), None).await
+    let NewQuery { merchant, merchant_q } = query.into_inner();
+    let shown =
+        Shown { typed: ComplaintForm { merchant, ..ComplaintForm::default() }, q: merchant_q, ..Shown::default() };
+    page(&state, &req, StatusCode::OK, shown).await
 }
 
 /// Someone who reloads or types the form's action lands on the form.
 #[get("/complaints")]
 pub async fn form_action() -> HttpResponse {
     HttpResponse::SeeOther().insert_header(("Location", "/complaints/new")).finish()
-}
-
-#[post("/complaints")]
-pub async fn submit(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    body: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    let (fields, uploads) = form::read_with_files(&req, body, EVIDENCE).await?;
-    let t = PageCtx::new(&req).t;
-    // Shown again, the form cannot keep the files: they need choosing again.
-    let again = (!uploads.is_empty()).then(|| t.get("form.evidence_again").to_owned());
-    let typed = ComplaintForm {
-        merchant: fields.get(Field::Merchant.slug()),
-        order_ref: fields.get(Field::OrderRef.slug()),
-        category: fields.get(Field::Category.slug()),
-        desired_resolution: fields.get(Field::DesiredResolution.slug()),
-        amount: fields.get(Field::Amount.slug()),
-        description: fields.get(Field::Description.slug()),
-        consumer_name: fields.get(Field::ConsumerName.slug()),
-        consumer_phone: fields.get(Field::ConsumerPhone.slug()),
-        consumer_email: fields.get(Field::ConsumerEmail.slug()),
-    };
-    let q = fields.get(MERCHANT_SEARCH);
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let notice = Some(t.get("error.csrf").to_owned());
-        return page(&state, &req, StatusCode::FORBIDDEN, (typed, &q, again), &FieldErrors::default(), notice).await;
-    }
-    // The "find" button of the merchant search: the form again, with what
-    // was found, everything typed kept.
-    if fields.get("find") == "merchant" {
-        return page(&state, &req, StatusCode::OK, (typed, &q, again), &FieldErrors::default(), None).await;
-    }
-    // Every complaint sent counts against its address, valid or not.
-    if let Err(wait) = state.limiter.check(Scope::Complaints, &req, state.clock.now()) {
-        let notice = Some(t.fmt("error.rate_limited", &[("n", &limit::seconds(wait))]));
-        let status = StatusCode::TOO_MANY_REQUESTS;
-        let mut res = page(&state, &req, status, (typed, &q, again), &FieldErrors::default(), notice).await?;
-        limit::retry_after(&mut res, wait);
-        return Ok(res);
-    }
-    // A file's kind is told by its first bytes; anything else is refused
-    // with the form, before any work is done on the rest.
-    let mut evidence_error = refused(&t, &uploads);
-    let errors = match typed.validate() {
-        Err(errors) => errors,
-        Ok(_) if evidence_error.is_some() => FieldErrors::default(),
-        Ok(complaint) => {
-            let stored = match keep(&state, uploads).await? {
-                Ok(stored) => stored,
-                Err(e) => {
-                    let error = Some(crate::web::evidence::message(&t, &e));
-                    let status = StatusCode::UNPROCESSABLE_ENTITY;
-                    return page(&state, &req, status, (typed, &q, error), &FieldErrors::default(), None).await;
-                }
-            };
-            let lang = t.lang();
-            let (clock, config) = (state.clock.clone(), state.config.clone());
-            let filed = state
-                .write(move |conn| {
-                    let now = clock.now();
-                    let intake = Intake { config: &config, now, lang };
-                    match file_complaint(conn, &intake, &complaint) {
-                        Ok(filed) => {
-                            // The files' rows, in the complaint's transaction.
-                            evidence::insert(conn, filed.id, "consumer", &stored, now)?;
-                            Ok(Some(filed))
-                        }
-                        Err(SubmitError::UnknownMerchant(_)) => Ok(None),
-                        Err(SubmitError::Db(e)) => Err(e.into()),
-                    }
-                })
-                .await;
-            match filed {
-                Ok(Some(filed)) => {
-                    tracing::info!(reference = %filed.reference, "complaint filed");
-                    let location = format!("/t/{}", filed.token);
-                    return Ok(HttpResponse::SeeOther().insert_header(("Location", location)).finish());
-                }
-                Ok(None) => {
-                    let mut errors = FieldErrors::default();
-                    errors.add(Field::Merchant, Invalid::UnknownMerchant);
-                    errors
-                }
-                // Nothing was stored: say so, keep every field, ask again.
-                Err(AppError::Unavailable(cause)) => {
-                    tracing::warn!(%cause, "complaint not filed: the database is unavailable");
-                    let notice = Some(t.get("error.unavailable_kept").to_owned());
-                    let status = StatusCode::SERVICE_UNAVAILABLE;
-                    let mut res =
-                        page(&state, &req, status, (typed, &q, again), &FieldErrors::default(), notice).await?;
-                    res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
-                    return Ok(res);
-                }
-                Err(e) => return Err(e),
-            }
-        }
-    };
-    if evidence_error.is_none() {
-        evidence_error = again;
-    }
-    page(&state, &req, StatusCode::UNPROCESSABLE_ENTITY, (typed, &q, evidence_error), &errors, None).await
 }

@@ -1,16 +1,16 @@
 //! `/track`: finding a complaint again by its reference and the phone or
 //! e-mail it was filed with.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
+use serde::Deserialize;
 
+use super::Limited;
 use crate::error::AppError;
 use crate::service::tracking;
 use crate::web::AppState;
-use crate::web::limit::{self, Scope};
+use crate::web::limit::Scope;
 use crate::web::page::{PageCtx, render};
 use crate::web::view::FieldView;
 
@@ -25,16 +25,25 @@ struct TrackPage {
     notice: Option<String>,
 }
 
+/// The look-up form (sent by GET): neither field on a first visit.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Lookup {
+    reference: Option<String>,
+    contact: Option<String>,
+}
+
 #[get("/track")]
 pub async fn track(
     req: HttpRequest,
     state: web::Data<AppState>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<Lookup>,
 ) -> Result<HttpResponse, AppError> {
     let ctx = PageCtx::new(&req);
     let t = ctx.t;
-    let typed = |name: &str| query.get(name).map(|s| s.trim().to_owned());
-    let (reference, contact) = (typed("reference"), typed("contact"));
+    let Lookup { reference, contact } = query.into_inner();
+    let typed = |v: Option<String>| v.map(|s| s.trim().to_owned());
+    let (reference, contact) = (typed(reference), typed(contact));
     let required =
         |v: &Option<String>| v.as_deref().unwrap_or("").is_empty().then(|| t.get("error.required").to_owned());
     let mut page = TrackPage {
@@ -52,11 +61,10 @@ pub async fn track(
         }
         (Some(reference), Some(contact)) if !reference.is_empty() && !contact.is_empty() => {
             // Guessing references and phone numbers takes many look-ups.
-            if let Err(wait) = state.limiter.check(Scope::Lookups, &req, state.clock.now()) {
-                page.notice = Some(t.fmt("error.rate_limited", &[("n", &limit::seconds(wait))]));
-                let mut res = render(StatusCode::TOO_MANY_REQUESTS, &page)?;
-                limit::retry_after(&mut res, wait);
-                return Ok(res);
+            if let Err(limited) = Limited::check(&state, &req, Scope::Lookups) {
+                let refusal = limited.refusal();
+                page.notice = Some(refusal.message(&t));
+                return Ok(limited.answer(render(refusal.status, &page)?));
             }
             let found = state.db(move |conn| Ok(tracking::find(conn, &reference, &contact)?)).await?;
             match found {

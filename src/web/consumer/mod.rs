@@ -6,7 +6,12 @@ mod home;
 pub mod scorecard;
 mod tracking;
 
-use actix_web::web;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::web::AppState;
+use crate::web::limit::{self, Scope};
+use crate::web::refusal::Refusal;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(home::home)
@@ -30,4 +35,26 @@ pub struct Choice {
     pub value: String,
     pub label: String,
     pub selected: bool,
+}
+
+/// Too many requests of one kind from this address: how long to wait.
+struct Limited(chrono::Duration);
+
+impl Limited {
+    /// Counts this request against its address's allowance for `scope`.
+    fn check(state: &AppState, req: &HttpRequest, scope: Scope) -> Result<(), Limited> {
+        state.limiter.check(scope, req, state.clock.now()).map_err(Limited)
+    }
+
+    /// 429, "please try again in {n} seconds".
+    fn refusal(&self) -> Refusal {
+        let n = usize::try_from(limit::seconds(self.0)).ok();
+        Refusal { status: StatusCode::TOO_MANY_REQUESTS, n, ..Refusal::unprocessable("error.rate_limited") }
+    }
+
+    /// `res` (the page that says so) with its `Retry-After`.
+    fn answer(&self, mut res: HttpResponse) -> HttpResponse {
+        limit::retry_after(&mut res, self.0);
+        res
+    }
 }

@@ -1,10 +1,9 @@
 //! The public merchant list and scorecards: no account, no consumer data.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
+use serde::Deserialize;
 
 use crate::domain::action::ActionKind;
 use crate::domain::offender::Supervision;
@@ -14,6 +13,7 @@ use crate::store::actions::ActionRow;
 use crate::store::{from_db, merchants};
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
+use crate::web::path::MerchantId;
 use crate::web::view::{self, TimeView};
 
 const PAGE: i64 = 50;
@@ -34,14 +34,23 @@ struct MerchantsPage {
     next_page: Option<String>,
 }
 
+/// The merchant search (sent by GET) and the page of its results.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Search {
+    q: String,
+    /// 1 and up; anything else is the first page.
+    page: String,
+}
+
 #[get("/merchants")]
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<Search>,
 ) -> Result<HttpResponse, AppError> {
-    let q = query.get("q").map(|s| s.trim().to_owned()).unwrap_or_default();
-    let page: i64 = query.get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1);
+    let q = query.q.trim().to_owned();
+    let page: i64 = query.page.parse().ok().filter(|p| *p >= 1).unwrap_or(1);
     let search = q.clone();
     let found = state.db(move |conn| Ok(merchants::search(conn, &search, (page - 1) * PAGE, PAGE + 1)?)).await?;
     let ctx = PageCtx::new(&req);
@@ -107,9 +116,9 @@ pub fn action_view(t: &crate::i18n::Tr, tz: chrono_tz::Tz, a: &ActionRow) -> Act
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    id: web::Path<MerchantId>,
 ) -> Result<HttpResponse, AppError> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id = id.into_inner().0;
     let now = state.clock.now();
     let card = state.db(move |conn| Ok(scorecard(conn, id, now)?)).await?.ok_or(AppError::NotFound)?;
     let ctx = PageCtx::new(&req);

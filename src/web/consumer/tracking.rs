@@ -2,27 +2,32 @@
 //! consumer can do there: reply, accept or reject a proposal, withdraw,
 //! have the link e-mailed.
 
-use std::collections::HashMap;
+mod message;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 
 use crate::domain::complaint::Field;
 use crate::domain::contact::{Email, Phone};
-use crate::domain::conversation::consumer_message;
 use crate::domain::event::Viewer;
 use crate::domain::state::{Action, State};
 use crate::error::AppError;
 use crate::service::conversation::{self, At, Decision};
-use crate::service::rating::{self, RateError};
+use crate::service::rating;
 use crate::service::tracking::{self, LinkMail};
 use crate::web::complaint_view::ComplaintView;
-use crate::web::evidence::{EvidenceView, accept, views};
-use crate::web::limit::{self, Scope};
+use crate::web::evidence::{EvidenceView, views};
+use crate::web::form::{CsrfForm, Forged};
 use crate::web::page::{PageCtx, render};
+use crate::web::path::Token;
+use crate::web::refusal::{Refusal, Refuse};
 use crate::web::view::FieldView;
-use crate::web::{AppState, act_notice, csrf, form};
+use crate::web::{AppState, csrf};
+
+pub use message::{ask_platform, reply};
 
 #[derive(Template)]
 #[template(path = "consumer/tracking.html")]
@@ -51,28 +56,56 @@ struct TrackingPage {
     csrf: String,
 }
 
+/// The page's forms where the consumer writes something, by the field
+/// that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    Reply,
+    /// The reason for asking the platform to intervene.
+    AskPlatform,
+    /// The rating's comment.
+    Rating,
+}
+
+impl Written {
+    fn field(self) -> &'static str {
+        match self {
+            Written::Reply => Field::Body.slug(),
+            Written::AskPlatform => "reason",
+            Written::Rating => "comment",
+        }
+    }
+
+    /// The catalog key of its label (and, with `_hint`, of its hint).
+    fn label(self) -> &'static str {
+        match self {
+            Written::Reply => "tracking.body",
+            Written::AskPlatform => "tracking.reason",
+            Written::Rating => "rating.comment",
+        }
+    }
+}
+
 /// What to show besides the complaint itself.
 #[derive(Default)]
-struct Extra<'a> {
-    notice: Option<(&'a str, bool)>,
-    /// An error notice already in words (one that needs numbers).
-    said: Option<String>,
-    reply: &'a str,
-    reply_error: Option<String>,
-    /// What is wrong with the files sent with the reply.
+struct Extra {
+    /// The outcome of the last action, by its message key.
+    done: Option<&'static str>,
+    /// What was typed, in which form: kept when the page is shown again.
+    typed: Option<(Written, String)>,
+    /// Why what was sent was refused: next to the field typed in, when
+    /// the refusal is about it, else in the notice.
+    refusal: Option<Refusal>,
+    /// What is wrong with the files sent with a message, in words.
     evidence_error: Option<String>,
-    reason: &'a str,
-    reason_error: Option<String>,
-    comment: &'a str,
-    comment_error: Option<String>,
 }
 
 async fn page(
     state: &AppState,
     req: &HttpRequest,
-    token: String,
+    token: Token,
     status: StatusCode,
-    extra: Extra<'_>,
+    extra: Extra,
 ) -> Result<HttpResponse, AppError> {
     let lookup = token.clone();
     let (found, files) = state
@@ -93,6 +126,18 @@ async fn page(
     let now = state.clock.now();
     let progress = state.progress_at(c, now);
     let allowed = |a: Action| progress.state.apply(a).is_ok();
+    let (written, typed) = extra.typed.map_or((None, String::new()), |(w, typed)| (Some(w), typed));
+    // The refusal next to the field typed in, or the page's notice.
+    let at_field = extra.refusal.filter(|r| written.is_some_and(|w| r.field == Some(w.field())));
+    let view = |w: Written| {
+        let (value, error) =
+            if written == Some(w) { (typed.as_str(), at_field.map(|r| r.message(&t))) } else { ("", None) };
+        FieldView::new(&t, w.label(), value, error)
+    };
+    let notice = match extra.refusal {
+        Some(refusal) if at_field.is_none() => Some((refusal.message(&t), true)),
+        _ => extra.done.map(|key| (t.get(key).to_owned(), false)),
+    };
     let page = TrackingPage {
         evidence: views(&t, &format!("/t/{token}"), &files),
         c: ComplaintView::new(
@@ -107,11 +152,11 @@ async fn page(
         ),
         contact,
         has_email: c.consumer_email.is_some(),
-        notice_is_error: extra.said.is_some() || extra.notice.is_some_and(|(_, error)| error),
-        notice: extra.said.or_else(|| extra.notice.map(|(key, _)| t.get(key).to_owned())),
-        reply: FieldView::new(&t, "tracking.body", extra.reply, extra.reply_error),
+        notice_is_error: notice.as_ref().is_some_and(|(_, error)| *error),
+        notice: notice.map(|(words, _)| words),
+        reply: view(Written::Reply),
         reply_evidence: FieldView::new(&t, "form.evidence", "", extra.evidence_error).with_id("reply-evidence"),
-        reason: FieldView::new(&t, "tracking.reason", extra.reason, extra.reason_error),
+        reason: view(Written::AskPlatform),
         can_reply: allowed(Action::ConsumerReply),
         can_ask_platform: progress.may_ask_platform(now),
         can_rate: matches!(progress.state, State::Resolved | State::Closed) && found.rating.is_none(),
@@ -119,135 +164,56 @@ async fn page(
             let stars: String = (1..=5).map(|i| if i <= score { '★' } else { '☆' }).collect();
             (format!("{stars} {score}/5"), comment)
         }),
-        rating_comment: FieldView::new(&t, "rating.comment", extra.comment, extra.comment_error),
+        rating_comment: view(Written::Rating),
         can_decide: allowed(Action::Accept),
         can_withdraw: allowed(Action::Withdraw),
         csrf: csrf::token(req),
-        token,
+        token: token.into_inner(),
         ctx,
     };
     render(status, &page)
+}
+
+/// The page again, saying `refusal` (its status), with what was typed.
+async fn refused(
+    state: &AppState,
+    req: &HttpRequest,
+    token: Token,
+    refusal: Refusal,
+    typed: Option<(Written, String)>,
+) -> Result<HttpResponse, AppError> {
+    page(state, req, token, refusal.status, Extra { typed, refusal: Some(refusal), ..Extra::default() }).await
+}
+
+/// `?done=…`: what the last action did.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Done {
+    done: String,
 }
 
 #[get("/t/{token}")]
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
-    token: web::Path<String>,
-    query: web::Query<HashMap<String, String>>,
+    token: web::Path<Token>,
+    query: web::Query<Done>,
 ) -> Result<HttpResponse, AppError> {
-    let notice = query.get("done").and_then(|v| crate::web::notice::TrackingDone::from_slug(v));
-    let extra = Extra { notice: notice.map(|d| (d.key(), false)), ..Extra::default() };
-    page(&state, &req, token.into_inner(), StatusCode::OK, extra).await
+    let done = query.done.as_str();
+    let done = crate::web::notice::TrackingDone::from_slug(done).map(|d| d.key());
+    page(&state, &req, token.into_inner(), StatusCode::OK, Extra { done, ..Extra::default() }).await
 }
 
-fn back(token: &str, done: &str) -> HttpResponse {
+fn back(token: &Token, done: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header(("Location", format!("/t/{token}?done={done}"))).finish()
 }
 
-/// The two forms where the consumer writes a message: a reply, and the
-/// reason for asking the platform to intervene.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Message {
-    Reply,
-    AskPlatform,
-}
-
-impl Message {
-    fn field(self) -> &'static str {
-        match self {
-            Message::Reply => "body",
-            Message::AskPlatform => "reason",
-        }
-    }
-
-    /// The page again with what was typed (and its error) in the right form.
-    fn extra<'a>(self, typed: &'a str, error: Option<String>, notice: Option<(&'a str, bool)>) -> Extra<'a> {
-        match self {
-            Message::Reply => Extra { notice, reply: typed, reply_error: error, ..Extra::default() },
-            Message::AskPlatform => Extra { notice, reason: typed, reason_error: error, ..Extra::default() },
-        }
-    }
-}
-
-async fn message(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    token: String,
-    body: web::Payload,
-    which: Message,
-) -> Result<HttpResponse, AppError> {
-    let (fields, uploads) = form::read_with_files(&req, body, "evidence").await?;
-    let typed = fields.get(which.field());
-    let t = PageCtx::new(&req).t;
-    // Shown again, the form cannot keep the files: they need choosing again.
-    let again = (!uploads.is_empty()).then(|| t.get("form.evidence_again").to_owned());
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let extra = Extra { evidence_error: again, ..which.extra(&typed, None, Some(("error.csrf_action", true))) };
-        return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
-    }
-    // Every message sent counts against its address, valid or not.
-    if let Err(wait) = state.limiter.check(Scope::ConsumerReplies, &req, state.clock.now()) {
-        let said = Some(t.fmt("error.rate_limited", &[("n", &limit::seconds(wait))]));
-        let extra = Extra { said, evidence_error: again, ..which.extra(&typed, None, None) };
-        let mut res = page(&state, &req, token, StatusCode::TOO_MANY_REQUESTS, extra).await?;
-        limit::retry_after(&mut res, wait);
-        return Ok(res);
-    }
-    let text = match consumer_message(&typed) {
-        Ok(m) => m,
-        Err(errors) => {
-            let error = errors.get(Field::Body).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
-            let extra = Extra { evidence_error: again, ..which.extra(&typed, error, None) };
-            return page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await;
-        }
-    };
-    let stored = match accept(&state, &t, uploads).await? {
-        Ok(stored) => stored,
-        Err(message) => {
-            let extra = Extra { evidence_error: Some(message), ..which.extra(&typed, None, None) };
-            return page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await;
-        }
-    };
-    let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
-    let result = state
-        .db(move |conn| {
-            let at = At { config: &config, now: clock.now() };
-            // The message and its files' rows, in one transaction.
-            Ok(match which {
-                Message::Reply => conversation::consumer_reply(conn, &lookup, &text, &stored, at),
-                Message::AskPlatform => conversation::ask_platform(conn, &lookup, &text, &stored, at),
-            })
-        })
-        .await?;
-    match result {
-        Ok(()) => Ok(back(&token, if which == Message::Reply { "replied" } else { "escalated" })),
-        Err(e) => {
-            let extra = which.extra(&typed, None, Some((act_notice(e)?, true)));
-            page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await
-        }
-    }
-}
-
-#[post("/t/{token}/reply")]
-pub async fn reply(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    token: web::Path<String>,
-    body: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    message(req, state, token.into_inner(), body, Message::Reply).await
-}
-
-/// "Ask the platform to intervene", with the consumer's reason.
-#[post("/t/{token}/intervene")]
-pub async fn ask_platform(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    token: web::Path<String>,
-    body: web::Payload,
-) -> Result<HttpResponse, AppError> {
-    message(req, state, token.into_inner(), body, Message::AskPlatform).await
+/// The rating form: a score of 1 to 5 and an optional comment.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RatingFields {
+    score: String,
+    comment: String,
 }
 
 /// The consumer's rating, 1 to 5 with an optional comment: once, by POST.
@@ -255,31 +221,35 @@ pub async fn ask_platform(
 pub async fn rate(
     req: HttpRequest,
     state: web::Data<AppState>,
-    token: web::Path<String>,
-    body: web::Payload,
+    token: web::Path<Token>,
+    form: CsrfForm<RatingFields>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let fields = form::read(&req, body).await?;
-    let (score, comment) = (fields.get("score"), fields.get("comment"));
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let extra = Extra { notice: Some(("error.csrf_action", true)), comment: &comment, ..Extra::default() };
-        return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
-    }
+    let RatingFields { score, comment } = match form.checked() {
+        Ok(posted) => posted.fields,
+        Err(Forged(posted)) => {
+            let typed = Some((Written::Rating, posted.fields.comment));
+            return refused(&state, &req, token, Refusal::FORGED, typed).await;
+        }
+    };
     let (lookup, clock, config, typed) = (token.clone(), state.clock.clone(), state.config.clone(), comment.clone());
     let result =
         state.db(move |conn| Ok(rating::rate(conn, &lookup, &score, &typed, &config.policy, clock.now()))).await?;
-    let t = PageCtx::new(&req).t;
-    let (notice, comment_error) = match result {
-        Ok(()) => return Ok(back(&token, "rated")),
-        Err(RateError::NotFound) => return Err(AppError::NotFound),
-        Err(RateError::Db(e)) => return Err(e.into()),
-        Err(RateError::Score) => (Some(("error.rating_score", true)), None),
-        Err(RateError::Comment(why)) => (None, Some(t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]))),
-        Err(RateError::NotFinished) => (Some(("error.illegal_action", true)), None),
-        Err(RateError::AlreadyRated) => (Some(("error.already_rated", true)), None),
-    };
-    let extra = Extra { notice, comment: &comment, comment_error, ..Extra::default() };
-    page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await
+    match result {
+        Ok(()) => Ok(back(&token, "rated")),
+        Err(e) => refused(&state, &req, token, e.refusal()?, Some((Written::Rating, comment))).await,
+    }
+}
+
+/// `/t/{token}/{decision}`: an unknown decision is not found.
+#[derive(Debug, Clone, Copy)]
+pub struct Decided(Decision);
+
+impl<'de> Deserialize<'de> for Decided {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let slug = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Decision::from_slug(&slug).map(Decided).ok_or_else(|| serde::de::Error::custom("not a decision"))
+    }
 }
 
 /// Accept, reject or withdraw: one button each, each in its own form.
@@ -287,15 +257,12 @@ pub async fn rate(
 pub async fn decide(
     req: HttpRequest,
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-    body: web::Payload,
+    path: web::Path<(Token, Decided)>,
+    form: CsrfForm<IgnoredAny>,
 ) -> Result<HttpResponse, AppError> {
-    let (token, decision) = path.into_inner();
-    let decision = Decision::from_slug(&decision).ok_or(AppError::NotFound)?;
-    let fields = form::read(&req, body).await?;
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let extra = Extra { notice: Some(("error.csrf_action", true)), ..Extra::default() };
-        return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
+    let (token, Decided(decision)) = path.into_inner();
+    if let Err(Forged(_)) = form.checked() {
+        return refused(&state, &req, token, Refusal::FORGED, None).await;
     }
     let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
     let result = state
@@ -305,10 +272,7 @@ pub async fn decide(
         .await?;
     match result {
         Ok(()) => Ok(back(&token, decision.done())),
-        Err(e) => {
-            let extra = Extra { notice: Some((act_notice(e)?, true)), ..Extra::default() };
-            page(&state, &req, token, StatusCode::UNPROCESSABLE_ENTITY, extra).await
-        }
+        Err(e) => refused(&state, &req, token, e.refusal()?, None).await,
     }
 }
 
@@ -317,14 +281,12 @@ pub async fn decide(
 pub async fn send_link(
     req: HttpRequest,
     state: web::Data<AppState>,
-    token: web::Path<String>,
-    body: web::Payload,
+    token: web::Path<Token>,
+    form: CsrfForm<IgnoredAny>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let fields = form::read(&req, body).await?;
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let extra = Extra { notice: Some(("error.csrf_action", true)), ..Extra::default() };
-        return page(&state, &req, token, StatusCode::FORBIDDEN, extra).await;
+    if let Err(Forged(_)) = form.checked() {
+        return refused(&state, &req, token, Refusal::FORGED, None).await;
     }
     let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
     let result = state.db(move |conn| Ok(tracking::mail_link(conn, &config, &lookup, clock.now())?)).await?;
