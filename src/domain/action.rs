@@ -13,6 +13,15 @@ crate::slug_enum! {
     }
 }
 
+crate::slug_enum! {
+    /// A supervisor's decision on an appeal.
+    pub enum AppealDecision {
+        /// The action is reversed.
+        Granted => "granted",
+        Rejected => "rejected",
+    }
+}
+
 pub const STARTING_POINTS: i32 = 100;
 
 impl ActionKind {

@@ -3,6 +3,18 @@
 
 use chrono::Duration;
 
+crate::slug_enum! {
+    /// What the public scorecard says of a merchant.
+    pub enum Supervision {
+        /// Not flagged, or flagged for complaint volume alone and not yet
+        /// confirmed.
+        None => "none",
+        Flagged => "flagged",
+        /// A supervisor confirmed the flag: a supervision case is open.
+        Supervised => "supervised",
+    }
+}
+
 /// The thresholds of DESIGN.md; configurable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FlagThresholds {
