@@ -5,7 +5,7 @@
 //! - `connection`: the backend, the connection enum, its pragmas, the pool;
 //! - `transaction`: [`DbConnection::write`], a transaction that will write;
 //! - `prepared`: statements the hot paths keep prepared ([`update`], `on_backend!`);
-//! - `columns`: how values sit in columns (times in UTC);
+//! - `columns`: how values sit in columns (times in UTC, slugs as typed text);
 //! - `upkeep`: migrations and backups;
 //! - one module per table or page for the queries.
 
@@ -40,7 +40,7 @@ use std::path::PathBuf;
 
 use diesel::r2d2;
 
-pub use columns::{from_db, to_db};
+pub use columns::{AsText, from_db, to_db};
 pub use complaints::state_is;
 pub use connection::{Backend, DbConnection, DbManager, MultiBackend, Pool, WAL_BACKSTOP_PAGES, connect, connect_one};
 pub use prepared::{Update, update};

@@ -85,7 +85,7 @@ impl ComplaintView {
                     detail,
                     who: email.clone().filter(|_| viewer != Viewer::Consumer),
                     body: e.body.clone(),
-                    internal: e.visibility == Visibility::Internal.slug(),
+                    internal: e.visibility == Visibility::Internal,
                 }
             })
             .collect();
@@ -106,7 +106,7 @@ impl ComplaintView {
                 view::deadline(t, tz, DeadlineKind::Resolution, &progress.resolution(), now),
             ],
             proposal: (state == State::Proposed)
-                .then(|| c.proposal_resolution.as_deref().map(|r| terms(t, r, c.proposal_amount_fen)))
+                .then(|| c.proposal_resolution.map(|r| terms(t, r.slug(), c.proposal_amount_fen)))
                 .flatten(),
             timeline,
         }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Notice, fmt, merchant_name, queue, time};
 use crate::config::Config;
+use crate::domain::action::ActionKind;
 use crate::domain::deadline::DeadlineKind;
 use crate::i18n::{Lang, Tr};
 use crate::store::complaints::Complaint;
@@ -239,7 +240,7 @@ pub fn action(
     config: &Config,
     merchant_id: i64,
     action_id: i64,
-    kind: &str,
+    kind: ActionKind,
     points: Option<i32>,
     reason: &str,
     now: DateTime<Utc>,
@@ -273,7 +274,7 @@ pub fn appeal(
     config: &Config,
     merchant_id: i64,
     appeal_id: i64,
-    kind: &str,
+    kind: ActionKind,
     granted: bool,
     reason: &str,
     now: DateTime<Utc>,

@@ -298,7 +298,7 @@ pub async fn submit(
                     match file_complaint(conn, &intake, &complaint) {
                         Ok(filed) => {
                             // The files' rows, in the complaint's transaction.
-                            evidence::insert(conn, filed.id, "consumer", &stored, now)?;
+                            evidence::insert(conn, filed.id, crate::domain::evidence::Side::Consumer, &stored, now)?;
                             Ok(Some(filed))
                         }
                         Err(SubmitError::UnknownMerchant(_)) => Ok(None),

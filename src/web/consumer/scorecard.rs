@@ -52,7 +52,7 @@ pub async fn list(
             supervision_label: t.get(&format!("supervision.{}", m.supervision)).to_owned(),
             id: m.id,
             name: m.name,
-            supervision: m.supervision,
+            supervision: m.supervision.slug().into(),
         })
         .collect();
     let next_page = more.then(|| format!("/merchants?q={}&page={}", crate::error::encode_component(&q), page + 1));
@@ -118,7 +118,7 @@ pub async fn show(
         name: card.merchant.name.clone(),
         credit_code: card.merchant.credit_code.clone(),
         supervision_label: t.get(&format!("supervision.{}", card.merchant.supervision)).to_owned(),
-        supervision: card.merchant.supervision.clone(),
+        supervision: card.merchant.supervision.slug().into(),
         credit_points: card.merchant.credit_points,
         received: card.received,
         response_rate: percent(card.rates.response),

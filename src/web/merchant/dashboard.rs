@@ -7,7 +7,6 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::action::ActionKind;
 use crate::domain::category::Category;
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::state::State;
@@ -151,7 +150,7 @@ pub async fn dashboard(
         filtered: list.state.is_some() || list.category.is_some() || list.due.is_some() || list.after.is_some(),
         banners: taken
             .into_iter()
-            .filter(|a| a.ended_at.is_none() && ActionKind::from_slug(&a.kind).is_some_and(ActionKind::is_ongoing))
+            .filter(|a| a.ended_at.is_none() && a.kind.is_ongoing())
             .map(|a| (t.get(&format!("action.{}", a.kind)).to_owned(), a.reason))
             .collect(),
         ctx,

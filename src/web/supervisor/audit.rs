@@ -121,7 +121,7 @@ pub async fn list(
         .map(|r| AuditLine {
             at: view::time(&t, tz, from_db(r.at)),
             kind_label: t.get(&format!("audit.kind_{}", r.kind)).to_owned(),
-            kind: r.kind,
+            kind: r.kind.slug().into(),
             actor: r.actor,
             address: r.address,
             subject: r.subject,

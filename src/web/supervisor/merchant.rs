@@ -85,10 +85,10 @@ async fn page(
     // Supervisors see a flag the public does not see yet (raised by
     // complaint volume alone), and that it is not public.
     let hidden_flag = flag.as_ref().is_some_and(|f| {
-        f.state == crate::store::flags::FlagState::Flagged.slug()
+        f.state == crate::store::flags::FlagState::Flagged
             && !crate::domain::offender::public_before_confirmed(&f.reasons)
     });
-    let supervision = if hidden_flag { "flagged".to_owned() } else { m.supervision.clone() };
+    let supervision = if hidden_flag { "flagged".to_owned() } else { m.supervision.slug().to_owned() };
     let ctx = PageCtx::new(req);
     let t = ctx.t;
     let tz = state.config.tz;
@@ -97,8 +97,8 @@ async fn page(
         id,
         categories: m
             .categories
-            .split(',')
-            .filter(|c| !c.is_empty())
+            .0
+            .iter()
             .map(|c| t.get(&format!("sold.{c}")).to_owned())
             .collect::<Vec<_>>()
             .join("、"),
@@ -108,7 +108,7 @@ async fn page(
             .map(|a| ActionLine {
                 id: a.id,
                 view: action_view(&t, tz, a),
-                liftable: a.ended_at.is_none() && ActionKind::from_slug(&a.kind).is_some_and(ActionKind::is_ongoing),
+                liftable: a.ended_at.is_none() && a.kind.is_ongoing(),
                 appeal: appeal_of.get(&a.id).map(|ap| AppealLine {
                     id: ap.id,
                     submitted: ap.submitted_at.map(|at| view::time(&t, tz, from_db(at))),
