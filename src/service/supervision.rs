@@ -85,7 +85,7 @@ pub fn rule(
         if let Advanced::Done(_) = advanced {
             supervision::set_outcome(conn, c.id, outcome)?;
             supervision::release(conn, c.id)?;
-            notify::ruling(conn, at.config, &c, outcome.slug(), body, at.now)?;
+            notify::ruling(conn, at.config, &c, outcome, body, at.now)?;
             offenders::after(conn, c.merchant_id, Trigger::Ruling, at.config, at.now)?;
         }
         Ok::<_, SuperviseError>(advanced)

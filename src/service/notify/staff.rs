@@ -8,6 +8,7 @@ use super::{Notice, fmt, merchant_name, queue, time};
 use crate::config::Config;
 use crate::domain::action::ActionKind;
 use crate::domain::deadline::DeadlineKind;
+use crate::domain::state::{EscalationReason, Outcome};
 use crate::i18n::{Lang, Tr};
 use crate::store::complaints::Complaint;
 use crate::store::outbox::MailKind;
@@ -152,7 +153,7 @@ pub fn escalation(
     conn: &mut DbConnection,
     config: &Config,
     c: &Complaint,
-    reason: &str,
+    reason: EscalationReason,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     let merchant = merchant_name(conn, c.merchant_id)?;
@@ -205,7 +206,7 @@ pub fn ruling(
     conn: &mut DbConnection,
     config: &Config,
     c: &Complaint,
-    outcome: &str,
+    outcome: Outcome,
     body: &str,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
