@@ -18,6 +18,7 @@ crate::slug_enum! {
     #[catalog("appeal.decision_")]
     /// A supervisor's decision on a merchant's appeal.
     pub enum AppealDecision {
+        /// The action is reversed.
         Granted => "granted",
         Rejected => "rejected",
     }

@@ -19,6 +19,14 @@ pub const MAX_DECODED: u64 = MAX_PIXELS * 4;
 pub const MAX_FRAMES: u32 = 1_000;
 
 crate::slug_enum! {
+    /// Who sent a file.
+    pub enum Side {
+        Consumer => "consumer",
+        Merchant => "merchant",
+    }
+}
+
+crate::slug_enum! {
     /// The kinds of file accepted.
     pub enum Kind {
         Jpeg => "jpeg",

@@ -65,6 +65,21 @@ impl ValidMerchant {
     }
 }
 
+/// What a merchant sells, as read back from [`ValidMerchant::categories_text`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SoldCategories(pub Vec<SoldCategory>);
+
+impl SoldCategories {
+    /// `None` unless every part is a category's slug; empty text is none.
+    pub fn from_text(text: &str) -> Option<SoldCategories> {
+        text.split(',')
+            .filter(|c| !c.is_empty())
+            .map(SoldCategory::from_slug)
+            .collect::<Option<_>>()
+            .map(SoldCategories)
+    }
+}
+
 impl MerchantForm {
     /// `require_categories`: the web form asks what the merchant sells;
     /// the command line may leave it for later.
@@ -147,6 +162,10 @@ mod tests {
         assert_eq!(m.email.as_str(), "kefu@xinghe.example.cn");
         assert_eq!(m.categories_text(), "apparel,beauty");
         assert_eq!(m.qualification, None);
+        let read = SoldCategories::from_text(&m.categories_text());
+        assert_eq!(read, Some(SoldCategories(vec![SoldCategory::Apparel, SoldCategory::Beauty])));
+        assert_eq!(SoldCategories::from_text(""), Some(SoldCategories::default()));
+        assert_eq!(SoldCategories::from_text("apparel,bogus"), None);
     }
 
     #[test]

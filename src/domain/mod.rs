@@ -57,11 +57,24 @@ macro_rules! slug_enum {
             pub fn from_slug(slug: &str) -> Option<Self> {
                 match slug { $($slug => Some($name::$variant),)+ _ => None }
             }
+
+            /// The slug, under the name text types give it.
+            #[allow(dead_code)] // for code that read the value as text
+            pub fn as_str(self) -> &'static str {
+                self.slug()
+            }
         }
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.slug())
+            }
+        }
+
+        /// A value is equal to its slug.
+        impl PartialEq<&str> for $name {
+            fn eq(&self, slug: &&str) -> bool {
+                self.slug() == *slug
             }
         }
     };

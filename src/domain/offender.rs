@@ -3,6 +3,19 @@
 
 use chrono::Duration;
 
+crate::slug_enum! {
+    #[catalog("supervision.")]
+    /// What the public scorecard says of a merchant.
+    pub enum Supervision {
+        /// Not flagged, or flagged for complaint volume alone and not yet
+        /// confirmed.
+        None => "none",
+        Flagged => "flagged",
+        /// A supervisor confirmed the flag: a supervision case is open.
+        Supervised => "supervised",
+    }
+}
+
 /// The thresholds of DESIGN.md; configurable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FlagThresholds {
@@ -27,20 +40,6 @@ pub struct Figures {
     pub breaches: Vec<String>,
     pub complaints: usize,
     pub upheld_fraud: Vec<String>,
-}
-
-crate::slug_enum! {
-    #[catalog("supervision.")]
-    /// Where a merchant stands with the platform, as the public sees it.
-    pub enum Supervision {
-        /// Not flagged, or flagged by complaint volume alone (not public
-        /// until a supervisor confirms it).
-        Unflagged => "none",
-        /// Flagged as a repeat offender, awaiting a supervisor.
-        Flagged => "flagged",
-        /// A supervision case is open.
-        Supervised => "supervised",
-    }
 }
 
 crate::slug_enum! {

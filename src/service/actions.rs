@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::domain::action::{ActionKind, AppealWindows, STARTING_POINTS, deduct};
+use crate::domain::action::{ActionKind, AppealDecision, AppealWindows, STARTING_POINTS, deduct};
 use crate::domain::text;
 use crate::service::notify;
 use crate::store::actions::{self, ActionRow};
@@ -56,11 +56,11 @@ pub fn take(
     let why = reason(why)?;
     conn.write(|conn| {
         let merchant = merchants::find(conn, merchant_id)?.ok_or(ActionError::NotFound)?;
-        let id = actions::insert(conn, merchant_id, kind.slug(), points, &why, by, now)?;
+        let id = actions::insert(conn, merchant_id, kind, points, &why, by, now)?;
         if let Some(p) = points {
             actions::set_points(conn, merchant_id, deduct(merchant.credit_points, p))?;
         }
-        notify::action(conn, config, merchant_id, id, kind.slug(), points, &why, now)?;
+        notify::action(conn, config, merchant_id, id, kind, points, &why, now)?;
         Ok(id)
     })
 }
@@ -83,7 +83,7 @@ pub fn lift(
     let why = reason(why)?;
     conn.write(|conn| {
         let action = action_of(conn, merchant_id, action_id)?.ok_or(ActionError::NotFound)?;
-        if !ActionKind::from_slug(&action.kind).is_some_and(ActionKind::is_ongoing) {
+        if !action.kind.is_ongoing() {
             return Err(ActionError::NotLiftable);
         }
         if !actions::end(conn, action_id, by, &why, false, now)? {
@@ -136,9 +136,13 @@ pub fn appeal_status(
             let until = windows.start_by(from_db(action.taken_at));
             if now <= until { AppealStatus::CanStart { until } } else { AppealStatus::StartExpired { closed: until } }
         }
-        Some(a) => match (a.decision.as_deref(), a.submitted_at) {
-            (Some("granted"), _) => AppealStatus::Granted { reason: a.decision_reason.clone().unwrap_or_default() },
-            (Some(_), _) => AppealStatus::Rejected { reason: a.decision_reason.clone().unwrap_or_default() },
+        Some(a) => match (a.decision, a.submitted_at) {
+            (Some(AppealDecision::Granted), _) => {
+                AppealStatus::Granted { reason: a.decision_reason.clone().unwrap_or_default() }
+            }
+            (Some(AppealDecision::Rejected), _) => {
+                AppealStatus::Rejected { reason: a.decision_reason.clone().unwrap_or_default() }
+            }
             (None, Some(_)) => AppealStatus::Submitted,
             (None, None) => {
                 let until = windows.submit_by(from_db(a.started_at));
@@ -248,10 +252,11 @@ pub fn decide_appeal(
     let why = text::clean(why, 2, 2000, true).map_err(|_| AppealError::Statement)?;
     conn.write(|conn| {
         let (appeal, action) = pending_appeal_of(conn, merchant_id, appeal_id)?;
-        if !actions::decide_appeal(conn, appeal.id, if grant { "granted" } else { "rejected" }, &why, by, now)? {
+        let decision = if grant { AppealDecision::Granted } else { AppealDecision::Rejected };
+        if !actions::decide_appeal(conn, appeal.id, decision, &why, by, now)? {
             return Err(AppealError::NotFound);
         }
-        notify::appeal(conn, config, action.merchant_id, appeal.id, &action.kind, grant, &why, now)?;
+        notify::appeal(conn, config, action.merchant_id, appeal.id, action.kind, grant, &why, now)?;
         if grant {
             actions::end(conn, action.id, by, &why, true, now)?;
             if let Some(points) = action.points {

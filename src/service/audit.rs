@@ -35,7 +35,7 @@ pub fn record(
         at: to_db(now),
         user_id: who.user_id,
         actor: &actor,
-        kind: kind.slug(),
+        kind,
         address: &address,
         subject: &subject,
         detail: &detail,

@@ -89,7 +89,7 @@ fn insert_user(
         let row = NewUser {
             email: email.as_str(),
             password_hash: &hash,
-            role: new.role.slug(),
+            role: new.role,
             merchant_id: new.merchant_id,
             created_at: to_db(now),
         };
@@ -203,7 +203,7 @@ pub fn sign_in(conn: &mut DbConnection, attempt: &Attempt<'_>) -> Result<SignedI
             false
         }
     };
-    match user.as_ref().filter(|_| valid).and_then(|u| Some((Role::from_slug(&u.role)?, u))) {
+    match user.as_ref().filter(|_| valid).map(|u| (u.role, u)) {
         Some((role, u)) => {
             if let Some(id) = recorded {
                 conn.write(|conn| users::delete_failure(conn, id))?;

@@ -98,7 +98,7 @@ fn lapse_notice(conn: &mut DbConnection, c: &Complaint, at: At<'_>, lapse: Lapse
             notify::breach(conn, at.config, c, DeadlineKind::Resolution, due, at.now)
         }
         Lapse::Escalated { reason, at: when } if at.now - when <= NEWS => {
-            notify::escalation(conn, at.config, c, reason.slug(), at.now)
+            notify::escalation(conn, at.config, c, reason, at.now)
         }
         _ => Ok(()),
     }
@@ -119,9 +119,7 @@ fn step_notice(
             let (resolution, fen) = s.data.as_deref().unwrap_or("").split_once('|').unwrap_or(("", ""));
             notify::proposal(conn, at.config, c, event, resolution, fen.parse().ok(), body, at.now)
         }
-        EventKind::Escalated => {
-            notify::escalation(conn, at.config, c, EscalationReason::ConsumerRequest.slug(), at.now)
-        }
+        EventKind::Escalated => notify::escalation(conn, at.config, c, EscalationReason::ConsumerRequest, at.now),
         _ => Ok(()),
     }
 }

@@ -104,7 +104,7 @@ pub fn file(
     notify::receipt(conn, at.config, &filed, &merchant.name, at.now)?;
     notify::new_complaint(conn, at.config, &filed, at.now)?;
     offenders::after(conn, merchant.id, Trigger::NewComplaint, at.config, at.now)?;
-    evidence::insert(conn, id, "consumer", files, at.now)?;
+    evidence::insert(conn, id, crate::domain::evidence::Side::Consumer, files, at.now)?;
     Ok(Submitted { id, reference, token })
 }
 

@@ -8,7 +8,7 @@
 
 use crate::domain::conversation::{Proposal, Reply};
 use crate::domain::event::{Actor, EventKind, Visibility};
-use crate::domain::evidence::Stored;
+use crate::domain::evidence::{Side, Stored};
 use crate::domain::state::{Action, EscalationReason};
 use crate::service::catch_up::{Step, act};
 use crate::store::complaints::{self as store, Complaint};
@@ -60,7 +60,7 @@ pub fn merchant_reply(
                 data: None,
             })
         },
-        |conn, c| Ok(evidence::insert(conn, c.id, "merchant", files, at.now)?),
+        |conn, c| Ok(evidence::insert(conn, c.id, Side::Merchant, files, at.now)?),
     )
 }
 
@@ -91,7 +91,7 @@ pub fn propose(
                 data: Some(proposal_data(proposal)),
             })
         },
-        |conn, c| Ok(store::set_proposal(conn, c.id, proposal.resolution.slug(), proposal.amount_fen)?),
+        |conn, c| Ok(store::set_proposal(conn, c.id, proposal.resolution, proposal.amount_fen)?),
     )
 }
 
@@ -139,7 +139,7 @@ pub fn consumer_reply(
                 data: None,
             })
         },
-        |conn, c| Ok(evidence::insert(conn, c.id, "consumer", files, at.now)?),
+        |conn, c| Ok(evidence::insert(conn, c.id, Side::Consumer, files, at.now)?),
     )
 }
 
@@ -197,6 +197,6 @@ pub fn ask_platform(
                 data: Some(EscalationReason::ConsumerRequest.slug().to_owned()),
             })
         },
-        |conn, c| Ok(evidence::insert(conn, c.id, "consumer", files, at.now)?),
+        |conn, c| Ok(evidence::insert(conn, c.id, Side::Consumer, files, at.now)?),
     )
 }

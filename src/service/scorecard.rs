@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::action::ActionKind;
 use crate::service::overview::Rates;
 use crate::store::actions::{self, ActionRow};
 use crate::store::merchants::{self, Merchant};
@@ -40,7 +39,7 @@ pub fn scorecard(
         .into_iter()
         .filter(|a| a.ended_at.is_none() || from_db(a.taken_at) >= year)
         .filter(|a| !a.reversed)
-        .partition(|a| a.ended_at.is_none() && ActionKind::from_slug(&a.kind).is_some_and(ActionKind::is_ongoing));
+        .partition(|a| a.ended_at.is_none() && a.kind.is_ongoing());
     Ok(Some(Scorecard {
         received: [counts.recent[0], counts.recent[1], counts.received].map(|n| usize::try_from(n).unwrap_or(0)),
         rates: Rates::of_counts(&counts, first_responses),

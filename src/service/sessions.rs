@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::audit::AuditKind;
 use crate::domain::session::{Lifetimes, Liveness, TOUCH_AFTER};
-use crate::domain::staff::{Role, check_password};
+use crate::domain::staff::check_password;
 use crate::service::audit::{self, Actor};
 use crate::service::auth::{self, SignedIn};
 use crate::store::sessions::{self, NewSession};
@@ -87,8 +87,7 @@ pub fn find(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<Found> {
     let Some((session, user)) = sessions::find(conn, &token_hash(token))? else { return Ok(Found::Unknown) };
-    let Some(role) = Role::from_slug(&user.role) else { return Ok(Found::Unknown) };
-    let sessions::SessionUser { id: user_id, email, merchant_id, .. } = user;
+    let sessions::SessionUser { id: user_id, email, role, merchant_id } = user;
     Ok(match lifetimes.liveness(from_db(session.created_at), from_db(session.last_seen_at), now) {
         Liveness::Expired => Found::Expired { session_id: session.id },
         Liveness::Live { touch } => {

@@ -39,7 +39,7 @@ pub fn claim(conn: &mut DbConnection, reference: &str, user_id: i64, at: At<'_>)
     conn.write(|conn| {
         let (c, _) = supervision::find(conn, reference)?.ok_or(ActError::NotFound)?;
         held_by_other(conn, c.id, user_id)?;
-        if c.state() != State::Escalated {
+        if c.state != State::Escalated {
             return Err(SuperviseError::NotEscalated);
         }
         if supervision::holder(conn, c.id)?.is_none() {
@@ -83,9 +83,9 @@ pub fn rule(
         };
         let advanced = advance(conn, &c, at, Some(step))?;
         if let Advanced::Done(_) = advanced {
-            supervision::set_outcome(conn, c.id, outcome.slug())?;
+            supervision::set_outcome(conn, c.id, outcome)?;
             supervision::release(conn, c.id)?;
-            notify::ruling(conn, at.config, &c, outcome.slug(), body, at.now)?;
+            notify::ruling(conn, at.config, &c, outcome, body, at.now)?;
             offenders::after(conn, c.merchant_id, Trigger::Ruling, at.config, at.now)?;
         }
         Ok::<_, SuperviseError>(advanced)

@@ -270,6 +270,6 @@ pub fn reset(conn: &mut DbConnection, email: &str, actor: &Actor, now: DateTime<
         let what = if removed { "second factor removed" } else { "no second factor" };
         let detail = format!("{what}, {ended} sessions ended");
         audit::record(conn, actor, AuditKind::TwoFactorReset, &format!("user {}", user.id), &detail, now)?;
-        Ok(Reset { email: user.email, role: Role::from_slug(&user.role), removed, sessions_ended: ended })
+        Ok(Reset { email: user.email, role: Some(user.role), removed, sessions_ended: ended })
     })
 }

@@ -5,13 +5,14 @@ use diesel::prelude::*;
 
 use super::schema::{appeals, merchant_actions, merchants};
 use super::{DbConnection, to_db};
+use crate::domain::action::{ActionKind, AppealDecision};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = merchant_actions)]
 pub struct ActionRow {
     pub id: i64,
     pub merchant_id: i64,
-    pub kind: String,
+    pub kind: ActionKind,
     pub points: Option<i32>,
     pub reason: String,
     pub taken_at: NaiveDateTime,
@@ -25,7 +26,7 @@ pub struct ActionRow {
 pub fn insert(
     conn: &mut DbConnection,
     merchant_id: i64,
-    kind: &str,
+    kind: ActionKind,
     points: Option<i32>,
     reason: &str,
     taken_by: i64,
@@ -92,7 +93,7 @@ pub struct AppealRow {
     pub statement: Option<String>,
     pub materials: Option<String>,
     pub submitted_at: Option<NaiveDateTime>,
-    pub decision: Option<String>,
+    pub decision: Option<AppealDecision>,
     pub decision_reason: Option<String>,
     pub decided_at: Option<NaiveDateTime>,
     pub decided_by: Option<i64>,
@@ -136,7 +137,7 @@ pub fn submit_appeal(
 pub fn decide_appeal(
     conn: &mut DbConnection,
     appeal_id: i64,
-    decision: &str,
+    decision: AppealDecision,
     reason: &str,
     by: i64,
     now: DateTime<Utc>,

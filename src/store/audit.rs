@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::staff_audit;
+use crate::domain::audit::AuditKind;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = staff_audit)]
@@ -14,7 +15,7 @@ pub struct AuditRow {
     pub at: NaiveDateTime,
     pub user_id: Option<i64>,
     pub actor: String,
-    pub kind: String,
+    pub kind: AuditKind,
     pub address: String,
     pub subject: String,
     pub detail: String,
@@ -26,7 +27,7 @@ pub struct NewAudit<'a> {
     pub at: NaiveDateTime,
     pub user_id: Option<i64>,
     pub actor: &'a str,
-    pub kind: &'a str,
+    pub kind: AuditKind,
     pub address: &'a str,
     pub subject: &'a str,
     pub detail: &'a str,
@@ -41,6 +42,7 @@ pub fn insert(conn: &mut DbConnection, row: &NewAudit<'_>) -> QueryResult<()> {
 pub struct AuditFilter {
     /// The e-mail of the person, exactly.
     pub actor: Option<String>,
+    /// A kind's slug (the suites name kinds by their text).
     pub kind: Option<String>,
     /// From this time (inclusive) …
     pub from: Option<NaiveDateTime>,

@@ -4,10 +4,12 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::{complaint_events, complaints, merchants, users};
-use super::{DbConnection, from_db, to_db};
+use super::{AsText, DbConnection, from_db, to_db};
+use crate::domain::category::{Category, Resolution};
 use crate::domain::event::{Actor, EventKind, Viewer, Visibility};
 use crate::domain::progress::Progress;
-use crate::domain::state::{EscalationReason, State};
+use crate::domain::state::{EscalationReason, Outcome, State};
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = complaints)]
@@ -17,15 +19,15 @@ pub struct Complaint {
     pub token: String,
     pub merchant_id: i64,
     pub order_ref: String,
-    pub category: String,
-    pub desired_resolution: String,
+    pub category: Category,
+    pub desired_resolution: Resolution,
     pub amount_fen: Option<i64>,
     pub description: String,
     pub consumer_name: String,
     pub consumer_phone: Option<String>,
     pub consumer_email: Option<String>,
-    pub lang: String,
-    pub state: String,
+    pub lang: Lang,
+    pub state: State,
     pub submitted_at: NaiveDateTime,
     pub response_due_at: NaiveDateTime,
     pub resolution_due_at: NaiveDateTime,
@@ -35,11 +37,13 @@ pub struct Complaint {
     pub resolution_met_at: Option<NaiveDateTime>,
     pub resolution_breached_at: Option<NaiveDateTime>,
     pub escalated_at: Option<NaiveDateTime>,
+    /// An [`EscalationReason`]'s slug, checked as it is read.
+    #[diesel(deserialize_as = AsText<Option<EscalationReason>>)]
     pub escalation_reason: Option<String>,
     pub ended_at: Option<NaiveDateTime>,
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
     pub resolved_at: Option<NaiveDateTime>,
-    pub proposal_resolution: Option<String>,
+    pub proposal_resolution: Option<Resolution>,
     pub proposal_amount_fen: Option<i64>,
     pub next_due_at: Option<NaiveDateTime>,
     pub rejected_at: Option<NaiveDateTime>,
@@ -48,15 +52,10 @@ pub struct Complaint {
 }
 
 impl Complaint {
-    pub fn state(&self) -> State {
-        // Only this code writes the column, always from `State::slug`.
-        State::from_slug(&self.state).unwrap_or(State::Submitted)
-    }
-
     /// The complaint's clock, for the domain's rules.
     pub fn progress(&self) -> Progress {
         Progress {
-            state: self.state(),
+            state: self.state,
             response_due: from_db(self.response_due_at),
             resolution_due: from_db(self.resolution_due_at),
             responded_at: self.responded_at.map(from_db),
@@ -67,6 +66,7 @@ impl Complaint {
             response_breached_at: self.response_breached_at.map(from_db),
             resolution_breached_at: self.resolution_breached_at.map(from_db),
             escalated_at: self.escalated_at.map(from_db),
+            // Read as an `EscalationReason` (`AsText`): never `None` for text.
             escalation_reason: self.escalation_reason.as_deref().and_then(EscalationReason::from_slug),
             rejected_at: self.rejected_at.map(from_db),
         }
@@ -93,6 +93,13 @@ pub struct NewComplaintRow<'a> {
     pub response_due_at: NaiveDateTime,
     pub resolution_due_at: NaiveDateTime,
     pub next_due_at: Option<NaiveDateTime>,
+}
+
+/// `complaints.state = '<state>'` written out in the SQL rather than bound,
+/// so that both databases see it matches a partial index's predicate.
+pub fn state_is(state: State) -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    // The slug is one of our own constants: nothing typed by anyone.
+    diesel::dsl::sql(&format!("complaints.state = '{}'", state.slug()))
 }
 
 /// The id the next complaint gets, taken before it is stored so that its
@@ -150,8 +157,8 @@ pub fn find_for_merchant(conn: &mut DbConnection, merchant_id: i64, reference: &
 /// the other columns untouched.
 #[derive(AsChangeset, Default)]
 #[diesel(table_name = complaints)]
-struct ProgressChange<'a> {
-    state: Option<&'a str>,
+struct ProgressChange {
+    state: Option<State>,
     responded_at: Option<Option<NaiveDateTime>>,
     proposed_at: Option<Option<NaiveDateTime>>,
     resolution_met_at: Option<Option<NaiveDateTime>>,
@@ -160,7 +167,7 @@ struct ProgressChange<'a> {
     response_breached_at: Option<Option<NaiveDateTime>>,
     resolution_breached_at: Option<Option<NaiveDateTime>>,
     escalated_at: Option<Option<NaiveDateTime>>,
-    escalation_reason: Option<Option<&'a str>>,
+    escalation_reason: Option<Option<EscalationReason>>,
     rejected_at: Option<Option<NaiveDateTime>>,
     next_due_at: Option<Option<NaiveDateTime>>,
 }
@@ -177,7 +184,7 @@ pub fn save_progress(conn: &mut DbConnection, read: &Complaint, after: &Progress
     let before = read.progress();
     let at = |t: Option<DateTime<Utc>>| t.map(to_db);
     let change = ProgressChange {
-        state: changed(before.state, after.state).map(|s| s.slug()),
+        state: changed(before.state, after.state),
         responded_at: changed(at(before.responded_at), at(after.responded_at)),
         proposed_at: changed(at(before.proposed_at), at(after.proposed_at)),
         resolution_met_at: changed(at(before.resolution_met_at), at(after.resolution_met_at)),
@@ -186,7 +193,7 @@ pub fn save_progress(conn: &mut DbConnection, read: &Complaint, after: &Progress
         response_breached_at: changed(at(before.response_breached_at), at(after.response_breached_at)),
         resolution_breached_at: changed(at(before.resolution_breached_at), at(after.resolution_breached_at)),
         escalated_at: changed(at(before.escalated_at), at(after.escalated_at)),
-        escalation_reason: changed(before.escalation_reason, after.escalation_reason).map(|r| r.map(|r| r.slug())),
+        escalation_reason: changed(before.escalation_reason, after.escalation_reason),
         rejected_at: changed(at(before.rejected_at), at(after.rejected_at)),
         next_due_at: changed(read.next_due_at, at(after.next_due())),
     };
@@ -200,7 +207,12 @@ pub fn save_progress(conn: &mut DbConnection, read: &Complaint, after: &Progress
 }
 
 /// Records the proposal now on the table.
-pub fn set_proposal(conn: &mut DbConnection, id: i64, resolution: &str, amount_fen: Option<i64>) -> QueryResult<()> {
+pub fn set_proposal(
+    conn: &mut DbConnection,
+    id: i64,
+    resolution: Resolution,
+    amount_fen: Option<i64>,
+) -> QueryResult<()> {
     diesel::update(complaints::table.find(id))
         .set((complaints::proposal_resolution.eq(resolution), complaints::proposal_amount_fen.eq(amount_fen)))
         .execute(conn)
@@ -241,9 +253,11 @@ pub struct Event {
     pub id: i64,
     pub complaint_id: i64,
     pub at: NaiveDateTime,
-    pub actor: String,
+    pub actor: Actor,
+    /// An [`EventKind`]'s slug, checked as it is read.
+    #[diesel(deserialize_as = AsText<EventKind>)]
     pub kind: String,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub body: Option<String>,
     pub data: Option<String>,
     pub actor_id: Option<i64>,
@@ -269,9 +283,9 @@ pub fn append_event(conn: &mut DbConnection, e: NewEvent<'_>) -> QueryResult<i64
             complaint_events::complaint_id.eq(e.complaint_id),
             complaint_events::merchant_id.eq(e.merchant_id),
             complaint_events::at.eq(to_db(e.at)),
-            complaint_events::actor.eq(e.actor.slug()),
-            complaint_events::kind.eq(e.kind.slug()),
-            complaint_events::visibility.eq(e.visibility.slug()),
+            complaint_events::actor.eq(e.actor),
+            complaint_events::kind.eq(e.kind),
+            complaint_events::visibility.eq(e.visibility),
             complaint_events::body.eq(e.body),
             complaint_events::data.eq(e.data),
             complaint_events::actor_id.eq(e.actor_id),
@@ -291,7 +305,7 @@ pub fn timeline(conn: &mut DbConnection, complaint_id: i64, viewer: Viewer) -> Q
         .select((Event::as_select(), users::email.nullable()))
         .order(complaint_events::id)
         .into_boxed();
-    let hidden: Vec<&str> = Visibility::ALL.iter().filter(|v| !viewer.sees(**v)).map(|v| v.slug()).collect();
+    let hidden: Vec<Visibility> = Visibility::ALL.iter().copied().filter(|v| !viewer.sees(*v)).collect();
     if !hidden.is_empty() {
         q = q.filter(complaint_events::visibility.ne_all(hidden));
     }

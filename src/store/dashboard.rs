@@ -31,14 +31,14 @@ pub fn counters(
     let mine = || complaints::table.filter(complaints::merchant_id.eq(merchant_id));
     let now_db = to_db(now);
     Ok(Counters {
-        new: mine().filter(complaints::state.eq(State::Submitted.slug())).count().get_result(conn)?,
+        new: mine().filter(complaints::state.eq(State::Submitted)).count().get_result(conn)?,
         due_soon: mine()
             .filter(complaints::next_due_at.ge(now_db))
             .filter(complaints::next_due_at.lt(to_db(now + soon)))
             .count()
             .get_result(conn)?,
         overdue: mine().filter(complaints::next_due_at.lt(now_db)).count().get_result(conn)?,
-        awaiting_consumer: mine().filter(complaints::state.eq(State::Proposed.slug())).count().get_result(conn)?,
+        awaiting_consumer: mine().filter(complaints::state.eq(State::Proposed)).count().get_result(conn)?,
         resolved_30_days: mine()
             .filter(complaints::resolved_at.ge(to_db(now - Duration::days(30))))
             .count()
@@ -92,10 +92,10 @@ pub fn list(
     let mut sql =
         complaints::table.filter(complaints::merchant_id.eq(merchant_id)).select(Complaint::as_select()).into_boxed();
     if let Some(state) = q.state {
-        sql = sql.filter(complaints::state.eq(state.slug()));
+        sql = sql.filter(complaints::state.eq(state));
     }
     if let Some(category) = q.category {
-        sql = sql.filter(complaints::category.eq(category.slug()));
+        sql = sql.filter(complaints::category.eq(category));
     }
     let by_state = q.by_state();
     if by_state {

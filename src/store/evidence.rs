@@ -5,40 +5,40 @@ use diesel::prelude::*;
 
 use super::schema::evidence;
 use super::{DbConnection, to_db};
-use crate::domain::evidence::Stored;
+use crate::domain::evidence::{Kind, Side, Stored};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = evidence)]
 pub struct Evidence {
     pub id: i64,
     pub complaint_id: i64,
-    pub kind: String,
+    pub kind: Kind,
     pub sha256: String,
     pub thumb_sha256: Option<String>,
     pub bytes: i64,
     pub name: String,
-    pub added_by: String,
+    pub added_by: Side,
 }
 
 #[derive(Insertable)]
 #[diesel(table_name = evidence)]
 struct NewEvidence<'a> {
     complaint_id: i64,
-    kind: &'a str,
+    kind: Kind,
     sha256: &'a str,
     thumb_sha256: Option<&'a str>,
     bytes: i64,
     name: &'a str,
-    added_by: &'a str,
+    added_by: Side,
     created_at: chrono::NaiveDateTime,
 }
 
-/// Records `files`, sent by `added_by` (`consumer` or `merchant`), as the
-/// complaint's, inside the caller's transaction.
+/// Records `files`, sent by `added_by`, as the complaint's, inside the
+/// caller's transaction.
 pub fn insert(
     conn: &mut DbConnection,
     complaint_id: i64,
-    added_by: &str,
+    added_by: Side,
     files: &[Stored],
     at: DateTime<Utc>,
 ) -> QueryResult<()> {
@@ -46,7 +46,7 @@ pub fn insert(
         diesel::insert_into(evidence::table)
             .values(NewEvidence {
                 complaint_id,
-                kind: f.kind.slug(),
+                kind: f.kind,
                 sha256: &f.sha256,
                 thumb_sha256: f.thumb_sha256.as_deref(),
                 bytes: f.bytes,

@@ -9,7 +9,7 @@ use super::merchants;
 use super::schema::{complaints, merchant_flags, merchants as merchants_table};
 use super::{DbConnection, to_db};
 use crate::domain::category::Category;
-use crate::domain::offender::{Figures, public_before_confirmed};
+use crate::domain::offender::{Figures, Supervision, public_before_confirmed};
 use crate::domain::state::Outcome;
 
 /// A merchant's figures since `since`.
@@ -29,9 +29,9 @@ pub fn figures(conn: &mut DbConnection, merchant_id: i64, since: DateTime<Utc>) 
     breaches.sort();
     let complaints: i64 = mine().filter(complaints::submitted_at.ge(since)).count().get_result(conn)?;
     let upheld_fraud: Vec<String> = mine()
-        .filter(complaints::outcome.eq_any([Outcome::Upheld.slug(), Outcome::PartlyUpheld.slug()]))
+        .filter(complaints::outcome.eq_any([Outcome::Upheld, Outcome::PartlyUpheld]))
         .filter(complaints::ended_at.ge(since))
-        .filter(complaints::category.eq_any([Category::FalseAdvertising.slug(), Category::PriceFraud.slug()]))
+        .filter(complaints::category.eq_any([Category::FalseAdvertising, Category::PriceFraud]))
         .select(complaints::reference)
         .order(complaints::ended_at)
         .load(conn)?;
@@ -65,7 +65,7 @@ pub fn complaint_count(conn: &mut DbConnection, merchant_id: i64, since: DateTim
 pub struct Flag {
     pub id: i64,
     pub merchant_id: i64,
-    pub state: String,
+    pub state: FlagState,
     pub reasons: String,
     pub raised_at: NaiveDateTime,
     pub last_tripped_at: NaiveDateTime,
@@ -95,11 +95,7 @@ pub fn open_flag(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Optio
     // time, on the backend's own connection (`on_backend!`).
     crate::on_backend!(conn, |c| merchant_flags::table
         .filter(merchant_flags::merchant_id.eq(merchant_id))
-        .filter(
-            merchant_flags::state
-                .eq(FlagState::Flagged.slug())
-                .or(merchant_flags::state.eq(FlagState::Supervised.slug())),
-        )
+        .filter(merchant_flags::state.eq(FlagState::Flagged).or(merchant_flags::state.eq(FlagState::Supervised)),)
         .select(Flag::as_select())
         .order(merchant_flags::id.desc())
         .first(c)
@@ -110,22 +106,22 @@ pub fn raise(conn: &mut DbConnection, merchant_id: i64, reasons: &str, now: Date
     let id = diesel::insert_into(merchant_flags::table)
         .values((
             merchant_flags::merchant_id.eq(merchant_id),
-            merchant_flags::state.eq(FlagState::Flagged.slug()),
+            merchant_flags::state.eq(FlagState::Flagged),
             merchant_flags::reasons.eq(reasons),
             merchant_flags::raised_at.eq(to_db(now)),
             merchant_flags::last_tripped_at.eq(to_db(now)),
         ))
         .returning(merchant_flags::id)
         .get_result(conn)?;
-    merchants::set_supervision(conn, merchant_id, pending_status(reasons))?;
+    merchants::set_supervision(conn, merchant_id, pending_status(reasons).slug())?;
     Ok(id)
 }
 
 /// What the public scorecard says of a merchant whose flag awaits a
 /// decision: `flagged`, or `none` while complaint volume is its only
 /// reason (see [`public_before_confirmed`]).
-fn pending_status(reasons: &str) -> &'static str {
-    if public_before_confirmed(reasons) { FlagState::Flagged.slug() } else { "none" }
+fn pending_status(reasons: &str) -> Supervision {
+    if public_before_confirmed(reasons) { Supervision::Flagged } else { Supervision::None }
 }
 
 /// Still over a threshold: the reasons as they stand now. A flag awaiting
@@ -139,8 +135,8 @@ pub fn tripped(conn: &mut DbConnection, flag: &Flag, reasons: &str, now: DateTim
             merchant_flags::counted_at.eq(to_db(now)),
         ))
         .execute(conn)?;
-    if flag.state == FlagState::Flagged.slug() && pending_status(reasons) != pending_status(&flag.reasons) {
-        merchants::set_supervision(conn, flag.merchant_id, pending_status(reasons))?;
+    if flag.state == FlagState::Flagged && pending_status(reasons) != pending_status(&flag.reasons) {
+        merchants::set_supervision(conn, flag.merchant_id, pending_status(reasons).slug())?;
     }
     Ok(())
 }
@@ -163,9 +159,9 @@ pub fn decide(
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> QueryResult<bool> {
-    let n = diesel::update(merchant_flags::table.find(flag.id).filter(merchant_flags::state.eq(from.slug())))
+    let n = diesel::update(merchant_flags::table.find(flag.id).filter(merchant_flags::state.eq(from)))
         .set((
-            merchant_flags::state.eq(to.slug()),
+            merchant_flags::state.eq(to),
             merchant_flags::decided_at.eq(to_db(now)),
             merchant_flags::decided_by.eq(by),
             merchant_flags::note.eq(note),
@@ -173,11 +169,11 @@ pub fn decide(
         .execute(conn)?;
     if n == 1 {
         let status = match to {
-            FlagState::Flagged => "flagged",
-            FlagState::Supervised => "supervised",
-            _ => "none",
+            FlagState::Flagged => Supervision::Flagged,
+            FlagState::Supervised => Supervision::Supervised,
+            FlagState::Dismissed | FlagState::Cleared | FlagState::Closed => Supervision::None,
         };
-        merchants::set_supervision(conn, flag.merchant_id, status)?;
+        merchants::set_supervision(conn, flag.merchant_id, status.slug())?;
     }
     Ok(n == 1)
 }
@@ -186,7 +182,7 @@ pub fn decide(
 pub fn on_list(conn: &mut DbConnection) -> QueryResult<Vec<(Flag, String)>> {
     merchant_flags::table
         .inner_join(merchants_table::table)
-        .filter(merchant_flags::state.eq_any([FlagState::Flagged.slug(), FlagState::Supervised.slug()]))
+        .filter(merchant_flags::state.eq_any([FlagState::Flagged, FlagState::Supervised]))
         .select((Flag::as_select(), merchants_table::name))
         .order(merchant_flags::raised_at)
         .load(conn)
@@ -196,7 +192,7 @@ pub fn on_list(conn: &mut DbConnection) -> QueryResult<Vec<(Flag, String)>> {
 pub fn last_dismissed(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Option<NaiveDateTime>> {
     merchant_flags::table
         .filter(merchant_flags::merchant_id.eq(merchant_id))
-        .filter(merchant_flags::state.eq(FlagState::Dismissed.slug()))
+        .filter(merchant_flags::state.eq(FlagState::Dismissed))
         .select(diesel::dsl::max(merchant_flags::decided_at))
         .first::<Option<NaiveDateTime>>(conn)
 }
@@ -229,7 +225,7 @@ pub fn to_recount(conn: &mut DbConnection, quiet_since: DateTime<Utc>) -> QueryR
     })
     .join(" OR ");
     merchant_flags::table
-        .filter(merchant_flags::state.eq(FlagState::Flagged.slug()))
+        .filter(merchant_flags::state.eq(FlagState::Flagged))
         .filter(merchant_flags::last_tripped_at.le(to_db(quiet_since)).or(diesel::dsl::sql::<Bool>(&activity)))
         .select(Flag::as_select())
         .order(merchant_flags::id)

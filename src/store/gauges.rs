@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::outbox::MailState;
 use super::schema::{complaints, outbox};
 use super::{DbConnection, from_db};
+use crate::domain::state::State;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Backlog {
@@ -29,11 +30,11 @@ impl Backlog {
 /// what is waiting, not with what was sent.
 pub fn backlog(conn: &mut DbConnection) -> QueryResult<Backlog> {
     let mut count = |state: MailState| -> QueryResult<i64> {
-        outbox::table.filter(outbox::state.eq(state.slug())).select(count_star()).get_result(conn)
+        outbox::table.filter(outbox::state.eq(state)).select(count_star()).get_result(conn)
     };
     let (queued, sending, dead) = (count(MailState::Queued)?, count(MailState::Sending)?, count(MailState::Dead)?);
     let oldest_due = outbox::table
-        .filter(outbox::state.eq(MailState::Queued.slug()))
+        .filter(outbox::state.eq(MailState::Queued))
         .order(outbox::next_attempt_at)
         .select(outbox::next_attempt_at)
         .first(conn)
@@ -44,8 +45,8 @@ pub fn backlog(conn: &mut DbConnection) -> QueryResult<Backlog> {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {
-    /// (state slug, complaints in it).
-    pub by_state: Vec<(String, i64)>,
+    /// (state, complaints in it), by slug.
+    pub by_state: Vec<(State, i64)>,
     pub response_breaches: i64,
     pub resolution_breaches: i64,
 }

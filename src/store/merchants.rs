@@ -5,6 +5,8 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::schema::merchants;
+use crate::domain::merchant::SoldCategories;
+use crate::domain::offender::Supervision;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = merchants)]
@@ -14,10 +16,10 @@ pub struct Merchant {
     pub credit_code: String,
     pub email: String,
     pub shop_url: String,
-    pub categories: String,
+    pub categories: SoldCategories,
     pub qualification: Option<String>,
     pub credit_points: i32,
-    pub supervision: String,
+    pub supervision: Supervision,
     pub created_at: NaiveDateTime,
 }
 
@@ -80,6 +82,7 @@ pub fn search(conn: &mut DbConnection, q: &str, offset: i64, limit: i64) -> Quer
     query.offset(offset).limit(limit).load(conn)
 }
 
+/// `status` is a [`Supervision`]'s slug.
 pub fn set_supervision(conn: &mut DbConnection, id: i64, status: &str) -> QueryResult<()> {
     diesel::update(merchants::table.find(id)).set(merchants::supervision.eq(status)).execute(conn).map(drop)
 }

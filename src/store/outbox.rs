@@ -7,7 +7,8 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::outbox;
-use super::{DbConnection, to_db};
+use super::{AsText, DbConnection, to_db};
+use crate::i18n::Lang;
 use crate::mail::Rendered;
 
 crate::slug_enum! {
@@ -63,12 +64,12 @@ pub fn enqueue(conn: &mut DbConnection, m: Enqueue<'_>, now: DateTime<Utc>) -> Q
         return Ok(false);
     }
     let insert = diesel::insert_into(outbox::table).values((
-        outbox::kind.eq(m.kind.slug()),
+        outbox::kind.eq(m.kind),
         outbox::dedupe_key.eq(&m.dedupe_key),
         outbox::complaint_id.eq(m.complaint_id),
         outbox::recipient.eq(m.recipient),
         outbox::lang.eq(m.lang),
-        outbox::state.eq(MailState::Queued.slug()),
+        outbox::state.eq(MailState::Queued),
         outbox::attempts.eq(0),
         outbox::next_attempt_at.eq(to_db(now)),
         outbox::created_at.eq(to_db(now)),
@@ -84,12 +85,14 @@ pub fn enqueue(conn: &mut DbConnection, m: Enqueue<'_>, now: DateTime<Utc>) -> Q
 #[diesel(table_name = outbox)]
 pub struct Row {
     pub id: i64,
+    /// A [`MailKind`]'s slug, checked as it is read.
+    #[diesel(deserialize_as = AsText<MailKind>)]
     pub kind: String,
     pub dedupe_key: String,
     pub complaint_id: Option<i64>,
     pub recipient: String,
-    pub lang: String,
-    pub state: String,
+    pub lang: Lang,
+    pub state: MailState,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub last_error: Option<String>,
@@ -116,7 +119,7 @@ pub fn claim_due(conn: &mut DbConnection, now: DateTime<Utc>, limit: i64, lease:
     }
     let now_db = to_db(now);
     let mut ids: Vec<i64> = outbox::table
-        .filter(outbox::state.eq(MailState::Queued.slug()))
+        .filter(outbox::state.eq(MailState::Queued))
         .filter(outbox::next_attempt_at.le(now_db))
         .order(outbox::next_attempt_at)
         .select(outbox::id)
@@ -124,7 +127,7 @@ pub fn claim_due(conn: &mut DbConnection, now: DateTime<Utc>, limit: i64, lease:
         .load(conn)?;
     ids.extend(
         outbox::table
-            .filter(outbox::state.eq(MailState::Sending.slug()))
+            .filter(outbox::state.eq(MailState::Sending))
             .filter(outbox::claimed_until.lt(now_db))
             .select(outbox::id)
             .limit(limit)
@@ -133,12 +136,12 @@ pub fn claim_due(conn: &mut DbConnection, now: DateTime<Utc>, limit: i64, lease:
     let mut claimed = Vec::new();
     for id in ids {
         let still_claimable = outbox::state
-            .eq(MailState::Queued.slug())
+            .eq(MailState::Queued)
             .and(outbox::next_attempt_at.le(now_db))
-            .or(outbox::state.eq(MailState::Sending.slug()).and(outbox::claimed_until.lt(now_db)));
+            .or(outbox::state.eq(MailState::Sending).and(outbox::claimed_until.lt(now_db)));
         let n = diesel::update(outbox::table.find(id).filter(still_claimable))
             .set((
-                outbox::state.eq(MailState::Sending.slug()),
+                outbox::state.eq(MailState::Sending),
                 outbox::claimed_until.eq(to_db(now + lease)),
                 outbox::attempts.eq(outbox::attempts + 1),
             ))
@@ -164,9 +167,9 @@ fn claim_due_pg(
     let ids: Vec<i64> = outbox::table
         .filter(
             outbox::state
-                .eq(MailState::Queued.slug())
+                .eq(MailState::Queued)
                 .and(outbox::next_attempt_at.le(now_db))
-                .or(outbox::state.eq(MailState::Sending.slug()).and(outbox::claimed_until.lt(now_db))),
+                .or(outbox::state.eq(MailState::Sending).and(outbox::claimed_until.lt(now_db))),
         )
         .order(outbox::next_attempt_at)
         .select(outbox::id)
@@ -176,7 +179,7 @@ fn claim_due_pg(
         .load(pg)?;
     diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
         .set((
-            outbox::state.eq(MailState::Sending.slug()),
+            outbox::state.eq(MailState::Sending),
             outbox::claimed_until.eq(to_db(now + lease)),
             outbox::attempts.eq(outbox::attempts + 1),
         ))
@@ -187,7 +190,7 @@ fn claim_due_pg(
 pub fn mark_sent(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> QueryResult<()> {
     // Two a complaint: kept prepared.
     let set = (
-        outbox::state.eq(MailState::Sent.slug()),
+        outbox::state.eq(MailState::Sent),
         outbox::sent_at.eq(to_db(now)),
         outbox::claimed_until.eq(None::<NaiveDateTime>),
     );
@@ -201,11 +204,7 @@ pub fn mark_failed(conn: &mut DbConnection, id: i64, error: &str, retry_at: Opti
         None => (MailState::Dead, None),
     };
     diesel::update(outbox::table.find(id))
-        .set((
-            outbox::state.eq(state.slug()),
-            outbox::last_error.eq(error),
-            outbox::claimed_until.eq(None::<NaiveDateTime>),
-        ))
+        .set((outbox::state.eq(state), outbox::last_error.eq(error), outbox::claimed_until.eq(None::<NaiveDateTime>)))
         .execute(conn)?;
     if let Some(next) = next {
         diesel::update(outbox::table.find(id)).set(outbox::next_attempt_at.eq(next)).execute(conn)?;
@@ -216,7 +215,7 @@ pub fn mark_failed(conn: &mut DbConnection, id: i64, error: &str, retry_at: Opti
 /// Rows in the given states, newest first, for the supervisors' view.
 pub fn in_states(conn: &mut DbConnection, states: &[MailState], limit: i64) -> QueryResult<Vec<Row>> {
     outbox::table
-        .filter(outbox::state.eq_any(states.iter().map(|s| s.slug()).collect::<Vec<_>>()))
+        .filter(outbox::state.eq_any(states))
         .select(Row::as_select())
         .order(outbox::id.desc())
         .limit(limit)
@@ -225,12 +224,8 @@ pub fn in_states(conn: &mut DbConnection, states: &[MailState], limit: i64) -> Q
 
 /// Puts a dead row back in the queue with a fresh set of attempts.
 pub fn retry(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> QueryResult<bool> {
-    let n = diesel::update(outbox::table.find(id).filter(outbox::state.eq(MailState::Dead.slug())))
-        .set((
-            outbox::state.eq(MailState::Queued.slug()),
-            outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(to_db(now)),
-        ))
+    let n = diesel::update(outbox::table.find(id).filter(outbox::state.eq(MailState::Dead)))
+        .set((outbox::state.eq(MailState::Queued), outbox::attempts.eq(0), outbox::next_attempt_at.eq(to_db(now))))
         .execute(conn)?;
     Ok(n == 1)
 }

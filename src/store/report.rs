@@ -245,16 +245,16 @@ pub fn export_page(
         q = q.filter(complaints::id.lt(id));
     }
     if let Some(state) = filter.state {
-        q = q.filter(complaints::state.eq(state.slug()));
+        q = q.filter(complaints::state.eq(state));
     }
     if let Some(reason) = filter.reason {
-        q = q.filter(complaints::escalation_reason.eq(reason.slug()));
+        q = q.filter(complaints::escalation_reason.eq(reason));
     }
     if let Some(id) = filter.merchant_id {
         q = q.filter(complaints::merchant_id.eq(id));
     }
     if let Some(category) = filter.category {
-        q = q.filter(complaints::category.eq(category.slug()));
+        q = q.filter(complaints::category.eq(category));
     }
     if let Some(from) = filter.received_from {
         q = q.filter(complaints::submitted_at.ge(to_db(from)));

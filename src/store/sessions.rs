@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::schema::{login_failures, sessions, sign_in_addresses, users};
 use super::{DbConnection, to_db};
 use crate::domain::session::{FAILURE_WINDOW, Lifetimes};
+use crate::domain::staff::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sessions)]
@@ -23,7 +24,7 @@ pub struct SessionRow {
 pub struct SessionUser {
     pub id: i64,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub merchant_id: Option<i64>,
 }
 

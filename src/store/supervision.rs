@@ -7,7 +7,7 @@ use super::complaints::Complaint;
 use super::schema::{complaint_claims, complaints, merchants, users};
 use super::{DbConnection, state_is, to_db};
 use crate::domain::category::Category;
-use crate::domain::state::{EscalationReason, State};
+use crate::domain::state::{EscalationReason, Outcome, State};
 
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
@@ -33,7 +33,7 @@ pub fn queue(conn: &mut DbConnection, filter: QueueFilter, limit: i64) -> QueryR
         .limit(limit)
         .into_boxed();
     if let Some(reason) = filter.reason {
-        q = q.filter(complaints::escalation_reason.eq(reason.slug()));
+        q = q.filter(complaints::escalation_reason.eq(reason));
     }
     if let Some(id) = filter.merchant_id {
         q = q.filter(complaints::merchant_id.eq(id));
@@ -42,7 +42,7 @@ pub fn queue(conn: &mut DbConnection, filter: QueueFilter, limit: i64) -> QueryR
         q = q.filter(merchants::name.like(format!("%{escaped}%")).escape('\\'));
     }
     if let Some(category) = filter.category {
-        q = q.filter(complaints::category.eq(category.slug()));
+        q = q.filter(complaints::category.eq(category));
     }
     q.load(conn)
 }
@@ -84,7 +84,7 @@ pub fn release(conn: &mut DbConnection, complaint_id: i64) -> QueryResult<()> {
         .map(drop)
 }
 
-pub fn set_outcome(conn: &mut DbConnection, complaint_id: i64, outcome: &str) -> QueryResult<()> {
+pub fn set_outcome(conn: &mut DbConnection, complaint_id: i64, outcome: Outcome) -> QueryResult<()> {
     diesel::update(complaints::table.find(complaint_id)).set(complaints::outcome.eq(outcome)).execute(conn).map(drop)
 }
 

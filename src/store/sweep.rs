@@ -36,7 +36,7 @@ pub fn due(conn: &mut DbConnection, now: DateTime<Utc>, silence: Duration, limit
             .filter(complaints::resolution_due_at.lt(now_db))
             // A proposal made in time waits for the consumer, not a breach.
             .filter(not(complaints::state
-                .eq(State::Proposed.slug())
+                .eq(State::Proposed)
                 .and(complaints::proposed_at.le(complaints::resolution_due_at.nullable()))))
             .order(complaints::resolution_due_at)
             .select((complaints::merchant_id, complaints::id))
@@ -96,7 +96,7 @@ pub fn resolution_due_between(
         .filter(complaints::ended_at.is_null())
         .filter(complaints::resolution_due_at.gt(to_db(from)))
         .filter(complaints::resolution_due_at.le(to_db(to)))
-        .filter(complaints::state.ne_all([State::Proposed.slug(), State::Escalated.slug()]))
+        .filter(complaints::state.ne_all([State::Proposed, State::Escalated]))
         .select(super::complaints::Complaint::as_select())
         .load(conn)
 }

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::{login_failures, users};
 use super::{DbConnection, to_db};
+use crate::domain::staff::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -12,7 +13,7 @@ pub struct User {
     pub id: i64,
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub merchant_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }
@@ -22,7 +23,7 @@ pub struct User {
 pub struct NewUser<'a> {
     pub email: &'a str,
     pub password_hash: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub merchant_id: Option<i64>,
     pub created_at: NaiveDateTime,
 }
@@ -109,6 +110,6 @@ pub fn staff_of(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<(S
 /// Every supervisor's e-mail, for notices to the platform.
 pub fn supervisor_emails(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
     // For every escalation: on the backend's own connection (`on_backend!`).
-    let query = users::table.filter(users::role.eq("supervisor")).select(users::email).order(users::id);
+    let query = users::table.filter(users::role.eq(Role::Supervisor)).select(users::email).order(users::id);
     crate::on_backend!(conn, |c| query.load(c))
 }

@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::category::{Category, Resolution};
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::event::{EventKind, Viewer, Visibility};
 use crate::domain::progress::Progress;
@@ -82,7 +81,7 @@ impl ComplaintView {
                     detail,
                     who: email.clone().filter(|_| viewer != Viewer::Consumer),
                     body: e.body.clone(),
-                    internal: e.visibility == Visibility::Internal.slug(),
+                    internal: e.visibility == Visibility::Internal,
                 }
             })
             .collect();
@@ -91,8 +90,8 @@ impl ComplaintView {
             merchant: merchant.to_owned(),
             state: state.slug(),
             state_label: t.get(state.key()).to_owned(),
-            category: t.get(Category::from_slug(&c.category).map_or("", Category::key)).to_owned(),
-            resolution: t.get(Resolution::from_slug(&c.desired_resolution).map_or("", Resolution::key)).to_owned(),
+            category: t.get(c.category.key()).to_owned(),
+            resolution: t.get(c.desired_resolution.key()).to_owned(),
             amount: c.amount_fen.map(view::money),
             order_ref: c.order_ref.clone(),
             description: c.description.clone(),
@@ -103,7 +102,7 @@ impl ComplaintView {
                 view::deadline(t, tz, DeadlineKind::Resolution, &progress.resolution(), now),
             ],
             proposal: (state == State::Proposed)
-                .then(|| c.proposal_resolution.as_deref().map(|r| terms(t, r, c.proposal_amount_fen)))
+                .then(|| c.proposal_resolution.map(|r| terms(t, r.slug(), c.proposal_amount_fen)))
                 .flatten(),
             timeline,
         }

@@ -6,7 +6,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 
-use crate::domain::evidence::{Kind, MAX_FRAMES, MAX_PIXELS};
+use crate::domain::evidence::{Kind, MAX_FRAMES, MAX_PIXELS, Side};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::service::evidence::{EvidenceError, Plan, Stored, Upload, inspect, path, prepare, save, shown};
@@ -79,7 +79,7 @@ pub fn views(t: &Tr, base: &str, files: &[Evidence]) -> Vec<EvidenceView> {
             thumb: f.thumb_sha256.as_ref().map(|_| format!("{base}/evidence/{}/thumb", f.id)),
             size: size(f.bytes),
             by: t
-                .get(if f.added_by == "merchant" { "evidence.by_merchant" } else { "evidence.by_consumer" })
+                .get(if f.added_by == Side::Merchant { "evidence.by_merchant" } else { "evidence.by_consumer" })
                 .to_owned(),
         })
         .collect()
@@ -95,7 +95,7 @@ fn size(bytes: i64) -> String {
 
 /// `file` or its thumbnail, with the headers that keep it what it is.
 async fn serve(state: &AppState, file: Evidence, thumb: bool) -> Result<HttpResponse, AppError> {
-    let kind = Kind::from_slug(&file.kind).ok_or(AppError::NotFound)?;
+    let kind = file.kind;
     let (sha, mime) = match (thumb, &file.thumb_sha256) {
         (true, Some(t)) => (t.clone(), "image/jpeg"),
         (true, None) => return Err(AppError::NotFound),

@@ -122,7 +122,7 @@ impl Metrics {
         }
         family(&mut out, "redress_complaints", "gauge", "Complaints stored, by state (read at most every 30 s).");
         for (state, n) in &totals.by_state {
-            let _ = writeln!(out, "redress_complaints{{state=\"{}\"}} {n}", escape(state));
+            let _ = writeln!(out, "redress_complaints{{state=\"{}\"}} {n}", escape(state.slug()));
         }
         let help = "Deadline breaches recorded, by deadline (read at most every 30 s).";
         family(&mut out, "redress_deadline_breaches", "gauge", help);

@@ -55,10 +55,6 @@ pub(super) fn fmt(t: &Tr, key: &str, args: &[(&str, &dyn Display)]) -> String {
     t.fmt(key, args)
 }
 
-fn consumer_lang(c: &Complaint) -> Lang {
-    Lang::from_code(&c.lang).unwrap_or(Lang::ZhCn)
-}
-
 /// The consumer's private link.
 fn tracking_link(t: &Tr, config: &Config, c: &Complaint) -> Option<(String, String)> {
     Some((t.get("mail.open_tracking").to_owned(), format!("{}/t/{}", config.public_base(), c.token)))
@@ -76,7 +72,7 @@ pub(super) fn to_consumer(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     let Some(to) = c.consumer_email.as_deref() else { return Ok(()) };
-    let lang = consumer_lang(c);
+    let lang = c.lang;
     let t = lang.tr();
     let notice = Notice {
         kind,
@@ -132,7 +128,7 @@ pub fn tracking_link_mail(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<bool> {
     let Some(to) = c.consumer_email.as_deref() else { return Ok(false) };
-    let lang = consumer_lang(c);
+    let lang = c.lang;
     let t = lang.tr();
     let notice = Notice {
         kind: MailKind::TrackingLink,

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use super::{Notice, fmt, merchant_name, queue, time};
 use crate::config::Config;
 use crate::domain::action::{ActionKind, AppealDecision};
-use crate::domain::category::Category;
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::state::{EscalationReason, Outcome};
 use crate::i18n::{Lang, Tr};
@@ -60,7 +59,7 @@ pub fn new_complaint(
     c: &Complaint,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
-    let category = |t: &Tr| t.get(Category::from_slug(&c.category).map_or("", Category::key)).to_owned();
+    let category = |t: &Tr| t.get(c.category.key()).to_owned();
     to_merchant(
         conn,
         config,
@@ -162,11 +161,11 @@ pub fn escalation(
     conn: &mut DbConnection,
     config: &Config,
     c: &Complaint,
-    reason: &str,
+    reason: EscalationReason,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     let merchant = merchant_name(conn, c.merchant_id)?;
-    let words = |t: &Tr| t.get(EscalationReason::from_slug(reason).map_or("", EscalationReason::key)).to_owned();
+    let words = |t: &Tr| t.get(reason.key()).to_owned();
     to_merchant(
         conn,
         config,
@@ -215,11 +214,11 @@ pub fn ruling(
     conn: &mut DbConnection,
     config: &Config,
     c: &Complaint,
-    outcome: &str,
+    outcome: Outcome,
     body: &str,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
-    let words = |t: &Tr| t.get(Outcome::from_slug(outcome).map_or("", Outcome::key)).to_owned();
+    let words = |t: &Tr| t.get(outcome.key()).to_owned();
     super::to_consumer(
         conn,
         config,
@@ -250,12 +249,12 @@ pub fn action(
     config: &Config,
     merchant_id: i64,
     action_id: i64,
-    kind: &str,
+    kind: ActionKind,
     points: Option<i32>,
     reason: &str,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
-    let label = |t: &Tr| t.get(ActionKind::from_slug(kind).map_or("", ActionKind::key)).to_owned();
+    let label = |t: &Tr| t.get(kind.key()).to_owned();
     let link = |t: &Tr| (t.get("mail.open_actions").to_owned(), format!("{}/merchant/actions", config.public_base()));
     let t = Lang::ZhCn.tr();
     to_merchant(
@@ -284,7 +283,7 @@ pub fn appeal(
     config: &Config,
     merchant_id: i64,
     appeal_id: i64,
-    kind: &str,
+    kind: ActionKind,
     granted: bool,
     reason: &str,
     now: DateTime<Utc>,
@@ -305,11 +304,7 @@ pub fn appeal(
             vec![fmt(
                 t,
                 "mail.appeal.p1",
-                &[
-                    ("kind", &t.get(ActionKind::from_slug(kind).map_or("", ActionKind::key))),
-                    ("decision", &decision(t)),
-                    ("reason", &reason),
-                ],
+                &[("kind", &t.get(kind.key())), ("decision", &decision(t)), ("reason", &reason)],
             )]
         },
         Some(link),

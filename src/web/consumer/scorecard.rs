@@ -5,8 +5,6 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::domain::action::ActionKind;
-use crate::domain::offender::Supervision;
 use crate::error::AppError;
 use crate::service::scorecard::scorecard;
 use crate::store::actions::ActionRow;
@@ -60,10 +58,10 @@ pub async fn list(
         .into_iter()
         .take(PAGE as usize)
         .map(|m| MerchantRow {
-            supervision_label: t.get(Supervision::from_slug(&m.supervision).map_or("", Supervision::key)).to_owned(),
+            supervision_label: t.get(m.supervision.key()).to_owned(),
             id: m.id,
             name: m.name,
-            supervision: m.supervision,
+            supervision: m.supervision.slug().into(),
         })
         .collect();
     let next_page = more.then(|| format!("/merchants?q={}&page={}", crate::error::encode_component(&q), page + 1));
@@ -104,7 +102,7 @@ fn percent(rate: Option<f64>) -> String {
 
 pub fn action_view(t: &crate::i18n::Tr, tz: chrono_tz::Tz, a: &ActionRow) -> ActionView {
     ActionView {
-        kind: t.get(ActionKind::from_slug(&a.kind).map_or("", ActionKind::key)).to_owned(),
+        kind: t.get(a.kind.key()).to_owned(),
         detail: a.points.map(|p| t.fmt("action.points", &[("n", &p)])),
         reason: a.reason.clone(),
         taken: view::time(t, tz, from_db(a.taken_at)),
@@ -128,10 +126,8 @@ pub async fn show(
         id,
         name: card.merchant.name.clone(),
         credit_code: card.merchant.credit_code.clone(),
-        supervision_label: t
-            .get(Supervision::from_slug(&card.merchant.supervision).map_or("", Supervision::key))
-            .to_owned(),
-        supervision: card.merchant.supervision.clone(),
+        supervision_label: t.get(card.merchant.supervision.key()).to_owned(),
+        supervision: card.merchant.supervision.slug().into(),
         credit_points: card.merchant.credit_points,
         received: card.received,
         response_rate: percent(card.rates.response),

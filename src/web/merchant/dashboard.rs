@@ -7,7 +7,6 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::action::ActionKind;
 use crate::domain::category::Category;
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::state::State;
@@ -66,7 +65,7 @@ fn row(state: &AppState, t: &crate::i18n::Tr, now: DateTime<Utc>, c: &Complaint)
         reference: c.reference.clone(),
         state: progress.state.slug(),
         state_label: t.get(progress.state.key()).to_owned(),
-        category: t.get(Category::from_slug(&c.category).map_or("", Category::key)).to_owned(),
+        category: t.get(c.category.key()).to_owned(),
         consumer_name: c.consumer_name.clone(),
         submitted: view::time(t, tz, from_db(c.submitted_at)),
         deadline: view::deadline(t, tz, kind, &facts, now),
@@ -138,8 +137,8 @@ pub async fn dashboard(
         filtered: list.state.is_some() || list.category.is_some() || list.due.is_some() || list.after.is_some(),
         banners: taken
             .into_iter()
-            .filter(|a| a.ended_at.is_none() && ActionKind::from_slug(&a.kind).is_some_and(ActionKind::is_ongoing))
-            .map(|a| (t.get(ActionKind::from_slug(&a.kind).map_or("", ActionKind::key)).to_owned(), a.reason))
+            .filter(|a| a.ended_at.is_none() && a.kind.is_ongoing())
+            .map(|a| (t.get(a.kind.key()).to_owned(), a.reason))
             .collect(),
         ctx,
     };

@@ -120,8 +120,8 @@ pub async fn list(
         .into_iter()
         .map(|r| AuditLine {
             at: view::time(&t, tz, from_db(r.at)),
-            kind_label: t.get(AuditKind::from_slug(&r.kind).map_or("", AuditKind::key)).to_owned(),
-            kind: r.kind,
+            kind_label: t.get(r.kind.key()).to_owned(),
+            kind: r.kind.slug().into(),
             actor: r.actor,
             address: r.address,
             subject: r.subject,

@@ -12,7 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::NaiveDate;
 use futures_util::StreamExt;
 
-use crate::domain::category::{Category, Resolution};
+use crate::domain::category::Category;
 use crate::domain::contact::{Email, Phone, masked_name};
 use crate::domain::state::{EscalationReason, Outcome, State};
 use crate::error::AppError;
@@ -78,14 +78,14 @@ fn row(t: &Tr, tz: chrono_tz::Tz, c: &Complaint, merchant: &str) -> String {
         time(Some(c.submitted_at)),
         c.reference.clone(),
         merchant.to_owned(),
-        label(Category::from_slug(&c.category).map(Category::key)),
-        label(Resolution::from_slug(&c.desired_resolution).map(Resolution::key)),
-        label(State::from_slug(&c.state).map(State::key)),
+        label(Some(c.category.key())),
+        label(Some(c.desired_resolution.key())),
+        label(Some(c.state.key())),
         timely.to_owned(),
         time(c.responded_at),
         time(c.resolved_at),
         label(c.escalation_reason.as_deref().and_then(EscalationReason::from_slug).map(EscalationReason::key)),
-        label(c.outcome.as_deref().and_then(Outcome::from_slug).map(Outcome::key)),
+        label(c.outcome.map(Outcome::key)),
         c.consumer_phone.as_deref().map(Phone::masked).unwrap_or_default(),
         c.consumer_email.as_deref().map(Email::masked).unwrap_or_default(),
         c.order_ref.clone(),

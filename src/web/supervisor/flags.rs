@@ -62,8 +62,8 @@ async fn page(
             merchant,
             reasons: f.reasons.lines().filter_map(Reason::from_line).map(|r| reason_words(&t, days, &r)).collect(),
             raised: view::time(&t, tz, from_db(f.raised_at)),
-            public: f.state != flags::FlagState::Flagged.slug() || public_before_confirmed(&f.reasons),
-            state: f.state,
+            public: f.state != flags::FlagState::Flagged || public_before_confirmed(&f.reasons),
+            state: f.state.slug().into(),
         })
         .collect();
     render(status, &FlagsPage { ctx, rows, notice, csrf: csrf::token(req) })

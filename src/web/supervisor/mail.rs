@@ -59,7 +59,7 @@ pub async fn list(
             attempts: t.fmt("mail_admin.attempts", &[("n", &r.attempts)]),
             next: view::time(&t, tz, from_db(r.next_attempt_at)),
             error: r.last_error,
-            state: r.state,
+            state: r.state.slug().into(),
             kind: r.kind,
             recipient: r.recipient,
             subject: r.subject,

@@ -99,7 +99,7 @@ pub async fn queue(
                     .escalated_at
                     .map(|at| t.fmt("queue.waited", &[("d", &view::duration(&t, now - from_db(at)))]))
                     .unwrap_or_default(),
-                category: t.get(Category::from_slug(&c.category).map_or("", Category::key)).to_owned(),
+                category: t.get(c.category.key()).to_owned(),
                 reference: c.reference,
                 merchant,
                 holder_label: match &holder {

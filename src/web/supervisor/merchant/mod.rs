@@ -17,8 +17,7 @@ pub use actions::{lift, take_action};
 pub use appeals::decide_appeal;
 pub use staff::add_staff;
 
-use crate::domain::action::{ActionKind, AppealDecision};
-use crate::domain::merchant::SoldCategory;
+use crate::domain::action::ActionKind;
 use crate::domain::offender::Supervision;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -114,21 +113,15 @@ async fn page(
     // Supervisors see a flag the public does not see yet (raised by
     // complaint volume alone), and that it is not public.
     let hidden_flag = flag.as_ref().is_some_and(|f| {
-        f.state == FlagState::Flagged.slug() && !crate::domain::offender::public_before_confirmed(&f.reasons)
+        f.state == FlagState::Flagged && !crate::domain::offender::public_before_confirmed(&f.reasons)
     });
-    let supervision = if hidden_flag { "flagged".to_owned() } else { m.supervision.clone() };
+    let supervision = if hidden_flag { "flagged".to_owned() } else { m.supervision.slug().to_owned() };
     let ctx = PageCtx::new(req);
     let t = ctx.t;
     let tz = state.config.tz;
     let page = MerchantPage {
         id: id.0,
-        categories: m
-            .categories
-            .split(',')
-            .filter(|c| !c.is_empty())
-            .map(|c| t.get(SoldCategory::from_slug(c).map_or("", SoldCategory::key)).to_owned())
-            .collect::<Vec<_>>()
-            .join("、"),
+        categories: m.categories.0.iter().map(|c| t.get(c.key()).to_owned()).collect::<Vec<_>>().join("、"),
         staff: staff.into_iter().map(|(email, at)| (email, view::time(&t, tz, from_db(at)))).collect(),
         actions: action_lines(&t, tz, &taken, &appeals),
         kinds: ActionKind::ALL
@@ -160,7 +153,7 @@ fn action_lines(t: &Tr, tz: chrono_tz::Tz, taken: &[ActionRow], appeals: &[Appea
         .map(|a| ActionLine {
             id: a.id,
             view: action_view(t, tz, a),
-            liftable: a.ended_at.is_none() && ActionKind::from_slug(&a.kind).is_some_and(ActionKind::is_ongoing),
+            liftable: a.ended_at.is_none() && a.kind.is_ongoing(),
             appeal: appeal_of.get(&a.id).map(|ap| appeal_line(t, tz, ap)),
         })
         .collect()
@@ -172,9 +165,10 @@ fn appeal_line(t: &Tr, tz: chrono_tz::Tz, ap: &AppealRow) -> AppealLine {
         submitted: ap.submitted_at.map(|at| view::time(t, tz, from_db(at))),
         statement: ap.statement.clone(),
         materials: ap.materials.clone(),
-        decision: ap.decision.as_ref().map(|d| {
-            format!("{}：{}", t.get(AppealDecision::from_slug(d).map_or("", AppealDecision::key)), ap.decision_reason.clone().unwrap_or_default())
-        }),
+        decision: ap
+            .decision
+            .as_ref()
+            .map(|d| format!("{}：{}", t.get(d.key()), ap.decision_reason.clone().unwrap_or_default())),
         pending: ap.decision.is_none() && ap.submitted_at.is_some(),
     }
 }
