@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::complaint::{Here, Sent, Typed};
 use crate::domain::complaint::FieldErrors;
-use crate::domain::conversation::{ProposalForm, Reply, ReplyForm};
+use crate::domain::conversation::{Proposal, ProposalForm, Reply, ReplyForm};
 use crate::domain::event::Visibility;
 use crate::domain::evidence::Stored;
 use crate::error::AppError;
@@ -40,23 +40,33 @@ pub struct ProposalFields {
     body: String,
 }
 
-/// A form of the page, as the domain reads it.
+/// A form of the page: as the domain reads it, and once it is valid.
 trait Answer {
     type Form: Clone + Into<Sent>;
+    type Valid;
     fn form(self) -> Self::Form;
+    fn validate(form: &Self::Form) -> Result<Self::Valid, FieldErrors>;
 }
 
 impl Answer for ReplyFields {
     type Form = ReplyForm;
+    type Valid = Reply;
     fn form(self) -> ReplyForm {
         ReplyForm { body: self.body, visibility: self.visibility }
+    }
+    fn validate(form: &ReplyForm) -> Result<Reply, FieldErrors> {
+        form.validate()
     }
 }
 
 impl Answer for ProposalFields {
     type Form = ProposalForm;
+    type Valid = Proposal;
     fn form(self) -> ProposalForm {
         ProposalForm { resolution: self.resolution, amount: self.amount, body: self.body }
+    }
+    fn validate(form: &ProposalForm) -> Result<Proposal, FieldErrors> {
+        form.validate()
     }
 }
 
@@ -71,13 +81,9 @@ pub async fn reply(
     form: CsrfUpload<ReplyFields>,
 ) -> Shown {
     let here = Here::new(&state, &req, &who, reference.into_inner());
-    let (form, files, typed) = match admitted(&here, form).await {
+    let (message, files, typed) = match admitted(&here, form).await {
         Ok(admitted) => admitted,
         Err(shown) => return shown,
-    };
-    let message = match form.validate() {
-        Ok(message) => message,
-        Err(errors) => return invalid(&here, errors, typed).await,
     };
     let stored = match kept(&here, &message, files).await? {
         Ok(stored) => stored,
@@ -103,13 +109,9 @@ pub async fn propose(
     form: CsrfUpload<ProposalFields>,
 ) -> Shown {
     let here = Here::new(&state, &req, &who, reference.into_inner());
-    let (form, _, typed) = match admitted(&here, form).await {
+    let (proposal, _, typed) = match admitted(&here, form).await {
         Ok(admitted) => admitted,
         Err(shown) => return shown,
-    };
-    let proposal = match form.validate() {
-        Ok(proposal) => proposal,
-        Err(errors) => return invalid(&here, errors, typed).await,
     };
     act(&here, "proposed", typed, move |conn, who, reference, at| {
         conversation::propose(conn, who, reference, &proposal, at)
@@ -117,10 +119,10 @@ pub async fn propose(
     .await
 }
 
-/// A form whose token matches and whose address is within its pace: the
-/// form, its files, and what was typed (to show again if anything is
-/// refused); otherwise the page again (403, 429).
-async fn admitted<F: Answer>(here: &Here<'_>, form: CsrfUpload<F>) -> Result<(F::Form, Vec<Upload>, Typed), Shown> {
+/// A form whose token matches, whose address is within its pace and whose
+/// fields are valid: what it says, its files, and what was typed (to show
+/// again if anything is refused); otherwise the page again (403, 429, 422).
+async fn admitted<F: Answer>(here: &Here<'_>, form: CsrfUpload<F>) -> Result<(F::Valid, Vec<Upload>, Typed), Shown> {
     let Posted { fields, files } = match form.checked() {
         Ok(posted) => posted,
         Err(Forged(posted)) => {
@@ -140,7 +142,10 @@ async fn admitted<F: Answer>(here: &Here<'_>, form: CsrfUpload<F>) -> Result<(F:
             res
         }));
     }
-    Ok((form, files, typed))
+    match F::validate(&form) {
+        Ok(valid) => Ok((valid, files, typed)),
+        Err(errors) => Err(here.page(StatusCode::UNPROCESSABLE_ENTITY, Typed { errors, ..typed }).await),
+    }
 }
 
 /// What was typed, to show again.
@@ -148,11 +153,6 @@ fn typed(here: &Here<'_>, form: impl Into<Sent>, files: &[Upload]) -> Typed {
     // Shown again, the form cannot keep the files: they need choosing again.
     let again = (!files.is_empty()).then(|| here.t.get("form.evidence_again").to_owned());
     Typed { sent: form.into(), evidence_error: again, ..Typed::default() }
-}
-
-/// The form again, with what is wrong with its fields.
-async fn invalid(here: &Here<'_>, errors: FieldErrors, typed: Typed) -> Shown {
-    here.page(StatusCode::UNPROCESSABLE_ENTITY, Typed { errors, ..typed }).await
 }
 
 /// The files sent with `message`, checked and kept, or what is wrong with

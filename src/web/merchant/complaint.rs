@@ -128,8 +128,8 @@ impl<'a> Here<'a> {
                 .flatten()
                 .map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]))
         };
-        let reply_error = |field| error(reply.is_some(), field);
-        let proposal_error = |field| error(proposal.is_some(), field);
+        let proposal_field =
+            |name, field, value: &str| FieldView::new(&t, "proposal", name, value, error(proposal.is_some(), field));
         let resolution = proposal.map_or("", |p| p.resolution.as_str());
         let now = state.clock.now();
         let progress = state.progress_at(&c, now);
@@ -141,18 +141,18 @@ impl<'a> Here<'a> {
             email: c.consumer_email.clone(),
             notice: typed.notice.as_ref().map(|(n, _)| n.clone()),
             notice_is_error: typed.notice.as_ref().is_some_and(|(_, e)| *e),
-            reply_body: FieldView::new(&t, "reply", "body", reply.map_or("", |r| &r.body), reply_error(Field::Body))
-                .with_id("reply-body"),
+            reply_body: FieldView::new(
+                &t,
+                "reply",
+                "body",
+                reply.map_or("", |r| &r.body),
+                error(reply.is_some(), Field::Body),
+            )
+            .with_id("reply-body"),
             reply_evidence: FieldView::new(&t, "form", "evidence", "", typed.evidence_error.clone())
                 .with_id("reply-evidence"),
             internal: reply.is_some_and(|r| r.visibility == Visibility::Internal.slug()),
-            proposal_resolution: FieldView::new(
-                &t,
-                "proposal",
-                "resolution",
-                resolution,
-                proposal_error(Field::Resolution),
-            ),
+            proposal_resolution: proposal_field("resolution", Field::Resolution, resolution),
             resolutions: Resolution::ALL
                 .iter()
                 .map(|r| Choice {
@@ -161,22 +161,10 @@ impl<'a> Here<'a> {
                     selected: r.slug() == resolution,
                 })
                 .collect(),
-            proposal_amount: FieldView::new(
-                &t,
-                "proposal",
-                "amount",
-                proposal.map_or("", |p| &p.amount),
-                proposal_error(Field::Amount),
-            )
-            .with_id("proposal-amount"),
-            proposal_body: FieldView::new(
-                &t,
-                "proposal",
-                "body",
-                proposal.map_or("", |p| &p.body),
-                proposal_error(Field::Body),
-            )
-            .with_id("proposal-body"),
+            proposal_amount: proposal_field("amount", Field::Amount, proposal.map_or("", |p| &p.amount))
+                .with_id("proposal-amount"),
+            proposal_body: proposal_field("body", Field::Body, proposal.map_or("", |p| &p.body))
+                .with_id("proposal-body"),
             can_reply: allowed(Action::MerchantReply { public: true }),
             can_propose: allowed(Action::Propose),
             csrf: csrf::token(req),
