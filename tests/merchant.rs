@@ -126,3 +126,46 @@ fn the_list_pages_through_everything_once() {
     assert_eq!(sorted.len(), 27, "no complaint twice");
     assert_eq!(seen, sorted, "filed in order, so due in order");
 }
+
+#[test]
+fn a_refused_answer_keeps_what_was_typed_on_its_own_form() {
+    let app = spawn_app();
+    let m = app.merchant("南京青禾家居用品有限公司");
+    app.file_complaint(m, &[]);
+    let staff = app.merchant_staff(m);
+    let page = "/merchant/complaints/TS20261120000001";
+    let forged = "forged-token-forged-token";
+
+    let reply = staff
+        .post(&format!("{page}/reply"), &[("csrf_token", forged), ("body", "草稿回复"), ("visibility", "internal")]);
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert!(reply.body.contains("页面已过期"), "explained");
+    assert_eq!(textarea_value(&reply.body, "body").as_deref(), Some("草稿回复"), "the reply kept");
+    assert!(reply.body.contains("value=\"internal\" checked"), "and its visibility");
+
+    let proposal = staff.post(
+        &format!("{page}/propose"),
+        &[("csrf_token", forged), ("resolution", "refund"), ("amount", "88"), ("body", "草稿方案")],
+    );
+    assert_eq!(proposal.status, StatusCode::FORBIDDEN);
+    assert_eq!(input_value_by_id(&proposal.body, "proposal-amount").as_deref(), Some("88"));
+    assert!(proposal.body.contains("value=\"refund\" selected"));
+    assert!(proposal.body.contains(">草稿方案</textarea>"));
+    assert!(!reply.body.contains("草稿方案") && !proposal.body.contains("草稿回复"), "each form keeps its own");
+
+    // What is wrong shows next to the form that was sent, not the other.
+    let bad = staff.submit(page, &format!("{page}/propose"), &[("resolution", "refund"), ("amount", "-5")]);
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&bad.body, "proposal-body").is_some() && field_error(&bad.body, "proposal-amount").is_some());
+    assert_eq!(field_error(&bad.body, "reply-body"), None);
+    let bad = staff.submit(page, &format!("{page}/reply"), &[("body", " ")]);
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&bad.body, "reply-body").is_some());
+    assert_eq!(field_error(&bad.body, "proposal-body"), None);
+
+    // A reference that is not one is not found, before any form is read.
+    for path in ["/merchant/complaints/TS1", "/merchant/complaints/TS1/reply", "/merchant/complaints/TS1/propose"] {
+        let res = if path.ends_with("TS1") { staff.get(path) } else { staff.post(path, &[("body", "x")]) };
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
+    }
+}

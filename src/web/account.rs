@@ -7,16 +7,20 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 
+use super::form::{CsrfForm, Posted};
 use super::limit::{self, Scope};
 use super::page::{PageCtx, render};
+use super::refusal::{Refusal, Refuse};
 use super::session::{self, Current};
 use super::view::FieldView;
-use super::{AppState, csrf, form};
+use super::{AppState, csrf};
 use crate::domain::staff::{PASSWORD_MAX, PASSWORD_MIN};
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::service::sessions::{self, PasswordError};
+use crate::service::sessions;
 use crate::store::sessions as stored;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -51,7 +55,23 @@ impl Errors {
     fn any(&self) -> bool {
         self.current.is_some() || self.new.is_some() || self.again.is_some()
     }
+
+    /// `refusal`'s message next to its field, or over the form.
+    fn refused(t: &Tr, refusal: Refusal) -> (Errors, Option<(String, bool)>) {
+        let message = Some(refusal.message(t));
+        match refusal.field {
+            Some(CURRENT) => (Errors { current: message, ..Errors::default() }, None),
+            Some(NEW) => (Errors { new: message, ..Errors::default() }, None),
+            Some(AGAIN) => (Errors { again: message, ..Errors::default() }, None),
+            _ => (Errors::default(), message.map(|m| (m, true))),
+        }
+    }
 }
+
+/// The form's fields, as named in the page.
+const CURRENT: &str = "current_password";
+const NEW: &str = "new_password";
+const AGAIN: &str = "new_password_again";
 
 /// The form's own checks (the current password is the service's).
 fn check(t: &Tr, current: &str, new: &str, again: &str) -> Errors {
@@ -113,19 +133,27 @@ pub async fn account(
     page(&req, &state, &me, StatusCode::OK, Errors::default(), notice).await
 }
 
+/// The password change form's fields.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordFields {
+    current_password: String,
+    new_password: String,
+    new_password_again: String,
+}
+
 #[post("/account")]
 pub async fn change_password(
     req: HttpRequest,
     me: Current,
     state: web::Data<AppState>,
-    body: web::Payload,
+    form: CsrfForm<PasswordFields>,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form::read(&req, body).await?;
     let t = PageCtx::new(&req).t;
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let notice = Some((t.get("error.csrf_action").to_owned(), true));
+    let Ok(Posted { fields, .. }) = form.checked() else {
+        let notice = Some((Refusal::FORGED.message(&t), true));
         return page(&req, &state, &me, StatusCode::FORBIDDEN, Errors::default(), notice).await;
-    }
+    };
     // Guessing the current password from a session left open is held to
     // the sign-in attempts' rate.
     if let Err(wait) = state.limiter.check(Scope::SignIns, &req, state.clock.now()) {
@@ -134,27 +162,21 @@ pub async fn change_password(
         limit::retry_after(&mut res, wait);
         return Ok(res);
     }
-    let (current, new, again) =
-        (fields.get("current_password"), fields.get("new_password"), fields.get("new_password_again"));
-    let errors = check(&t, &current, &new, &again);
+    let errors = check(&t, &fields.current_password, &fields.new_password, &fields.new_password_again);
     if errors.any() {
         return page(&req, &state, &me, StatusCode::UNPROCESSABLE_ENTITY, errors, None).await;
     }
     let (actor, now, session_id) = (state.actor(&req, &me.staff), state.clock.now(), me.session_id);
+    let (current, new) = (fields.current_password, fields.new_password);
     let changed =
         state.db(move |conn| Ok(sessions::change_password(conn, session_id, &actor, &current, &new, now))).await?;
     match changed {
         Ok(_) => Ok(HttpResponse::SeeOther().insert_header(("Location", "/account?done=password")).finish()),
-        Err(PasswordError::WrongCurrent) => {
-            let errors = Errors { current: Some(t.get("account.current_wrong").to_owned()), ..Errors::default() };
-            page(&req, &state, &me, StatusCode::UNPROCESSABLE_ENTITY, errors, None).await
+        Err(e) => {
+            let refusal = e.refusal()?;
+            let (errors, notice) = Errors::refused(&t, refusal);
+            page(&req, &state, &me, refusal.status, errors, notice).await
         }
-        Err(PasswordError::Weak(_)) => {
-            let errors = Errors { new: Some(t.get("account.password_space").to_owned()), ..Errors::default() };
-            page(&req, &state, &me, StatusCode::UNPROCESSABLE_ENTITY, errors, None).await
-        }
-        Err(PasswordError::Hash(e)) => Err(AppError::internal(e)),
-        Err(PasswordError::Db(e)) => Err(e.into()),
     }
 }
 
@@ -165,10 +187,9 @@ pub async fn sign_out_everywhere(
     me: Current,
     session: Session,
     state: web::Data<AppState>,
-    body: web::Payload,
+    form: CsrfForm<IgnoredAny>,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form::read(&req, body).await?;
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+    if form.checked().is_err() {
         return Err(AppError::Forbidden);
     }
     let (actor, now, user_id) = (state.actor(&req, &me.staff), state.clock.now(), me.staff.user_id);

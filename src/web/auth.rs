@@ -6,14 +6,19 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
+use chrono::Duration;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 
+use super::form::{CsrfForm, Forged};
 use super::limit::{self, Scope};
 use super::page::{PageCtx, render};
+use super::refusal::{Refusal, Refuse};
 use super::session::{self, Current, Staff};
 use super::view::FieldView;
-use super::{AppState, csrf, form};
+use super::{AppState, csrf};
 use crate::error::AppError;
-use crate::service::auth::{self, SignInError};
+use crate::service::auth::{self, SignInError, SignedIn};
 use crate::service::sessions;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -87,59 +92,83 @@ pub async fn login_form(
     page(&req, StatusCode::OK, "", query.get("next").map_or("", String::as_str), None)
 }
 
+/// The sign-in form's fields.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignInFields {
+    email: String,
+    password: String,
+    /// Where to go afterwards (checked by [`safe_next`]).
+    next: String,
+}
+
 #[post("/login")]
 pub async fn login(
     req: HttpRequest,
     session: Session,
     state: web::Data<AppState>,
-    body: web::Payload,
+    form: CsrfForm<SignInFields>,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form::read(&req, body).await?;
-    let (email, password, next) = (fields.get("email"), fields.get("password"), fields.get("next"));
-    let t = PageCtx::new(&req).t;
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        return page(&req, StatusCode::FORBIDDEN, &email, &next, Some(t.get("error.csrf_action").to_owned()));
-    }
+    let fields = match form.checked() {
+        Ok(posted) => posted.fields,
+        Err(Forged(posted)) => return refused(&req, &posted.fields, Refusal::FORGED),
+    };
     if let Err(wait) = state.limiter.check(Scope::SignIns, &req, state.clock.now()) {
-        let notice = t.fmt("error.rate_limited", &[("n", &limit::seconds(wait))]);
-        let mut res = page(&req, StatusCode::TOO_MANY_REQUESTS, &email, &next, Some(notice))?;
-        limit::retry_after(&mut res, wait);
-        return Ok(res);
+        let notice = PageCtx::new(&req).t.fmt("error.rate_limited", &[("n", &limit::seconds(wait))]);
+        let res = page(&req, StatusCode::TOO_MANY_REQUESTS, &fields.email, &fields.next, Some(notice));
+        return waiting(res, Some(wait));
     }
-    // Failures slow the next attempts down, by account and address (behind
-    // a trusted proxy, the client's), unless sign-in limits are off.
-    let address = state.limiter.client(&req).to_string();
-    let throttle = state.config.rate_limits.sign_ins.is_some();
-    let (typed, now) = (email.clone(), state.clock.now());
-    let result = state
-        .db(move |conn| {
-            let attempt = auth::Attempt { email: &typed, password: &password, address: &address, throttle, now };
-            Ok(auth::sign_in(conn, &attempt))
-        })
-        .await?;
-    match result {
+    match sign_in(&state, &req, &fields).await? {
         Ok(who) => {
             let home = Staff::from(who.clone()).home();
-            let to = safe_next(&next).unwrap_or(home).to_owned();
+            let to = safe_next(&fields.next).unwrap_or(home).to_owned();
             // The session begins there, at once or after the second step.
             super::two_factor::after_password(&req, &session, &state, who, to).await
         }
-        Err(SignInError::Invalid) => {
-            page(&req, StatusCode::UNPROCESSABLE_ENTITY, &email, &next, Some(t.get("login.invalid").to_owned()))
-        }
-        Err(SignInError::Throttled { retry_after }) => {
-            let seconds = limit::seconds(retry_after);
-            let notice = if seconds < 60 {
-                t.fmt("login.slowed", &[("n", &seconds)])
-            } else {
-                t.fmt("login.throttled", &[("n", &((seconds + 59) / 60))])
+        Err(e) => {
+            let wait = match &e {
+                SignInError::Throttled { retry_after } => Some(*retry_after),
+                SignInError::Invalid | SignInError::Db(_) => None,
             };
-            let mut res = page(&req, StatusCode::TOO_MANY_REQUESTS, &email, &next, Some(notice))?;
-            limit::retry_after(&mut res, retry_after);
-            Ok(res)
+            waiting(refused(&req, &fields, e.refusal()?), wait)
         }
-        Err(SignInError::Db(e)) => Err(e.into()),
     }
+}
+
+/// One attempt with the password typed. Failures slow the next attempts
+/// down, by account and address (behind a trusted proxy, the client's),
+/// unless sign-in limits are off.
+async fn sign_in(
+    state: &AppState,
+    req: &HttpRequest,
+    fields: &SignInFields,
+) -> Result<Result<SignedIn, SignInError>, AppError> {
+    let address = state.limiter.client(req).to_string();
+    let throttle = state.config.rate_limits.sign_ins.is_some();
+    let (email, password, now) = (fields.email.clone(), fields.password.clone(), state.clock.now());
+    state
+        .db(move |conn| {
+            let attempt = auth::Attempt { email: &email, password: &password, address: &address, throttle, now };
+            Ok(auth::sign_in(conn, &attempt))
+        })
+        .await
+}
+
+/// The form again with `refusal`'s message, the e-mail and where to go
+/// kept (the password never is).
+fn refused(req: &HttpRequest, fields: &SignInFields, refusal: Refusal) -> Result<HttpResponse, AppError> {
+    let notice = refusal.message(&PageCtx::new(req).t);
+    page(req, refusal.status, &fields.email, &fields.next, Some(notice))
+}
+
+/// `res`, saying when to try again.
+fn waiting(res: Result<HttpResponse, AppError>, wait: Option<Duration>) -> Result<HttpResponse, AppError> {
+    res.map(|mut res| {
+        if let Some(wait) = wait {
+            limit::retry_after(&mut res, wait);
+        }
+        res
+    })
 }
 
 /// Signing out ends the session on the server too: its cookie, replayed,
@@ -149,10 +178,9 @@ pub async fn logout(
     req: HttpRequest,
     session: Session,
     state: web::Data<AppState>,
-    body: web::Payload,
+    form: CsrfForm<IgnoredAny>,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form::read(&req, body).await?;
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
+    if form.checked().is_err() {
         return Err(AppError::Forbidden);
     }
     let current = req.extensions().get::<Current>().cloned();

@@ -88,6 +88,36 @@ fn format_cursor(c: Cursor) -> String {
     }
 }
 
+/// The filters and the page asked for (`state`, `category`, `due`,
+/// `after`); what is not one of their values is no filter.
+struct Asked<'a>(&'a HashMap<String, String>);
+
+impl Asked<'_> {
+    fn pick(&self, name: &str) -> &str {
+        self.0.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    fn list(&self) -> ListQuery {
+        ListQuery {
+            state: State::from_slug(self.pick("state")),
+            category: Category::from_slug(self.pick("category")),
+            due: Due::from_slug(self.pick("due")),
+            after: parse_cursor(self.pick("after")),
+        }
+    }
+
+    /// The link to the page after `cursor`, with the same filters.
+    fn next_page(&self, cursor: Cursor) -> String {
+        let mut params: Vec<String> = ["state", "category", "due"]
+            .iter()
+            .filter(|k| !self.pick(k).is_empty())
+            .map(|k| format!("{k}={}", crate::error::encode_component(self.pick(k))))
+            .collect();
+        params.push(format!("after={}", format_cursor(cursor)));
+        format!("/merchant?{}", params.join("&"))
+    }
+}
+
 #[get("/merchant")]
 pub async fn dashboard(
     req: HttpRequest,
@@ -95,13 +125,8 @@ pub async fn dashboard(
     state: web::Data<AppState>,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let pick = |name: &str| query.get(name).map(String::as_str).unwrap_or("");
-    let list = ListQuery {
-        state: State::from_slug(pick("state")),
-        category: Category::from_slug(pick("category")),
-        due: Due::from_slug(pick("due")),
-        after: parse_cursor(pick("after")),
-    };
+    let asked = Asked(&query);
+    let list = asked.list();
     let now = state.clock.now();
     let merchant_id = who.merchant_id;
     let q = list.clone();
@@ -117,23 +142,17 @@ pub async fn dashboard(
     let t = ctx.t;
     let choice =
         |value: &str, label: String, picked: &str| Choice { value: value.into(), label, selected: value == picked };
-    let next_page = next.map(|cursor| {
-        let mut params: Vec<String> = ["state", "category", "due"]
-            .iter()
-            .filter(|k| !pick(k).is_empty())
-            .map(|k| format!("{k}={}", crate::error::encode_component(pick(k))))
-            .collect();
-        params.push(format!("after={}", format_cursor(cursor)));
-        format!("/merchant?{}", params.join("&"))
-    });
     let page = DashboardPage {
         merchant,
         counters,
         rows: rows.iter().map(|c| row(&state, &t, now, c)).collect(),
-        states: State::ALL.iter().map(|s| choice(s.slug(), t.get(s.key()).into(), pick("state"))).collect(),
-        categories: Category::ALL.iter().map(|c| choice(c.slug(), t.get(c.key()).into(), pick("category"))).collect(),
-        dues: Due::ALL.iter().map(|d| choice(d.slug(), t.get(d.key()).into(), pick("due"))).collect(),
-        next_page,
+        states: State::ALL.iter().map(|s| choice(s.slug(), t.get(s.key()).into(), asked.pick("state"))).collect(),
+        categories: Category::ALL
+            .iter()
+            .map(|c| choice(c.slug(), t.get(c.key()).into(), asked.pick("category")))
+            .collect(),
+        dues: Due::ALL.iter().map(|d| choice(d.slug(), t.get(d.key()).into(), asked.pick("due"))).collect(),
+        next_page: next.map(|cursor| asked.next_page(cursor)),
         filtered: list.state.is_some() || list.category.is_some() || list.due.is_some() || list.after.is_some(),
         banners: taken
             .into_iter()

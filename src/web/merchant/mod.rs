@@ -2,6 +2,7 @@
 //! complaints, nearest deadline first, and answer them.
 
 mod actions;
+mod answer;
 mod complaint;
 mod dashboard;
 
@@ -9,5 +10,5 @@ use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(actions::show).service(actions::start).service(actions::submit);
-    cfg.service(dashboard::dashboard).service(complaint::show).service(complaint::reply).service(complaint::propose);
+    cfg.service(dashboard::dashboard).service(complaint::show).service(answer::reply).service(answer::propose);
 }

@@ -6,14 +6,18 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
-use super::{NEW_SECRET, new_secret, pages, seal_key, stored_secret};
+use serde::Deserialize;
+
+use super::{NEW_SECRET, bounded, new_secret, pages, seal_key, stored_secret};
 use crate::error::AppError;
 use crate::service::auth;
 use crate::service::two_factor::{self, EnrolError};
 use crate::store::two_factor as store;
+use crate::web::AppState;
+use crate::web::form::{CsrfForm, Forged};
 use crate::web::limit::{self, Scope};
+use crate::web::refusal::{Refusal, Refuse};
 use crate::web::session::{Current, Staff};
-use crate::web::{AppState, csrf, form};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(account).service(account_enrol);
@@ -51,25 +55,35 @@ async fn account(
     }
 }
 
+/// The password again, and a code of the new secret.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ReauthFields {
+    password: String,
+    code: String,
+}
+
 #[post("/account/2fa")]
 async fn account_enrol(
     req: HttpRequest,
     who: Current,
     session: Session,
     state: web::Data<AppState>,
-    body: web::Payload,
+    form: CsrfForm<ReauthFields>,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form::read(&req, body).await?;
+    let sent = form.checked();
     let staff = who.staff;
-    let typed = super::typed_code(&fields);
     let Some(secret) = stored_secret(&session) else {
         return Ok(HttpResponse::SeeOther().insert_header(("Location", PATH)).finish());
     };
     let t = crate::web::page::PageCtx::new(&req).t;
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        let notice = Some(t.get("error.csrf_action").to_owned());
-        return pages::enrol(&req, StatusCode::FORBIDDEN, &what(&staff, &secret, None), &typed, notice);
-    }
+    let (password, typed) = match sent {
+        Ok(posted) => (posted.fields.password, bounded(&posted.fields.code)),
+        Err(Forged(posted)) => {
+            let (typed, notice) = (bounded(&posted.fields.code), Refusal::FORGED.message(&t));
+            return pages::enrol(&req, StatusCode::FORBIDDEN, &what(&staff, &secret, None), &typed, Some(notice));
+        }
+    };
     // The password again, at the pace of sign-ins: a session alone (a
     // borrowed or stolen cookie) must not bind a phone to the account.
     if let Err(wait) = state.limiter.check(Scope::SignIns, &req, state.clock.now()) {
@@ -78,28 +92,28 @@ async fn account_enrol(
         limit::retry_after(&mut res, wait);
         return Ok(res);
     }
-    let (user_id, password) = (staff.user_id, fields.get("password"));
+    let user_id = staff.user_id;
     if !state.db(move |conn| Ok(auth::password_matches(conn, user_id, &password)?)).await? {
         let error = Some(t.get("two_factor.password_wrong").to_owned());
         return pages::enrol(&req, StatusCode::UNPROCESSABLE_ENTITY, &what(&staff, &secret, error), &typed, None);
     }
     let (key, actor, now) = (seal_key(&state), state.actor(&req, &staff), state.clock.now());
-    let (user_id, kept, answer) = (staff.user_id, secret.clone(), typed.clone());
+    let (kept, answer) = (secret.clone(), typed.clone());
     let result = state.db(move |conn| Ok(two_factor::enrol(conn, &key, user_id, &kept, &answer, &actor, now))).await?;
     match result {
         Ok(codes) => {
             session.remove(NEW_SECRET);
             pages::recovery(&req, codes, PATH)
         }
-        Err(EnrolError::Wrong) => {
-            let error = Some(t.get("two_factor.enrol_wrong").to_owned());
-            pages::enrol(&req, StatusCode::UNPROCESSABLE_ENTITY, &what(&staff, &secret, None), &typed, error)
-        }
         // Turned on meanwhile (another tab): the page says it is on.
         Err(EnrolError::Already) => {
             session.remove(NEW_SECRET);
             Ok(HttpResponse::SeeOther().insert_header(("Location", PATH)).finish())
         }
-        Err(EnrolError::Db(e)) => Err(e.into()),
+        Err(e) => {
+            let refusal = e.refusal()?;
+            let error = Some(refusal.message(&t));
+            pages::enrol(&req, refusal.status, &what(&staff, &secret, None), &typed, error)
+        }
     }
 }

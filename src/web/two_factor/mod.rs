@@ -12,16 +12,19 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
 
+use super::form::{CsrfForm, Forged};
 use super::limit::{self, Scope};
+use super::refusal::{Refusal, Refuse};
 use super::session;
-use super::{AppState, csrf, form};
+use super::{AppState, csrf};
 use crate::domain::staff::Role;
 use crate::domain::totp;
 use crate::error::AppError;
 use crate::service::audit::Actor;
 use crate::service::auth::SignedIn;
-use crate::service::two_factor::{self, AfterPassword, CodeError, EnrolError, SealKey};
+use crate::service::two_factor::{self, AfterPassword, CodeError, SealKey};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(code_form).service(code).service(enrol_form).service(enrol);
@@ -78,10 +81,23 @@ impl Pending {
     }
 }
 
-/// The code field as typed, bounded (a code, or a recovery code with its
-/// dash and spaces).
-fn typed_code(fields: &form::Form) -> String {
-    fields.get("code").chars().take(totp::MAX_INPUT * 2).collect()
+/// The code forms' field: a code, or a recovery code.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CodeFields {
+    code: String,
+}
+
+impl CodeFields {
+    /// The code as typed, bounded (a recovery code has its dash and
+    /// spaces).
+    fn typed(&self) -> String {
+        bounded(&self.code)
+    }
+}
+
+fn bounded(typed: &str) -> String {
+    typed.chars().take(totp::MAX_INPUT * 2).collect()
 }
 
 fn see_other(to: &str) -> HttpResponse {
@@ -187,14 +203,15 @@ async fn code(
     req: HttpRequest,
     session: Session,
     state: web::Data<AppState>,
-    body: web::Payload,
+    form: CsrfForm<CodeFields>,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form::read(&req, body).await?;
-    let typed = typed_code(&fields);
     let t = crate::web::page::PageCtx::new(&req).t;
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        return pages::code(&req, StatusCode::FORBIDDEN, &typed, Some(t.get("error.csrf_action").to_owned()));
-    }
+    let typed = match form.checked() {
+        Ok(posted) => posted.fields.typed(),
+        Err(Forged(posted)) => {
+            return pages::code(&req, StatusCode::FORBIDDEN, &posted.fields.typed(), Some(Refusal::FORGED.message(&t)));
+        }
+    };
     let pending = match pending(&session, &state, true) {
         Ok(p) => p,
         Err(why) => return no_pending(&req, why),
@@ -209,36 +226,44 @@ async fn code(
     let ids = (pending.who.user_id, pending.round.unwrap_or_default());
     let answer = typed.clone();
     let result = state.db(move |conn| Ok(two_factor::check_code(conn, &key, ids, &answer, &actor, now))).await?;
-    let ended = |status, notice: String| {
-        session.remove(PENDING);
-        pages::ended(&req, status, notice, &pending.to)
-    };
     match result {
         Ok(_) => finish(&state, &req, &session, &pending.who, &pending.to).await,
-        Err(CodeError::Wrong { left }) => {
-            let error = t.fmt("two_factor.wrong", &[("n", &left)]);
-            pages::code(&req, StatusCode::UNPROCESSABLE_ENTITY, &typed, Some(error))
-        }
-        Err(CodeError::Replayed { left }) => {
-            let error = t.fmt("two_factor.replayed", &[("n", &left)]);
-            pages::code(&req, StatusCode::UNPROCESSABLE_ENTITY, &typed, Some(error))
-        }
-        Err(CodeError::Ended) => {
-            ended(StatusCode::TOO_MANY_REQUESTS, t.fmt("two_factor.ended", &[("n", &totp::ROUND_FAILURES)]))
-        }
-        Err(CodeError::Locked { retry_after }) => {
-            let minutes = (retry_after.num_seconds() + 59) / 60;
-            let mut res = ended(StatusCode::TOO_MANY_REQUESTS, t.fmt("two_factor.locked", &[("n", &minutes)]))?;
-            limit::retry_after(&mut res, retry_after);
-            Ok(res)
-        }
-        Err(CodeError::Stale) => ended(StatusCode::FORBIDDEN, t.get("two_factor.stale").to_owned()),
-        Err(CodeError::Unreadable) => {
-            tracing::error!(user = pending.who.user_id, "a two-factor secret does not open with this server's key");
-            ended(StatusCode::SERVICE_UNAVAILABLE, t.get("two_factor.unreadable").to_owned())
-        }
-        Err(CodeError::Db(e)) => Err(e.into()),
+        Err(e) => code_refused(&req, &session, &pending, &typed, e),
     }
+}
+
+/// A wrong code: the form again, to try once more. Any other refusal ends
+/// the pending sign-in: why, and a way to start again.
+fn code_refused(
+    req: &HttpRequest,
+    session: &Session,
+    pending: &Pending,
+    typed: &str,
+    e: CodeError,
+) -> Result<HttpResponse, AppError> {
+    let wait = match &e {
+        CodeError::Locked { retry_after } => Some(*retry_after),
+        CodeError::Unreadable => {
+            tracing::error!(user = pending.who.user_id, "a two-factor secret does not open with this server's key");
+            None
+        }
+        CodeError::Wrong { .. }
+        | CodeError::Replayed { .. }
+        | CodeError::Ended
+        | CodeError::Stale
+        | CodeError::Db(_) => None,
+    };
+    let refusal = e.refusal()?;
+    let message = refusal.message(&crate::web::page::PageCtx::new(req).t);
+    if refusal.field.is_some() {
+        return pages::code(req, refusal.status, typed, Some(message));
+    }
+    session.remove(PENDING);
+    let mut res = pages::ended(req, refusal.status, message, &pending.to)?;
+    if let Some(wait) = wait {
+        limit::retry_after(&mut res, wait);
+    }
+    Ok(res)
 }
 
 /// The secret being enrolled in this browser, made now if there is none,
@@ -278,10 +303,9 @@ async fn enrol(
     req: HttpRequest,
     session: Session,
     state: web::Data<AppState>,
-    body: web::Payload,
+    form: CsrfForm<CodeFields>,
 ) -> Result<HttpResponse, AppError> {
-    let fields = form::read(&req, body).await?;
-    let typed = typed_code(&fields);
+    let sent = form.checked();
     let pending = match pending(&session, &state, false) {
         Ok(p) => p,
         Err(why) => return no_pending(&req, why),
@@ -295,26 +319,29 @@ async fn enrol(
         action: "/login/enrol",
         reauth: None,
     };
-    if !csrf::verify(&req, &fields.get(csrf::FIELD)) {
-        return pages::enrol(&req, StatusCode::FORBIDDEN, &what, &typed, Some(t.get("error.csrf_action").to_owned()));
-    }
+    let typed = match sent {
+        Ok(posted) => posted.fields.typed(),
+        Err(Forged(posted)) => {
+            let (typed, notice) = (posted.fields.typed(), Refusal::FORGED.message(&t));
+            return pages::enrol(&req, StatusCode::FORBIDDEN, &what, &typed, Some(notice));
+        }
+    };
     let (key, actor, now) = (seal_key(&state), pending.actor(&state, &req), state.clock.now());
     let (user_id, kept, answer) = (pending.who.user_id, secret.clone(), typed.clone());
     let result = state.db(move |conn| Ok(two_factor::enrol(conn, &key, user_id, &kept, &answer, &actor, now))).await?;
-    match result {
-        Ok(codes) => {
-            begin(&state, &req, &session, &pending.who).await?;
-            pages::recovery(&req, codes, &pending.to)
-        }
-        Err(EnrolError::Wrong) => {
-            let error = t.get("two_factor.enrol_wrong").to_owned();
-            pages::enrol(&req, StatusCode::UNPROCESSABLE_ENTITY, &what, &typed, Some(error))
-        }
-        Err(EnrolError::Already) => {
+    let codes = match result {
+        Ok(codes) => codes,
+        Err(e) => {
+            let refusal = e.refusal()?;
+            let message = refusal.message(&t);
+            if refusal.field.is_some() {
+                return pages::enrol(&req, refusal.status, &what, &typed, Some(message));
+            }
             session.remove(PENDING);
             session.remove(NEW_SECRET);
-            pages::ended(&req, StatusCode::FORBIDDEN, t.get("two_factor.stale").to_owned(), &pending.to)
+            return pages::ended(&req, refusal.status, message, &pending.to);
         }
-        Err(EnrolError::Db(e)) => Err(e.into()),
-    }
+    };
+    begin(&state, &req, &session, &pending.who).await?;
+    pages::recovery(&req, codes, &pending.to)
 }
