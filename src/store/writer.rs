@@ -149,7 +149,7 @@ fn serve(conn: &mut DbConnection, queue: &mpsc::Receiver<Box<dyn Job>>) {
         while batch.len() < MAX_BATCH {
             match queue.try_recv() {
                 Ok(job) => batch.push(job),
-                Err(_) => break,
+                Err(mpsc::TryRecvError::Empty | mpsc::TryRecvError::Disconnected) => break,
             }
         }
         let started = std::time::Instant::now();

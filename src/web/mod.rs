@@ -35,7 +35,6 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::progress::Progress;
 use crate::error::AppError;
-use crate::service::conversation::ActError;
 use crate::store::complaints::Complaint;
 use crate::store::{DbConnection, Pool};
 
@@ -172,11 +171,4 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize, connection
     .listen(listener)?
     .run();
     Ok(server)
-}
-
-/// The message key for an action the complaint's state refused.
-/// (Transitional: handlers move to `refusal::Refuse`.)
-pub fn act_notice(e: ActError) -> Result<&'static str, AppError> {
-    use refusal::Refuse;
-    e.refusal().map(|r| r.key)
 }

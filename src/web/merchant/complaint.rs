@@ -128,8 +128,7 @@ impl<'a> Here<'a> {
                 .flatten()
                 .map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]))
         };
-        let proposal_field =
-            |key, field, value: &str| FieldView::new(&t, key, value, error(proposal.is_some(), field));
+        let proposal_field = |key, field, value: &str| FieldView::new(&t, key, value, error(proposal.is_some(), field));
         let resolution = proposal.map_or("", |p| p.resolution.as_str());
         let now = state.clock.now();
         let progress = state.progress_at(&c, now);
@@ -141,8 +140,13 @@ impl<'a> Here<'a> {
             email: c.consumer_email.clone(),
             notice: typed.notice.as_ref().map(|(n, _)| n.clone()),
             notice_is_error: typed.notice.as_ref().is_some_and(|(_, e)| *e),
-            reply_body: FieldView::new(&t, "reply.body", reply.map_or("", |r| &r.body), error(reply.is_some(), Field::Body))
-                .with_id("reply-body"),
+            reply_body: FieldView::new(
+                &t,
+                "reply.body",
+                reply.map_or("", |r| &r.body),
+                error(reply.is_some(), Field::Body),
+            )
+            .with_id("reply-body"),
             reply_evidence: FieldView::new(&t, "form.evidence", "", typed.evidence_error.clone())
                 .with_id("reply-evidence"),
             internal: reply.is_some_and(|r| r.visibility == Visibility::Internal.slug()),
