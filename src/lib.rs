@@ -6,9 +6,10 @@
 //! - `domain`: pure rules and validated types. Nothing else of the crate,
 //!   no I/O: no actix, diesel, lettre or askama.
 //! - `store`: diesel (schema, queries, the connection and its pool) on
-//!   `domain`'s types, and `mail::Rendered`, the text of a notice the
-//!   outbox keeps. Never `service`, `i18n`, `config`, `clock`, `web` or
-//!   `jobs`.
+//!   `domain`'s types (every slug column read as its enum), `i18n::Lang`
+//!   (a consumer's language, a column) and `mail::Rendered`, the text of a
+//!   notice the outbox keeps. Never `service`, the catalog (`i18n::Tr`),
+//!   `config`, `clock`, `web` or `jobs`.
 //! - `mail`: rendering (askama) and sending (lettre), with `i18n` and
 //!   `config`. Never `store`, `service`, `web` or `jobs`.
 //! - `service`: the use cases, each write one transaction through `store`,
@@ -19,9 +20,7 @@
 //! - `web` (actix, askama): pages write through `service` only, and read
 //!   through `store` (its row types, the queries behind a page) and
 //!   `domain`; with `i18n`, `config`, `clock` and `error` (the web's own
-//!   error type). Never diesel or lettre, `jobs` or `startup`. Two pages
-//!   still write through `store` (the complaint form's evidence rows, the
-//!   mail page's retry): the test names them until they go.
+//!   error type). Never diesel or lettre, `jobs` or `startup`.
 //! - `jobs`: threads running `service` (the sweeper, the mail dispatcher)
 //!   on `store`'s pool, sending through `mail`. The SQLite checkpointer
 //!   runs its pragma itself. Never actix, askama or `web`.

@@ -46,6 +46,10 @@ pub use connection::{Backend, DbConnection, DbManager, MultiBackend, Pool, WAL_B
 pub use prepared::{Update, update};
 pub use upkeep::{backup, migrate};
 
+/// What a query fails with, for the layers above that pass it on without
+/// naming diesel.
+pub type QueryError = diesel::result::Error;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("DATABASE_URL {0:?}: use sqlite://PATH or postgres://…")]

@@ -75,15 +75,6 @@ impl Written {
             Written::Rating => "comment",
         }
     }
-
-    /// The catalog key of its label (and, with `_hint`, of its hint).
-    fn label(self) -> &'static str {
-        match self {
-            Written::Reply => "tracking.body",
-            Written::AskPlatform => "tracking.reason",
-            Written::Rating => "rating.comment",
-        }
-    }
 }
 
 /// What to show besides the complaint itself.
@@ -129,11 +120,12 @@ async fn page(
     let (written, typed) = extra.typed.map_or((None, String::new()), |(w, typed)| (Some(w), typed));
     // The refusal next to the field typed in, or the page's notice.
     let at_field = extra.refusal.filter(|r| written.is_some_and(|w| r.field == Some(w.field())));
-    let view = |w: Written| {
-        let (value, error) =
-            if written == Some(w) { (typed.as_str(), at_field.map(|r| r.message(&t))) } else { ("", None) };
-        FieldView::new(&t, w.label(), value, error)
+    // What was typed in the form `w`, and its error.
+    let kept = |w: Written| {
+        if written == Some(w) { (typed.as_str(), at_field.map(|r| r.message(&t))) } else { ("", None) }
     };
+    let ((typed_reply, reply_error), (reason, reason_error)) = (kept(Written::Reply), kept(Written::AskPlatform));
+    let (comment, comment_error) = kept(Written::Rating);
     let notice = match extra.refusal {
         Some(refusal) if at_field.is_none() => Some((refusal.message(&t), true)),
         _ => extra.done.map(|key| (t.get(key).to_owned(), false)),
@@ -154,9 +146,9 @@ async fn page(
         has_email: c.consumer_email.is_some(),
         notice_is_error: notice.as_ref().is_some_and(|(_, error)| *error),
         notice: notice.map(|(words, _)| words),
-        reply: view(Written::Reply),
+        reply: FieldView::new(&t, "tracking.body", typed_reply, reply_error),
         reply_evidence: FieldView::new(&t, "form.evidence", "", extra.evidence_error).with_id("reply-evidence"),
-        reason: view(Written::AskPlatform),
+        reason: FieldView::new(&t, "tracking.reason", reason, reason_error),
         can_reply: allowed(Action::ConsumerReply),
         can_ask_platform: progress.may_ask_platform(now),
         can_rate: matches!(progress.state, State::Resolved | State::Closed) && found.rating.is_none(),
@@ -164,7 +156,7 @@ async fn page(
             let stars: String = (1..=5).map(|i| if i <= score { '★' } else { '☆' }).collect();
             (format!("{stars} {score}/5"), comment)
         }),
-        rating_comment: view(Written::Rating),
+        rating_comment: FieldView::new(&t, "rating.comment", comment, comment_error),
         can_decide: allowed(Action::Accept),
         can_withdraw: allowed(Action::Withdraw),
         csrf: csrf::token(req),

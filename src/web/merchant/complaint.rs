@@ -128,7 +128,7 @@ impl<'a> Here<'a> {
                 .flatten()
                 .map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]))
         };
-        let proposal_field = |key, field, value: &str| FieldView::new(&t, key, value, error(proposal.is_some(), field));
+        let proposing = |field| error(proposal.is_some(), field);
         let resolution = proposal.map_or("", |p| p.resolution.as_str());
         let now = state.clock.now();
         let progress = state.progress_at(&c, now);
@@ -150,7 +150,7 @@ impl<'a> Here<'a> {
             reply_evidence: FieldView::new(&t, "form.evidence", "", typed.evidence_error.clone())
                 .with_id("reply-evidence"),
             internal: reply.is_some_and(|r| r.visibility == Visibility::Internal.slug()),
-            proposal_resolution: proposal_field("proposal.resolution", Field::Resolution, resolution),
+            proposal_resolution: FieldView::new(&t, "proposal.resolution", resolution, proposing(Field::Resolution)),
             resolutions: Resolution::ALL
                 .iter()
                 .map(|r| Choice {
@@ -159,10 +159,20 @@ impl<'a> Here<'a> {
                     selected: r.slug() == resolution,
                 })
                 .collect(),
-            proposal_amount: proposal_field("proposal.amount", Field::Amount, proposal.map_or("", |p| &p.amount))
-                .with_id("proposal-amount"),
-            proposal_body: proposal_field("proposal.body", Field::Body, proposal.map_or("", |p| &p.body))
-                .with_id("proposal-body"),
+            proposal_amount: FieldView::new(
+                &t,
+                "proposal.amount",
+                proposal.map_or("", |p| &p.amount),
+                proposing(Field::Amount),
+            )
+            .with_id("proposal-amount"),
+            proposal_body: FieldView::new(
+                &t,
+                "proposal.body",
+                proposal.map_or("", |p| &p.body),
+                proposing(Field::Body),
+            )
+            .with_id("proposal-body"),
             can_reply: allowed(Action::MerchantReply { public: true }),
             can_propose: allowed(Action::Propose),
             csrf: csrf::token(req),

@@ -52,7 +52,7 @@ where
     F: FnOnce(&mut DbConnection, DateTime<Utc>) -> Result<T, E> + Send + 'static,
     S: FnOnce(&T) -> String + Send + 'static,
     T: Send + 'static,
-    E: From<diesel::result::Error> + Send + 'static,
+    E: From<crate::store::QueryError> + Send + 'static,
 {
     let (actor, clock) = (state.actor(req, &who.0), state.clock.clone());
     state
