@@ -78,8 +78,19 @@ pub struct Posted<T> {
 /// be shown again (403) with it kept.
 pub struct Forged<T>(pub Posted<T>);
 
+/// How a reader takes its body.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Body {
+    /// url-encoded, each field once.
+    Fields,
+    /// url-encoded, checkbox groups as lists.
+    Lists,
+    /// multipart with files, or url-encoded.
+    Upload,
+}
+
 macro_rules! checked_form {
-    ($name:ident) => {
+    ($name:ident, $body:expr) => {
         impl<T> $name<T> {
             /// The form, or [`Forged`] (with what was typed) when its token
             /// did not match the visitor's.
@@ -87,51 +98,39 @@ macro_rules! checked_form {
                 if self.0.forged { Err(Forged(self.0.posted)) } else { Ok(self.0.posted) }
             }
         }
+
+        impl<T: DeserializeOwned + 'static> FromRequest for $name<T> {
+            type Error = AppError;
+            type Future = Reading<Self>;
+
+            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let read = read_checked::<T>(req, payload, $body);
+                Box::pin(async move { read.await.map($name) })
+            }
+        }
     };
 }
-checked_form!(CsrfForm);
-checked_form!(CsrfListForm);
-checked_form!(CsrfUpload);
+checked_form!(CsrfForm, Body::Fields);
+checked_form!(CsrfListForm, Body::Lists);
+checked_form!(CsrfUpload, Body::Upload);
 
 type Reading<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
 
-impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
-    type Error = AppError;
-    type Future = Reading<Self>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let (req, payload) = (req.clone(), body(req, payload));
-        Box::pin(async move {
-            let pairs = parse_pairs(&read_body(&req, payload?).await?).map_err(AppError::BadRequest)?;
-            Ok(CsrfForm(check(&req, pairs, Vec::new(), false)?))
-        })
-    }
-}
-
-impl<T: DeserializeOwned + 'static> FromRequest for CsrfListForm<T> {
-    type Error = AppError;
-    type Future = Reading<Self>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let (req, payload) = (req.clone(), body(req, payload));
-        Box::pin(async move {
-            let pairs = parse_pairs(&read_body(&req, payload?).await?).map_err(AppError::BadRequest)?;
-            Ok(CsrfListForm(check(&req, pairs, Vec::new(), true)?))
-        })
-    }
-}
-
-impl<T: DeserializeOwned + 'static> FromRequest for CsrfUpload<T> {
-    type Error = AppError;
-    type Future = Reading<Self>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let (req, payload) = (req.clone(), body(req, payload));
-        Box::pin(async move {
+/// Reads the body as `how` says into `T`, and checks its token.
+fn read_checked<T: DeserializeOwned + 'static>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    how: Body,
+) -> Reading<Checked<T>> {
+    let (req, payload) = (req.clone(), body(req, payload));
+    Box::pin(async move {
+        if how == Body::Upload {
             let (form, files) = read_with_files(&req, payload?, FILES).await?;
-            Ok(CsrfUpload(check(&req, form.0.into_iter().collect(), files, false)?))
-        })
-    }
+            return check(&req, form.0.into_iter().collect(), files, false);
+        }
+        let pairs = parse_pairs(&read_body(&req, payload?).await?).map_err(AppError::BadRequest)?;
+        check(&req, pairs, Vec::new(), how == Body::Lists)
+    })
 }
 
 /// The field that carries evidence files.
