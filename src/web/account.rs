@@ -1,8 +1,6 @@
 //! A staff member's own account: changing the password (which ends the
 //! account's other sessions) and signing out everywhere.
 
-use std::collections::HashMap;
-
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -125,11 +123,10 @@ pub async fn account(
     req: HttpRequest,
     me: Current,
     state: web::Data<AppState>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<crate::web::notice::Done>,
 ) -> Result<HttpResponse, AppError> {
     let t = PageCtx::new(&req).t;
-    let notice = (query.get("done").map(String::as_str) == Some("password"))
-        .then(|| (t.get("account.password_changed").to_owned(), false));
+    let notice = (query.done == "password").then(|| (t.get("account.password_changed").to_owned(), false));
     page(&req, &state, &me, StatusCode::OK, Errors::default(), notice).await
 }
 

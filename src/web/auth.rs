@@ -1,7 +1,5 @@
 //! Staff sign-in and sign-out.
 
-use std::collections::HashMap;
-
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, post, web};
@@ -81,15 +79,20 @@ fn page(
     render(status, &page)
 }
 
+/// `?next=…`: where the form sends the browser once signed in (checked by
+/// [`safe_next`]); none is the staff member's home.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Next {
+    next: String,
+}
+
 #[get("/login")]
-pub async fn login_form(
-    req: HttpRequest,
-    query: web::Query<HashMap<String, String>>,
-) -> Result<HttpResponse, AppError> {
+pub async fn login_form(req: HttpRequest, query: web::Query<Next>) -> Result<HttpResponse, AppError> {
     if let Some(staff) = Staff::current(&req) {
         return Ok(HttpResponse::SeeOther().insert_header(("Location", staff.home())).finish());
     }
-    page(&req, StatusCode::OK, "", query.get("next").map_or("", String::as_str), None)
+    page(&req, StatusCode::OK, "", &query.next, None)
 }
 
 /// The sign-in form's fields.

@@ -48,3 +48,11 @@ crate::slug_enum! {
         Appeal => "appeal",
     }
 }
+
+/// `?done=…`: the slug of the notice to show, empty when there is none.
+/// It stays a string: a slug that is no notice shows the page without one.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct Done {
+    pub done: String,
+}

@@ -1,8 +1,6 @@
 //! `/merchant/complaints/{reference}`: one complaint, as its merchant sees
 //! it, with the forms to answer it (see `answer`).
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
@@ -188,10 +186,10 @@ pub async fn show(
     who: MerchantStaff,
     state: web::Data<AppState>,
     reference: web::Path<Reference>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<crate::web::notice::Done>,
 ) -> Result<HttpResponse, AppError> {
     let here = Here::new(&state, &req, &who, reference.into_inner());
-    let done = query.get("done").and_then(|d| crate::web::notice::MerchantDone::from_slug(d));
+    let done = crate::web::notice::MerchantDone::from_slug(&query.done);
     let notice = done.map(|d| (here.t.get(d.key()).to_owned(), false));
     here.page(StatusCode::OK, Typed { notice, ..Typed::default() }).await
 }

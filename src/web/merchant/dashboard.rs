@@ -1,11 +1,10 @@
 //! `/merchant`: counters, filters and the list, nearest deadline first.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
 
 use crate::domain::category::Category;
 use crate::domain::deadline::DeadlineKind;
@@ -90,28 +89,31 @@ fn format_cursor(c: Cursor) -> String {
 
 /// The filters and the page asked for (`state`, `category`, `due`,
 /// `after`); what is not one of their values is no filter.
-struct Asked<'a>(&'a HashMap<String, String>);
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Asked {
+    state: String,
+    category: String,
+    due: String,
+    after: String,
+}
 
-impl Asked<'_> {
-    fn pick(&self, name: &str) -> &str {
-        self.0.get(name).map(String::as_str).unwrap_or("")
-    }
-
+impl Asked {
     fn list(&self) -> ListQuery {
         ListQuery {
-            state: State::from_slug(self.pick("state")),
-            category: Category::from_slug(self.pick("category")),
-            due: Due::from_slug(self.pick("due")),
-            after: parse_cursor(self.pick("after")),
+            state: State::from_slug(&self.state),
+            category: Category::from_slug(&self.category),
+            due: Due::from_slug(&self.due),
+            after: parse_cursor(&self.after),
         }
     }
 
     /// The link to the page after `cursor`, with the same filters.
     fn next_page(&self, cursor: Cursor) -> String {
-        let mut params: Vec<String> = ["state", "category", "due"]
+        let mut params: Vec<String> = [("state", &self.state), ("category", &self.category), ("due", &self.due)]
             .iter()
-            .filter(|k| !self.pick(k).is_empty())
-            .map(|k| format!("{k}={}", crate::error::encode_component(self.pick(k))))
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", crate::error::encode_component(v)))
             .collect();
         params.push(format!("after={}", format_cursor(cursor)));
         format!("/merchant?{}", params.join("&"))
@@ -123,9 +125,8 @@ pub async fn dashboard(
     req: HttpRequest,
     who: MerchantStaff,
     state: web::Data<AppState>,
-    query: web::Query<HashMap<String, String>>,
+    asked: web::Query<Asked>,
 ) -> Result<HttpResponse, AppError> {
-    let asked = Asked(&query);
     let list = asked.list();
     let now = state.clock.now();
     let merchant_id = who.merchant_id;
@@ -146,12 +147,9 @@ pub async fn dashboard(
         merchant,
         counters,
         rows: rows.iter().map(|c| row(&state, &t, now, c)).collect(),
-        states: State::ALL.iter().map(|s| choice(s.slug(), t.get(s.key()).into(), asked.pick("state"))).collect(),
-        categories: Category::ALL
-            .iter()
-            .map(|c| choice(c.slug(), t.get(c.key()).into(), asked.pick("category")))
-            .collect(),
-        dues: Due::ALL.iter().map(|d| choice(d.slug(), t.get(d.key()).into(), asked.pick("due"))).collect(),
+        states: State::ALL.iter().map(|s| choice(s.slug(), t.get(s.key()).into(), &asked.state)).collect(),
+        categories: Category::ALL.iter().map(|c| choice(c.slug(), t.get(c.key()).into(), &asked.category)).collect(),
+        dues: Due::ALL.iter().map(|d| choice(d.slug(), t.get(d.key()).into(), &asked.due)).collect(),
         next_page: next.map(|cursor| asked.next_page(cursor)),
         filtered: list.state.is_some() || list.category.is_some() || list.due.is_some() || list.after.is_some(),
         banners: taken

@@ -1,12 +1,11 @@
 //! `/supervisor/audit`: the staff audit log, newest first, filtered by
 //! person, kind and date (days in the deployment's zone).
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 use chrono::{NaiveDate, NaiveTime, TimeZone};
+use serde::Deserialize;
 
 use crate::domain::audit::AuditKind;
 use crate::error::AppError;
@@ -21,26 +20,29 @@ use crate::web::view::{self, TimeView};
 /// Entries a page.
 const PAGE: i64 = 100;
 
-/// What the filter form sent; every field may be left out.
-#[derive(Debug, Default)]
+/// What the filter form sent; every field may be left out. `before` (the
+/// "older" link's entry id) stays text: one that is no id is no cursor.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct AuditQuery {
     person: String,
     kind: String,
     from: String,
     until: String,
-    before: Option<i64>,
+    before: String,
 }
 
 impl AuditQuery {
-    fn from_query(q: &HashMap<String, String>) -> AuditQuery {
-        let field = |name: &str| q.get(name).map_or("", String::as_str).chars().take(254).collect::<String>();
-        AuditQuery {
-            person: field("person"),
-            kind: field("kind"),
-            from: field("from"),
-            until: field("until"),
-            before: q.get("before").and_then(|b| b.parse().ok()),
+    /// The text filters cut to the form's 254 characters.
+    fn cut(mut self) -> AuditQuery {
+        for field in [&mut self.person, &mut self.kind, &mut self.from, &mut self.until] {
+            *field = field.chars().take(254).collect();
         }
+        self
+    }
+
+    fn before(&self) -> Option<i64> {
+        self.before.parse().ok()
     }
 }
 
@@ -84,9 +86,9 @@ pub async fn list(
     req: HttpRequest,
     _who: Supervisor,
     state: web::Data<AppState>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let q = AuditQuery::from_query(&query);
+    let q = query.into_inner().cut();
     let ctx = PageCtx::new(&req);
     let t = ctx.t;
     let tz = state.config.tz;
@@ -101,7 +103,7 @@ pub async fn list(
         kind: kind.map(|k| k.slug().to_owned()),
         from: from.unwrap_or(None),
         until: until.unwrap_or(None),
-        before_id: q.before,
+        before_id: q.before(),
     };
     let refused = from_error.is_some() || until_error.is_some();
     let found = if refused { Vec::new() } else { state.db(move |conn| Ok(audit::list(conn, &filter, PAGE)?)).await? };

@@ -4,13 +4,12 @@
 //! consumer's contact masked. Streamed a page at a time, so a large export
 //! never sits in memory whole.
 
-use std::collections::HashMap;
-
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::NaiveDate;
 use futures_util::StreamExt;
+use serde::Deserialize;
 
 use crate::domain::category::Category;
 use crate::domain::contact::{Email, Phone, masked_name};
@@ -99,32 +98,70 @@ fn row(t: &Tr, tz: chrono_tz::Tz, c: &Complaint, merchant: &str) -> String {
         + "\r\n"
 }
 
+/// The filters asked for; what is not one of a filter's values (or not a
+/// `YYYY-MM-DD` day) is no filter.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Asked {
+    state: Option<String>,
+    reason: Option<String>,
+    merchant: Option<String>,
+    category: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl Asked {
+    fn fields(&self) -> [(&'static str, Option<&str>); 6] {
+        [
+            ("state", self.state.as_deref()),
+            ("reason", self.reason.as_deref()),
+            ("merchant", self.merchant.as_deref()),
+            ("category", self.category.as_deref()),
+            ("from", self.from.as_deref()),
+            ("to", self.to.as_deref()),
+        ]
+    }
+
+    /// What the audit log records as exported: each filter sent, as sent.
+    fn detail(&self) -> String {
+        let sent = self.fields().into_iter().filter_map(|(k, v)| Some(format!("{k}={}", v?)));
+        sent.collect::<Vec<_>>().join("&")
+    }
+
+    fn filter(&self, tz: chrono_tz::Tz) -> ExportFilter {
+        fn sent(raw: &Option<String>) -> &str {
+            raw.as_deref().unwrap_or("")
+        }
+        let day = |raw: &Option<String>| {
+            NaiveDate::parse_from_str(sent(raw), "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .and_then(|d| d.and_local_timezone(tz).earliest())
+                .map(|d| d.to_utc())
+        };
+        ExportFilter {
+            state: State::from_slug(sent(&self.state)),
+            reason: EscalationReason::from_slug(sent(&self.reason)),
+            merchant_id: sent(&self.merchant).parse().ok(),
+            category: Category::from_slug(sent(&self.category)),
+            received_from: day(&self.from),
+            received_before: day(&self.to).map(|d| d + chrono::Duration::days(1)),
+        }
+    }
+}
+
 #[get("/supervisor/export.csv")]
 pub async fn export(
     req: HttpRequest,
     who: Supervisor,
     state: web::Data<AppState>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<Asked>,
 ) -> Result<HttpResponse, AppError> {
     let tz = state.config.tz;
-    let asked = query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+    let asked = query.detail();
     state.audit(state.actor(&req, &who.0), crate::domain::audit::AuditKind::Export, "complaints".into(), asked).await?;
-    let pick = |name: &str| query.get(name).map(String::as_str).unwrap_or("");
-    let day = |name: &str| {
-        NaiveDate::parse_from_str(pick(name), "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .and_then(|d| d.and_local_timezone(tz).earliest())
-            .map(|d| d.to_utc())
-    };
-    let filter = ExportFilter {
-        state: State::from_slug(pick("state")),
-        reason: EscalationReason::from_slug(pick("reason")),
-        merchant_id: pick("merchant").parse().ok(),
-        category: Category::from_slug(pick("category")),
-        received_from: day("from"),
-        received_before: day("to").map(|d| d + chrono::Duration::days(1)),
-    };
+    let filter = query.filter(tz);
     let t = PageCtx::new(&req).t;
     let header = format!("\u{feff}{}\r\n", COLUMNS.iter().map(|c| field(t.get(c))).collect::<Vec<_>>().join(","));
     let pool_state = state.clone();

@@ -2,8 +2,6 @@
 //! reasons in words and numbers; confirm (a supervision case), dismiss
 //! with a note, or close a case.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
@@ -74,10 +72,10 @@ pub async fn list(
     req: HttpRequest,
     _who: Supervisor,
     state: web::Data<AppState>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<crate::web::notice::Done>,
 ) -> Result<HttpResponse, AppError> {
     let t = PageCtx::new(&req).t;
-    let done = query.get("done").and_then(|d| FlagDecision::from_slug(d));
+    let done = FlagDecision::from_slug(&query.done);
     page(&state, &req, StatusCode::OK, done.map(|d| (t.get(d.key()).to_owned(), false))).await
 }
 

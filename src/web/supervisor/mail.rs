@@ -1,8 +1,6 @@
 //! `/supervisor/mail`: notices waiting or failed, with the last error; a
 //! dead one can be sent again.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
@@ -44,7 +42,7 @@ pub async fn list(
     req: HttpRequest,
     _who: Supervisor,
     state: web::Data<AppState>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<crate::web::notice::Done>,
 ) -> Result<HttpResponse, AppError> {
     let rows: Vec<Row> = state
         .db(|conn| Ok(outbox::in_states(conn, &[MailState::Dead, MailState::Queued, MailState::Sending], 200)?))
@@ -65,7 +63,7 @@ pub async fn list(
             subject: r.subject,
         })
         .collect();
-    let notice = query.get("done").filter(|d| *d == "retry").map(|_| t.get("mail_admin.done_retry").to_owned());
+    let notice = (query.done == "retry").then(|| t.get("mail_admin.done_retry").to_owned());
     render(StatusCode::OK, &MailPage { ctx, rows, notice, csrf: csrf::token(&req) })
 }
 

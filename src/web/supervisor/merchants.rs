@@ -1,7 +1,5 @@
 //! Supervisors onboard merchants: the list, and the onboarding form.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
@@ -29,14 +27,21 @@ struct ListPage {
     rows: Vec<Merchant>,
 }
 
+/// `?q=…`: part of a merchant's name; none lists them all.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Search {
+    q: String,
+}
+
 #[get("/supervisor/merchants")]
 pub async fn list(
     req: HttpRequest,
     _who: Supervisor,
     state: web::Data<AppState>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<Search>,
 ) -> Result<HttpResponse, AppError> {
-    let q = query.get("q").map(|s| s.trim().to_owned()).unwrap_or_default();
+    let q = query.q.trim().to_owned();
     let search = q.clone();
     let rows = state.db(move |conn| Ok(merchants::search(conn, &search, 0, 200)?)).await?;
     render(StatusCode::OK, &ListPage { ctx: PageCtx::new(&req), q, rows })

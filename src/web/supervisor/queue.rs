@@ -1,10 +1,9 @@
 //! `/supervisor`: escalated complaints, oldest escalation first.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
+use serde::Deserialize;
 
 use crate::domain::category::Category;
 use crate::domain::state::EscalationReason;
@@ -44,21 +43,30 @@ struct QueuePage {
     export_href: String,
 }
 
+/// The filters asked for (`merchant`, `reason`, `category`); what is not
+/// one of a filter's values is no filter.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Filters {
+    merchant: String,
+    reason: String,
+    category: String,
+}
+
 #[get("/supervisor")]
 pub async fn queue(
     req: HttpRequest,
     _who: Supervisor,
     state: web::Data<AppState>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<Filters>,
 ) -> Result<HttpResponse, AppError> {
-    let pick = |name: &str| query.get(name).map(String::as_str).unwrap_or("").to_owned();
     // The merchant is typed (its id or part of its name): a list of every
     // merchant made the page hundreds of kilobytes once there were
     // thousands of them.
-    let merchant = pick("merchant").trim().to_owned();
+    let merchant = query.merchant.trim().to_owned();
     let mut filter = QueueFilter {
-        reason: EscalationReason::from_slug(&pick("reason")),
-        category: Category::from_slug(&pick("category")),
+        reason: EscalationReason::from_slug(&query.reason),
+        category: Category::from_slug(&query.category),
         ..Default::default()
     };
     let (rows, named) = state
@@ -79,9 +87,9 @@ pub async fn queue(
     let now = state.clock.now();
     let choice = |value: String, label: String, picked: &str| Choice { selected: value == picked, value, label };
     let mut export = vec!["state=escalated".to_owned()];
-    for key in ["reason", "category"] {
-        if !pick(key).is_empty() {
-            export.push(format!("{key}={}", crate::error::encode_component(&pick(key))));
+    for (key, value) in [("reason", &query.reason), ("category", &query.category)] {
+        if !value.is_empty() {
+            export.push(format!("{key}={}", crate::error::encode_component(value)));
         }
     }
     if let Some((id, _)) = &named {
@@ -111,12 +119,12 @@ pub async fn queue(
             .collect(),
         reasons: EscalationReason::ALL
             .iter()
-            .map(|r| choice(r.slug().into(), t.get(r.key()).into(), &pick("reason")))
+            .map(|r| choice(r.slug().into(), t.get(r.key()).into(), &query.reason))
             .collect(),
-        merchant: named.map_or_else(|| pick("merchant").trim().to_owned(), |(_, name)| name),
+        merchant: named.map_or_else(|| query.merchant.trim().to_owned(), |(_, name)| name),
         categories: Category::ALL
             .iter()
-            .map(|c| choice(c.slug().into(), t.get(c.key()).into(), &pick("category")))
+            .map(|c| choice(c.slug().into(), t.get(c.key()).into(), &query.category))
             .collect(),
         export_href: format!("/supervisor/export.csv?{}", export.join("&")),
         ctx,

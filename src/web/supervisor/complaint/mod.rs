@@ -4,8 +4,6 @@
 
 mod commands;
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
@@ -111,10 +109,10 @@ pub async fn show(
     who: Supervisor,
     state: web::Data<AppState>,
     reference: web::Path<Reference>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<crate::web::notice::Done>,
 ) -> Result<HttpResponse, AppError> {
     let t = PageCtx::new(&req).t;
-    let done = query.get("done").and_then(|d| crate::web::notice::SupervisorDone::from_slug(d));
+    let done = crate::web::notice::SupervisorDone::from_slug(&query.done);
     let typed = Typed { notice: done.map(|d| (t.get(d.key()).to_owned(), false)), ..Typed::default() };
     page(&state, &req, &who, reference.into_inner(), StatusCode::OK, typed).await
 }

@@ -197,10 +197,10 @@ pub async fn show(
     _who: Supervisor,
     state: web::Data<AppState>,
     id: web::Path<MerchantId>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<crate::web::notice::Done>,
 ) -> Result<HttpResponse, AppError> {
     let t = PageCtx::new(&req).t;
-    let done = query.get("done").and_then(|d| crate::web::notice::MerchantAdminDone::from_slug(d));
+    let done = crate::web::notice::MerchantAdminDone::from_slug(&query.done);
     let notice = done.map(|d| (t.get(d.key()).to_owned(), false));
     page(&state, &req, id.into_inner(), StatusCode::OK, notice, KeptForm::default()).await
 }
