@@ -186,9 +186,7 @@ pub async fn sign_out_everywhere(
     state: web::Data<AppState>,
     form: CsrfForm<IgnoredAny>,
 ) -> Result<HttpResponse, AppError> {
-    if form.checked().is_err() {
-        return Err(AppError::Forbidden);
-    }
+    form.or_forbidden()?;
     let (actor, now, user_id) = (state.actor(&req, &me.staff), state.clock.now(), me.staff.user_id);
     state.write(move |conn| Ok(sessions::end_everywhere(conn, user_id, &actor, now)?)).await?;
     Ok(session::signed_out(&req, &session))

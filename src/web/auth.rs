@@ -183,9 +183,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     form: CsrfForm<IgnoredAny>,
 ) -> Result<HttpResponse, AppError> {
-    if form.checked().is_err() {
-        return Err(AppError::Forbidden);
-    }
+    form.or_forbidden()?;
     let current = req.extensions().get::<Current>().cloned();
     if let Some(current) = current {
         let (actor, now) = (state.actor(&req, &current.staff), state.clock.now());

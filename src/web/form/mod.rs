@@ -97,6 +97,12 @@ macro_rules! checked_form {
             pub fn checked(self) -> Result<Posted<T>, Forged<T>> {
                 if self.0.forged { Err(Forged(self.0.posted)) } else { Ok(self.0.posted) }
             }
+
+            /// The form, or a bare 403 for a form with nothing worth
+            /// showing again (a button, a sign-out).
+            pub fn or_forbidden(self) -> Result<Posted<T>, AppError> {
+                self.checked().map_err(|_| AppError::Forbidden)
+            }
         }
 
         impl<T: DeserializeOwned + 'static> FromRequest for $name<T> {

@@ -84,6 +84,10 @@ async fn typed_forms_check_their_token_once() {
     assert!(no_cookie.checked().is_err());
     let no_token: CsrfForm<Reply> = posted("body=x", Some(TOKEN)).await.unwrap();
     assert!(no_token.checked().is_err());
+    let bare: CsrfForm<Reply> = posted("body=x", Some(TOKEN)).await.unwrap();
+    assert!(matches!(bare.or_forbidden(), Err(AppError::Forbidden)));
+    let good: CsrfForm<Reply> = posted("csrf_token=abcdefghijklmnopqrstuvwx", Some(TOKEN)).await.unwrap();
+    assert!(good.or_forbidden().is_ok());
 }
 
 #[actix_web::test]

@@ -78,9 +78,7 @@ pub async fn retry(
     id: web::Path<MailId>,
     form: CsrfForm<RetryFields>,
 ) -> Result<HttpResponse, AppError> {
-    if form.checked().is_err() {
-        return Err(AppError::Forbidden);
-    }
+    form.or_forbidden()?;
     let (id, clock) = (id.into_inner(), state.clock.clone());
     if !state.db(move |conn| Ok(dispatch::retry(conn, id.0, clock.now())?)).await? {
         return Err(AppError::NotFound);
