@@ -36,6 +36,13 @@ pub struct Config {
     pub sweep_interval: Option<std::time::Duration>,
     /// `SMTP_URL`: unset, mail is written to `data_dir/outbox/` as files.
     pub smtp_url: Option<String>,
+    /// `SMS_URL`: the SMS provider's API and account (see `crate::sms`);
+    /// unset, text messages are written to `data_dir/outbox/*.sms`.
+    pub sms_url: Option<String>,
+    /// `REDRESS_VERIFY_PHONE`: whether a complaint's phone number may
+    /// (`optional`, the default), must (`required`) or cannot (`off`) be
+    /// proved by a six-digit code.
+    pub verify_phone: crate::domain::contact::VerifyPhone,
     /// `REDRESS_MAIL_FROM`: the sender of every notice.
     pub mail_from: String,
     /// `REDRESS_DB_TIMEOUT`: how long a request waits for a database
@@ -116,6 +123,8 @@ impl Config {
             public_url: env.get("REDRESS_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
             sweep_interval,
             smtp_url: env.get("SMTP_URL"),
+            sms_url: env.get("SMS_URL"),
+            verify_phone: env.verify_phone()?,
             mail_from: env
                 .get("REDRESS_MAIL_FROM")
                 .unwrap_or_else(|| "售后督办 Redress <noreply@redress.example.cn>".into()),
@@ -209,6 +218,17 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
                     problem: format!("{v:?} is not a number of seconds (0 to 86400)"),
                 }),
             },
+        }
+    }
+
+    fn verify_phone(&self) -> Result<crate::domain::contact::VerifyPhone, ConfigError> {
+        use crate::domain::contact::VerifyPhone;
+        match self.get("REDRESS_VERIFY_PHONE") {
+            None => Ok(VerifyPhone::Optional),
+            Some(v) => VerifyPhone::from_slug(v.trim()).ok_or_else(|| ConfigError {
+                name: "REDRESS_VERIFY_PHONE",
+                problem: format!("{v:?} is not optional, required or off"),
+            }),
         }
     }
 

@@ -21,8 +21,9 @@ fn rule(layer: &'static str, never: &[&[&'static str]], known: &'static [(&'stat
     Rule { layer, never: never.concat(), known }
 }
 
-fn rules() -> [Rule; 6] {
-    let others = ["crate::store", "crate::service", "crate::mail", "crate::config", "crate::i18n", "crate::clock"];
+fn rules() -> [Rule; 7] {
+    let others =
+        ["crate::store", "crate::service", "crate::mail", "crate::sms", "crate::config", "crate::i18n", "crate::clock"];
     [
         rule("domain", &[&["actix", "diesel", "lettre", "askama"], &others, &ABOVE], &[]),
         rule(
@@ -34,6 +35,7 @@ fn rules() -> [Rule; 6] {
             &[],
         ),
         rule("mail", &[&["actix", "diesel", "crate::store", "crate::service"], &ABOVE], &[]),
+        rule("sms", &[&["actix", "diesel", "lettre", "crate::store", "crate::service"], &ABOVE], &[]),
         rule(
             "service",
             &[&["actix", "lettre", "askama"], &QUERIES, &ABOVE],

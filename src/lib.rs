@@ -12,8 +12,11 @@
 //!   `config`, `clock`, `web` or `jobs`.
 //! - `mail`: rendering (askama) and sending (lettre), with `i18n` and
 //!   `config`. Never `store`, `service`, `web` or `jobs`.
+//! - `sms`: sending text messages (the provider's API, or files), with
+//!   `config` and `mail`'s `SendError`. Never `store`, `service`, `web` or
+//!   `jobs`.
 //! - `service`: the use cases, each write one transaction through `store`,
-//!   with `domain`, `mail`, `i18n` and `config`. Of diesel it names the
+//!   with `domain`, `mail`, `sms`, `i18n` and `config`. Of diesel it names the
 //!   error and result types only (queries are `store`'s; the sweeper's
 //!   SQLite cache pragma is the one exception). Never actix, askama,
 //!   lettre, `web` or `jobs`.
@@ -22,7 +25,7 @@
 //!   `domain`; with `i18n`, `config`, `clock` and `error` (the web's own
 //!   error type). Never diesel or lettre, `jobs` or `startup`.
 //! - `jobs`: threads running `service` (the sweeper, the mail dispatcher)
-//!   on `store`'s pool, sending through `mail`. The SQLite checkpointer
+//!   on `store`'s pool, sending through `mail` and `sms`. The SQLite checkpointer
 //!   runs its pragma itself. Never actix, askama or `web`.
 //! - `startup` and the CLI (`main.rs`) put the layers together.
 
@@ -36,6 +39,7 @@ pub mod jobs;
 mod layers;
 pub mod mail;
 pub mod service;
+pub mod sms;
 pub mod startup;
 pub mod store;
 pub mod web;

@@ -13,7 +13,6 @@ use redress::domain::merchant::MerchantForm;
 use redress::domain::staff::Role;
 use redress::i18n::Lang;
 use redress::jobs;
-use redress::mail::transport::Transport;
 use redress::service::conversation::At;
 use redress::service::{auth, demo, merchants, sweeper, two_factor};
 use redress::startup::{Application, prepare, prepare_one};
@@ -312,7 +311,7 @@ fn start_jobs(pool: &Pool, clock: &Arc<dyn Clock>, config: &Arc<Config>) -> Resu
         let job = jobs::checkpointer::start(pool.clone());
         started.push(job.map_err(|e| format!("cannot start the checkpointer: {e}"))?);
     }
-    let transport = Transport::from_config(config)?;
+    let transport = redress::service::dispatch::Transports::from_config(config)?;
     let job = jobs::dispatcher::start(pool.clone(), clock.clone(), config.clone(), transport);
     started.push(job.map_err(|e| format!("cannot start the mail dispatcher: {e}"))?);
     Ok(started)

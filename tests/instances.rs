@@ -131,6 +131,7 @@ fn two_dispatchers_claiming_at_once_never_take_the_same_notice() {
     let mail = Rendered { subject: "回执".into(), text: "已收到".into(), html: "<p>已收到</p>".into() };
     for i in 0..30 {
         let notice = Enqueue {
+            channel: redress::store::outbox::Channel::Mail,
             kind: MailKind::Receipt,
             dedupe_key: format!("test:{i}"),
             complaint_id: None,
@@ -160,7 +161,7 @@ fn two_dispatchers_claiming_at_once_never_take_the_same_notice() {
     assert_eq!((first.len(), second.len()), (10, 10));
     assert!(ids(&first).iter().all(|id| !ids(&second).contains(id)), "{:?} and {:?}", ids(&first), ids(&second));
     // And a whole round by each, through the real transport: 10 left.
-    let transport = redress::mail::transport::Transport::from_config(&app.config).unwrap();
+    let transport = redress::service::dispatch::Transports::from_config(&app.config).unwrap();
     let report = dispatch(&mut conn, &transport, &app.config, now, 100).unwrap();
     assert_eq!(report.sent, 10, "the 20 claimed are held until their lease ends");
 }

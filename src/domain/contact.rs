@@ -1,6 +1,39 @@
 //! How a consumer can be reached: a mainland mobile number and/or an e-mail
 //! address, normalised on the way in so that look-ups compare like with like.
 
+crate::slug_enum! {
+    #[catalog("reach.")]
+    /// How the consumer was first reached with a proposal, which starts
+    /// the silence rule's clock: its notice delivered by e-mail or by SMS
+    /// (the transport accepted it), or the tracking page seen after it.
+    pub enum Reach {
+        Mail => "mail",
+        Sms => "sms",
+        View => "view",
+    }
+}
+
+crate::slug_enum! {
+    /// Whether a consumer proves the phone number on a complaint with a
+    /// six-digit code sent to it (`REDRESS_VERIFY_PHONE`).
+    pub enum VerifyPhone {
+        /// Offered, not asked for. Only verified complaints then count
+        /// toward a merchant's repeat-offender volume threshold.
+        Optional => "optional",
+        /// A complaint needs a phone number, proved by a code.
+        Required => "required",
+        /// Not offered: every complaint counts toward the volume threshold.
+        Off => "off",
+    }
+}
+
+impl VerifyPhone {
+    /// Verification is on: offered or required.
+    pub fn is_on(self) -> bool {
+        self != VerifyPhone::Off
+    }
+}
+
 /// A mainland China mobile number, stored as its 11 digits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phone(String);

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::contact::Reach;
 use super::deadline::DeadlineFacts;
 use super::state::{Action, EscalationReason, IllegalTransition, State};
 
@@ -31,6 +32,10 @@ pub struct Progress {
     pub escalation_reason: Option<EscalationReason>,
     /// When the consumer last rejected a proposal.
     pub rejected_at: Option<DateTime<Utc>>,
+    /// When, and how, the consumer was first reached with the proposal on
+    /// the table: the silence rule runs from then, and never without it.
+    pub proposal_reached_at: Option<DateTime<Utc>>,
+    pub proposal_reached_by: Option<Reach>,
 }
 
 /// Something that fell due while nobody was looking, as `catch_up`
@@ -43,9 +48,12 @@ pub enum Lapse {
     ResolutionBreach {
         due: DateTime<Utc>,
     },
-    /// The consumer left a proposal unanswered for the silence period.
+    /// The consumer left a proposal unanswered for the silence period
+    /// after being reached with it (when, and how).
     SilenceAccepted {
         at: DateTime<Utc>,
+        reached_at: DateTime<Utc>,
+        by: Reach,
     },
     Escalated {
         reason: EscalationReason,
@@ -64,6 +72,8 @@ impl Progress {
             Action::Propose => {
                 next.responded_at = self.responded_at.or(Some(now));
                 next.proposed_at = Some(now);
+                next.proposal_reached_at = None;
+                next.proposal_reached_by = None;
             }
             Action::Accept | Action::SilenceAccept => {
                 next.resolved_at = Some(now);
@@ -96,8 +106,33 @@ impl Progress {
             due: self.resolution_due,
             met_at: self.resolution_met_at,
             ended_at: self.ended_at,
-            awaiting_since: self.proposed_at.filter(|_| self.state == State::Proposed),
+            awaiting_since: self.proposed_at.filter(|_| self.state == State::Proposed && self.reached_in_time()),
         }
+    }
+
+    /// A proposal waits for the consumer rather than breaching the
+    /// resolution deadline only once the consumer was reached with it, and
+    /// reached before that deadline: an undelivered proposal is no answer.
+    fn reached_in_time(&self) -> bool {
+        self.proposal_reached_at.is_some_and(|at| at <= self.resolution_due)
+    }
+
+    /// Records that the consumer was reached with the proposal on the
+    /// table, the first time only; false when nothing changed (already
+    /// reached, or no proposal waits).
+    pub fn reach(&mut self, by: Reach, at: DateTime<Utc>) -> bool {
+        if self.state != State::Proposed || self.proposal_reached_at.is_some() {
+            return false;
+        }
+        self.proposal_reached_at = Some(at);
+        self.proposal_reached_by = Some(by);
+        true
+    }
+
+    /// By when the consumer must answer the proposal on the table before
+    /// silence counts as acceptance: `None` until they were reached.
+    pub fn answer_by(&self, silence: Duration) -> Option<DateTime<Utc>> {
+        (self.state == State::Proposed).then_some(self.proposal_reached_at).flatten().map(|at| at + silence)
     }
 
     /// Brings the complaint up to `now`, as if someone had watched every
@@ -115,8 +150,7 @@ impl Progress {
             let awaiting = self.resolution().awaiting_since.is_some_and(|at| at <= self.resolution_due);
             let resolution = (self.resolution_met_at.is_none() && self.resolution_breached_at.is_none() && !awaiting)
                 .then_some((self.resolution_due, 2));
-            let accept =
-                (self.state == State::Proposed).then(|| self.proposed_at.map(|at| (at + silence, 1))).flatten();
+            let accept = self.answer_by(silence).map(|at| (at, 1));
             // The earliest of what is due, response before silence before
             // resolution when they fall on the same instant.
             let Some((at, which)) =
@@ -129,9 +163,10 @@ impl Progress {
             }
             match which {
                 1 => {
-                    if let Ok(next) = self.apply(Action::SilenceAccept, at) {
+                    let reached = self.proposal_reached_at.zip(self.proposal_reached_by);
+                    if let (Ok(next), Some((reached_at, by))) = (self.apply(Action::SilenceAccept, at), reached) {
                         *self = next;
-                        lapses.push(Lapse::SilenceAccepted { at });
+                        lapses.push(Lapse::SilenceAccepted { at, reached_at, by });
                     }
                 }
                 _ => {

@@ -1,6 +1,7 @@
 //! Tests of `Progress`: what actions and catching up do to the clock.
 
 use super::*;
+use crate::domain::contact::Reach;
 use crate::domain::deadline::DeadlineStatus;
 use crate::domain::state::{EscalationReason, Outcome};
 use chrono::Duration;
@@ -25,6 +26,8 @@ fn fresh() -> Progress {
         escalated_at: None,
         escalation_reason: None,
         rejected_at: None,
+        proposal_reached_at: None,
+        proposal_reached_by: None,
     }
 }
 
@@ -45,16 +48,19 @@ fn the_first_public_reply_meets_the_response_deadline_once() {
 
 #[test]
 fn a_timely_proposal_accepted_late_still_meets_the_resolution_deadline() {
-    let proposed = fresh().apply(Action::Propose, t(160)).unwrap();
+    let mut proposed = fresh().apply(Action::Propose, t(160)).unwrap();
     assert_eq!(proposed.responded_at, Some(t(160)), "a proposal is a response");
     assert_eq!(
         proposed.response().status(t(170)),
         DeadlineStatus::Overdue { by: Duration::hours(112) },
         "but a late one: the response deadline stays breached"
     );
+    assert_eq!(proposed.next_due(), Some(t(168)), "until the consumer has the proposal, the deadline stands");
+    assert!(proposed.reach(Reach::Mail, t(160)));
     assert_eq!(proposed.next_due(), None, "answered late is still answered");
     let replied = fresh().apply(Action::MerchantReply { public: true }, t(2)).unwrap();
-    let proposed = replied.apply(Action::Propose, t(160)).unwrap();
+    let mut proposed = replied.apply(Action::Propose, t(160)).unwrap();
+    assert!(proposed.reach(Reach::Sms, t(161)));
     assert_eq!(proposed.next_due(), None, "nothing is due from the merchant while the consumer decides");
     let resolved = proposed.apply(Action::Accept, t(200)).unwrap();
     assert_eq!(resolved.resolution_met_at, Some(t(160)));
@@ -135,14 +141,66 @@ fn after_downtime_every_breach_is_recorded_but_escalated_once() {
 }
 
 #[test]
-fn silence_for_72_hours_accepts_a_proposal() {
+fn silence_for_72_hours_after_the_consumer_was_reached_accepts_a_proposal() {
     let mut p = fresh().apply(Action::MerchantReply { public: true }, t(5)).unwrap();
     p = p.apply(Action::Propose, t(10)).unwrap();
-    assert!(p.catch_up(Duration::hours(72), t(82)).is_empty(), "72 hours exactly is not yet");
-    assert_eq!(p.catch_up(Duration::hours(72), t(300)), [Lapse::SilenceAccepted { at: t(82) }]);
+    assert_eq!(p.answer_by(Duration::hours(72)), None, "nobody was reached yet");
+    assert!(p.reach(Reach::Sms, t(12)));
+    assert!(!p.reach(Reach::Mail, t(13)), "the first delivery starts the clock, once");
+    assert_eq!(p.answer_by(Duration::hours(72)), Some(t(84)));
+    assert!(p.catch_up(Duration::hours(72), t(84)).is_empty(), "72 hours exactly is not yet");
+    assert_eq!(
+        p.catch_up(Duration::hours(72), t(300)),
+        [Lapse::SilenceAccepted { at: t(84), reached_at: t(12), by: Reach::Sms }]
+    );
     assert_eq!(p.state, State::Resolved);
-    assert_eq!(p.resolved_at, Some(t(82)));
+    assert_eq!(p.resolved_at, Some(t(84)));
     assert_eq!(p.resolution_met_at, Some(t(10)));
+}
+
+#[test]
+fn a_proposal_that_never_reached_the_consumer_is_never_accepted_for_them() {
+    let mut p = fresh().apply(Action::Propose, t(10)).unwrap();
+    assert_eq!(p.next_due(), Some(t(168)), "an undelivered proposal is no answer: the deadline stands");
+    let lapses = p.catch_up(Duration::hours(72), t(1000));
+    assert_eq!(
+        lapses,
+        [
+            Lapse::ResolutionBreach { due: t(168) },
+            Lapse::Escalated { reason: EscalationReason::ResolutionBreach, at: t(168) },
+        ]
+    );
+    assert_eq!((p.state, p.resolved_at), (State::Escalated, None));
+}
+
+#[test]
+fn a_proposal_reached_only_after_the_resolution_deadline_does_not_hold_it_off() {
+    let mut p = fresh().apply(Action::Propose, t(160)).unwrap();
+    assert!(p.reach(Reach::Mail, t(170)));
+    assert_eq!(p.catch_up(Duration::hours(72), t(171))[0], Lapse::ResolutionBreach { due: t(168) });
+    assert_eq!(p.state, State::Escalated);
+}
+
+#[test]
+fn a_proposal_reached_in_time_waits_for_the_consumer_past_the_deadline() {
+    let mut p = fresh().apply(Action::Propose, t(160)).unwrap();
+    assert!(p.reach(Reach::View, t(161)));
+    assert_eq!(p.next_due(), None, "nothing is due from the merchant");
+    assert_eq!(
+        p.catch_up(Duration::hours(72), t(300)),
+        [Lapse::SilenceAccepted { at: t(233), reached_at: t(161), by: Reach::View }]
+    );
+    assert_eq!(p.resolution_met_at, Some(t(160)));
+}
+
+#[test]
+fn a_new_proposal_needs_reaching_again() {
+    let mut p = fresh().apply(Action::Propose, t(10)).unwrap();
+    assert!(p.reach(Reach::Sms, t(11)));
+    p = p.apply(Action::Reject, t(20)).unwrap();
+    assert!(!p.reach(Reach::Sms, t(21)), "nothing waits for the consumer");
+    p = p.apply(Action::Propose, t(30)).unwrap();
+    assert_eq!((p.proposal_reached_at, p.answer_by(Duration::hours(72))), (None, None));
 }
 
 #[test]

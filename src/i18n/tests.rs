@@ -136,6 +136,7 @@ fn every_key_built_at_run_time_exists() {
     use crate::domain::action::{ActionKind, AppealDecision};
     use crate::domain::audit::AuditKind;
     use crate::domain::category::{Category, Resolution};
+    use crate::domain::contact::Reach;
     use crate::domain::deadline::DeadlineKind;
     use crate::domain::event::EventKind;
     use crate::domain::merchant::SoldCategory;
@@ -158,6 +159,7 @@ fn every_key_built_at_run_time_exists() {
         ("MerchantAdminDone", keys_of(MerchantAdminDone::ALL, MerchantAdminDone::key)),
         ("MerchantDone", keys_of(MerchantDone::ALL, MerchantDone::key)),
         ("Outcome", keys_of(Outcome::ALL, Outcome::key)),
+        ("Reach", keys_of(Reach::ALL, Reach::key)),
         ("Resolution", keys_of(Resolution::ALL, Resolution::key)),
         ("SoldCategory", keys_of(SoldCategory::ALL, SoldCategory::key)),
         ("State", keys_of(State::ALL, State::key)),

@@ -5,11 +5,10 @@ use std::sync::Arc;
 use super::Job;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::mail::transport::Transport;
-use crate::service::dispatch::dispatch;
+use crate::service::dispatch::{Transports, dispatch};
 use crate::store::Pool;
 
-pub fn start(pool: Pool, clock: Arc<dyn Clock>, config: Arc<Config>, transport: Transport) -> std::io::Result<Job> {
+pub fn start(pool: Pool, clock: Arc<dyn Clock>, config: Arc<Config>, transport: Transports) -> std::io::Result<Job> {
     let mut lowered = false;
     Job::start("dispatcher", std::time::Duration::from_secs(2), move |stopping| {
         if !lowered {

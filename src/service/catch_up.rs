@@ -73,7 +73,11 @@ fn system_event(lapse: Lapse) -> (DateTime<Utc>, EventKind, Option<String>) {
     match lapse {
         Lapse::ResponseBreach { due } => (due, EventKind::ResponseBreach, rfc(due)),
         Lapse::ResolutionBreach { due } => (due, EventKind::ResolutionBreach, rfc(due)),
-        Lapse::SilenceAccepted { at } => (at, EventKind::SilenceAccepted, None),
+        // How and when the consumer was reached, which the timeline gives
+        // as the reason: `sms|2026-11-20T10:00:00Z`.
+        Lapse::SilenceAccepted { at, reached_at, by } => {
+            (at, EventKind::SilenceAccepted, rfc(reached_at).map(|r| format!("{}|{r}", by.slug())))
+        }
         Lapse::Escalated { reason, at } => (at, EventKind::Escalated, Some(reason.slug().to_owned())),
     }
 }

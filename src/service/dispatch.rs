@@ -5,9 +5,29 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::config::Config;
-use crate::mail::transport::Transport;
-use crate::store::DbConnection;
-use crate::store::outbox;
+use crate::domain::contact::Reach;
+use crate::mail::transport::{SendError, Transport};
+use crate::store::outbox::{self, Channel, MailKind, Row};
+use crate::store::{DbConnection, complaints, from_db};
+
+/// The ways out: mail, and text messages.
+pub struct Transports {
+    pub mail: Transport,
+    pub sms: crate::sms::Transport,
+}
+
+impl Transports {
+    pub fn from_config(config: &Config) -> Result<Transports, String> {
+        Ok(Transports { mail: Transport::from_config(config)?, sms: crate::sms::Transport::from_config(config)? })
+    }
+
+    fn send(&self, config: &Config, row: &Row, name: &str) -> Result<(), SendError> {
+        match row.channel {
+            Channel::Mail => self.mail.send(&config.mail_from, &row.recipient, &row.rendered(), name),
+            Channel::Sms => self.sms.send(&row.recipient, &row.body_text, name),
+        }
+    }
+}
 
 /// Attempts before a notice is given up as dead.
 pub const MAX_ATTEMPTS: i32 = 8;
@@ -36,7 +56,7 @@ pub fn retry(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> diesel::Qu
 /// One round: up to `limit` due notices.
 pub fn dispatch(
     conn: &mut DbConnection,
-    transport: &Transport,
+    transports: &Transports,
     config: &Config,
     now: DateTime<Utc>,
     limit: i64,
@@ -49,36 +69,87 @@ pub fn dispatch(
     // commit sends the round again once the lease runs out, each notice
     // with its same Message-ID: delivery was at least once already.
     let mut outcomes = Vec::with_capacity(claimed.len());
-    for row in claimed {
+    for mut row in claimed {
         let name = format!("{:08}-{}-{}", row.id, row.kind, row.created_at.and_utc().timestamp());
-        match transport.send(&config.mail_from, &row.recipient, &row.rendered(), &name) {
+        if row.kind == MailKind::ConsumerProposal.slug() {
+            fill_answer_by(conn, config, &mut row, now)?;
+        }
+        match transports.send(config, &row, &name) {
             Ok(()) => {
-                outcomes.push((row.id, None));
+                outcomes.push((row, None));
                 report.sent += 1;
             }
             Err(e) if e.permanent || row.attempts >= MAX_ATTEMPTS => {
-                tracing::warn!(mail = row.id, error = %e.message, "notice dead");
-                outcomes.push((row.id, Some((e.message, None))));
+                tracing::warn!(mail = row.id, channel = row.channel.slug(), error = %e.message, "notice dead");
+                outcomes.push((row, Some((e.message, None))));
                 report.dead += 1;
             }
             Err(e) => {
-                outcomes.push((row.id, Some((e.message, Some(now + backoff(row.attempts))))));
+                let retry = now + backoff(row.attempts);
+                outcomes.push((row, Some((e.message, Some(retry)))));
                 report.retrying += 1;
             }
         }
     }
     if !outcomes.is_empty() {
         conn.write(|c| {
-            for (id, failed) in &outcomes {
+            for (row, failed) in &outcomes {
                 match failed {
-                    None => outbox::mark_sent(c, *id, now)?,
-                    Some((message, retry)) => outbox::mark_failed(c, *id, message, *retry)?,
+                    None => {
+                        outbox::mark_sent(c, row.id, now)?;
+                        delivered(c, row, now)?;
+                    }
+                    Some((message, retry)) => outbox::mark_failed(c, row.id, message, *retry)?,
                 }
             }
             Ok::<_, diesel::result::Error>(())
         })?;
     }
     Ok(report)
+}
+
+/// What a delivered notice sets going: a proposal's notice accepted by
+/// its transport has reached the consumer, which starts the silence rule's
+/// clock (the first delivery only, and only for the proposal it was about).
+fn delivered(conn: &mut DbConnection, row: &Row, now: DateTime<Utc>) -> diesel::QueryResult<()> {
+    let (Some(complaint), true) = (row.complaint_id, row.kind == MailKind::ConsumerProposal.slug()) else {
+        return Ok(());
+    };
+    let by = match row.channel {
+        Channel::Mail => Reach::Mail,
+        Channel::Sms => Reach::Sms,
+    };
+    complaints::reached(conn, complaint, by, now, from_db(row.created_at)).map(drop)
+}
+
+/// A proposal's notice says by when the consumer must answer, which is
+/// known only once they are reached: the silence period from the first
+/// delivery of any of its notices (this one, if it is the first). Its text
+/// holds [`ANSWER_BY`](crate::service::notify::ANSWER_BY) where the time goes.
+fn fill_answer_by(
+    conn: &mut DbConnection,
+    config: &Config,
+    row: &mut Row,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    use crate::service::notify::ANSWER_BY;
+    if !(row.body_text.contains(ANSWER_BY) || row.subject.contains(ANSWER_BY)) {
+        return Ok(());
+    }
+    let reached = match row.complaint_id {
+        Some(id) => match complaints::find(conn, id) {
+            Ok(c) => c.proposal_reached_at.map(from_db),
+            Err(diesel::result::Error::NotFound) => None,
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
+    let answer_by = reached.unwrap_or(now) + config.policy.consumer_silence;
+    let time = row.lang.tr().time(config.tz, answer_by);
+    for text in [&mut row.subject, &mut row.body_text, &mut row.body_html] {
+        *text = text.replace(ANSWER_BY, &time);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

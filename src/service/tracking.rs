@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::domain::contact::{Email, Phone};
+use crate::domain::contact::{Email, Phone, Reach};
 use crate::domain::event::Viewer;
 use crate::domain::reference;
 use crate::service::notify;
@@ -79,4 +79,11 @@ pub fn mail_link(
             LinkMail::AlreadyQueued(masked)
         }))
     })
+}
+
+/// The consumer has seen the tracking page with a proposal on it: that
+/// reaches them as a delivered notice would, and starts the silence
+/// rule's clock if nothing did before (once; see `store::complaints::reached`).
+pub fn seen(conn: &mut DbConnection, complaint_id: i64, now: DateTime<Utc>) -> diesel::QueryResult<bool> {
+    conn.write(|conn| crate::store::complaints::reached(conn, complaint_id, Reach::View, now, now))
 }

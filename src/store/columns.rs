@@ -26,6 +26,7 @@ use super::MultiBackend;
 use crate::domain::action::{ActionKind, AppealDecision};
 use crate::domain::audit::AuditKind;
 use crate::domain::category::{Category, Resolution};
+use crate::domain::contact::Reach;
 use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::evidence::{Kind, Side};
 use crate::domain::merchant::SoldCategories;
@@ -34,7 +35,7 @@ use crate::domain::staff::Role;
 use crate::domain::state::{EscalationReason, Outcome, State};
 use crate::i18n::Lang;
 use crate::store::flags::FlagState;
-use crate::store::outbox::{MailKind, MailState};
+use crate::store::outbox::{Channel, MailKind, MailState};
 
 /// Timestamps are stored as UTC without a zone (portable `TIMESTAMP`).
 pub fn to_db(at: DateTime<Utc>) -> NaiveDateTime {
@@ -216,6 +217,8 @@ slug_columns!(
     FlagState,
     MailKind,
     MailState,
+    Reach,
+    Channel,
 );
 
 // By its code exactly as `Lang::code` wrote it (the lenient `from_code`

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::schema::{complaint_events, complaints, merchants, users};
 use super::{AsText, DbConnection, from_db, to_db};
 use crate::domain::category::{Category, Resolution};
+use crate::domain::contact::Reach;
 use crate::domain::event::{Actor, EventKind, Viewer, Visibility};
 use crate::domain::progress::Progress;
 use crate::domain::state::{EscalationReason, Outcome, State};
@@ -49,6 +50,11 @@ pub struct Complaint {
     pub rejected_at: Option<NaiveDateTime>,
     /// Bumped by every change of progress (optimistic locking).
     pub version: i64,
+    /// When the consumer proved the phone number with a code.
+    pub phone_verified_at: Option<NaiveDateTime>,
+    /// When the consumer was first reached with the proposal on the table.
+    pub proposal_reached_at: Option<NaiveDateTime>,
+    pub proposal_reached_by: Option<Reach>,
 }
 
 impl Complaint {
@@ -69,6 +75,8 @@ impl Complaint {
             // Read as an `EscalationReason` (`AsText`): never `None` for text.
             escalation_reason: self.escalation_reason.as_deref().and_then(EscalationReason::from_slug),
             rejected_at: self.rejected_at.map(from_db),
+            proposal_reached_at: self.proposal_reached_at.map(from_db),
+            proposal_reached_by: self.proposal_reached_by,
         }
     }
 }
@@ -170,6 +178,8 @@ struct ProgressChange {
     escalation_reason: Option<Option<EscalationReason>>,
     rejected_at: Option<Option<NaiveDateTime>>,
     next_due_at: Option<Option<NaiveDateTime>>,
+    proposal_reached_at: Option<Option<NaiveDateTime>>,
+    proposal_reached_by: Option<Option<Reach>>,
 }
 
 /// `Some(new)` when it differs from `old`.
@@ -196,6 +206,8 @@ pub fn save_progress(conn: &mut DbConnection, read: &Complaint, after: &Progress
         escalation_reason: changed(before.escalation_reason, after.escalation_reason),
         rejected_at: changed(at(before.rejected_at), at(after.rejected_at)),
         next_due_at: changed(read.next_due_at, at(after.next_due())),
+        proposal_reached_at: changed(at(before.proposal_reached_at), at(after.proposal_reached_at)),
+        proposal_reached_by: changed(before.proposal_reached_by, after.proposal_reached_by),
     };
     let n = crate::on_backend!(conn, |c| super::update(
         complaints::table,
@@ -203,6 +215,29 @@ pub fn save_progress(conn: &mut DbConnection, read: &Complaint, after: &Progress
         complaints::id.eq(read.id).and(complaints::version.eq(read.version)),
     )
     .execute(c))?;
+    Ok(n == 1)
+}
+
+/// Records that the consumer was reached, by `by` at `at`, with the
+/// proposal still on the table that was made no later than `made_by` (the
+/// time its notice was queued): the first time only, and not for a
+/// proposal the consumer already answered or one that replaced it. The
+/// version is kept: this starts a clock, it changes nothing a concurrent
+/// action read. Returns whether it was the first time.
+pub fn reached(
+    conn: &mut DbConnection,
+    id: i64,
+    by: Reach,
+    at: DateTime<Utc>,
+    made_by: DateTime<Utc>,
+) -> QueryResult<bool> {
+    let still_waiting = complaints::id
+        .eq(id)
+        .and(super::state_is(State::Proposed))
+        .and(complaints::proposal_reached_at.is_null())
+        .and(complaints::proposed_at.le(to_db(made_by)));
+    let set = (complaints::proposal_reached_at.eq(to_db(at)), complaints::proposal_reached_by.eq(by));
+    let n = diesel::update(complaints::table.filter(still_waiting)).set(set).execute(conn)?;
     Ok(n == 1)
 }
 

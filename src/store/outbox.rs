@@ -35,6 +35,16 @@ crate::slug_enum! {
 }
 
 crate::slug_enum! {
+    /// How a notice travels: a mail (`recipient` an address; subject, text
+    /// and HTML) or a text message (`recipient` a mobile number's 11
+    /// digits; the text alone).
+    pub enum Channel {
+        Mail => "mail",
+        Sms => "sms",
+    }
+}
+
+crate::slug_enum! {
     pub enum MailState {
         Queued => "queued",
         /// Claimed by a dispatcher until `claimed_until`.
@@ -46,6 +56,7 @@ crate::slug_enum! {
 }
 
 pub struct Enqueue<'a> {
+    pub channel: Channel,
     pub kind: MailKind,
     pub dedupe_key: String,
     pub complaint_id: Option<i64>,
@@ -64,6 +75,7 @@ pub fn enqueue(conn: &mut DbConnection, m: Enqueue<'_>, now: DateTime<Utc>) -> Q
         return Ok(false);
     }
     let insert = diesel::insert_into(outbox::table).values((
+        outbox::channel.eq(m.channel),
         outbox::kind.eq(m.kind),
         outbox::dedupe_key.eq(&m.dedupe_key),
         outbox::complaint_id.eq(m.complaint_id),
@@ -102,6 +114,7 @@ pub struct Row {
     pub body_text: String,
     pub body_html: String,
     pub claimed_until: Option<NaiveDateTime>,
+    pub channel: Channel,
 }
 
 impl Row {
@@ -235,6 +248,22 @@ pub fn for_complaint(conn: &mut DbConnection, complaint_id: i64) -> QueryResult<
     outbox::table
         .filter(outbox::complaint_id.eq(complaint_id))
         .select((outbox::kind, outbox::recipient))
+        .order(outbox::id)
+        .load(conn)
+}
+
+/// The channels and recipients of a complaint's notices of `kind`, oldest
+/// first, and whether each was delivered yet: e.g. "the receipt went by
+/// SMS to 138…".
+pub fn channels_for(
+    conn: &mut DbConnection,
+    complaint_id: i64,
+    kind: MailKind,
+) -> QueryResult<Vec<(Channel, String, MailState)>> {
+    outbox::table
+        .filter(outbox::complaint_id.eq(complaint_id))
+        .filter(outbox::kind.eq(kind))
+        .select((outbox::channel, outbox::recipient, outbox::state))
         .order(outbox::id)
         .load(conn)
 }

@@ -49,6 +49,9 @@ diesel::table! {
         next_due_at -> Nullable<Timestamp>,
         rejected_at -> Nullable<Timestamp>,
         version -> BigInt,
+        phone_verified_at -> Nullable<Timestamp>,
+        proposal_reached_at -> Nullable<Timestamp>,
+        proposal_reached_by -> Nullable<Text>,
     }
 }
 
@@ -85,6 +88,7 @@ diesel::table! {
         body_text -> Text,
         body_html -> Text,
         claimed_until -> Nullable<Timestamp>,
+        channel -> Text,
     }
 }
 

@@ -16,7 +16,7 @@ pub type Due = (i64, i64);
 
 /// Up to `limit` of each kind of due complaint (response deadline passed
 /// unanswered, resolution deadline passed unmet, proposal left unanswered
-/// for `silence`), earliest first; each once, in (merchant, id) order.
+/// for `silence` after it reached the consumer), earliest first; each once, in (merchant, id) order.
 pub fn due(conn: &mut DbConnection, now: DateTime<Utc>, silence: Duration, limit: i64) -> QueryResult<Vec<Due>> {
     let now_db = to_db(now);
     let mut due: Vec<Due> = complaints::table
@@ -34,10 +34,11 @@ pub fn due(conn: &mut DbConnection, now: DateTime<Utc>, silence: Duration, limit
             .filter(complaints::resolution_breached_at.is_null())
             .filter(complaints::ended_at.is_null())
             .filter(complaints::resolution_due_at.lt(now_db))
-            // A proposal made in time waits for the consumer, not a breach.
+            // A proposal that reached the consumer in time waits for their
+            // answer, not a breach; one that never reached them does not.
             .filter(not(complaints::state
                 .eq(State::Proposed)
-                .and(complaints::proposed_at.le(complaints::resolution_due_at.nullable()))))
+                .and(complaints::proposal_reached_at.le(complaints::resolution_due_at.nullable()))))
             .order(complaints::resolution_due_at)
             .select((complaints::merchant_id, complaints::id))
             .limit(limit)
@@ -46,8 +47,8 @@ pub fn due(conn: &mut DbConnection, now: DateTime<Utc>, silence: Duration, limit
     due.extend(
         complaints::table
             .filter(state_is(State::Proposed))
-            .filter(complaints::proposed_at.lt(to_db(now - silence)))
-            .order(complaints::proposed_at)
+            .filter(complaints::proposal_reached_at.lt(to_db(now - silence)))
+            .order(complaints::proposal_reached_at)
             .select((complaints::merchant_id, complaints::id))
             .limit(limit)
             .load::<Due>(conn)?,
@@ -96,7 +97,12 @@ pub fn resolution_due_between(
         .filter(complaints::ended_at.is_null())
         .filter(complaints::resolution_due_at.gt(to_db(from)))
         .filter(complaints::resolution_due_at.le(to_db(to)))
-        .filter(complaints::state.ne_all([State::Proposed, State::Escalated]))
+        .filter(complaints::state.ne(State::Escalated))
+        // A proposal the consumer has had in time waits for them; one that
+        // has not reached them yet will breach like no proposal at all.
+        .filter(not(complaints::state
+            .eq(State::Proposed)
+            .and(complaints::proposal_reached_at.le(complaints::resolution_due_at.nullable()))))
         .select(super::complaints::Complaint::as_select())
         .load(conn)
 }

@@ -7,6 +7,8 @@ crate::slug_enum! {
     #[catalog("tracking.done_")]
     /// On the consumer's tracking page.
     pub enum TrackingDone {
+        /// Just filed: the page opens with the confirmation.
+        Filed => "filed",
         LinkQueued => "link_queued",
         LinkAlready => "link_already",
         LinkNone => "link_none",

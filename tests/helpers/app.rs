@@ -117,7 +117,7 @@ impl TestApp {
 
     /// One round of the mail dispatcher, as the server's job runs it.
     pub fn dispatch(&self) -> redress::service::dispatch::DispatchReport {
-        let transport = redress::mail::transport::Transport::from_config(&self.config).unwrap();
+        let transport = redress::service::dispatch::Transports::from_config(&self.config).unwrap();
         redress::service::dispatch::dispatch(
             &mut self.pool.get().unwrap(),
             &transport,

@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::i18n::{Lang, Tr};
 use crate::mail::{Content, render};
 use crate::store::complaints::Complaint;
-use crate::store::outbox::{self, Enqueue, MailKind};
+use crate::store::outbox::{self, Channel, Enqueue, MailKind};
 use crate::store::{DbConnection, from_db, merchants};
 
 /// One notice to one recipient.
@@ -37,8 +37,41 @@ pub fn queue(conn: &mut DbConnection, n: Notice<'_>, now: DateTime<Utc>) -> dies
     let content = Content { subject: n.subject, greeting: n.greeting, paragraphs: n.paragraphs, link: n.link };
     let mail = render(n.lang, &content).map_err(|e| diesel::result::Error::QueryBuilderError(Box::new(e)))?;
     let m = Enqueue {
+        channel: Channel::Mail,
         kind: n.kind,
         dedupe_key: n.key,
+        complaint_id: n.complaint_id,
+        recipient: n.to,
+        lang: n.lang.code(),
+        mail: &mail,
+    };
+    outbox::enqueue(conn, m, now)
+}
+
+/// Where a proposal's notice says by when to answer: filled in by the
+/// dispatcher as it sends it, since the silence period runs from the first
+/// delivery (see `service::dispatch`).
+pub const ANSWER_BY: &str = "\u{27e6}answer_by\u{27e7}";
+
+/// One text message to one mobile number (its 11 digits).
+pub struct Sms<'a> {
+    pub kind: MailKind,
+    /// The notice's key; a text message's is kept apart from the mail's.
+    pub key: String,
+    pub complaint_id: Option<i64>,
+    pub to: &'a str,
+    pub lang: Lang,
+    pub text: String,
+}
+
+/// Queues a text message unless one with the same key exists; returns
+/// whether it queued. Call inside the transaction of the event.
+pub fn queue_sms(conn: &mut DbConnection, n: Sms<'_>, now: DateTime<Utc>) -> diesel::QueryResult<bool> {
+    let mail = crate::mail::Rendered { subject: String::new(), text: n.text, html: String::new() };
+    let m = Enqueue {
+        channel: Channel::Sms,
+        kind: n.kind,
+        dedupe_key: format!("sms:{}", n.key),
         complaint_id: n.complaint_id,
         recipient: n.to,
         lang: n.lang.code(),
@@ -200,7 +233,7 @@ pub fn proposal(
                     ],
                 ),
                 body.to_owned(),
-                t.get("mail.proposal.p2").to_owned(),
+                fmt(t, "mail.proposal.p2", &[("answer_by", &ANSWER_BY)]),
             ]
         },
         now,

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use crate::domain::complaint::Field;
-use crate::domain::contact::{Email, Phone};
+use crate::domain::contact::{Email, Phone, Reach};
 use crate::domain::event::Viewer;
 use crate::domain::state::{Action, State};
 use crate::error::AppError;
@@ -115,7 +115,12 @@ async fn page(
         .collect::<Vec<_>>()
         .join(" · ");
     let now = state.clock.now();
-    let progress = state.progress_at(c, now);
+    let mut progress = state.progress_at(c, now);
+    // Seeing a proposal here reaches the consumer as its notice would.
+    if progress.reach(Reach::View, now) {
+        let id = c.id;
+        state.db(move |conn| Ok(tracking::seen(conn, id, now)?)).await?;
+    }
     let allowed = |a: Action| progress.state.apply(a).is_ok();
     let (written, typed) = extra.typed.map_or((None, String::new()), |(w, typed)| (Some(w), typed));
     // The refusal next to the field typed in, or the page's notice.

@@ -140,7 +140,7 @@ async fn file(state: &AppState, lang: Lang, complaint: NewComplaint, stored: Vec
 /// Filed: off to the complaint's tracking page.
 fn filed_answer(filed: &Submitted) -> HttpResponse {
     tracing::info!(reference = %filed.reference, "complaint filed");
-    HttpResponse::SeeOther().insert_header(("Location", format!("/t/{}", filed.token))).finish()
+    HttpResponse::SeeOther().insert_header(("Location", format!("/t/{}?done=filed", filed.token))).finish()
 }
 
 /// The form again, everything typed kept, saying `why`.
