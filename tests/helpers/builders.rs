@@ -191,7 +191,7 @@ impl ComplaintBuilder {
     pub fn file(self, app: &TestApp) -> Filed {
         let res = self.submit(app);
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-        let filed = Filed { path: res.location.expect("a Location") };
+        let filed = Filed { path: res.tracking_path() };
         if self.overdue {
             app.clock.advance(Duration::hours(49));
         }
