@@ -333,6 +333,10 @@ fn announce(base: &str, config: &Config, seeded: Option<&demo::Seeded>) {
         Some(_) => println!("  mail:              sent through SMTP_URL"),
         None => println!("  mail:              written to {}", config.data_dir.join("outbox").display()),
     }
+    match &config.sms_url {
+        Some(_) => println!("  SMS:               sent through SMS_URL (Tencent Cloud SMS)"),
+        None => println!("  SMS:               written to {}", config.data_dir.join("outbox").display()),
+    }
     match seeded {
         None => {}
         Some(seeded) if seeded.complaints.is_empty() => {
