@@ -38,6 +38,7 @@ mod scorecard;
 mod sessions;
 mod signin;
 mod slow_bodies;
+mod sms;
 mod smtp;
 mod staff;
 mod supervision;

@@ -12,7 +12,8 @@
 //! Signature        = hex(hmac(key, StringToSign))
 //! ```
 //!
-//! `date` is the UTC day of `timestamp` (`2019-02-25`).
+//! `date` is the UTC day of `timestamp` (`2019-02-25`); header values are
+//! trimmed and lowercased, as the documentation says.
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -45,8 +46,8 @@ pub fn authorization(s: &Signed<'_>) -> String {
 fn signature(s: &Signed<'_>, date: &str) -> String {
     let canonical = format!(
         "POST\n/\n\ncontent-type:{}\nhost:{}\n\ncontent-type;host\n{}",
-        s.content_type,
-        s.host,
+        s.content_type.trim().to_ascii_lowercase(),
+        s.host.trim().to_ascii_lowercase(),
         hex(&Sha256::digest(s.body))
     );
     let scope = format!("{date}/{}/tc3_request", s.service);
