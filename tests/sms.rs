@@ -53,7 +53,11 @@ fn reply_and_propose(app: &TestApp, m: i64) {
     let page = "/merchant/complaints/TS20261120000001";
     let res = staff.submit(page, &format!("{page}/reply"), &[("body", "您好，已收到，正在核实。请拨 021-5555 0000。")]);
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let res = staff.submit(page, &format!("{page}/propose"), &[("resolution", "refund"), ("amount", "50"), ("body", "退 50 元。")]);
+    let res = staff.submit(
+        page,
+        &format!("{page}/propose"),
+        &[("resolution", "refund"), ("amount", "50"), ("body", "退 50 元。")],
+    );
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
 }
 
@@ -77,7 +81,10 @@ fn a_phone_only_consumer_gets_the_receipt_the_reply_and_the_proposal_by_sms() {
     assert_eq!(files.len(), 3, "receipt, reply, proposal: {files:?}");
     let receipt = message(&files, "receipt");
     assert_masked(receipt);
-    assert!(receipt.contains("\n\n【售后督办】您对杭州星河优选电子商务有限公司的投诉已受理，编号TS20261120000001"), "{receipt}");
+    assert!(
+        receipt.contains("\n\n【售后督办】您对杭州星河优选电子商务有限公司的投诉已受理，编号TS20261120000001"),
+        "{receipt}"
+    );
     assert!(receipt.contains("2026年11月22日 10:00"), "the response deadline: {receipt}");
     assert!(receipt.trim_end().ends_with(&link(&filed)), "the tracking link last: {receipt}");
 
@@ -112,8 +119,9 @@ fn an_english_complaint_gets_english_sms() {
     let receipt = message(&files, "receipt");
     assert_masked(receipt);
     assert!(
-        receipt.contains("[Redress]Your complaint against Hangzhou Xinghe Youxuan E-commerce Co., Ltd. is filed as TS20261120000001")
-            || receipt.contains("[Redress] Your complaint against"),
+        receipt.contains(
+            "[Redress]Your complaint against Hangzhou Xinghe Youxuan E-commerce Co., Ltd. is filed as TS20261120000001"
+        ) || receipt.contains("[Redress] Your complaint against"),
         "{receipt}"
     );
     assert!(receipt.contains(&link(&filed)));

@@ -113,7 +113,11 @@ impl Tencent {
                         templates.insert(kind.to_owned(), digits(&name, value)?);
                         continue;
                     }
-                    _ => return Err(bad(&format!("unknown setting {other:?} (app, sign, template, template.<kind>, region)"))),
+                    _ => {
+                        return Err(bad(&format!(
+                            "unknown setting {other:?} (app, sign, template, template.<kind>, region)"
+                        )));
+                    }
                 },
             };
             if slot.replace(value).is_some() {
@@ -184,7 +188,8 @@ impl Tencent {
             Err(e) => Err(SendError { permanent: false, message: format!("SMS provider unreachable: {e}") }),
         };
         // The provider's words may quote the number: never in a log or a page.
-        outcome.map_err(|e| SendError { message: e.message.replace(to, &crate::domain::contact::Phone::masked(to)), ..e })
+        outcome
+            .map_err(|e| SendError { message: e.message.replace(to, &crate::domain::contact::Phone::masked(to)), ..e })
     }
 }
 

@@ -115,13 +115,7 @@ fn serve(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
     stream.flush()
 }
 
-fn respond(
-    method: &str,
-    target: &str,
-    headers: HashMap<String, String>,
-    body: &[u8],
-    state: &Mutex<State>,
-) -> Value {
+fn respond(method: &str, target: &str, headers: HashMap<String, String>, body: &[u8], state: &Mutex<State>) -> Value {
     let request_id = "5b6c1c8e-test";
     let signed = method == "POST" && target == "/" && signature_holds(&headers, body);
     let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
@@ -171,15 +165,15 @@ fn respond(
 fn signature_holds(headers: &HashMap<String, String>, body: &[u8]) -> bool {
     let Some(auth) = headers.get("authorization") else { return false };
     let Some(rest) = auth.strip_prefix("TC3-HMAC-SHA256 ") else { return false };
-    let fields: HashMap<&str, &str> =
-        rest.split(", ").filter_map(|kv| kv.split_once('=')).collect();
+    let fields: HashMap<&str, &str> = rest.split(", ").filter_map(|kv| kv.split_once('=')).collect();
     let (Some(credential), Some(signed_headers), Some(signature)) =
         (fields.get("Credential"), fields.get("SignedHeaders"), fields.get("Signature"))
     else {
         return false;
     };
     let mut scope = credential.splitn(4, '/');
-    let (Some(id), Some(date), Some(service), Some("tc3_request")) = (scope.next(), scope.next(), scope.next(), scope.next())
+    let (Some(id), Some(date), Some(service), Some("tc3_request")) =
+        (scope.next(), scope.next(), scope.next(), scope.next())
     else {
         return false;
     };
@@ -204,8 +198,10 @@ fn signature_holds(headers: &HashMap<String, String>, body: &[u8]) -> bool {
         canonical_headers.push_str(&format!("{name}:{}\n", value.trim().to_ascii_lowercase()));
     }
     let canonical = format!("POST\n/\n\n{canonical_headers}\n{signed_headers}\n{}", hex(&Sha256::digest(body)));
-    let string_to_sign =
-        format!("TC3-HMAC-SHA256\n{timestamp}\n{date}/{service}/tc3_request\n{}", hex(&Sha256::digest(canonical.as_bytes())));
+    let string_to_sign = format!(
+        "TC3-HMAC-SHA256\n{timestamp}\n{date}/{service}/tc3_request\n{}",
+        hex(&Sha256::digest(canonical.as_bytes()))
+    );
     let k_date = mac(format!("TC3{SECRET_KEY}").as_bytes(), date.as_bytes());
     let k_service = mac(&k_date, service.as_bytes());
     let k_signing = mac(&k_service, b"tc3_request");

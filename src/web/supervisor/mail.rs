@@ -6,10 +6,10 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::domain::contact::Phone;
 use crate::error::AppError;
 use crate::service::dispatch;
 use crate::store::from_db;
-use crate::domain::contact::Phone;
 use crate::store::outbox::{self, Channel, MailState, Row};
 use crate::web::form::CsrfForm;
 use crate::web::page::{PageCtx, render};
