@@ -79,7 +79,7 @@ impl Transport {
 
 /// The text with the sign in front, as a provider that adds none needs it.
 fn signed(m: &Message<'_>) -> String {
-    format!("{}{}", m.lang.tr().get("sms.sign"), m.text)
+    m.lang.tr().fmt("sms.signed", &[("text", &m.text)])
 }
 
 /// A message as `data/outbox/*.sms` holds it.
