@@ -297,3 +297,67 @@ fn a_bad_sms_url_stops_the_start_naming_it() {
         assert!(!error.contains("TOPSECRET"), "{error}");
     }
 }
+
+// --- The real server, as a process ------------------------------------------
+
+#[test]
+fn the_server_logs_numbers_masked_and_never_the_key() {
+    use crate::process::{eventually_within, redress, start};
+
+    let provider = SmsProvider::start();
+    provider.answer("+8613700137000", &["InvalidParameterValue.IncorrectPhoneNumber"]);
+    provider.answer("+8613900139000", &["LimitExceeded.PhoneNumberThirtySecondLimit"]);
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let m = {
+        let pool = redress::startup::prepare(&test_config(&db, data.path())).unwrap();
+        MerchantBuilder::new("上海暖阳服饰有限公司").insert(&mut pool.get().unwrap(), chrono::Utc::now())
+    };
+    let log = data.path().join("stderr.log");
+    let mut cmd = redress(&db, data.path());
+    cmd.env("SMS_URL", provider.url(""))
+        .env("RUST_LOG", "info")
+        .env("REDRESS_SWEEP_INTERVAL", "0")
+        .stderr(std::fs::File::create(&log).unwrap());
+    let mut server = start(cmd, &[]);
+    let banner = server.output.join("\n");
+    assert!(banner.contains("SMS:               sent through SMS_URL"), "{banner}");
+    assert!(!banner.contains(SECRET_KEY), "{banner}");
+
+    let consumer = Client { base: server.base.clone(), agent: browser() };
+    for phone in ["13700137000", "13900139000"] {
+        let res = ComplaintBuilder::new(m).phone(phone).email("").submit(&consumer);
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    }
+    let logged = || std::fs::read_to_string(&log).unwrap_or_default();
+    eventually_within(std::time::Duration::from_secs(20), "tried both", || {
+        let log = logged();
+        log.contains("notice dead") && log.contains("notice retrying")
+    });
+    server.terminate();
+    assert!(server.exited_within(std::time::Duration::from_secs(30)).success());
+
+    let log = logged();
+    assert!(log.contains("137****7000") && log.contains("139****9000"), "the rows' numbers, masked: {log}");
+    for secret in ["13700137000", "13900139000", SECRET_KEY] {
+        assert!(!log.contains(secret), "{secret} in the log: {log}");
+    }
+}
+
+#[test]
+fn a_bad_sms_url_stops_the_server_before_it_listens() {
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let mut cmd = crate::process::redress(&db, data.path());
+    cmd.env("SMS_URL", "tencent://AKIDx:TOPSECRET@sms.tencentcloudapi.com/?app=1400000000&template=1").args([
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+    ]);
+    let out = crate::process::run(&mut cmd);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("SMS_URL") && said.contains("sign="), "{said}");
+    assert!(!said.contains("TOPSECRET"), "{said}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("listening"));
+}
