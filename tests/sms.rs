@@ -152,6 +152,21 @@ fn the_consumer_is_told_by_sms_when_the_platform_steps_in_and_when_it_rules() {
 }
 
 #[test]
+fn the_consumer_is_told_by_sms_when_a_breach_hands_the_complaint_to_the_platform() {
+    let app = spawn_app_with(|c| c.public_url = Some(PUBLIC.into()));
+    let m = MerchantBuilder::new("成都蜀香源食品有限公司").build(&app);
+    let filed = phone_only(m).file(&app);
+    app.clock.advance(Duration::hours(48) + Duration::minutes(1));
+    assert_eq!(app.sweep().response_breaches, 1);
+    app.dispatch();
+    let files = sms_files(&app);
+    let escalation = message(&files, "consumer_escalation");
+    assert_masked(escalation);
+    assert!(escalation.contains("您的投诉TS20261120000001已转平台介入处理"), "{escalation}");
+    assert!(escalation.contains(&link(&filed)));
+}
+
+#[test]
 fn a_consumer_with_both_gets_each_notice_by_mail_and_by_sms_under_one_key() {
     let app = spawn_app();
     let m = MerchantBuilder::new("上海暖阳服饰有限公司").build(&app);
