@@ -93,6 +93,10 @@ impl Tencent {
         if host.is_empty() || host.contains(char::is_whitespace) {
             return Err(bad("no host (e.g. sms.tencentcloudapi.com)"));
         }
+        // The signature covers the Host header as sent, which leaves out
+        // the scheme's own port.
+        let default_port = if scheme == "https" { ":443" } else { ":80" };
+        let host = host.strip_suffix(default_port).unwrap_or(host);
         let query = tail.strip_prefix('/').unwrap_or(tail);
         let query = match query.strip_prefix('?') {
             Some(q) => q,
