@@ -329,6 +329,11 @@ fn announce(base: &str, config: &Config, seeded: Option<&demo::Seeded>) {
         (false, true) => println!("  two-step sign-in:  not required for supervisors (off for the demo)"),
         (false, false) => println!("  two-step sign-in:  not required for supervisors (REDRESS_SUPERVISOR_2FA=off)"),
     }
+    // Before the mail line, which ends the banner without --demo.
+    match &config.sms_url {
+        Some(_) => println!("  SMS:               sent through SMS_URL (Tencent Cloud SMS)"),
+        None => println!("  SMS:               written to {}", config.data_dir.join("outbox").display()),
+    }
     match &config.smtp_url {
         Some(_) => println!("  mail:              sent through SMTP_URL"),
         None => println!("  mail:              written to {}", config.data_dir.join("outbox").display()),

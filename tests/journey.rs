@@ -94,6 +94,7 @@ fn a_submission_stores_the_complaint_its_event_and_its_notices_together() {
         mail,
         [
             ("receipt".to_owned(), "wangfang@example.com".to_owned()),
+            ("receipt".to_owned(), "13800138000".to_owned()),
             ("merchant_new_complaint".to_owned(), "kefu@merchant.example.cn".to_owned())
         ]
     );
@@ -168,7 +169,7 @@ fn e_mail_me_my_link_queues_one_notice_at_a_time() {
         .into_iter()
         .filter(|(k, _)| k == "tracking_link")
         .count();
-    assert_eq!(links, 1);
+    assert_eq!(links, 2, "one by mail, one by SMS");
 
     let no_email = ComplaintBuilder::new(merchant).email("").file(&app);
     let page = app.get(&no_email).body;

@@ -27,6 +27,7 @@ fn kinds(app: &TestApp) -> Vec<String> {
         .unwrap()
         .into_iter()
         .rev()
+        .filter(|r| r.channel == outbox::Channel::Mail)
         .map(|r| r.kind)
         .collect()
 }
@@ -37,7 +38,7 @@ fn the_receipt_arrives_with_the_tracking_link_and_a_chinese_subject() {
     let app = with_smtp(smtp.port);
     let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let tracking = ComplaintBuilder::new(m).file(&app);
-    assert_eq!(app.dispatch().sent, 2);
+    assert_eq!(app.dispatch().sent, 3, "and the receipt by SMS");
 
     let receipt = smtp.to(CONSUMER);
     assert_eq!(receipt.len(), 1);
@@ -103,6 +104,7 @@ fn each_step_of_a_complaint_sends_exactly_its_notices() {
             "merchant_new_complaint",
             "consumer_reply",
             "consumer_proposal",
+            "consumer_escalation",
             "merchant_escalation",
             "supervisor_escalation",
             "consumer_ruling",
@@ -110,7 +112,7 @@ fn each_step_of_a_complaint_sends_exactly_its_notices() {
         ],
         "an internal note and a rejection send nothing"
     );
-    assert_eq!(app.dispatch().sent, 8);
+    assert_eq!(app.dispatch().sent, 9 + 5, "and the consumer's five by SMS");
     let consumer: Vec<String> = smtp.to(CONSUMER).iter().map(|m| m.subject()).collect();
     assert_eq!(
         consumer,
@@ -118,6 +120,7 @@ fn each_step_of_a_complaint_sends_exactly_its_notices() {
             "投诉已受理：TS20261120000001",
             "商家回复了您的投诉：TS20261120000001",
             "商家提出了解决方案：TS20261120000001",
+            "您的投诉已转平台处理：TS20261120000001",
             "平台已作出裁定：TS20261120000001"
         ]
     );
@@ -189,7 +192,7 @@ fn nothing_is_lost_while_the_mail_server_is_down_and_nothing_is_sent_twice() {
         ComplaintBuilder::new(m).email(&format!("buyer{i}@example.com")).file(&app);
     }
     let down = app.dispatch();
-    assert_eq!((down.sent, down.retrying), (0, 6), "connection refused: all six queued again");
+    assert_eq!((down.sent, down.retrying), (3, 6), "connection refused: all six queued again (the SMS went)");
     let smtp = SmtpServer::start_on(port);
     assert_eq!(app.dispatch().sent, 0, "not before the backoff");
     app.clock.advance(Duration::seconds(10));
@@ -211,7 +214,7 @@ fn an_address_that_fails_for_good_ends_dead_with_its_error_and_can_be_retried() 
     let m = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
     ComplaintBuilder::new(m).email("nobody@bounce.example.cn").file(&app);
     let report = app.dispatch();
-    assert_eq!((report.sent, report.dead), (1, 1));
+    assert_eq!((report.sent, report.dead), (2, 1), "the merchant's alert and the SMS receipt sent");
     let boss = app.client();
     boss.sign_in(&app.staff(Role::Supervisor, None), PASSWORD);
     let page = boss.get("/supervisor/mail").body;
@@ -228,9 +231,13 @@ fn without_smtp_url_notices_are_written_as_eml_files() {
     let app = spawn_app();
     let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     ComplaintBuilder::new(m).file(&app);
-    assert_eq!(app.dispatch().sent, 2);
+    assert_eq!(app.dispatch().sent, 3);
     let dir = app.config.data_dir.join("outbox");
-    let files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
     assert_eq!(files.len(), 2);
     let receipt = files.iter().find(|p| p.to_string_lossy().contains("receipt")).unwrap();
     let raw = std::fs::read(receipt).unwrap();

@@ -39,6 +39,7 @@ mod sessions;
 mod signin;
 mod silence;
 mod slow_bodies;
+mod sms;
 mod smtp;
 mod staff;
 mod supervision;

@@ -121,8 +121,13 @@ fn seeing_the_proposal_starts_the_clock_and_a_reminder_comes_a_day_before() {
     app.clock.advance(Duration::minutes(2));
     app.sweep();
     app.sweep();
-    let reminders = kinds(&app, &c).into_iter().filter(|k| k == "consumer_answer_reminder").count();
-    assert_eq!(reminders, 1, "one reminder, a day ahead");
+    let reminders: Vec<_> =
+        outbox::channels_for(&mut app.pool.get().unwrap(), c.id, outbox::MailKind::ConsumerAnswerReminder)
+            .unwrap()
+            .into_iter()
+            .map(|(channel, _, _)| channel)
+            .collect();
+    assert_eq!(reminders, [outbox::Channel::Mail, outbox::Channel::Sms], "one reminder a channel, a day ahead");
 
     app.clock.advance(Duration::hours(24));
     assert_eq!(app.sweep().accepted_by_silence, 1);

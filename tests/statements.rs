@@ -61,9 +61,9 @@ fn intake_reuses_its_prepared_statements() {
         assert_eq!(prepared.iter().filter(|p| *p == q).count(), 1, "prepared more than once: {q}");
     }
     // What one complaint costs: merchant, complaint (its id first), event,
-    // two notices (each checked for a duplicate), the merchant's flag and
-    // 30-day count.
-    assert_eq!(per_complaint.len(), 4 * 11, "{per_complaint:#?}");
+    // three notices (the receipt by mail and by SMS, the merchant's alert;
+    // each checked for a duplicate), the merchant's flag and 30-day count.
+    assert_eq!(per_complaint.len(), 4 * 13, "{per_complaint:#?}");
 }
 
 /// The sweep's statements for each due complaint are prepared once: diesel

@@ -18,14 +18,35 @@ pub struct Transports {
 
 impl Transports {
     pub fn from_config(config: &Config) -> Result<Transports, String> {
-        Ok(Transports { mail: Transport::from_config(config)?, sms: crate::sms::Transport::from_config(config)? })
+        let sms = crate::sms::Transport::from_config(config)?;
+        if let Some(kind) = sms.templated_kinds().into_iter().find(|k| MailKind::from_slug(k).is_none()) {
+            return Err(format!("SMS_URL: template.{kind}: there is no notice of the kind {kind:?}"));
+        }
+        Ok(Transports { mail: Transport::from_config(config)?, sms })
     }
 
-    fn send(&self, config: &Config, row: &Row, name: &str) -> Result<(), SendError> {
+    fn send(&self, config: &Config, row: &Row, name: &str, now: DateTime<Utc>) -> Result<(), SendError> {
         match row.channel {
             Channel::Mail => self.mail.send(&config.mail_from, &row.recipient, &row.rendered(), name),
-            Channel::Sms => self.sms.send(&row.recipient, &row.body_text, name),
+            Channel::Sms => {
+                let m = crate::sms::Message {
+                    to: &row.recipient,
+                    lang: row.lang,
+                    kind: &row.kind,
+                    text: &row.body_text,
+                    name,
+                };
+                self.sms.send(&m, now)
+            }
         }
+    }
+}
+
+/// Whom a notice is for, as a log may show it: `138****8000`, `w***@example.com`.
+fn masked(row: &Row) -> String {
+    match row.channel {
+        Channel::Mail => crate::domain::contact::Email::masked(&row.recipient),
+        Channel::Sms => crate::domain::contact::Phone::masked(&row.recipient),
     }
 }
 
@@ -74,18 +95,21 @@ pub fn dispatch(
         if row.kind == MailKind::ConsumerProposal.slug() {
             fill_answer_by(conn, config, &mut row, now)?;
         }
-        match transports.send(config, &row, &name) {
+        match transports.send(config, &row, &name, now) {
             Ok(()) => {
                 outcomes.push((row, None));
                 report.sent += 1;
             }
             Err(e) if e.permanent || row.attempts >= MAX_ATTEMPTS => {
-                tracing::warn!(mail = row.id, channel = row.channel.slug(), error = %e.message, "notice dead");
+                let to = masked(&row);
+                tracing::warn!(mail = row.id, channel = row.channel.slug(), %to, error = %e.message, "notice dead");
                 outcomes.push((row, Some((e.message, None))));
                 report.dead += 1;
             }
             Err(e) => {
                 let retry = now + backoff(row.attempts);
+                let to = masked(&row);
+                tracing::info!(mail = row.id, channel = row.channel.slug(), %to, error = %e.message, %retry, "notice retrying");
                 outcomes.push((row, Some((e.message, Some(retry)))));
                 report.retrying += 1;
             }

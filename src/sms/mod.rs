@@ -1,37 +1,85 @@
-//! Notices by SMS, for the consumers who give a mobile number and no
-//! e-mail address (most do). The text is rendered from the catalog by the
-//! service, kept in the outbox like a mail, and sent here: through the
-//! SMS provider's API when `SMS_URL` is set, otherwise written to
-//! `data/outbox/*.sms` (a `To: <+86…>` line, a blank line, the text), so a
-//! first run needs no account.
+//! Notices by SMS, for the consumers who give a mobile number (most give
+//! nothing else). The text is rendered from the catalog by the service,
+//! kept in the outbox like a mail, and sent here:
+//!
+//! - `SMS_URL` unset: written to `data/outbox/*.sms` (a `To: +86…` line, a
+//!   blank line, the text with its sign `【售后督办】` in front), so a first
+//!   run needs no account;
+//! - `SMS_URL=tencent://SECRET_ID:SECRET_KEY@sms.tencentcloudapi.com/?app=…&sign=…&template=…`:
+//!   through Tencent Cloud SMS (see [`tencent`] for every setting), which
+//!   adds the sign itself.
+//!
+//! Only this module speaks to the provider. A number appears in full only
+//! as the message's recipient; logs and pages show it masked.
+
+pub mod tc3;
+pub mod tencent;
 
 use std::path::PathBuf;
 
+use chrono::{DateTime, Utc};
+
 use crate::config::Config;
+use crate::i18n::Lang;
 use crate::mail::transport::SendError;
 
 pub enum Transport {
     Files(PathBuf),
+    Tencent(Box<tencent::Tencent>),
+}
+
+/// One text message, as the outbox holds it.
+pub struct Message<'a> {
+    /// The mainland mobile number, its 11 digits.
+    pub to: &'a str,
+    pub lang: Lang,
+    /// The notice's kind (its slug): picks the provider's template.
+    pub kind: &'a str,
+    pub text: &'a str,
+    /// Names the file, or the provider's session context; the same when a
+    /// message is tried again.
+    pub name: &'a str,
 }
 
 impl Transport {
+    /// From `SMS_URL`; an error names it and says what is wrong.
     pub fn from_config(config: &Config) -> Result<Transport, String> {
-        match &config.sms_url {
-            Some(_) => Err("SMS_URL: no provider is supported yet".into()),
+        match config.sms_url.as_deref() {
+            Some(url) => Ok(Transport::Tencent(Box::new(tencent::Tencent::parse(url)?))),
             None => Ok(Transport::Files(config.data_dir.join("outbox"))),
         }
     }
 
-    /// Sends `text` to the mainland mobile number `to` (its 11 digits);
-    /// `name` names the file, and is the same when a message is tried
-    /// again.
-    pub fn send(&self, to: &str, text: &str, name: &str) -> Result<(), SendError> {
+    /// How messages leave, for the start-up banner: never the key.
+    pub fn describe(&self) -> String {
         match self {
-            Transport::Files(dir) => std::fs::create_dir_all(dir)
-                .and_then(|_| std::fs::write(dir.join(format!("{name}.sms")), file_text(to, text)))
-                .map_err(|e| SendError { permanent: false, message: format!("{}: {e}", dir.display()) }),
+            Transport::Files(dir) => format!("written to {}", dir.display()),
+            Transport::Tencent(t) => format!("sent through Tencent Cloud SMS at {} (app {})", t.endpoint(), t.app),
         }
     }
+
+    /// The notice kinds given a template of their own (none for files).
+    pub fn templated_kinds(&self) -> Vec<&str> {
+        match self {
+            Transport::Files(_) => Vec::new(),
+            Transport::Tencent(t) => t.templates.keys().map(String::as_str).collect(),
+        }
+    }
+
+    /// Sends one message; `now` dates the provider's request signature.
+    pub fn send(&self, m: &Message<'_>, now: DateTime<Utc>) -> Result<(), SendError> {
+        match self {
+            Transport::Files(dir) => std::fs::create_dir_all(dir)
+                .and_then(|_| std::fs::write(dir.join(format!("{}.sms", m.name)), file_text(m.to, &signed(m))))
+                .map_err(|e| SendError { permanent: false, message: format!("{}: {e}", dir.display()) }),
+            Transport::Tencent(t) => t.send(m.to, m.kind, m.text, m.name, now),
+        }
+    }
+}
+
+/// The text with the sign in front, as a provider that adds none needs it.
+fn signed(m: &Message<'_>) -> String {
+    m.lang.tr().fmt("sms.signed", &[("text", &m.text)])
 }
 
 /// A message as `data/outbox/*.sms` holds it.

@@ -22,6 +22,8 @@ crate::slug_enum! {
         ConsumerRuling => "consumer_ruling",
         /// To the consumer, a day before silence would accept a proposal.
         ConsumerAnswerReminder => "consumer_answer_reminder",
+        /// To the consumer: the platform is now handling the complaint.
+        ConsumerEscalation => "consumer_escalation",
         /// To the merchant: a new complaint with its deadlines.
         MerchantNewComplaint => "merchant_new_complaint",
         MerchantResponseReminder => "merchant_response_reminder",

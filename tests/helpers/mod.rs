@@ -7,7 +7,8 @@ mod builders;
 mod client;
 mod db;
 mod html;
+mod sms_provider;
 
 // Each test binary (tests/main.rs, tests/browser) uses what it needs.
 #[allow(unused_imports)]
-pub use {app::*, builders::*, client::*, db::*, html::*};
+pub use {app::*, builders::*, client::*, db::*, html::*, sms_provider::*};

@@ -36,6 +36,10 @@ pub fn answer_reminder(
                 fmt(t, "mail.answer_reminder.p2", &[("answer_by", &by)]),
             ]
         },
+        |t| {
+            let by = t.time(config.tz, answer_by);
+            fmt(t, "sms.answer_reminder", &[("reference", &c.reference), ("terms", &terms(t)), ("answer_by", &by)])
+        },
         now,
     )
 }

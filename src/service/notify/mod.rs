@@ -91,11 +91,20 @@ pub(super) fn fmt(t: &Tr, key: &str, args: &[(&str, &dyn Display)]) -> String {
 }
 
 /// The consumer's private link.
-fn tracking_link(t: &Tr, config: &Config, c: &Complaint) -> Option<(String, String)> {
-    Some((t.get("mail.open_tracking").to_owned(), format!("{}/t/{}", config.public_base(), c.token)))
+fn tracking_url(config: &Config, c: &Complaint) -> String {
+    format!("{}/t/{}", config.public_base(), c.token)
 }
 
-/// To the consumer, if they gave an e-mail address.
+fn tracking_link(t: &Tr, config: &Config, c: &Complaint) -> Option<(String, String)> {
+    Some((t.get("mail.open_tracking").to_owned(), tracking_url(config, c)))
+}
+
+/// To the consumer, by every way they gave: an e-mail if they gave an
+/// address, a text message if they gave a mobile number (most give only
+/// that). Both under the notice's `key` (the text message's kept apart by
+/// [`queue_sms`]). `sms` words the text message, short (about 70 Chinese
+/// characters): the tracking link is added after it, and the sign
+/// (【售后督办】) by the SMS transport.
 pub(super) fn to_consumer(
     conn: &mut DbConnection,
     config: &Config,
@@ -104,23 +113,48 @@ pub(super) fn to_consumer(
     key: String,
     subject_key: &str,
     paragraphs: impl FnOnce(&Tr) -> Vec<String>,
+    sms: impl FnOnce(&Tr) -> String,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
-    let Some(to) = c.consumer_email.as_deref() else { return Ok(()) };
+    to_consumer_queued(conn, config, c, kind, key, subject_key, paragraphs, sms, now).map(drop)
+}
+
+/// [`to_consumer`], saying whether anything was queued (false when
+/// notices with the key were queued before, or there is nowhere to send).
+fn to_consumer_queued(
+    conn: &mut DbConnection,
+    config: &Config,
+    c: &Complaint,
+    kind: MailKind,
+    key: String,
+    subject_key: &str,
+    paragraphs: impl FnOnce(&Tr) -> Vec<String>,
+    sms: impl FnOnce(&Tr) -> String,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<bool> {
     let lang = c.lang;
     let t = lang.tr();
-    let notice = Notice {
-        kind,
-        key,
-        complaint_id: Some(c.id),
-        to,
-        lang,
-        subject: fmt(&t, subject_key, &[("reference", &c.reference)]),
-        greeting: fmt(&t, "mail.greeting_consumer", &[("name", &c.consumer_name)]),
-        paragraphs: paragraphs(&t),
-        link: tracking_link(&t, config, c),
-    };
-    queue(conn, notice, now).map(drop)
+    let mut queued = false;
+    if let Some(to) = c.consumer_email.as_deref() {
+        let notice = Notice {
+            kind,
+            key: key.clone(),
+            complaint_id: Some(c.id),
+            to,
+            lang,
+            subject: fmt(&t, subject_key, &[("reference", &c.reference)]),
+            greeting: fmt(&t, "mail.greeting_consumer", &[("name", &c.consumer_name)]),
+            paragraphs: paragraphs(&t),
+            link: tracking_link(&t, config, c),
+        };
+        queued |= queue(conn, notice, now)?;
+    }
+    if let Some(to) = c.consumer_phone.as_deref() {
+        let text = format!("{} {}", sms(&t), tracking_url(config, c));
+        let message = Sms { kind, key, complaint_id: Some(c.id), to, lang, text };
+        queued |= queue_sms(conn, message, now)?;
+    }
+    Ok(queued)
 }
 
 pub fn receipt(
@@ -151,32 +185,33 @@ pub fn receipt(
                 t.get("mail.receipt.p3").to_owned(),
             ]
         },
+        |t| {
+            let due = time(t, config, c.response_due_at);
+            fmt(t, "sms.receipt", &[("merchant", &merchant), ("reference", &c.reference), ("response_due", &due)])
+        },
         now,
     )
 }
 
-/// "E-mail me my link": at most one every ten minutes.
+/// "Send me my link": by e-mail and by SMS, at most once every ten minutes.
+/// Whether it was queued.
 pub fn tracking_link_mail(
     conn: &mut DbConnection,
     config: &Config,
     c: &Complaint,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<bool> {
-    let Some(to) = c.consumer_email.as_deref() else { return Ok(false) };
-    let lang = c.lang;
-    let t = lang.tr();
-    let notice = Notice {
-        kind: MailKind::TrackingLink,
-        key: format!("tracking_link:{}:{}", c.id, now.timestamp() / 600),
-        complaint_id: Some(c.id),
-        to,
-        lang,
-        subject: fmt(&t, "mail.link.subject", &[("reference", &c.reference)]),
-        greeting: fmt(&t, "mail.greeting_consumer", &[("name", &c.consumer_name)]),
-        paragraphs: vec![fmt(&t, "mail.link.p1", &[("reference", &c.reference)]), t.get("mail.receipt.p3").to_owned()],
-        link: tracking_link(&t, config, c),
-    };
-    queue(conn, notice, now)
+    to_consumer_queued(
+        conn,
+        config,
+        c,
+        MailKind::TrackingLink,
+        format!("tracking_link:{}:{}", c.id, now.timestamp() / 600),
+        "mail.link.subject",
+        |t| vec![fmt(t, "mail.link.p1", &[("reference", &c.reference)]), t.get("mail.receipt.p3").to_owned()],
+        |t| fmt(t, "sms.link", &[("reference", &c.reference)]),
+        now,
+    )
 }
 
 pub(super) fn merchant_name(conn: &mut DbConnection, id: i64) -> diesel::QueryResult<String> {
@@ -200,6 +235,7 @@ pub fn merchant_reply(
         format!("reply:{event}"),
         "mail.reply.subject",
         |t| vec![fmt(t, "mail.reply.p1", &[("merchant", &merchant), ("reference", &c.reference)]), body.to_owned()],
+        |t| fmt(t, "sms.reply", &[("merchant", &merchant), ("reference", &c.reference)]),
         now,
     )
 }
@@ -237,6 +273,12 @@ pub fn proposal(
                 body.to_owned(),
                 fmt(t, "mail.proposal.p2", &[("answer_by", &ANSWER_BY)]),
             ]
+        },
+        |t| {
+            let terms = t.terms(resolution, amount_fen);
+            let args: [(&str, &dyn Display); 4] =
+                [("merchant", &merchant), ("reference", &c.reference), ("terms", &terms), ("answer_by", &ANSWER_BY)];
+            fmt(t, "sms.proposal", &args)
         },
         now,
     )

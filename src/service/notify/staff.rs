@@ -156,7 +156,8 @@ pub fn breach(
     )
 }
 
-/// To the merchant and to every supervisor: once per complaint each.
+/// To the consumer (the platform is now handling it), the merchant and
+/// every supervisor: once per complaint each.
 pub fn escalation(
     conn: &mut DbConnection,
     config: &Config,
@@ -166,6 +167,17 @@ pub fn escalation(
 ) -> diesel::QueryResult<()> {
     let merchant = merchant_name(conn, c.merchant_id)?;
     let words = |t: &Tr| t.get(reason.key()).to_owned();
+    super::to_consumer(
+        conn,
+        config,
+        c,
+        MailKind::ConsumerEscalation,
+        format!("escalation:{}:consumer", c.id),
+        "mail.escalation_consumer.subject",
+        |t| vec![fmt(t, "mail.escalation_consumer.p1", &[("reference", &c.reference), ("reason", &words(t))])],
+        |t| fmt(t, "sms.escalation", &[("reference", &c.reference)]),
+        now,
+    )?;
     to_merchant(
         conn,
         config,
@@ -227,6 +239,7 @@ pub fn ruling(
         format!("ruling:{}:consumer", c.id),
         "mail.ruling.subject",
         |t| vec![fmt(t, "mail.ruling.p1", &[("reference", &c.reference), ("outcome", &words(t))]), body.to_owned()],
+        |t| fmt(t, "sms.ruling", &[("reference", &c.reference), ("outcome", &words(t))]),
         now,
     )?;
     to_merchant(

@@ -6,10 +6,11 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::domain::contact::Phone;
 use crate::error::AppError;
 use crate::service::dispatch;
 use crate::store::from_db;
-use crate::store::outbox::{self, MailState, Row};
+use crate::store::outbox::{self, Channel, MailState, Row};
 use crate::web::form::CsrfForm;
 use crate::web::page::{PageCtx, render};
 use crate::web::path::MailId;
@@ -20,7 +21,11 @@ use crate::web::{AppState, csrf};
 pub struct MailRow {
     pub id: i64,
     pub state: String,
+    /// `mail` or `sms`, and how the page says it.
+    pub channel: &'static str,
+    pub channel_label: String,
     pub kind: String,
+    /// An address in full; a mobile number masked (`138****8000`).
     pub recipient: String,
     pub subject: String,
     pub attempts: String,
@@ -58,13 +63,39 @@ pub async fn list(
             next: view::time(&t, tz, from_db(r.next_attempt_at)),
             error: r.last_error,
             state: r.state.slug().into(),
+            channel: r.channel.slug(),
+            channel_label: t.get(channel_key(r.channel)).to_owned(),
             kind: r.kind,
-            recipient: r.recipient,
-            subject: r.subject,
+            recipient: match r.channel {
+                Channel::Mail => r.recipient,
+                Channel::Sms => Phone::masked(&r.recipient),
+            },
+            subject: match r.channel {
+                Channel::Mail => r.subject,
+                Channel::Sms => sms_gist(&r.body_text),
+            },
         })
         .collect();
     let notice = (query.done == "retry").then(|| t.get("mail_admin.done_retry").to_owned());
     render(StatusCode::OK, &MailPage { ctx, rows, notice, csrf: csrf::token(&req) })
+}
+
+fn channel_key(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Mail => "sms.channel.mail",
+        Channel::Sms => "sms.channel.sms",
+    }
+}
+
+/// A text message has no subject: its words stand in, without the
+/// consumer's private link that ends it.
+fn sms_gist(text: &str) -> String {
+    let words = text.rsplit_once(" http").map_or(text, |(words, _)| words);
+    let mut gist: String = words.chars().take(40).collect();
+    if words.chars().nth(40).is_some() {
+        gist.push('…');
+    }
+    gist
 }
 
 /// The retry form: its token only.
