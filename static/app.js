@@ -1,7 +1,9 @@
 // Redress: a little progressive enhancement. Every page works without it.
 // - deadlines count down live, from the server's time (body[data-now]),
 //   not the reader's own clock;
-// - a form with data-confirm asks before doing what cannot be undone;
+// - a form with data-confirm asks before doing what cannot be undone
+//   (once what it needs is filled in: else the server says what is missing);
+// - a button with data-copy copies its input's text (the private link);
 // - a form is sent once, however often the button is tapped;
 // - a form answered with errors puts the focus on their summary.
 (function () {
@@ -61,7 +63,7 @@
   document.addEventListener('submit', function (e) {
     var form = e.target;
     var question = form.getAttribute('data-confirm');
-    if (question && !window.confirm(question)) {
+    if (question && form.checkValidity() && !window.confirm(question)) {
       e.preventDefault();
       return;
     }
@@ -71,6 +73,31 @@
     }
     form.setAttribute('data-sent', 'true');
   });
+  // The private link: selectable as it is; with a script, a copy button.
+  function copied(button) {
+    button.textContent = button.getAttribute('data-copied');
+  }
+  var copies = document.querySelectorAll('button[data-copy]');
+  for (var c = 0; c < copies.length; c++) {
+    (function (button) {
+      var input = document.getElementById(button.getAttribute('data-copy'));
+      if (!input) return;
+      button.hidden = false;
+      input.addEventListener('focus', function () { input.select(); });
+      button.addEventListener('click', function () {
+        input.focus();
+        input.select();
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(input.value).then(function () { copied(button); }, function () {
+            if (document.execCommand('copy')) copied(button);
+          });
+        } else if (document.execCommand('copy')) {
+          copied(button);
+        }
+      });
+    })(copies[c]);
+  }
+
   // Back to a page kept in the browser's cache: its forms may be sent again.
   window.addEventListener('pageshow', function () {
     var sent = document.querySelectorAll('form[data-sent]');

@@ -93,7 +93,7 @@ fn propose_reject_propose_accept() {
     assert!(consumer.contains("退款 · ¥100.00"));
     assert!(consumer.contains("商家已按时提出方案，等待您的答复"), "the resolution deadline waits on the consumer");
 
-    let rejected = app.submit(&tracking, &format!("{tracking}/reject"), &[]);
+    let rejected = app.submit(&tracking, &format!("{tracking}/reject"), &[("reason", "只退一半不合理。")]);
     assert_eq!(rejected.location, Some(format!("{tracking}?done=rejected")));
     let consumer = app.get(&rejected.location.unwrap()).body;
     assert!(consumer.contains("data-status=\"responded\""));

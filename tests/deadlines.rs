@@ -178,7 +178,7 @@ fn the_consumer_asks_the_platform_after_rejecting_a_proposal() {
         &format!("{page}/propose"),
         &[("resolution", "compensation"), ("amount", "10"), ("body", "补偿 10 元优惠券。")],
     );
-    app.submit(&tracking, &format!("{tracking}/reject"), &[]);
+    app.submit(&tracking, &format!("{tracking}/reject"), &[("reason", "优惠券不是退款。")]);
     assert!(app.get(&tracking).body.contains("/intervene\""), "offered after a rejection");
 
     let blank = app.submit(&tracking, &format!("{tracking}/intervene"), &[("reason", "")]);

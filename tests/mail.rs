@@ -92,7 +92,7 @@ fn each_step_of_a_complaint_sends_exactly_its_notices() {
         &format!("{page}/propose"),
         &[("resolution", "refund"), ("amount", "50"), ("body", "退 50 元。")],
     );
-    app.submit(&tracking, &format!("{tracking}/reject"), &[]);
+    app.submit(&tracking, &format!("{tracking}/reject"), &[("reason", "只退 50 元太少了。")]);
     app.submit(&tracking, &format!("{tracking}/intervene"), &[("reason", "只退 50 元不合理。")]);
     let ruling = "/supervisor/complaints/TS20261120000001";
     boss.submit(ruling, &format!("{ruling}/rule"), &[("outcome", "upheld"), ("body", "全额退款。")]);

@@ -10,6 +10,7 @@ mod statements;
 mod audit;
 mod cli;
 mod consumer_edge;
+mod consumer_pages;
 mod conversation;
 mod deadlines;
 mod durability;

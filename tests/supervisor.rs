@@ -34,7 +34,7 @@ fn the_queue_lists_escalations_oldest_first_with_filters_and_waiting_time() {
     let staff = app.merchant_staff(a);
     let page = "/merchant/complaints/TS20261120000003";
     staff.submit(page, &format!("{page}/propose"), &[("resolution", "refund"), ("amount", "5"), ("body", "退 5 元。")]);
-    app.submit(&third, &format!("{third}/reject"), &[]);
+    app.submit(&third, &format!("{third}/reject"), &[("reason", "只退 5 元太少了。")]);
     app.submit(&third, &format!("{third}/intervene"), &[("reason", "只退 5 元，不合理。")]);
     app.clock.advance(Duration::hours(47) + Duration::minutes(1)); // 1 and 2 pass their response deadlines
     app.sweep();

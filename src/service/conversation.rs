@@ -143,11 +143,22 @@ pub fn consumer_reply(
     )
 }
 
-pub fn consumer_decide(conn: &mut DbConnection, token: &str, decision: Decision, at: At<'_>) -> Result<(), ActError> {
-    let (action, kind) = match decision {
-        Decision::Accept => (Action::Accept, EventKind::Accepted),
-        Decision::Reject => (Action::Reject, EventKind::Rejected),
-        Decision::Withdraw => (Action::Withdraw, EventKind::Withdrawn),
+/// The consumer's answer to a proposal, or withdrawing the complaint.
+/// A rejection carries the consumer's reason (checked by
+/// `domain::conversation::consumer_message`): it is the rejection event's
+/// body, on the timeline for the merchant and the platform to read.
+#[derive(Debug, Clone, Copy)]
+pub enum Answer<'a> {
+    Accept,
+    Reject { reason: &'a str },
+    Withdraw,
+}
+
+pub fn consumer_decide(conn: &mut DbConnection, token: &str, answer: Answer<'_>, at: At<'_>) -> Result<(), ActError> {
+    let (action, kind, body) = match answer {
+        Answer::Accept => (Action::Accept, EventKind::Accepted, None),
+        Answer::Reject { reason } => (Action::Reject, EventKind::Rejected, Some(reason)),
+        Answer::Withdraw => (Action::Withdraw, EventKind::Withdrawn, None),
     };
     act(
         conn,
@@ -160,7 +171,7 @@ pub fn consumer_decide(conn: &mut DbConnection, token: &str, decision: Decision,
                 actor_id: None,
                 kind,
                 visibility: Visibility::Public,
-                body: None,
+                body,
                 data: None,
             })
         },

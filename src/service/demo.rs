@@ -16,7 +16,7 @@ use crate::domain::staff::Role;
 use crate::i18n::Lang;
 use crate::service::auth::{NewStaff, add_user};
 use crate::service::complaints::{Intake, Submitted, submit};
-use crate::service::conversation::{self, At, Decision, MerchantActor};
+use crate::service::conversation::{self, Answer, At, MerchantActor};
 use crate::service::merchants::add;
 use crate::store::{DbConnection, complaints, merchants};
 
@@ -302,7 +302,8 @@ fn converse(
         at(150),
     )
     .map_err(e)?;
-    conversation::consumer_decide(conn, token, Decision::Reject, at(148)).map_err(e)?;
+    let reason = "只道歉不够：我的个人信息已经泄露，商家要说明数据给了谁。";
+    conversation::consumer_decide(conn, token, Answer::Reject { reason }, at(148)).map_err(e)?;
     conversation::ask_platform(
         conn,
         token,

@@ -17,6 +17,8 @@ crate::slug_enum! {
         Rejected => "rejected",
         Withdrawn => "withdrawn",
         Escalated => "escalated",
+        /// The rating's form sends the consumer back with it.
+        Rated => "rated",
     }
 }
 

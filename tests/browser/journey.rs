@@ -51,8 +51,13 @@ fn a_complaint_goes_from_a_phone_to_a_ruling_in_a_real_browser() {
         phone.shot("journey-1b-form-filled").await;
         phone.click("form.form button[type=submit]").await;
 
-        let tracking = phone.path().await;
-        assert!(tracking.starts_with("/t/"), "the tracking page, not {tracking}");
+        let filed = phone.path().await;
+        assert!(filed.starts_with("/t/") && filed.ends_with("?done=filed"), "the tracking page, not {filed}");
+        // It opens with the confirmation; seen again, the page as it is later.
+        assert!(phone.text("[data-confirmation=filed]").await.contains("TS"));
+        phone.shot("journey-1c-confirmation").await;
+        let tracking = filed.trim_end_matches("?done=filed").to_owned();
+        phone.open(&tracking).await;
         assert_eq!(status(&phone).await, "submitted");
         let reference = phone.text("h1.reference").await;
         assert!(reference.starts_with("TS"), "{reference}");
@@ -110,7 +115,9 @@ fn a_complaint_goes_from_a_phone_to_a_ruling_in_a_real_browser() {
         assert!(phone.text(".proposal").await.contains("299"), "the proposal is shown");
         phone.audit().await;
         phone.shot("journey-3a-proposal").await;
-        phone.click("form[action$='/reject'] button").await;
+        phone.fill("#reject-reason", "只退款不认错，直播间仍在用同样的话术。").await;
+        let question = phone.click_and_confirm("form[action$='/reject'] button").await;
+        assert!(question.contains("拒绝"), "{question}");
         assert_eq!(status(&phone).await, "responded");
         app.clock.advance(Duration::hours(48));
         phone.open(&tracking).await;

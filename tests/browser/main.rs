@@ -7,6 +7,7 @@
 #[path = "../helpers/mod.rs"]
 mod helpers;
 
+mod consumer_pages;
 mod forms;
 mod harness;
 mod journey;

@@ -26,6 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         // After the fixed paths under /t/{token}/ it would otherwise shadow.
         .service(tracking::decide)
         .service(find::track)
+        .service(find::look_up)
         .service(scorecard::list)
         .service(scorecard::show);
 }

@@ -1,8 +1,12 @@
 //! The consumer's private tracking page, `/t/{token}`, and what the
-//! consumer can do there: reply, accept or reject a proposal, withdraw,
-//! have the link e-mailed.
+//! consumer can do there: reply, accept or reject a proposal (with a
+//! reason), withdraw, have the link e-mailed. Just after filing it opens
+//! with the confirmation (`confirmation`); a step bar says where the
+//! complaint stands (`steps`).
 
+mod confirmation;
 mod message;
+mod steps;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -12,20 +16,25 @@ use serde::de::IgnoredAny;
 
 use crate::domain::complaint::Field;
 use crate::domain::contact::{Email, Phone, Reach};
-use crate::domain::event::Viewer;
+use crate::domain::conversation::consumer_message;
+use crate::domain::event::{EventKind, Viewer};
 use crate::domain::state::{Action, State};
 use crate::error::AppError;
-use crate::service::conversation::{self, At, Decision};
+use crate::service::conversation::{self, Answer, At, Decision};
 use crate::service::rating;
 use crate::service::tracking::{self, LinkMail};
+use crate::store::outbox::{self, MailKind};
 use crate::web::complaint_view::ComplaintView;
 use crate::web::evidence::{EvidenceView, views};
 use crate::web::form::{CsrfForm, Forged};
+use crate::web::notice::TrackingDone;
 use crate::web::page::{PageCtx, render};
 use crate::web::path::Token;
 use crate::web::refusal::{Refusal, Refuse};
-use crate::web::view::FieldView;
+use crate::web::view::{self, FieldView, TimeView};
 use crate::web::{AppState, csrf};
+use confirmation::Confirmation;
+use steps::StepView;
 
 pub use message::{ask_platform, reply};
 
@@ -34,6 +43,9 @@ pub use message::{ask_platform, reply};
 struct TrackingPage {
     ctx: PageCtx,
     token: String,
+    /// Just filed: what the page says first.
+    confirmation: Option<Confirmation>,
+    steps: Vec<StepView>,
     c: ComplaintView,
     evidence: Vec<EvidenceView>,
     contact: String,
@@ -52,6 +64,12 @@ struct TrackingPage {
     rated: Option<(String, Option<String>)>,
     rating_comment: FieldView,
     can_decide: bool,
+    /// The merchant's own words with the proposal on the table.
+    proposal_text: Option<String>,
+    /// By when the consumer must answer it before silence accepts it.
+    answer_by: Option<TimeView>,
+    /// Why the consumer rejects the proposal.
+    reject_reason: FieldView,
     can_withdraw: bool,
     csrf: String,
 }
@@ -65,13 +83,15 @@ enum Written {
     AskPlatform,
     /// The rating's comment.
     Rating,
+    /// The reason for rejecting a proposal.
+    Reject,
 }
 
 impl Written {
     fn field(self) -> &'static str {
         match self {
             Written::Reply => Field::Body.slug(),
-            Written::AskPlatform => "reason",
+            Written::AskPlatform | Written::Reject => "reason",
             Written::Rating => "comment",
         }
     }
@@ -80,8 +100,8 @@ impl Written {
 /// What to show besides the complaint itself.
 #[derive(Default)]
 struct Extra {
-    /// The outcome of the last action, by its message key.
-    done: Option<&'static str>,
+    /// The outcome of the last action.
+    done: Option<TrackingDone>,
     /// What was typed, in which form: kept when the page is shown again.
     typed: Option<(Written, String)>,
     /// Why what was sent was refused: next to the field typed in, when
@@ -99,11 +119,15 @@ async fn page(
     extra: Extra,
 ) -> Result<HttpResponse, AppError> {
     let lookup = token.clone();
-    let (found, files) = state
+    let filed = extra.done == Some(TrackingDone::Filed);
+    let (found, files, receipts) = state
         .db(move |conn| {
             let found = tracking::by_token(conn, &lookup)?.ok_or(AppError::NotFound)?;
-            let files = crate::store::evidence::of(conn, found.complaint.id)?;
-            Ok((found, files))
+            let id = found.complaint.id;
+            let files = crate::store::evidence::of(conn, id)?;
+            // Just filed: whether the link went out by SMS or e-mail.
+            let receipts = if filed { outbox::channels_for(conn, id, MailKind::Receipt)? } else { Vec::new() };
+            Ok((found, files, receipts))
         })
         .await?;
     let ctx = PageCtx::new(req);
@@ -130,12 +154,24 @@ async fn page(
         if written == Some(w) { (typed.as_str(), at_field.map(|r| r.message(&t))) } else { ("", None) }
     };
     let ((typed_reply, reply_error), (reason, reason_error)) = (kept(Written::Reply), kept(Written::AskPlatform));
-    let (comment, comment_error) = kept(Written::Rating);
+    let ((comment, comment_error), (why_reject, why_reject_error)) = (kept(Written::Rating), kept(Written::Reject));
     let notice = match extra.refusal {
         Some(refusal) if at_field.is_none() => Some((refusal.message(&t), true)),
-        _ => extra.done.map(|key| (t.get(key).to_owned(), false)),
+        // Just filed, the confirmation says it and more.
+        _ => extra.done.filter(|d| *d != TrackingDone::Filed).map(|d| (t.get(d.key()).to_owned(), false)),
     };
+    // The merchant's own words: the latest proposal's.
+    let proposal_text = found
+        .timeline
+        .iter()
+        .filter(|(e, _)| EventKind::from_slug(&e.kind) == Some(EventKind::Proposal))
+        .max_by_key(|(e, _)| (e.at, e.id))
+        .and_then(|(e, _)| e.body.clone());
+    let answer_by =
+        progress.answer_by(state.config.policy.consumer_silence).map(|at| view::time(&t, state.config.tz, at));
     let page = TrackingPage {
+        confirmation: filed.then(|| Confirmation::new(&t, &state.config, &token, &progress, &receipts)),
+        steps: steps::views(&t, &progress),
         evidence: views(&t, &format!("/t/{token}"), &files),
         c: ComplaintView::new(
             &t,
@@ -163,6 +199,9 @@ async fn page(
         }),
         rating_comment: FieldView::new(&t, "rating.comment", comment, comment_error),
         can_decide: allowed(Action::Accept),
+        proposal_text,
+        answer_by,
+        reject_reason: FieldView::new(&t, "reject.reason", why_reject, why_reject_error).with_id("reject-reason"),
         can_withdraw: allowed(Action::Withdraw),
         csrf: csrf::token(req),
         token: token.into_inner(),
@@ -182,22 +221,14 @@ async fn refused(
     page(state, req, token, refusal.status, Extra { typed, refusal: Some(refusal), ..Extra::default() }).await
 }
 
-/// `?done=…`: what the last action did.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct Done {
-    done: String,
-}
-
 #[get("/t/{token}")]
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
     token: web::Path<Token>,
-    query: web::Query<Done>,
+    query: web::Query<crate::web::notice::Done>,
 ) -> Result<HttpResponse, AppError> {
-    let done = query.done.as_str();
-    let done = crate::web::notice::TrackingDone::from_slug(done).map(|d| d.key());
+    let done = TrackingDone::from_slug(&query.done);
     page(&state, &req, token.into_inner(), StatusCode::OK, Extra { done, ..Extra::default() }).await
 }
 
@@ -249,27 +280,58 @@ impl<'de> Deserialize<'de> for Decided {
     }
 }
 
+/// The forms of the decisions: a rejection says why; accepting and
+/// withdrawing send nothing but the token.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionFields {
+    reason: String,
+}
+
 /// Accept, reject or withdraw: one button each, each in its own form.
 #[post("/t/{token}/{decision}")]
 pub async fn decide(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(Token, Decided)>,
-    form: CsrfForm<IgnoredAny>,
+    form: CsrfForm<DecisionFields>,
 ) -> Result<HttpResponse, AppError> {
     let (token, Decided(decision)) = path.into_inner();
-    if let Err(Forged(_)) = form.checked() {
-        return refused(&state, &req, token, Refusal::FORGED, None).await;
+    let (forged, DecisionFields { reason: typed }) = match form.checked() {
+        Ok(posted) => (false, posted.fields),
+        Err(Forged(posted)) => (true, posted.fields),
+    };
+    // What was typed is kept only where there is a field to keep it in.
+    let kept = (decision == Decision::Reject).then(|| (Written::Reject, typed.clone()));
+    if forged {
+        return refused(&state, &req, token, Refusal::FORGED, kept).await;
     }
+    // A rejection says why, as any message of the consumer's does.
+    let reason = match decision {
+        Decision::Reject => match consumer_message(&typed) {
+            Ok(reason) => reason,
+            Err(errors) => {
+                let refusal =
+                    errors.get(Field::Body).map_or(Refusal::unprocessable("error.required"), Refusal::invalid);
+                return refused(&state, &req, token, refusal.at(Written::Reject.field()), kept).await;
+            }
+        },
+        Decision::Accept | Decision::Withdraw => String::new(),
+    };
     let (lookup, clock, config) = (token.clone(), state.clock.clone(), state.config.clone());
     let result = state
         .db(move |conn| {
-            Ok(conversation::consumer_decide(conn, &lookup, decision, At { config: &config, now: clock.now() }))
+            let answer = match decision {
+                Decision::Accept => Answer::Accept,
+                Decision::Reject => Answer::Reject { reason: &reason },
+                Decision::Withdraw => Answer::Withdraw,
+            };
+            Ok(conversation::consumer_decide(conn, &lookup, answer, At { config: &config, now: clock.now() }))
         })
         .await?;
     match result {
         Ok(()) => Ok(back(&token, decision.done())),
-        Err(e) => refused(&state, &req, token, e.refusal()?, None).await,
+        Err(e) => refused(&state, &req, token, e.refusal()?, kept).await,
     }
 }
 
