@@ -175,7 +175,7 @@ async fn ask_code(state: &AppState, req: &HttpRequest, sent: &Sent) -> Result<St
         .await;
     match sent {
         Ok(Ok(())) => Ok(masked),
-        Ok(Err((refusal, wait))) => Err(Again::Busy(refusal, wait)),
+        Ok(Err((refusal, wait))) => Err(Again::Busy(refusal.at(PHONE_CODE), wait)),
         Err(AppError::Unavailable(cause)) => Err(Again::Unavailable(cause)),
         Err(other) => Err(Again::Error(other)),
     }
