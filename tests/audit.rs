@@ -30,7 +30,7 @@ fn staff_actions_exports_and_evidence_opened_are_on_the_log_with_who_and_where()
     let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let filed = file_with(&app.browser, merchant, &[("订单.pdf", PDF)]);
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
-    let html = app.get(&filed.location.unwrap()).body;
+    let html = app.get(&filed.tracking_path()).body;
     let reference = reference(&html);
 
     let boss_email = app.staff(Role::Supervisor, None);

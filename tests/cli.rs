@@ -88,7 +88,7 @@ fn serve_seeds_the_demo_once_and_a_filed_complaint_survives_kill_9() {
     fields.extend(complaint.fields());
     let filed = page(agent.post(format!("{}/complaints", first.base)).send_form(fields).unwrap());
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
-    let tracking = filed.location.unwrap();
+    let tracking = filed.tracking_path();
 
     drop(first); // SIGKILL: no chance to flush anything after the 303.
 

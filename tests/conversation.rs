@@ -91,14 +91,14 @@ fn propose_reject_propose_accept() {
     let consumer = app.get(&tracking).body;
     assert!(consumer.contains("data-status=\"proposed\""));
     assert!(consumer.contains("退款 · ¥100.00"));
-    assert!(consumer.contains("商家已按时提出方案，等待你的答复"), "the resolution deadline waits on the consumer");
+    assert!(consumer.contains("商家已按时提出方案，等待您的答复"), "the resolution deadline waits on the consumer");
 
     let rejected = app.submit(&tracking, &format!("{tracking}/reject"), &[]);
     assert_eq!(rejected.location, Some(format!("{tracking}?done=rejected")));
     let consumer = app.get(&rejected.location.unwrap()).body;
     assert!(consumer.contains("data-status=\"responded\""));
-    assert!(consumer.contains("你拒绝了解决方案"));
-    assert!(consumer.contains("你已拒绝方案"));
+    assert!(consumer.contains("您拒绝了解决方案"));
+    assert!(consumer.contains("您已拒绝方案"));
 
     app.clock.advance(Duration::days(6));
     staff.submit(
@@ -106,6 +106,9 @@ fn propose_reject_propose_accept() {
         &format!("{page}/propose"),
         &[("resolution", "return_refund"), ("amount", "299.00"), ("body", "全额退货退款，运费我们承担。")],
     );
+    // Its notice reaches the consumer before the deadline: the deadline
+    // then waits on their answer.
+    assert!(app.dispatch().sent >= 1);
     app.clock.advance(Duration::days(2)); // after the 7-day deadline, within the 72 hours
     let accepted = app.submit(&tracking, &format!("{tracking}/accept"), &[]);
     assert_eq!(accepted.status, StatusCode::SEE_OTHER);

@@ -128,7 +128,7 @@ fn evidence_comes_with_the_complaint_without_its_gps_and_each_audience_sees_it()
     let filed =
         file_with(&app.browser, merchant, &[("IMG_0001.JPG", &photo), ("订单.pdf", PDF), ("直播截图.png", &png())]);
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
-    let tracking = filed.location.unwrap();
+    let tracking = filed.tracking_path();
 
     let html = app.get(&tracking).body;
     let files = links(&html, &format!("{tracking}/evidence/"));
@@ -194,7 +194,7 @@ fn evidence_is_refused_to_anyone_but_the_consumer_the_merchant_and_supervisors()
     let a = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let b = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
     let filed = file_with(&app.browser, a, &[("订单.pdf", PDF)]);
-    let tracking = filed.location.unwrap();
+    let tracking = filed.tracking_path();
     let html = app.get(&tracking).body;
     let reference = reference(&html);
     let id = links(&html, &format!("{tracking}/evidence/"))[0].rsplit('/').next().unwrap().to_owned();
@@ -212,7 +212,7 @@ fn evidence_is_refused_to_anyone_but_the_consumer_the_merchant_and_supervisors()
     assert_eq!(other.get(&format!("/supervisor/complaints/{reference}/evidence/{id}")).status, StatusCode::FORBIDDEN);
     assert_eq!(app.client().get(&format!("/t/AAAAAAAAAAAAAAAAAAAAAAAA/evidence/{id}")).status, StatusCode::NOT_FOUND);
     // Another complaint's link cannot reach this one's file.
-    let mine = file_with(&app.client(), b, &[]).location.unwrap();
+    let mine = file_with(&app.client(), b, &[]).tracking_path();
     assert_eq!(app.client().get(&format!("{mine}/evidence/{id}")).status, StatusCode::NOT_FOUND);
     assert_eq!(app.client().get(&format!("{tracking}/evidence/{id}/../../etc")).status, StatusCode::NOT_FOUND);
     assert_eq!(app.merchant_staff(a).get(&merchant_path).status, StatusCode::OK);
@@ -238,7 +238,7 @@ fn a_12_mib_file_or_a_tenth_file_gets_413() {
     big.resize(12 * 1024 * 1024, 0);
     let res = file_with(&app.browser, merchant, &[("big.jpg", &big)]);
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(res.body.contains("每个文件最多 10 MiB"), "a page that says why");
+    assert!(res.body.contains("每个文件最多 10 MB"), "a page that says why");
     let ten: Vec<(&str, &[u8])> = (0..10).map(|_| ("订单.pdf", PDF)).collect();
     assert_eq!(file_with(&app.browser, merchant, &ten).status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(file_with(&app.browser, merchant, &ten[..9]).status, StatusCode::SEE_OTHER, "nine is fine");

@@ -140,7 +140,7 @@ fn database_gone_mid_run_gets_503_with_the_form_kept_then_recovers_without_a_res
     let res = app.post("/complaints", &fields);
     assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.body);
     assert_eq!(res.headers.get("retry-after").unwrap(), "5");
-    assert!(res.body.contains("这次没能保存你的投诉"), "says nothing was filed: {}", res.body);
+    assert!(res.body.contains("这次没能保存您的投诉"), "says nothing was filed: {}", res.body);
     assert_eq!(textarea_value(&res.body, "description").as_deref(), Some(DESCRIPTION));
     assert_eq!(input_value(&res.body, "consumer_phone").as_deref(), Some("138 0013 8000"));
     assert_eq!(input_value(&res.body, "order_ref").as_deref(), Some("DY4829301756"));
@@ -162,7 +162,7 @@ fn database_gone_mid_run_gets_503_with_the_form_kept_then_recovers_without_a_res
     again.extend(complaint.fields());
     let filed = app.post("/complaints", &again);
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
-    assert_eq!(app.get(&filed.location.unwrap()).status, StatusCode::OK);
+    assert_eq!(app.get(&filed.tracking_path()).status, StatusCode::OK);
     assert_eq!(app.get("/healthz").status, StatusCode::OK);
     let stored: i64 =
         redress::store::schema::complaints::table.count().get_result(&mut app.pool.get().unwrap()).unwrap();

@@ -45,7 +45,7 @@ fn a_consumer_files_a_complaint_and_follows_it_by_the_private_link() {
     assert!(html.contains("¥299.00"));
     assert!(html.contains("138****8000"), "the phone is masked");
     assert!(!html.contains("13800138000"));
-    assert!(html.contains("这是你的私密链接"), "the page says the link is private");
+    assert!(html.contains("这是您的私密链接"), "the page says the link is private");
     assert!(html.contains("把链接发到我的邮箱"), "and offers to e-mail it");
     assert!(html.contains("投诉已提交"), "the timeline starts with the submission");
     // Both deadlines, machine-readable and in Shanghai time, 48 h and 7 days out.
@@ -172,6 +172,6 @@ fn e_mail_me_my_link_queues_one_notice_at_a_time() {
 
     let no_email = ComplaintBuilder::new(merchant).email("").file(&app);
     let page = app.get(&no_email).body;
-    assert!(page.contains("你没有填写邮箱"));
+    assert!(page.contains("您没有填写邮箱"));
     assert!(!page.contains("send-link"));
 }

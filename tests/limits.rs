@@ -121,7 +121,7 @@ fn post_from(client: &Client, address: &str, form: &str, action: &str, fields: &
 fn replies_from_either_side_are_limited_per_address_with_the_text_kept() {
     let app = behind_a_proxy();
     let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
-    let tracking = file_from(&app, "198.51.100.1", &merchant.to_string()).location.unwrap();
+    let tracking = file_from(&app, "198.51.100.1", &merchant.to_string()).tracking_path();
     let reference = reference(&app.get(&tracking).body);
     let reply = format!("{tracking}/reply");
     let consumer = app.client();
@@ -179,7 +179,7 @@ fn replies_are_not_limited_when_the_limits_are_off() {
 fn a_merchants_proposals_count_in_its_reply_limit_with_the_proposal_kept() {
     let app = behind_a_proxy();
     let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
-    let tracking = file_from(&app, "198.51.100.1", &merchant.to_string()).location.unwrap();
+    let tracking = file_from(&app, "198.51.100.1", &merchant.to_string()).tracking_path();
     let reference = reference(&app.get(&tracking).body);
     let staff = app.merchant_staff(merchant);
     let mine = format!("/merchant/complaints/{reference}");

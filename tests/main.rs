@@ -38,6 +38,7 @@ mod retention;
 mod scorecard;
 mod sessions;
 mod signin;
+mod silence;
 mod slow_bodies;
 mod smtp;
 mod staff;

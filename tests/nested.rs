@@ -86,13 +86,13 @@ fn an_action_is_lifted_only_under_its_own_merchant() {
 fn evidence_is_served_only_under_its_own_complaint() {
     let app = spawn_app();
     let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
-    let with_file = file_with(&app.browser, m, &[("订单.pdf", PDF)]).location.unwrap();
+    let with_file = file_with(&app.browser, m, &[("订单.pdf", PDF)]).tracking_path();
     let html = app.get(&with_file).body;
     let own_ref = reference(&html);
     let id = links(&html, &format!("{with_file}/evidence/"))[0].rsplit('/').next().unwrap().to_owned();
     // A second complaint of the same merchant: staff and supervisors may
     // see both, but not one's file under the other's reference.
-    let other = file_with(&app.client(), m, &[]).location.unwrap();
+    let other = file_with(&app.client(), m, &[]).tracking_path();
     let other_ref = reference(&app.client().get(&other).body);
     assert_ne!(other_ref, own_ref);
 

@@ -46,7 +46,7 @@ fn among_many_merchants_the_form_finds_one_by_name_and_keeps_what_was_typed() {
     // Chosen: filed.
     let filed = searching("不存在的公司").field("merchant", &wanted.to_string()).submit(&app);
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
-    assert!(app.get(filed.location.as_deref().unwrap()).body.contains("杭州星河优选电子商务有限公司"));
+    assert!(app.get(&filed.tracking_path()).body.contains("杭州星河优选电子商务有限公司"));
 
     // A scorecard's "file a complaint" link arrives with it chosen.
     let from_scorecard = app.get(&format!("/complaints/new?merchant={wanted}"));

@@ -22,7 +22,7 @@ fn enrolling_from_the_account_page_needs_the_password_with_the_code_kept() {
     for password in ["", "not my password at all"] {
         let refused = app.submit("/account/2fa", "/account/2fa", &[("code", &code), ("password", password)]);
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{password:?}");
-        assert_eq!(field_error(&refused.body, "password").as_deref(), Some("密码不对，请输入你登录用的密码。"));
+        assert_eq!(field_error(&refused.body, "password").as_deref(), Some("密码不对，请输入您登录用的密码。"));
         assert_eq!(input_value(&refused.body, "code").as_deref(), Some(code.as_str()), "the code is kept");
     }
     assert!(!app.get("/account/2fa").body.contains("data-two-factor=\"on\""), "not turned on");

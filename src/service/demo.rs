@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::config::Config;
 use crate::domain::category::Resolution;
 use crate::domain::complaint::ComplaintForm;
+use crate::domain::contact::Reach;
 use crate::domain::conversation::{Proposal, Reply};
 use crate::domain::credit_code::CreditCode;
 use crate::domain::event::Visibility;
@@ -17,7 +18,7 @@ use crate::service::auth::{NewStaff, add_user};
 use crate::service::complaints::{Intake, Submitted, submit};
 use crate::service::conversation::{self, At, Decision, MerchantActor};
 use crate::service::merchants::add;
-use crate::store::{DbConnection, merchants};
+use crate::store::{DbConnection, complaints, merchants};
 
 const MERCHANTS: &[(&str, &str, &str)] = &[
     ("杭州星河优选电子商务有限公司", "91330106MA2H3K7P", "service@xinghe-youxuan.example.cn"),
@@ -203,8 +204,18 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
     Ok(Seeded { logins, complaints: filed })
 }
 
+/// The demo consumer was reached with the proposal on `filed` at `at`, as
+/// a delivered notice would record it.
+fn reached(conn: &mut DbConnection, filed: &Submitted, by: Reach, at: DateTime<Utc>) -> Result<(), String> {
+    let e = |e: diesel::result::Error| e.to_string();
+    let (c, _) = complaints::find_by_token(conn, &filed.token).map_err(e)?.ok_or("demo complaint gone")?;
+    conn.write(|conn| complaints::reached(conn, c.id, by, at, at)).map_err(e)?;
+    Ok(())
+}
+
 /// Some history on the demo complaints: answers in time, an internal note,
-/// a proposal left unanswered (the sweeper accepts it after 72 h), and a
+/// a proposal left unanswered (the sweeper accepts it 72 h after its SMS
+/// arrived), one waiting for the consumer's answer, and a
 /// rejected proposal the consumer took to the platform.
 fn converse(
     conn: &mut DbConnection,
@@ -256,6 +267,23 @@ fn converse(
         at(90),
     )
     .map_err(e)?;
+    // Its SMS was delivered an hour later: 72 hours on, the sweeper
+    // accepts it, and the timeline says when and how it reached her.
+    reached(conn, &filed[5], Reach::Sms, now - Duration::hours(89))?;
+    conversation::propose(
+        conn,
+        by(1),
+        &filed[1].reference,
+        &propose(
+            Resolution::ReturnRefund,
+            Some(29900),
+            "质检确认批次有问题：请您寄回剩余面霜，运费我们承担，收到后全额退款 299 元。",
+        ),
+        at(6),
+    )
+    .map_err(e)?;
+    // Read by SMS at once: the consumer has until 66 hours from now.
+    reached(conn, &filed[1], Reach::Sms, now - Duration::hours(6))?;
     let (r, token) = (&filed[7].reference, &filed[7].token);
     conversation::merchant_reply(
         conn,

@@ -31,7 +31,7 @@ use chrono::Duration;
 
 use crate::domain::deadline::DeadlineKind;
 use crate::service::notify;
-use crate::store::{DbConnection, jobs, sweep};
+use crate::store::{DbConnection, from_db, jobs, sweep};
 use diesel::connection::SimpleConnection;
 
 /// Complaints read per query: a whole burst at once, so that the merchant
@@ -177,6 +177,17 @@ fn reminders(conn: &mut DbConnection, at: At<'_>) -> Result<usize, diesel::resul
             };
             for c in due {
                 notify::reminder(conn, at.config, &c, kind, at.now)?;
+                queued += 1;
+            }
+        }
+        // The consumer, a day before silence would answer for them.
+        let ahead = Duration::hours(24);
+        let (from, to) = ((since + ahead).max(at.now), at.now + ahead);
+        if from < to {
+            let silence = at.policy().consumer_silence;
+            for c in sweep::answer_due_between(conn, silence, from, to)? {
+                let answer_by = c.proposal_reached_at.map(from_db).unwrap_or(at.now) + silence;
+                notify::answer_reminder(conn, at.config, &c, answer_by, at.now)?;
                 queued += 1;
             }
         }

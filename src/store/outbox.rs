@@ -20,6 +20,8 @@ crate::slug_enum! {
         ConsumerReply => "consumer_reply",
         ConsumerProposal => "consumer_proposal",
         ConsumerRuling => "consumer_ruling",
+        /// To the consumer, a day before silence would accept a proposal.
+        ConsumerAnswerReminder => "consumer_answer_reminder",
         /// To the merchant: a new complaint with its deadlines.
         MerchantNewComplaint => "merchant_new_complaint",
         MerchantResponseReminder => "merchant_response_reminder",

@@ -38,6 +38,7 @@ pub fn due(conn: &mut DbConnection, now: DateTime<Utc>, silence: Duration, limit
             // answer, not a breach; one that never reached them does not.
             .filter(not(complaints::state
                 .eq(State::Proposed)
+                .and(complaints::proposal_reached_at.is_not_null())
                 .and(complaints::proposal_reached_at.le(complaints::resolution_due_at.nullable()))))
             .order(complaints::resolution_due_at)
             .select((complaints::merchant_id, complaints::id))
@@ -102,7 +103,24 @@ pub fn resolution_due_between(
         // has not reached them yet will breach like no proposal at all.
         .filter(not(complaints::state
             .eq(State::Proposed)
+            .and(complaints::proposal_reached_at.is_not_null())
             .and(complaints::proposal_reached_at.le(complaints::resolution_due_at.nullable()))))
+        .select(super::complaints::Complaint::as_select())
+        .load(conn)
+}
+
+/// Proposals that reached the consumer, still unanswered, whose answer-by
+/// time (`reached + silence`) falls in `(from, to]`.
+pub fn answer_due_between(
+    conn: &mut DbConnection,
+    silence: Duration,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> QueryResult<Vec<super::complaints::Complaint>> {
+    complaints::table
+        .filter(state_is(State::Proposed))
+        .filter(complaints::proposal_reached_at.gt(to_db(from - silence)))
+        .filter(complaints::proposal_reached_at.le(to_db(to - silence)))
         .select(super::complaints::Complaint::as_select())
         .load(conn)
 }

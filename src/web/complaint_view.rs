@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use crate::domain::contact::Reach;
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::event::{EventKind, Viewer, Visibility};
 use crate::domain::progress::Progress;
@@ -47,6 +48,15 @@ fn terms(t: &Tr, resolution: &str, amount_fen: Option<i64>) -> String {
     t.terms(resolution, amount_fen)
 }
 
+/// Why silence counted as acceptance: when and how the proposal reached
+/// the consumer (the event's data, `sms|2026-11-20T10:00:00Z`).
+fn silence_reason(t: &Tr, tz: Tz, data: &str) -> Option<String> {
+    let (by, at) = data.split_once('|')?;
+    let by = Reach::from_slug(by)?;
+    let at = DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
+    Some(t.fmt("event.silence_reason", &[("by", &t.get(by.key())), ("reached", &t.time(tz, at))]))
+}
+
 impl ComplaintView {
     /// `progress` is the complaint's progress caught up to `now`, so that
     /// the page shows what the sweeper will record even before it has.
@@ -73,6 +83,7 @@ impl ComplaintView {
                     }
                     Some(EventKind::Ruling) => Outcome::from_slug(data).map(|o| t.get(o.key()).to_owned()),
                     Some(EventKind::Escalated) => EscalationReason::from_slug(data).map(|r| t.get(r.key()).to_owned()),
+                    Some(EventKind::SilenceAccepted) => silence_reason(t, tz, data),
                     _ => None,
                 };
                 EventView {

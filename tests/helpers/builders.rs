@@ -216,7 +216,7 @@ impl ComplaintBuilder {
         }
         let res = this.submit(app);
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-        let filed = Filed { path: res.location.expect("a Location") };
+        let filed = Filed { path: res.tracking_path() };
         if this.overdue {
             app.clock.advance(Duration::hours(49));
         }

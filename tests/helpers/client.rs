@@ -20,6 +20,15 @@ pub struct Page {
     pub body: String,
 }
 
+impl Page {
+    /// The tracking page a filed complaint was sent to, without the
+    /// `?done=filed` that opens it with the confirmation.
+    pub fn tracking_path(&self) -> String {
+        let location = self.location.as_deref().expect("a Location");
+        location.strip_suffix("?done=filed").expect("to the tracking page, with the confirmation").to_owned()
+    }
+}
+
 pub fn page(mut res: Response<ureq::Body>) -> Page {
     let status = res.status();
     let headers = res.headers().clone();

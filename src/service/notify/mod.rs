@@ -5,8 +5,10 @@
 //! supervisors'.
 #![allow(clippy::too_many_arguments)] // each notice names what it is about
 
+mod answer;
 mod staff;
 
+pub use answer::answer_reminder;
 pub use staff::*;
 
 use std::fmt::Display;
