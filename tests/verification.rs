@@ -225,3 +225,70 @@ fn the_form_offers_the_code_with_a_button_that_needs_no_script() {
 pub fn on() -> TestApp {
     spawn_app_with(|c| c.verify_phone = VerifyPhone::Optional)
 }
+
+#[test]
+fn verified_complaints_are_marked_for_merchants_and_supervisors_and_in_the_export() {
+    let app = on();
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let proved = ComplaintBuilder::new(m).verified().overdue().file(&app).reference(&app);
+    let plain = ComplaintBuilder::new(m).phone("13912345678").overdue().file(&app).reference(&app);
+    app.sweep();
+
+    let marked = |page: &Page, css: &str| -> Vec<String> {
+        let html = page.html();
+        html.select_all(css)
+            .into_iter()
+            .filter(|row| row.select_first("[data-verified=true]").is_some())
+            .filter_map(|row| row.select_text("a.reference"))
+            .collect()
+    };
+    let staff = app.merchant_staff(m);
+    assert_eq!(marked(&staff.get("/merchant"), "li.complaint-row"), [proved.clone()], "the dashboard's rows");
+    let page = staff.get(&format!("/merchant/complaints/{proved}")).html();
+    assert_eq!(page.select_text("[data-verified=true]").unwrap().trim(), "号码已验证");
+    let page = staff.get(&format!("/merchant/complaints/{plain}")).html();
+    assert!(page.select_first("[data-verified]").is_none());
+
+    let boss = app.supervisor();
+    assert_eq!(marked(&boss.get("/supervisor"), "li.complaint-row"), [proved.clone()], "the queue's rows");
+    let page = boss.get(&format!("/supervisor/complaints/{proved}")).html();
+    assert!(page.select_first("[data-verified=true]").is_some());
+    assert!(boss.get(&format!("/supervisor/complaints/{plain}")).html().select_first("[data-verified]").is_none());
+
+    let csv = boss.get("/supervisor/export.csv").body;
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    let at = lines[0].split(',').position(|h| h == "号码已验证").expect("a phone_verified column");
+    let value = |reference: &str| {
+        let line = lines.iter().find(|l| l.contains(reference)).unwrap();
+        line.split(',').nth(at).unwrap().to_owned()
+    };
+    assert_eq!((value(&proved), value(&plain)), ("是".to_owned(), "否".to_owned()));
+}
+
+#[test]
+fn only_verified_complaints_count_toward_volume_once_verification_is_on() {
+    let app = on();
+    let m = MerchantBuilder::new("深圳极光数码科技有限公司").build(&app);
+    let boss = app.supervisor();
+    for _ in 0..12 {
+        ComplaintBuilder::new(m).file(&app);
+    }
+    assert!(!boss.get("/supervisor/flags").body.contains("深圳极光数码科技有限公司"), "unproved numbers do not count");
+    for n in 0..9 {
+        ComplaintBuilder::new(m).phone(&format!("1371234560{n}")).verified().file(&app);
+    }
+    assert!(!boss.get("/supervisor/flags").body.contains("深圳极光数码科技有限公司"), "nine verified do not");
+    ComplaintBuilder::new(m).phone("13712345699").verified().file(&app);
+    let flags = boss.get("/supervisor/flags").body;
+    assert!(flags.contains("深圳极光数码科技有限公司"), "ten verified do");
+    assert!(flags.contains("30 天内收到 10 件投诉"), "counting the verified ones only: {flags}");
+
+    // With verification off, every complaint counts (as tests/volume_flags.rs
+    // checks at length): ten unverified flag a merchant.
+    let off = spawn_app_with(|c| c.verify_phone = VerifyPhone::Off);
+    let m = MerchantBuilder::new("深圳极光数码科技有限公司").build(&off);
+    for _ in 0..10 {
+        ComplaintBuilder::new(m).file(&off);
+    }
+    assert!(off.supervisor().get("/supervisor/flags").body.contains("深圳极光数码科技有限公司"));
+}
