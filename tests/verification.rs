@@ -43,7 +43,8 @@ fn verified(app: &TestApp) -> Vec<bool> {
 fn a_code_sent_by_sms_verifies_the_complaint_and_the_form_keeps_what_was_typed() {
     let app = on();
     let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
-    let complaint = ComplaintBuilder::new(m).phone("138 0013 8000").description("直播间说是真丝，到手是涤纶，商家不认。");
+    let complaint =
+        ComplaintBuilder::new(m).phone("138 0013 8000").description("直播间说是真丝，到手是涤纶，商家不认。");
     let sent = complaint.send_code(&app);
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
     let said = sent.html().select_text("[data-code-sent]").expect("says the code was sent");
@@ -243,14 +244,14 @@ fn verified_complaints_are_marked_for_merchants_and_supervisors_and_in_the_expor
             .collect()
     };
     let staff = app.merchant_staff(m);
-    assert_eq!(marked(&staff.get("/merchant"), "li.complaint-row"), [proved.clone()], "the dashboard's rows");
+    assert_eq!(marked(&staff.get("/merchant"), "li.complaint-row"), std::slice::from_ref(&proved), "the dashboard's rows");
     let page = staff.get(&format!("/merchant/complaints/{proved}")).html();
     assert_eq!(page.select_text("[data-verified=true]").unwrap().trim(), "号码已验证");
     let page = staff.get(&format!("/merchant/complaints/{plain}")).html();
     assert!(page.select_first("[data-verified]").is_none());
 
     let boss = app.supervisor();
-    assert_eq!(marked(&boss.get("/supervisor"), "li.complaint-row"), [proved.clone()], "the queue's rows");
+    assert_eq!(marked(&boss.get("/supervisor"), "li.complaint-row"), std::slice::from_ref(&proved), "the queue's rows");
     let page = boss.get(&format!("/supervisor/complaints/{proved}")).html();
     assert!(page.select_first("[data-verified=true]").is_some());
     assert!(boss.get(&format!("/supervisor/complaints/{plain}")).html().select_first("[data-verified]").is_none());

@@ -5,11 +5,11 @@ use rand::Rng;
 
 use crate::config::Config;
 use crate::domain::complaint::NewComplaint;
-use crate::domain::verification::{Code, Purpose, Refused};
 use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::evidence::Stored;
 use crate::domain::reference::reference;
 use crate::domain::state::State;
+use crate::domain::verification::{Code, Purpose, Refused};
 use crate::i18n::Lang;
 use crate::service::notify;
 use crate::service::offenders::{self, Trigger};

@@ -80,10 +80,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<CodeRow>> {
 /// than `tries` answers). Returns whether it was counted.
 pub fn count_try(conn: &mut DbConnection, id: i64, tries: i32) -> QueryResult<bool> {
     let counted = diesel::update(
-        phone_codes::table
-            .find(id)
-            .filter(phone_codes::used_at.is_null())
-            .filter(phone_codes::attempts.lt(tries)),
+        phone_codes::table.find(id).filter(phone_codes::used_at.is_null()).filter(phone_codes::attempts.lt(tries)),
     )
     .set(phone_codes::attempts.eq(phone_codes::attempts + 1))
     .execute(conn)?;

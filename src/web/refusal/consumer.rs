@@ -2,14 +2,14 @@
 
 use super::{Refusal, Refuse};
 use crate::domain::complaint::{Field, Invalid};
+use crate::domain::verification::Refused;
 use crate::error::AppError;
 use crate::service::complaints::SubmitError;
 use crate::service::evidence::EvidenceError;
 use crate::service::rating::RateError;
 use crate::service::verification::{CheckError, SendError};
-use crate::domain::verification::Refused;
-use actix_web::http::StatusCode;
 use crate::web::form::FILES;
+use actix_web::http::StatusCode;
 
 impl Refuse for SubmitError {
     fn refusal(self) -> Result<Refusal, AppError> {
@@ -121,7 +121,10 @@ mod tests {
         assert!(matches!(RateError::NotFound.refusal(), Err(AppError::NotFound)));
         assert_eq!(EvidenceError::Broken("a.png".into()).refusal().unwrap().field, Some("evidence"));
         let code = SubmitError::Code(Refused::Spent).refusal().unwrap();
-        assert_eq!((code.status, code.key, code.field), (StatusCode::UNPROCESSABLE_ENTITY, "verify.spent", Some("phone_code")));
+        assert_eq!(
+            (code.status, code.key, code.field),
+            (StatusCode::UNPROCESSABLE_ENTITY, "verify.spent", Some("phone_code"))
+        );
         let busy = SendError::PhoneBusy(chrono::Duration::seconds(90)).refusal().unwrap();
         assert_eq!((busy.status, busy.n), (StatusCode::TOO_MANY_REQUESTS, Some(90)));
     }

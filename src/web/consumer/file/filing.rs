@@ -15,8 +15,8 @@ use crate::domain::verification::{Code, Purpose};
 use crate::error::{AppError, Cause};
 use crate::i18n::Lang;
 use crate::service::complaints::{self, Intake, PhoneProof, Submitted};
-use crate::service::verification::{self, Ask, CodeKey};
 use crate::service::evidence::{EvidenceError, Stored, Upload};
+use crate::service::verification::{self, Ask, CodeKey};
 use crate::web::AppState;
 use crate::web::consumer::Limited;
 use crate::web::evidence::{keep, message, refused};
@@ -181,7 +181,6 @@ async fn ask_code(state: &AppState, req: &HttpRequest, sent: &Sent) -> Result<St
     }
 }
 
-
 /// The complaint as the domain's rules take it. A file's kind is told by
 /// its first bytes: one of another kind is refused with the form, before
 /// any work is done on the rest.
@@ -210,9 +209,7 @@ async fn file(
             let proof = code.as_ref().map(|code| PhoneProof { key: &key, code });
             // A refusal has stored nothing but a code's counted try, which
             // it keeps; a database error rolls back.
-            complaints::file_proved(conn, &intake, &complaint, &stored, proof)
-                .map(Ok)
-                .or_else(|e| e.refusal().map(Err))
+            complaints::file_proved(conn, &intake, &complaint, &stored, proof).map(Ok).or_else(|e| e.refusal().map(Err))
         })
         .await;
     match filed {
