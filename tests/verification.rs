@@ -244,7 +244,11 @@ fn verified_complaints_are_marked_for_merchants_and_supervisors_and_in_the_expor
             .collect()
     };
     let staff = app.merchant_staff(m);
-    assert_eq!(marked(&staff.get("/merchant"), "li.complaint-row"), std::slice::from_ref(&proved), "the dashboard's rows");
+    assert_eq!(
+        marked(&staff.get("/merchant"), "li.complaint-row"),
+        std::slice::from_ref(&proved),
+        "the dashboard's rows"
+    );
     let page = staff.get(&format!("/merchant/complaints/{proved}")).html();
     assert_eq!(page.select_text("[data-verified=true]").unwrap().trim(), "号码已验证");
     let page = staff.get(&format!("/merchant/complaints/{plain}")).html();
@@ -292,4 +296,20 @@ fn only_verified_complaints_count_toward_volume_once_verification_is_on() {
         ComplaintBuilder::new(m).file(&off);
     }
     assert!(off.supervisor().get("/supervisor/flags").body.contains("深圳极光数码科技有限公司"));
+}
+
+#[test]
+fn the_code_button_keeps_the_text_and_says_the_files_need_choosing_again() {
+    let app = on();
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let complaint = ComplaintBuilder::new(m).description("主播承诺七天无理由，收到后客服拒绝退货。");
+    let fields = complaint.fields();
+    let photo: &[u8] = b"\x89PNG\r\n\x1a\n not really a photo";
+    let res =
+        crate::evidence::send_with_files(&app, "/complaints/new", "/complaints/code", &fields, &[("a.png", photo)]);
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.html().select_first("[data-code-sent]").is_some());
+    assert_eq!(textarea_value(&res.body, "description").unwrap(), "主播承诺七天无理由，收到后客服拒绝退货。");
+    assert!(field_error(&res.body, "evidence").unwrap().contains("重新选择"), "the files must be chosen again");
+    assert_eq!(complaints(&app), 0);
 }
