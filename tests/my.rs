@@ -150,3 +150,51 @@ fn a_forged_proof_proves_nothing() {
     let res = intruder.agent.get(intruder.url("/my")).header("Cookie", "redress_my=1").call().unwrap();
     assert!(listed(&page(res)).is_empty(), "an unsigned cookie is no proof");
 }
+
+/// `/my`'s list and the codes' counts read a range of an index, not the
+/// table (SQLite's plan; PostgreSQL's depends on its statistics).
+#[test]
+fn the_list_and_the_counts_are_range_scans() {
+    use diesel::connection::{Connection, InstrumentationEvent};
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+    use redress::clock::Clock;
+    use redress::store::phone_codes;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(QueryableByName)]
+    struct PlanRow {
+        #[diesel(sql_type = Text)]
+        detail: String,
+    }
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        return;
+    }
+    let app = on();
+    let mut conn = app.pool.get().unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            sink.lock().unwrap().push(query.to_string().split(" -- binds:").next().unwrap_or("").to_owned());
+        }
+    });
+    let phone = redress::domain::contact::Phone::parse(MINE).unwrap();
+    let now = app.clock.now();
+    redress::service::verification::complaints_of(&mut conn, &phone).unwrap();
+    phone_codes::sent_to(&mut conn, MINE, now).unwrap();
+    phone_codes::sent_from(&mut conn, "127.0.0.1", now).unwrap();
+    phone_codes::latest(&mut conn, MINE, "my").unwrap();
+    conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+    let queries = seen.lock().unwrap().clone();
+    assert_eq!(queries.len(), 4, "{queries:?}");
+    for sql in queries {
+        let plan: Vec<PlanRow> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}")).load(&mut conn).unwrap();
+        let plan: Vec<String> = plan.into_iter().map(|r| r.detail).collect();
+        let scans = plan.iter().filter(|d| {
+            (d.starts_with("SCAN complaints") || d.starts_with("SCAN phone_codes")) && !d.contains("INDEX")
+        });
+        assert_eq!(scans.count(), 0, "{sql}\n  -> {plan:?}");
+        assert!(plan.iter().any(|d| d.contains("complaints_consumer_phone") || d.contains("phone_codes_")), "{plan:?}");
+    }
+}

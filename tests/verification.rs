@@ -313,3 +313,18 @@ fn the_code_button_keeps_the_text_and_says_the_files_need_choosing_again() {
     assert!(field_error(&res.body, "evidence").unwrap().contains("重新选择"), "the files must be chosen again");
     assert_eq!(complaints(&app), 0);
 }
+
+#[test]
+fn sends_at_once_still_count_three_a_number() {
+    let app = on();
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let complaint = ComplaintBuilder::new(m);
+    let clients: Vec<Client> = (0..6).map(|_| app.client()).collect();
+    let statuses: Vec<StatusCode> = std::thread::scope(|s| {
+        let running: Vec<_> = clients.iter().map(|c| s.spawn(|| complaint.send_code(c).status)).collect();
+        running.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let sent = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    assert_eq!(sent, 3, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+}

@@ -72,6 +72,7 @@ pub enum SendError {
 pub fn send(conn: &mut DbConnection, key: &CodeKey, ask: &Ask<'_>, now: DateTime<Utc>) -> Result<i64, SendError> {
     let code = Code::from_random(rand::rng().random());
     conn.write(|conn| {
+        store::lock_sends(conn, ask.phone.as_str(), ask.address)?;
         let since = now - rules::WINDOW;
         let to_phone = store::sent_to(conn, ask.phone.as_str(), since)?;
         rules::may_send(&times(to_phone), rules::PER_PHONE, now).map_err(SendError::PhoneBusy)?;

@@ -36,6 +36,23 @@ pub struct NewCode<'a> {
     pub expires_at: NaiveDateTime,
 }
 
+/// Holds, until the transaction ends, the right to count and send for
+/// `phone` and for `address`, so that two instances sending at once cannot
+/// both pass the hour's limit. On PostgreSQL, transaction-scoped advisory
+/// locks (the number's first, then the address's: no two sends wait on
+/// each other in a cycle); SQLite's write transaction is one writer
+/// already.
+pub fn lock_sends(conn: &mut DbConnection, phone: &str, address: &str) -> QueryResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        for key in [format!("phone:{phone}"), format!("address:{address}")] {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                .bind::<diesel::sql_types::Text, _>(key)
+                .execute(pg)?;
+        }
+    }
+    Ok(())
+}
+
 pub fn insert(conn: &mut DbConnection, row: &NewCode<'_>) -> QueryResult<i64> {
     diesel::insert_into(phone_codes::table).values(row).returning(phone_codes::id).get_result(conn)
 }
