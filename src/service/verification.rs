@@ -198,11 +198,6 @@ pub fn complaints_of(conn: &mut DbConnection, phone: &Phone) -> diesel::QueryRes
     store::complaints_of(conn, phone.as_str(), LISTED_AT_MOST)
 }
 
-/// When a proof given at `now` ends.
-pub fn proof_ends(now: DateTime<Utc>) -> DateTime<Utc> {
-    now + rules::PROOF
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
