@@ -22,6 +22,7 @@ pub mod staff;
 pub mod state;
 pub mod text;
 pub mod totp;
+pub mod verification;
 
 /// Declares a fieldless enum whose values travel as stable slugs (form
 /// values, database text, `data-status` attributes).

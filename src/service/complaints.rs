@@ -9,11 +9,13 @@ use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::evidence::Stored;
 use crate::domain::reference::reference;
 use crate::domain::state::State;
+use crate::domain::verification::{Code, Purpose, Refused};
 use crate::i18n::Lang;
 use crate::service::notify;
 use crate::service::offenders::{self, Trigger};
+use crate::service::verification::{self, CheckError, CodeKey};
 use crate::store::complaints::{self as store, NewComplaintRow, NewEvent};
-use crate::store::{DbConnection, evidence, merchants, to_db};
+use crate::store::{DbConnection, evidence, merchants, phone_codes, to_db};
 
 /// Characters in a tracking token: 24 alphanumerics ≈ 142 random bits.
 const TOKEN_LEN: usize = 24;
@@ -29,6 +31,10 @@ pub struct Submitted {
 pub enum SubmitError {
     #[error("no merchant with id {0}")]
     UnknownMerchant(i64),
+    /// The code given to prove the phone number was refused (nothing is
+    /// filed, but the try is counted: commit what was written).
+    #[error("phone code refused: {0:?}")]
+    Code(Refused),
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }
@@ -57,7 +63,36 @@ pub fn file(
     c: &NewComplaint,
     files: &[Stored],
 ) -> Result<Submitted, SubmitError> {
+    file_proved(conn, at, c, files, None)
+}
+
+/// The code the consumer typed to prove the complaint's phone number.
+pub struct PhoneProof<'a> {
+    pub key: &'a CodeKey,
+    pub code: &'a Code,
+}
+
+/// [`file`], the phone number proved by `proof` when there is one: a right
+/// code marks the complaint verified in the same transaction; a wrong one
+/// files nothing and is [`SubmitError::Code`] (its try is the only thing
+/// written, and the caller commits it so that guessing stays counted).
+pub fn file_proved(
+    conn: &mut DbConnection,
+    at: &Intake<'_>,
+    c: &NewComplaint,
+    files: &[Stored],
+    proof: Option<PhoneProof<'_>>,
+) -> Result<Submitted, SubmitError> {
     let merchant = merchants::find(conn, c.merchant_id)?.ok_or(SubmitError::UnknownMerchant(c.merchant_id))?;
+    let verified = match (proof, &c.consumer_phone) {
+        (None, _) => false,
+        (Some(_), None) => return Err(SubmitError::Code(Refused::NoCode)),
+        (Some(p), Some(phone)) => match verification::answer(conn, p.key, phone, Purpose::Complaint, p.code, at.now) {
+            Ok(_) => true,
+            Err(CheckError::Refused(why)) => return Err(SubmitError::Code(why)),
+            Err(CheckError::Db(e)) => return Err(e.into()),
+        },
+    };
     let token = new_token();
     let (response_due, resolution_due) =
         (at.config.policy.response_due(at.now), at.config.policy.resolution_due(at.now));
@@ -100,6 +135,10 @@ pub fn file(
             data: None,
         },
     )?;
+    if verified {
+        // Before the volume is counted: a verified complaint counts.
+        phone_codes::verify_one(conn, id, at.now)?;
+    }
     // The receipt and the merchant's alert, in the same transaction.
     notify::receipt(conn, at.config, &filed, &merchant.name, at.now)?;
     notify::new_complaint(conn, at.config, &filed, at.now)?;

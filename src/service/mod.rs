@@ -22,3 +22,4 @@ pub mod supervision;
 pub mod sweeper;
 pub mod tracking;
 pub mod two_factor;
+pub mod verification;

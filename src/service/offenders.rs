@@ -12,7 +12,7 @@ use crate::domain::offender::{FlagThresholds, Reason, ReasonKind, reasons};
 use crate::i18n::Tr;
 use crate::service::notify;
 use crate::store::DbConnection;
-use crate::store::flags::{self, FlagState};
+use crate::store::flags::{self, FlagState, Volume};
 
 /// "30 天内 3 次超时：TS…, TS…, TS…".
 pub fn reason_words(t: &Tr, days: i64, r: &Reason) -> String {
@@ -60,13 +60,22 @@ pub fn after(
     let since = now - t.window;
     let below = match trigger {
         Trigger::Breach => (flags::breach_count(conn, merchant_id, since)? as usize) < t.breaches,
-        Trigger::NewComplaint => (flags::complaint_count(conn, merchant_id, since)? as usize) < t.complaints,
+        Trigger::NewComplaint => {
+            (flags::complaint_count_of(conn, merchant_id, since, volume(config))? as usize) < t.complaints
+        }
         Trigger::Ruling => false,
     };
     if below {
         return Ok(());
     }
     evaluate(conn, merchant_id, config, now)
+}
+
+/// Which complaints count toward the volume threshold: once phone numbers
+/// can be verified, only verified ones (anyone can file a complaint; a
+/// proved number is a person). Breaches and rulings count regardless.
+fn volume(config: &Config) -> Volume {
+    if config.verify_phone.is_on() { Volume::Verified } else { Volume::All }
 }
 
 /// Where a merchant's window starts: `window` ago, or at the last
@@ -92,7 +101,7 @@ pub fn evaluate(
 ) -> diesel::QueryResult<()> {
     let t = &config.policy.flags;
     let since = window_start(conn, merchant_id, t, now)?;
-    let figures = flags::figures(conn, merchant_id, since)?;
+    let figures = flags::figures_of(conn, merchant_id, since, volume(config))?;
     let found = reasons(&figures, t);
     if found.is_empty() {
         return Ok(());
@@ -123,7 +132,7 @@ pub fn sweep_flags(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>)
         conn.write(|conn| {
             for flag in chunk {
                 let since = window_start(conn, flag.merchant_id, t, now)?;
-                let figures = flags::figures(conn, flag.merchant_id, since)?;
+                let figures = flags::figures_of(conn, flag.merchant_id, since, volume(config))?;
                 let found = reasons(&figures, t);
                 if !found.is_empty() {
                     let text = found.iter().map(|r| r.to_line()).collect::<Vec<_>>().join("\n");

@@ -12,8 +12,30 @@ use crate::domain::category::Category;
 use crate::domain::offender::{Figures, Supervision, public_before_confirmed};
 use crate::domain::state::Outcome;
 
-/// A merchant's figures since `since`.
+/// Which complaints count toward a merchant's volume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Volume {
+    /// Every complaint (phone verification off).
+    All,
+    /// Only complaints whose phone number was proved by a code: anyone can
+    /// file complaints, so unproved ones do not make a merchant a repeat
+    /// offender. Breaches and upheld rulings count regardless.
+    Verified,
+}
+
+/// A merchant's figures since `since`, every complaint counted.
 pub fn figures(conn: &mut DbConnection, merchant_id: i64, since: DateTime<Utc>) -> QueryResult<Figures> {
+    figures_of(conn, merchant_id, since, Volume::All)
+}
+
+/// A merchant's figures since `since`, its volume counted as `volume` says.
+pub fn figures_of(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    since: DateTime<Utc>,
+    volume: Volume,
+) -> QueryResult<Figures> {
+    let at = since;
     let since = to_db(since);
     let mine = || complaints::table.filter(complaints::merchant_id.eq(merchant_id));
     let mut breaches: Vec<(NaiveDateTime, String)> = mine()
@@ -27,7 +49,7 @@ pub fn figures(conn: &mut DbConnection, merchant_id: i64, since: DateTime<Utc>) 
             .load::<(NaiveDateTime, String)>(conn)?,
     );
     breaches.sort();
-    let complaints: i64 = mine().filter(complaints::submitted_at.ge(since)).count().get_result(conn)?;
+    let complaints = complaint_count_of(conn, merchant_id, at, volume)?;
     let upheld_fraud: Vec<String> = mine()
         .filter(complaints::outcome.eq_any([Outcome::Upheld, Outcome::PartlyUpheld]))
         .filter(complaints::ended_at.ge(since))
@@ -53,11 +75,25 @@ pub fn breach_count(conn: &mut DbConnection, merchant_id: i64, since: DateTime<U
 
 /// Complaints a merchant received since `since`: just the number.
 pub fn complaint_count(conn: &mut DbConnection, merchant_id: i64, since: DateTime<Utc>) -> QueryResult<i64> {
-    complaints::table
+    complaint_count_of(conn, merchant_id, since, Volume::All)
+}
+
+/// Complaints a merchant received since `since` that count as `volume`
+/// says: a range of `complaints_merchant_submitted`.
+pub fn complaint_count_of(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    since: DateTime<Utc>,
+    volume: Volume,
+) -> QueryResult<i64> {
+    let mut q = complaints::table
         .filter(complaints::merchant_id.eq(merchant_id))
         .filter(complaints::submitted_at.ge(to_db(since)))
-        .count()
-        .get_result(conn)
+        .into_boxed();
+    if volume == Volume::Verified {
+        q = q.filter(complaints::phone_verified_at.is_not_null());
+    }
+    q.count().get_result(conn)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

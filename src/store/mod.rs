@@ -22,6 +22,7 @@ pub mod gauges;
 pub mod jobs;
 pub mod merchants;
 pub mod outbox;
+pub mod phone_codes;
 mod prepared;
 pub mod ratings;
 pub mod report;

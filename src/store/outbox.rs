@@ -35,6 +35,8 @@ crate::slug_enum! {
         MerchantAppeal => "merchant_appeal",
         SupervisorEscalation => "supervisor_escalation",
         SupervisorFlag => "supervisor_flag",
+        /// To a phone number: the six-digit code that proves it.
+        PhoneCode => "phone_code",
     }
 }
 

@@ -36,6 +36,8 @@ pub struct ComplaintView {
     pub order_ref: String,
     pub description: String,
     pub consumer_name: String,
+    /// The consumer's phone number was proved by a code ("号码已验证").
+    pub phone_verified: bool,
     pub submitted: TimeView,
     pub deadlines: Vec<DeadlineView>,
     /// "退款 · ¥199.00" while a proposal waits for the consumer.
@@ -107,6 +109,7 @@ impl ComplaintView {
             order_ref: c.order_ref.clone(),
             description: c.description.clone(),
             consumer_name: c.consumer_name.clone(),
+            phone_verified: c.phone_verified_at.is_some(),
             submitted: view::time(t, tz, from_db(c.submitted_at)),
             deadlines: vec![
                 view::deadline(t, tz, DeadlineKind::Response, &progress.response(), now),

@@ -41,6 +41,10 @@ pub fn test_config(db: &TestDb, data: &std::path::Path) -> Config {
     // Supervisors sign in with a password alone; the two-factor tests
     // switch it on.
     config.supervisor_2fa = false;
+    // Phone numbers are not verified, so every complaint counts toward a
+    // merchant's volume as before; the verification tests (tests/
+    // verification.rs, tests/my.rs) switch it on.
+    config.verify_phone = redress::domain::contact::VerifyPhone::Off;
     // Tests move the clock by days with staff signed in; the sessions' own
     // tests (tests/sessions.rs) set the real lifetimes.
     let forever = chrono::Duration::days(3650);

@@ -11,16 +11,17 @@ use serde::Deserialize;
 use super::Choice;
 use crate::domain::category::{Category, Resolution};
 use crate::domain::complaint::{ComplaintForm, Field, FieldErrors};
+use crate::domain::contact::VerifyPhone;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::store::merchants::{self, MerchantChoice};
 
 use crate::web::page::{PageCtx, render};
-use crate::web::refusal::{self, Refusal};
+use crate::web::refusal::{self, PHONE_CODE, Refusal};
 use crate::web::view::FieldView;
 use crate::web::{AppState, csrf};
 
-pub use filing::submit;
+pub use filing::{send_code, submit};
 
 /// The merchant search box's id (its field is not part of a complaint).
 const MERCHANT_SEARCH: &str = "merchant_q";
@@ -36,13 +37,15 @@ struct Fields {
     consumer_name: FieldView,
     consumer_phone: FieldView,
     consumer_email: FieldView,
+    /// The code sent to the phone number, which proves it.
+    phone_code: FieldView,
     /// The evidence files: a file input keeps nothing, so its "error" may
     /// only be that they need choosing again.
     evidence: FieldView,
 }
 
 impl Fields {
-    fn new(t: &Tr, form: &ComplaintForm, errors: &FieldErrors, evidence: Option<String>) -> Fields {
+    fn new(t: &Tr, form: &ComplaintForm, errors: &FieldErrors, evidence: Option<String>, code: &str) -> Fields {
         let error = |field: Field| errors.get(field).map(|why| refusal::invalid(t, why));
         Fields {
             merchant: FieldView::new(t, "form.merchant", &form.merchant, error(Field::Merchant)),
@@ -59,6 +62,7 @@ impl Fields {
             consumer_name: FieldView::new(t, "form.consumer_name", &form.consumer_name, error(Field::ConsumerName)),
             consumer_phone: FieldView::new(t, "form.consumer_phone", &form.consumer_phone, error(Field::ConsumerPhone)),
             consumer_email: FieldView::new(t, "form.consumer_email", &form.consumer_email, error(Field::ConsumerEmail)),
+            phone_code: FieldView::new(t, "form.phone_code", code, None),
             evidence: FieldView::new(t, "form.evidence", "", evidence),
         }
     }
@@ -92,6 +96,10 @@ impl Fields {
     /// `refusal`'s message next to its field: `false` when it is about no
     /// field of the form (the page's notice says it instead).
     fn refuse(&mut self, t: &Tr, refusal: Refusal) -> bool {
+        if refusal.field == Some(PHONE_CODE) {
+            self.phone_code.error = Some(refusal.message(t));
+            return true;
+        }
         let view = refusal.field.and_then(Field::from_slug).and_then(|f| self.view_mut(f));
         view.map(|view| view.error = Some(refusal.message(t))).is_some()
     }
@@ -109,6 +117,7 @@ impl Fields {
             &self.consumer_name,
             &self.consumer_phone,
             &self.consumer_email,
+            &self.phone_code,
             &self.evidence,
         ]
         .into_iter()
@@ -150,6 +159,11 @@ struct NewComplaintPage {
     categories: Vec<Choice>,
     resolutions: Vec<Choice>,
     csrf: String,
+    /// The code field and its button are offered (`REDRESS_VERIFY_PHONE`
+    /// is not `off`).
+    verify: bool,
+    /// "Code sent to 138****8000", after the button.
+    code_sent: Option<String>,
 }
 
 /// The form as shown (again): what was typed, the merchant search, and
@@ -167,6 +181,10 @@ struct Shown {
     evidence: Option<String>,
     /// A problem with the whole form (an expired page), in words.
     notice: Option<String>,
+    /// The code typed to prove the phone number.
+    phone_code: String,
+    /// "Code sent to 138****8000", after the send-code button.
+    code_sent: Option<String>,
 }
 
 /// Renders the form as `shown`.
@@ -193,7 +211,11 @@ async fn page(state: &AppState, req: &HttpRequest, status: StatusCode, shown: Sh
         options.push(Choice { value: picked.into(), label: picked.into(), selected: true });
     }
     let q = shown.q.trim();
-    let mut fields = Fields::new(&t, form, &shown.errors, shown.evidence);
+    let mut fields = Fields::new(&t, form, &shown.errors, shown.evidence, &shown.phone_code);
+    let verify = state.config.verify_phone;
+    if verify == VerifyPhone::Required {
+        fields.phone_code.hint = t.get("verify.code_hint_required").to_owned();
+    }
     let (mut has_errors, mut notice) = (!shown.errors.is_empty(), shown.notice);
     if let Some(refusal) = shown.refusal {
         if fields.refuse(&t, refusal) {
@@ -219,6 +241,8 @@ async fn page(state: &AppState, req: &HttpRequest, status: StatusCode, shown: Sh
         has_errors,
         notice,
         csrf: csrf::token(req),
+        verify: verify.is_on(),
+        code_sent: shown.code_sent,
         ctx,
     };
     render(status, &page)

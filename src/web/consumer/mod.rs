@@ -3,6 +3,7 @@
 pub mod file;
 mod find;
 mod home;
+mod my;
 pub mod scorecard;
 mod tracking;
 
@@ -18,6 +19,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(file::new_form)
         .service(file::form_action)
         .service(file::submit)
+        .service(file::send_code)
         .service(tracking::show)
         .service(tracking::send_link)
         .service(tracking::reply)
@@ -28,7 +30,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(find::track)
         .service(find::look_up)
         .service(scorecard::list)
-        .service(scorecard::show);
+        .service(scorecard::show)
+        .service(my::show)
+        .service(my::send)
+        .service(my::prove);
 }
 
 /// An option of a `<select>`.

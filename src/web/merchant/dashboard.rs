@@ -34,6 +34,8 @@ pub struct RowView {
     pub consumer_name: String,
     pub submitted: TimeView,
     pub deadline: DeadlineView,
+    /// The consumer's phone number was proved by a code.
+    pub phone_verified: bool,
 }
 
 #[derive(Template)]
@@ -68,6 +70,7 @@ fn row(state: &AppState, t: &crate::i18n::Tr, now: DateTime<Utc>, c: &Complaint)
         consumer_name: c.consumer_name.clone(),
         submitted: view::time(t, tz, from_db(c.submitted_at)),
         deadline: view::deadline(t, tz, kind, &facts, now),
+        phone_verified: c.phone_verified_at.is_some(),
     }
 }
 

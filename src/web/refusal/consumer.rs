@@ -2,11 +2,14 @@
 
 use super::{Refusal, Refuse};
 use crate::domain::complaint::{Field, Invalid};
+use crate::domain::verification::Refused;
 use crate::error::AppError;
 use crate::service::complaints::SubmitError;
 use crate::service::evidence::EvidenceError;
 use crate::service::rating::RateError;
+use crate::service::verification::{CheckError, SendError};
 use crate::web::form::FILES;
+use actix_web::http::StatusCode;
 
 impl Refuse for SubmitError {
     fn refusal(self) -> Result<Refusal, AppError> {
@@ -15,7 +18,50 @@ impl Refuse for SubmitError {
             SubmitError::UnknownMerchant(_) => {
                 Ok(Refusal::invalid(Invalid::UnknownMerchant).at(Field::Merchant.slug()))
             }
+            SubmitError::Code(why) => Ok(code_refused(why).at(PHONE_CODE)),
             SubmitError::Db(e) => Err(e.into()),
+        }
+    }
+}
+
+/// The complaint form's field for the code that proves the phone number.
+pub const PHONE_CODE: &str = "phone_code";
+
+/// 422, and what to do: a wrong code may be typed again; one expired,
+/// used or answered five times needs a new one.
+fn code_refused(why: Refused) -> Refusal {
+    Refusal::unprocessable(match why {
+        Refused::NoCode => "verify.no_code",
+        Refused::Wrong => "verify.wrong",
+        Refused::Expired => "verify.expired",
+        Refused::Used => "verify.used",
+        Refused::Spent => "verify.spent",
+    })
+}
+
+/// A code answered at `/my` (the field is the form's `code`).
+impl Refuse for CheckError {
+    fn refusal(self) -> Result<Refusal, AppError> {
+        match self {
+            CheckError::Refused(why) => Ok(code_refused(why).at("code")),
+            CheckError::Db(e) => Err(e.into()),
+        }
+    }
+}
+
+/// A code asked for: 429 with the seconds to wait (the handler sends them
+/// as `Retry-After` too, from [`SendError`]'s duration).
+impl Refuse for SendError {
+    fn refusal(self) -> Result<Refusal, AppError> {
+        let busy = |key, wait: chrono::Duration| Refusal {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            n: usize::try_from(crate::web::limit::seconds(wait)).ok(),
+            ..Refusal::unprocessable(key)
+        };
+        match self {
+            SendError::PhoneBusy(wait) => Ok(busy("verify.phone_busy", wait)),
+            SendError::AddressBusy(wait) => Ok(busy("verify.address_busy", wait)),
+            SendError::Db(e) => Err(e.into()),
         }
     }
 }
@@ -48,10 +94,19 @@ impl Refuse for EvidenceError {
     }
 }
 
+/// Too many codes: the 429 and how long to wait (for `Retry-After`); a
+/// database error stays one.
+pub fn busy(e: SendError) -> Result<(Refusal, chrono::Duration), AppError> {
+    let wait = match e {
+        SendError::PhoneBusy(wait) | SendError::AddressBusy(wait) => wait,
+        SendError::Db(_) => chrono::Duration::zero(),
+    };
+    Ok((e.refusal()?, wait))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use actix_web::http::StatusCode;
 
     #[test]
     fn each_refusal_names_its_field_or_none() {
@@ -65,5 +120,12 @@ mod tests {
         assert_eq!(RateError::AlreadyRated.refusal().unwrap().field, None);
         assert!(matches!(RateError::NotFound.refusal(), Err(AppError::NotFound)));
         assert_eq!(EvidenceError::Broken("a.png".into()).refusal().unwrap().field, Some("evidence"));
+        let code = SubmitError::Code(Refused::Spent).refusal().unwrap();
+        assert_eq!(
+            (code.status, code.key, code.field),
+            (StatusCode::UNPROCESSABLE_ENTITY, "verify.spent", Some("phone_code"))
+        );
+        let busy = SendError::PhoneBusy(chrono::Duration::seconds(90)).refusal().unwrap();
+        assert_eq!((busy.status, busy.n), (StatusCode::TOO_MANY_REQUESTS, Some(90)));
     }
 }

@@ -11,6 +11,7 @@ mod merchant;
 mod staff;
 mod supervisor;
 
+pub use consumer::{PHONE_CODE, busy};
 pub use supervisor::Deciding;
 
 use actix_web::http::StatusCode;

@@ -26,7 +26,7 @@ use crate::web::session::Supervisor;
 const PAGE: i64 = 1_000;
 
 /// The columns, each the catalog key of its heading.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 17] = [
     "export.received",
     "export.reference",
     "export.merchant",
@@ -39,6 +39,7 @@ pub const COLUMNS: [&str; 16] = [
     "export.reason",
     "export.outcome",
     "export.phone",
+    "export.phone_verified",
     "export.email",
     "export.order_ref",
     "export.name",
@@ -86,6 +87,7 @@ fn row(t: &Tr, tz: chrono_tz::Tz, c: &Complaint, merchant: &str) -> String {
         label(c.escalation_reason.as_deref().and_then(EscalationReason::from_slug).map(EscalationReason::key)),
         label(c.outcome.map(Outcome::key)),
         c.consumer_phone.as_deref().map(Phone::masked).unwrap_or_default(),
+        t.get(if c.phone_verified_at.is_some() { "export.yes" } else { "export.no" }).to_owned(),
         c.consumer_email.as_deref().map(Email::masked).unwrap_or_default(),
         c.order_ref.clone(),
         masked_name(&c.consumer_name),

@@ -29,6 +29,8 @@ pub struct QueueRow {
     pub holder: Option<String>,
     /// "由 … 处理中" or "无人认领".
     pub holder_label: String,
+    /// The consumer's phone number was proved by a code.
+    pub phone_verified: bool,
 }
 
 #[derive(Template)]
@@ -103,6 +105,7 @@ pub async fn queue(
                     t.get(EscalationReason::from_slug(r).map_or("", EscalationReason::key)).to_owned()
                 }),
                 escalated: c.escalated_at.map(|at| view::time(&t, tz, from_db(at))),
+                phone_verified: c.phone_verified_at.is_some(),
                 waited: c
                     .escalated_at
                     .map(|at| t.fmt("queue.waited", &[("d", &view::duration(&t, now - from_db(at)))]))

@@ -9,18 +9,21 @@ use chrono::Duration;
 use serde::Deserialize;
 
 use super::{Shown, page};
-use crate::domain::complaint::{ComplaintForm, FieldErrors, NewComplaint};
+use crate::domain::complaint::{ComplaintForm, Field, FieldErrors, Invalid, NewComplaint};
+use crate::domain::contact::{Phone, VerifyPhone};
+use crate::domain::verification::{Code, Purpose};
 use crate::error::{AppError, Cause};
 use crate::i18n::Lang;
-use crate::service::complaints::{self, Intake, Submitted};
+use crate::service::complaints::{self, Intake, PhoneProof, Submitted};
 use crate::service::evidence::{EvidenceError, Stored, Upload};
+use crate::service::verification::{self, Ask, CodeKey};
 use crate::web::AppState;
 use crate::web::consumer::Limited;
 use crate::web::evidence::{keep, message, refused};
 use crate::web::form::{CsrfUpload, Forged, Posted};
 use crate::web::limit::{self, Scope};
 use crate::web::page::PageCtx;
-use crate::web::refusal::{Refusal, Refuse};
+use crate::web::refusal::{self, PHONE_CODE, Refusal, Refuse};
 
 /// The complaint form as it is sent: the complaint's fields, the merchant
 /// search box and, when it was pressed, the search's button.
@@ -31,6 +34,9 @@ pub struct ComplaintFields {
     complaint: ComplaintForm,
     merchant_q: String,
     find: String,
+    /// The code sent to the phone number, to prove it (optional unless
+    /// `REDRESS_VERIFY_PHONE=required`).
+    phone_code: String,
 }
 
 /// What was sent, kept to show the form again.
@@ -42,6 +48,7 @@ struct Sent {
     forged: bool,
     /// Shown again, the form cannot keep the files: they need choosing again.
     had_files: bool,
+    phone_code: String,
 }
 
 /// Why the form is shown again rather than the complaint filed.
@@ -54,8 +61,12 @@ enum Again {
         errors: FieldErrors,
         file: Option<EvidenceError>,
     },
-    /// The service's refusal (the merchant has gone).
+    /// The service's refusal (the merchant has gone, the code is wrong).
     Refused(Refusal),
+    /// Too many codes asked for: the refusal, and how long to wait.
+    Busy(Refusal, Duration),
+    /// A code was sent to the number, masked here.
+    CodeSent(String),
     /// Nothing was stored: the database cannot be reached just now.
     Unavailable(Cause),
     /// What no form can answer: the error page.
@@ -86,8 +97,9 @@ fn read(form: CsrfUpload<ComplaintFields>) -> (Sent, Vec<Upload>) {
         Ok(posted) => (false, posted),
         Err(Forged(posted)) => (true, posted),
     };
-    let ComplaintFields { complaint, merchant_q, find } = fields;
-    let sent = Sent { typed: complaint, q: merchant_q, find: find == "merchant", forged, had_files: !files.is_empty() };
+    let ComplaintFields { complaint, merchant_q, find, phone_code } = fields;
+    let had_files = !files.is_empty();
+    let sent = Sent { typed: complaint, q: merchant_q, find: find == "merchant", forged, had_files, phone_code };
     (sent, files)
 }
 
@@ -102,9 +114,71 @@ async fn file_sent(state: &AppState, req: &HttpRequest, sent: &Sent, files: Vec<
     // Every complaint sent counts against its address, valid or not.
     Limited::check(state, req, Scope::Complaints).map_err(Again::Limited)?;
     let complaint = checked(&sent.typed, &files)?;
+    let code = proof(state.config.verify_phone, &sent.phone_code, &complaint)?;
     let stored =
         keep(state, files).await?.map_err(|e| Again::Invalid { errors: FieldErrors::default(), file: Some(e) })?;
-    file(state, PageCtx::new(req).t.lang(), complaint, stored).await
+    file(state, PageCtx::new(req).t.lang(), complaint, stored, code).await
+}
+
+/// The code that is to prove the complaint's phone number, if one must or
+/// was typed: `required` wants a number and its code; `optional` takes a
+/// code if one was typed; `off` offers no code field (one sent anyway is
+/// not read).
+fn proof(verify: VerifyPhone, typed: &str, complaint: &NewComplaint) -> Result<Option<Code>, Again> {
+    let refuse = |key| Err(Again::Refused(Refusal::unprocessable(key).at(PHONE_CODE)));
+    match (verify, typed.trim(), &complaint.consumer_phone) {
+        (VerifyPhone::Off, _, _) => Ok(None),
+        (VerifyPhone::Required, "", _) | (VerifyPhone::Required, _, None) => refuse("verify.required"),
+        (VerifyPhone::Optional, "", _) => Ok(None),
+        (_, _, None) => refuse("verify.phone_needed"),
+        (_, typed, Some(_)) => Code::parse(typed).map(Some).ok_or(()).or_else(|()| refuse("verify.code_format")),
+    }
+}
+
+/// `/complaints/code`: the form's "send code" button. Sends a code to the
+/// phone number typed and shows the form again, everything typed kept
+/// (but the files: a file input keeps nothing, and the form says so).
+#[post("/complaints/code")]
+pub async fn send_code(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: CsrfUpload<ComplaintFields>,
+) -> Result<HttpResponse, AppError> {
+    let (sent, _files) = read(form);
+    let why = match ask_code(&state, &req, &sent).await {
+        Ok(masked) => Again::CodeSent(masked),
+        Err(why) => why,
+    };
+    again(&state, &req, sent, why).await
+}
+
+async fn ask_code(state: &AppState, req: &HttpRequest, sent: &Sent) -> Result<String, Again> {
+    if sent.forged {
+        return Err(Again::Forged);
+    }
+    if !state.config.verify_phone.is_on() {
+        return Err(Again::Refused(Refusal::unprocessable("verify.off")));
+    }
+    let phone = match sent.typed.consumer_phone.trim() {
+        "" => Err(Refusal::unprocessable("verify.phone_needed").at(Field::ConsumerPhone.slug())),
+        raw => Phone::parse(raw).ok_or(Refusal::invalid(Invalid::Phone).at(Field::ConsumerPhone.slug())),
+    }
+    .map_err(Again::Refused)?;
+    let masked = Phone::masked(phone.as_str());
+    let key = CodeKey::derive(state.session_key.master());
+    let (address, lang, now) = (state.limiter.client(req).to_string(), PageCtx::new(req).t.lang(), state.clock.now());
+    let sent = state
+        .db(move |conn| {
+            let ask = Ask { phone: &phone, purpose: Purpose::Complaint, address: &address, lang };
+            verification::send(conn, &key, &ask, now).map(|_| Ok(())).or_else(|e| refusal::busy(e).map(Err))
+        })
+        .await;
+    match sent {
+        Ok(Ok(())) => Ok(masked),
+        Ok(Err((refusal, wait))) => Err(Again::Busy(refusal.at(PHONE_CODE), wait)),
+        Err(AppError::Unavailable(cause)) => Err(Again::Unavailable(cause)),
+        Err(other) => Err(Again::Error(other)),
+    }
 }
 
 /// The complaint as the domain's rules take it. A file's kind is told by
@@ -120,13 +194,22 @@ fn checked(typed: &ComplaintForm, files: &[Upload]) -> Result<NewComplaint, Agai
 
 /// Files the complaint and its files' rows, in one of the writer's
 /// transactions.
-async fn file(state: &AppState, lang: Lang, complaint: NewComplaint, stored: Vec<Stored>) -> Result<Submitted, Again> {
+async fn file(
+    state: &AppState,
+    lang: Lang,
+    complaint: NewComplaint,
+    stored: Vec<Stored>,
+    code: Option<Code>,
+) -> Result<Submitted, Again> {
     let (clock, config) = (state.clock.clone(), state.config.clone());
+    let key = CodeKey::derive(state.session_key.master());
     let filed = state
         .write(move |conn| {
             let intake = Intake { config: &config, now: clock.now(), lang };
-            // A refusal has stored nothing; a database error rolls back.
-            complaints::file(conn, &intake, &complaint, &stored).map(Ok).or_else(|e| e.refusal().map(Err))
+            let proof = code.as_ref().map(|code| PhoneProof { key: &key, code });
+            // A refusal has stored nothing but a code's counted try, which
+            // it keeps; a database error rolls back.
+            complaints::file_proved(conn, &intake, &complaint, &stored, proof).map(Ok).or_else(|e| e.refusal().map(Err))
         })
         .await;
     match filed {
@@ -147,7 +230,7 @@ fn filed_answer(filed: &Submitted) -> HttpResponse {
 async fn again(state: &AppState, req: &HttpRequest, sent: Sent, why: Again) -> Result<HttpResponse, AppError> {
     let t = PageCtx::new(req).t;
     let evidence = sent.had_files.then(|| t.get("form.evidence_again").to_owned());
-    let shown = Shown { typed: sent.typed, q: sent.q, evidence, ..Shown::default() };
+    let shown = Shown { typed: sent.typed, q: sent.q, evidence, phone_code: sent.phone_code, ..Shown::default() };
     let refused = |refusal: Refusal, shown: Shown| (refusal.status, Shown { refusal: Some(refusal), ..shown });
     let mut retry_after = None;
     let (status, shown) = match why {
@@ -165,6 +248,14 @@ async fn again(state: &AppState, req: &HttpRequest, sent: Sent, why: Again) -> R
             (StatusCode::UNPROCESSABLE_ENTITY, Shown { errors, evidence, ..shown })
         }
         Again::Refused(refusal) => refused(refusal, shown),
+        Again::Busy(refusal, wait) => {
+            retry_after = Some(wait);
+            refused(refusal, shown)
+        }
+        Again::CodeSent(masked) => {
+            let said = t.fmt("verify.sent", &[("phone", &masked)]);
+            (StatusCode::OK, Shown { code_sent: Some(said), ..shown })
+        }
         // Nothing was stored: say so, keep every field, ask again in a
         // few seconds.
         Again::Unavailable(cause) => {
@@ -187,7 +278,6 @@ async fn again(state: &AppState, req: &HttpRequest, sent: Sent, why: Again) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::complaint::Field;
 
     #[test]
     fn the_form_is_read_by_its_fields_names() {

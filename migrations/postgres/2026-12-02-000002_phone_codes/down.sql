@@ -1,0 +1,2 @@
+DROP INDEX complaints_consumer_phone;
+DROP TABLE phone_codes;
