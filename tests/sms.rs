@@ -135,7 +135,8 @@ fn the_consumer_is_told_by_sms_when_the_platform_steps_in_and_when_it_rules() {
     let filed = phone_only(m).file(&app);
     reply_and_propose(&app, m);
     let page = filed.path().split('?').next().unwrap();
-    app.submit(page, &format!("{page}/reject"), &[]);
+    let res = app.submit(page, &format!("{page}/reject"), &[("reason", "只退 50 元不合理。")]);
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let res = app.submit(page, &format!("{page}/intervene"), &[("reason", "只退 50 元不合理。")]);
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let boss = app.supervisor();
