@@ -46,7 +46,7 @@ fn a_consumer_files_a_complaint_and_follows_it_by_the_private_link() {
     assert!(html.contains("138****8000"), "the phone is masked");
     assert!(!html.contains("13800138000"));
     assert!(html.contains("这是您的私密链接"), "the page says the link is private");
-    assert!(html.contains("把链接发到我的邮箱"), "and offers to e-mail it");
+    assert!(html.contains("把链接发给我（短信和邮件）"), "and offers to send it");
     assert!(html.contains("投诉已提交"), "the timeline starts with the submission");
     // Both deadlines, machine-readable and in Shanghai time, 48 h and 7 days out.
     assert!(
@@ -174,8 +174,15 @@ fn e_mail_me_my_link_queues_one_notice_at_a_time() {
         .count();
     assert_eq!(links, 2, "one by mail, one by SMS");
 
-    let no_email = ComplaintBuilder::new(merchant).email("").file(&app);
-    let page = app.get(&no_email).body;
-    assert!(page.contains("您没有填写邮箱"));
-    assert!(!page.contains("send-link"));
+    // A phone number alone: the link goes by SMS.
+    let phone_only = ComplaintBuilder::new(merchant).email("").file(&app);
+    let sent = app.submit(&phone_only, &format!("{phone_only}/send-link"), &[]);
+    assert_eq!(sent.location, Some(format!("{phone_only}?done=link_queued")));
+    let (complaint, _) = complaints::find_by_token(&mut conn, phone_only.token()).unwrap().unwrap();
+    let links: Vec<_> = outbox::channels_for(&mut conn, complaint.id, outbox::MailKind::TrackingLink)
+        .unwrap()
+        .into_iter()
+        .map(|(c, _, _)| c)
+        .collect();
+    assert_eq!(links, [outbox::Channel::Sms]);
 }

@@ -65,6 +65,13 @@ fn a_code_sent_by_sms_verifies_the_complaint_and_the_form_keeps_what_was_typed()
             phone_codes::table.select(phone_codes::code_hash).load(&mut app.pool.get().unwrap()).unwrap();
         assert_eq!(hashes.len(), 1);
         assert!(!hashes[0].contains(&code) && hashes[0].len() == 64, "stored hashed: {}", hashes[0]);
+        use redress::store::schema::outbox;
+        let kept: Vec<String> = outbox::table
+            .filter(outbox::kind.eq("phone_code"))
+            .select(outbox::body_text)
+            .load(&mut app.pool.get().unwrap())
+            .unwrap();
+        assert_eq!(kept, [""], "once sent, the code is not kept in the outbox");
     }
 
     let filed = complaint.field("phone_code", &code).submit(&app);

@@ -125,6 +125,12 @@ pub fn dispatch(
                     }
                     Some((message, retry)) => outbox::mark_failed(c, row.id, message, *retry)?,
                 }
+                // A verification code is kept only until it is sent or
+                // given up: the outbox is no place to keep a secret.
+                let finished = !matches!(failed, Some((_, Some(_))));
+                if finished && row.kind == MailKind::PhoneCode.slug() {
+                    outbox::forget_text(c, row.id)?;
+                }
             }
             Ok::<_, diesel::result::Error>(())
         })?;

@@ -53,12 +53,12 @@ pub enum LinkMail {
     Queued(String),
     /// One was queued for it in the last ten minutes already.
     AlreadyQueued(String),
-    /// The complaint has no e-mail address to send to.
+    /// The complaint has neither a phone number nor an e-mail address.
     NoAddress,
 }
 
-/// Queues an e-mail with the tracking link to the address the complaint was
-/// filed with, at most one every ten minutes.
+/// Queues the tracking link, by SMS and by e-mail, to the number and the
+/// address the complaint was filed with, at most once every ten minutes.
 pub fn mail_link(
     conn: &mut DbConnection,
     config: &Config,
@@ -69,10 +69,15 @@ pub fn mail_link(
         let Some((complaint, _)) = store::find_by_token(conn, token)? else {
             return Ok(None);
         };
-        let Some(email) = complaint.consumer_email.as_deref() else {
+        // By SMS and by mail, to whichever the complaint was filed with.
+        let contacts = [
+            complaint.consumer_phone.as_deref().map(Phone::masked),
+            complaint.consumer_email.as_deref().map(Email::masked),
+        ];
+        let masked = contacts.into_iter().flatten().collect::<Vec<_>>().join(" · ");
+        if masked.is_empty() {
             return Ok(Some(LinkMail::NoAddress));
-        };
-        let masked = Email::masked(email);
+        }
         Ok(Some(if notify::tracking_link_mail(conn, config, &complaint, now)? {
             LinkMail::Queued(masked)
         } else {

@@ -216,6 +216,14 @@ pub fn mark_sent(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> QueryR
     crate::on_backend!(conn, |c| super::update(outbox::table, set, outbox::id.eq(id)).execute(c)).map(drop)
 }
 
+/// Blanks a notice's text once it needs it no more (a code that was sent).
+pub fn forget_text(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((outbox::body_text.eq(""), outbox::body_html.eq(""), outbox::subject.eq("")))
+        .execute(conn)
+        .map(drop)
+}
+
 /// A failed attempt: queued again for `retry_at`, or dead when `None`.
 pub fn mark_failed(conn: &mut DbConnection, id: i64, error: &str, retry_at: Option<DateTime<Utc>>) -> QueryResult<()> {
     let (state, next) = match retry_at {

@@ -286,19 +286,26 @@ impl std::fmt::Display for Filed {
 /// The browser journeys' (tests/browser) way of making the same data.
 #[allow(dead_code)]
 impl TestApp {
-    /// The code in the last text message queued to `phone` (as typed:
-    /// it is normalised first) with a phone code, not yet sent.
+    /// The code in the last text message sent to `phone` (as typed: it
+    /// is normalised first) with a phone code.
     pub fn last_code(&self, phone: &str) -> String {
-        use diesel::prelude::*;
-        use redress::store::schema::outbox;
+        // Sent as the dispatcher sends it, and read as the consumer reads
+        // it: from the newest text message to that number.
+        self.dispatch();
         let to = redress::domain::contact::Phone::parse(phone).expect("a valid number");
-        let text: String = outbox::table
-            .filter(outbox::kind.eq("phone_code"))
-            .filter(outbox::recipient.eq(to.as_str()))
-            .order(outbox::id.desc())
-            .select(outbox::body_text)
-            .first(&mut self.pool.get().unwrap())
-            .expect("a code was queued for this number");
+        let dir = self.config.data_dir.join("outbox");
+        let mut codes: Vec<_> = std::fs::read_dir(&dir)
+            .expect("an outbox folder")
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains("-phone_code-"))
+            .collect();
+        codes.sort();
+        let text = codes
+            .iter()
+            .rev()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .find(|text| text.starts_with(&format!("To: +86{}\n", to.as_str())))
+            .expect("a code was sent to this number");
         six_digits(&text).expect("a six-digit code in the text")
     }
 

@@ -49,6 +49,7 @@ struct TrackingPage {
     c: ComplaintView,
     evidence: Vec<EvidenceView>,
     contact: String,
+    /// A number or an address to send the link to.
     has_email: bool,
     /// The outcome of the last action, or why it was refused.
     notice: Option<String>,
@@ -184,7 +185,7 @@ async fn page(
             Viewer::Consumer,
         ),
         contact,
-        has_email: c.consumer_email.is_some(),
+        has_email: c.consumer_email.is_some() || c.consumer_phone.is_some(),
         notice_is_error: notice.as_ref().is_some_and(|(_, error)| *error),
         notice: notice.map(|(words, _)| words),
         reply: FieldView::new(&t, "tracking.body", typed_reply, reply_error),
