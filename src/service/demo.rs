@@ -18,7 +18,7 @@ use crate::service::auth::{NewStaff, add_user};
 use crate::service::complaints::{Intake, Submitted, submit};
 use crate::service::conversation::{self, Answer, At, MerchantActor};
 use crate::service::merchants::add;
-use crate::store::{DbConnection, complaints, merchants};
+use crate::store::{DbConnection, complaints, merchants, phone_codes};
 
 const MERCHANTS: &[(&str, &str, &str)] = &[
     ("杭州星河优选电子商务有限公司", "91330106MA2H3K7P", "service@xinghe-youxuan.example.cn"),
@@ -139,6 +139,18 @@ const COMPLAINTS: &[DemoComplaint] = &[
         "13522223333",
         "zhouting@example.com",
     ),
+    (
+        3,
+        30,
+        "counterfeit",
+        "refund",
+        "459.00",
+        "TB5530021987",
+        "直播间说是专柜正品的羊绒围巾，收到后洗标和防伪码都查不到，商家说是“海外版”。",
+        "王芳",
+        "13800138000",
+        "",
+    ),
 ];
 
 /// The demo staff accounts' password.
@@ -201,6 +213,12 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
         filed.push(submit(conn, &at, &complaint).map_err(|e| e.to_string())?);
     }
     converse(conn, config, now, &ids, &staff_ids, &filed)?;
+    // Two consumers proved their numbers: 王芳 at /my (both her complaints,
+    // which /my lists for 13800138000), 李静 with the code on the form.
+    let e = |e: diesel::result::Error| e.to_string();
+    for (phone, hours) in [("13800138000", 1), ("13912345678", 20)] {
+        conn.write(|c| phone_codes::verify_all(c, phone, now - Duration::hours(hours))).map_err(e)?;
+    }
     Ok(Seeded { logins, complaints: filed })
 }
 
