@@ -117,7 +117,7 @@ fn a_complaint_goes_from_a_phone_to_a_ruling_in_a_real_browser() {
         phone.shot("journey-3a-proposal").await;
         phone.fill("#reject-reason", "只退款不认错，直播间仍在用同样的话术。").await;
         let question = phone.click_and_confirm("form[action$='/reject'] button").await;
-        assert!(question.contains("拒绝"), "{question}");
+        assert!(question.contains("Reject the merchant's proposal"), "asked in English, as the page is: {question}");
         assert_eq!(status(&phone).await, "responded");
         app.clock.advance(Duration::hours(48));
         phone.open(&tracking).await;
