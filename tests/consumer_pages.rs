@@ -14,6 +14,16 @@ use crate::helpers::*;
 
 const REF: &str = "TS20261120000001";
 const MERCHANT_PAGE: &str = "/merchant/complaints/TS20261120000001";
+
+/// The merchant's staff propose a refund of `amount` yuan, saying `body`.
+fn propose(staff: &Client, amount: &str, body: &str) {
+    let res = staff.submit(
+        MERCHANT_PAGE,
+        &format!("{MERCHANT_PAGE}/propose"),
+        &[("resolution", "refund"), ("amount", amount), ("body", body)],
+    );
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
 const PLAN: &str = "全额退款 299 元，衣服无需寄回，三个工作日内到账。";
 
 fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
@@ -138,11 +148,7 @@ fn the_step_bar_says_where_the_complaint_stands() {
 
     staff.submit(MERCHANT_PAGE, &format!("{MERCHANT_PAGE}/reply"), &[("body", "您好，我们在核实。")]);
     assert_eq!(current_step(&app, &tracking), "response");
-    staff.submit(
-        MERCHANT_PAGE,
-        &format!("{MERCHANT_PAGE}/propose"),
-        &[("resolution", "refund"), ("amount", "299.00"), ("body", PLAN)],
-    );
+    propose(&staff, "299.00", PLAN);
     assert_eq!(current_step(&app, &tracking), "proposal");
     app.submit(&tracking, &format!("{tracking}/accept"), &[]);
     assert_eq!(current_step(&app, &tracking), "done");
@@ -176,11 +182,7 @@ fn the_proposal_card_shows_the_whole_plan_and_the_answer_by_time() {
     let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let staff = app.merchant_staff(m);
     let tracking = ComplaintBuilder::new(m).file(&app);
-    staff.submit(
-        MERCHANT_PAGE,
-        &format!("{MERCHANT_PAGE}/propose"),
-        &[("resolution", "refund"), ("amount", "299.00"), ("body", PLAN)],
-    );
+    propose(&staff, "299.00", PLAN);
     app.clock.advance(Duration::hours(5));
     let seen = app.clock.now();
     let html = app.get(&tracking).html();
@@ -202,11 +204,7 @@ fn rejecting_asks_for_a_reason_confirms_first_and_keeps_it_on_the_timeline() {
     let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let staff = app.merchant_staff(m);
     let tracking = ComplaintBuilder::new(m).file(&app);
-    staff.submit(
-        MERCHANT_PAGE,
-        &format!("{MERCHANT_PAGE}/propose"),
-        &[("resolution", "refund"), ("amount", "50"), ("body", "退 50 元。")],
-    );
+    propose(&staff, "50", "退 50 元。");
     let html = app.get(&tracking).html();
     let form = format!("form[action='{tracking}/reject']");
     assert!(html.select_attr(&form, "data-confirm").is_some_and(|q| q.contains("拒绝")), "confirms first");

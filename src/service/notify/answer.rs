@@ -42,4 +42,5 @@ pub fn answer_reminder(
         },
         now,
     )
+    .map(drop)
 }

@@ -105,23 +105,9 @@ fn tracking_link(t: &Tr, config: &Config, c: &Complaint) -> Option<(String, Stri
 /// [`queue_sms`]). `sms` words the text message, short (about 70 Chinese
 /// characters): the tracking link is added after it, and the sign
 /// (【售后督办】) by the SMS transport.
+/// Returns whether anything was queued (false when notices with the key
+/// were queued before, or there is nowhere to send).
 pub(super) fn to_consumer(
-    conn: &mut DbConnection,
-    config: &Config,
-    c: &Complaint,
-    kind: MailKind,
-    key: String,
-    subject_key: &str,
-    paragraphs: impl FnOnce(&Tr) -> Vec<String>,
-    sms: impl FnOnce(&Tr) -> String,
-    now: DateTime<Utc>,
-) -> diesel::QueryResult<()> {
-    to_consumer_queued(conn, config, c, kind, key, subject_key, paragraphs, sms, now).map(drop)
-}
-
-/// [`to_consumer`], saying whether anything was queued (false when
-/// notices with the key were queued before, or there is nowhere to send).
-fn to_consumer_queued(
     conn: &mut DbConnection,
     config: &Config,
     c: &Complaint,
@@ -191,6 +177,7 @@ pub fn receipt(
         },
         now,
     )
+    .map(drop)
 }
 
 /// "Send me my link": by e-mail and by SMS, at most once every ten minutes.
@@ -201,7 +188,7 @@ pub fn tracking_link_mail(
     c: &Complaint,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<bool> {
-    to_consumer_queued(
+    to_consumer(
         conn,
         config,
         c,
@@ -238,6 +225,7 @@ pub fn merchant_reply(
         |t| fmt(t, "sms.reply", &[("merchant", &merchant), ("reference", &c.reference)]),
         now,
     )
+    .map(drop)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -282,4 +270,5 @@ pub fn proposal(
         },
         now,
     )
+    .map(drop)
 }

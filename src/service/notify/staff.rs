@@ -254,6 +254,7 @@ pub fn ruling(
         None,
         now,
     )
+    .map(drop)
 }
 
 /// An action against the merchant, with its reason.
