@@ -62,6 +62,28 @@ pub enum Lapse {
 }
 
 impl Progress {
+    /// A complaint's clock before anything happened to it, in `state`
+    /// with its two deadlines.
+    pub fn new(state: State, response_due: DateTime<Utc>, resolution_due: DateTime<Utc>) -> Progress {
+        Progress {
+            state,
+            response_due,
+            resolution_due,
+            responded_at: None,
+            proposed_at: None,
+            resolution_met_at: None,
+            resolved_at: None,
+            ended_at: None,
+            response_breached_at: None,
+            resolution_breached_at: None,
+            escalated_at: None,
+            escalation_reason: None,
+            rejected_at: None,
+            proposal_reached_at: None,
+            proposal_reached_by: None,
+        }
+    }
+
     pub fn apply(&self, action: Action, now: DateTime<Utc>) -> Result<Progress, IllegalTransition> {
         let mut next = self.clone();
         next.state = self.state.apply(action)?;

@@ -12,23 +12,7 @@ fn t(h: i64) -> DateTime<Utc> {
 }
 
 fn fresh() -> Progress {
-    Progress {
-        state: State::Submitted,
-        response_due: t(48),
-        resolution_due: t(168),
-        responded_at: None,
-        proposed_at: None,
-        resolution_met_at: None,
-        resolved_at: None,
-        ended_at: None,
-        response_breached_at: None,
-        resolution_breached_at: None,
-        escalated_at: None,
-        escalation_reason: None,
-        rejected_at: None,
-        proposal_reached_at: None,
-        proposal_reached_by: None,
-    }
+    Progress::new(State::Submitted, t(48), t(168))
 }
 
 #[test]

@@ -150,23 +150,9 @@ mod tests {
 
     fn at(state: State, responded: bool) -> Vec<(Step, Mark)> {
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-20T02:00:00Z").unwrap().to_utc();
-        way(&Progress {
-            state,
-            response_due: now,
-            resolution_due: now,
-            responded_at: responded.then_some(now),
-            proposed_at: None,
-            resolution_met_at: None,
-            resolved_at: None,
-            ended_at: None,
-            response_breached_at: None,
-            resolution_breached_at: None,
-            escalated_at: None,
-            escalation_reason: None,
-            rejected_at: None,
-            proposal_reached_at: None,
-            proposal_reached_by: None,
-        })
+        let mut progress = Progress::new(state, now, now);
+        progress.responded_at = responded.then_some(now);
+        way(&progress)
     }
 
     fn current(way: &[(Step, Mark)]) -> Vec<Step> {
