@@ -154,6 +154,10 @@ fn the_scorecard_counts_in_the_database_what_the_rows_say() {
                 response_due_at: to_db(response_due),
                 resolution_due_at: to_db(resolution_due),
                 next_due_at: None,
+                product_id: None,
+                live_session_id: None,
+                room_id: None,
+                host_id: None,
             },
         )
         .unwrap()

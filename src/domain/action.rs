@@ -11,6 +11,14 @@ crate::slug_enum! {
         Deduction => "deduction",
         RestrictLive => "restrict_live",
         Suspend => "suspend",
+        /// On a product (`target` product): 下架.
+        Delist => "delist",
+        /// On a live room: recommendations limited (限流).
+        LimitRoom => "limit",
+        /// On a live room: may not stream (断播).
+        CutRoom => "cut",
+        /// On a host: may not be put on a session.
+        BanHost => "ban",
     }
 }
 
@@ -27,9 +35,24 @@ crate::slug_enum! {
 pub const STARTING_POINTS: i32 = 100;
 
 impl ActionKind {
+    /// What this kind of action is taken on.
+    pub fn target(self) -> crate::domain::live::Target {
+        use crate::domain::live::Target;
+        match self {
+            ActionKind::Delist => Target::Product,
+            ActionKind::LimitRoom | ActionKind::CutRoom => Target::Room,
+            ActionKind::BanHost => Target::Host,
+            _ => Target::Merchant,
+        }
+    }
+
+    /// The kinds a supervisor takes from the merchant's page.
+    pub const ON_MERCHANT: &'static [ActionKind] =
+        &[ActionKind::Warning, ActionKind::Deduction, ActionKind::RestrictLive, ActionKind::Suspend];
+
     /// Applies until lifted (or reversed on appeal), and shows as a banner.
     pub fn is_ongoing(self) -> bool {
-        matches!(self, ActionKind::RestrictLive | ActionKind::Suspend)
+        !matches!(self, ActionKind::Warning | ActionKind::Deduction)
     }
 }
 

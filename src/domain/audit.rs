@@ -23,6 +23,10 @@ crate::slug_enum! {
         Ruling => "ruling",
         Export => "export",
         EvidenceOpened => "evidence_opened",
+        /// A product approved, rejected, delisted or put back.
+        ProductReviewed => "product_reviewed",
+        /// A live room limited, cut or restored; a host banned or restored.
+        MeasureTaken => "measure_taken",
     }
 }
 

@@ -13,6 +13,7 @@ pub mod deadline;
 pub mod event;
 pub mod evidence;
 pub mod limit;
+pub mod live;
 pub mod merchant;
 pub mod offender;
 pub mod progress;

@@ -139,6 +139,8 @@ fn every_key_built_at_run_time_exists() {
     use crate::domain::contact::Reach;
     use crate::domain::deadline::DeadlineKind;
     use crate::domain::event::EventKind;
+    use crate::domain::live::{HostKind, HostMeasure, HostStatus, Platform, ProductCategory, ProductDecision};
+    use crate::domain::live::{Review, RoomMeasure, RoomStatus, Target};
     use crate::domain::merchant::SoldCategory;
     use crate::domain::offender::Supervision;
     use crate::domain::state::{EscalationReason, Outcome, State};
@@ -159,6 +161,16 @@ fn every_key_built_at_run_time_exists() {
         ("MerchantAdminDone", keys_of(MerchantAdminDone::ALL, MerchantAdminDone::key)),
         ("MerchantDone", keys_of(MerchantDone::ALL, MerchantDone::key)),
         ("Outcome", keys_of(Outcome::ALL, Outcome::key)),
+        ("Platform", keys_of(Platform::ALL, Platform::key)),
+        ("RoomStatus", keys_of(RoomStatus::ALL, RoomStatus::key)),
+        ("HostKind", keys_of(HostKind::ALL, HostKind::key)),
+        ("HostStatus", keys_of(HostStatus::ALL, HostStatus::key)),
+        ("ProductCategory", keys_of(ProductCategory::ALL, ProductCategory::key)),
+        ("Review", keys_of(Review::ALL, Review::key)),
+        ("ProductDecision", keys_of(ProductDecision::ALL, ProductDecision::key)),
+        ("RoomMeasure", keys_of(RoomMeasure::ALL, RoomMeasure::key)),
+        ("HostMeasure", keys_of(HostMeasure::ALL, HostMeasure::key)),
+        ("Target", keys_of(Target::ALL, Target::key)),
         ("Reach", keys_of(Reach::ALL, Reach::key)),
         ("Resolution", keys_of(Resolution::ALL, Resolution::key)),
         ("SoldCategory", keys_of(SoldCategory::ALL, SoldCategory::key)),

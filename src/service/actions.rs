@@ -45,7 +45,9 @@ pub fn take(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<i64, ActionError> {
-    let kind = ActionKind::from_slug(kind.trim()).ok_or(ActionError::Kind)?;
+    let kind = ActionKind::from_slug(kind.trim())
+        .filter(|k| k.target() == crate::domain::live::Target::Merchant)
+        .ok_or(ActionError::Kind)?;
     let points: Option<i32> = match (kind, points.trim()) {
         (ActionKind::Deduction, p) => {
             Some(p.parse().ok().filter(|p| (1..=STARTING_POINTS).contains(p)).ok_or(ActionError::Points)?)

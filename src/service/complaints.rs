@@ -119,6 +119,10 @@ pub fn file_proved(
             response_due_at: to_db(response_due),
             resolution_due_at: to_db(resolution_due),
             next_due_at: Some(to_db(response_due.min(resolution_due))),
+            product_id: None,
+            live_session_id: None,
+            room_id: None,
+            host_id: None,
         },
     )?;
     store::append_event(

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::schema::{appeals, merchant_actions, merchants};
 use super::{DbConnection, to_db};
 use crate::domain::action::{ActionKind, AppealDecision};
+use crate::domain::live::Target;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = merchant_actions)]
@@ -21,6 +22,9 @@ pub struct ActionRow {
     pub ended_by: Option<i64>,
     pub end_reason: Option<String>,
     pub reversed: bool,
+    /// What the action is on, and which one (`None` for the merchant).
+    pub target: Target,
+    pub target_id: Option<i64>,
 }
 
 pub fn insert(
@@ -43,6 +47,42 @@ pub fn insert(
         ))
         .returning(merchant_actions::id)
         .get_result(conn)
+}
+
+/// An action on one of the merchant's products, rooms or hosts
+/// (`kind.target()` says which), `target_id` that thing's id.
+pub fn insert_on(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    kind: ActionKind,
+    target_id: i64,
+    reason: &str,
+    taken_by: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<i64> {
+    diesel::insert_into(merchant_actions::table)
+        .values((
+            merchant_actions::merchant_id.eq(merchant_id),
+            merchant_actions::kind.eq(kind),
+            merchant_actions::reason.eq(reason),
+            merchant_actions::taken_at.eq(to_db(now)),
+            merchant_actions::taken_by.eq(taken_by),
+            merchant_actions::target.eq(kind.target()),
+            merchant_actions::target_id.eq(target_id),
+        ))
+        .returning(merchant_actions::id)
+        .get_result(conn)
+}
+
+/// The actions on one product, room or host, newest first: a range of
+/// `merchant_actions_target`.
+pub fn on_target(conn: &mut DbConnection, target: Target, target_id: i64) -> QueryResult<Vec<ActionRow>> {
+    merchant_actions::table
+        .filter(merchant_actions::target.eq(target))
+        .filter(merchant_actions::target_id.eq(target_id))
+        .select(ActionRow::as_select())
+        .order(merchant_actions::id.desc())
+        .load(conn)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<ActionRow>> {

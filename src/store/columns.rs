@@ -29,6 +29,7 @@ use crate::domain::category::{Category, Resolution};
 use crate::domain::contact::Reach;
 use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::evidence::{Kind, Side};
+use crate::domain::live::{HostKind, HostStatus, Platform, ProductCategory, Review, RoomStatus, Target};
 use crate::domain::merchant::SoldCategories;
 use crate::domain::offender::Supervision;
 use crate::domain::staff::Role;
@@ -219,6 +220,13 @@ slug_columns!(
     MailState,
     Reach,
     Channel,
+    Platform,
+    RoomStatus,
+    HostKind,
+    HostStatus,
+    ProductCategory,
+    Review,
+    Target,
 );
 
 // By its code exactly as `Lang::code` wrote it (the lenient `from_code`
@@ -359,6 +367,10 @@ mod tests {
             response_due_at: at,
             resolution_due_at: at,
             next_due_at: None,
+            product_id: None,
+            live_session_id: None,
+            room_id: None,
+            host_id: None,
         };
         let id = complaints::next_id(&mut conn).unwrap();
         let stored = complaints::insert_as(&mut conn, id, &row).unwrap();

@@ -55,6 +55,12 @@ pub struct Complaint {
     /// When the consumer was first reached with the proposal on the table.
     pub proposal_reached_at: Option<NaiveDateTime>,
     pub proposal_reached_by: Option<Reach>,
+    /// What the complaint names: the product, the live session, and the
+    /// session's room and host (copied when filed, for counting).
+    pub product_id: Option<i64>,
+    pub live_session_id: Option<i64>,
+    pub room_id: Option<i64>,
+    pub host_id: Option<i64>,
 }
 
 impl Complaint {
@@ -101,6 +107,10 @@ pub struct NewComplaintRow<'a> {
     pub response_due_at: NaiveDateTime,
     pub resolution_due_at: NaiveDateTime,
     pub next_due_at: Option<NaiveDateTime>,
+    pub product_id: Option<i64>,
+    pub live_session_id: Option<i64>,
+    pub room_id: Option<i64>,
+    pub host_id: Option<i64>,
 }
 
 /// `complaints.state = '<state>'` written out in the SQL rather than bound,

@@ -9,6 +9,7 @@ use super::merchants;
 use super::schema::{complaints, merchant_flags, merchants as merchants_table};
 use super::{DbConnection, to_db};
 use crate::domain::category::Category;
+use crate::domain::live::Target;
 use crate::domain::offender::{Figures, Supervision, public_before_confirmed};
 use crate::domain::state::Outcome;
 
@@ -108,6 +109,11 @@ pub struct Flag {
     pub decided_at: Option<NaiveDateTime>,
     pub decided_by: Option<i64>,
     pub note: Option<String>,
+    pub counted_at: Option<NaiveDateTime>,
+    /// What the flag is about: the merchant, or one of its hosts or
+    /// products (`subject_id`).
+    pub subject: Target,
+    pub subject_id: Option<i64>,
 }
 
 crate::slug_enum! {

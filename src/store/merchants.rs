@@ -21,6 +21,8 @@ pub struct Merchant {
     pub credit_points: i32,
     pub supervision: Supervision,
     pub created_at: NaiveDateTime,
+    /// A mobile number for notices by SMS, if the merchant gave one.
+    pub phone: Option<String>,
 }
 
 /// A merchant's id and name, for choosing one in a form. Suspended

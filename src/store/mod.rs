@@ -20,6 +20,7 @@ pub mod flags;
 mod gate;
 pub mod gauges;
 pub mod jobs;
+pub mod live;
 pub mod merchants;
 pub mod outbox;
 pub mod phone_codes;

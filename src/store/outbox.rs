@@ -33,6 +33,8 @@ crate::slug_enum! {
         MerchantRuling => "merchant_ruling",
         MerchantAction => "merchant_action",
         MerchantAppeal => "merchant_appeal",
+        /// To the merchant: a product approved, rejected, delisted or put back.
+        MerchantProductReview => "merchant_product_review",
         SupervisorEscalation => "supervisor_escalation",
         SupervisorFlag => "supervisor_flag",
         /// To a phone number: the six-digit code that proves it.

@@ -12,6 +12,7 @@ diesel::table! {
         credit_points -> Integer,
         supervision -> Text,
         created_at -> Timestamp,
+        phone -> Nullable<Text>,
     }
 }
 
@@ -52,6 +53,10 @@ diesel::table! {
         phone_verified_at -> Nullable<Timestamp>,
         proposal_reached_at -> Nullable<Timestamp>,
         proposal_reached_by -> Nullable<Text>,
+        product_id -> Nullable<BigInt>,
+        live_session_id -> Nullable<BigInt>,
+        room_id -> Nullable<BigInt>,
+        host_id -> Nullable<BigInt>,
     }
 }
 
@@ -139,6 +144,8 @@ diesel::table! {
         decided_by -> Nullable<BigInt>,
         note -> Nullable<Text>,
         counted_at -> Nullable<Timestamp>,
+        subject -> Text,
+        subject_id -> Nullable<BigInt>,
     }
 }
 
@@ -155,6 +162,8 @@ diesel::table! {
         ended_by -> Nullable<BigInt>,
         end_reason -> Nullable<Text>,
         reversed -> Bool,
+        target -> Text,
+        target_id -> Nullable<BigInt>,
     }
 }
 
@@ -238,7 +247,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     appeals,
     ratings,
     evidence,
-    staff_audit
+    staff_audit,
+    live_rooms,
+    hosts,
+    products,
+    live_sessions,
+    session_products
 );
 
 diesel::table! {
@@ -301,3 +315,75 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(phone_codes, complaints);
+
+// Live commerce itself: rooms, hosts, products, sessions
+// (migration 2026-12-03-000001_live_commerce).
+diesel::table! {
+    live_rooms (id) {
+        id -> BigInt,
+        merchant_id -> BigInt,
+        platform -> Text,
+        name -> Text,
+        room_ref -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hosts (id) {
+        id -> BigInt,
+        merchant_id -> BigInt,
+        display_name -> Text,
+        real_name -> Text,
+        kind -> Text,
+        agency -> Nullable<Text>,
+        medical_staff -> Bool,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> BigInt,
+        merchant_id -> BigInt,
+        name -> Text,
+        category -> Text,
+        claims -> Text,
+        licence -> Nullable<Text>,
+        review -> Text,
+        review_reason -> Nullable<Text>,
+        reviewed_at -> Nullable<Timestamp>,
+        reviewed_by -> Nullable<BigInt>,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    live_sessions (id) {
+        id -> BigInt,
+        merchant_id -> BigInt,
+        room_id -> BigInt,
+        host_id -> BigInt,
+        started_at -> Timestamp,
+        ended_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    session_products (session_id, product_id) {
+        session_id -> BigInt,
+        product_id -> BigInt,
+    }
+}
+
+diesel::joinable!(live_rooms -> merchants (merchant_id));
+diesel::joinable!(hosts -> merchants (merchant_id));
+diesel::joinable!(products -> merchants (merchant_id));
+diesel::joinable!(live_sessions -> merchants (merchant_id));
+diesel::joinable!(live_sessions -> live_rooms (room_id));
+diesel::joinable!(live_sessions -> hosts (host_id));
+diesel::joinable!(session_products -> live_sessions (session_id));
+diesel::joinable!(session_products -> products (product_id));

@@ -124,7 +124,7 @@ async fn page(
         categories: m.categories.0.iter().map(|c| t.get(c.key()).to_owned()).collect::<Vec<_>>().join("、"),
         staff: staff.into_iter().map(|(email, at)| (email, view::time(&t, tz, from_db(at)))).collect(),
         actions: action_lines(&t, tz, &taken, &appeals),
-        kinds: ActionKind::ALL
+        kinds: ActionKind::ON_MERCHANT
             .iter()
             .map(|k| Choice { value: k.slug().into(), label: t.get(k.key()).into(), selected: false })
             .collect(),

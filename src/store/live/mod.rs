@@ -1,0 +1,287 @@
+//! A merchant's live rooms, hosts, products and live sessions. Each is
+//! found *through* its merchant (`room_of(conn, merchant, id)`), so one of
+//! another merchant's is none, as if it did not exist; supervisors, who
+//! see every merchant's, use `find_*`.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::schema::{hosts, live_rooms, live_sessions, products, session_products};
+use super::{DbConnection, to_db};
+use crate::domain::live::{HostKind, HostStatus, Platform, ProductCategory, Review, RoomStatus};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = live_rooms)]
+pub struct RoomRow {
+    pub id: i64,
+    pub merchant_id: i64,
+    pub platform: Platform,
+    pub name: String,
+    pub room_ref: String,
+    pub status: RoomStatus,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = hosts)]
+pub struct HostRow {
+    pub id: i64,
+    pub merchant_id: i64,
+    pub display_name: String,
+    pub real_name: String,
+    pub kind: HostKind,
+    pub agency: Option<String>,
+    pub medical_staff: bool,
+    pub status: HostStatus,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = products)]
+pub struct ProductRow {
+    pub id: i64,
+    pub merchant_id: i64,
+    pub name: String,
+    pub category: ProductCategory,
+    pub claims: String,
+    pub licence: Option<String>,
+    pub review: Review,
+    pub review_reason: Option<String>,
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub reviewed_by: Option<i64>,
+    pub submitted_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = live_sessions)]
+pub struct SessionRow {
+    pub id: i64,
+    pub merchant_id: i64,
+    pub room_id: i64,
+    pub host_id: i64,
+    pub started_at: NaiveDateTime,
+    pub ended_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+/// A room as registered.
+pub struct NewRoom<'a> {
+    pub platform: Platform,
+    pub name: &'a str,
+    pub room_ref: &'a str,
+}
+
+pub struct NewHost<'a> {
+    pub display_name: &'a str,
+    pub real_name: &'a str,
+    pub kind: HostKind,
+    pub agency: Option<&'a str>,
+    pub medical_staff: bool,
+}
+
+pub struct NewProduct<'a> {
+    pub name: &'a str,
+    pub category: ProductCategory,
+    pub claims: &'a str,
+    pub licence: Option<&'a str>,
+}
+
+pub struct NewSession<'a> {
+    pub room_id: i64,
+    pub host_id: i64,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: DateTime<Utc>,
+    pub products: &'a [i64],
+}
+
+pub fn insert_room(conn: &mut DbConnection, merchant_id: i64, r: &NewRoom, now: DateTime<Utc>) -> QueryResult<i64> {
+    diesel::insert_into(live_rooms::table)
+        .values((
+            live_rooms::merchant_id.eq(merchant_id),
+            live_rooms::platform.eq(r.platform),
+            live_rooms::name.eq(r.name),
+            live_rooms::room_ref.eq(r.room_ref),
+            live_rooms::status.eq(RoomStatus::Active),
+            live_rooms::created_at.eq(to_db(now)),
+        ))
+        .returning(live_rooms::id)
+        .get_result(conn)
+}
+
+pub fn insert_host(conn: &mut DbConnection, merchant_id: i64, h: &NewHost, now: DateTime<Utc>) -> QueryResult<i64> {
+    diesel::insert_into(hosts::table)
+        .values((
+            hosts::merchant_id.eq(merchant_id),
+            hosts::display_name.eq(h.display_name),
+            hosts::real_name.eq(h.real_name),
+            hosts::kind.eq(h.kind),
+            hosts::agency.eq(h.agency),
+            hosts::medical_staff.eq(h.medical_staff),
+            hosts::status.eq(HostStatus::Active),
+            hosts::created_at.eq(to_db(now)),
+        ))
+        .returning(hosts::id)
+        .get_result(conn)
+}
+
+/// A new product waits for review (`pending`).
+pub fn insert_product(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    p: &NewProduct,
+    now: DateTime<Utc>,
+) -> QueryResult<i64> {
+    diesel::insert_into(products::table)
+        .values((
+            products::merchant_id.eq(merchant_id),
+            products::name.eq(p.name),
+            products::category.eq(p.category),
+            products::claims.eq(p.claims),
+            products::licence.eq(p.licence),
+            products::review.eq(Review::Pending),
+            products::submitted_at.eq(to_db(now)),
+        ))
+        .returning(products::id)
+        .get_result(conn)
+}
+
+/// The session and the products it features, in one transaction of the
+/// caller's.
+pub fn insert_session(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    s: &NewSession,
+    now: DateTime<Utc>,
+) -> QueryResult<i64> {
+    let id = diesel::insert_into(live_sessions::table)
+        .values((
+            live_sessions::merchant_id.eq(merchant_id),
+            live_sessions::room_id.eq(s.room_id),
+            live_sessions::host_id.eq(s.host_id),
+            live_sessions::started_at.eq(to_db(s.started_at)),
+            live_sessions::ended_at.eq(to_db(s.ended_at)),
+            live_sessions::created_at.eq(to_db(now)),
+        ))
+        .returning(live_sessions::id)
+        .get_result(conn)?;
+    // One row at a time: multi-row inserts do not compile through the
+    // MultiConnection, and a session features a handful.
+    for p in s.products {
+        diesel::insert_into(session_products::table)
+            .values((session_products::session_id.eq(id), session_products::product_id.eq(p)))
+            .execute(conn)?;
+    }
+    Ok(id)
+}
+
+pub fn find_room(conn: &mut DbConnection, id: i64) -> QueryResult<Option<RoomRow>> {
+    live_rooms::table.find(id).select(RoomRow::as_select()).first(conn).optional()
+}
+
+pub fn find_host(conn: &mut DbConnection, id: i64) -> QueryResult<Option<HostRow>> {
+    hosts::table.find(id).select(HostRow::as_select()).first(conn).optional()
+}
+
+pub fn find_product(conn: &mut DbConnection, id: i64) -> QueryResult<Option<ProductRow>> {
+    products::table.find(id).select(ProductRow::as_select()).first(conn).optional()
+}
+
+pub fn find_session(conn: &mut DbConnection, id: i64) -> QueryResult<Option<SessionRow>> {
+    live_sessions::table.find(id).select(SessionRow::as_select()).first(conn).optional()
+}
+
+/// The merchant's room `id`; another merchant's is none.
+pub fn room_of(conn: &mut DbConnection, merchant_id: i64, id: i64) -> QueryResult<Option<RoomRow>> {
+    Ok(find_room(conn, id)?.filter(|r| r.merchant_id == merchant_id))
+}
+
+pub fn host_of(conn: &mut DbConnection, merchant_id: i64, id: i64) -> QueryResult<Option<HostRow>> {
+    Ok(find_host(conn, id)?.filter(|r| r.merchant_id == merchant_id))
+}
+
+pub fn product_of(conn: &mut DbConnection, merchant_id: i64, id: i64) -> QueryResult<Option<ProductRow>> {
+    Ok(find_product(conn, id)?.filter(|r| r.merchant_id == merchant_id))
+}
+
+pub fn session_of(conn: &mut DbConnection, merchant_id: i64, id: i64) -> QueryResult<Option<SessionRow>> {
+    Ok(find_session(conn, id)?.filter(|r| r.merchant_id == merchant_id))
+}
+
+/// A merchant's rooms, newest first.
+pub fn rooms(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<RoomRow>> {
+    live_rooms::table
+        .filter(live_rooms::merchant_id.eq(merchant_id))
+        .select(RoomRow::as_select())
+        .order(live_rooms::id.desc())
+        .load(conn)
+}
+
+pub fn hosts(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<HostRow>> {
+    hosts::table.filter(hosts::merchant_id.eq(merchant_id)).select(HostRow::as_select()).order(hosts::id.desc()).load(conn)
+}
+
+pub fn products(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<ProductRow>> {
+    products::table
+        .filter(products::merchant_id.eq(merchant_id))
+        .select(ProductRow::as_select())
+        .order(products::id.desc())
+        .load(conn)
+}
+
+/// A merchant's sessions, latest start first.
+pub fn sessions(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<SessionRow>> {
+    live_sessions::table
+        .filter(live_sessions::merchant_id.eq(merchant_id))
+        .select(SessionRow::as_select())
+        .order(live_sessions::started_at.desc())
+        .load(conn)
+}
+
+/// A merchant's sessions that started at or after `since`, latest first:
+/// a range of `live_sessions_merchant`.
+pub fn sessions_since(conn: &mut DbConnection, merchant_id: i64, since: DateTime<Utc>) -> QueryResult<Vec<SessionRow>> {
+    live_sessions::table
+        .filter(live_sessions::merchant_id.eq(merchant_id))
+        .filter(live_sessions::started_at.ge(to_db(since)))
+        .select(SessionRow::as_select())
+        .order(live_sessions::started_at.desc())
+        .load(conn)
+}
+
+/// The products a session features.
+pub fn session_products(conn: &mut DbConnection, session_id: i64) -> QueryResult<Vec<ProductRow>> {
+    session_products::table
+        .inner_join(products::table)
+        .filter(session_products::session_id.eq(session_id))
+        .select(ProductRow::as_select())
+        .order(products::id)
+        .load(conn)
+}
+
+pub fn set_room_status(conn: &mut DbConnection, id: i64, status: RoomStatus) -> QueryResult<usize> {
+    diesel::update(live_rooms::table.find(id)).set(live_rooms::status.eq(status)).execute(conn)
+}
+
+pub fn set_host_status(conn: &mut DbConnection, id: i64, status: HostStatus) -> QueryResult<usize> {
+    diesel::update(hosts::table.find(id)).set(hosts::status.eq(status)).execute(conn)
+}
+
+/// Records a review decision (or a delisting, or a restoring) on the
+/// product, with its reason.
+pub fn set_review(
+    conn: &mut DbConnection,
+    id: i64,
+    review: Review,
+    reason: Option<&str>,
+    by: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(products::table.find(id))
+        .set((
+            products::review.eq(review),
+            products::review_reason.eq(reason),
+            products::reviewed_at.eq(to_db(now)),
+            products::reviewed_by.eq(by),
+        ))
+        .execute(conn)
+}
