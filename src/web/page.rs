@@ -72,6 +72,11 @@ impl PageCtx {
         let links: Vec<Link> = match signed_in {
             Some(Staff { role: Role::Merchant, merchant_id, .. }) => vec![
                 ("/merchant".into(), "dashboard.title", &["/merchant/complaints"]),
+                (
+                    "/merchant/rooms".into(),
+                    "live.nav",
+                    &["/merchant/rooms/", "/merchant/hosts", "/merchant/products", "/merchant/sessions"],
+                ),
                 ("/merchant/actions".into(), "merchant_admin.actions", &[]),
                 (format!("/merchants/{}", merchant_id.unwrap_or_default()), "merchant_admin.public", &[]),
             ],
@@ -79,6 +84,11 @@ impl PageCtx {
                 ("/supervisor".into(), "queue.title", &["/supervisor/complaints"]),
                 ("/supervisor/overview".into(), "overview.title", &[]),
                 ("/supervisor/flags".into(), "flags.title", &[]),
+                (
+                    "/supervisor/products".into(),
+                    "product_review.title",
+                    &["/supervisor/products/", "/supervisor/rooms/", "/supervisor/hosts/"],
+                ),
                 ("/supervisor/merchants".into(), "merchants.title", &["/supervisor/merchants/"]),
                 ("/supervisor/mail".into(), "mail_admin.title", &[]),
                 ("/supervisor/audit".into(), "audit.title", &[]),

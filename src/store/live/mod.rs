@@ -217,7 +217,11 @@ pub fn rooms(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<RoomR
 }
 
 pub fn hosts(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<HostRow>> {
-    hosts::table.filter(hosts::merchant_id.eq(merchant_id)).select(HostRow::as_select()).order(hosts::id.desc()).load(conn)
+    hosts::table
+        .filter(hosts::merchant_id.eq(merchant_id))
+        .select(HostRow::as_select())
+        .order(hosts::id.desc())
+        .load(conn)
 }
 
 pub fn products(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<ProductRow>> {
