@@ -20,6 +20,8 @@ use crate::service::conversation::{self, Answer, At, MerchantActor};
 use crate::service::merchants::add;
 use crate::store::{DbConnection, complaints, merchants, phone_codes};
 
+mod live;
+
 const MERCHANTS: &[(&str, &str, &str)] = &[
     ("杭州星河优选电子商务有限公司", "91330106MA2H3K7P", "service@xinghe-youxuan.example.cn"),
     ("广州美颜堂化妆品有限公司", "91440101MA5CXY2R", "kefu@meiyantang.example.cn"),
@@ -193,8 +195,9 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
     }
     let supervisor = "supervisor@redress.example.cn";
     let new = NewStaff { role: Role::Supervisor, email: supervisor, merchant_id: None, password: PASSWORD };
-    add_user(conn, &new, now).map_err(|e| e.to_string())?;
+    let supervisor_id = add_user(conn, &new, now).map_err(|e| e.to_string())?;
     logins.push((supervisor.into(), "platform supervisor".into()));
+    let _live = live::seed(conn, &ids, supervisor_id, now).map_err(|e| e.to_string())?;
     let mut filed = Vec::new();
     for &(m, hours, category, resolution, amount, order, description, name, phone, email) in COMPLAINTS {
         let form = ComplaintForm {

@@ -1,0 +1,153 @@
+//! The demo's live commerce: each of the first four merchants' live room
+//! and hosts, products at every stage of review (approved, waiting, one
+//! delisted after complaints about its claims), and recent sessions that
+//! the demo complaints name.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::domain::action::ActionKind;
+use crate::domain::live::{HostKind, Platform, ProductCategory, Review, RoomStatus};
+use crate::store::live::{self, NewHost, NewProduct, NewRoom, NewSession};
+use crate::store::{DbConnection, actions};
+
+/// What a demo complaint can name: (product id, session id) by the
+/// merchant's index.
+#[derive(Debug, Default)]
+pub struct Live {
+    pub down_jacket: i64,
+    pub down_session: i64,
+    pub face_cream: i64,
+    pub cream_session: i64,
+    pub sausage: i64,
+}
+
+fn room(conn: &mut DbConnection, m: i64, platform: Platform, name: &str, r: &str, at: DateTime<Utc>) -> Res<i64> {
+    Ok(live::insert_room(conn, m, &NewRoom { platform, name, room_ref: r }, at)?)
+}
+
+type Res<T> = Result<T, diesel::result::Error>;
+
+fn host(
+    conn: &mut DbConnection,
+    m: i64,
+    (display_name, real_name): (&str, &str),
+    kind: HostKind,
+    agency: Option<&str>,
+    medical_staff: bool,
+    at: DateTime<Utc>,
+) -> Res<i64> {
+    live::insert_host(conn, m, &NewHost { display_name, real_name, kind, agency, medical_staff }, at)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn product(
+    conn: &mut DbConnection,
+    m: i64,
+    name: &str,
+    category: ProductCategory,
+    claims: &str,
+    licence: Option<&str>,
+    review: Option<(Review, Option<&str>, i64)>,
+    at: DateTime<Utc>,
+) -> Res<i64> {
+    let id = live::insert_product(conn, m, &NewProduct { name, category, claims, licence }, at)?;
+    if let Some((review, reason, by)) = review {
+        live::set_review(conn, id, review, reason, by, at + Duration::hours(3))?;
+    }
+    Ok(id)
+}
+
+fn session(
+    conn: &mut DbConnection,
+    m: i64,
+    (room_id, host_id): (i64, i64),
+    products: &[i64],
+    started: DateTime<Utc>,
+    hours: i64,
+) -> Res<i64> {
+    let s = NewSession { room_id, host_id, started_at: started, ended_at: started + Duration::hours(hours), products };
+    live::insert_session(conn, m, &s, started - Duration::hours(1))
+}
+
+/// Seeds it for `merchants` (the demo's, in order), reviewed by `supervisor`.
+pub fn seed(conn: &mut DbConnection, merchants: &[i64], supervisor: i64, now: DateTime<Utc>) -> Res<Live> {
+    let month = now - Duration::days(30);
+    let approved = Some((Review::Approved, None, supervisor));
+    conn.write(|conn| {
+        // 星河优选: its own room on Douyin, an own-staff host and an
+        // influencer; the down jacket the first complaint is about.
+        let (xh, my, jg, sx) = (merchants[0], merchants[1], merchants[2], merchants[3]);
+        let xh_room = room(conn, xh, Platform::Douyin, "星河优选官方直播间", "douyin.com/live/7301928475", month)?;
+        let xh_host = host(conn, xh, ("小星", "林晓星"), HostKind::OwnStaff, None, false, month)?;
+        host(conn, xh, ("暖暖姐", "何暖"), HostKind::Influencer, Some("杭州星芒文化传媒（MCN）"), false, month)?;
+        let down_jacket = product(
+            conn,
+            xh,
+            "90%白鸭绒加厚羽绒服",
+            ProductCategory::General,
+            "90%白鸭绒，充绒量200克，零下20度不怕冷",
+            None,
+            approved,
+            month,
+        )?;
+        product(
+            conn,
+            xh,
+            "羊绒混纺围巾",
+            ProductCategory::General,
+            "内蒙古羊绒混纺，柔软不扎",
+            None,
+            None,
+            now - Duration::hours(5),
+        )?;
+        let down_session = session(conn, xh, (xh_room, xh_host), &[down_jacket], now - Duration::hours(30), 3)?;
+
+        // 美颜堂: a Kuaishou room whose influencer sold a face cream with
+        // claims it could not keep; it was delisted after the complaints.
+        let my_room = room(conn, my, Platform::Kuaishou, "美颜堂护肤直播", "kuaishou.com/u/meiyantang", month)?;
+        let my_host =
+            host(conn, my, ("颜姐", "陈丽华"), HostKind::Influencer, Some("广州颜值传媒（MCN）"), false, month)?;
+        host(conn, my, ("王医生说护肤", "王建平"), HostKind::Influencer, None, true, month)?;
+        let face_cream = product(
+            conn,
+            my,
+            "焕颜修护面霜",
+            ProductCategory::Cosmetics,
+            "七天祛斑，医用级修复，无副作用",
+            None,
+            approved,
+            month,
+        )?;
+        product(conn, my, "玻尿酸补水面膜", ProductCategory::Cosmetics, "深层补水，一盒10片", None, approved, month)?;
+        let cream_session = session(conn, my, (my_room, my_host), &[face_cream], now - Duration::hours(26), 4)?;
+        let reason = "宣传“七天祛斑、医用级修复、无副作用”，化妆品不得宣称医疗作用；多名消费者投诉无效并过敏。";
+        live::set_review(conn, face_cream, Review::Delisted, Some(reason), supervisor, now - Duration::hours(2))?;
+        actions::insert_on(conn, my, ActionKind::Delist, face_cream, reason, supervisor, now - Duration::hours(2))?;
+
+        // 极光数码: a room limited after luring consumers off the platform.
+        let jg_room = room(conn, jg, Platform::Douyin, "极光数码直播间", "douyin.com/live/jiguang", month)?;
+        host(conn, jg, ("阿光", "赵光明"), HostKind::OwnStaff, None, false, month)?;
+        product(conn, jg, "降噪蓝牙耳机", ProductCategory::General, "主动降噪，续航40小时", None, approved, month)?;
+        let why = "主播在直播间引导消费者加微信私下转账。";
+        live::set_room_status(conn, jg_room, RoomStatus::Limited)?;
+        actions::insert_on(conn, jg, ActionKind::LimitRoom, jg_room, why, supervisor, now - Duration::hours(100))?;
+
+        // 蜀香源: food on Taobao Live, and a health food waiting for review.
+        let sx_room = room(conn, sx, Platform::Taobao, "蜀香源川味小馆", "taobao.com/live/shuxiangyuan", month)?;
+        let sx_host = host(conn, sx, ("香香", "吴香"), HostKind::OwnStaff, None, false, month)?;
+        let sausage =
+            product(conn, sx, "手工川味腊肠", ProductCategory::Food, "农家手工，古法烟熏", None, approved, month)?;
+        product(
+            conn,
+            sx,
+            "蜂胶软胶囊",
+            ProductCategory::HealthFood,
+            "增强免疫力，降血压，中老年人必备",
+            Some("国食健注G20190123"),
+            None,
+            now - Duration::hours(20),
+        )?;
+        session(conn, sx, (sx_room, sx_host), &[sausage], now - Duration::days(3), 2)?;
+        Ok(Live { down_jacket, down_session, face_cream, cream_session, sausage })
+    })
+}
