@@ -66,6 +66,21 @@ crate::slug_enum! {
         ShopUrl => "shop_url",
         Categories => "categories",
         Qualification => "qualification",
+        /// Live commerce: a room, a host, a product, a session.
+        Platform => "platform",
+        RoomRef => "room_ref",
+        DisplayName => "display_name",
+        RealName => "real_name",
+        Kind => "kind",
+        Agency => "agency",
+        ProductCategory => "product_category",
+        Claims => "claims",
+        Licence => "licence",
+        Room => "room",
+        Host => "host",
+        StartedAt => "started_at",
+        EndedAt => "ended_at",
+        Products => "products",
     }
 }
 
@@ -73,8 +88,12 @@ crate::slug_enum! {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Invalid {
     Required,
-    TooShort { min: usize },
-    TooLong { max: usize },
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
     ControlCharacter,
     BidiControl,
     Invisible,
@@ -89,6 +108,19 @@ pub enum Invalid {
     IndividualBusiness,
     DuplicateCreditCode,
     QualificationRequired,
+    /// Live commerce (`domain::live`, `service::live`).
+    LicenceRequired,
+    RoomRef,
+    DuplicateRoom,
+    AgencyNotInfluencer,
+    DateTime,
+    EndBeforeStart,
+    SessionTooLong,
+    NotFound,
+    RoomCut,
+    HostBanned,
+    ProductNotApproved,
+    MedicalStaff,
 }
 
 impl Invalid {
@@ -115,6 +147,18 @@ impl Invalid {
             Invalid::IndividualBusiness => "error.individual_business",
             Invalid::DuplicateCreditCode => "error.duplicate_credit_code",
             Invalid::QualificationRequired => "error.qualification_required",
+            Invalid::LicenceRequired => "error.licence_required",
+            Invalid::RoomRef => "error.room_ref",
+            Invalid::DuplicateRoom => "error.duplicate_room",
+            Invalid::AgencyNotInfluencer => "error.agency_not_influencer",
+            Invalid::DateTime => "error.date_time",
+            Invalid::EndBeforeStart => "error.end_before_start",
+            Invalid::SessionTooLong => "error.session_too_long",
+            Invalid::NotFound => "error.not_yours",
+            Invalid::RoomCut => "error.room_cut",
+            Invalid::HostBanned => "error.host_banned",
+            Invalid::ProductNotApproved => "error.product_not_approved",
+            Invalid::MedicalStaff => "error.medical_staff",
         }
     }
 

@@ -57,6 +57,11 @@ row_ids!(
     MailId,
     /// An evidence file.
     EvidenceId,
+    /// A merchant's live room, host, product, live session.
+    RoomId,
+    HostId,
+    ProductId,
+    LiveSessionId,
 );
 
 /// A complaint's reference as it is written (`TS20261120000123`): what

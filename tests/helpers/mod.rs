@@ -7,6 +7,7 @@ mod builders;
 mod client;
 mod db;
 mod html;
+pub mod live;
 mod sms_provider;
 
 // Each test binary (tests/main.rs, tests/browser) uses what it needs.

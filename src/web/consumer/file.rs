@@ -90,6 +90,7 @@ impl Fields {
             | Field::ShopUrl
             | Field::Categories
             | Field::Qualification => return None,
+            _ => return None,
         })
     }
 

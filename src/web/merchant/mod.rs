@@ -5,10 +5,15 @@ mod actions;
 mod answer;
 mod complaint;
 mod dashboard;
+mod live;
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(actions::show).service(actions::start).service(actions::submit);
+    cfg.service(live::list_rooms).service(live::create_room).service(live::show_room);
+    cfg.service(live::list_hosts).service(live::create_host).service(live::show_host);
+    cfg.service(live::list_products).service(live::create_product).service(live::show_product);
+    cfg.service(live::list_sessions).service(live::create_session).service(live::show_session);
     cfg.service(dashboard::dashboard).service(complaint::show).service(answer::reply).service(answer::propose);
 }
