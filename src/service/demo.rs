@@ -197,7 +197,7 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
     let new = NewStaff { role: Role::Supervisor, email: supervisor, merchant_id: None, password: PASSWORD };
     let supervisor_id = add_user(conn, &new, now).map_err(|e| e.to_string())?;
     logins.push((supervisor.into(), "platform supervisor".into()));
-    let _live = live::seed(conn, &ids, supervisor_id, now).map_err(|e| e.to_string())?;
+    let seeded_live = live::seed(conn, &ids, supervisor_id, now).map_err(|e| e.to_string())?;
     let mut filed = Vec::new();
     for &(m, hours, category, resolution, amount, order, description, name, phone, email) in COMPLAINTS {
         let form = ComplaintForm {
@@ -215,6 +215,8 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
         let at = Intake { config, now: now - Duration::hours(hours), lang: Lang::ZhCn };
         filed.push(submit(conn, &at, &complaint).map_err(|e| e.to_string())?);
     }
+    let complaint_ids: Vec<i64> = filed.iter().map(|f| f.id).collect();
+    live::name(conn, &seeded_live, &complaint_ids).map_err(|e| e.to_string())?;
     converse(conn, config, now, &ids, &staff_ids, &filed)?;
     // Two consumers proved their numbers: 王芳 at /my (both her complaints,
     // which /my lists for 13800138000), 李静 with the code on the form.

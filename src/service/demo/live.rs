@@ -10,8 +10,7 @@ use crate::domain::live::{HostKind, Platform, ProductCategory, Review, RoomStatu
 use crate::store::live::{self, NewHost, NewProduct, NewRoom, NewSession};
 use crate::store::{DbConnection, actions};
 
-/// What a demo complaint can name: (product id, session id) by the
-/// merchant's index.
+/// What the demo complaints name.
 #[derive(Debug, Default)]
 pub struct Live {
     pub down_jacket: i64,
@@ -22,7 +21,7 @@ pub struct Live {
 }
 
 fn room(conn: &mut DbConnection, m: i64, platform: Platform, name: &str, r: &str, at: DateTime<Utc>) -> Res<i64> {
-    Ok(live::insert_room(conn, m, &NewRoom { platform, name, room_ref: r }, at)?)
+    live::insert_room(conn, m, &NewRoom { platform, name, room_ref: r }, at)
 }
 
 type Res<T> = Result<T, diesel::result::Error>;
@@ -149,5 +148,22 @@ pub fn seed(conn: &mut DbConnection, merchants: &[i64], supervisor: i64, now: Da
         )?;
         session(conn, sx, (sx_room, sx_host), &[sausage], now - Duration::days(3), 2)?;
         Ok(Live { down_jacket, down_session, face_cream, cream_session, sausage })
+    })
+}
+
+/// The first demo complaint (星河's down jacket) names the jacket and its
+/// session; the second (美颜堂's face cream) the cream and its session; the
+/// fourth (蜀香源's sausages) the sausages.
+pub fn name(conn: &mut DbConnection, live: &Live, complaint_ids: &[i64]) -> Res<()> {
+    let named = [
+        (0, Some(live.down_jacket), Some(live.down_session)),
+        (1, Some(live.face_cream), Some(live.cream_session)),
+        (3, Some(live.sausage), None),
+    ];
+    conn.write(|conn| {
+        for (i, product, session) in named {
+            live::name_on_complaint(conn, complaint_ids[i], product, session)?;
+        }
+        Ok(())
     })
 }

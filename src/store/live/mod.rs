@@ -289,3 +289,27 @@ pub fn set_review(
         ))
         .execute(conn)
 }
+
+/// Names `product` and `session` (with the session's room and host) on a
+/// complaint already stored: for data brought in from elsewhere, such as
+/// the demo's, whose complaints the form did not file.
+pub fn name_on_complaint(
+    conn: &mut DbConnection,
+    complaint_id: i64,
+    product: Option<i64>,
+    session: Option<i64>,
+) -> QueryResult<usize> {
+    use super::schema::complaints;
+    let s = match session {
+        Some(id) => find_session(conn, id)?,
+        None => None,
+    };
+    diesel::update(complaints::table.find(complaint_id))
+        .set((
+            complaints::product_id.eq(product),
+            complaints::live_session_id.eq(s.as_ref().map(|s| s.id)),
+            complaints::room_id.eq(s.as_ref().map(|s| s.room_id)),
+            complaints::host_id.eq(s.as_ref().map(|s| s.host_id)),
+        ))
+        .execute(conn)
+}

@@ -81,15 +81,7 @@ impl Fields {
             Field::ConsumerName => &mut self.consumer_name,
             Field::ConsumerPhone => &mut self.consumer_phone,
             Field::ConsumerEmail => &mut self.consumer_email,
-            Field::Body
-            | Field::Visibility
-            | Field::Resolution
-            | Field::Name
-            | Field::CreditCode
-            | Field::Email
-            | Field::ShopUrl
-            | Field::Categories
-            | Field::Qualification => return None,
+            // The conversation's, onboarding's and live commerce's fields.
             _ => return None,
         })
     }
