@@ -40,6 +40,9 @@ pub struct NewComplaint {
     pub consumer_name: String,
     pub consumer_phone: Option<Phone>,
     pub consumer_email: Option<Email>,
+    /// The product and the live session named, if any (set by [`live_ids`]).
+    pub product_id: Option<i64>,
+    pub live_session_id: Option<i64>,
 }
 
 crate::slug_enum! {
@@ -66,6 +69,9 @@ crate::slug_enum! {
         ShopUrl => "shop_url",
         Categories => "categories",
         Qualification => "qualification",
+        /// The live-commerce part of the complaint form (optional ids).
+        Product => "product",
+        LiveSession => "live_session",
     }
 }
 
@@ -73,8 +79,12 @@ crate::slug_enum! {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Invalid {
     Required,
-    TooShort { min: usize },
-    TooLong { max: usize },
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
     ControlCharacter,
     BidiControl,
     Invisible,
@@ -89,6 +99,10 @@ pub enum Invalid {
     IndividualBusiness,
     DuplicateCreditCode,
     QualificationRequired,
+    /// A product id that is not one the form offered for the merchant.
+    UnknownProduct,
+    /// A session id that is not one the form offered for the merchant.
+    UnknownSession,
 }
 
 impl Invalid {
@@ -115,6 +129,8 @@ impl Invalid {
             Invalid::IndividualBusiness => "error.individual_business",
             Invalid::DuplicateCreditCode => "error.duplicate_credit_code",
             Invalid::QualificationRequired => "error.qualification_required",
+            Invalid::UnknownProduct => "live_intake.unknown_product",
+            Invalid::UnknownSession => "live_intake.unknown_session",
         }
     }
 
@@ -211,6 +227,8 @@ impl ComplaintForm {
                 consumer_name: consumer_name?,
                 consumer_phone: phone?,
                 consumer_email: email?,
+                product_id: None,
+                live_session_id: None,
             })
         };
         match complaint() {
@@ -218,6 +236,25 @@ impl ComplaintForm {
             _ => Err(errors),
         }
     }
+}
+
+/// The complaint form's optional `product` and `live_session` ids: empty
+/// is "not listed"; anything else must be a positive id (whether it is one
+/// the merchant's form offered is the service's check).
+pub fn live_ids(product: &str, live_session: &str, errors: &mut FieldErrors) -> (Option<i64>, Option<i64>) {
+    let id = |raw: &str, field: Field, why: Invalid, errors: &mut FieldErrors| match raw.trim() {
+        "" => None,
+        raw => {
+            let id = raw.parse::<i64>().ok().filter(|id| *id > 0);
+            if id.is_none() {
+                errors.add(field, why);
+            }
+            id
+        }
+    };
+    let p = id(product, Field::Product, Invalid::UnknownProduct, errors);
+    let s = id(live_session, Field::LiveSession, Invalid::UnknownSession, errors);
+    (p, s)
 }
 
 /// An optional amount in yuan, as fen.
