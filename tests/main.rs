@@ -25,6 +25,7 @@ mod journey;
 mod language;
 mod limits;
 mod live_portal;
+mod live_intake;
 mod mail;
 mod merchant;
 mod metrics_bounds;

@@ -40,6 +40,9 @@ pub struct NewComplaint {
     pub consumer_name: String,
     pub consumer_phone: Option<Phone>,
     pub consumer_email: Option<Email>,
+    /// The product and the live session named, if any (set by [`live_ids`]).
+    pub product_id: Option<i64>,
+    pub live_session_id: Option<i64>,
 }
 
 crate::slug_enum! {
@@ -81,6 +84,9 @@ crate::slug_enum! {
         StartedAt => "started_at",
         EndedAt => "ended_at",
         Products => "products",
+        /// The live-commerce part of the complaint form (optional ids).
+        Product => "product",
+        LiveSession => "live_session",
     }
 }
 
@@ -121,6 +127,10 @@ pub enum Invalid {
     HostBanned,
     ProductNotApproved,
     MedicalStaff,
+    /// A product id that is not one the form offered for the merchant.
+    UnknownProduct,
+    /// A session id that is not one the form offered for the merchant.
+    UnknownSession,
 }
 
 impl Invalid {
@@ -159,6 +169,8 @@ impl Invalid {
             Invalid::HostBanned => "error.host_banned",
             Invalid::ProductNotApproved => "error.product_not_approved",
             Invalid::MedicalStaff => "error.medical_staff",
+            Invalid::UnknownProduct => "live_intake.unknown_product",
+            Invalid::UnknownSession => "live_intake.unknown_session",
         }
     }
 
@@ -255,6 +267,8 @@ impl ComplaintForm {
                 consumer_name: consumer_name?,
                 consumer_phone: phone?,
                 consumer_email: email?,
+                product_id: None,
+                live_session_id: None,
             })
         };
         match complaint() {
@@ -262,6 +276,25 @@ impl ComplaintForm {
             _ => Err(errors),
         }
     }
+}
+
+/// The complaint form's optional `product` and `live_session` ids: empty
+/// is "not listed"; anything else must be a positive id (whether it is one
+/// the merchant's form offered is the service's check).
+pub fn live_ids(product: &str, live_session: &str, errors: &mut FieldErrors) -> (Option<i64>, Option<i64>) {
+    let id = |raw: &str, field: Field, why: Invalid, errors: &mut FieldErrors| match raw.trim() {
+        "" => None,
+        raw => {
+            let id = raw.parse::<i64>().ok().filter(|id| *id > 0);
+            if id.is_none() {
+                errors.add(field, why);
+            }
+            id
+        }
+    };
+    let p = id(product, Field::Product, Invalid::UnknownProduct, errors);
+    let s = id(live_session, Field::LiveSession, Invalid::UnknownSession, errors);
+    (p, s)
 }
 
 /// An optional amount in yuan, as fen.

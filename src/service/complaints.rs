@@ -15,7 +15,10 @@ use crate::service::notify;
 use crate::service::offenders::{self, Trigger};
 use crate::service::verification::{self, CheckError, CodeKey};
 use crate::store::complaints::{self as store, NewComplaintRow, NewEvent};
-use crate::store::{DbConnection, evidence, merchants, phone_codes, to_db};
+use crate::store::{DbConnection, evidence, live, merchants, phone_codes, to_db};
+
+/// The complaint form offers the merchant's sessions of this many days.
+pub const SESSION_DAYS: i64 = 30;
 
 /// Characters in a tracking token: 24 alphanumerics ≈ 142 random bits.
 const TOKEN_LEN: usize = 24;
@@ -33,6 +36,14 @@ pub enum SubmitError {
     UnknownMerchant(i64),
     /// The code given to prove the phone number was refused (nothing is
     /// filed, but the try is counted: commit what was written).
+    /// The product named is not one of the merchant's that may be
+    /// complained of (approved or delisted).
+    #[error("product {0} is not offered for this merchant")]
+    UnknownProduct(i64),
+    /// The session named is not one of the merchant's of the last
+    /// [`SESSION_DAYS`] days.
+    #[error("live session {0} is not offered for this merchant")]
+    UnknownSession(i64),
     #[error("phone code refused: {0:?}")]
     Code(Refused),
     #[error(transparent)]
@@ -84,6 +95,23 @@ pub fn file_proved(
     proof: Option<PhoneProof<'_>>,
 ) -> Result<Submitted, SubmitError> {
     let merchant = merchants::find(conn, c.merchant_id)?.ok_or(SubmitError::UnknownMerchant(c.merchant_id))?;
+    let product = match c.product_id {
+        Some(id) => Some(
+            live::product_of(conn, merchant.id, id)?
+                .filter(|p| p.review.may_be_complained_of())
+                .ok_or(SubmitError::UnknownProduct(id))?,
+        ),
+        None => None,
+    };
+    let since = to_db(at.now - chrono::Duration::days(SESSION_DAYS));
+    let session = match c.live_session_id {
+        Some(id) => Some(
+            live::session_of(conn, merchant.id, id)?
+                .filter(|s| s.started_at >= since)
+                .ok_or(SubmitError::UnknownSession(id))?,
+        ),
+        None => None,
+    };
     let verified = match (proof, &c.consumer_phone) {
         (None, _) => false,
         (Some(_), None) => return Err(SubmitError::Code(Refused::NoCode)),
@@ -119,10 +147,10 @@ pub fn file_proved(
             response_due_at: to_db(response_due),
             resolution_due_at: to_db(resolution_due),
             next_due_at: Some(to_db(response_due.min(resolution_due))),
-            product_id: None,
-            live_session_id: None,
-            room_id: None,
-            host_id: None,
+            product_id: product.as_ref().map(|p| p.id),
+            live_session_id: session.as_ref().map(|s| s.id),
+            room_id: session.as_ref().map(|s| s.room_id),
+            host_id: session.as_ref().map(|s| s.host_id),
         },
     )?;
     store::append_event(

@@ -14,6 +14,8 @@ use crate::domain::complaint::{ComplaintForm, Field, FieldErrors};
 use crate::domain::contact::VerifyPhone;
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::service::complaints::SESSION_DAYS;
+use crate::store::live;
 use crate::store::merchants::{self, MerchantChoice};
 
 use crate::web::page::{PageCtx, render};
@@ -42,10 +44,20 @@ struct Fields {
     /// The evidence files: a file input keeps nothing, so its "error" may
     /// only be that they need choosing again.
     evidence: FieldView,
+    /// The product and the live session, offered once the merchant is known.
+    product: FieldView,
+    live_session: FieldView,
 }
 
 impl Fields {
-    fn new(t: &Tr, form: &ComplaintForm, errors: &FieldErrors, evidence: Option<String>, code: &str) -> Fields {
+    fn new(
+        t: &Tr,
+        form: &ComplaintForm,
+        live: &LiveTyped,
+        errors: &FieldErrors,
+        evidence: Option<String>,
+        code: &str,
+    ) -> Fields {
         let error = |field: Field| errors.get(field).map(|why| refusal::invalid(t, why));
         Fields {
             merchant: FieldView::new(t, "form.merchant", &form.merchant, error(Field::Merchant)),
@@ -64,6 +76,8 @@ impl Fields {
             consumer_email: FieldView::new(t, "form.consumer_email", &form.consumer_email, error(Field::ConsumerEmail)),
             phone_code: FieldView::new(t, "form.phone_code", code, None),
             evidence: FieldView::new(t, "form.evidence", "", evidence),
+            product: FieldView::new(t, "live_intake.product", &live.product, error(Field::Product)),
+            live_session: FieldView::new(t, "live_intake.live_session", &live.live_session, error(Field::LiveSession)),
         }
     }
 }
@@ -81,7 +95,9 @@ impl Fields {
             Field::ConsumerName => &mut self.consumer_name,
             Field::ConsumerPhone => &mut self.consumer_phone,
             Field::ConsumerEmail => &mut self.consumer_email,
-            // The conversation's, onboarding's and live commerce's fields.
+            Field::Product => &mut self.product,
+            Field::LiveSession => &mut self.live_session,
+            // The conversation's, onboarding's and the merchant's live forms' fields.
             _ => return None,
         })
     }
@@ -110,6 +126,8 @@ impl Fields {
             &self.consumer_name,
             &self.consumer_phone,
             &self.consumer_email,
+            &self.product,
+            &self.live_session,
             &self.phone_code,
             &self.evidence,
         ]
@@ -157,6 +175,23 @@ struct NewComplaintPage {
     verify: bool,
     /// "Code sent to 138****8000", after the button.
     code_sent: Option<String>,
+    /// The chosen merchant's products and recent sessions (none chosen:
+    /// `None`, and the form offers the button that shows them).
+    live: Option<LiveOptions>,
+}
+
+/// What the form offers once the merchant is known; each list starts with
+/// "not listed" (empty value).
+struct LiveOptions {
+    products: Vec<Choice>,
+    sessions: Vec<Choice>,
+}
+
+/// The product and session fields as typed.
+#[derive(Default, Clone)]
+pub struct LiveTyped {
+    pub product: String,
+    pub live_session: String,
 }
 
 /// The form as shown (again): what was typed, the merchant search, and
@@ -178,6 +213,8 @@ struct Shown {
     phone_code: String,
     /// "Code sent to 138****8000", after the send-code button.
     code_sent: Option<String>,
+    /// The product and session chosen.
+    live: LiveTyped,
 }
 
 /// Renders the form as `shown`.
@@ -203,8 +240,9 @@ async fn page(state: &AppState, req: &HttpRequest, status: StatusCode, shown: Sh
     if !picked.is_empty() && !options.iter().any(|c| c.selected) {
         options.push(Choice { value: picked.into(), label: picked.into(), selected: true });
     }
+    let live = live_options(state, &t, picked, &shown.live).await?;
     let q = shown.q.trim();
-    let mut fields = Fields::new(&t, form, &shown.errors, shown.evidence, &shown.phone_code);
+    let mut fields = Fields::new(&t, form, &shown.live, &shown.errors, shown.evidence, &shown.phone_code);
     let verify = state.config.verify_phone;
     if verify == VerifyPhone::Required {
         fields.phone_code.hint = t.get("verify.code_hint_required").to_owned();
@@ -236,9 +274,65 @@ async fn page(state: &AppState, req: &HttpRequest, status: StatusCode, shown: Sh
         csrf: csrf::token(req),
         verify: verify.is_on(),
         code_sent: shown.code_sent,
+        live,
         ctx,
     };
     render(status, &page)
+}
+
+/// The merchant `picked`'s products that may be complained of and its
+/// sessions of the last [`SESSION_DAYS`] days, as the form offers them
+/// (none when no merchant is chosen, or it is not one).
+async fn live_options(
+    state: &AppState,
+    t: &Tr,
+    picked: &str,
+    typed: &LiveTyped,
+) -> Result<Option<LiveOptions>, AppError> {
+    let Some(merchant) = picked.parse::<i64>().ok().filter(|id| *id > 0) else { return Ok(None) };
+    let since = state.clock.now() - chrono::Duration::days(SESSION_DAYS);
+    let read = state
+        .db(move |conn| {
+            let products = live::products(conn, merchant)?;
+            let sessions = live::sessions_since(conn, merchant, since)?;
+            let rooms = if sessions.is_empty() { Vec::new() } else { live::rooms(conn, merchant)? };
+            let hosts = if sessions.is_empty() { Vec::new() } else { live::hosts(conn, merchant)? };
+            Ok((products, sessions, rooms, hosts))
+        })
+        .await;
+    let (products, sessions, rooms, hosts) = match read {
+        Ok(read) => read,
+        Err(AppError::Unavailable(cause)) => {
+            tracing::warn!(%cause, "products and sessions unavailable; the form is shown without them");
+            return Ok(None);
+        }
+        Err(e) => return Err(e),
+    };
+    let none = |picked: &str| Choice {
+        value: String::new(),
+        label: t.get("live_intake.not_listed").into(),
+        selected: picked.is_empty(),
+    };
+    let (product, session) = (typed.product.trim(), typed.live_session.trim());
+    let mut offered = vec![none(product)];
+    offered.extend(products.into_iter().filter(|p| p.review.may_be_complained_of()).map(|p| Choice {
+        selected: p.id.to_string() == product,
+        value: p.id.to_string(),
+        label: p.name,
+    }));
+    let mut recent = vec![none(session)];
+    let tz = state.config.tz;
+    recent.extend(sessions.into_iter().map(|s| {
+        let room = rooms.iter().find(|r| r.id == s.room_id).map_or("", |r| r.name.as_str());
+        let host = hosts.iter().find(|h| h.id == s.host_id).map_or("", |h| h.display_name.as_str());
+        let start = s.started_at.and_utc().with_timezone(&tz).format("%Y-%m-%d %H:%M");
+        Choice {
+            selected: s.id.to_string() == session,
+            value: s.id.to_string(),
+            label: format!("{room} · {host} · {start}"),
+        }
+    }));
+    Ok(Some(LiveOptions { products: offered, sessions: recent }))
 }
 
 /// The merchants to offer, and whether there are too many to list: all

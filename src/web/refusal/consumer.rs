@@ -18,6 +18,10 @@ impl Refuse for SubmitError {
             SubmitError::UnknownMerchant(_) => {
                 Ok(Refusal::invalid(Invalid::UnknownMerchant).at(Field::Merchant.slug()))
             }
+            SubmitError::UnknownProduct(_) => Ok(Refusal::invalid(Invalid::UnknownProduct).at(Field::Product.slug())),
+            SubmitError::UnknownSession(_) => {
+                Ok(Refusal::invalid(Invalid::UnknownSession).at(Field::LiveSession.slug()))
+            }
             SubmitError::Code(why) => Ok(code_refused(why).at(PHONE_CODE)),
             SubmitError::Db(e) => Err(e.into()),
         }

@@ -8,8 +8,8 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::Duration;
 use serde::Deserialize;
 
-use super::{Shown, page};
-use crate::domain::complaint::{ComplaintForm, Field, FieldErrors, Invalid, NewComplaint};
+use super::{LiveTyped, Shown, page};
+use crate::domain::complaint::{self as domain, ComplaintForm, Field, FieldErrors, Invalid, NewComplaint};
 use crate::domain::contact::{Phone, VerifyPhone};
 use crate::domain::verification::{Code, Purpose};
 use crate::error::{AppError, Cause};
@@ -37,6 +37,9 @@ pub struct ComplaintFields {
     /// The code sent to the phone number, to prove it (optional unless
     /// `REDRESS_VERIFY_PHONE=required`).
     phone_code: String,
+    /// The product and the live session named (optional ids).
+    product: String,
+    live_session: String,
 }
 
 /// What was sent, kept to show the form again.
@@ -49,6 +52,7 @@ struct Sent {
     /// Shown again, the form cannot keep the files: they need choosing again.
     had_files: bool,
     phone_code: String,
+    live: LiveTyped,
 }
 
 /// Why the form is shown again rather than the complaint filed.
@@ -97,9 +101,13 @@ fn read(form: CsrfUpload<ComplaintFields>) -> (Sent, Vec<Upload>) {
         Ok(posted) => (false, posted),
         Err(Forged(posted)) => (true, posted),
     };
-    let ComplaintFields { complaint, merchant_q, find, phone_code } = fields;
+    let ComplaintFields { complaint, merchant_q, find, phone_code, product, live_session } = fields;
     let had_files = !files.is_empty();
-    let sent = Sent { typed: complaint, q: merchant_q, find: find == "merchant", forged, had_files, phone_code };
+    // "Find the merchant" and "show its products and sessions": the form
+    // again, filled in.
+    let find = find == "merchant" || find == "products";
+    let live = LiveTyped { product, live_session };
+    let sent = Sent { typed: complaint, q: merchant_q, find, forged, had_files, phone_code, live };
     (sent, files)
 }
 
@@ -113,7 +121,7 @@ async fn file_sent(state: &AppState, req: &HttpRequest, sent: &Sent, files: Vec<
     }
     // Every complaint sent counts against its address, valid or not.
     Limited::check(state, req, Scope::Complaints).map_err(Again::Limited)?;
-    let complaint = checked(&sent.typed, &files)?;
+    let complaint = checked(&sent.typed, &sent.live, &files)?;
     let code = proof(state.config.verify_phone, &sent.phone_code, &complaint)?;
     let stored =
         keep(state, files).await?.map_err(|e| Again::Invalid { errors: FieldErrors::default(), file: Some(e) })?;
@@ -184,8 +192,18 @@ async fn ask_code(state: &AppState, req: &HttpRequest, sent: &Sent) -> Result<St
 /// The complaint as the domain's rules take it. A file's kind is told by
 /// its first bytes: one of another kind is refused with the form, before
 /// any work is done on the rest.
-fn checked(typed: &ComplaintForm, files: &[Upload]) -> Result<NewComplaint, Again> {
-    match (typed.validate(), refused(files)) {
+fn checked(typed: &ComplaintForm, live: &LiveTyped, files: &[Upload]) -> Result<NewComplaint, Again> {
+    let mut live_errors = FieldErrors::default();
+    let (product_id, live_session_id) = domain::live_ids(&live.product, &live.live_session, &mut live_errors);
+    let validated = match typed.validate() {
+        Ok(c) if live_errors.is_empty() => Ok(NewComplaint { product_id, live_session_id, ..c }),
+        Ok(_) => Err(live_errors),
+        Err(mut errors) => {
+            errors.0.extend(live_errors.0);
+            Err(errors)
+        }
+    };
+    match (validated, refused(files)) {
         (Ok(complaint), None) => Ok(complaint),
         (Ok(_), file @ Some(_)) => Err(Again::Invalid { errors: FieldErrors::default(), file }),
         (Err(errors), file) => Err(Again::Invalid { errors, file }),
@@ -230,7 +248,14 @@ fn filed_answer(filed: &Submitted) -> HttpResponse {
 async fn again(state: &AppState, req: &HttpRequest, sent: Sent, why: Again) -> Result<HttpResponse, AppError> {
     let t = PageCtx::new(req).t;
     let evidence = sent.had_files.then(|| t.get("form.evidence_again").to_owned());
-    let shown = Shown { typed: sent.typed, q: sent.q, evidence, phone_code: sent.phone_code, ..Shown::default() };
+    let shown = Shown {
+        typed: sent.typed,
+        q: sent.q,
+        evidence,
+        phone_code: sent.phone_code,
+        live: sent.live,
+        ..Shown::default()
+    };
     let refused = |refusal: Refusal, shown: Shown| (refusal.status, Shown { refusal: Some(refusal), ..shown });
     let mut retry_after = None;
     let (status, shown) = match why {
