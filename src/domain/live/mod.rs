@@ -3,6 +3,8 @@
 //! supervisors take on each. The values here travel as slugs (form
 //! fields, columns, `data-…` markers); the rules are pure.
 
+pub mod claims;
+
 crate::slug_enum! {
     #[catalog("platform.")]
     /// Where a live room streams.
