@@ -24,6 +24,7 @@ mod hostile_text;
 mod journey;
 mod language;
 mod limits;
+mod live_review;
 mod mail;
 mod merchant;
 mod metrics_bounds;

@@ -10,10 +10,10 @@ use crate::domain::action::ActionKind;
 use crate::domain::live::{HostMeasure, HostStatus, ProductDecision, Review, RoomMeasure, RoomStatus, Target};
 use crate::domain::text;
 use crate::service::notify;
+use crate::store::DbConnection;
 use crate::store::actions::{self, ActionRow};
 use crate::store::live;
 use crate::store::outbox::MailKind;
-use crate::store::DbConnection;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
@@ -40,7 +40,14 @@ fn reason(raw: &str, required: bool) -> Result<Option<String>, ReviewError> {
 }
 
 /// Ends every ongoing action on the thing; the number ended.
-fn end_all(conn: &mut DbConnection, target: Target, id: i64, by: i64, why: &str, now: DateTime<Utc>) -> diesel::QueryResult<usize> {
+fn end_all(
+    conn: &mut DbConnection,
+    target: Target,
+    id: i64,
+    by: i64,
+    why: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<usize> {
     let mut n = 0;
     for a in actions::on_target(conn, target, id)?.into_iter().filter(|a| a.ended_at.is_none()) {
         n += usize::from(actions::end(conn, a.id, by, why, false, now)?);
@@ -117,12 +124,20 @@ pub fn room_measure(
         let key = match (measure, r.status) {
             (RoomMeasure::Limit, RoomStatus::Active) => {
                 live::set_room_status(conn, r.id, RoomStatus::Limited)?;
-                format!("room:{}:action:{}", r.id, actions::insert_on(conn, r.merchant_id, ActionKind::LimitRoom, r.id, &why, by, now)?)
+                format!(
+                    "room:{}:action:{}",
+                    r.id,
+                    actions::insert_on(conn, r.merchant_id, ActionKind::LimitRoom, r.id, &why, by, now)?
+                )
             }
             (RoomMeasure::Cut, RoomStatus::Active | RoomStatus::Limited) => {
                 end_all(conn, Target::Room, r.id, by, &why, now)?;
                 live::set_room_status(conn, r.id, RoomStatus::Cut)?;
-                format!("room:{}:action:{}", r.id, actions::insert_on(conn, r.merchant_id, ActionKind::CutRoom, r.id, &why, by, now)?)
+                format!(
+                    "room:{}:action:{}",
+                    r.id,
+                    actions::insert_on(conn, r.merchant_id, ActionKind::CutRoom, r.id, &why, by, now)?
+                )
             }
             (RoomMeasure::Restore, RoomStatus::Limited | RoomStatus::Cut) => {
                 end_all(conn, Target::Room, r.id, by, &why, now)?;
@@ -132,7 +147,17 @@ pub fn room_measure(
             _ => return Err(ReviewError::State),
         };
         let what = crate::i18n::Lang::ZhCn.tr().fmt("live_review.on_room", &[("name", &r.name)]);
-        notify::live_decision(conn, config, r.merchant_id, MailKind::MerchantAction, key, &what, measure.key(), &why, now)?;
+        notify::live_decision(
+            conn,
+            config,
+            r.merchant_id,
+            MailKind::MerchantAction,
+            key,
+            &what,
+            measure.key(),
+            &why,
+            now,
+        )?;
         Ok(measure)
     })
 }
@@ -155,7 +180,11 @@ pub fn host_measure(
         let key = match (measure, h.status) {
             (HostMeasure::Ban, HostStatus::Active) => {
                 live::set_host_status(conn, h.id, HostStatus::Banned)?;
-                format!("host:{}:action:{}", h.id, actions::insert_on(conn, h.merchant_id, ActionKind::BanHost, h.id, &why, by, now)?)
+                format!(
+                    "host:{}:action:{}",
+                    h.id,
+                    actions::insert_on(conn, h.merchant_id, ActionKind::BanHost, h.id, &why, by, now)?
+                )
             }
             (HostMeasure::Restore, HostStatus::Banned) => {
                 end_all(conn, Target::Host, h.id, by, &why, now)?;
@@ -165,7 +194,17 @@ pub fn host_measure(
             _ => return Err(ReviewError::State),
         };
         let what = crate::i18n::Lang::ZhCn.tr().fmt("live_review.on_host", &[("name", &h.display_name)]);
-        notify::live_decision(conn, config, h.merchant_id, MailKind::MerchantAction, key, &what, measure.key(), &why, now)?;
+        notify::live_decision(
+            conn,
+            config,
+            h.merchant_id,
+            MailKind::MerchantAction,
+            key,
+            &what,
+            measure.key(),
+            &why,
+            now,
+        )?;
         Ok(measure)
     })
 }
@@ -183,11 +222,8 @@ pub fn after_end(
 ) -> diesel::QueryResult<()> {
     let Some(id) = action.target_id else { return Ok(()) };
     let target = action.kind.target();
-    let ongoing: Vec<ActionKind> = actions::on_target(conn, target, id)?
-        .into_iter()
-        .filter(|a| a.ended_at.is_none())
-        .map(|a| a.kind)
-        .collect();
+    let ongoing: Vec<ActionKind> =
+        actions::on_target(conn, target, id)?.into_iter().filter(|a| a.ended_at.is_none()).map(|a| a.kind).collect();
     match target {
         Target::Product if ongoing.is_empty() => {
             if live::find_product(conn, id)?.is_some_and(|p| p.review == Review::Delisted) {
