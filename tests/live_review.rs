@@ -88,7 +88,7 @@ fn product_review_delist_and_a_granted_appeal_puts_it_back() {
 fn room_limit_cut_restore_and_host_ban_restore() {
     let app = spawn_app();
     let m = MerchantBuilder::new("好物直播").build(&app);
-    let (sup, staff) = (user(&app, Role::Supervisor, None), user(&app, Role::Merchant, Some(m)));
+    let sup = user(&app, Role::Supervisor, None);
     let mut conn = app.pool.get().unwrap();
     let now = app.clock.now();
     let room = NewRoom { platform: Platform::Douyin, name: "好物直播间", room_ref: "dy123" };

@@ -226,7 +226,8 @@ pub fn after_end(
         actions::on_target(conn, target, id)?.into_iter().filter(|a| a.ended_at.is_none()).map(|a| a.kind).collect();
     match target {
         Target::Product if ongoing.is_empty() => {
-            if live::find_product(conn, id)?.is_some_and(|p| p.review == Review::Delisted) {
+            let delisted = live::find_product(conn, id)?.is_some_and(|p| p.review == Review::Delisted);
+            if delisted {
                 live::set_review(conn, id, Review::Approved, Some(why), by, now)?;
             }
         }
