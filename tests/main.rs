@@ -26,6 +26,7 @@ mod language;
 mod limits;
 mod live_portal;
 mod live_intake;
+mod live_review;
 mod mail;
 mod merchant;
 mod metrics_bounds;

@@ -91,6 +91,7 @@ pub fn lift(
         if !actions::end(conn, action_id, by, &why, false, now)? {
             return Err(ActionError::Ended);
         }
+        crate::service::review::after_end(conn, &action, by, &why, now)?;
         Ok(())
     })
 }
@@ -261,6 +262,8 @@ pub fn decide_appeal(
         notify::appeal(conn, config, action.merchant_id, appeal.id, action.kind, grant, &why, now)?;
         if grant {
             actions::end(conn, action.id, by, &why, true, now)?;
+            // The product, room or host the action was on is back too.
+            crate::service::review::after_end(conn, &action, by, &why, now)?;
             if let Some(points) = action.points {
                 let merchant = merchants::find(conn, action.merchant_id)?.ok_or(AppealError::NotFound)?;
                 actions::set_points(conn, action.merchant_id, (merchant.credit_points + points).min(STARTING_POINTS))?;

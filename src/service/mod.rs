@@ -17,6 +17,7 @@ pub mod offenders;
 pub mod overview;
 pub mod rating;
 pub mod retention;
+pub mod review;
 pub mod scorecard;
 pub mod sessions;
 pub mod supervision;

@@ -3,6 +3,7 @@
 //! supervisors take on each. The values here travel as slugs (form
 //! fields, columns, `data-…` markers); the rules are pure.
 
+pub mod claims;
 pub mod forms;
 
 crate::slug_enum! {

@@ -6,9 +6,11 @@
 #![allow(clippy::too_many_arguments)] // each notice names what it is about
 
 mod answer;
+mod live;
 mod staff;
 
 pub use answer::answer_reminder;
+pub use live::live_decision;
 pub use staff::*;
 
 use std::fmt::Display;

@@ -1,0 +1,250 @@
+//! A supervisor's review of a product (approve, reject, delist, restore)
+//! and measures on a live room (limit, cut, restore) and a host (ban,
+//! restore). Each is one transaction: the status, the action on the
+//! merchant's record (appealable like any other), the merchant's notice.
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::domain::action::ActionKind;
+use crate::domain::live::{HostMeasure, HostStatus, ProductDecision, Review, RoomMeasure, RoomStatus, Target};
+use crate::domain::text;
+use crate::service::notify;
+use crate::store::DbConnection;
+use crate::store::actions::{self, ActionRow};
+use crate::store::live;
+use crate::store::outbox::MailKind;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("not found")]
+    NotFound,
+    /// No such decision or measure.
+    #[error("choose a decision")]
+    Decision,
+    /// 2 to 500 characters.
+    #[error("a reason is required")]
+    Reason,
+    /// The decision does not fit where the thing stands (409).
+    #[error("not in this state")]
+    State,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+fn reason(raw: &str, required: bool) -> Result<Option<String>, ReviewError> {
+    if !required && raw.trim().is_empty() {
+        return Ok(None);
+    }
+    text::clean(raw, 2, 500, true).map(Some).map_err(|_| ReviewError::Reason)
+}
+
+/// Ends every ongoing action on the thing; the number ended.
+fn end_all(
+    conn: &mut DbConnection,
+    target: Target,
+    id: i64,
+    by: i64,
+    why: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<usize> {
+    let mut n = 0;
+    for a in actions::on_target(conn, target, id)?.into_iter().filter(|a| a.ended_at.is_none()) {
+        n += usize::from(actions::end(conn, a.id, by, why, false, now)?);
+    }
+    Ok(n)
+}
+
+/// Approves, rejects, delists or restores a product.
+#[allow(clippy::too_many_arguments)]
+pub fn decide(
+    conn: &mut DbConnection,
+    config: &Config,
+    product_id: i64,
+    decision: &str,
+    why: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<ProductDecision, ReviewError> {
+    let decision = ProductDecision::from_slug(decision.trim()).ok_or(ReviewError::Decision)?;
+    let why = reason(why, decision != ProductDecision::Approve)?;
+    conn.write(|conn| {
+        let p = live::find_product(conn, product_id)?.ok_or(ReviewError::NotFound)?;
+        let to = match (decision, p.review) {
+            (ProductDecision::Approve, Review::Pending) => Review::Approved,
+            (ProductDecision::Reject, Review::Pending) => Review::Rejected,
+            (ProductDecision::Delist, Review::Approved) => Review::Delisted,
+            (ProductDecision::Restore, Review::Delisted) => Review::Approved,
+            _ => return Err(ReviewError::State),
+        };
+        let why_text = why.clone().unwrap_or_default();
+        live::set_review(conn, p.id, to, why.as_deref(), by, now)?;
+        let key = match decision {
+            ProductDecision::Delist => {
+                let id = actions::insert_on(conn, p.merchant_id, ActionKind::Delist, p.id, &why_text, by, now)?;
+                format!("product:{}:delist:{id}", p.id)
+            }
+            ProductDecision::Restore => {
+                end_all(conn, Target::Product, p.id, by, &why_text, now)?;
+                format!("product:{}:restore:{}", p.id, now.timestamp_micros())
+            }
+            d => format!("product:{}:{}", p.id, d.slug()),
+        };
+        let what = crate::i18n::Lang::ZhCn.tr().fmt("live_review.on_product", &[("name", &p.name)]);
+        notify::live_decision(
+            conn,
+            config,
+            p.merchant_id,
+            MailKind::MerchantProductReview,
+            key,
+            &what,
+            decision.key(),
+            &why_text,
+            now,
+        )?;
+        Ok(decision)
+    })
+}
+
+/// Limits, cuts or restores a live room. A cut over a limit ends the limit.
+#[allow(clippy::too_many_arguments)]
+pub fn room_measure(
+    conn: &mut DbConnection,
+    config: &Config,
+    room_id: i64,
+    measure: &str,
+    why: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<RoomMeasure, ReviewError> {
+    let measure = RoomMeasure::from_slug(measure.trim()).ok_or(ReviewError::Decision)?;
+    let why = reason(why, true)?.unwrap_or_default();
+    conn.write(|conn| {
+        let r = live::find_room(conn, room_id)?.ok_or(ReviewError::NotFound)?;
+        let key = match (measure, r.status) {
+            (RoomMeasure::Limit, RoomStatus::Active) => {
+                live::set_room_status(conn, r.id, RoomStatus::Limited)?;
+                format!(
+                    "room:{}:action:{}",
+                    r.id,
+                    actions::insert_on(conn, r.merchant_id, ActionKind::LimitRoom, r.id, &why, by, now)?
+                )
+            }
+            (RoomMeasure::Cut, RoomStatus::Active | RoomStatus::Limited) => {
+                end_all(conn, Target::Room, r.id, by, &why, now)?;
+                live::set_room_status(conn, r.id, RoomStatus::Cut)?;
+                format!(
+                    "room:{}:action:{}",
+                    r.id,
+                    actions::insert_on(conn, r.merchant_id, ActionKind::CutRoom, r.id, &why, by, now)?
+                )
+            }
+            (RoomMeasure::Restore, RoomStatus::Limited | RoomStatus::Cut) => {
+                end_all(conn, Target::Room, r.id, by, &why, now)?;
+                live::set_room_status(conn, r.id, RoomStatus::Active)?;
+                format!("room:{}:restore:{}", r.id, now.timestamp_micros())
+            }
+            _ => return Err(ReviewError::State),
+        };
+        let what = crate::i18n::Lang::ZhCn.tr().fmt("live_review.on_room", &[("name", &r.name)]);
+        notify::live_decision(
+            conn,
+            config,
+            r.merchant_id,
+            MailKind::MerchantAction,
+            key,
+            &what,
+            measure.key(),
+            &why,
+            now,
+        )?;
+        Ok(measure)
+    })
+}
+
+/// Bans or restores a host.
+#[allow(clippy::too_many_arguments)]
+pub fn host_measure(
+    conn: &mut DbConnection,
+    config: &Config,
+    host_id: i64,
+    measure: &str,
+    why: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<HostMeasure, ReviewError> {
+    let measure = HostMeasure::from_slug(measure.trim()).ok_or(ReviewError::Decision)?;
+    let why = reason(why, true)?.unwrap_or_default();
+    conn.write(|conn| {
+        let h = live::find_host(conn, host_id)?.ok_or(ReviewError::NotFound)?;
+        let key = match (measure, h.status) {
+            (HostMeasure::Ban, HostStatus::Active) => {
+                live::set_host_status(conn, h.id, HostStatus::Banned)?;
+                format!(
+                    "host:{}:action:{}",
+                    h.id,
+                    actions::insert_on(conn, h.merchant_id, ActionKind::BanHost, h.id, &why, by, now)?
+                )
+            }
+            (HostMeasure::Restore, HostStatus::Banned) => {
+                end_all(conn, Target::Host, h.id, by, &why, now)?;
+                live::set_host_status(conn, h.id, HostStatus::Active)?;
+                format!("host:{}:restore:{}", h.id, now.timestamp_micros())
+            }
+            _ => return Err(ReviewError::State),
+        };
+        let what = crate::i18n::Lang::ZhCn.tr().fmt("live_review.on_host", &[("name", &h.display_name)]);
+        notify::live_decision(
+            conn,
+            config,
+            h.merchant_id,
+            MailKind::MerchantAction,
+            key,
+            &what,
+            measure.key(),
+            &why,
+            now,
+        )?;
+        Ok(measure)
+    })
+}
+
+/// After an action on a product, room or host has ended (lifted, or
+/// reversed on a granted appeal): the thing's status follows what is
+/// still ongoing on it (nothing: approved / active). Inside the caller's
+/// transaction.
+pub fn after_end(
+    conn: &mut DbConnection,
+    action: &ActionRow,
+    by: i64,
+    why: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let Some(id) = action.target_id else { return Ok(()) };
+    let target = action.kind.target();
+    let ongoing: Vec<ActionKind> =
+        actions::on_target(conn, target, id)?.into_iter().filter(|a| a.ended_at.is_none()).map(|a| a.kind).collect();
+    match target {
+        Target::Product if ongoing.is_empty() => {
+            let delisted = live::find_product(conn, id)?.is_some_and(|p| p.review == Review::Delisted);
+            if delisted {
+                live::set_review(conn, id, Review::Approved, Some(why), by, now)?;
+            }
+        }
+        Target::Room => {
+            let status = if ongoing.contains(&ActionKind::CutRoom) {
+                RoomStatus::Cut
+            } else if ongoing.contains(&ActionKind::LimitRoom) {
+                RoomStatus::Limited
+            } else {
+                RoomStatus::Active
+            };
+            live::set_room_status(conn, id, status)?;
+        }
+        Target::Host if ongoing.is_empty() => {
+            live::set_host_status(conn, id, HostStatus::Active)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
