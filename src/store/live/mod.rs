@@ -313,3 +313,16 @@ pub fn name_on_complaint(
         ))
         .execute(conn)
 }
+
+/// The review queue: products waiting, oldest first, with their
+/// merchant's name; a range of `products_review`.
+pub fn pending_products(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<(ProductRow, String)>> {
+    use super::schema::merchants;
+    products::table
+        .inner_join(merchants::table)
+        .filter(products::review.eq(Review::Pending))
+        .order((products::submitted_at, products::id))
+        .select((ProductRow::as_select(), merchants::name))
+        .limit(limit)
+        .load(conn)
+}

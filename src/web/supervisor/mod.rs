@@ -9,6 +9,7 @@ mod mail;
 mod merchant;
 mod merchants;
 mod overview;
+mod products;
 mod queue;
 
 use actix_web::{HttpRequest, web};
@@ -28,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(merchant::lift)
         .service(merchant::decide_appeal);
     cfg.service(flags::list).service(flags::decide_flag);
+    cfg.service(products::queue).service(products::decide);
     cfg.service(mail::list).service(mail::retry);
     cfg.service(audit::list);
     cfg.service(queue::queue)
