@@ -112,6 +112,9 @@ enum MerchantCommand {
         /// Live room or shop address.
         #[arg(long, default_value = "")]
         shop: String,
+        /// Mobile number for SMS notices to the merchant.
+        #[arg(long, default_value = "")]
+        phone: String,
         /// What it sells (repeatable): general, apparel, beauty, food,
         /// electronics, health_food, medical_devices, drugs, finance, education.
         #[arg(long = "category")]
@@ -156,9 +159,9 @@ fn run(command: Command) -> Result<(), String> {
         Command::Backup { file } => backup(&config, &file),
         Command::Purge { before, dry_run } => purge(&config, before, dry_run, clock.now()),
         Command::Merchant {
-            command: MerchantCommand::Add { name, credit_code, email, shop, categories, qualification },
+            command: MerchantCommand::Add { name, credit_code, email, shop, phone, categories, qualification },
         } => {
-            let form = MerchantForm { name, credit_code, email, shop_url: shop, categories, qualification };
+            let form = MerchantForm { name, credit_code, email, shop_url: shop, phone, categories, qualification };
             add_merchant(&config, form, clock.now())
         }
         Command::User { command: UserCommand::Add { role, merchant, email } } => {

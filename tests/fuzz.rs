@@ -210,6 +210,7 @@ fn main() {
                 credit_code: b.clone(),
                 email: c.clone(),
                 shop_url: long.clone(),
+                phone: a.clone(),
                 categories: vec![a.clone(), c.clone()],
                 qualification: b.clone(),
             };

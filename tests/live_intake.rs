@@ -10,7 +10,7 @@ use redress::store::live::{self, NewHost, NewProduct, NewRoom, NewSession};
 use redress::store::schema::{complaints, products};
 use ureq::http::StatusCode;
 
-use crate::helpers::{ComplaintBuilder, DESCRIPTION, MerchantBuilder, TestApp, spawn_app, textarea_value};
+use crate::helpers::{ComplaintBuilder, DESCRIPTION, Markup, MerchantBuilder, TestApp, spawn_app, textarea_value};
 
 struct Live {
     approved: i64,
@@ -109,4 +109,35 @@ fn the_form_offers_the_chosen_merchants_products_and_recent_sessions_and_files_t
         .first(&mut conn)
         .unwrap();
     assert_eq!(row, (Some(l.approved), Some(l.recent), Some(l.room), Some(l.host)));
+}
+
+#[test]
+fn the_tracking_page_names_the_room_and_the_host_masked_and_staff_pages_name_the_product() {
+    let app = spawn_app();
+    let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let l = fixtures(&app, merchant);
+    let filed = ComplaintBuilder::new(merchant)
+        .field("product", &l.approved.to_string())
+        .field("live_session", &l.recent.to_string())
+        .file(&app);
+    let tracking = app.get(filed.path()).html();
+    assert_eq!(tracking.select_text("[data-room]").as_deref(), Some("星河直播间（抖音）"));
+    assert_eq!(tracking.select_text("[data-host]").as_deref(), Some("小星（张**）"), "the real name masked");
+    assert_eq!(tracking.select_text("[data-product-name]").as_deref(), Some("羊毛大衣"));
+    assert!(!app.get(filed.path()).body.contains("张三丰"));
+
+    let staff = app.merchant_staff(merchant);
+    let reference = filed.reference(&app);
+    let mine = staff.get(&format!("/merchant/complaints/{reference}"));
+    assert_eq!(mine.html().select_text("[data-product-name]").as_deref(), Some("羊毛大衣"));
+    assert!(mine.html().select_text("[data-session]").is_some());
+    assert!(!mine.body.contains("张三丰"), "merchants' pages mask it too");
+    let supervisor = app.supervisor();
+    let theirs = supervisor.get(&format!("/supervisor/complaints/{reference}")).html();
+    assert_eq!(theirs.select_text("[data-host]").as_deref(), Some("小星（张三丰）"), "supervisors see it whole");
+
+    // A complaint naming nothing shows none of it.
+    let plain = ComplaintBuilder::new(merchant).file(&app);
+    let page = app.get(plain.path()).html();
+    assert!(page.select_text("[data-room]").is_none() && page.select_text("[data-product-name]").is_none());
 }

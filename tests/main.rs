@@ -25,6 +25,7 @@ mod journey;
 mod language;
 mod limits;
 mod live_intake;
+mod live_measures;
 mod live_portal;
 mod live_queue;
 mod live_review;

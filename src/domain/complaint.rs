@@ -67,6 +67,8 @@ crate::slug_enum! {
         CreditCode => "credit_code",
         Email => "email",
         ShopUrl => "shop_url",
+        /// A merchant's mobile number, for SMS notices.
+        Phone => "phone",
         Categories => "categories",
         Qualification => "qualification",
         /// Live commerce: a room, a host, a product, a session.

@@ -2,7 +2,7 @@
 //! code, what it sells, and the licence where what it sells needs one.
 
 use super::complaint::{Field, FieldErrors, Invalid, check};
-use super::contact::Email;
+use super::contact::{Email, Phone};
 use super::credit_code::CreditCode;
 use super::text;
 
@@ -44,6 +44,8 @@ pub struct MerchantForm {
     pub credit_code: String,
     pub email: String,
     pub shop_url: String,
+    /// A mobile number for SMS notices (optional).
+    pub phone: String,
     pub categories: Vec<String>,
     pub qualification: String,
 }
@@ -54,6 +56,7 @@ pub struct ValidMerchant {
     pub credit_code: CreditCode,
     pub email: Email,
     pub shop_url: String,
+    pub phone: Option<Phone>,
     pub categories: Vec<SoldCategory>,
     pub qualification: Option<String>,
 }
@@ -112,6 +115,14 @@ impl MerchantForm {
                 raw => text::clean(raw, 1, 200, false).map_err(Invalid::from),
             },
         );
+        let phone = check(
+            &mut errors,
+            Field::Phone,
+            match self.phone.trim() {
+                "" => Ok(None),
+                raw => Phone::parse(raw).map(Some).ok_or(Invalid::Phone),
+            },
+        );
         let mut categories = Vec::new();
         for raw in &self.categories {
             match SoldCategory::from_slug(raw.trim()) {
@@ -131,9 +142,9 @@ impl MerchantForm {
             "" => None,
             raw => check(&mut errors, Field::Qualification, text::clean(raw, 4, 64, false).map_err(Invalid::from)),
         };
-        match (name, code, email, shop_url) {
-            (Some(name), Some(credit_code), Some(email), Some(shop_url)) if errors.is_empty() => {
-                Ok(ValidMerchant { name, credit_code, email, shop_url, categories, qualification })
+        match (name, code, email, shop_url, phone) {
+            (Some(name), Some(credit_code), Some(email), Some(shop_url), Some(phone)) if errors.is_empty() => {
+                Ok(ValidMerchant { name, credit_code, email, shop_url, phone, categories, qualification })
             }
             _ => Err(errors),
         }
@@ -151,6 +162,7 @@ mod tests {
             credit_code: CreditCode::complete("91330106MA2H3K7P").unwrap().as_str().into(),
             email: "Kefu@XingHe.example.cn".into(),
             shop_url: "抖音直播间 星河优选 ID 88886666".into(),
+            phone: String::new(),
             categories: vec!["apparel".into(), "beauty".into()],
             qualification: String::new(),
         }

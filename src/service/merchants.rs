@@ -26,6 +26,7 @@ pub fn add(conn: &mut DbConnection, m: &ValidMerchant, now: DateTime<Utc>) -> Re
             credit_code: m.credit_code.as_str(),
             email: m.email.as_str(),
             shop_url: &m.shop_url,
+            phone: m.phone.as_ref().map(|p| p.as_str()),
             categories: &categories,
             qualification: m.qualification.as_deref(),
             created_at: to_db(now),

@@ -80,14 +80,8 @@ pub fn decide(
         let why_text = why.clone().unwrap_or_default();
         live::set_review(conn, p.id, to, why.as_deref(), by, now)?;
         let key = match decision {
-            ProductDecision::Delist => {
-                let id = actions::insert_on(conn, p.merchant_id, ActionKind::Delist, p.id, &why_text, by, now)?;
-                format!("product:{}:delist:{id}", p.id)
-            }
-            ProductDecision::Restore => {
-                end_all(conn, Target::Product, p.id, by, &why_text, now)?;
-                format!("product:{}:restore:{}", p.id, now.timestamp_micros())
-            }
+            ProductDecision::Delist => take_on(conn, p.merchant_id, ActionKind::Delist, p.id, &why_text, by, now)?,
+            ProductDecision::Restore => restore(conn, Target::Product, p.id, by, &why_text, now)?,
             d => format!("product:{}:{}", p.id, d.slug()),
         };
         let what = crate::i18n::Lang::ZhCn.tr().fmt("live_review.on_product", &[("name", &p.name)]);
@@ -106,6 +100,52 @@ pub fn decide(
     })
 }
 
+/// Takes `kind` on the thing `id` of `merchant_id` (an action on its
+/// record, appealable like any other); the notice's key.
+#[allow(clippy::too_many_arguments)]
+fn take_on(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    kind: ActionKind,
+    id: i64,
+    why: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<String> {
+    let action = actions::insert_on(conn, merchant_id, kind, id, why, by, now)?;
+    Ok(format!("{}:{id}:action:{action}", kind.target().slug()))
+}
+
+/// Ends every measure on the thing; the notice's key.
+fn restore(
+    conn: &mut DbConnection,
+    target: Target,
+    id: i64,
+    by: i64,
+    why: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<String> {
+    end_all(conn, target, id, by, why, now)?;
+    Ok(format!("{}:{id}:restore:{}", target.slug(), now.timestamp_micros()))
+}
+
+/// Tells the merchant of a measure on one of its things: `what` names the
+/// thing (a catalog key taking `name`), `decision` is the measure's key.
+#[allow(clippy::too_many_arguments)]
+fn tell(
+    conn: &mut DbConnection,
+    config: &Config,
+    merchant_id: i64,
+    key: String,
+    (what, name): (&str, &str),
+    decision: &str,
+    why: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let what = crate::i18n::Lang::ZhCn.tr().fmt(what, &[("name", &name)]);
+    notify::live_decision(conn, config, merchant_id, MailKind::MerchantAction, key, &what, decision, why, now)
+}
+
 /// Limits, cuts or restores a live room. A cut over a limit ends the limit.
 #[allow(clippy::too_many_arguments)]
 pub fn room_measure(
@@ -121,43 +161,21 @@ pub fn room_measure(
     let why = reason(why, true)?.unwrap_or_default();
     conn.write(|conn| {
         let r = live::find_room(conn, room_id)?.ok_or(ReviewError::NotFound)?;
-        let key = match (measure, r.status) {
+        let (to, key) = match (measure, r.status) {
             (RoomMeasure::Limit, RoomStatus::Active) => {
-                live::set_room_status(conn, r.id, RoomStatus::Limited)?;
-                format!(
-                    "room:{}:action:{}",
-                    r.id,
-                    actions::insert_on(conn, r.merchant_id, ActionKind::LimitRoom, r.id, &why, by, now)?
-                )
+                (RoomStatus::Limited, take_on(conn, r.merchant_id, ActionKind::LimitRoom, r.id, &why, by, now)?)
             }
             (RoomMeasure::Cut, RoomStatus::Active | RoomStatus::Limited) => {
                 end_all(conn, Target::Room, r.id, by, &why, now)?;
-                live::set_room_status(conn, r.id, RoomStatus::Cut)?;
-                format!(
-                    "room:{}:action:{}",
-                    r.id,
-                    actions::insert_on(conn, r.merchant_id, ActionKind::CutRoom, r.id, &why, by, now)?
-                )
+                (RoomStatus::Cut, take_on(conn, r.merchant_id, ActionKind::CutRoom, r.id, &why, by, now)?)
             }
             (RoomMeasure::Restore, RoomStatus::Limited | RoomStatus::Cut) => {
-                end_all(conn, Target::Room, r.id, by, &why, now)?;
-                live::set_room_status(conn, r.id, RoomStatus::Active)?;
-                format!("room:{}:restore:{}", r.id, now.timestamp_micros())
+                (RoomStatus::Active, restore(conn, Target::Room, r.id, by, &why, now)?)
             }
             _ => return Err(ReviewError::State),
         };
-        let what = crate::i18n::Lang::ZhCn.tr().fmt("live_review.on_room", &[("name", &r.name)]);
-        notify::live_decision(
-            conn,
-            config,
-            r.merchant_id,
-            MailKind::MerchantAction,
-            key,
-            &what,
-            measure.key(),
-            &why,
-            now,
-        )?;
+        live::set_room_status(conn, r.id, to)?;
+        tell(conn, config, r.merchant_id, key, ("live_review.on_room", &r.name), measure.key(), &why, now)?;
         Ok(measure)
     })
 }
@@ -177,34 +195,17 @@ pub fn host_measure(
     let why = reason(why, true)?.unwrap_or_default();
     conn.write(|conn| {
         let h = live::find_host(conn, host_id)?.ok_or(ReviewError::NotFound)?;
-        let key = match (measure, h.status) {
+        let (to, key) = match (measure, h.status) {
             (HostMeasure::Ban, HostStatus::Active) => {
-                live::set_host_status(conn, h.id, HostStatus::Banned)?;
-                format!(
-                    "host:{}:action:{}",
-                    h.id,
-                    actions::insert_on(conn, h.merchant_id, ActionKind::BanHost, h.id, &why, by, now)?
-                )
+                (HostStatus::Banned, take_on(conn, h.merchant_id, ActionKind::BanHost, h.id, &why, by, now)?)
             }
             (HostMeasure::Restore, HostStatus::Banned) => {
-                end_all(conn, Target::Host, h.id, by, &why, now)?;
-                live::set_host_status(conn, h.id, HostStatus::Active)?;
-                format!("host:{}:restore:{}", h.id, now.timestamp_micros())
+                (HostStatus::Active, restore(conn, Target::Host, h.id, by, &why, now)?)
             }
             _ => return Err(ReviewError::State),
         };
-        let what = crate::i18n::Lang::ZhCn.tr().fmt("live_review.on_host", &[("name", &h.display_name)]);
-        notify::live_decision(
-            conn,
-            config,
-            h.merchant_id,
-            MailKind::MerchantAction,
-            key,
-            &what,
-            measure.key(),
-            &why,
-            now,
-        )?;
+        live::set_host_status(conn, h.id, to)?;
+        tell(conn, config, h.merchant_id, key, ("live_review.on_host", &h.display_name), measure.key(), &why, now)?;
         Ok(measure)
     })
 }

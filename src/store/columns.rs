@@ -343,6 +343,7 @@ mod tests {
                 credit_code: "91330106MA2H3K7P0R",
                 email: "kefu@xinghe.example.cn",
                 shop_url: "",
+                phone: None,
                 categories: "apparel",
                 qualification: None,
                 created_at: at,

@@ -40,6 +40,7 @@ pub struct NewMerchant<'a> {
     pub credit_code: &'a str,
     pub email: &'a str,
     pub shop_url: &'a str,
+    pub phone: Option<&'a str>,
     pub categories: &'a str,
     pub qualification: Option<&'a str>,
     pub created_at: NaiveDateTime,

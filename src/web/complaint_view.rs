@@ -7,11 +7,13 @@ use chrono_tz::Tz;
 use crate::domain::contact::Reach;
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::event::{EventKind, Viewer, Visibility};
+use crate::domain::live::masked;
 use crate::domain::progress::Progress;
 use crate::domain::state::{EscalationReason, Outcome, State};
 use crate::i18n::Tr;
 use crate::store::complaints::{Complaint, Entry};
 use crate::store::from_db;
+use crate::store::live::Named;
 use crate::web::view::{self, DeadlineView, TimeView};
 
 pub struct EventView {
@@ -43,6 +45,36 @@ pub struct ComplaintView {
     /// "退款 · ¥199.00" while a proposal waits for the consumer.
     pub proposal: Option<String>,
     pub timeline: Vec<EventView>,
+    /// What the complaint names of the merchant's live commerce.
+    pub live: LiveFacts,
+}
+
+/// The product, session, room and host a complaint names, in words. The
+/// host's real name is masked for everyone but supervisors.
+#[derive(Default)]
+pub struct LiveFacts {
+    pub product: Option<String>,
+    /// The session's start and end, local.
+    pub session: Option<String>,
+    /// The room's name and platform.
+    pub room: Option<String>,
+    /// The host's display name and (masked) real name.
+    pub host: Option<String>,
+}
+
+impl LiveFacts {
+    pub fn new(t: &Tr, tz: Tz, named: &Named, viewer: Viewer) -> LiveFacts {
+        let local = |at| view::time(t, tz, from_db(at)).local;
+        LiveFacts {
+            product: named.product.as_ref().map(|p| p.name.clone()),
+            session: named.session.as_ref().map(|s| format!("{} – {}", local(s.started_at), local(s.ended_at))),
+            room: named.room.as_ref().map(|r| format!("{}（{}）", r.name, t.get(r.platform.key()))),
+            host: named.host.as_ref().map(|h| {
+                let real = if viewer == Viewer::Supervisor { h.real_name.clone() } else { masked(&h.real_name) };
+                format!("{}（{}）", h.display_name, real)
+            }),
+        }
+    }
 }
 
 /// "退款 · ¥199.00" from a resolution slug and an amount.
@@ -119,6 +151,13 @@ impl ComplaintView {
                 .then(|| c.proposal_resolution.map(|r| terms(t, r.slug(), c.proposal_amount_fen)))
                 .flatten(),
             timeline,
+            live: LiveFacts::default(),
         }
+    }
+
+    /// With what the complaint names of live commerce.
+    pub fn naming(mut self, t: &Tr, tz: Tz, named: &Named, viewer: Viewer) -> ComplaintView {
+        self.live = LiveFacts::new(t, tz, named, viewer);
+        self
     }
 }

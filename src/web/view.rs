@@ -6,7 +6,10 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::deadline::{DeadlineFacts, DeadlineKind, DeadlineStatus};
+use crate::domain::live::Target;
 use crate::i18n::Tr;
+use crate::store::actions::ActionRow;
+use crate::store::from_db;
 
 /// An instant, as `<time datetime="…">` wants it and as people read it.
 pub struct TimeView {
@@ -192,4 +195,44 @@ impl KeptForm {
             _ => None,
         }
     }
+}
+
+/// A measure on a room, host or product, as its pages list it.
+pub struct MeasureLine {
+    pub kind: String,
+    pub reason: String,
+    pub taken: TimeView,
+    pub ended: Option<TimeView>,
+    pub end_reason: String,
+}
+
+/// Each measure taken on a room, host or product, oldest first, with how
+/// it ended.
+pub fn measures(t: &Tr, tz: chrono_tz::Tz, rows: &[ActionRow]) -> Vec<MeasureLine> {
+    rows.iter()
+        .map(|a| MeasureLine {
+            kind: t.get(a.kind.key()).to_owned(),
+            reason: a.reason.clone(),
+            taken: time(t, tz, from_db(a.taken_at)),
+            ended: a.ended_at.map(|at| time(t, tz, from_db(at))),
+            end_reason: a.end_reason.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The names of the things actions were taken on (`store::live::target_names`).
+pub type TargetNames = std::collections::HashMap<(Target, i64), String>;
+
+/// What an action was taken on, in words ("商品：焕颜精华"); `None` for an
+/// action on the merchant itself.
+pub fn target_words(t: &Tr, names: &TargetNames, a: &ActionRow) -> Option<String> {
+    let id = a.target_id?;
+    let target = a.kind.target();
+    let key = match target {
+        Target::Product => "live_review.on_product",
+        Target::Room => "live_review.on_room",
+        Target::Host => "live_review.on_host",
+        Target::Merchant => return None,
+    };
+    Some(t.fmt(key, &[("name", &names.get(&(target, id)).map_or("", String::as_str))]))
 }

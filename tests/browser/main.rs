@@ -11,6 +11,7 @@ mod consumer_pages;
 mod forms;
 mod harness;
 mod journey;
+mod live;
 mod pages;
 mod script;
 mod tab;

@@ -70,6 +70,11 @@ impl Tab {
         self.el(css).await.select_by_value(value).await.unwrap();
     }
 
+    /// Clicks what leads nowhere (a checkbox, a radio button).
+    pub async fn tick(&self, css: &str) {
+        self.el(css).await.click().await.unwrap();
+    }
+
     /// Clicks, then waits for the page the click led to.
     pub async fn click(&self, css: &str) {
         let before = self.el("html").await;

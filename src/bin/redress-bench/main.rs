@@ -65,6 +65,11 @@ struct Args {
     /// database if it exists, else seed and keep a copy here.
     #[arg(long)]
     reuse: Option<PathBuf>,
+    /// Percent of intake complaints that name a product and a live session
+    /// (checked against the merchant's, and the session's room and host
+    /// stored): 0 measures intake as before live commerce.
+    #[arg(long, default_value_t = 50)]
+    live_share: u64,
     #[command(subcommand)]
     role: Option<Inner>,
 }
@@ -159,8 +164,10 @@ fn run(args: &Args) -> Result<(), String> {
 
     phase("intake at concurrency 32");
     let merchants = shape.merchants;
-    let intake =
-        drive(addr, args.concurrency, warmup, measure, 303, form_session, |s, w, n| intake_request(s, w, n, merchants));
+    let live_share = args.live_share.min(100);
+    let intake = drive(addr, args.concurrency, warmup, measure, 303, form_session, |s, w, n| {
+        intake_request(s, w, n, merchants, live_share)
+    });
     report_phase("intake", &intake);
     server.report_rss();
 
@@ -189,7 +196,7 @@ fn run(args: &Args) -> Result<(), String> {
     phase("baseline at concurrency 32");
     let base = Baseline::start(&scratch)?;
     let baseline = drive(base.addr, args.concurrency, warmup, measure, 303, form_session_none, |s, w, n| {
-        intake_request(s, w, n, merchants)
+        intake_request(s, w, n, merchants, live_share)
     });
     report_phase("baseline", &baseline);
     drop(base);
@@ -207,6 +214,7 @@ fn run(args: &Args) -> Result<(), String> {
         "intake_p50_ms": round(intake.percentile_ms(50.0), 2),
         "intake_p99_ms": round(intake.percentile_ms(99.0), 2),
         "intake_failed": intake.failed,
+        "intake_live_share": live_share,
         "baseline_rps": round(baseline.rps(), 0),
         "baseline_p99_ms": round(baseline.percentile_ms(99.0), 2),
         "intake_to_baseline": round(intake.rps() / baseline.rps(), 3),
@@ -335,9 +343,11 @@ fn form_session_none(_: &mut Conn, _: usize) -> FormSession {
 
 /// The `n`th complaint of worker `w`: a real one, Chinese text and all,
 /// against a merchant spread over all of them.
-fn intake_request(s: &FormSession, w: usize, n: u64, merchants: i64) -> Vec<u8> {
+fn intake_request(s: &FormSession, w: usize, n: u64, merchants: i64, live_share: u64) -> Vec<u8> {
     let k = (w as u64) * 1_000_003 + n * 7_919;
     let merchant = (1 + k % merchants as u64).to_string();
+    // The seed gives each merchant a product and a session with its own id.
+    let live = (k / 7) % 100 < live_share;
     let order = format!("DY{}", 200_000_000 + k);
     let amount = format!("{}.{:02}", 10 + k % 2000, k % 100);
     let phone = format!("139{:08}", k % 100_000_000);
@@ -359,6 +369,8 @@ fn intake_request(s: &FormSession, w: usize, n: u64, merchants: i64) -> Vec<u8> 
             ("consumer_name", "王女士"),
             ("consumer_phone", &phone),
             ("consumer_email", &email),
+            ("product", if live { &merchant } else { "" }),
+            ("live_session", if live { &merchant } else { "" }),
         ],
     )
 }

@@ -19,7 +19,9 @@
 //!   complaints filed in the same hours are;
 //! - a timeline event per step taken, and ratings on a third of resolutions;
 //! - the repeat-offender flags earlier sweeps would have raised: every
-//!   merchant with 10 or more complaints in the last 30 days is flagged.
+//!   merchant with 10 or more complaints in the last 30 days is flagged;
+//! - each merchant has a live room, a host, an approved product and
+//!   yesterday's session featuring it, with the same id as the merchant.
 
 use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
@@ -129,6 +131,18 @@ pub fn seed(conn: &mut DbConnection, shape: &Shape, now: DateTime<Utc>) -> diese
            SELECT i, '直播商家' || i || '号电子商务有限公司', 'BENCH' || i, 'merchant' || i || '@example.cn',
              'general', 'none', {created} FROM n;
 
+         -- Each merchant's live commerce: a room, a host, an approved
+         -- product and yesterday's session featuring it (what intake names).
+         INSERT INTO live_rooms (id, merchant_id, platform, name, room_ref, status, created_at)
+           SELECT id, id, 'douyin', '直播间' || id, 'room' || id, 'active', {created} FROM merchants;
+         INSERT INTO hosts (id, merchant_id, display_name, real_name, kind, medical_staff, status, created_at)
+           SELECT id, id, '主播' || id, '王芳', 'own_staff', FALSE, 'active', {created} FROM merchants;
+         INSERT INTO products (id, merchant_id, name, category, claims, review, submitted_at)
+           SELECT id, id, '蓝牙耳机' || id, 'general', '正品保障', 'approved', {created} FROM merchants;
+         INSERT INTO live_sessions (id, merchant_id, room_id, host_id, started_at, ended_at, created_at)
+           SELECT id, id, id, id, {yesterday}, {yesterday_end}, {yesterday_end} FROM merchants;
+         INSERT INTO session_products (session_id, product_id) SELECT id, id FROM merchants;
+
          {fates}
          INSERT INTO complaints (id, reference, token, merchant_id, order_ref, category, desired_resolution,
              amount_fen, description, consumer_name, consumer_phone, consumer_email, lang, state,
@@ -179,6 +193,8 @@ pub fn seed(conn: &mut DbConnection, shape: &Shape, now: DateTime<Utc>) -> diese
         created = minutes_before(conn, &base, "600000"),
         now = minutes_before(conn, &base, "0"),
         month_ago = minutes_before(conn, &base, "43200"),
+        yesterday = minutes_before(conn, &base, "1440"),
+        yesterday_end = minutes_before(conn, &base, "1320"),
         merchant = merchant_of(m),
         response_due = at("2880"),
         resolution_due = at("10080"),
@@ -198,7 +214,11 @@ pub fn seed(conn: &mut DbConnection, shape: &Shape, now: DateTime<Utc>) -> diese
         // Explicit ids leave the sequences behind.
         conn.batch_execute(
             "SELECT setval(pg_get_serial_sequence('merchants', 'id'), (SELECT max(id) FROM merchants));
-             SELECT setval(pg_get_serial_sequence('complaints', 'id'), (SELECT max(id) FROM complaints));",
+             SELECT setval(pg_get_serial_sequence('complaints', 'id'), (SELECT max(id) FROM complaints));
+             SELECT setval(pg_get_serial_sequence('live_rooms', 'id'), (SELECT max(id) FROM live_rooms));
+             SELECT setval(pg_get_serial_sequence('hosts', 'id'), (SELECT max(id) FROM hosts));
+             SELECT setval(pg_get_serial_sequence('products', 'id'), (SELECT max(id) FROM products));
+             SELECT setval(pg_get_serial_sequence('live_sessions', 'id'), (SELECT max(id) FROM live_sessions));",
         )?;
     }
     conn.batch_execute("COMMIT")?;

@@ -146,6 +146,40 @@ crate::slug_enum! {
     }
 }
 
+impl ProductDecision {
+    /// The decisions a product's review is open to.
+    pub fn open_to(review: Review) -> &'static [ProductDecision] {
+        match review {
+            Review::Pending => &[ProductDecision::Approve, ProductDecision::Reject],
+            Review::Approved => &[ProductDecision::Delist],
+            Review::Delisted => &[ProductDecision::Restore],
+            Review::Rejected => &[],
+        }
+    }
+}
+
+impl RoomMeasure {
+    /// The measures a room in `status` is open to (a cut room is restored,
+    /// not limited).
+    pub fn open_to(status: RoomStatus) -> &'static [RoomMeasure] {
+        match status {
+            RoomStatus::Active => &[RoomMeasure::Limit, RoomMeasure::Cut],
+            RoomStatus::Limited => &[RoomMeasure::Cut, RoomMeasure::Restore],
+            RoomStatus::Cut => &[RoomMeasure::Restore],
+        }
+    }
+}
+
+impl HostMeasure {
+    /// The measures a host in `status` is open to.
+    pub fn open_to(status: HostStatus) -> &'static [HostMeasure] {
+        match status {
+            HostStatus::Active => &[HostMeasure::Ban],
+            HostStatus::Banned => &[HostMeasure::Restore],
+        }
+    }
+}
+
 crate::slug_enum! {
     #[catalog("target.")]
     /// What an action (`merchant_actions.target`) or a repeat-offender

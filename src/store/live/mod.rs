@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::schema::{hosts, live_rooms, live_sessions, products, session_products};
 use super::{DbConnection, to_db};
-use crate::domain::live::{HostKind, HostStatus, Platform, ProductCategory, Review, RoomStatus};
+use crate::domain::live::{HostKind, HostStatus, Platform, ProductCategory, Review, RoomStatus, Target};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = live_rooms)]
@@ -315,14 +315,64 @@ pub fn name_on_complaint(
 }
 
 /// The review queue: products waiting, oldest first, with their
-/// merchant's name; a range of `products_review`.
-pub fn pending_products(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<(ProductRow, String)>> {
+/// merchant's name and supervision status; a range of `products_review`.
+pub fn pending_products(
+    conn: &mut DbConnection,
+    limit: i64,
+) -> QueryResult<Vec<(ProductRow, String, crate::domain::offender::Supervision)>> {
     use super::schema::merchants;
     products::table
         .inner_join(merchants::table)
         .filter(products::review.eq(Review::Pending))
         .order((products::submitted_at, products::id))
-        .select((ProductRow::as_select(), merchants::name))
+        .select((ProductRow::as_select(), merchants::name, merchants::supervision))
         .limit(limit)
         .load(conn)
+}
+
+/// What a complaint names of its merchant's live commerce.
+#[derive(Debug, Default)]
+pub struct Named {
+    pub product: Option<ProductRow>,
+    pub session: Option<SessionRow>,
+    pub room: Option<RoomRow>,
+    pub host: Option<HostRow>,
+}
+
+/// Loads what `c` names: one lookup by id for each thing it names, none
+/// for a complaint that names nothing.
+pub fn named(conn: &mut DbConnection, c: &super::complaints::Complaint) -> QueryResult<Named> {
+    Ok(Named {
+        product: c.product_id.map(|id| find_product(conn, id)).transpose()?.flatten(),
+        session: c.live_session_id.map(|id| find_session(conn, id)).transpose()?.flatten(),
+        room: c.room_id.map(|id| find_room(conn, id)).transpose()?.flatten(),
+        host: c.host_id.map(|id| find_host(conn, id)).transpose()?.flatten(),
+    })
+}
+
+/// The names of the things `actions` were taken on (a product's or room's
+/// name, a host's display name), by target and id; one lookup for each
+/// thing, none for actions on the merchant itself.
+pub fn target_names(
+    conn: &mut DbConnection,
+    taken: &[super::actions::ActionRow],
+) -> QueryResult<std::collections::HashMap<(Target, i64), String>> {
+    let mut names = std::collections::HashMap::new();
+    for a in taken {
+        let Some(id) = a.target_id else { continue };
+        let target = a.kind.target();
+        if names.contains_key(&(target, id)) {
+            continue;
+        }
+        let name = match target {
+            Target::Product => find_product(conn, id)?.map(|p| p.name),
+            Target::Room => find_room(conn, id)?.map(|r| r.name),
+            Target::Host => find_host(conn, id)?.map(|h| h.display_name),
+            Target::Merchant => None,
+        };
+        if let Some(name) = name {
+            names.insert((target, id), name);
+        }
+    }
+    Ok(names)
 }

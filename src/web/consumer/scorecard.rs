@@ -74,6 +74,9 @@ pub struct ActionView {
     pub reason: String,
     pub taken: TimeView,
     pub ended: Option<TimeView>,
+    /// The product, room or host it was taken on ("商品：…"), if not the
+    /// merchant itself.
+    pub on: Option<String>,
 }
 
 #[derive(Template)]
@@ -107,6 +110,7 @@ pub fn action_view(t: &crate::i18n::Tr, tz: chrono_tz::Tz, a: &ActionRow) -> Act
         reason: a.reason.clone(),
         taken: view::time(t, tz, from_db(a.taken_at)),
         ended: a.ended_at.map(|at| view::time(t, tz, from_db(at))),
+        on: None,
     }
 }
 

@@ -121,14 +121,15 @@ async fn page(
 ) -> Result<HttpResponse, AppError> {
     let lookup = token.clone();
     let filed = extra.done == Some(TrackingDone::Filed);
-    let (found, files, receipts) = state
+    let (found, files, receipts, named) = state
         .db(move |conn| {
             let found = tracking::by_token(conn, &lookup)?.ok_or(AppError::NotFound)?;
             let id = found.complaint.id;
             let files = crate::store::evidence::of(conn, id)?;
+            let named = crate::store::live::named(conn, &found.complaint)?;
             // Just filed: whether the link went out by SMS or e-mail.
             let receipts = if filed { outbox::channels_for(conn, id, MailKind::Receipt)? } else { Vec::new() };
-            Ok((found, files, receipts))
+            Ok((found, files, receipts, named))
         })
         .await?;
     let ctx = PageCtx::new(req);
@@ -183,7 +184,8 @@ async fn page(
             &found.merchant_name,
             &found.timeline,
             Viewer::Consumer,
-        ),
+        )
+        .naming(&t, state.config.tz, &named, Viewer::Consumer),
         contact,
         has_email: c.consumer_email.is_some() || c.consumer_phone.is_some(),
         notice_is_error: notice.as_ref().is_some_and(|(_, error)| *error),

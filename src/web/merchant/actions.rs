@@ -55,9 +55,11 @@ async fn page(
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
     let merchant_id = who.merchant_id;
-    let (taken, appeals) = state
+    let (taken, appeals, names) = state
         .db(move |conn| {
-            Ok((actions::for_merchant(conn, merchant_id)?, actions::appeals_for_merchant(conn, merchant_id)?))
+            let taken = actions::for_merchant(conn, merchant_id)?;
+            let names = crate::store::live::target_names(conn, &taken)?;
+            Ok((taken, actions::appeals_for_merchant(conn, merchant_id)?, names))
         })
         .await?;
     let ctx = PageCtx::new(req);
@@ -81,7 +83,7 @@ async fn page(
             };
             ActionLine {
                 id: a.id,
-                view: action_view(&t, tz, a),
+                view: ActionView { on: view::target_words(&t, &names, a), ..action_view(&t, tz, a) },
                 can_start: matches!(status, AppealStatus::CanStart { .. }),
                 can_submit: matches!(status, AppealStatus::CanSubmit { .. }),
                 status: words,

@@ -102,14 +102,15 @@ impl<'a> Here<'a> {
 
     pub async fn page(&self, status: StatusCode, typed: Typed) -> Result<HttpResponse, AppError> {
         let (merchant_id, reference) = (self.who.merchant_id, self.reference.clone());
-        let (c, merchant, timeline, files) = self
+        let (c, merchant, timeline, files, named) = self
             .state
             .db(move |conn| {
                 let c = store::find_for_merchant(conn, merchant_id, &reference)?.ok_or(AppError::NotFound)?;
                 let merchant = merchants::find(conn, merchant_id)?.ok_or(AppError::NotFound)?;
                 let timeline = store::timeline(conn, c.id, Viewer::Merchant)?;
                 let files = crate::store::evidence::of(conn, c.id)?;
-                Ok((c, merchant.name, timeline, files))
+                let named = crate::store::live::named(conn, &c)?;
+                Ok((c, merchant.name, timeline, files, named))
             })
             .await?;
         let (state, req) = (self.state, self.req);
@@ -133,7 +134,8 @@ impl<'a> Here<'a> {
         let allowed = |a: Action| progress.state.apply(a).is_ok();
         let page = ComplaintPage {
             evidence: views(&t, &format!("/merchant/complaints/{}", c.reference), &files),
-            c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Merchant),
+            c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Merchant)
+                .naming(&t, state.config.tz, &named, Viewer::Merchant),
             phone: c.consumer_phone.clone(),
             email: c.consumer_email.clone(),
             notice: typed.notice.as_ref().map(|(n, _)| n.clone()),

@@ -51,7 +51,8 @@ struct DashboardPage {
     next_page: Option<String>,
     filtered: bool,
     /// Restrictions and suspensions in force: a banner each.
-    banners: Vec<(String, String)>,
+    /// (kind, what it was taken on if not the merchant, reason).
+    banners: Vec<(String, Option<String>, String)>,
 }
 
 fn row(state: &AppState, t: &crate::i18n::Tr, now: DateTime<Utc>, c: &Complaint) -> RowView {
@@ -134,12 +135,14 @@ pub async fn dashboard(
     let now = state.clock.now();
     let merchant_id = who.merchant_id;
     let q = list.clone();
-    let (merchant, counters, (rows, next), taken) = state
+    let (merchant, counters, (rows, next), (taken, names)) = state
         .db(move |conn| {
             let merchant = merchants::find(conn, merchant_id)?.ok_or(AppError::NotFound)?;
             let counters = queries::counters(conn, merchant_id, now, soon())?;
             let page = queries::list(conn, merchant_id, &q, now, soon(), PAGE_SIZE)?;
-            Ok((merchant.name, counters, page, actions::for_merchant(conn, merchant_id)?))
+            let taken = actions::for_merchant(conn, merchant_id)?;
+            let names = crate::store::live::target_names(conn, &taken)?;
+            Ok((merchant.name, counters, page, (taken, names)))
         })
         .await?;
     let ctx = PageCtx::new(&req);
@@ -156,9 +159,9 @@ pub async fn dashboard(
         next_page: next.map(|cursor| asked.next_page(cursor)),
         filtered: list.state.is_some() || list.category.is_some() || list.due.is_some() || list.after.is_some(),
         banners: taken
-            .into_iter()
+            .iter()
             .filter(|a| a.ended_at.is_none() && a.kind.is_ongoing())
-            .map(|a| (t.get(a.kind.key()).to_owned(), a.reason))
+            .map(|a| (t.get(a.kind.key()).to_owned(), crate::web::view::target_words(&t, &names, a), a.reason.clone()))
             .collect(),
         ctx,
     };

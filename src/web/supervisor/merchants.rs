@@ -55,6 +55,7 @@ struct OnboardPage {
     credit_code: FieldView,
     email: FieldView,
     shop_url: FieldView,
+    phone: FieldView,
     categories: FieldView,
     sold: Vec<Choice>,
     qualification: FieldView,
@@ -80,6 +81,7 @@ fn onboard_page(
         credit_code: FieldView::new(&t, "onboard.credit_code", &typed.credit_code, error(Field::CreditCode)),
         email: FieldView::new(&t, "onboard.email", &typed.email, error(Field::Email)),
         shop_url: FieldView::new(&t, "onboard.shop_url", &typed.shop_url, error(Field::ShopUrl)),
+        phone: FieldView::new(&t, "onboard.phone", &typed.phone, error(Field::Phone)),
         categories: FieldView::new(&t, "onboard.categories", "", error(Field::Categories)),
         sold: SoldCategory::ALL
             .iter()
@@ -109,6 +111,7 @@ pub struct OnboardFields {
     credit_code: String,
     email: String,
     shop_url: String,
+    phone: String,
     #[serde(deserialize_with = "form::list")]
     categories: Vec<String>,
     qualification: String,
@@ -121,6 +124,7 @@ impl From<OnboardFields> for MerchantForm {
             credit_code: f.credit_code,
             email: f.email,
             shop_url: f.shop_url,
+            phone: f.phone,
             categories: f.categories,
             qualification: f.qualification,
         }

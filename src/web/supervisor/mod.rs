@@ -5,6 +5,7 @@ mod audit;
 mod complaint;
 pub mod export;
 mod flags;
+mod live;
 mod mail;
 mod merchant;
 mod merchants;
@@ -30,6 +31,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(merchant::decide_appeal);
     cfg.service(flags::list).service(flags::decide_flag);
     cfg.service(products::queue).service(products::decide);
+    cfg.service(live::show_room)
+        .service(live::show_host)
+        .service(live::show_product)
+        .service(live::room_measure)
+        .service(live::host_measure);
     cfg.service(mail::list).service(mail::retry);
     cfg.service(audit::list);
     cfg.service(queue::queue)

@@ -9,15 +9,16 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::audit::AuditKind;
-use crate::domain::live::ProductDecision;
 use crate::domain::live::claims::pieces;
+use crate::domain::live::{ProductDecision, Target};
 use crate::error::AppError;
-use crate::service::review::{self, ReviewError};
+use crate::service::review;
 use crate::store::live;
 use crate::web::form::CsrfForm;
 use crate::web::page::{PageCtx, render};
 use crate::web::path::ProductId;
 use crate::web::session::Supervisor;
+use crate::web::supervisor::live as thing;
 use crate::web::supervisor::with_audit;
 use crate::web::{AppState, csrf};
 
@@ -29,6 +30,8 @@ pub struct QueueLine {
     pub name: String,
     pub merchant_id: i64,
     pub merchant: String,
+    /// The merchant's supervision status (`none`, `flagged`, …) and its label.
+    pub supervision: (&'static str, String),
     pub category: String,
     pub licence: String,
     /// The claims in pieces: (text, risk slug if it is risky wording).
@@ -66,7 +69,7 @@ async fn page(
     let t = ctx.t;
     let lines = rows
         .into_iter()
-        .map(|(p, merchant)| {
+        .map(|(p, merchant, supervision)| {
             let claims: Vec<(String, Option<&'static str>)> =
                 pieces(&p.claims, p.category).into_iter().map(|(s, r)| (s.to_owned(), r.map(|r| r.slug()))).collect();
             QueueLine {
@@ -76,6 +79,7 @@ async fn page(
                 name: p.name,
                 merchant_id: p.merchant_id,
                 merchant,
+                supervision: (supervision.slug(), t.get(supervision.key()).to_owned()),
                 category: t.get(p.category.key()).to_owned(),
                 licence: p.licence.unwrap_or_default(),
             }
@@ -130,20 +134,20 @@ pub async fn decide(
         move |_| format!("product {id}"),
     )
     .await?;
-    let key = match result {
-        Ok(_) => {
-            return Ok(HttpResponse::SeeOther()
-                .insert_header(("Location", "/supervisor/products?done=decided"))
-                .finish());
+    // Approving and rejecting happen in the queue; delisting and restoring
+    // on the product's own page: the answer goes back where the form was.
+    let on_page = matches!(
+        ProductDecision::from_slug(fields.decision.trim()),
+        Some(ProductDecision::Delist | ProductDecision::Restore)
+    );
+    match result {
+        Ok(_) if on_page => Ok(thing::back((Target::Product, id))),
+        Ok(_) => Ok(HttpResponse::SeeOther().insert_header(("Location", "/supervisor/products?done=decided")).finish()),
+        Err(e) if on_page => thing::refused(&state, &req, (Target::Product, id), e, fields.reason).await,
+        Err(e) => {
+            let (status, key) = thing::refusal(e)?;
+            let t = PageCtx::new(&req).t;
+            page(&state, &req, status, Some((t.get(key).to_owned(), true)), Some((id, fields.reason))).await
         }
-        Err(ReviewError::NotFound) => return Err(AppError::NotFound),
-        Err(ReviewError::Db(e)) => return Err(e.into()),
-        Err(ReviewError::Decision) => "product_review.error_decision",
-        Err(ReviewError::Reason) => "product_review.error_reason",
-        Err(ReviewError::State) => "product_review.error_state",
-    };
-    let status =
-        if key == "product_review.error_state" { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let t = PageCtx::new(&req).t;
-    page(&state, &req, status, Some((t.get(key).to_owned(), true)), Some((id, fields.reason))).await
+    }
 }

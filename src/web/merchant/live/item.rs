@@ -18,15 +18,7 @@ use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::path::{HostId, LiveSessionId, ProductId, RoomId};
 use crate::web::session::MerchantStaff;
-use crate::web::view::{self, TimeView};
-
-pub struct MeasureLine {
-    pub kind: String,
-    pub reason: String,
-    pub taken: TimeView,
-    pub ended: Option<TimeView>,
-    pub end_reason: String,
-}
+use crate::web::view::{self, MeasureLine, measures};
 
 #[derive(Template)]
 #[template(path = "merchant/live/item.html")]
@@ -46,18 +38,6 @@ struct ItemPage {
     measures: Vec<MeasureLine>,
     /// A session's products: (name, review slug, its label).
     featured: Vec<(i64, String, &'static str, String)>,
-}
-
-fn measures(t: &Tr, tz: chrono_tz::Tz, rows: &[ActionRow]) -> Vec<MeasureLine> {
-    rows.iter()
-        .map(|a| MeasureLine {
-            kind: t.get(a.kind.key()).to_owned(),
-            reason: a.reason.clone(),
-            taken: view::time(t, tz, from_db(a.taken_at)),
-            ended: a.ended_at.map(|at| view::time(t, tz, from_db(at))),
-            end_reason: a.end_reason.clone().unwrap_or_default(),
-        })
-        .collect()
 }
 
 /// The banner while a measure applies: the newest one not ended.

@@ -59,13 +59,14 @@ async fn page(
     status: StatusCode,
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
-    let (c, merchant, timeline, holder, files) = state
+    let (c, merchant, timeline, holder, files, named) = state
         .db(move |conn| {
             let (c, merchant) = supervision::find(conn, &reference)?.ok_or(AppError::NotFound)?;
             let timeline = complaints::timeline(conn, c.id, Viewer::Supervisor)?;
             let holder = supervision::holder(conn, c.id)?;
             let files = crate::store::evidence::of(conn, c.id)?;
-            Ok((c, merchant, timeline, holder, files))
+            let named = crate::store::live::named(conn, &c)?;
+            Ok((c, merchant, timeline, holder, files, named))
         })
         .await?;
     let ctx = PageCtx::new(req);
@@ -76,7 +77,8 @@ async fn page(
         |field: Field| typed.errors.get(field).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
     let page = ComplaintPage {
         evidence: views(&t, &format!("/supervisor/complaints/{}", c.reference), &files),
-        c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Supervisor),
+        c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Supervisor)
+            .naming(&t, state.config.tz, &named, Viewer::Supervisor),
         contact: [c.consumer_phone.clone(), c.consumer_email.clone()]
             .into_iter()
             .flatten()

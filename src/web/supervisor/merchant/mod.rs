@@ -24,7 +24,7 @@ use crate::i18n::Tr;
 use crate::store::actions::{self as store, ActionRow, AppealRow};
 use crate::store::flags::{self, Flag, FlagState};
 use crate::store::merchants::{self, Merchant};
-use crate::store::{from_db, users};
+use crate::store::{from_db, live, users};
 use crate::web::consumer::Choice;
 use crate::web::consumer::scorecard::{ActionView, action_view};
 use crate::web::page::{PageCtx, render};
@@ -39,6 +39,17 @@ pub struct ActionLine {
     pub view: ActionView,
     pub liftable: bool,
     pub appeal: Option<AppealLine>,
+}
+
+/// A room, host or product of the merchant's, linked to its page.
+pub struct ThingLine {
+    pub href: String,
+    pub what: String,
+    pub name: String,
+    /// `data-room-status`, `data-host-status` or `data-review`.
+    pub marker: &'static str,
+    pub status: &'static str,
+    pub status_label: String,
 }
 
 pub struct AppealLine {
@@ -59,6 +70,7 @@ struct MerchantPage {
     credit_code: String,
     email: String,
     shop_url: String,
+    phone: Option<String>,
     categories: String,
     qualification: Option<String>,
     supervision: String,
@@ -68,6 +80,8 @@ struct MerchantPage {
     credit_points: i32,
     staff: Vec<(String, TimeView)>,
     actions: Vec<ActionLine>,
+    /// Its live rooms, hosts and products.
+    things: Vec<ThingLine>,
     kinds: Vec<Choice>,
     notice: Option<(String, bool)>,
     /// A refused form's values and mistake.
@@ -80,20 +94,25 @@ struct Record {
     merchant: Merchant,
     staff: Vec<(String, chrono::NaiveDateTime)>,
     taken: Vec<ActionRow>,
+    names: view::TargetNames,
     appeals: Vec<AppealRow>,
     flag: Option<Flag>,
+    live: (Vec<live::RoomRow>, Vec<live::HostRow>, Vec<live::ProductRow>),
 }
 
 async fn load(state: &AppState, id: MerchantId) -> Result<Record, AppError> {
     let id = id.0;
     state
         .db(move |conn| {
+            let taken = store::for_merchant(conn, id)?;
             Ok(Record {
                 merchant: merchants::find(conn, id)?.ok_or(AppError::NotFound)?,
                 staff: users::staff_of(conn, id)?,
-                taken: store::for_merchant(conn, id)?,
+                names: live::target_names(conn, &taken)?,
+                taken,
                 appeals: store::appeals_for_merchant(conn, id)?,
                 flag: flags::open_flag(conn, id)?,
+                live: (live::rooms(conn, id)?, live::hosts(conn, id)?, live::products(conn, id)?),
             })
         })
         .await
@@ -109,7 +128,7 @@ async fn page(
     notice: Option<(String, bool)>,
     kept: KeptForm,
 ) -> Result<HttpResponse, AppError> {
-    let Record { merchant: m, staff, taken, appeals, flag } = load(state, id).await?;
+    let Record { merchant: m, staff, taken, names, appeals, flag, live } = load(state, id).await?;
     // Supervisors see a flag the public does not see yet (raised by
     // complaint volume alone), and that it is not public.
     let hidden_flag = flag.as_ref().is_some_and(|f| {
@@ -123,7 +142,8 @@ async fn page(
         id: id.0,
         categories: m.categories.0.iter().map(|c| t.get(c.key()).to_owned()).collect::<Vec<_>>().join("、"),
         staff: staff.into_iter().map(|(email, at)| (email, view::time(&t, tz, from_db(at)))).collect(),
-        actions: action_lines(&t, tz, &taken, &appeals),
+        actions: action_lines(&t, tz, (&taken, &names), &appeals),
+        things: thing_lines(&t, live),
         kinds: ActionKind::ON_MERCHANT
             .iter()
             .map(|k| Choice { value: k.slug().into(), label: t.get(k.key()).into(), selected: false })
@@ -132,6 +152,7 @@ async fn page(
         credit_code: m.credit_code,
         email: m.email,
         shop_url: m.shop_url,
+        phone: m.phone,
         qualification: m.qualification,
         supervision_label: t.get(Supervision::from_slug(&supervision).map_or("", Supervision::key)).to_owned(),
         supervision,
@@ -146,17 +167,47 @@ async fn page(
 }
 
 /// Each action taken, with the appeal against it, if any.
-fn action_lines(t: &Tr, tz: chrono_tz::Tz, taken: &[ActionRow], appeals: &[AppealRow]) -> Vec<ActionLine> {
+fn action_lines(
+    t: &Tr,
+    tz: chrono_tz::Tz,
+    (taken, names): (&[ActionRow], &view::TargetNames),
+    appeals: &[AppealRow],
+) -> Vec<ActionLine> {
     let appeal_of: HashMap<i64, &AppealRow> = appeals.iter().map(|a| (a.action_id, a)).collect();
     taken
         .iter()
         .map(|a| ActionLine {
             id: a.id,
-            view: action_view(t, tz, a),
+            view: ActionView { on: view::target_words(t, names, a), ..action_view(t, tz, a) },
             liftable: a.ended_at.is_none() && a.kind.is_ongoing(),
             appeal: appeal_of.get(&a.id).map(|ap| appeal_line(t, tz, ap)),
         })
         .collect()
+}
+
+/// The merchant's rooms, hosts and products, in that order.
+fn thing_lines(
+    t: &Tr,
+    (rooms, hosts, products): (Vec<live::RoomRow>, Vec<live::HostRow>, Vec<live::ProductRow>),
+) -> Vec<ThingLine> {
+    let line = |kind: &str, id: i64, what: &str, name: String, marker, (status, key): (&'static str, &str)| ThingLine {
+        href: format!("/supervisor/{kind}/{id}"),
+        what: t.get(what).to_owned(),
+        name,
+        marker,
+        status,
+        status_label: t.get(key).to_owned(),
+    };
+    let rooms = rooms
+        .into_iter()
+        .map(|r| line("rooms", r.id, "live.room", r.name, "data-room-status", (r.status.slug(), r.status.key())));
+    let hosts = hosts.into_iter().map(|h| {
+        line("hosts", h.id, "live.host", h.display_name, "data-host-status", (h.status.slug(), h.status.key()))
+    });
+    let products = products.into_iter().map(|p| {
+        line("products", p.id, "live_review.product", p.name, "data-review", (p.review.slug(), p.review.key()))
+    });
+    rooms.chain(hosts).chain(products).collect()
 }
 
 fn appeal_line(t: &Tr, tz: chrono_tz::Tz, ap: &AppealRow) -> AppealLine {
