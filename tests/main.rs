@@ -28,6 +28,7 @@ mod live_intake;
 mod live_portal;
 mod live_queue;
 mod live_review;
+mod live_scorecard;
 mod mail;
 mod merchant;
 mod metrics_bounds;
