@@ -7,7 +7,7 @@ use ureq::http::StatusCode;
 use crate::helpers::*;
 
 /// Rows of RFC 4180 CSV, each a list of fields, quotes undone.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
+pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
     let (mut quoted, mut chars) = (false, text.chars().peekable());
     while let Some(c) = chars.next() {

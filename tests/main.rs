@@ -29,6 +29,7 @@ mod live_measures;
 mod live_portal;
 mod live_queue;
 mod live_review;
+mod live_scorecard;
 mod mail;
 mod merchant;
 mod metrics_bounds;

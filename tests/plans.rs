@@ -14,7 +14,7 @@ use diesel::sql_types::Text;
 use redress::clock::Clock;
 use redress::store::{DbConnection, dashboard, supervision};
 
-use crate::helpers::*;
+use crate::helpers::{self, *};
 
 #[derive(QueryableByName)]
 struct PlanRow {
@@ -38,21 +38,33 @@ fn captured(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection)) -> Ve
     seen.lock().unwrap().clone()
 }
 
-fn full_scans(conn: &mut DbConnection, queries: &[String]) -> Vec<String> {
+fn plan(conn: &mut DbConnection, sql: &str) -> Vec<String> {
+    let rows: Vec<PlanRow> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}")).load(conn).unwrap();
+    rows.into_iter().map(|row| row.detail).collect()
+}
+
+/// The queries among `queries` that read the whole of one of `tables`.
+fn full_scans_of(conn: &mut DbConnection, queries: &[String], tables: &[&str]) -> Vec<String> {
     let mut bad = Vec::new();
-    for sql in queries.iter().filter(|q| {
-        q.trim_start().starts_with("SELECT") && (q.contains("`complaints`") || q.contains("FROM complaints"))
-    }) {
-        let plan: Vec<PlanRow> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}")).load(conn).unwrap();
-        for row in plan {
+    for sql in queries.iter().filter(|q| q.trim_start().starts_with("SELECT")) {
+        let named = |t: &&str| sql.contains(&format!("`{t}`")) || sql.contains(&format!("FROM {t}"));
+        let read: Vec<&str> = tables.iter().copied().filter(|t| named(t)).collect();
+        if read.is_empty() {
+            continue;
+        }
+        for detail in plan(conn, sql) {
             // "SCAN complaints" reads the whole table; "SEARCH … USING INDEX"
             // reads a range of one.
-            if row.detail.starts_with("SCAN complaints") && !row.detail.contains("INDEX") {
-                bad.push(format!("{sql}\n  -> {}", row.detail));
+            if read.iter().any(|t| detail.starts_with(&format!("SCAN {t}"))) && !detail.contains("INDEX") {
+                bad.push(format!("{sql}\n  -> {detail}"));
             }
         }
     }
     bad
+}
+
+fn full_scans(conn: &mut DbConnection, queries: &[String]) -> Vec<String> {
+    full_scans_of(conn, queries, &["complaints"])
 }
 
 #[test]
@@ -225,4 +237,64 @@ fn the_scorecard_counts_in_the_database_what_the_rows_say() {
     assert_eq!(card.received, [0, 0, 0]);
     assert_eq!(card.rates, Rates::of(&[], now));
     assert_eq!(card.satisfaction, None);
+}
+
+/// Live commerce's hot queries: the complaints naming a merchant's
+/// products, sessions, rooms and hosts within a window (the intake stores
+/// them on the complaint, the scorecard counts them) and the product
+/// review queue. None reads the whole of `complaints` or `products`, and
+/// the counts read no complaint row at all. (The counts are checked on
+/// either database, the plans on SQLite.)
+#[test]
+fn live_commerce_counts_and_the_review_queue_use_their_indexes() {
+    use redress::domain::live::{ProductCategory, Review};
+    use redress::store::live::{self, counts};
+
+    let app = spawn_app();
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let other = MerchantBuilder::new("广州美颜堂化妆品有限公司").build(&app);
+    let (room, host) = (helpers::live::room(&app, m), helpers::live::host(&app, m, false));
+    let p = helpers::live::product(&app, m, ProductCategory::General, Review::Approved);
+    helpers::live::product(&app, m, ProductCategory::Food, Review::Pending);
+    helpers::live::product(&app, other, ProductCategory::Food, Review::Pending);
+    let s = helpers::live::session(&app, m, (room, host), &[p], app.clock.now() - Duration::hours(3));
+    for _ in 0..3 {
+        ComplaintBuilder::new(m).field("product", &p.to_string()).field("live_session", &s.to_string()).file(&app);
+        ComplaintBuilder::new(other).file(&app);
+    }
+    let now = app.clock.now();
+    let day = now - Duration::hours(24);
+    let mut conn = app.pool.get().unwrap();
+    let mut named = Vec::new();
+    let mut queries = captured(&mut conn, |conn| {
+        named.push(counts::by_product(conn, m, day).unwrap());
+        named.push(counts::by_session(conn, m, day).unwrap());
+        named.push(counts::by_room(conn, m, day).unwrap());
+        named.push(counts::by_host(conn, m, day).unwrap());
+        assert_eq!(live::pending_products(conn, 50).unwrap().len(), 2);
+        let card = redress::service::scorecard::scorecard(conn, m, now).unwrap().unwrap();
+        assert_eq!(card.live.products[0].complaints, 3);
+    });
+    assert_eq!(named, [p, s, room, host].map(|id| std::collections::HashMap::from([(id, 3)])), "counted");
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        return;
+    }
+    queries.dedup();
+    let live: Vec<String> = queries
+        .iter()
+        .filter(|q| ["product_id", "live_session_id", "room_id", "host_id"].iter().any(|c| q.contains(c)))
+        .filter(|q| q.contains("GROUP BY"))
+        .cloned()
+        .collect();
+    assert!(live.len() >= 4, "the counts ran: {queries:#?}");
+    let bad = full_scans_of(&mut conn, &queries, &["complaints", "products"]);
+    assert!(bad.is_empty(), "full scans:\n{}", bad.join("\n"));
+    for sql in &live {
+        let details = plan(&mut conn, sql);
+        let reads: Vec<&String> = details.iter().filter(|d| d.contains(" complaints ")).collect();
+        assert!(!reads.is_empty(), "{sql}: {details:?}");
+        for d in reads {
+            assert!(d.contains("COVERING INDEX complaints_"), "{sql}\n  reads rows: {d}");
+        }
+    }
 }

@@ -1,7 +1,10 @@
 //! A merchant's public record: what consumers and regulators see.
 
+pub mod live;
+
 use chrono::{DateTime, Duration, Utc};
 
+use crate::domain::live::Target;
 use crate::service::overview::Rates;
 use crate::store::actions::{self, ActionRow};
 use crate::store::merchants::{self, Merchant};
@@ -16,10 +19,14 @@ pub struct Scorecard {
     pub rates: Rates,
     /// Average rating and how many, over the last 365 days.
     pub satisfaction: Option<(f64, i64)>,
-    /// Ongoing restrictions and suspensions.
+    /// Ongoing restrictions and suspensions of the merchant itself.
     pub current: Vec<ActionRow>,
-    /// Everything else of the last 365 days, newest first.
+    /// Everything else of the last 365 days, newest first (measures in
+    /// force on a room, host or product are shown with it, in `live`).
     pub record: Vec<ActionRow>,
+    /// Its live rooms, hosts and products, each with its complaints of the
+    /// last 365 days and its measures in force.
+    pub live: live::LiveRecord,
 }
 
 pub fn scorecard(
@@ -35,10 +42,13 @@ pub fn scorecard(
         report::merchant_counts(conn, merchant_id, year, [now - Duration::days(30), now - Duration::days(90)], now)?;
     let first_responses = report::merchant_first_responses(conn, merchant_id, year)?;
     let (sum, count) = ratings::totals_since(conn, merchant_id, year)?;
-    let (current, record) = actions::for_merchant(conn, merchant_id)?
+    let all = actions::for_merchant(conn, merchant_id)?;
+    let live = live::record(conn, merchant_id, year, &all)?;
+    let (current, record) = all
         .into_iter()
         .filter(|a| a.ended_at.is_none() || from_db(a.taken_at) >= year)
         .filter(|a| !a.reversed)
+        .filter(|a| a.target == Target::Merchant || a.ended_at.is_some() || !a.kind.is_ongoing())
         .partition(|a| a.ended_at.is_none() && a.kind.is_ongoing());
     Ok(Some(Scorecard {
         received: [counts.recent[0], counts.recent[1], counts.received].map(|n| usize::try_from(n).unwrap_or(0)),
@@ -46,6 +56,7 @@ pub fn scorecard(
         satisfaction: (count > 0).then(|| (sum as f64 / count as f64, count)),
         current,
         record,
+        live,
         merchant,
     }))
 }

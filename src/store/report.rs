@@ -9,7 +9,7 @@ use diesel::sql_types::Timestamp;
 use diesel::sqlite::Sqlite;
 
 use super::complaints::Complaint;
-use super::schema::{complaints, merchants};
+use super::schema::{complaints, hosts, live_rooms, live_sessions, merchants, products};
 use super::{DbConnection, MultiBackend, state_is, to_db};
 use crate::domain::category::Category;
 use crate::domain::state::{EscalationReason, State};
@@ -228,16 +228,43 @@ pub struct ExportFilter {
     pub received_before: Option<DateTime<Utc>>,
 }
 
-/// One page of the export, newest first, below id `before`.
+/// A row of the export: the complaint, its merchant's name, and what it
+/// names of live commerce (the product, the session's start, the room,
+/// the host's name on stream; never the host's real name).
+#[derive(Debug, Clone)]
+pub struct ExportRow {
+    pub complaint: Complaint,
+    pub merchant: String,
+    pub product: Option<String>,
+    pub session_started_at: Option<NaiveDateTime>,
+    pub room: Option<String>,
+    pub host: Option<String>,
+}
+
+type ExportTuple = (Complaint, String, Option<String>, Option<NaiveDateTime>, Option<String>, Option<String>);
+
+/// One page of the export, newest first, below id `before`. What the
+/// complaint names is looked up by primary key, four at most a row.
 pub fn export_page(
     conn: &mut DbConnection,
     filter: ExportFilter,
     before: Option<i64>,
     limit: i64,
-) -> QueryResult<Vec<(Complaint, String)>> {
+) -> QueryResult<Vec<ExportRow>> {
     let mut q = complaints::table
         .inner_join(merchants::table)
-        .select((Complaint::as_select(), merchants::name))
+        .left_join(products::table.on(complaints::product_id.eq(products::id.nullable())))
+        .left_join(live_sessions::table.on(complaints::live_session_id.eq(live_sessions::id.nullable())))
+        .left_join(live_rooms::table.on(complaints::room_id.eq(live_rooms::id.nullable())))
+        .left_join(hosts::table.on(complaints::host_id.eq(hosts::id.nullable())))
+        .select((
+            Complaint::as_select(),
+            merchants::name,
+            products::name.nullable(),
+            live_sessions::started_at.nullable(),
+            live_rooms::name.nullable(),
+            hosts::display_name.nullable(),
+        ))
         .order(complaints::id.desc())
         .limit(limit)
         .into_boxed();
@@ -262,7 +289,18 @@ pub fn export_page(
     if let Some(before) = filter.received_before {
         q = q.filter(complaints::submitted_at.lt(to_db(before)));
     }
-    q.load(conn)
+    let rows: Vec<ExportTuple> = q.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(complaint, merchant, product, session_started_at, room, host)| ExportRow {
+            complaint,
+            merchant,
+            product,
+            session_started_at,
+            room,
+            host,
+        })
+        .collect())
 }
 
 #[cfg(test)]

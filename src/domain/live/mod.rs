@@ -111,6 +111,10 @@ impl Review {
     pub fn may_be_complained_of(self) -> bool {
         matches!(self, Review::Approved | Review::Delisted)
     }
+
+    /// What the public scorecard lists: products that were sold. What
+    /// waits for review or was refused never reached a consumer.
+    pub const PUBLIC: [Review; 2] = [Review::Approved, Review::Delisted];
 }
 
 crate::slug_enum! {
@@ -230,5 +234,6 @@ mod tests {
         assert!(!ProductCategory::Cosmetics.is_regulated() && !ProductCategory::General.barred_to_medical_staff());
         assert!(Review::Approved.may_be_featured() && !Review::Delisted.may_be_featured());
         assert!(Review::Delisted.may_be_complained_of() && !Review::Pending.may_be_complained_of());
+        assert!(Review::PUBLIC.iter().all(|r| r.may_be_complained_of()) && !Review::PUBLIC.contains(&Review::Rejected));
     }
 }

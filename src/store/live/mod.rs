@@ -3,6 +3,8 @@
 //! another merchant's is none, as if it did not exist; supervisors, who
 //! see every merchant's, use `find_*`.
 
+pub mod counts;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
@@ -227,6 +229,17 @@ pub fn hosts(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<HostR
 pub fn products(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<ProductRow>> {
     products::table
         .filter(products::merchant_id.eq(merchant_id))
+        .select(ProductRow::as_select())
+        .order(products::id.desc())
+        .load(conn)
+}
+
+/// A merchant's products the public may see (approved, or delisted since),
+/// newest first: a range of `products_merchant`.
+pub fn public_products(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<ProductRow>> {
+    products::table
+        .filter(products::merchant_id.eq(merchant_id))
+        .filter(products::review.eq_any(Review::PUBLIC))
         .select(ProductRow::as_select())
         .order(products::id.desc())
         .load(conn)

@@ -1,5 +1,7 @@
 //! The public merchant list and scorecards: no account, no consumer data.
 
+pub mod live;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
@@ -69,14 +71,13 @@ pub async fn list(
 }
 
 pub struct ActionView {
+    /// What it was on, when not the merchant itself ("Live room: …").
+    pub on: Option<String>,
     pub kind: String,
     pub detail: Option<String>,
     pub reason: String,
     pub taken: TimeView,
     pub ended: Option<TimeView>,
-    /// The product, room or host it was taken on ("商品：…"), if not the
-    /// merchant itself.
-    pub on: Option<String>,
 }
 
 #[derive(Template)]
@@ -97,6 +98,7 @@ struct ScorecardPage {
     satisfaction: String,
     current: Vec<ActionView>,
     record: Vec<ActionView>,
+    live: live::LiveView,
 }
 
 fn percent(rate: Option<f64>) -> String {
@@ -105,12 +107,12 @@ fn percent(rate: Option<f64>) -> String {
 
 pub fn action_view(t: &crate::i18n::Tr, tz: chrono_tz::Tz, a: &ActionRow) -> ActionView {
     ActionView {
+        on: None,
         kind: t.get(a.kind.key()).to_owned(),
         detail: a.points.map(|p| t.fmt("action.points", &[("n", &p)])),
         reason: a.reason.clone(),
         taken: view::time(t, tz, from_db(a.taken_at)),
         ended: a.ended_at.map(|at| view::time(t, tz, from_db(at))),
-        on: None,
     }
 }
 
@@ -126,6 +128,8 @@ pub async fn show(
     let ctx = PageCtx::new(&req);
     let t = ctx.t;
     let tz = state.config.tz;
+    let live = live::LiveView::of(&t, tz, &card.live);
+    let record = card.record.iter().map(|a| ActionView { on: live.subject(&t, a), ..action_view(&t, tz, a) }).collect();
     let page = ScorecardPage {
         id,
         name: card.merchant.name.clone(),
@@ -142,7 +146,8 @@ pub async fn show(
             t.fmt("scorecard.satisfaction_value", &[("avg", &format!("{avg:.1}")), ("n", &n)])
         }),
         current: card.current.iter().map(|a| action_view(&t, tz, a)).collect(),
-        record: card.record.iter().map(|a| action_view(&t, tz, a)).collect(),
+        record,
+        live,
         ctx,
     };
     render(StatusCode::OK, &page)

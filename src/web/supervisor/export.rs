@@ -1,7 +1,9 @@
 //! `/supervisor/export.csv`: complaints as CSV (UTF-8 with a BOM so that
 //! spreadsheet software reads the Chinese right), honouring the filters,
 //! with columns modelled on the CFPB's public complaint database and the
-//! consumer's contact masked. Streamed a page at a time, so a large export
+//! consumer's contact masked, then what the complaint names of live
+//! commerce (added at the end, so integrations that read columns by
+//! position keep working). Streamed a page at a time, so a large export
 //! never sits in memory whole.
 
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -16,17 +18,17 @@ use crate::domain::contact::{Email, Phone, masked_name};
 use crate::domain::state::{EscalationReason, Outcome, State};
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::store::complaints::Complaint;
 use crate::store::from_db;
-use crate::store::report::{ExportFilter, export_page};
+use crate::store::report::{ExportFilter, ExportRow, export_page};
 use crate::web::AppState;
 use crate::web::page::PageCtx;
 use crate::web::session::Supervisor;
 
 const PAGE: i64 = 1_000;
 
-/// The columns, each the catalog key of its heading.
-pub const COLUMNS: [&str; 17] = [
+/// The columns, each the catalog key of its heading. New ones go at the
+/// end: integrations read them by position.
+pub const COLUMNS: [&str; 21] = [
     "export.received",
     "export.reference",
     "export.merchant",
@@ -44,6 +46,10 @@ pub const COLUMNS: [&str; 17] = [
     "export.order_ref",
     "export.name",
     "export.description",
+    "export.product",
+    "export.live_session",
+    "export.room",
+    "export.host",
 ];
 
 /// A field quoted as RFC 4180 wants it, and defused as OWASP advises
@@ -63,7 +69,8 @@ pub fn field(value: &str) -> String {
     }
 }
 
-fn row(t: &Tr, tz: chrono_tz::Tz, c: &Complaint, merchant: &str) -> String {
+fn row(t: &Tr, tz: chrono_tz::Tz, r: &ExportRow) -> String {
+    let (c, merchant) = (&r.complaint, r.merchant.as_str());
     let time = |at: Option<chrono::NaiveDateTime>| {
         at.map(|at| from_db(at).with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
     };
@@ -92,6 +99,10 @@ fn row(t: &Tr, tz: chrono_tz::Tz, c: &Complaint, merchant: &str) -> String {
         c.order_ref.clone(),
         masked_name(&c.consumer_name),
         c.description.clone(),
+        r.product.clone().unwrap_or_default(),
+        time(r.session_started_at),
+        r.room.clone().unwrap_or_default(),
+        r.host.clone().unwrap_or_default(),
     ]
     .iter()
     .map(|v| field(v))
@@ -178,8 +189,8 @@ pub async fn export(
             match rows {
                 Err(e) => Some((Err(actix_web::Error::from(e)), (None, true))),
                 Ok(rows) => {
-                    let last = rows.last().map(|(c, _)| c.id);
-                    let chunk: String = rows.iter().map(|(c, m)| row(&t, tz, c, m)).collect();
+                    let last = rows.last().map(|r| r.complaint.id);
+                    let chunk: String = rows.iter().map(|r| row(&t, tz, r)).collect();
                     let done = (rows.len() as i64) < PAGE;
                     if rows.is_empty() { None } else { Some((Ok(Bytes::from(chunk)), (last, done))) }
                 }
