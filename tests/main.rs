@@ -24,6 +24,7 @@ mod hostile_text;
 mod journey;
 mod language;
 mod limits;
+mod live_flags;
 mod live_intake;
 mod live_measures;
 mod live_portal;

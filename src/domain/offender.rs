@@ -1,7 +1,10 @@
-//! Repeat offenders (重点督办): a merchant is flagged when, in a rolling
-//! window, any threshold is met. The reasons are kept in words and numbers.
+//! Repeat offenders (重点督办): a merchant, or one of its hosts or
+//! products, is flagged when, in a rolling window, any threshold is met.
+//! The reasons are kept in words and numbers.
 
 use chrono::Duration;
+
+use super::live::Target;
 
 crate::slug_enum! {
     #[catalog("supervision.")]
@@ -32,7 +35,57 @@ impl Default for FlagThresholds {
     }
 }
 
-/// A merchant's figures over the window.
+/// What a flag other than the merchant's own is about: one of the
+/// merchant's hosts or products. (Rooms are acted on, not flagged: a
+/// room's complaints are its hosts'.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subject {
+    Host(i64),
+    Product(i64),
+}
+
+impl Subject {
+    /// As `merchant_flags.subject` and `subject_id` store it; none for the
+    /// merchant itself (or anything else).
+    pub fn of(target: Target, id: Option<i64>) -> Option<Subject> {
+        match (target, id) {
+            (Target::Host, Some(id)) => Some(Subject::Host(id)),
+            (Target::Product, Some(id)) => Some(Subject::Product(id)),
+            _ => None,
+        }
+    }
+
+    pub fn target(self) -> Target {
+        match self {
+            Subject::Host(_) => Target::Host,
+            Subject::Product(_) => Target::Product,
+        }
+    }
+
+    pub fn id(self) -> i64 {
+        match self {
+            Subject::Host(id) | Subject::Product(id) => id,
+        }
+    }
+}
+
+/// Whom a complaint counts against: its merchant always, and the host and
+/// the product when it names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Named {
+    pub merchant_id: i64,
+    pub host_id: Option<i64>,
+    pub product_id: Option<i64>,
+}
+
+impl Named {
+    /// The host and the product it names, host first.
+    pub fn subjects(self) -> impl Iterator<Item = Subject> {
+        self.host_id.map(Subject::Host).into_iter().chain(self.product_id.map(Subject::Product))
+    }
+}
+
+/// A merchant's (or a host's, a product's) figures over the window.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Figures {
     /// The reference of each breached deadline (a complaint breached twice
@@ -136,6 +189,19 @@ mod tests {
         assert!(public_before_confirmed(&format!("{volume}\n{breaches}")));
         assert!(public_before_confirmed(&upheld));
         assert!(!public_before_confirmed(""));
+    }
+
+    #[test]
+    fn a_complaint_counts_against_the_host_and_product_it_names() {
+        let both = Named { merchant_id: 1, host_id: Some(7), product_id: Some(9) };
+        assert_eq!(both.subjects().collect::<Vec<_>>(), [Subject::Host(7), Subject::Product(9)]);
+        let neither = Named { merchant_id: 1, host_id: None, product_id: None };
+        assert_eq!(neither.subjects().count(), 0);
+        for s in [Subject::Host(7), Subject::Product(9)] {
+            assert_eq!(Subject::of(s.target(), Some(s.id())), Some(s), "stored and read back");
+        }
+        assert_eq!(Subject::of(Target::Merchant, None), None);
+        assert_eq!(Subject::of(Target::Host, None), None);
     }
 
     #[test]

@@ -210,7 +210,7 @@ pub(crate) fn act<'a>(
             Advanced::Done(l) | Advanced::Refused(l, _) => l,
         };
         if breached(lapses) {
-            offenders::after(conn, c.merchant_id, Trigger::Breach, at.config, at.now)?;
+            offenders::after_all(conn, [offenders::named(&c)], Trigger::Breach, at.config, at.now)?;
         }
         Ok::<_, ActError>(advanced)
     })?;

@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::domain::complaint::NewComplaint;
 use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::evidence::Stored;
+use crate::domain::offender::Named;
 use crate::domain::reference::reference;
 use crate::domain::state::State;
 use crate::domain::verification::{Code, Purpose, Refused};
@@ -174,7 +175,12 @@ pub fn file_proved(
     // The receipt and the merchant's alert, in the same transaction.
     notify::receipt(conn, at.config, &filed, &merchant.name, at.now)?;
     notify::new_complaint(conn, at.config, &filed, at.now)?;
-    offenders::after(conn, merchant.id, Trigger::NewComplaint, at.config, at.now)?;
+    let named = Named {
+        merchant_id: merchant.id,
+        host_id: session.as_ref().map(|s| s.host_id),
+        product_id: product.as_ref().map(|p| p.id),
+    };
+    offenders::after_all(conn, [named], Trigger::NewComplaint, at.config, at.now)?;
     evidence::insert(conn, id, crate::domain::evidence::Side::Consumer, files, at.now)?;
     Ok(Submitted { id, reference, token })
 }

@@ -2,17 +2,22 @@
 //! re-counted when something that counts happens to one of its complaints
 //! (a new complaint, a breach, a ruling), never by scanning every
 //! complaint on a page view; the sweeper clears flags whose merchant has
-//! stayed below every threshold for a whole window.
+//! stayed below every threshold for a whole window. The host and the
+//! product a complaint names are counted alike, each on its own ([`live`]).
+
+pub mod live;
 
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::domain::audit::AuditKind;
-use crate::domain::offender::{FlagThresholds, Reason, ReasonKind, reasons};
+use crate::domain::live::Target;
+use crate::domain::offender::{FlagThresholds, Named, Reason, ReasonKind, Subject, reasons};
 use crate::i18n::Tr;
 use crate::service::notify;
 use crate::store::DbConnection;
-use crate::store::flags::{self, FlagState, Volume};
+use crate::store::complaints::Complaint;
+use crate::store::flags::{self, Flag, FlagState, Volume};
 
 /// "30 天内 3 次超时：TS…, TS…, TS…".
 pub fn reason_words(t: &Tr, days: i64, r: &Reason) -> String {
@@ -30,6 +35,34 @@ pub enum Trigger {
     NewComplaint,
     Breach,
     Ruling,
+}
+
+/// Whom the complaint counts against.
+pub fn named(c: &Complaint) -> Named {
+    Named { merchant_id: c.merchant_id, host_id: c.host_id, product_id: c.product_id }
+}
+
+/// [`after`] for the merchant of each of `named`, then [`live::after`] for
+/// each host and product they name; each once, however many complaints
+/// name it. Call inside the event's transaction.
+pub fn after_all(
+    conn: &mut DbConnection,
+    named: impl IntoIterator<Item = Named>,
+    trigger: Trigger,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let named: std::collections::BTreeSet<Named> = named.into_iter().collect();
+    let merchants: std::collections::BTreeSet<i64> = named.iter().map(|n| n.merchant_id).collect();
+    for merchant in merchants {
+        after(conn, merchant, trigger, config, now)?;
+    }
+    let subjects: std::collections::BTreeMap<Subject, i64> =
+        named.iter().flat_map(|n| n.subjects().map(move |s| (s, n.merchant_id))).collect();
+    for (subject, merchant) in subjects {
+        live::after(conn, merchant, subject, trigger, config, now)?;
+    }
+    Ok(())
 }
 
 /// After `trigger`: checks the threshold the trigger can have crossed and,
@@ -119,7 +152,7 @@ pub fn evaluate(
 }
 
 /// For the sweeper: a flag awaiting a decision is re-counted when its
-/// merchant has had a complaint, a breach or a ruling since the last count
+/// merchant (host, product) has had a complaint, a breach or a ruling since the last count
 /// (its reasons stay current), and when it has met no threshold for a whole
 /// window (it is cleared, unless it meets one again). Returns how many were
 /// cleared. Re-counting every pending flag on every sweep, as this did, cost
@@ -127,13 +160,13 @@ pub fn evaluate(
 pub fn sweep_flags(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> diesel::QueryResult<usize> {
     let t = &config.policy.flags;
     let mut cleared = 0;
+    let mut due = flags::to_recount(conn, now - t.window)?;
+    due.extend(flags::live::to_recount(conn, now - t.window, live::reach(config))?);
     // A few hundred flags a transaction: one commit each, not one a flag.
-    for chunk in flags::to_recount(conn, now - t.window)?.chunks(250) {
+    for chunk in due.chunks(250) {
         conn.write(|conn| {
             for flag in chunk {
-                let since = window_start(conn, flag.merchant_id, t, now)?;
-                let figures = flags::figures_of(conn, flag.merchant_id, since, volume(config))?;
-                let found = reasons(&figures, t);
+                let found = recount(conn, flag, config, now)?;
                 if !found.is_empty() {
                     let text = found.iter().map(|r| r.to_line()).collect::<Vec<_>>().join("\n");
                     flags::tripped(conn, flag, &text, now)?;
@@ -149,6 +182,25 @@ pub fn sweep_flags(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>)
         })?;
     }
     Ok(cleared)
+}
+
+/// What a flag's figures meet now: its host's or product's, or its
+/// merchant's own.
+fn recount(
+    conn: &mut DbConnection,
+    flag: &Flag,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<Vec<Reason>> {
+    let t = &config.policy.flags;
+    let figures = match Subject::of(flag.subject, flag.subject_id) {
+        Some(subject) => live::figures(conn, subject, config, now)?,
+        None => {
+            let since = window_start(conn, flag.merchant_id, t, now)?;
+            flags::figures_of(conn, flag.merchant_id, since, volume(config))?
+        }
+    };
+    Ok(reasons(&figures, t))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -169,7 +221,14 @@ crate::slug_enum! {
     #[catalog("flags.done_")]
     /// What a supervisor does with a flag.
     pub enum FlagDecision {
-        /// Opens a supervision case: the merchant is `supervised`.
+        /// Opens a supervision case. On the merchant's own flag the
+        /// merchant is `supervised` (the public scorecard says so). On a
+        /// host's or a product's, the case is about that host or product:
+        /// the flag is `supervised` on the supervisors' list, and the
+        /// merchant's status stays what its own record makes it. One host
+        /// with many complaints is a reason to watch the host (and to ban
+        /// it if need be), not to brand every other room and product of
+        /// the merchant; a measure on the host is its own decision.
         Confirm => "confirm",
         Dismiss => "dismiss",
         /// Closes the supervision case.
@@ -178,7 +237,7 @@ crate::slug_enum! {
 }
 
 /// A supervisor's decision on a flag, recorded in the staff audit log in
-/// the same transaction.
+/// the same transaction; what the flag was about.
 pub fn decide(
     conn: &mut DbConnection,
     flag_id: i64,
@@ -186,7 +245,7 @@ pub fn decide(
     note: &str,
     who: &crate::service::audit::Actor,
     now: DateTime<Utc>,
-) -> Result<(), FlagError> {
+) -> Result<Target, FlagError> {
     let note = match note.trim() {
         "" if decision == FlagDecision::Dismiss => return Err(FlagError::Note),
         "" => None,
@@ -202,7 +261,10 @@ pub fn decide(
         if !flags::decide(conn, &flag, from, to, who.user_id, note.as_deref(), now)? {
             return Err(FlagError::State);
         }
-        let subject = format!("merchant {} flag {}", flag.merchant_id, flag.id);
+        let subject = match Subject::of(flag.subject, flag.subject_id) {
+            None => format!("merchant {} flag {}", flag.merchant_id, flag.id),
+            Some(s) => format!("{} {} of merchant {} flag {}", s.target().slug(), s.id(), flag.merchant_id, flag.id),
+        };
         let detail = format!("{}: {}", decision.slug(), note.as_deref().unwrap_or(""));
         crate::service::audit::record(
             conn,
@@ -212,6 +274,6 @@ pub fn decide(
             detail.trim_end_matches([':', ' ']),
             now,
         )?;
-        Ok(())
+        Ok(flag.subject)
     })
 }

@@ -86,7 +86,7 @@ pub fn rule(
             supervision::set_outcome(conn, c.id, outcome)?;
             supervision::release(conn, c.id)?;
             notify::ruling(conn, at.config, &c, outcome, body, at.now)?;
-            offenders::after(conn, c.merchant_id, Trigger::Ruling, at.config, at.now)?;
+            offenders::after_all(conn, [offenders::named(&c)], Trigger::Ruling, at.config, at.now)?;
         }
         Ok::<_, SuperviseError>(advanced)
     })?;

@@ -115,7 +115,7 @@ fn run(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel::resul
         for chunk in fresh.chunks(CHUNK) {
             let outcomes = conn.write(|conn| {
                 let mut outcomes = Vec::with_capacity(chunk.len());
-                let mut breached_merchants = BTreeSet::new();
+                let mut named = BTreeSet::new();
                 for c in sweep::find_many(conn, chunk)? {
                     match advance(conn, &c, at, None) {
                         Err(ActError::Db(e)) => return Err(e),
@@ -123,16 +123,15 @@ fn run(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel::resul
                             if let Ok(Advanced::Done(lapses)) = &other
                                 && breached(lapses)
                             {
-                                breached_merchants.insert(c.merchant_id);
+                                named.insert(offenders::named(&c));
                             }
                             outcomes.push((c.id, other))
                         }
                     }
                 }
-                // Each merchant once, however many of its complaints fell due.
-                for merchant in breached_merchants {
-                    offenders::after(conn, merchant, Trigger::Breach, at.config, at.now)?;
-                }
+                // Each merchant (host, product) once, however many of its
+                // complaints fell due.
+                offenders::after_all(conn, named, Trigger::Breach, at.config, at.now)?;
                 Ok(outcomes)
             })?;
             for (id, outcome) in outcomes {

@@ -174,9 +174,8 @@ pub fn prove(
             Err(CheckError::Refused(why)) => return Ok(Err(why)),
             Err(CheckError::Db(e)) => return Err(e),
         };
-        for merchant in store::verify_all(conn, phone.as_str(), now)? {
-            offenders::after(conn, merchant, Trigger::NewComplaint, config, now)?;
-        }
+        let named = store::verify_all(conn, phone.as_str(), now)?;
+        offenders::after_all(conn, named, Trigger::NewComplaint, config, now)?;
         Ok(Ok(code_id))
     })?;
     outcome.map(|code_id| Proved { code_id, phone: phone.clone() }).map_err(CheckError::Refused)

@@ -1,12 +1,16 @@
 //! Repeat-offender flags, and the figures they are decided on: each a
-//! range over an index that starts with the merchant.
+//! range over an index that starts with the merchant. The flags about a
+//! merchant's hosts and products, in the same table, are in [`live`]; the
+//! functions here that take a merchant's id are about its own flag.
+
+pub mod live;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
 use super::merchants;
-use super::schema::{complaints, merchant_flags, merchants as merchants_table};
+use super::schema::{complaints, hosts, merchant_flags, merchants as merchants_table, products};
 use super::{DbConnection, to_db};
 use crate::domain::category::Category;
 use crate::domain::live::Target;
@@ -130,13 +134,15 @@ crate::slug_enum! {
     }
 }
 
-/// The merchant's flag still on the list (flagged or supervised), if any.
+/// The merchant's own flag still on the list (flagged or supervised), if
+/// any: not one of its hosts' or products'.
 pub fn open_flag(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Option<Flag>> {
     // For every new complaint and every merchant a sweep breaches: two
     // comparisons rather than `IN (…)`, which diesel prepares afresh each
     // time, on the backend's own connection (`on_backend!`).
     crate::on_backend!(conn, |c| merchant_flags::table
         .filter(merchant_flags::merchant_id.eq(merchant_id))
+        .filter(merchant_flags::subject.eq(Target::Merchant))
         .filter(merchant_flags::state.eq(FlagState::Flagged).or(merchant_flags::state.eq(FlagState::Supervised)),)
         .select(Flag::as_select())
         .order(merchant_flags::id.desc())
@@ -166,9 +172,10 @@ fn pending_status(reasons: &str) -> Supervision {
     if public_before_confirmed(reasons) { Supervision::Flagged } else { Supervision::None }
 }
 
-/// Still over a threshold: the reasons as they stand now. A flag awaiting
-/// a decision is public once a reason other than volume joins it (and
-/// hidden again if volume is all that is left).
+/// Still over a threshold: the reasons as they stand now. A merchant's flag
+/// awaiting a decision is public once a reason other than volume joins it
+/// (and hidden again if volume is all that is left); a host's or a
+/// product's leaves the merchant's standing alone.
 pub fn tripped(conn: &mut DbConnection, flag: &Flag, reasons: &str, now: DateTime<Utc>) -> QueryResult<()> {
     diesel::update(merchant_flags::table.find(flag.id))
         .set((
@@ -177,7 +184,10 @@ pub fn tripped(conn: &mut DbConnection, flag: &Flag, reasons: &str, now: DateTim
             merchant_flags::counted_at.eq(to_db(now)),
         ))
         .execute(conn)?;
-    if flag.state == FlagState::Flagged && pending_status(reasons) != pending_status(&flag.reasons) {
+    if flag.subject == Target::Merchant
+        && flag.state == FlagState::Flagged
+        && pending_status(reasons) != pending_status(&flag.reasons)
+    {
         merchants::set_supervision(conn, flag.merchant_id, pending_status(reasons).slug())?;
     }
     Ok(())
@@ -191,7 +201,10 @@ pub fn counted(conn: &mut DbConnection, flag_id: i64, now: DateTime<Utc>) -> Que
         .map(drop)
 }
 
-/// Moves a flag from `from` to `to`; false if it was not in `from`.
+/// Moves a flag from `from` to `to`; false if it was not in `from`. The
+/// merchant's own flag sets its supervision status as it goes; a host's or
+/// a product's is about that one thing, and the merchant's status stays
+/// as it is (see `service::offenders::FlagDecision`).
 pub fn decide(
     conn: &mut DbConnection,
     flag: &Flag,
@@ -209,7 +222,7 @@ pub fn decide(
             merchant_flags::note.eq(note),
         ))
         .execute(conn)?;
-    if n == 1 {
+    if n == 1 && flag.subject == Target::Merchant {
         let status = match to {
             FlagState::Flagged => Supervision::Flagged,
             FlagState::Supervised => Supervision::Supervised,
@@ -220,20 +233,41 @@ pub fn decide(
     Ok(n == 1)
 }
 
-/// Flags on the supervisors' list, oldest first, with the merchant's name.
-pub fn on_list(conn: &mut DbConnection) -> QueryResult<Vec<(Flag, String)>> {
-    merchant_flags::table
-        .inner_join(merchants_table::table)
-        .filter(merchant_flags::state.eq_any([FlagState::Flagged, FlagState::Supervised]))
-        .select((Flag::as_select(), merchants_table::name))
-        .order(merchant_flags::raised_at)
-        .load(conn)
+/// A flag on the supervisors' list, with the names of what it is about.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub flag: Flag,
+    pub merchant: String,
+    /// The host's display name or the product's name; none for the
+    /// merchant's own flag.
+    pub about: Option<String>,
 }
 
-/// When a flag of this merchant was last dismissed.
+/// Flags on the supervisors' list, oldest first, with the merchant's name
+/// and, for a host's or a product's, its name.
+pub fn on_list(conn: &mut DbConnection) -> QueryResult<Vec<Listed>> {
+    let host = merchant_flags::subject.eq(Target::Host).and(merchant_flags::subject_id.eq(hosts::id.nullable()));
+    let product =
+        merchant_flags::subject.eq(Target::Product).and(merchant_flags::subject_id.eq(products::id.nullable()));
+    let rows: Vec<(Flag, String, Option<String>, Option<String>)> = merchant_flags::table
+        .inner_join(merchants_table::table)
+        .left_join(hosts::table.on(host))
+        .left_join(products::table.on(product))
+        .filter(merchant_flags::state.eq_any([FlagState::Flagged, FlagState::Supervised]))
+        .select((Flag::as_select(), merchants_table::name, hosts::display_name.nullable(), products::name.nullable()))
+        .order(merchant_flags::raised_at)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(flag, merchant, host, product)| Listed { flag, merchant, about: host.or(product) })
+        .collect())
+}
+
+/// When a flag of this merchant (its own) was last dismissed.
 pub fn last_dismissed(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Option<NaiveDateTime>> {
     merchant_flags::table
         .filter(merchant_flags::merchant_id.eq(merchant_id))
+        .filter(merchant_flags::subject.eq(Target::Merchant))
         .filter(merchant_flags::state.eq(FlagState::Dismissed))
         .select(diesel::dsl::max(merchant_flags::decided_at))
         .first::<Option<NaiveDateTime>>(conn)
@@ -243,7 +277,8 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Flag>> {
     merchant_flags::table.find(id).select(Flag::as_select()).first(conn).optional()
 }
 
-/// Flags awaiting a decision that a new count could change: their merchant
+/// Merchants' own flags awaiting a decision that a new count could change:
+/// their merchant
 /// has had a complaint, a breach or a ruling since the flag was last
 /// counted, or it last met a threshold at or before `quiet_since` (one
 /// whole window ago: to be cleared unless it meets one again). Each probe
@@ -268,6 +303,7 @@ pub fn to_recount(conn: &mut DbConnection, quiet_since: DateTime<Utc>) -> QueryR
     .join(" OR ");
     merchant_flags::table
         .filter(merchant_flags::state.eq(FlagState::Flagged))
+        .filter(merchant_flags::subject.eq(Target::Merchant))
         .filter(merchant_flags::last_tripped_at.le(to_db(quiet_since)).or(diesel::dsl::sql::<Bool>(&activity)))
         .select(Flag::as_select())
         .order(merchant_flags::id)

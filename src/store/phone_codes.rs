@@ -9,6 +9,7 @@ use diesel::prelude::*;
 
 use super::schema::{complaints, merchants, phone_codes};
 use super::{DbConnection, to_db};
+use crate::domain::offender::Named;
 use crate::domain::state::State;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -144,17 +145,20 @@ pub fn complaints_of(conn: &mut DbConnection, phone: &str, limit: i64) -> QueryR
 }
 
 /// Marks every complaint filed with `phone` and not yet verified as
-/// verified at `now`; returns their merchants (once each).
-pub fn verify_all(conn: &mut DbConnection, phone: &str, now: DateTime<Utc>) -> QueryResult<Vec<i64>> {
-    let mut merchants: Vec<i64> = diesel::update(
+/// verified at `now`; returns whom they count against (their merchants,
+/// hosts and products), once each.
+pub fn verify_all(conn: &mut DbConnection, phone: &str, now: DateTime<Utc>) -> QueryResult<Vec<Named>> {
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = diesel::update(
         complaints::table.filter(complaints::consumer_phone.eq(phone)).filter(complaints::phone_verified_at.is_null()),
     )
     .set(complaints::phone_verified_at.eq(to_db(now)))
-    .returning(complaints::merchant_id)
+    .returning((complaints::merchant_id, complaints::host_id, complaints::product_id))
     .get_results(conn)?;
-    merchants.sort_unstable();
-    merchants.dedup();
-    Ok(merchants)
+    let mut named: Vec<Named> =
+        rows.into_iter().map(|(merchant_id, host_id, product_id)| Named { merchant_id, host_id, product_id }).collect();
+    named.sort_unstable();
+    named.dedup();
+    Ok(named)
 }
 
 /// Marks complaint `id` verified at `now` (its number proved as it was

@@ -8,6 +8,7 @@ use super::{Notice, fmt, merchant_name, queue, time};
 use crate::config::Config;
 use crate::domain::action::{ActionKind, AppealDecision};
 use crate::domain::deadline::DeadlineKind;
+use crate::domain::live::Target;
 use crate::domain::state::{EscalationReason, Outcome};
 use crate::i18n::{Lang, Tr};
 use crate::store::complaints::Complaint;
@@ -337,8 +338,43 @@ pub fn flag(
 ) -> diesel::QueryResult<()> {
     let name = merchants::find(conn, merchant_id)?.map(|m| m.name).unwrap_or_default();
     let t = Lang::ZhCn.tr();
+    let heading =
+        (fmt(&t, "mail.flag.subject", &[("merchant", &name)]), fmt(&t, "mail.flag.p1", &[("merchant", &name)]));
+    to_supervisors(conn, config, flag_id, heading, reasons, now)
+}
+
+/// One of a merchant's hosts or products flagged as a repeat offender, to
+/// every supervisor: which thing (`what`, its `name`) and whose.
+pub fn flag_about(
+    conn: &mut DbConnection,
+    config: &Config,
+    merchant_id: i64,
+    (what, name): (Target, &str),
+    flag_id: i64,
+    reasons: &[String],
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let merchant = merchants::find(conn, merchant_id)?.map(|m| m.name).unwrap_or_default();
+    let t = Lang::ZhCn.tr();
+    let args: [(&str, &dyn std::fmt::Display); 3] =
+        [("what", &t.get(what.key())), ("name", &name), ("merchant", &merchant)];
+    let heading = (fmt(&t, "mail.flag.subject_about", &args), fmt(&t, "mail.flag.p1_about", &args));
+    to_supervisors(conn, config, flag_id, heading, reasons, now)
+}
+
+/// A flag's notice (its subject line and first paragraph, then the
+/// reasons), once to each supervisor.
+fn to_supervisors(
+    conn: &mut DbConnection,
+    config: &Config,
+    flag_id: i64,
+    (subject, p1): (String, String),
+    reasons: &[String],
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let t = Lang::ZhCn.tr();
     for to in users::supervisor_emails(conn)? {
-        let mut paragraphs = vec![fmt(&t, "mail.flag.p1", &[("merchant", &name)])];
+        let mut paragraphs = vec![p1.clone()];
         paragraphs.extend(reasons.iter().cloned());
         let notice = Notice {
             kind: MailKind::SupervisorFlag,
@@ -346,7 +382,7 @@ pub fn flag(
             complaint_id: None,
             to: &to,
             lang: Lang::ZhCn,
-            subject: fmt(&t, "mail.flag.subject", &[("merchant", &name)]),
+            subject: subject.clone(),
             greeting: t.get("mail.greeting_supervisor").to_owned(),
             paragraphs,
             link: Some((t.get("mail.open_flags").to_owned(), format!("{}/supervisor/flags", config.public_base()))),

@@ -1,6 +1,6 @@
-//! `/supervisor/flags`: merchants flagged as repeat offenders, with their
-//! reasons in words and numbers; confirm (a supervision case), dismiss
-//! with a note, or close a case.
+//! `/supervisor/flags`: merchants, hosts and products flagged as repeat
+//! offenders, with their reasons in words and numbers; confirm (a
+//! supervision case), dismiss with a note, or close a case.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -8,6 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::complaint::Invalid;
+use crate::domain::live::Target;
 use crate::domain::offender::{Reason, public_before_confirmed};
 use crate::error::AppError;
 use crate::service::offenders::{FlagDecision, decide, reason_words};
@@ -25,11 +26,15 @@ pub struct FlagRow {
     pub id: i64,
     pub merchant_id: i64,
     pub merchant: String,
+    /// What the flag is about: `merchant`, `host` or `product`.
+    pub subject: &'static str,
+    /// For a host's or a product's flag: "主播" or "商品", and its name.
+    pub about: Option<(String, String)>,
     pub state: String,
     pub reasons: Vec<String>,
     pub raised: TimeView,
-    /// Shown on the public scorecard: confirmed, or raised by more than
-    /// complaint volume.
+    /// Shown on the public scorecard: the merchant's own, confirmed or
+    /// raised by more than complaint volume.
     pub public: bool,
 }
 
@@ -54,17 +59,28 @@ async fn page(
     let (tz, days) = (state.config.tz, state.config.policy.flags.window.num_days());
     let rows = listed
         .into_iter()
-        .map(|(f, merchant)| FlagRow {
+        .map(|flags::Listed { flag: f, merchant, about }| FlagRow {
             id: f.id,
             merchant_id: f.merchant_id,
             merchant,
+            subject: f.subject.slug(),
+            about: about.map(|name| (t.get(f.subject.key()).to_owned(), name)),
             reasons: f.reasons.lines().filter_map(Reason::from_line).map(|r| reason_words(&t, days, &r)).collect(),
             raised: view::time(&t, tz, from_db(f.raised_at)),
-            public: f.state != flags::FlagState::Flagged || public_before_confirmed(&f.reasons),
+            public: f.subject == Target::Merchant
+                && (f.state != flags::FlagState::Flagged || public_before_confirmed(&f.reasons)),
             state: f.state.slug().into(),
         })
         .collect();
     render(status, &FlagsPage { ctx, rows, notice, csrf: csrf::token(req) })
+}
+
+/// `?done=confirm&about=host`: what was decided, and on what.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DoneQuery {
+    done: String,
+    about: String,
 }
 
 #[get("/supervisor/flags")]
@@ -72,11 +88,17 @@ pub async fn list(
     req: HttpRequest,
     _who: Supervisor,
     state: web::Data<AppState>,
-    query: web::Query<crate::web::notice::Done>,
+    query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
     let t = PageCtx::new(&req).t;
+    let about = Target::from_slug(&query.about).unwrap_or(Target::Merchant);
+    let key = |d: FlagDecision| match (d, about) {
+        // The merchant's standing did not change: say so.
+        (FlagDecision::Confirm, Target::Host | Target::Product) => "flags.done_confirm_about",
+        _ => d.key(),
+    };
     let done = FlagDecision::from_slug(&query.done);
-    page(&state, &req, StatusCode::OK, done.map(|d| (t.get(d.key()).to_owned(), false))).await
+    page(&state, &req, StatusCode::OK, done.map(|d| (t.get(key(d)).to_owned(), false))).await
 }
 
 /// The page again, with `refusal`'s message.
@@ -109,8 +131,11 @@ pub async fn decide_flag(
     };
     let (id, actor, clock) = (id.into_inner(), state.actor(&req, &who.0), state.clock.clone());
     match state.db(move |conn| Ok(decide(conn, id.0, decision, &fields.note, &actor, clock.now()))).await? {
-        Ok(()) => Ok(HttpResponse::SeeOther()
+        Ok(Target::Merchant) => Ok(HttpResponse::SeeOther()
             .insert_header(("Location", format!("/supervisor/flags?done={decision}")))
+            .finish()),
+        Ok(about) => Ok(HttpResponse::SeeOther()
+            .insert_header(("Location", format!("/supervisor/flags?done={decision}&about={about}")))
             .finish()),
         Err(e) => refused(&state, &req, e.refusal()?).await,
     }
