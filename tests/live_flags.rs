@@ -4,18 +4,15 @@
 //! page with what it is about; kept current and cleared by the sweeper;
 //! the merchant's own flag as it always was.
 
-use std::sync::{Arc, Mutex};
-
 use chrono::Duration;
-use diesel::connection::{Connection, InstrumentationEvent};
 use diesel::prelude::*;
 use redress::clock::Clock;
 use redress::domain::live::{ProductCategory, Review};
-use redress::store::DbConnection;
 use scraper::{ElementRef, Html};
 use ureq::http::StatusCode;
 
 use crate::helpers::*;
+use crate::plans::{captured, plan};
 
 /// A merchant selling one approved product through one host, in a session
 /// the day before the test starts.
@@ -90,8 +87,15 @@ fn three_breaches_of_one_hosts_complaints_flag_the_host_two_do_not() {
     assert_eq!(hosts.len(), 1, "two breaches are below the threshold for a host");
     let row = hosts[0];
     assert_eq!(row.select_text("a.flag-about"), Some(three.host_name(&app)));
+    assert_eq!(row.select_attr("a.flag-about", "href"), Some(format!("/supervisor/hosts/{}", three.host)));
     let merchant_page = format!("/supervisor/merchants/{}", three.merchant);
-    assert_eq!(row.select_attr("a.flag-about", "href"), Some(merchant_page));
+    assert_eq!(row.select_attr("a.flag-merchant", "href"), Some(merchant_page.clone()));
+    // The merchant's page marks the flagged host among its things.
+    let record = boss.get(&merchant_page).html();
+    let flagged = record.select_attrs("[data-flag]", "data-flag");
+    assert_eq!(flagged, vec!["flagged"], "one flagged thing, the host");
+    let line = record.select_attr("li:has([data-flag]) a", "href");
+    assert_eq!(line, Some(format!("/supervisor/hosts/{}", three.host)));
     assert_eq!(row.select_text(".flag-subject").as_deref(), Some("主播"));
     assert_eq!(row.select_text(".flag-merchant").as_deref(), Some("广州美颜堂化妆品有限公司"));
     let reasons = row.select_texts("li.flag-reason");
@@ -176,8 +180,10 @@ fn the_flags_page_says_what_each_flag_is_about_in_both_languages() {
     assert!(merchant[0].select_first("a.flag-about").is_none());
     assert_eq!(host[0].select_text("a.flag-about"), Some(s.host_name(&app)));
     assert_eq!(product[0].select_text("a.flag-about"), Some(s.product_name(&app)));
+    assert_eq!(host[0].select_attr("a.flag-about", "href"), Some(format!("/supervisor/hosts/{}", s.host)));
+    assert_eq!(product[0].select_attr("a.flag-about", "href"), Some(format!("/supervisor/products/{}", s.product)));
     for row in [host[0], product[0]] {
-        assert_eq!(row.select_attr("a.flag-about", "href"), Some(format!("/supervisor/merchants/{}", s.merchant)));
+        assert_eq!(row.select_attr("a.flag-merchant", "href"), Some(format!("/supervisor/merchants/{}", s.merchant)));
     }
 
     let english = boss.get("/supervisor/flags?lang=en").html();
@@ -283,28 +289,6 @@ fn the_sweeper_keeps_a_hosts_flag_current_and_clears_it_once_quiet() {
     assert!(rows(&flags(&boss), "merchant").is_empty());
 }
 
-/// Runs `work` on a connection and returns the SQL of every query it ran
-/// (as tests/plans.rs does).
-fn captured(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection)) -> Vec<String> {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = seen.clone();
-    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
-        if let InstrumentationEvent::StartQuery { query, .. } = event {
-            let sql = query.to_string();
-            sink.lock().unwrap().push(sql.split(" -- binds:").next().unwrap_or("").to_owned());
-        }
-    });
-    work(conn);
-    conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
-    seen.lock().unwrap().clone()
-}
-
-#[derive(QueryableByName)]
-struct PlanRow {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    detail: String,
-}
-
 #[test]
 fn a_hosts_and_a_products_figures_are_ranges_of_their_own_indexes() {
     use redress::domain::offender::Subject;
@@ -347,8 +331,7 @@ fn a_hosts_and_a_products_figures_are_ranges_of_their_own_indexes() {
     assert!(picked.len() >= 8, "the work ran the host's and the product's counts: {queries:#?}");
     let mut bad = Vec::new();
     for sql in picked {
-        let plan: Vec<PlanRow> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}")).load(&mut *conn).unwrap();
-        for d in plan.iter().map(|r| r.detail.as_str()) {
+        for d in plan(&mut conn, sql).iter().map(String::as_str) {
             let ranged = match d.split(' ').take(2).collect::<Vec<_>>()[..] {
                 [_, "complaints"] => {
                     d.contains("complaints_host_submitted (host_id=?")

@@ -23,7 +23,7 @@ struct PlanRow {
 }
 
 /// Runs `work` on a connection and returns the SQL of every query it ran.
-fn captured(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection)) -> Vec<String> {
+pub fn captured(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection)) -> Vec<String> {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = seen.clone();
     conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
@@ -38,7 +38,8 @@ fn captured(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection)) -> Ve
     seen.lock().unwrap().clone()
 }
 
-fn plan(conn: &mut DbConnection, sql: &str) -> Vec<String> {
+/// SQLite's plan of `sql`, a line a step.
+pub fn plan(conn: &mut DbConnection, sql: &str) -> Vec<String> {
     let rows: Vec<PlanRow> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}")).load(conn).unwrap();
     rows.into_iter().map(|row| row.detail).collect()
 }

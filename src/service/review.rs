@@ -39,22 +39,6 @@ fn reason(raw: &str, required: bool) -> Result<Option<String>, ReviewError> {
     text::clean(raw, 2, 500, true).map(Some).map_err(|_| ReviewError::Reason)
 }
 
-/// Ends every ongoing action on the thing; the number ended.
-fn end_all(
-    conn: &mut DbConnection,
-    target: Target,
-    id: i64,
-    by: i64,
-    why: &str,
-    now: DateTime<Utc>,
-) -> diesel::QueryResult<usize> {
-    let mut n = 0;
-    for a in actions::on_target(conn, target, id)?.into_iter().filter(|a| a.ended_at.is_none()) {
-        n += usize::from(actions::end(conn, a.id, by, why, false, now)?);
-    }
-    Ok(n)
-}
-
 /// Approves, rejects, delists or restores a product.
 #[allow(clippy::too_many_arguments)]
 pub fn decide(
@@ -116,7 +100,8 @@ fn take_on(
     Ok(format!("{}:{id}:action:{action}", kind.target().slug()))
 }
 
-/// Ends every measure on the thing; the notice's key.
+/// Ends every measure in force on the thing (a restoration, or a cut
+/// over a limit); the key of a restoration's notice.
 fn restore(
     conn: &mut DbConnection,
     target: Target,
@@ -125,7 +110,9 @@ fn restore(
     why: &str,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<String> {
-    end_all(conn, target, id, by, why, now)?;
+    for a in actions::on_target(conn, target, id)?.into_iter().filter(|a| a.ended_at.is_none()) {
+        actions::end(conn, a.id, by, why, false, now)?;
+    }
     Ok(format!("{}:{id}:restore:{}", target.slug(), now.timestamp_micros()))
 }
 
@@ -166,7 +153,7 @@ pub fn room_measure(
                 (RoomStatus::Limited, take_on(conn, r.merchant_id, ActionKind::LimitRoom, r.id, &why, by, now)?)
             }
             (RoomMeasure::Cut, RoomStatus::Active | RoomStatus::Limited) => {
-                end_all(conn, Target::Room, r.id, by, &why, now)?;
+                restore(conn, Target::Room, r.id, by, &why, now)?;
                 (RoomStatus::Cut, take_on(conn, r.merchant_id, ActionKind::CutRoom, r.id, &why, by, now)?)
             }
             (RoomMeasure::Restore, RoomStatus::Limited | RoomStatus::Cut) => {

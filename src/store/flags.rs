@@ -17,6 +17,22 @@ use crate::domain::live::Target;
 use crate::domain::offender::{Figures, Supervision, public_before_confirmed};
 use crate::domain::state::Outcome;
 
+/// The references of `of`'s complaints upheld (fully or partly) since
+/// `since` in a fraud category (false advertising, price fraud), oldest
+/// ruling first: the third threshold, for merchants, hosts and products.
+pub(super) fn upheld_fraud(
+    conn: &mut DbConnection,
+    of: complaints::BoxedQuery<'static, super::MultiBackend>,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<String>> {
+    of.filter(complaints::outcome.eq_any([Outcome::Upheld, Outcome::PartlyUpheld]))
+        .filter(complaints::ended_at.ge(since))
+        .filter(complaints::category.eq_any([Category::FalseAdvertising, Category::PriceFraud]))
+        .select(complaints::reference)
+        .order(complaints::ended_at)
+        .load(conn)
+}
+
 /// Which complaints count toward a merchant's volume.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Volume {
@@ -55,13 +71,7 @@ pub fn figures_of(
     );
     breaches.sort();
     let complaints = complaint_count_of(conn, merchant_id, at, volume)?;
-    let upheld_fraud: Vec<String> = mine()
-        .filter(complaints::outcome.eq_any([Outcome::Upheld, Outcome::PartlyUpheld]))
-        .filter(complaints::ended_at.ge(since))
-        .filter(complaints::category.eq_any([Category::FalseAdvertising, Category::PriceFraud]))
-        .select(complaints::reference)
-        .order(complaints::ended_at)
-        .load(conn)?;
+    let upheld_fraud = upheld_fraud(conn, mine().into_boxed(), since)?;
     Ok(Figures {
         breaches: breaches.into_iter().map(|(_, r)| r).collect(),
         complaints: complaints as usize,

@@ -10,10 +10,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Timestamp};
 
 use super::{Flag, FlagState, Volume};
-use crate::domain::category::Category;
 use crate::domain::live::Target;
 use crate::domain::offender::{Figures, Subject};
-use crate::domain::state::Outcome;
 use crate::store::schema::{complaints, merchant_flags};
 use crate::store::{DbConnection, MultiBackend, to_db};
 
@@ -55,13 +53,7 @@ pub fn figures_of(
     );
     breaches.sort();
     let complaints = complaint_count(conn, subject, since, volume)?;
-    let upheld_fraud: Vec<String> = naming(subject)
-        .filter(complaints::outcome.eq_any([Outcome::Upheld, Outcome::PartlyUpheld]))
-        .filter(complaints::ended_at.ge(since_db))
-        .filter(complaints::category.eq_any([Category::FalseAdvertising, Category::PriceFraud]))
-        .select(complaints::reference)
-        .order(complaints::ended_at)
-        .load(conn)?;
+    let upheld_fraud = super::upheld_fraud(conn, naming(subject), since_db)?;
     Ok(Figures {
         breaches: breaches.into_iter().map(|(_, r)| r).collect(),
         complaints: complaints as usize,
@@ -186,4 +178,16 @@ pub fn to_recount(conn: &mut DbConnection, quiet_since: DateTime<Utc>, reach: Du
         );
     }
     Ok(out)
+}
+
+/// The flags about `merchant_id`'s hosts and products still on the list,
+/// newest first: a range of `merchant_flags_merchant`.
+pub fn open_of_merchant(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<Flag>> {
+    merchant_flags::table
+        .filter(merchant_flags::merchant_id.eq(merchant_id))
+        .filter(merchant_flags::subject_id.is_not_null())
+        .filter(merchant_flags::state.eq(FlagState::Flagged).or(merchant_flags::state.eq(FlagState::Supervised)))
+        .select(Flag::as_select())
+        .order(merchant_flags::id.desc())
+        .load(conn)
 }

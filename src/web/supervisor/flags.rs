@@ -28,8 +28,9 @@ pub struct FlagRow {
     pub merchant: String,
     /// What the flag is about: `merchant`, `host` or `product`.
     pub subject: &'static str,
-    /// For a host's or a product's flag: "主播" or "商品", and its name.
-    pub about: Option<(String, String)>,
+    /// For a host's or a product's flag: "主播" or "商品", its name, and
+    /// its page.
+    pub about: Option<(String, String, String)>,
     pub state: String,
     pub reasons: Vec<String>,
     pub raised: TimeView,
@@ -64,7 +65,10 @@ async fn page(
             merchant_id: f.merchant_id,
             merchant,
             subject: f.subject.slug(),
-            about: about.map(|name| (t.get(f.subject.key()).to_owned(), name)),
+            about: about.map(|name| {
+                let page = format!("/supervisor/{}s/{}", f.subject.slug(), f.subject_id.unwrap_or_default());
+                (t.get(f.subject.key()).to_owned(), name, page)
+            }),
             reasons: f.reasons.lines().filter_map(Reason::from_line).map(|r| reason_words(&t, days, &r)).collect(),
             raised: view::time(&t, tz, from_db(f.raised_at)),
             public: f.subject == Target::Merchant

@@ -18,6 +18,7 @@ pub use appeals::decide_appeal;
 pub use staff::add_staff;
 
 use crate::domain::action::ActionKind;
+use crate::domain::live::Target;
 use crate::domain::offender::Supervision;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -50,6 +51,9 @@ pub struct ThingLine {
     pub marker: &'static str,
     pub status: &'static str,
     pub status_label: String,
+    /// A repeat-offender flag about it still on the list: (`flagged` or
+    /// `supervised`, its label).
+    pub flag: Option<(&'static str, String)>,
 }
 
 pub struct AppealLine {
@@ -98,6 +102,8 @@ struct Record {
     appeals: Vec<AppealRow>,
     flag: Option<Flag>,
     live: (Vec<live::RoomRow>, Vec<live::HostRow>, Vec<live::ProductRow>),
+    /// Flags about its hosts and products still on the list.
+    thing_flags: Vec<Flag>,
 }
 
 async fn load(state: &AppState, id: MerchantId) -> Result<Record, AppError> {
@@ -113,6 +119,7 @@ async fn load(state: &AppState, id: MerchantId) -> Result<Record, AppError> {
                 appeals: store::appeals_for_merchant(conn, id)?,
                 flag: flags::open_flag(conn, id)?,
                 live: (live::rooms(conn, id)?, live::hosts(conn, id)?, live::products(conn, id)?),
+                thing_flags: flags::live::open_of_merchant(conn, id)?,
             })
         })
         .await
@@ -128,7 +135,7 @@ async fn page(
     notice: Option<(String, bool)>,
     kept: KeptForm,
 ) -> Result<HttpResponse, AppError> {
-    let Record { merchant: m, staff, taken, names, appeals, flag, live } = load(state, id).await?;
+    let Record { merchant: m, staff, taken, names, appeals, flag, live, thing_flags } = load(state, id).await?;
     // Supervisors see a flag the public does not see yet (raised by
     // complaint volume alone), and that it is not public.
     let hidden_flag = flag.as_ref().is_some_and(|f| {
@@ -143,7 +150,7 @@ async fn page(
         categories: m.categories.0.iter().map(|c| t.get(c.key()).to_owned()).collect::<Vec<_>>().join("、"),
         staff: staff.into_iter().map(|(email, at)| (email, view::time(&t, tz, from_db(at)))).collect(),
         actions: action_lines(&t, tz, (&taken, &names), &appeals),
-        things: thing_lines(&t, live),
+        things: thing_lines(&t, live, &thing_flags),
         kinds: ActionKind::ON_MERCHANT
             .iter()
             .map(|k| Choice { value: k.slug().into(), label: t.get(k.key()).into(), selected: false })
@@ -185,27 +192,36 @@ fn action_lines(
         .collect()
 }
 
-/// The merchant's rooms, hosts and products, in that order.
+/// The merchant's rooms, hosts and products, in that order, each with
+/// the repeat-offender flag about it, if one is `open`.
 fn thing_lines(
     t: &Tr,
     (rooms, hosts, products): (Vec<live::RoomRow>, Vec<live::HostRow>, Vec<live::ProductRow>),
+    open: &[Flag],
 ) -> Vec<ThingLine> {
-    let line = |kind: &str, id: i64, what: &str, name: String, marker, (status, key): (&'static str, &str)| ThingLine {
-        href: format!("/supervisor/{kind}/{id}"),
-        what: t.get(what).to_owned(),
-        name,
-        marker,
-        status,
-        status_label: t.get(key).to_owned(),
+    let line = |target: Target, id: i64, what: &str, name: String, marker, (status, key): (&'static str, &str)| {
+        let flag = open.iter().find(|f| f.subject == target && f.subject_id == Some(id)).map(|f| {
+            let s = if f.state == FlagState::Supervised { Supervision::Supervised } else { Supervision::Flagged };
+            (s.slug(), t.get(s.key()).to_owned())
+        });
+        ThingLine {
+            href: format!("/supervisor/{}s/{id}", target.slug()),
+            what: t.get(what).to_owned(),
+            name,
+            marker,
+            status,
+            status_label: t.get(key).to_owned(),
+            flag,
+        }
     };
     let rooms = rooms
         .into_iter()
-        .map(|r| line("rooms", r.id, "live.room", r.name, "data-room-status", (r.status.slug(), r.status.key())));
+        .map(|r| line(Target::Room, r.id, "live.room", r.name, "data-room-status", (r.status.slug(), r.status.key())));
     let hosts = hosts.into_iter().map(|h| {
-        line("hosts", h.id, "live.host", h.display_name, "data-host-status", (h.status.slug(), h.status.key()))
+        line(Target::Host, h.id, "live.host", h.display_name, "data-host-status", (h.status.slug(), h.status.key()))
     });
     let products = products.into_iter().map(|p| {
-        line("products", p.id, "live_review.product", p.name, "data-review", (p.review.slug(), p.review.key()))
+        line(Target::Product, p.id, "live_review.product", p.name, "data-review", (p.review.slug(), p.review.key()))
     });
     rooms.chain(hosts).chain(products).collect()
 }
