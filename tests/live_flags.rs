@@ -314,7 +314,8 @@ fn a_hosts_and_a_products_figures_are_ranges_of_their_own_indexes() {
         redress::service::sweeper::sweep(conn, redress::service::conversation::At { config, now: later }).unwrap();
         for subject in [Subject::Host(s.host), Subject::Product(s.product)] {
             for trigger in [Trigger::NewComplaint, Trigger::Breach, Trigger::Ruling] {
-                offenders::live::after(conn, s.merchant, subject, trigger, config, later).unwrap();
+                let flagged = redress::store::flags::live::open_flag(conn, subject).unwrap().is_some();
+                offenders::live::after(conn, s.merchant, subject, trigger, flagged, config, later).unwrap();
             }
         }
     });
@@ -338,7 +339,11 @@ fn a_hosts_and_a_products_figures_are_ranges_of_their_own_indexes() {
                         || d.contains("complaints_product_submitted (product_id=?")
                 }
                 // One subject's flags; `to_recount`, all hosts' (products').
-                [_, "merchant_flags"] => d.contains("USING INDEX merchant_flags_subject (subject=?"),
+                // or at intake the open flags about one merchant's things.
+                [_, "merchant_flags"] => {
+                    d.contains("USING INDEX merchant_flags_subject (subject=?")
+                        || d.contains("USING INDEX merchant_flags_merchant (merchant_id=?")
+                }
                 _ => true,
             };
             if !ranged {

@@ -66,6 +66,54 @@ fn intake_reuses_its_prepared_statements() {
     assert_eq!(per_complaint.len(), 4 * 13, "{per_complaint:#?}");
 }
 
+/// A complaint naming a product and a live session costs two look-ups
+/// (the product, the session) and nothing more while its merchant is below
+/// the repeat-offender volume; once the merchant is flagged, one look-up of
+/// its things' flags and a count for the host and for the product. Each is
+/// prepared once.
+#[test]
+fn naming_a_product_and_a_session_costs_a_few_prepared_statements() {
+    use redress::domain::live::{ProductCategory, Review};
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        return; // SQLite's parser is what this guards.
+    }
+    let app = spawn_app();
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let (room, host) = (live::room(&app, m), live::host(&app, m, false));
+    let product = live::product(&app, m, ProductCategory::General, Review::Approved);
+    let session = live::session(&app, m, (room, host), &[product], app.clock.now() - chrono::Duration::days(1));
+    let (product, session) = (product.to_string(), session.to_string());
+    let file = |conn: &mut DbConnection, n: usize, named: bool| {
+        for k in 0..n {
+            let c = ComplaintBuilder::new(m).order_ref(&format!("DY{k}"));
+            let c = if named { c.field("product", &product).field("live_session", &session) } else { c };
+            c.insert(conn, &app.config, app.clock.now());
+        }
+    };
+    let per_complaint = |runs: Vec<String>| -> Vec<String> {
+        runs.into_iter()
+            .filter(|q| ["SELECT", "INSERT", "UPDATE", "DELETE"].iter().any(|verb| q.starts_with(verb)))
+            .filter(|q| !q.contains("pragma_database_list"))
+            .collect()
+    };
+    let mut conn = app.pool.get().unwrap();
+    let (runs, mut prepared) = recorded(&mut conn, |conn| file(conn, 4, true));
+    let runs = per_complaint(runs);
+    assert!(runs.iter().all(|q| prepared.contains(q)), "prepared afresh:\n{runs:#?}");
+    assert_eq!(runs.len(), 4 * (13 + 2), "the product and the session looked up: {runs:#?}");
+
+    // Ten more: the merchant is flagged for volume (the 10th raises it).
+    let (_, more) = recorded(&mut conn, |conn| file(conn, 10, false));
+    prepared.extend(more);
+    let (runs, more) = recorded(&mut conn, |conn| file(conn, 4, true));
+    prepared.extend(more);
+    let runs = per_complaint(runs);
+    let afresh: Vec<&String> = runs.iter().filter(|q| prepared.iter().filter(|p| p == q).count() != 1).collect();
+    assert!(afresh.is_empty(), "not prepared exactly once:\n{afresh:#?}");
+    let things = runs.iter().filter(|q| q.contains("`host_id` =") || q.contains("`product_id` =")).count();
+    assert_eq!(things, 4 * 2, "a count for the host and for the product: {runs:#?}");
+}
+
 /// The sweep's statements for each due complaint are prepared once: diesel
 /// never caches an `UPDATE` of its own, hence `store::update`.
 #[test]

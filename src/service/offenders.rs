@@ -54,13 +54,31 @@ pub fn after_all(
 ) -> diesel::QueryResult<()> {
     let named: std::collections::BTreeSet<Named> = named.into_iter().collect();
     let merchants: std::collections::BTreeSet<i64> = named.iter().map(|n| n.merchant_id).collect();
+    // A host's or a product's complaints are some of its merchant's: where
+    // the merchant's figure is below its threshold, theirs are too, and
+    // need no count (most complaints, on the intake path).
+    let mut below = std::collections::BTreeSet::new();
     for merchant in merchants {
-        after(conn, merchant, trigger, config, now)?;
+        if after_counted(conn, merchant, trigger, config, now)? {
+            below.insert(merchant);
+        }
     }
-    let subjects: std::collections::BTreeMap<Subject, i64> =
-        named.iter().flat_map(|n| n.subjects().map(move |s| (s, n.merchant_id))).collect();
+    let subjects: std::collections::BTreeMap<Subject, i64> = named
+        .iter()
+        .filter(|n| !below.contains(&n.merchant_id))
+        .flat_map(|n| n.subjects().map(move |s| (s, n.merchant_id)))
+        .collect();
+    // The open flags about the merchants' things, one look-up a merchant.
+    let mut open: std::collections::BTreeMap<i64, Vec<Subject>> = std::collections::BTreeMap::new();
     for (subject, merchant) in subjects {
-        live::after(conn, merchant, subject, trigger, config, now)?;
+        let flagged = match open.entry(merchant) {
+            std::collections::btree_map::Entry::Occupied(o) => o.get().contains(&subject),
+            std::collections::btree_map::Entry::Vacant(v) => {
+                let flags = flags::live::open_of_merchant(conn, merchant)?;
+                v.insert(flags.iter().filter_map(|f| Subject::of(f.subject, f.subject_id)).collect()).contains(&subject)
+            }
+        };
+        live::after(conn, merchant, subject, trigger, flagged, config, now)?;
     }
     Ok(())
 }
@@ -76,6 +94,18 @@ pub fn after(
     config: &Config,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
+    after_counted(conn, merchant_id, trigger, config, now).map(drop)
+}
+
+/// [`after`]; whether the figure the trigger moves was counted and found
+/// below its threshold.
+fn after_counted(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    trigger: Trigger,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<bool> {
     let t = &config.policy.flags;
     // A merchant already flagged or under supervision needs no new flag:
     // the sweeper keeps a pending flag's reasons current as the window
@@ -87,7 +117,7 @@ pub fn after(
     // (`sweep_flags` re-counts every pending flag whose merchant had one),
     // not here once per breach.
     if trigger != Trigger::Ruling && flags::open_flag(conn, merchant_id)?.is_some() {
-        return Ok(());
+        return Ok(false);
     }
     // Only the figure the trigger moves can have crossed its threshold.
     let since = now - t.window;
@@ -99,9 +129,9 @@ pub fn after(
         Trigger::Ruling => false,
     };
     if below {
-        return Ok(());
+        return Ok(true);
     }
-    evaluate(conn, merchant_id, config, now)
+    evaluate(conn, merchant_id, config, now).map(|()| false)
 }
 
 /// Which complaints count toward the volume threshold: once phone numbers

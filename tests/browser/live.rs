@@ -39,8 +39,16 @@ fn a_merchant_registers_a_session_on_a_phone_and_a_supervisor_delists_a_product(
         let mut problems = Vec::new();
         let phone = driver.phone(&app.base, "live-360", 360).await;
         phone.sign_in(&staff).await;
-        for path in ["/merchant/rooms", "/merchant/hosts", "/merchant/products", "/merchant/sessions"] {
-            phone.open(path).await;
+        for path in [
+            "/merchant/rooms".to_owned(),
+            "/merchant/hosts".into(),
+            "/merchant/products".into(),
+            "/merchant/sessions".into(),
+            format!("/merchant/rooms/{room}"),
+            format!("/merchant/hosts/{doctor}"),
+            format!("/merchant/products/{capsules}"),
+        ] {
+            phone.open(&path).await;
             problems.extend(phone.problems().await);
         }
         phone.open("/merchant/sessions").await;
@@ -84,6 +92,11 @@ fn a_merchant_registers_a_session_on_a_phone_and_a_supervisor_delists_a_product(
         assert_eq!(phone.attr("[data-review]", "data-review").await.as_deref(), Some("delisted"));
         problems.extend(phone.problems().await);
         phone.shot("page-supervisor-product-delisted").await;
+        // The public scorecard shows the delisting on the product.
+        phone.open(&format!("/merchants/{merchant}")).await;
+        assert_eq!(phone.attr(&format!("#product-{capsules}"), "data-review").await.as_deref(), Some("delisted"));
+        problems.extend(phone.problems().await);
+        phone.shot("page-scorecard-live").await;
         phone.close().await;
         assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     });

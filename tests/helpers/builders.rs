@@ -241,7 +241,10 @@ impl ComplaintBuilder {
             consumer_email: value("consumer_email"),
         };
         let intake = Intake { config, now: at, lang: Lang::ZhCn };
-        let done = redress::service::complaints::submit(conn, &intake, &form.validate().unwrap()).unwrap();
+        let mut complaint = form.validate().unwrap();
+        (complaint.product_id, complaint.live_session_id) =
+            (value("product").parse().ok(), value("live_session").parse().ok());
+        let done = redress::service::complaints::submit(conn, &intake, &complaint).unwrap();
         Filed { path: format!("/t/{}", done.token) }
     }
 }

@@ -20,21 +20,23 @@ pub fn reach(config: &Config) -> Duration {
     config.policy.response.max(config.policy.resolution)
 }
 
-/// After `trigger` on a complaint naming `subject` (one of `merchant_id`'s):
-/// as [`super::after`] for the merchant, the subject's open flag is left
-/// for the sweeper to keep current, only the figure the trigger moves is
-/// counted, and the whole count runs only once that one is met (a ruling
-/// always counts).
+/// After `trigger` on a complaint naming `subject` (one of `merchant_id`'s;
+/// `flagged`: it has an open flag): as [`super::after`] for the merchant,
+/// the subject's open flag is left for the sweeper to keep current, only
+/// the figure the trigger moves is counted, and the whole count runs only
+/// once that one is met (a ruling always counts).
+#[allow(clippy::too_many_arguments)]
 pub fn after(
     conn: &mut DbConnection,
     merchant_id: i64,
     subject: Subject,
     trigger: Trigger,
+    flagged: bool,
     config: &Config,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     let t = &config.policy.flags;
-    if trigger != Trigger::Ruling && flags::open_flag(conn, subject)?.is_some() {
+    if trigger != Trigger::Ruling && flagged {
         return Ok(());
     }
     let since = now - t.window;
