@@ -112,6 +112,9 @@ fn naming_a_product_and_a_session_costs_a_few_prepared_statements() {
     assert!(afresh.is_empty(), "not prepared exactly once:\n{afresh:#?}");
     let things = runs.iter().filter(|q| q.contains("`host_id` =") || q.contains("`product_id` =")).count();
     assert_eq!(things, 4 * 2, "a count for the host and for the product: {runs:#?}");
+    // Its own 30-day count skipped (it is flagged), its things' open flags
+    // looked up, and those two counts.
+    assert_eq!(runs.len(), 4 * (13 + 2 - 1 + 1 + 2), "{runs:#?}");
 }
 
 /// The sweep's statements for each due complaint are prepared once: diesel
