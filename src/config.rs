@@ -203,6 +203,12 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
                 complaints: self.count("REDRESS_FLAG_COMPLAINTS", 10)?,
                 upheld_fraud: self.count("REDRESS_FLAG_UPHELD", 2)?,
             },
+            risk_threshold: self.number(
+                "REDRESS_RISK_THRESHOLD",
+                crate::domain::risk::DEFAULT_THRESHOLD,
+                1..=10_000,
+                "a whole number from 1 to 10000",
+            )?,
         })
     }
 
@@ -308,6 +314,10 @@ mod tests {
         assert_eq!(err.name, "REDRESS_RESPONSE_HOURS");
         let c = Config::from_lookup(|k| (k == "REDRESS_RESPONSE_HOURS").then(|| "24".into())).unwrap();
         assert_eq!(c.policy.response, Duration::hours(24));
+        let c = Config::from_lookup(|k| (k == "REDRESS_RISK_THRESHOLD").then(|| "80".into())).unwrap();
+        assert_eq!(c.policy.risk_threshold, 80);
+        let err = Config::from_lookup(|k| (k == "REDRESS_RISK_THRESHOLD").then(|| "0".into())).unwrap_err();
+        assert_eq!(err.name, "REDRESS_RISK_THRESHOLD");
         let err = Config::from_lookup(|k| (k == "REDRESS_RATE_LIMIT").then(|| "lots".into())).unwrap_err();
         assert_eq!(err.name, "REDRESS_RATE_LIMIT");
         let err =

@@ -43,6 +43,7 @@ mod plans;
 mod process;
 mod raw;
 mod retention;
+mod risk;
 mod scorecard;
 mod sessions;
 mod signin;

@@ -171,6 +171,9 @@ fn the_scorecard_counts_in_the_database_what_the_rows_say() {
                 live_session_id: None,
                 room_id: None,
                 host_id: None,
+                risk_score: 0,
+                risk_matches: None,
+                risk_state: None,
             },
         )
         .unwrap()

@@ -27,6 +27,12 @@ crate::slug_enum! {
         ProductReviewed => "product_reviewed",
         /// A live room limited, cut or restored; a host banned or restored.
         MeasureTaken => "measure_taken",
+        /// A risk rule added at `/supervisor/rules`.
+        RiskRuleAdded => "risk_rule_added",
+        /// A risk rule changed, switched off or on.
+        RiskRuleChanged => "risk_rule_changed",
+        /// A complaint's high-risk flag dismissed, with the reason.
+        RiskDismissed => "risk_dismissed",
     }
 }
 

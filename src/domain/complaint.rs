@@ -89,6 +89,11 @@ crate::slug_enum! {
         /// The live-commerce part of the complaint form (optional ids).
         Product => "product",
         LiveSession => "live_session",
+        /// A risk rule (`/supervisor/rules`), and dismissing a risk flag.
+        Label => "label",
+        Pattern => "pattern",
+        Weight => "weight",
+        Reason => "reason",
     }
 }
 
@@ -133,6 +138,10 @@ pub enum Invalid {
     UnknownProduct,
     /// A session id that is not one the form offered for the merchant.
     UnknownSession,
+    /// A risk rule's words: one a line, within the limits of `risk::form`.
+    RiskWords,
+    /// A risk rule's weight: a whole number within `risk::form`'s range.
+    RiskWeight,
 }
 
 impl Invalid {
@@ -173,6 +182,8 @@ impl Invalid {
             Invalid::MedicalStaff => "error.medical_staff",
             Invalid::UnknownProduct => "live_intake.unknown_product",
             Invalid::UnknownSession => "live_intake.unknown_session",
+            Invalid::RiskWords => "rules.error_pattern",
+            Invalid::RiskWeight => "rules.error_weight",
         }
     }
 

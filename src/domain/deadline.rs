@@ -22,6 +22,9 @@ pub struct DeadlinePolicy {
     /// How long a proposal may go unanswered before it counts as accepted.
     pub consumer_silence: Duration,
     pub flags: super::offender::FlagThresholds,
+    /// A complaint whose risk score reaches this is flagged for the
+    /// supervisors at once (`REDRESS_RISK_THRESHOLD`).
+    pub risk_threshold: i32,
 }
 
 impl Default for DeadlinePolicy {
@@ -31,6 +34,7 @@ impl Default for DeadlinePolicy {
             resolution: Duration::days(7),
             consumer_silence: Duration::hours(72),
             flags: super::offender::FlagThresholds::default(),
+            risk_threshold: super::risk::DEFAULT_THRESHOLD,
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::domain::verification::{Code, Purpose, Refused};
 use crate::i18n::Lang;
 use crate::service::notify;
 use crate::service::offenders::{self, Trigger};
+use crate::service::risk;
 use crate::service::verification::{self, CheckError, CodeKey};
 use crate::store::complaints::{self as store, NewComplaintRow, NewEvent};
 use crate::store::{DbConnection, evidence, live, merchants, phone_codes, to_db};
@@ -125,6 +126,7 @@ pub fn file_proved(
     let token = new_token();
     let (response_due, resolution_due) =
         (at.config.policy.response_due(at.now), at.config.policy.resolution_due(at.now));
+    let risk = risk::at_intake(conn, at.config, c, product.as_ref().map(|p| p.category))?;
     let id = store::next_id(conn)?;
     let reference = reference(at.now.with_timezone(&at.config.tz).date_naive(), id);
     let filed = store::insert_as(
@@ -152,6 +154,9 @@ pub fn file_proved(
             live_session_id: session.as_ref().map(|s| s.id),
             room_id: session.as_ref().map(|s| s.room_id),
             host_id: session.as_ref().map(|s| s.host_id),
+            risk_score: risk.score,
+            risk_matches: risk.matches.as_deref(),
+            risk_state: risk.state,
         },
     )?;
     store::append_event(

@@ -139,7 +139,11 @@ pub fn consumer_reply(
                 data: None,
             })
         },
-        |conn, c| Ok(evidence::insert(conn, c.id, Side::Consumer, files, at.now)?),
+        |conn, c| {
+            // Scored like the description: a reply can flag the complaint.
+            crate::service::risk::after_reply(conn, at.config, c, body)?;
+            Ok(evidence::insert(conn, c.id, Side::Consumer, files, at.now)?)
+        },
     )
 }
 

@@ -153,6 +153,21 @@ const COMPLAINTS: &[DemoComplaint] = &[
         "13800138000",
         "",
     ),
+    // What machine discovery is for: a health claim to an older consumer's
+    // family, flagged high-risk at intake (health claims 40 + older
+    // consumers 20 ≥ 50), in the queue before any deadline is missed.
+    (
+        3,
+        3,
+        "health_claims",
+        "refund",
+        "596.00",
+        "TB5590017733",
+        "主播在直播间说这款蜂胶软胶囊能治愈高血压，我给父母买了四盒，老人吃了一个月还停了降压药，血压反而更高，商家不给退。",
+        "黄建国",
+        "13733334444",
+        "",
+    ),
 ];
 
 /// The demo staff accounts' password.

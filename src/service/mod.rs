@@ -18,6 +18,7 @@ pub mod overview;
 pub mod rating;
 pub mod retention;
 pub mod review;
+pub mod risk;
 pub mod scorecard;
 pub mod sessions;
 pub mod supervision;

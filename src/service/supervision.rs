@@ -2,6 +2,7 @@
 //! rule on it.
 
 use crate::domain::event::{Actor, EventKind, Visibility};
+use crate::domain::risk::RiskState;
 use crate::domain::state::{Action, Outcome, State};
 use crate::service::catch_up::{ActError, Advanced, At, Step, advance};
 use crate::service::notify;
@@ -14,9 +15,12 @@ use crate::store::{DbConnection, supervision};
 pub enum SuperviseError {
     #[error("held by {0}")]
     HeldBy(String),
-    /// Only escalated complaints are held.
+    /// Only escalated and high-risk complaints are held.
     #[error("not escalated")]
     NotEscalated,
+    /// The complaint is not flagged high-risk (any more).
+    #[error("not flagged")]
+    NotFlagged,
     #[error(transparent)]
     Act(#[from] ActError),
 }
@@ -34,16 +38,42 @@ fn held_by_other(conn: &mut DbConnection, complaint_id: i64, user_id: i64) -> Re
     }
 }
 
-/// Takes an escalated complaint, unless someone else holds it.
+/// Takes an escalated or high-risk complaint, unless someone else holds
+/// it. (Taking a high-risk one changes nothing of the merchant's handling.)
 pub fn claim(conn: &mut DbConnection, reference: &str, user_id: i64, at: At<'_>) -> Result<(), SuperviseError> {
     conn.write(|conn| {
         let (c, _) = supervision::find(conn, reference)?.ok_or(ActError::NotFound)?;
         held_by_other(conn, c.id, user_id)?;
-        if c.state != State::Escalated {
+        if c.state != State::Escalated && c.risk_state != Some(RiskState::High) {
             return Err(SuperviseError::NotEscalated);
         }
         if supervision::holder(conn, c.id)?.is_none() {
             supervision::claim(conn, c.id, user_id, at.now)?;
+        }
+        Ok(())
+    })
+}
+
+/// Dismisses a complaint's high-risk flag with the supervisor's `reason`
+/// (already checked): it leaves the high-risk part of the queue, its
+/// handling and deadlines as they were; one that is not escalated is let
+/// go of too.
+pub fn dismiss_risk(
+    conn: &mut DbConnection,
+    reference: &str,
+    user_id: i64,
+    reason: &str,
+    at: At<'_>,
+) -> Result<(), SuperviseError> {
+    conn.write(|conn| {
+        let (c, _) = supervision::find(conn, reference)?.ok_or(ActError::NotFound)?;
+        held_by_other(conn, c.id, user_id)?;
+        if !crate::store::risk::dismiss(conn, c.id, reason, user_id, at.now)? {
+            return Err(SuperviseError::NotFlagged);
+        }
+        // Held only for the flag: let go with it.
+        if c.state != State::Escalated {
+            supervision::release(conn, c.id)?;
         }
         Ok(())
     })

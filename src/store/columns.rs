@@ -32,6 +32,7 @@ use crate::domain::evidence::{Kind, Side};
 use crate::domain::live::{HostKind, HostStatus, Platform, ProductCategory, Review, RoomStatus, Target};
 use crate::domain::merchant::SoldCategories;
 use crate::domain::offender::Supervision;
+use crate::domain::risk::{RiskState, RuleKind};
 use crate::domain::staff::Role;
 use crate::domain::state::{EscalationReason, Outcome, State};
 use crate::i18n::Lang;
@@ -227,6 +228,8 @@ slug_columns!(
     ProductCategory,
     Review,
     Target,
+    RuleKind,
+    RiskState,
 );
 
 // By its code exactly as `Lang::code` wrote it (the lenient `from_code`
@@ -372,13 +375,20 @@ mod tests {
             live_session_id: None,
             room_id: None,
             host_id: None,
+            risk_score: 0,
+            risk_matches: None,
+            risk_state: None,
         };
         let id = complaints::next_id(&mut conn).unwrap();
         let stored = complaints::insert_as(&mut conn, id, &row).unwrap();
         assert_eq!((stored.state, stored.category, stored.lang), (State::Submitted, Category::Delivery, Lang::ZhCn));
-        for (column, value) in
-            [("state", "escalatd"), ("category", ""), ("outcome", "won"), ("escalation_reason", "why")]
-        {
+        for (column, value) in [
+            ("state", "escalatd"),
+            ("category", ""),
+            ("outcome", "won"),
+            ("escalation_reason", "why"),
+            ("risk_state", "hi"),
+        ] {
             conn.batch_execute(&format!("UPDATE complaints SET {column} = '{value}'")).unwrap();
             match complaints::find(&mut conn, id) {
                 Err(Error::DeserializationError(why)) => {
@@ -390,7 +400,7 @@ mod tests {
                 }
                 other => panic!("{column} = {value:?} read as {other:?}"),
             }
-            let repair = "state = 'submitted', category = 'delivery', outcome = NULL, escalation_reason = NULL";
+            let repair = "state = 'submitted', category = 'delivery', outcome = NULL, escalation_reason = NULL, risk_state = NULL";
             conn.batch_execute(&format!("UPDATE complaints SET {repair}")).unwrap();
         }
         assert_eq!(complaints::find(&mut conn, id).unwrap().state, State::Submitted);

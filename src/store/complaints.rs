@@ -9,6 +9,7 @@ use crate::domain::category::{Category, Resolution};
 use crate::domain::contact::Reach;
 use crate::domain::event::{Actor, EventKind, Viewer, Visibility};
 use crate::domain::progress::Progress;
+use crate::domain::risk::RiskState;
 use crate::domain::state::{EscalationReason, Outcome, State};
 use crate::i18n::Lang;
 
@@ -61,6 +62,15 @@ pub struct Complaint {
     pub live_session_id: Option<i64>,
     pub room_id: Option<i64>,
     pub host_id: Option<i64>,
+    /// Machine discovery: the score at intake (and after the consumer's
+    /// replies), the rules matched (`domain::risk::decode`), the flag, and
+    /// the supervisor's reason for dismissing it, who and when.
+    pub risk_score: i32,
+    pub risk_matches: Option<String>,
+    pub risk_state: Option<RiskState>,
+    pub risk_note: Option<String>,
+    pub risk_decided_by: Option<i64>,
+    pub risk_decided_at: Option<NaiveDateTime>,
 }
 
 impl Complaint {
@@ -111,6 +121,9 @@ pub struct NewComplaintRow<'a> {
     pub live_session_id: Option<i64>,
     pub room_id: Option<i64>,
     pub host_id: Option<i64>,
+    pub risk_score: i32,
+    pub risk_matches: Option<&'a str>,
+    pub risk_state: Option<RiskState>,
 }
 
 /// `complaints.state = '<state>'` written out in the SQL rather than bound,

@@ -28,6 +28,7 @@ mod prepared;
 pub mod ratings;
 pub mod report;
 pub mod retention;
+pub mod risk;
 pub mod schema;
 pub mod sessions;
 pub mod supervision;

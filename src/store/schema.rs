@@ -57,6 +57,12 @@ diesel::table! {
         live_session_id -> Nullable<BigInt>,
         room_id -> Nullable<BigInt>,
         host_id -> Nullable<BigInt>,
+        risk_score -> Integer,
+        risk_matches -> Nullable<Text>,
+        risk_state -> Nullable<Text>,
+        risk_note -> Nullable<Text>,
+        risk_decided_by -> Nullable<BigInt>,
+        risk_decided_at -> Nullable<Timestamp>,
     }
 }
 
@@ -387,3 +393,26 @@ diesel::joinable!(live_sessions -> live_rooms (room_id));
 diesel::joinable!(live_sessions -> hosts (host_id));
 diesel::joinable!(session_products -> live_sessions (session_id));
 diesel::joinable!(session_products -> products (product_id));
+
+diesel::table! {
+    risk_rules (id) {
+        id -> BigInt,
+        kind -> Text,
+        label -> Text,
+        pattern -> Text,
+        threshold_fen -> Nullable<BigInt>,
+        category -> Nullable<Text>,
+        weight -> Integer,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    risk_rules_version (id) {
+        id -> BigInt,
+        version -> BigInt,
+    }
+}

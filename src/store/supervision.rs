@@ -24,14 +24,39 @@ pub type QueueRow = (Complaint, String, Option<String>);
 /// Escalated complaints, oldest escalation first (a range over the
 /// `(state, escalated_at, id)` index).
 pub fn queue(conn: &mut DbConnection, filter: QueueFilter, limit: i64) -> QueryResult<Vec<QueueRow>> {
-    let mut q = complaints::table
+    rows(conn, Part::Escalated, filter, limit)
+}
+
+/// Complaints flagged high-risk at intake (or by a reply), escalated or
+/// not, oldest first: the top of the queue (a range over the partial
+/// `complaints_high_risk` index, which holds only those).
+pub fn high_risk(conn: &mut DbConnection, filter: QueueFilter, limit: i64) -> QueryResult<Vec<QueueRow>> {
+    rows(conn, Part::HighRisk, filter, limit)
+}
+
+/// The two parts of the queue.
+enum Part {
+    Escalated,
+    HighRisk,
+}
+
+fn rows(conn: &mut DbConnection, part: Part, filter: QueueFilter, limit: i64) -> QueryResult<Vec<QueueRow>> {
+    let q = complaints::table
         .inner_join(merchants::table)
         .left_join(complaint_claims::table.left_join(users::table))
-        .filter(state_is(State::Escalated))
         .select((Complaint::as_select(), merchants::name, users::email.nullable()))
-        .order((complaints::escalated_at.asc(), complaints::id.asc()))
         .limit(limit)
         .into_boxed();
+    let mut q = match part {
+        Part::Escalated => {
+            q.filter(state_is(State::Escalated)).order((complaints::escalated_at.asc(), complaints::id.asc()))
+        }
+        // Written out so that both databases see it matches the index's
+        // predicate (the value is our own constant).
+        Part::HighRisk => q
+            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("complaints.risk_state = 'high'"))
+            .order((complaints::submitted_at.asc(), complaints::id.asc())),
+    };
     if let Some(reason) = filter.reason {
         q = q.filter(complaints::escalation_reason.eq(reason));
     }

@@ -39,6 +39,7 @@ crate::slug_enum! {
         Claimed => "claimed",
         Released => "released",
         Ruled => "ruled",
+        RiskDismissed => "risk_dismissed",
     }
 }
 

@@ -89,6 +89,7 @@ impl PageCtx {
                     "product_review.title",
                     &["/supervisor/products/", "/supervisor/rooms/", "/supervisor/hosts/"],
                 ),
+                ("/supervisor/rules".into(), "rules.title", &["/supervisor/rules/"]),
                 ("/supervisor/merchants".into(), "merchants.title", &["/supervisor/merchants/"]),
                 ("/supervisor/mail".into(), "mail_admin.title", &[]),
                 ("/supervisor/audit".into(), "audit.title", &[]),

@@ -62,6 +62,8 @@ row_ids!(
     HostId,
     ProductId,
     LiveSessionId,
+    /// A risk rule (`/supervisor/rules/{id}`).
+    RuleId,
 );
 
 /// A complaint's reference as it is written (`TS20261120000123`): what

@@ -1,10 +1,13 @@
 //! Risky wording in a product's claims (宣传卖点): cure words, guaranteed
 //! results, "no side effects" and, for health food, disease names. A pure
 //! scan returning byte spans on the original text, so a page can mark
-//! them. Full-width letters and digits match their half-width forms, and
-//! Latin letters match in any case.
+//! them; full-width and half-width forms, Latin letters in any case and
+//! traditional and simplified characters match alike (`matching`).
+
+use std::sync::LazyLock;
 
 use super::ProductCategory;
+use crate::domain::matching::{self, Dictionary};
 
 /// Which rule a span matched: also the `data-risk` value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,14 +29,8 @@ impl Risk {
     }
 }
 
-/// One match: `start..end` are byte offsets in the original text, on
-/// character boundaries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-    pub risk: Risk,
-}
+/// One match, its rule the tag.
+pub type Span = matching::Span<Risk>;
 
 const CURE: &[&str] = &["治愈", "根治", "包治", "治疗", "药到病除", "cures", "cure", "heals", "heal"];
 const GUARANTEE: &[&str] = &["保证有效", "百分百", "100%有效", "无效退款", "guaranteed"];
@@ -41,68 +38,31 @@ const NO_SIDE_EFFECTS: &[&str] = &["无副作用", "零副作用", "no side effe
 const DISEASE: &[&str] =
     &["高血压", "降血压", "糖尿病", "降血糖", "抗癌", "癌", "肿瘤", "心脏病", "痛风", "降血脂", "高血脂"];
 
-/// Full-width ASCII (U+FF01..U+FF5E) and the ideographic space to their
-/// half-width forms, Latin letters lowercased.
-fn fold(c: char) -> char {
-    let c = match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        c => c,
-    };
-    c.to_ascii_lowercase()
+fn dictionary(health_food: bool) -> Dictionary<Risk> {
+    let mut words: Vec<(&str, Risk)> = Vec::new();
+    words.extend(CURE.iter().map(|w| (*w, Risk::Cure)));
+    words.extend(GUARANTEE.iter().map(|w| (*w, Risk::Guarantee)));
+    words.extend(NO_SIDE_EFFECTS.iter().map(|w| (*w, Risk::NoSideEffects)));
+    if health_food {
+        words.extend(DISEASE.iter().map(|w| (*w, Risk::Disease)));
+    }
+    Dictionary::new(words)
 }
+
+static ANY: LazyLock<Dictionary<Risk>> = LazyLock::new(|| dictionary(false));
+static HEALTH_FOOD: LazyLock<Dictionary<Risk>> = LazyLock::new(|| dictionary(true));
 
 /// The risky spans in `claims`, in order, not overlapping (the longest
 /// match at each place wins). Disease names count only for health food.
 pub fn risky_spans(claims: &str, category: ProductCategory) -> Vec<Span> {
-    let mut rules: Vec<(&str, Risk)> = Vec::new();
-    rules.extend(CURE.iter().map(|w| (*w, Risk::Cure)));
-    rules.extend(GUARANTEE.iter().map(|w| (*w, Risk::Guarantee)));
-    rules.extend(NO_SIDE_EFFECTS.iter().map(|w| (*w, Risk::NoSideEffects)));
-    if category == ProductCategory::HealthFood {
-        rules.extend(DISEASE.iter().map(|w| (*w, Risk::Disease)));
-    }
-    // Each character of the text folded, with its byte offset.
-    let chars: Vec<(usize, char)> = claims.char_indices().map(|(i, c)| (i, fold(c))).collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let best = rules
-            .iter()
-            .filter_map(|(word, risk)| {
-                let n = word.chars().count();
-                let hit = i + n <= chars.len() && chars[i..i + n].iter().map(|(_, c)| *c).eq(word.chars());
-                hit.then_some((n, *risk))
-            })
-            .max_by_key(|(n, _)| *n);
-        match best {
-            Some((n, risk)) => {
-                let end = chars.get(i + n).map_or(claims.len(), |(b, _)| *b);
-                out.push(Span { start: chars[i].0, end, risk });
-                i += n;
-            }
-            None => i += 1,
-        }
-    }
-    out
+    let words = if category == ProductCategory::HealthFood { &HEALTH_FOOD } else { &ANY };
+    words.longest(claims)
 }
 
 /// The claims cut into pieces: plain text, or a risky word with its rule,
 /// for a template to escape and mark.
 pub fn pieces(claims: &str, category: ProductCategory) -> Vec<(&str, Option<Risk>)> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    for s in risky_spans(claims, category) {
-        if s.start > at {
-            out.push((&claims[at..s.start], None));
-        }
-        out.push((&claims[s.start..s.end], Some(s.risk)));
-        at = s.end;
-    }
-    if at < claims.len() {
-        out.push((&claims[at..], None));
-    }
-    out
+    matching::pieces(claims, &risky_spans(claims, category))
 }
 
 #[cfg(test)]
@@ -110,7 +70,7 @@ mod tests {
     use super::*;
 
     fn words(text: &str, cat: ProductCategory) -> Vec<(&str, &'static str)> {
-        risky_spans(text, cat).iter().map(|s| (&text[s.start..s.end], s.risk.slug())).collect()
+        risky_spans(text, cat).iter().map(|s| (&text[s.start..s.end], s.tag.slug())).collect()
     }
 
     #[test]
@@ -129,6 +89,14 @@ mod tests {
     fn full_width_letters_and_digits_match_with_spans_on_the_original() {
         let text = "１００％有效，ｃｕｒｅ";
         assert_eq!(words(text, ProductCategory::General), vec![("１００％有效", "guarantee"), ("ｃｕｒｅ", "cure")]);
+    }
+
+    #[test]
+    fn traditional_spellings_match_too() {
+        assert_eq!(
+            words("本品可根治失眠，藥到病除，降血壓", ProductCategory::HealthFood),
+            vec![("根治", "cure"), ("藥到病除", "cure"), ("降血壓", "disease")]
+        );
     }
 
     #[test]

@@ -87,6 +87,7 @@ impl Refuse for SuperviseError {
         match self {
             SuperviseError::HeldBy(_) => Ok(Refusal::unprocessable("supervisor.held_by_other")),
             SuperviseError::NotEscalated => Ok(Refusal::unprocessable("supervisor.not_escalated")),
+            SuperviseError::NotFlagged => Ok(Refusal::unprocessable("risk.not_flagged")),
             SuperviseError::Act(e) => e.refusal(),
         }
     }

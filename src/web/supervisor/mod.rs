@@ -1,5 +1,6 @@
-//! The supervisors' part of the site: the escalation queue, each
-//! complaint with its ruling, the overview and the export.
+//! The supervisors' part of the site: the queue (high-risk complaints,
+//! then escalations), each complaint with its ruling, the risk rules, the
+//! overview and the export.
 
 mod audit;
 mod complaint;
@@ -12,6 +13,7 @@ mod merchants;
 mod overview;
 mod products;
 mod queue;
+mod rules;
 
 use actix_web::{HttpRequest, web};
 use chrono::{DateTime, Utc};
@@ -38,6 +40,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(live::host_measure);
     cfg.service(mail::list).service(mail::retry);
     cfg.service(audit::list);
+    cfg.service(rules::list).service(rules::add).service(rules::show).service(rules::edit);
     cfg.service(queue::queue)
         .service(overview::show)
         .service(export::export)

@@ -1,4 +1,6 @@
-//! `/supervisor`: escalated complaints, oldest escalation first.
+//! `/supervisor`: complaints flagged high-risk at intake first (machine
+//! discovery: at once, not after a breach), each with the rules and words
+//! that matched; then escalated complaints, oldest escalation first.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -14,6 +16,7 @@ use crate::web::AppState;
 use crate::web::consumer::Choice;
 use crate::web::page::{PageCtx, render};
 use crate::web::session::Supervisor;
+use crate::web::supervisor::complaint::risk::{MatchedView, matched};
 use crate::web::view::{self, TimeView};
 
 const QUEUE_SIZE: i64 = 100;
@@ -31,6 +34,8 @@ pub struct QueueRow {
     pub holder_label: String,
     /// The consumer's phone number was proved by a code.
     pub phone_verified: bool,
+    /// Flagged high-risk: the rules matched, with their words.
+    pub risk: Option<Vec<MatchedView>>,
 }
 
 #[derive(Template)]
@@ -71,7 +76,7 @@ pub async fn queue(
         category: Category::from_slug(&query.category),
         ..Default::default()
     };
-    let (rows, named) = state
+    let (high, escalated, named) = state
         .db(move |conn| {
             let named = if merchant.is_empty() { None } else { supervision::merchant_named(conn, &merchant)? };
             match (&named, merchant.parse::<i64>()) {
@@ -80,7 +85,8 @@ pub async fn queue(
                 (None, Err(_)) if !merchant.is_empty() => filter.merchant_name = Some(merchant),
                 (None, Err(_)) => {}
             }
-            Ok((supervision::queue(conn, filter, QUEUE_SIZE)?, named))
+            let high = supervision::high_risk(conn, filter.clone(), QUEUE_SIZE)?;
+            Ok((high, supervision::queue(conn, filter, QUEUE_SIZE)?, named))
         })
         .await?;
     let ctx = PageCtx::new(&req);
@@ -97,29 +103,35 @@ pub async fn queue(
     if let Some((id, _)) = &named {
         export.push(format!("merchant={id}"));
     }
+    let row = |(high, (c, merchant, holder)): (bool, supervision::QueueRow)| QueueRow {
+        reason: match c.escalation_reason.as_deref() {
+            Some(r) => t.get(EscalationReason::from_slug(r).map_or("", EscalationReason::key)).to_owned(),
+            None => t.get("risk.state_high").to_owned(),
+        },
+        escalated: c.escalated_at.map(|at| view::time(&t, tz, from_db(at))),
+        phone_verified: c.phone_verified_at.is_some(),
+        waited: match (high, c.escalated_at) {
+            (false, Some(at)) => t.fmt("queue.waited", &[("d", &view::duration(&t, now - from_db(at)))]),
+            (true, _) => t.fmt("risk.filed_ago", &[("d", &view::duration(&t, now - from_db(c.submitted_at)))]),
+            (false, None) => String::new(),
+        },
+        risk: high.then(|| matched(&c)),
+        category: t.get(c.category.key()).to_owned(),
+        reference: c.reference,
+        merchant,
+        holder_label: match &holder {
+            Some(who) => t.fmt("queue.held_by", &[("who", who)]),
+            None => t.get("queue.unclaimed").to_owned(),
+        },
+        holder,
+    };
     let page = QueuePage {
-        rows: rows
-            .into_iter()
-            .map(|(c, merchant, holder)| QueueRow {
-                reason: c.escalation_reason.as_deref().map_or(String::new(), |r| {
-                    t.get(EscalationReason::from_slug(r).map_or("", EscalationReason::key)).to_owned()
-                }),
-                escalated: c.escalated_at.map(|at| view::time(&t, tz, from_db(at))),
-                phone_verified: c.phone_verified_at.is_some(),
-                waited: c
-                    .escalated_at
-                    .map(|at| t.fmt("queue.waited", &[("d", &view::duration(&t, now - from_db(at)))]))
-                    .unwrap_or_default(),
-                category: t.get(c.category.key()).to_owned(),
-                reference: c.reference,
-                merchant,
-                holder_label: match &holder {
-                    Some(who) => t.fmt("queue.held_by", &[("who", who)]),
-                    None => t.get("queue.unclaimed").to_owned(),
-                },
-                holder,
-            })
-            .collect(),
+        rows: {
+            // A flagged complaint that is also escalated is listed once, on top.
+            let flagged: Vec<i64> = high.iter().map(|(c, _, _)| c.id).collect();
+            let rest = escalated.into_iter().filter(|(c, _, _)| !flagged.contains(&c.id));
+            high.into_iter().map(|r| (true, r)).chain(rest.map(|r| (false, r))).map(row).collect()
+        },
         reasons: EscalationReason::ALL
             .iter()
             .map(|r| choice(r.slug().into(), t.get(r.key()).into(), &query.reason))

@@ -1,4 +1,4 @@
-//! Claim, release or rule: one form each, posted to
+//! Claim, release, rule or dismiss a high-risk flag: one form each, posted to
 //! `/supervisor/complaints/{reference}/{command}`, each command with its
 //! audit entry in one transaction.
 
@@ -32,6 +32,8 @@ pub enum Command {
     Claim,
     Release,
     Rule,
+    /// Dismiss the complaint's high-risk flag, with a reason.
+    Dismiss,
 }
 
 impl Command {
@@ -41,22 +43,24 @@ impl Command {
             Command::Claim => "claimed",
             Command::Release => "released",
             Command::Rule => "ruled",
+            Command::Dismiss => "risk_dismissed",
         }
     }
 }
 
-/// The forms' fields: the ruling's outcome and text (claiming and
-/// releasing send neither).
+/// The forms' fields: the ruling's outcome and text, a dismissal's reason
+/// (claiming and releasing send none).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct CommandFields {
     outcome: String,
     body: String,
+    reason: String,
 }
 
 impl From<CommandFields> for Typed {
     fn from(fields: CommandFields) -> Typed {
-        Typed { outcome: fields.outcome, body: fields.body, ..Typed::default() }
+        Typed { outcome: fields.outcome, body: fields.body, reason: fields.reason, ..Typed::default() }
     }
 }
 
@@ -116,6 +120,17 @@ async fn perform(
             };
             run(state, req, who, reference, (AuditKind::Ruling, outcome.slug()), rule).await?
         }
+        Command::Dismiss => {
+            let reason = match crate::domain::risk::form::reason(&fields.reason) {
+                Ok(reason) => reason,
+                Err(errors) => return Ok(Err(Failed::Invalid(errors))),
+            };
+            let detail = crate::domain::audit::bounded(&reason);
+            let dismiss = move |conn: &mut DbConnection, reference: &str, user_id, at: At<'_>| {
+                service::dismiss_risk(conn, reference, user_id, &reason, at)
+            };
+            run(state, req, who, reference, (AuditKind::RiskDismissed, &detail), dismiss).await?
+        }
     };
     Ok(done.map_err(Failed::Refused))
 }
@@ -164,7 +179,7 @@ where
 fn notice(t: &Tr, e: SuperviseError) -> Result<(StatusCode, String), AppError> {
     let holder = match &e {
         SuperviseError::HeldBy(email) => Some(email.clone()),
-        SuperviseError::NotEscalated | SuperviseError::Act(_) => None,
+        SuperviseError::NotEscalated | SuperviseError::NotFlagged | SuperviseError::Act(_) => None,
     };
     let refusal = e.refusal()?;
     let message = match holder {

@@ -1,8 +1,10 @@
 //! `/supervisor/complaints/{reference}`: everything about one complaint,
 //! internal notes included, with the forms to claim, release and rule
-//! (posted to `commands`).
+//! (posted to `commands`), and what machine discovery found in it with the
+//! form to dismiss its high-risk flag.
 
 mod commands;
+pub mod risk;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -12,6 +14,7 @@ pub use commands::act;
 
 use crate::domain::complaint::{Field, FieldErrors};
 use crate::domain::event::Viewer;
+use crate::domain::risk::RiskState;
 use crate::domain::state::{Outcome, State};
 use crate::error::AppError;
 use crate::store::{complaints, supervision};
@@ -38,6 +41,11 @@ struct ComplaintPage {
     outcomes: Vec<Choice>,
     outcome_error: Option<String>,
     ruling: FieldView,
+    /// What the risk rules matched, if any; the flag can be dismissed
+    /// (`dismiss_reason`) while it is `high`.
+    risk: Option<risk::RiskView>,
+    high_risk: bool,
+    dismiss_reason: FieldView,
     notice: Option<(String, bool)>,
     csrf: String,
 }
@@ -47,6 +55,7 @@ struct ComplaintPage {
 struct Typed {
     outcome: String,
     body: String,
+    reason: String,
     errors: FieldErrors,
     notice: Option<(String, bool)>,
 }
@@ -98,6 +107,9 @@ async fn page(
             .collect(),
         outcome_error: message(Field::Resolution),
         ruling: FieldView::new(&t, "ruling.body", &typed.body, message(Field::Body)),
+        risk: risk::RiskView::of(&t, state.config.tz, state.config.policy.risk_threshold, &c),
+        high_risk: c.risk_state == Some(RiskState::High),
+        dismiss_reason: FieldView::new(&t, "risk.reason", &typed.reason, message(Field::Reason)),
         notice: typed.notice,
         csrf: csrf::token(req),
         ctx,
