@@ -62,6 +62,8 @@ row_ids!(
     HostId,
     ProductId,
     LiveSessionId,
+    /// An incident (machine discovery), `/supervisor/incidents/{id}`.
+    IncidentId,
 );
 
 /// A complaint's reference as it is written (`TS20261120000123`): what
