@@ -78,6 +78,9 @@ pub struct Config {
     /// a staff session ends after this long unused, and this long after
     /// it began.
     pub sessions: crate::domain::session::Lifetimes,
+    /// `REDRESS_INCIDENT` (`5/24h`): this many complaints naming one
+    /// product, live session or host within the window open an incident.
+    pub incidents: crate::domain::incident::Threshold,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -113,6 +116,7 @@ impl Config {
         let sessions = env.sessions()?;
         let secret = env.secret()?;
         let supervisor_2fa = env.supervisor_2fa()?;
+        let incidents = env.incidents()?;
         Ok(Config {
             database_url,
             bind: env.get("REDRESS_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
@@ -139,6 +143,7 @@ impl Config {
             sessions,
             data_dir,
             supervisor_2fa,
+            incidents,
         })
     }
 }
@@ -275,6 +280,17 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         Ok(secret)
     }
 
+    fn incidents(&self) -> Result<crate::domain::incident::Threshold, ConfigError> {
+        use crate::domain::incident::Threshold;
+        match self.get("REDRESS_INCIDENT") {
+            None => Ok(Threshold::default()),
+            Some(v) => Threshold::parse(&v).ok_or_else(|| ConfigError {
+                name: "REDRESS_INCIDENT",
+                problem: format!("{v:?} is not complaints per window, such as 5/24h or 10/2d"),
+            }),
+        }
+    }
+
     fn supervisor_2fa(&self) -> Result<bool, ConfigError> {
         match self.get("REDRESS_SUPERVISOR_2FA").map(|v| v.trim().to_lowercase()).as_deref() {
             None | Some("on" | "true" | "1") => Ok(true),
@@ -304,6 +320,11 @@ mod tests {
         assert!(!off.supervisor_2fa);
         let err = Config::from_lookup(|k| (k == "REDRESS_SUPERVISOR_2FA").then(|| "maybe".into())).unwrap_err();
         assert_eq!(err.name, "REDRESS_SUPERVISOR_2FA");
+        assert_eq!(c.incidents, crate::domain::incident::Threshold::default());
+        let c = Config::from_lookup(|k| (k == "REDRESS_INCIDENT").then(|| "3/2h".into())).unwrap();
+        assert_eq!((c.incidents.count, c.incidents.window), (3, Duration::hours(2)));
+        let err = Config::from_lookup(|k| (k == "REDRESS_INCIDENT").then(|| "many".into())).unwrap_err();
+        assert_eq!(err.name, "REDRESS_INCIDENT");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Two `redress serve` processes on one database, each running its own
 //! deadline sweeper (every second) and mail dispatcher against one real
 //! SMTP server: every breach is recorded once, every merchant flagged once,
-//! every notice sent once. On SQLite (one file, two processes), or on
-//! PostgreSQL when `TEST_DATABASE_URL` is set.
+//! every notice sent once, every incident opened once. On SQLite (one
+//! file, two processes), or on PostgreSQL when `TEST_DATABASE_URL` is set.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -238,4 +238,70 @@ fn a_job_that_panics_leaves_no_lock_behind() {
     assert_eq!(again.unwrap(), Some(1));
     let mut other = redress::store::connect_one(&app.config.database_url).unwrap();
     assert_eq!(exclusive(&mut other, "sweeper", |_| Ok::<_, diesel::result::Error>(2)).unwrap(), Some(2));
+}
+
+/// Two `redress serve` processes on one database, five complaints about
+/// one product sent through both at once: one incident between them (on
+/// PostgreSQL the two write in parallel; on SQLite one after the other).
+#[test]
+fn two_instances_open_one_incident_between_them() {
+    use redress::domain::live::{ProductCategory, Review};
+    use redress::domain::staff::Role;
+    use redress::service::auth::{NewStaff, add_user};
+    use redress::store::live::{NewProduct, insert_product, set_review};
+    use redress::store::schema::{incident_complaints, incidents};
+    use std::sync::{Arc, Barrier};
+    use ureq::http::StatusCode;
+
+    let db = TestDb::new();
+    let data = tempfile::tempdir().unwrap();
+    let pool = redress::startup::prepare(&test_config(&db, data.path())).unwrap();
+    let now = chrono::Utc::now();
+    let (merchant, product) = {
+        let conn = &mut pool.get().unwrap();
+        let merchant = MerchantBuilder::new("成都蜀香源食品有限公司").insert(conn, now);
+        let new =
+            NewProduct {
+                name: "手工川味腊肠", category: ProductCategory::Food, claims: "古法烟熏", licence: None
+            };
+        let product = insert_product(conn, merchant, &new, now).unwrap();
+        let staff = NewStaff {
+            role: Role::Supervisor,
+            email: "boss@redress.example.cn",
+            merchant_id: None,
+            password: PASSWORD,
+        };
+        let by = add_user(conn, &staff, now).unwrap();
+        set_review(conn, product, Review::Approved, None, by, now).unwrap();
+        (merchant, product)
+    };
+    let data_b = tempfile::tempdir().unwrap();
+    let env = [("REDRESS_SWEEP_INTERVAL", "0")];
+    let a = crate::process::serve_with(&db, data.path(), &[], &env);
+    let b = crate::process::serve_with(&db, data_b.path(), &[], &env);
+    let start = Arc::new(Barrier::new(5));
+    std::thread::scope(|scope| {
+        for i in 0..5 {
+            let base = if i % 2 == 0 { a.base.clone() } else { b.base.clone() };
+            let client = Client { base, agent: browser() };
+            let complaint = ComplaintBuilder::new(merchant).field("product", &product.to_string());
+            let start = start.clone();
+            scope.spawn(move || {
+                let token = csrf(&client.get("/complaints/new").body);
+                let mut fields = vec![("csrf_token", token.as_str())];
+                fields.extend(complaint.fields());
+                start.wait();
+                let res = client.post("/complaints", &fields);
+                assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+            });
+        }
+    });
+    let conn = &mut pool.get().unwrap();
+    let opened: Vec<(i64, i32)> =
+        incidents::table.select((incidents::subject_id, incidents::complaint_count)).load(conn).unwrap();
+    assert_eq!(opened, [(product, 5)]);
+    let members: i64 = incident_complaints::table.count().get_result(conn).unwrap();
+    assert_eq!(members, 5);
+    let told: i64 = outbox::table.filter(outbox::kind.eq("supervisor_incident")).count().get_result(conn).unwrap();
+    assert_eq!(told, 1, "the one supervisor, once");
 }

@@ -139,6 +139,7 @@ fn every_key_built_at_run_time_exists() {
     use crate::domain::contact::Reach;
     use crate::domain::deadline::DeadlineKind;
     use crate::domain::event::EventKind;
+    use crate::domain::incident::{IncidentState, IncidentSubject};
     use crate::domain::live::{HostKind, HostMeasure, HostStatus, Platform, ProductCategory, ProductDecision};
     use crate::domain::live::{Review, RoomMeasure, RoomStatus, Target};
     use crate::domain::merchant::SoldCategory;
@@ -159,6 +160,8 @@ fn every_key_built_at_run_time_exists() {
         ("EscalationReason", keys_of(EscalationReason::ALL, EscalationReason::key)),
         ("EventKind", keys_of(EventKind::ALL, EventKind::key)),
         ("FlagDecision", keys_of(FlagDecision::ALL, FlagDecision::key)),
+        ("IncidentState", keys_of(IncidentState::ALL, IncidentState::key)),
+        ("IncidentSubject", keys_of(IncidentSubject::ALL, IncidentSubject::key)),
         ("MerchantAdminDone", keys_of(MerchantAdminDone::ALL, MerchantAdminDone::key)),
         ("MerchantDone", keys_of(MerchantDone::ALL, MerchantDone::key)),
         ("Outcome", keys_of(Outcome::ALL, Outcome::key)),

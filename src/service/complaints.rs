@@ -12,10 +12,10 @@ use crate::domain::reference::reference;
 use crate::domain::state::State;
 use crate::domain::verification::{Code, Purpose, Refused};
 use crate::i18n::Lang;
-use crate::service::notify;
 use crate::service::offenders::{self, Trigger};
 use crate::service::risk;
 use crate::service::verification::{self, CheckError, CodeKey};
+use crate::service::{incidents, notify};
 use crate::store::complaints::{self as store, NewComplaintRow, NewEvent};
 use crate::store::{DbConnection, evidence, live, merchants, phone_codes, to_db};
 
@@ -186,6 +186,8 @@ pub fn file_proved(
         product_id: product.as_ref().map(|p| p.id),
     };
     offenders::after_all(conn, [named], Trigger::NewComplaint, at.config, at.now)?;
+    // Machine discovery: the product, session and host it names.
+    incidents::after_intake(conn, at.config, &filed, at.now)?;
     evidence::insert(conn, id, crate::domain::evidence::Side::Consumer, files, at.now)?;
     Ok(Submitted { id, reference, token })
 }

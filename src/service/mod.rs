@@ -10,6 +10,7 @@ pub mod conversation;
 pub mod demo;
 pub mod dispatch;
 pub mod evidence;
+pub mod incidents;
 pub mod live;
 pub mod merchants;
 pub mod notify;

@@ -29,6 +29,7 @@ use crate::domain::category::{Category, Resolution};
 use crate::domain::contact::Reach;
 use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::evidence::{Kind, Side};
+use crate::domain::incident::{IncidentState, IncidentSubject};
 use crate::domain::live::{HostKind, HostStatus, Platform, ProductCategory, Review, RoomStatus, Target};
 use crate::domain::merchant::SoldCategories;
 use crate::domain::offender::Supervision;
@@ -230,6 +231,8 @@ slug_columns!(
     Target,
     RuleKind,
     RiskState,
+    IncidentSubject,
+    IncidentState,
 );
 
 // By its code exactly as `Lang::code` wrote it (the lenient `from_code`

@@ -19,6 +19,7 @@ pub mod evidence;
 pub mod flags;
 mod gate;
 pub mod gauges;
+pub mod incidents;
 pub mod jobs;
 pub mod live;
 pub mod merchants;

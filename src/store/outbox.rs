@@ -37,6 +37,8 @@ crate::slug_enum! {
         MerchantProductReview => "merchant_product_review",
         SupervisorEscalation => "supervisor_escalation",
         SupervisorFlag => "supervisor_flag",
+        /// To every supervisor: an incident was opened (once per incident).
+        SupervisorIncident => "supervisor_incident",
         /// To a phone number: the six-digit code that proves it.
         PhoneCode => "phone_code",
     }

@@ -1,6 +1,6 @@
 //! Removing complaints whose retention has run out, with everything that
 //! hangs on them: their timeline, their mail (it holds the consumer's
-//! address), the rating, a supervisor's hold.
+//! address), the rating, a supervisor's hold, their places in incidents.
 
 use diesel::prelude::*;
 
@@ -42,6 +42,7 @@ pub fn remove(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Removed> {
         removed.files.extend(files.into_iter().flat_map(|(file, thumb)| std::iter::once(file).chain(thumb)));
         diesel::delete(evidence::table.filter(evidence::complaint_id.eq_any(chunk))).execute(conn)?;
         diesel::delete(complaint_claims::table.filter(complaint_claims::complaint_id.eq_any(chunk))).execute(conn)?;
+        super::incidents::forget(conn, chunk)?;
         removed.complaints += diesel::delete(complaints::table.filter(complaints::id.eq_any(chunk))).execute(conn)?;
     }
     Ok(removed)

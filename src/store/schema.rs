@@ -416,3 +416,38 @@ diesel::table! {
         version -> BigInt,
     }
 }
+
+// Machine discovery: incidents and their complaints
+// (migration 2026-12-04-000002_incidents).
+diesel::table! {
+    incidents (id) {
+        id -> BigInt,
+        merchant_id -> BigInt,
+        subject -> Text,
+        subject_id -> BigInt,
+        state -> Text,
+        opened_at -> Timestamp,
+        last_at -> Timestamp,
+        complaint_count -> Integer,
+        notified_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    incident_complaints (incident_id, complaint_id) {
+        incident_id -> BigInt,
+        complaint_id -> BigInt,
+        added_at -> Timestamp,
+        added_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(incidents -> merchants (merchant_id));
+diesel::joinable!(incident_complaints -> incidents (incident_id));
+diesel::joinable!(incident_complaints -> complaints (complaint_id));
+diesel::allow_tables_to_appear_in_same_query!(incidents, incident_complaints);
+diesel::allow_tables_to_appear_in_same_query!(incidents, complaints);
+diesel::allow_tables_to_appear_in_same_query!(incidents, merchants);
+diesel::allow_tables_to_appear_in_same_query!(incident_complaints, complaints);
+diesel::allow_tables_to_appear_in_same_query!(incident_complaints, merchants);

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod assets;
 pub mod auth;
+pub mod chart;
 pub mod complaint_view;
 pub mod consumer;
 pub mod csrf;

@@ -84,6 +84,7 @@ impl PageCtx {
                 ("/supervisor".into(), "queue.title", &["/supervisor/complaints"]),
                 ("/supervisor/overview".into(), "overview.title", &[]),
                 ("/supervisor/flags".into(), "flags.title", &[]),
+                ("/supervisor/incidents".into(), "incident.title", &["/supervisor/incidents/"]),
                 (
                     "/supervisor/products".into(),
                     "product_review.title",

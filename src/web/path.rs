@@ -64,6 +64,8 @@ row_ids!(
     LiveSessionId,
     /// A risk rule (`/supervisor/rules/{id}`).
     RuleId,
+    /// An incident (machine discovery), `/supervisor/incidents/{id}`.
+    IncidentId,
 );
 
 /// A complaint's reference as it is written (`TS20261120000123`): what

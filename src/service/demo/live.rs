@@ -1,7 +1,8 @@
 //! The demo's live commerce: each of the first four merchants' live room
 //! and hosts, products at every stage of review (approved, waiting, one
 //! delisted after complaints about its claims), and recent sessions that
-//! the demo complaints name.
+//! the demo complaints name; and five complaints about 蜀香源's sausages
+//! within a day, which open an incident.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -166,4 +167,44 @@ pub fn name(conn: &mut DbConnection, live: &Live, complaint_ids: &[i64]) -> Res<
         }
         Ok(())
     })
+}
+
+/// Five consumers of 蜀香源's sausages complain within a day, through the
+/// real intake: the fifth opens an incident about the product (and its
+/// supervisors are told), as machine discovery would have it.
+pub fn incident(
+    conn: &mut DbConnection,
+    config: &crate::config::Config,
+    live: &Live,
+    merchant: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<crate::service::complaints::Submitted>, String> {
+    use crate::domain::complaint::ComplaintForm;
+    use crate::service::complaints::{Intake, submit};
+    const SAUSAGES: [(i64, &str, &str, &str, &str); 5] = [
+        (22, "TB5570010001", "腊肠收到后发酸发黏，包装上没有生产日期。", "郑强", "13600010001"),
+        (15, "TB5570010002", "同一批腊肠有霉点，商家说是正常的“盐霜”。", "冯雪", "13600010002"),
+        (9, "TB5570010003", "吃了直播间买的腊肠后拉肚子，包装没有SC编号。", "韩梅", "13600010003"),
+        (5, "TB5570010004", "腊肠外包装印的厂家查不到，怀疑是三无产品。", "曹阳", "13600010004"),
+        (2, "TB5570010005", "收到的腊肠有异味，主播说的“古法烟熏”根本不是。", "许静", "13600010005"),
+    ];
+    let mut filed = Vec::new();
+    for (hours, order, description, name, phone) in SAUSAGES {
+        let form = ComplaintForm {
+            merchant: merchant.to_string(),
+            order_ref: order.into(),
+            category: "counterfeit".into(),
+            desired_resolution: "refund".into(),
+            amount: "89.90".into(),
+            description: description.into(),
+            consumer_name: name.into(),
+            consumer_phone: phone.into(),
+            consumer_email: String::new(),
+        };
+        let mut complaint = form.validate().map_err(|e| format!("demo complaint {order}: {e:?}"))?;
+        complaint.product_id = Some(live.sausage);
+        let at = Intake { config, now: now - Duration::hours(hours), lang: crate::i18n::Lang::ZhCn };
+        filed.push(submit(conn, &at, &complaint).map_err(|e| e.to_string())?);
+    }
+    Ok(filed)
 }

@@ -6,10 +6,12 @@
 #![allow(clippy::too_many_arguments)] // each notice names what it is about
 
 mod answer;
+mod incident;
 mod live;
 mod staff;
 
 pub use answer::answer_reminder;
+pub use incident::{IncidentNotice, incident_opened};
 pub use live::live_decision;
 pub use staff::*;
 

@@ -6,6 +6,7 @@ mod audit;
 mod complaint;
 pub mod export;
 mod flags;
+mod incidents;
 mod live;
 mod mail;
 mod merchant;
@@ -33,6 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(merchant::decide_appeal);
     cfg.service(flags::list).service(flags::decide_flag);
     cfg.service(products::queue).service(products::decide);
+    cfg.service(incidents::list).service(incidents::show);
     cfg.service(live::show_room)
         .service(live::show_host)
         .service(live::show_product)

@@ -1,5 +1,6 @@
 //! `/supervisor/overview`: the last 30 days in figures and two charts,
-//! drawn as SVG on the server (no script needed to see them).
+//! drawn as SVG on the server (no script needed to see them; the columns
+//! by `web::chart`).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -8,29 +9,10 @@ use askama::Template;
 use crate::error::AppError;
 use crate::service::overview::{Overview, overview};
 use crate::web::AppState;
+use crate::web::chart::{self, Columns};
 use crate::web::page::{PageCtx, render};
 use crate::web::session::Supervisor;
 use crate::web::view;
-
-/// Chart geometry, in SVG user units.
-const CHART_W: f64 = 640.0;
-const PLOT_H: f64 = 180.0;
-const LEFT: f64 = 36.0;
-
-pub struct DayBar {
-    pub x: f64,
-    pub breach_x: f64,
-    pub received_y: f64,
-    pub received_h: f64,
-    pub breach_y: f64,
-    pub breach_h: f64,
-    pub received: usize,
-    pub breaches: usize,
-    pub label: String,
-    /// Every fifth day gets its date under the axis.
-    pub tick: bool,
-    pub tick_x: f64,
-}
 
 pub struct MerchantBar {
     pub name: String,
@@ -49,8 +31,8 @@ struct OverviewPage {
     on_time_resolution: String,
     median_first_response: String,
     open_escalations: i64,
-    days: Vec<DayBar>,
-    day_max: usize,
+    /// Complaints received and deadlines breached, a day each.
+    per_day: Columns,
     merchants: Vec<MerchantBar>,
     merchants_h: f64,
 }
@@ -59,32 +41,10 @@ fn percent(rate: Option<f64>) -> String {
     rate.map_or("—".into(), |r| format!("{:.1}%", r * 100.0))
 }
 
-fn day_bars(o: &Overview) -> (Vec<DayBar>, usize) {
-    let max = o.per_day.iter().map(|(_, r, b)| (*r).max(*b)).max().unwrap_or(0).max(1);
-    let slot = (CHART_W - LEFT) / o.per_day.len().max(1) as f64;
-    let height = |n: usize| (n as f64 / max as f64 * PLOT_H).round();
-    let bars = o
-        .per_day
-        .iter()
-        .enumerate()
-        .map(|(i, (day, received, breaches))| {
-            let x = LEFT + i as f64 * slot + 2.0;
-            DayBar {
-                x,
-                breach_x: x + slot / 2.0 - 1.0,
-                received_h: height(*received),
-                received_y: PLOT_H - height(*received),
-                breach_h: height(*breaches),
-                breach_y: PLOT_H - height(*breaches),
-                received: *received,
-                breaches: *breaches,
-                label: day.format("%m-%d").to_string(),
-                tick: i % 5 == 4,
-                tick_x: x + slot / 2.0 - 2.0,
-            }
-        })
-        .collect();
-    (bars, max)
+fn per_day(o: &Overview) -> Columns {
+    let days =
+        o.per_day.iter().map(|(day, received, breaches)| (day.format("%m-%d").to_string(), vec![*received, *breaches]));
+    chart::columns(days.collect(), &["bar--received", "bar--breach"], 5)
 }
 
 fn merchant_bars(o: &Overview) -> Vec<MerchantBar> {
@@ -108,7 +68,6 @@ pub async fn show(req: HttpRequest, _who: Supervisor, state: web::Data<AppState>
     let o = state.db(move |conn| Ok(overview(conn, tz, now)?)).await?;
     let ctx = PageCtx::new(&req);
     let t = ctx.t;
-    let (days, day_max) = day_bars(&o);
     let merchants = merchant_bars(&o);
     let page = OverviewPage {
         received: o.received,
@@ -117,8 +76,7 @@ pub async fn show(req: HttpRequest, _who: Supervisor, state: web::Data<AppState>
         median_first_response: o.median_first_response.map_or("—".into(), |d| view::duration(&t, d)),
         open_escalations: o.open_escalations,
         merchants_h: (merchants.len().max(1) * 28) as f64,
-        days,
-        day_max,
+        per_day: per_day(&o),
         merchants,
         ctx,
     };

@@ -1,0 +1,136 @@
+//! Incident detection, incremental, at intake: in the complaint's own
+//! transaction, for each product, live session and host the complaint
+//! names, it joins that subject's open incident; else the subject's
+//! complaints of the window are counted (a range of its index, never the
+//! table) and at the threshold one incident is opened with all of them,
+//! and supervisors are told once. What the pages show is in [`record`].
+
+pub mod record;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::domain::incident::{About, IncidentSubject};
+use crate::i18n::Tr;
+use crate::service::notify::{self, IncidentNotice};
+use crate::store::complaints::Complaint;
+use crate::store::incidents as store;
+use crate::store::{DbConnection, QueryError, from_db, live, merchants};
+
+/// What intake did about incidents, for the caller and the tests.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Detected {
+    /// Incidents opened by this complaint.
+    pub opened: Vec<i64>,
+    /// Open incidents it joined.
+    pub joined: Vec<i64>,
+}
+
+/// Runs detection for the complaint `filed`, just stored at `now`, inside
+/// its transaction.
+pub fn after_intake(
+    conn: &mut DbConnection,
+    config: &Config,
+    filed: &Complaint,
+    now: DateTime<Utc>,
+) -> Result<Detected, QueryError> {
+    let mut done = Detected::default();
+    let abouts = About::named(filed.product_id, filed.live_session_id, filed.host_id);
+    if abouts.is_empty() {
+        return Ok(done);
+    }
+    for about in &abouts {
+        store::take_turns(conn, *about)?;
+    }
+    // Two statements whatever the complaint names: the open incidents
+    // about its product, session and host, and their counts in the window.
+    let open = store::open_of_any(conn, &abouts)?;
+    let since = now - config.incidents.window;
+    let counts = if abouts.iter().all(|a| open.iter().any(|o| o.about() == *a)) {
+        [0; 3]
+    } else {
+        store::counts_naming(conn, &abouts, since)?
+    };
+    for about in abouts {
+        if let Some(open) = open.iter().find(|o| o.about() == about) {
+            join(conn, open.id, filed.id, now)?;
+            done.joined.push(open.id);
+            continue;
+        }
+        let count = match about.subject {
+            IncidentSubject::Product => counts[0],
+            IncidentSubject::Session => counts[1],
+            IncidentSubject::Host => counts[2],
+        };
+        if !config.incidents.reached(count) {
+            continue;
+        }
+        let members = store::naming(conn, about, since)?;
+        match store::open(conn, filed.merchant_id, about, members.len(), now)? {
+            Some(id) => {
+                for complaint in &members {
+                    store::add(conn, id, *complaint, None, now)?;
+                }
+                tell(conn, config, id, filed.merchant_id, about, members.len(), now)?;
+                done.opened.push(id);
+            }
+            // Opened by someone else since we looked (the unique index
+            // said so): the complaint joins theirs.
+            None => {
+                let theirs = store::open_of(conn, about)?.ok_or(QueryError::NotFound)?;
+                join(conn, theirs.id, filed.id, now)?;
+                done.joined.push(theirs.id);
+            }
+        }
+    }
+    Ok(done)
+}
+
+fn join(conn: &mut DbConnection, incident: i64, complaint: i64, now: DateTime<Utc>) -> Result<(), QueryError> {
+    store::add(conn, incident, complaint, None, now)?;
+    store::joined(conn, incident, now)
+}
+
+/// Every supervisor told of incident `id`, once (the notice's key is the
+/// incident's), and the incident marked as told.
+fn tell(
+    conn: &mut DbConnection,
+    config: &Config,
+    id: i64,
+    merchant_id: i64,
+    about: About,
+    complaints: usize,
+    now: DateTime<Utc>,
+) -> Result<(), QueryError> {
+    let t = crate::i18n::Lang::ZhCn.tr();
+    let name = name_of(conn, &t, config.tz, about)?;
+    let merchant = merchants::find(conn, merchant_id)?.map(|m| m.name).unwrap_or_default();
+    let notice = IncidentNotice {
+        id,
+        what: t.get(about.subject.key()),
+        name: &name,
+        merchant: &merchant,
+        complaints,
+        hours: config.incidents.hours(),
+    };
+    notify::incident_opened(conn, config, &notice, now)?;
+    store::notified(conn, id, now)
+}
+
+/// The subject's name as supervisors know it: the product's name, the
+/// host's display name, or a session's room and start time.
+pub fn name_of(conn: &mut DbConnection, t: &Tr, tz: chrono_tz::Tz, about: About) -> Result<String, QueryError> {
+    Ok(match about.subject {
+        IncidentSubject::Product => live::find_product(conn, about.id)?.map(|p| p.name),
+        IncidentSubject::Host => live::find_host(conn, about.id)?.map(|h| h.display_name),
+        IncidentSubject::Session => match live::find_session(conn, about.id)? {
+            Some(s) => {
+                let room = live::find_room(conn, s.room_id)?.map(|r| r.name).unwrap_or_default();
+                let start = t.time(tz, from_db(s.started_at));
+                Some(t.fmt("incident.session_name", &[("room", &room), ("start", &start)]))
+            }
+            None => None,
+        },
+    }
+    .unwrap_or_else(|| format!("#{}", about.id)))
+}
