@@ -206,3 +206,40 @@ fn a_high_risk_complaints_deadlines_and_the_merchants_handling_are_unchanged() {
     assert_eq!(row("TS20261120000002").0, "responded");
     assert_eq!(row("TS20261120000002").5.as_deref(), Some("high"), "the flag stays until a supervisor dismisses it");
 }
+
+/// Another instance's edit of the rules (the version bumped in the shared
+/// database, not by this process) is used once this process's rules are a
+/// second old; until then it scores with the rules it has.
+#[test]
+fn another_instances_edit_of_the_rules_applies_within_a_second() {
+    use redress::store::schema::{risk_rules, risk_rules_version};
+    let app = spawn_app();
+    let m = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
+    let health = |app: &TestApp| {
+        let filed = ComplaintBuilder::new(m).description(HEALTH).file(app);
+        let reference = filed.reference(app);
+        let conn = &mut app.pool.get().unwrap();
+        let score: i32 = complaints::table
+            .filter(complaints::reference.eq(&reference))
+            .select(complaints::risk_score)
+            .first(conn)
+            .unwrap();
+        score
+    };
+    assert_eq!(health(&app), 60, "health claims and an older consumer");
+    {
+        // As another instance's edit: the weight changed, the version bumped.
+        let conn = &mut app.pool.get().unwrap();
+        diesel::update(risk_rules::table.filter(risk_rules::label.eq("健康功效宣称")))
+            .set(risk_rules::weight.eq(5))
+            .execute(conn)
+            .unwrap();
+        diesel::update(risk_rules_version::table.find(1))
+            .set(risk_rules_version::version.eq(risk_rules_version::version + 1))
+            .execute(conn)
+            .unwrap();
+    }
+    assert_eq!(health(&app), 60, "within the second, the rules this process has");
+    app.clock.advance(Duration::seconds(2));
+    assert_eq!(health(&app), 25, "then the edited ones");
+}

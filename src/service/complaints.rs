@@ -126,7 +126,7 @@ pub fn file_proved(
     let token = new_token();
     let (response_due, resolution_due) =
         (at.config.policy.response_due(at.now), at.config.policy.resolution_due(at.now));
-    let risk = risk::at_intake(conn, at.config, c, product.as_ref().map(|p| p.category))?;
+    let risk = risk::at_intake(conn, at.config, c, product.as_ref().map(|p| p.category), at.now)?;
     let id = store::next_id(conn)?;
     let reference = reference(at.now.with_timezone(&at.config.tz).date_naive(), id);
     let filed = store::insert_as(

@@ -141,7 +141,7 @@ pub fn consumer_reply(
         },
         |conn, c| {
             // Scored like the description: a reply can flag the complaint.
-            crate::service::risk::after_reply(conn, at.config, c, body)?;
+            crate::service::risk::after_reply(conn, at.config, c, body, at.now)?;
             Ok(evidence::insert(conn, c.id, Side::Consumer, files, at.now)?)
         },
     )

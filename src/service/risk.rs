@@ -3,13 +3,17 @@
 //! supervisors' edits of the rules (dismissing a flag is a supervisor's
 //! command on the complaint, `service::supervision`).
 //!
-//! The rules are kept in memory, with the version they were read at. Each
-//! intake reads the version (one row, by its key) and reads the rules again
-//! only when it moved: an edit on any instance bumps it in its own
-//! transaction, so every instance on one PostgreSQL scores the next
-//! complaint with the edited rules, and intake costs one tiny query more.
+//! The rules are kept in memory, with the version they were read at. An
+//! intake reads the version (one row, by its key) at most once a second
+//! ([`FRESH`]), and the rules again only when it moved: an edit on any
+//! instance bumps it in its own transaction, so an instance scores with
+//! the edited rules at once after its own edits (they mark the cache
+//! stale) and within a second after another instance's. Reading the
+//! version for every complaint was one statement in fourteen, and about
+//! as much of intake's throughput (BENCHMARKS.md, issue 20).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, RwLock};
 
 use chrono::{DateTime, Utc};
@@ -28,27 +32,50 @@ use crate::store::risk::{self as store, RuleRow, RuleValues};
 struct Cached {
     version: i64,
     rules: Arc<RuleSet>,
+    /// When the version was last read (the intake's clock), and this
+    /// process's edits then.
+    checked: DateTime<Utc>,
+    edits: u64,
 }
+
+/// How long the rules are used without reading their version again.
+pub const FRESH: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
+
+/// Edits of the rules made by this process: an edit makes every cached
+/// set stale at once.
+static EDITS: AtomicU64 = AtomicU64::new(0);
 
 /// By database URL: a process may serve several databases (the tests do),
 /// and each has its own rules.
 static CACHE: LazyLock<RwLock<HashMap<String, Cached>>> = LazyLock::new(Default::default);
 
 /// The active rules, as current as the version row says.
-pub fn rules(conn: &mut DbConnection, config: &Config) -> diesel::QueryResult<Arc<RuleSet>> {
-    let version = store::version(conn)?;
+pub fn rules(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> diesel::QueryResult<Arc<RuleSet>> {
+    let edits = EDITS.load(Ordering::Acquire);
     {
         let cache = CACHE.read().unwrap_or_else(|p| p.into_inner());
-        if let Some(c) = cache.get(&config.database_url).filter(|c| c.version == version) {
+        let fresh = |c: &&Cached| c.edits == edits && c.checked <= now && now - c.checked < FRESH;
+        if let Some(c) = cache.get(&config.database_url).filter(fresh) {
             return Ok(c.rules.clone());
         }
     }
-    // Read after the version: at worst newer rules under an older version,
-    // which the next intake, seeing the new version, reads again.
-    let rules = Arc::new(RuleSet::new(store::active(conn)?.iter().map(RuleRow::rule).collect()));
+    let version = store::version(conn)?;
     let mut cache = CACHE.write().unwrap_or_else(|p| p.into_inner());
-    cache.insert(config.database_url.clone(), Cached { version, rules: rules.clone() });
+    if let Some(c) = cache.get_mut(&config.database_url).filter(|c| c.version == version) {
+        (c.checked, c.edits) = (now, edits);
+        return Ok(c.rules.clone());
+    }
+    // Read after the version: at worst newer rules under an older version,
+    // which the next read of the version, seeing the new one, reads again.
+    let rules = Arc::new(RuleSet::new(store::active(conn)?.iter().map(RuleRow::rule).collect()));
+    cache.insert(config.database_url.clone(), Cached { version, rules: rules.clone(), checked: now, edits });
     Ok(rules)
+}
+
+/// After an edit of the rules: this process reads their version again
+/// before it scores the next complaint.
+fn edited() {
+    EDITS.fetch_add(1, Ordering::AcqRel);
 }
 
 /// A new complaint's score, what it matched (as stored) and its flag.
@@ -65,9 +92,10 @@ pub fn at_intake(
     config: &Config,
     c: &NewComplaint,
     product: Option<ProductCategory>,
+    now: DateTime<Utc>,
 ) -> diesel::QueryResult<Scored> {
     let subject = Subject { text: &c.description, category: c.category, amount_fen: c.amount_fen, product };
-    let assessed = rules(conn, config)?.assess(&subject);
+    let assessed = rules(conn, config, now)?.assess(&subject);
     let score = assessed.score();
     Ok(Scored {
         score,
@@ -80,8 +108,14 @@ pub fn at_intake(
 /// transaction: rules it matches that the complaint had not add their
 /// weight, and a complaint that now reaches the threshold is flagged.
 /// Writes nothing when the reply matches nothing new.
-pub fn after_reply(conn: &mut DbConnection, config: &Config, c: &Complaint, body: &str) -> diesel::QueryResult<()> {
-    let found = rules(conn, config)?.assess_text(body);
+pub fn after_reply(
+    conn: &mut DbConnection,
+    config: &Config,
+    c: &Complaint,
+    body: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    let found = rules(conn, config, now)?.assess_text(body);
     if found.matched.is_empty() {
         return Ok(());
     }
@@ -121,6 +155,7 @@ pub fn add(conn: &mut DbConnection, form: &RuleForm, by: i64, now: DateTime<Utc>
     let valid = ValidRule { active: true, ..form.validate(RuleKind::Words).map_err(RuleError::Invalid)? };
     conn.write(|conn| {
         let id = store::insert(conn, &values(&valid), by, now)?;
+        edited();
         store::find(conn, id)?.ok_or(RuleError::NotFound)
     })
 }
@@ -138,6 +173,7 @@ pub fn edit(
         let before = store::find(conn, id)?.ok_or(RuleError::NotFound)?;
         let valid = form.validate(before.kind).map_err(RuleError::Invalid)?;
         store::update(conn, id, &values(&valid), by, now)?;
+        edited();
         Ok(before)
     })
 }
