@@ -12,6 +12,7 @@ pub mod credit_code;
 pub mod deadline;
 pub mod event;
 pub mod evidence;
+pub mod field;
 pub mod incident;
 pub mod limit;
 pub mod live;
