@@ -228,11 +228,20 @@ pub type TargetNames = std::collections::HashMap<(Target, i64), String>;
 pub fn target_words(t: &Tr, names: &TargetNames, a: &ActionRow) -> Option<String> {
     let id = a.target_id?;
     let target = a.kind.target();
+    on_words(t, target, names.get(&(target, id)).map(String::as_str))
+}
+
+/// "商品：焕颜精华" for a thing of `target`'s kind named `name` (its kind
+/// alone when the name is not known); `None` for the merchant itself.
+pub fn on_words(t: &Tr, target: Target, name: Option<&str>) -> Option<String> {
     let key = match target {
         Target::Product => "live_review.on_product",
         Target::Room => "live_review.on_room",
         Target::Host => "live_review.on_host",
         Target::Merchant => return None,
     };
-    Some(t.fmt(key, &[("name", &names.get(&(target, id)).map_or("", String::as_str))]))
+    Some(match name {
+        Some(name) => t.fmt(key, &[("name", &name)]),
+        None => t.get(target.key()).to_owned(),
+    })
 }

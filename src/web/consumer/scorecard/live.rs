@@ -88,16 +88,13 @@ impl LiveView {
     /// What an action of the record was on, named ("Live room: …"), if it
     /// was on one of these rather than on the merchant.
     pub fn subject(&self, t: &Tr, a: &ActionRow) -> Option<String> {
-        let (items, key) = match a.target {
+        let items = match a.target {
             Target::Merchant => return None,
-            Target::Room => (&self.rooms, "live_review.on_room"),
-            Target::Host => (&self.hosts, "live_review.on_host"),
-            Target::Product => (&self.products, "live_review.on_product"),
+            Target::Room => &self.rooms,
+            Target::Host => &self.hosts,
+            Target::Product => &self.products,
         };
         let name = items.iter().find(|i| Some(i.id) == a.target_id).map(|i| i.name.as_str());
-        Some(match name {
-            Some(name) => t.fmt(key, &[("name", &name)]),
-            None => t.get(a.target.key()).to_owned(),
-        })
+        crate::web::view::on_words(t, a.target, name)
     }
 }
