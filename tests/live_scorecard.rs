@@ -204,17 +204,18 @@ fn the_export_adds_product_session_room_and_host_at_the_end() {
     let rows = parse_csv(res.body.trim_start_matches('\u{feff}'));
     assert_eq!(rows.len(), 3, "{rows:?}");
     let header = &rows[0];
-    assert_eq!(header.len(), 21);
+    assert_eq!(header.len(), 22, "the collective case after them");
     // The columns there were keep their places.
     assert_eq!(
         (header[0].as_str(), header[2].as_str(), header[16].as_str()),
         ("Date received", "Merchant", "What happened")
     );
-    assert_eq!(header[17..], ["Product", "Live session (start)", "Live room", "Host"]);
+    assert_eq!(header[17..21], ["Product", "Live session (start)", "Live room", "Host"]);
+    assert_eq!(header[21], "Collective case");
     let (plain, named) = (&rows[1], &rows[2]);
-    assert_eq!(named.len(), 21);
+    assert_eq!(named.len(), 22);
     assert_eq!(
-        named[17..],
+        named[17..21],
         [
             product_name(&app, p),
             "2026-11-19 20:30".into(),
@@ -222,11 +223,11 @@ fn the_export_adds_product_session_room_and_host_at_the_end() {
             "'=HYPERLINK(\"http://evil.example/\",\"小星\")".into()
         ]
     );
-    assert_eq!(plain[17..], ["", "", "", ""], "a complaint that names none");
+    assert_eq!(plain[17..], ["", "", "", "", ""], "a complaint that names none, in no case");
 
     let zh = boss.get("/supervisor/export.csv?lang=zh-CN");
     let header = &parse_csv(zh.body.trim_start_matches('\u{feff}'))[0];
-    assert_eq!(header[17..], ["商品", "直播场次（开播时间）", "直播间", "主播"]);
+    assert_eq!(header[17..], ["商品", "直播场次（开播时间）", "直播间", "主播", "集体投诉"]);
 }
 
 /// The demo's live commerce, on the scorecards it seeds.

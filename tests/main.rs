@@ -21,6 +21,7 @@ mod evidence_bombs;
 mod export_injection;
 mod faults;
 mod hostile_text;
+mod cases;
 mod incidents;
 mod journey;
 mod language;

@@ -33,6 +33,14 @@ crate::slug_enum! {
         RiskRuleChanged => "risk_rule_changed",
         /// A complaint's high-risk flag dismissed, with the reason.
         RiskDismissed => "risk_dismissed",
+        /// An incident made a collective case.
+        CaseMade => "case_made",
+        /// Complaints added to a collective case, or one taken out.
+        CaseChanged => "case_changed",
+        /// A collective case ruled, once for all its complaints.
+        CaseRuled => "case_ruled",
+        /// An incident closed without a ruling, with the reason.
+        IncidentDismissed => "incident_dismissed",
     }
 }
 

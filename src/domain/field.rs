@@ -54,6 +54,8 @@ crate::slug_enum! {
         Pattern => "pattern",
         Weight => "weight",
         Reason => "reason",
+        /// Complaints to add to a collective case, by reference.
+        References => "references",
     }
 }
 

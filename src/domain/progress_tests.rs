@@ -208,6 +208,7 @@ fn action() -> impl Strategy<Value = Action> {
         Just(Action::Withdraw),
         Just(Action::Escalate(EscalationReason::ConsumerRequest)),
         Just(Action::Rule(Outcome::Upheld)),
+        Just(Action::CaseRule(Outcome::NotUpheld)),
     ]
 }
 

@@ -60,6 +60,10 @@ pub enum Action {
     Reject,
     Escalate(EscalationReason),
     Rule(Outcome),
+    /// A collective case's ruling (集体投诉): the platform rules on every
+    /// complaint of the case at once, wherever each stands, as long as it
+    /// is not finished.
+    CaseRule(Outcome),
     Withdraw,
 }
 
@@ -75,6 +79,7 @@ impl Action {
             Action::Reject => "reject",
             Action::Escalate(_) => "escalate",
             Action::Rule(_) => "rule",
+            Action::CaseRule(_) => "case_rule",
             Action::Withdraw => "withdraw",
         }
     }
@@ -109,6 +114,7 @@ impl State {
             (Proposed, Action::Reject) => Some(Responded),
             (Submitted | Responded | Proposed, Action::Escalate(_)) => Some(Escalated),
             (Escalated, Action::Rule(_)) => Some(Closed),
+            (Submitted | Responded | Proposed | Escalated, Action::CaseRule(_)) => Some(Closed),
             (Submitted | Responded | Proposed | Escalated, Action::Withdraw) => Some(Withdrawn),
             _ => None,
         };
@@ -147,6 +153,10 @@ mod tests {
         assert_eq!(Escalated.apply(Action::Rule(Outcome::PartlyUpheld)), Ok(Closed));
         assert!(Escalated.apply(Action::Escalate(EscalationReason::ConsumerRequest)).is_err());
         assert!(Responded.apply(Action::Rule(Outcome::Upheld)).is_err());
+        assert_eq!(Responded.apply(Action::CaseRule(Outcome::Upheld)), Ok(Closed));
+        assert_eq!(Proposed.apply(Action::CaseRule(Outcome::NotUpheld)), Ok(Closed));
+        assert!(Resolved.apply(Action::CaseRule(Outcome::Upheld)).is_err());
+        assert!(Withdrawn.apply(Action::CaseRule(Outcome::Upheld)).is_err());
     }
 
     #[test]
@@ -176,7 +186,8 @@ mod tests {
             Just(Action::SilenceAccept),
             Just(Action::Reject),
             reason.prop_map(Action::Escalate),
-            outcome.prop_map(Action::Rule),
+            outcome.clone().prop_map(Action::Rule),
+            outcome.prop_map(Action::CaseRule),
             Just(Action::Withdraw),
         ]
     }
@@ -200,7 +211,7 @@ mod tests {
                             | (Submitted | Responded | Proposed, Escalated)
                             | (Escalated, Closed)
                             | (Submitted | Responded | Proposed | Escalated, Withdrawn)
-                        );
+                        ) || (matches!(a, Action::CaseRule(_)) && next == Closed);
                         prop_assert!(allowed, "{state} -> {next} by {a:?}");
                         answered |= next != Submitted;
                         prop_assert!(!(answered && next == Submitted));

@@ -13,7 +13,7 @@ use super::schema::{complaints, incident_complaints, incidents};
 use super::{DbConnection, to_db};
 use crate::domain::category::Category;
 use crate::domain::incident::{About, IncidentState, IncidentSubject};
-use crate::domain::state::State;
+use crate::domain::state::{Outcome, State};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = incidents)]
@@ -28,6 +28,15 @@ pub struct IncidentRow {
     pub complaint_count: i32,
     pub notified_at: Option<NaiveDateTime>,
     pub closed_at: Option<NaiveDateTime>,
+    /// When it was made a collective case, and by which supervisor.
+    pub collective_at: Option<NaiveDateTime>,
+    pub collective_by: Option<i64>,
+    /// A collective case's ruling.
+    pub outcome: Option<Outcome>,
+    pub ruling: Option<String>,
+    /// Who ruled on it or dismissed it, and why it was dismissed.
+    pub closed_by: Option<i64>,
+    pub dismissed_reason: Option<String>,
 }
 
 impl IncidentRow {
@@ -69,12 +78,13 @@ pub fn take_turns(conn: &mut DbConnection, about: About) -> QueryResult<()> {
     Ok(())
 }
 
-/// The open incident about `about`, if any: a range of `incidents_subject`.
+/// The incident about `about` not yet closed (open, or a collective case
+/// not yet ruled), if any: a range of `incidents_subject`.
 pub fn open_of(conn: &mut DbConnection, about: About) -> QueryResult<Option<IncidentRow>> {
     crate::on_backend!(conn, |c| incidents::table
         .filter(incidents::subject.eq(about.subject))
         .filter(incidents::subject_id.eq(about.id))
-        .filter(incidents::state.eq(IncidentState::Open))
+        .filter(incidents::state.ne(IncidentState::Closed))
         .select(IncidentRow::as_select())
         .first(c)
         .optional())
@@ -88,14 +98,14 @@ fn ids(abouts: &[About]) -> [i64; 3] {
     [id(IncidentSubject::Product), id(IncidentSubject::Session), id(IncidentSubject::Host)]
 }
 
-/// The open incidents about any of `abouts`: one look-up, a range of
-/// `incidents_subject` for each.
+/// The incidents not yet closed about any of `abouts`: one look-up, a
+/// range of `incidents_subject` for each.
 pub fn open_of_any(conn: &mut DbConnection, abouts: &[About]) -> QueryResult<Vec<IncidentRow>> {
     let [product, session, host] = ids(abouts);
     // The state in each term: each is a range of `incidents_subject`
     // (SQLite's multi-index OR), not of every open incident.
     let about = |s: IncidentSubject, id: i64| {
-        incidents::subject.eq(s).and(incidents::subject_id.eq(id)).and(incidents::state.eq(IncidentState::Open))
+        incidents::subject.eq(s).and(incidents::subject_id.eq(id)).and(incidents::state.ne(IncidentState::Closed))
     };
     crate::on_backend!(conn, |c| incidents::table
         .filter(

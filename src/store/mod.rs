@@ -11,6 +11,7 @@
 
 pub mod actions;
 pub mod audit;
+pub mod cases;
 mod columns;
 pub mod complaints;
 mod connection;

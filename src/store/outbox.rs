@@ -31,6 +31,8 @@ crate::slug_enum! {
         MerchantBreach => "merchant_breach",
         MerchantEscalation => "merchant_escalation",
         MerchantRuling => "merchant_ruling",
+        /// To the merchant: a collective case's ruling (once per case).
+        MerchantCaseRuling => "merchant_case_ruling",
         MerchantAction => "merchant_action",
         MerchantAppeal => "merchant_appeal",
         /// To the merchant: a product approved, rejected, delisted or put back.

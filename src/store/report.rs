@@ -9,7 +9,7 @@ use diesel::sql_types::Timestamp;
 use diesel::sqlite::Sqlite;
 
 use super::complaints::Complaint;
-use super::schema::{complaints, hosts, live_rooms, live_sessions, merchants, products};
+use super::schema::{complaints, hosts, incident_complaints, incidents, live_rooms, live_sessions, merchants, products};
 use super::{DbConnection, MultiBackend, state_is, to_db};
 use crate::domain::category::Category;
 use crate::domain::state::{EscalationReason, State};
@@ -239,12 +239,16 @@ pub struct ExportRow {
     pub session_started_at: Option<NaiveDateTime>,
     pub room: Option<String>,
     pub host: Option<String>,
+    /// The collective case it is in, if any.
+    pub case: Option<i64>,
 }
 
 type ExportTuple = (Complaint, String, Option<String>, Option<NaiveDateTime>, Option<String>, Option<String>);
 
 /// One page of the export, newest first, below id `before`. What the
-/// complaint names is looked up by primary key, four at most a row.
+/// complaint names is looked up by primary key, four at most a row; the
+/// page's collective cases are one more statement (a range of
+/// `incident_complaints_complaint` a complaint).
 pub fn export_page(
     conn: &mut DbConnection,
     filter: ExportFilter,
@@ -290,9 +294,20 @@ pub fn export_page(
         q = q.filter(complaints::submitted_at.lt(to_db(before)));
     }
     let rows: Vec<ExportTuple> = q.load(conn)?;
+    // The page's collective cases, in one statement.
+    let ids: Vec<i64> = rows.iter().map(|r| r.0.id).collect();
+    let cases: std::collections::HashMap<i64, i64> = incident_complaints::table
+        .inner_join(incidents::table)
+        .filter(incident_complaints::complaint_id.eq_any(&ids))
+        .filter(incidents::collective_at.is_not_null())
+        .select((incident_complaints::complaint_id, incidents::id))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
     Ok(rows
         .into_iter()
         .map(|(complaint, merchant, product, session_started_at, room, host)| ExportRow {
+            case: cases.get(&complaint.id).copied(),
             complaint,
             merchant,
             product,

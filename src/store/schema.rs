@@ -431,6 +431,12 @@ diesel::table! {
         complaint_count -> Integer,
         notified_at -> Nullable<Timestamp>,
         closed_at -> Nullable<Timestamp>,
+        collective_at -> Nullable<Timestamp>,
+        collective_by -> Nullable<BigInt>,
+        outcome -> Nullable<Text>,
+        ruling -> Nullable<Text>,
+        closed_by -> Nullable<BigInt>,
+        dismissed_reason -> Nullable<Text>,
     }
 }
 

@@ -47,6 +47,10 @@ pub struct ComplaintView {
     pub timeline: Vec<EventView>,
     /// What the complaint names of the merchant's live commerce.
     pub live: LiveFacts,
+    /// The collective case it is in, if any: the case's id, how many other
+    /// complaints it holds (the consumer is told the count, never who),
+    /// and that in words for the reader.
+    pub case: Option<(i64, i32, String)>,
 }
 
 /// The product, session, room and host a complaint names, in words. The
@@ -152,12 +156,25 @@ impl ComplaintView {
                 .flatten(),
             timeline,
             live: LiveFacts::default(),
+            case: None,
         }
     }
 
     /// With what the complaint names of live commerce.
     pub fn naming(mut self, t: &Tr, tz: Tz, named: &Named, viewer: Viewer) -> ComplaintView {
         self.live = LiveFacts::new(t, tz, named, viewer);
+        self
+    }
+
+    /// The collective case it is in (`service::incidents::case::of_complaint`).
+    pub fn in_case(mut self, t: &Tr, case: Option<(i64, i32)>, viewer: Viewer) -> ComplaintView {
+        self.case = case.map(|(id, n)| {
+            let words = match viewer {
+                Viewer::Consumer => t.fmt("case.tracking", &[("n", &n)]),
+                _ => t.fmt("case.staff_line", &[("id", &id), ("n", &n)]),
+            };
+            (id, n, words)
+        });
         self
     }
 }

@@ -171,12 +171,13 @@ pub fn name(conn: &mut DbConnection, live: &Live, complaint_ids: &[i64]) -> Res<
 
 /// Five consumers of 蜀香源's sausages complain within a day, through the
 /// real intake: the fifth opens an incident about the product (and its
-/// supervisors are told), as machine discovery would have it.
+/// supervisors are told), as machine discovery would have it; the
+/// supervisor has made it a collective case, to be ruled.
 pub fn incident(
     conn: &mut DbConnection,
     config: &crate::config::Config,
     live: &Live,
-    merchant: i64,
+    (merchant, supervisor): (i64, i64),
     now: DateTime<Utc>,
 ) -> Result<Vec<crate::service::complaints::Submitted>, String> {
     use crate::domain::complaint::ComplaintForm;
@@ -205,6 +206,12 @@ pub fn incident(
         complaint.product_id = Some(live.sausage);
         let at = Intake { config, now: now - Duration::hours(hours), lang: crate::i18n::Lang::ZhCn };
         filed.push(submit(conn, &at, &complaint).map_err(|e| e.to_string())?);
+    }
+    let about = crate::domain::incident::About { subject: crate::domain::incident::IncidentSubject::Product, id: live.sausage };
+    // None when REDRESS_INCIDENT asks for more than five.
+    if let Some(opened) = crate::store::incidents::open_of(conn, about).map_err(|e| e.to_string())? {
+        let at = crate::service::catch_up::At { config, now: now - Duration::hours(1) };
+        crate::service::incidents::case::make_collective(conn, opened.id, supervisor, at).map_err(|e| e.to_string())?;
     }
     Ok(filed)
 }

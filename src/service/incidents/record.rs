@@ -5,10 +5,13 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use crate::domain::incident::{About, IncidentSubject};
-use crate::domain::live::Target;
+use chrono::{DateTime, Utc};
+
+use crate::domain::incident::{About, IncidentState, IncidentSubject};
+use crate::domain::live::{HostStatus, Review, RoomStatus, Target};
 use crate::i18n::Tr;
 use crate::store::actions::{self, ActionRow};
+use crate::store::cases::{self, Candidate};
 use crate::store::incidents::{self as store, IncidentRow, Member};
 use crate::store::merchants::{self, Merchant};
 use crate::store::{DbConnection, QueryError, live};
@@ -53,6 +56,16 @@ pub struct Link {
     pub target: Target,
     pub id: i64,
     pub name: String,
+    /// Where it stands (which measures it is open to).
+    pub status: Status,
+}
+
+/// A room's, host's or product's standing.
+#[derive(Debug, Clone, Copy)]
+pub enum Status {
+    Room(RoomStatus),
+    Host(HostStatus),
+    Product(Review),
 }
 
 impl Link {
@@ -96,12 +109,24 @@ pub fn record(conn: &mut DbConnection, t: &Tr, tz: chrono_tz::Tz, id: i64) -> Re
     }))
 }
 
-fn links(conn: &mut DbConnection, about: About) -> Result<Vec<Link>, QueryError> {
+/// The supervisors' pages of what `about` is about: the product, or the
+/// host, or the session's room and host.
+pub fn links(conn: &mut DbConnection, about: About) -> Result<Vec<Link>, QueryError> {
     let product = |conn: &mut DbConnection, id| -> Result<Option<Link>, QueryError> {
-        Ok(live::find_product(conn, id)?.map(|p| Link { target: Target::Product, id, name: p.name }))
+        Ok(live::find_product(conn, id)?.map(|p| Link {
+            target: Target::Product,
+            id,
+            name: p.name,
+            status: Status::Product(p.review),
+        }))
     };
     let host = |conn: &mut DbConnection, id| -> Result<Option<Link>, QueryError> {
-        Ok(live::find_host(conn, id)?.map(|h| Link { target: Target::Host, id, name: h.display_name }))
+        Ok(live::find_host(conn, id)?.map(|h| Link {
+            target: Target::Host,
+            id,
+            name: h.display_name,
+            status: Status::Host(h.status),
+        }))
     };
     Ok(match about.subject {
         IncidentSubject::Product => product(conn, about.id)?.into_iter().collect(),
@@ -109,10 +134,33 @@ fn links(conn: &mut DbConnection, about: About) -> Result<Vec<Link>, QueryError>
         IncidentSubject::Session => match live::find_session(conn, about.id)? {
             Some(s) => {
                 let room =
-                    live::find_room(conn, s.room_id)?.map(|r| Link { target: Target::Room, id: r.id, name: r.name });
+                    live::find_room(conn, s.room_id)?.map(|r| Link {
+                    target: Target::Room,
+                    id: r.id,
+                    name: r.name,
+                    status: Status::Room(r.status),
+                });
                 room.into_iter().chain(host(conn, s.host_id)?).collect()
             }
             None => Vec::new(),
         },
     })
+}
+
+/// Complaints a case's page offers to add: those a search found (none
+/// without one), and those about the incident's subject not in it. None
+/// once the incident is closed.
+#[derive(Default)]
+pub struct Found {
+    pub searched: Vec<Candidate>,
+    pub suggested: Vec<Candidate>,
+}
+
+pub fn found(conn: &mut DbConnection, r: &Record, q: &str, now: DateTime<Utc>) -> Result<Found, QueryError> {
+    let i = &r.incident;
+    if i.state == IncidentState::Closed {
+        return Ok(Found::default());
+    }
+    let searched = if q.is_empty() { Vec::new() } else { cases::search(conn, i.id, i.merchant_id, q, now)? };
+    Ok(Found { searched, suggested: cases::suggested(conn, i.id, i.about(), now)? })
 }

@@ -11,7 +11,7 @@ mod live;
 mod staff;
 
 pub use answer::answer_reminder;
-pub use incident::{IncidentNotice, incident_opened};
+pub use incident::{IncidentNotice, case_ruling_to_consumer, case_ruling_to_merchant, incident_opened};
 pub use live::live_decision;
 pub use staff::*;
 

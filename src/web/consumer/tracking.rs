@@ -126,7 +126,10 @@ async fn page(
             let found = tracking::by_token(conn, &lookup)?.ok_or(AppError::NotFound)?;
             let id = found.complaint.id;
             let files = crate::store::evidence::of(conn, id)?;
-            let named = crate::store::live::named(conn, &found.complaint)?;
+            let named = (
+                crate::store::live::named(conn, &found.complaint)?,
+                crate::service::incidents::case::of_complaint(conn, id)?,
+            );
             // Just filed: whether the link went out by SMS or e-mail.
             let receipts = if filed { outbox::channels_for(conn, id, MailKind::Receipt)? } else { Vec::new() };
             Ok((found, files, receipts, named))
@@ -185,7 +188,8 @@ async fn page(
             &found.timeline,
             Viewer::Consumer,
         )
-        .naming(&t, state.config.tz, &named, Viewer::Consumer),
+        .naming(&t, state.config.tz, &named.0, Viewer::Consumer)
+        .in_case(&t, named.1, Viewer::Consumer),
         contact,
         has_email: c.consumer_email.is_some() || c.consumer_phone.is_some(),
         notice_is_error: notice.as_ref().is_some_and(|(_, error)| *error),

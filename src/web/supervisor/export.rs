@@ -28,7 +28,7 @@ const PAGE: i64 = 1_000;
 
 /// The columns, each the catalog key of its heading. New ones go at the
 /// end: integrations read them by position.
-pub const COLUMNS: [&str; 21] = [
+pub const COLUMNS: [&str; 22] = [
     "export.received",
     "export.reference",
     "export.merchant",
@@ -50,6 +50,7 @@ pub const COLUMNS: [&str; 21] = [
     "export.live_session",
     "export.room",
     "export.host",
+    "export.collective_case",
 ];
 
 /// A field quoted as RFC 4180 wants it, and defused as OWASP advises
@@ -103,6 +104,7 @@ fn row(t: &Tr, tz: chrono_tz::Tz, r: &ExportRow) -> String {
         time(r.session_started_at),
         r.room.clone().unwrap_or_default(),
         r.host.clone().unwrap_or_default(),
+        r.case.map(|id| format!("#{id}")).unwrap_or_default(),
     ]
     .iter()
     .map(|v| field(v))

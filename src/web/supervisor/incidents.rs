@@ -7,14 +7,17 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 use chrono::Duration;
+use serde::Deserialize;
 
 use crate::domain::incident::timeline;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::service::incidents::record::{self, Record};
 use crate::store::from_db;
-use crate::web::AppState;
+use super::case_view::{CaseView, offers};
 use crate::web::chart::{self, Columns};
+use crate::web::supervisor::cases::{CaseAct, Typed};
+use crate::web::{AppState, csrf};
 use crate::web::consumer::scorecard::{ActionView, action_view};
 use crate::web::page::{PageCtx, render};
 use crate::web::path::IncidentId;
@@ -79,6 +82,8 @@ pub struct MemberLine {
     pub risk: Vec<String>,
     pub state: &'static str,
     pub state_label: String,
+    /// Resolved, withdrawn or ruled: a collective ruling leaves it as it is.
+    pub finished: bool,
     pub submitted: TimeView,
 }
 
@@ -105,6 +110,19 @@ struct IncidentPage {
     supervision_label: String,
     credit_points: i32,
     actions: Vec<ActionView>,
+    /// What supervisors do with it while it is not closed, and how it
+    /// ended once it is.
+    case: CaseView,
+    notice: Option<(String, bool)>,
+    csrf: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    /// A search for complaints to add to the case.
+    q: String,
+    done: String,
 }
 
 #[get("/supervisor/incidents/{id}")]
@@ -113,10 +131,47 @@ pub async fn show(
     _who: Supervisor,
     state: web::Data<AppState>,
     id: web::Path<IncidentId>,
+    query: web::Query<ShowQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let ctx = PageCtx::new(&req);
-    let (t, tz, id) = (ctx.t, state.config.tz, id.into_inner().0);
-    let r = state.db(move |conn| record::record(conn, &t, tz, id)?.ok_or(AppError::NotFound)).await?;
+    let t = PageCtx::new(&req).t;
+    let notice = CaseAct::from_slug(&query.done).map(|d| (t.get(d.key()).to_owned(), false));
+    let q: String = query.q.trim().chars().take(SEARCH_MAX).collect();
+    page_with(&state, &req, id.into_inner().0, StatusCode::OK, Typed { notice, ..Typed::default() }, q).await
+}
+
+/// Longest search kept (characters).
+const SEARCH_MAX: usize = 100;
+
+/// The incident's page, with a refused form as it was typed.
+pub async fn page(
+    state: &AppState,
+    req: &HttpRequest,
+    id: i64,
+    status: StatusCode,
+    typed: Typed,
+) -> Result<HttpResponse, AppError> {
+    page_with(state, req, id, status, typed, String::new()).await
+}
+
+async fn page_with(
+    state: &AppState,
+    req: &HttpRequest,
+    id: i64,
+    status: StatusCode,
+    typed: Typed,
+    q: String,
+) -> Result<HttpResponse, AppError> {
+    let ctx = PageCtx::new(req);
+    let (t, tz, now) = (ctx.t, state.config.tz, state.clock.now());
+    let search = q.clone();
+    let (r, found) = state
+        .db(move |conn| {
+            let r = record::record(conn, &t, tz, id)?.ok_or(AppError::NotFound)?;
+            let found = record::found(conn, &r, &search, now)?;
+            Ok((r, found))
+        })
+        .await?;
+    let offers = offers(&t, &r);
     let page = IncidentPage {
         id,
         subject: r.incident.subject.slug(),
@@ -129,6 +184,7 @@ pub async fn show(
         links: r.links.iter().map(|l| (l.href(), t.get(l.target.key()).to_owned(), l.name.clone())).collect(),
         timeline: arrivals(&t, tz, &r),
         members: members(&t, tz, &r),
+        case: CaseView::new(&t, tz, &r, &typed, q, found, offers),
         merchant_id: r.merchant.id,
         supervision: r.merchant.supervision.slug(),
         supervision_label: t.get(r.merchant.supervision.key()).to_owned(),
@@ -140,9 +196,11 @@ pub async fn show(
             .collect(),
         merchant: r.merchant.name,
         name: r.name,
+        notice: typed.notice,
+        csrf: csrf::token(req),
         ctx,
     };
-    render(StatusCode::OK, &page)
+    render(status, &page)
 }
 
 fn members(t: &Tr, tz: chrono_tz::Tz, r: &Record) -> Vec<MemberLine> {
@@ -160,6 +218,7 @@ fn members(t: &Tr, tz: chrono_tz::Tz, r: &Record) -> Vec<MemberLine> {
                 category,
                 state: m.state.slug(),
                 state_label: t.get(m.state.key()).to_owned(),
+                finished: m.state.is_final(),
                 submitted: view::time(t, tz, from_db(m.submitted_at)),
             }
         })

@@ -3,6 +3,8 @@
 //! overview and the export.
 
 mod audit;
+mod case_view;
+mod cases;
 mod complaint;
 pub mod export;
 mod flags;
@@ -34,7 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(merchant::decide_appeal);
     cfg.service(flags::list).service(flags::decide_flag);
     cfg.service(products::queue).service(products::decide);
-    cfg.service(incidents::list).service(incidents::show);
+    cfg.service(incidents::list).service(incidents::show).service(cases::decide);
     cfg.service(live::show_room)
         .service(live::show_host)
         .service(live::show_product)

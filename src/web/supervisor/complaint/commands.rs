@@ -111,7 +111,7 @@ async fn perform(
         Command::Claim => run(state, req, who, reference, (AuditKind::Claimed, ""), service::claim).await?,
         Command::Release => run(state, req, who, reference, (AuditKind::Released, ""), release).await?,
         Command::Rule => {
-            let (outcome, ruling) = match ruling(fields) {
+            let (outcome, ruling) = match ruling(&fields.outcome, &fields.body) {
                 Ok(ruled) => ruled,
                 Err(errors) => return Ok(Err(Failed::Invalid(errors))),
             };
@@ -140,14 +140,15 @@ fn release(conn: &mut DbConnection, reference: &str, user_id: i64, _: At<'_>) ->
     service::release(conn, reference, user_id)
 }
 
-/// The ruling as typed, checked: its outcome and text.
-fn ruling(fields: &CommandFields) -> Result<(Outcome, String), FieldErrors> {
-    match (Outcome::from_slug(fields.outcome.trim()), consumer_message(&fields.body)) {
+/// A ruling as typed, checked: its outcome and text (a single complaint's
+/// and a collective case's alike).
+pub fn ruling(outcome: &str, body: &str) -> Result<(Outcome, String), FieldErrors> {
+    match (Outcome::from_slug(outcome.trim()), consumer_message(body)) {
         (Some(outcome), Ok(ruling)) => Ok((outcome, ruling)),
-        (outcome, ruling) => {
+        (parsed, ruling) => {
             let mut errors = ruling.err().unwrap_or_default();
-            if outcome.is_none() {
-                let why = if fields.outcome.trim().is_empty() { Invalid::Required } else { Invalid::UnknownChoice };
+            if parsed.is_none() {
+                let why = if outcome.trim().is_empty() { Invalid::Required } else { Invalid::UnknownChoice };
                 errors.add(Field::Resolution, why);
             }
             Err(errors)

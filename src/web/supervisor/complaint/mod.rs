@@ -10,7 +10,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 
-pub use commands::act;
+pub use commands::{act, ruling};
 
 use crate::domain::complaint::{Field, FieldErrors};
 use crate::domain::event::Viewer;
@@ -74,7 +74,8 @@ async fn page(
             let timeline = complaints::timeline(conn, c.id, Viewer::Supervisor)?;
             let holder = supervision::holder(conn, c.id)?;
             let files = crate::store::evidence::of(conn, c.id)?;
-            let named = crate::store::live::named(conn, &c)?;
+            let named =
+                (crate::store::live::named(conn, &c)?, crate::service::incidents::case::of_complaint(conn, c.id)?);
             Ok((c, merchant, timeline, holder, files, named))
         })
         .await?;
@@ -87,7 +88,8 @@ async fn page(
     let page = ComplaintPage {
         evidence: views(&t, &format!("/supervisor/complaints/{}", c.reference), &files),
         c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Supervisor)
-            .naming(&t, state.config.tz, &named, Viewer::Supervisor),
+            .naming(&t, state.config.tz, &named.0, Viewer::Supervisor)
+            .in_case(&t, named.1, Viewer::Supervisor),
         contact: [c.consumer_phone.clone(), c.consumer_email.clone()]
             .into_iter()
             .flatten()
