@@ -68,7 +68,11 @@ fn one_ruling_closes_every_unfinished_member_once_and_tells_each_consumer_once_i
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let staff = app.merchant_staff(s.merchant);
     let answer = format!("/merchant/complaints/{}", refs[2]);
-    let res = staff.submit(&answer, &format!("{answer}/reply"), &[("body", "已安排退款，请查收。"), ("visibility", "public")]);
+    let res = staff.submit(
+        &answer,
+        &format!("{answer}/reply"),
+        &[("body", "已安排退款，请查收。"), ("visibility", "public")],
+    );
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
 
     let shown = boss.get(&page);
@@ -124,7 +128,8 @@ fn one_ruling_closes_every_unfinished_member_once_and_tells_each_consumer_once_i
         .filter(|e| e.path().extension().is_some_and(|x| x == "sms"))
         .map(|e| std::fs::read_to_string(e.path()).unwrap())
         .collect();
-    let rulings: Vec<&String> = texts.iter().filter(|t| t.contains("集体投诉") || t.contains("collective case")).collect();
+    let rulings: Vec<&String> =
+        texts.iter().filter(|t| t.contains("集体投诉") || t.contains("collective case")).collect();
     assert_eq!(rulings.len(), 4, "{texts:?}");
     assert_eq!(rulings.iter().filter(|t| t.contains("The platform ruled on the collective case")).count(), 1);
 
@@ -183,7 +188,11 @@ fn complaints_are_added_by_reference_or_search_and_taken_out_and_only_the_mercha
     // A search by order number or words finds it; ticked, it is added.
     for q in ["TB99887766", "发霉"] {
         let found = boss.get_query(&page, &[("q", q)]).html();
-        assert_eq!(found.select_attrs("[data-found=searched] [data-candidate]", "data-candidate"), vec![same.clone()], "{q}");
+        assert_eq!(
+            found.select_attrs("[data-found=searched] [data-candidate]", "data-candidate"),
+            vec![same.clone()],
+            "{q}"
+        );
     }
     let found = boss.get_query(&page, &[("q", "腊肠")]).html();
     assert!(
@@ -227,9 +236,17 @@ fn a_measure_is_taken_from_the_case_page_on_what_the_incident_is_about_and_nothi
 
     let room = s.room.to_string();
     let why = "直播中宣称腊肠“零添加”，与包装配料表不符。";
-    let res = boss.submit(&page, &page, &[("act", "measure"), ("target", "room"), ("thing", &room), ("measure", "limit"), ("reason", " ")]);
+    let res = boss.submit(
+        &page,
+        &page,
+        &[("act", "measure"), ("target", "room"), ("thing", &room), ("measure", "limit"), ("reason", " ")],
+    );
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "a reason is needed");
-    let res = boss.submit(&page, &page, &[("act", "measure"), ("target", "room"), ("thing", &room), ("measure", "limit"), ("reason", why)]);
+    let res = boss.submit(
+        &page,
+        &page,
+        &[("act", "measure"), ("target", "room"), ("thing", &room), ("measure", "limit"), ("reason", why)],
+    );
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let room_page = boss.get(&format!("/supervisor/rooms/{room}")).body;
     assert!(room_page.contains("data-room-status=\"limited\""), "{room_page}");
@@ -241,7 +258,13 @@ fn a_measure_is_taken_from_the_case_page_on_what_the_incident_is_about_and_nothi
     let res = boss.submit(
         &page,
         &page,
-        &[("act", "measure"), ("target", "room"), ("thing", &other.room.to_string()), ("measure", "cut"), ("reason", why)],
+        &[
+            ("act", "measure"),
+            ("target", "room"),
+            ("thing", &other.room.to_string()),
+            ("measure", "cut"),
+            ("reason", why),
+        ],
     );
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let theirs = boss.get(&format!("/supervisor/rooms/{}", other.room)).body;
@@ -310,7 +333,6 @@ fn two_supervisors_ruling_at_once_rule_once() {
     assert_eq!(queued(&app, "consumer_ruling").len(), 5, "each consumer told once");
     assert_eq!(queued(&app, "merchant_case_ruling").len(), 1);
     let conn = &mut app.pool.get().unwrap();
-    let closed: i64 =
-        complaints::table.filter(complaints::state.eq("closed")).count().get_result(conn).unwrap();
+    let closed: i64 = complaints::table.filter(complaints::state.eq("closed")).count().get_result(conn).unwrap();
     assert_eq!(closed, 5);
 }

@@ -8,6 +8,7 @@ mod instances;
 mod statements;
 
 mod audit;
+mod cases;
 mod cli;
 mod consumer_edge;
 mod consumer_pages;
@@ -21,7 +22,6 @@ mod evidence_bombs;
 mod export_injection;
 mod faults;
 mod hostile_text;
-mod cases;
 mod incidents;
 mod journey;
 mod language;

@@ -148,12 +148,13 @@ fn every_key_built_at_run_time_exists() {
     use crate::domain::state::{EscalationReason, Outcome, State};
     use crate::service::offenders::FlagDecision;
     use crate::store::dashboard::Due;
-    use crate::web::notice::{MerchantAdminDone, MerchantDone, SupervisorDone, TrackingDone};
+    use crate::web::notice::{CaseAct, MerchantAdminDone, MerchantDone, SupervisorDone, TrackingDone};
 
     let enums = [
         ("ActionKind", keys_of(ActionKind::ALL, ActionKind::key)),
         ("AppealDecision", keys_of(AppealDecision::ALL, AppealDecision::key)),
         ("AuditKind", keys_of(AuditKind::ALL, AuditKind::key)),
+        ("CaseAct", keys_of(CaseAct::ALL, CaseAct::key)),
         ("Category", keys_of(Category::ALL, Category::key)),
         ("DeadlineKind", keys_of(DeadlineKind::ALL, DeadlineKind::key)),
         ("Due", keys_of(Due::ALL, Due::key)),

@@ -81,7 +81,8 @@ pub fn close(
     now: DateTime<Utc>,
 ) -> QueryResult<bool> {
     let target = incidents::table.filter(incidents::id.eq(id)).filter(incidents::state.eq(from));
-    let closed = (incidents::state.eq(IncidentState::Closed), incidents::closed_at.eq(to_db(now)), incidents::closed_by.eq(by));
+    let closed =
+        (incidents::state.eq(IncidentState::Closed), incidents::closed_at.eq(to_db(now)), incidents::closed_by.eq(by));
     match how {
         Closing::Ruled { outcome, ruling } => diesel::update(target)
             .set((closed, incidents::outcome.eq(outcome.slug()), incidents::ruling.eq(ruling)))
@@ -155,13 +156,8 @@ pub fn suggested(conn: &mut DbConnection, id: i64, about: About, now: DateTime<U
 }
 
 #[allow(clippy::type_complexity)]
-fn candidate() -> (
-    complaints::id,
-    complaints::reference,
-    complaints::order_ref,
-    complaints::description,
-    complaints::submitted_at,
-) {
+fn candidate()
+-> (complaints::id, complaints::reference, complaints::order_ref, complaints::description, complaints::submitted_at) {
     (complaints::id, complaints::reference, complaints::order_ref, complaints::description, complaints::submitted_at)
 }
 

@@ -9,7 +9,9 @@ use diesel::sql_types::Timestamp;
 use diesel::sqlite::Sqlite;
 
 use super::complaints::Complaint;
-use super::schema::{complaints, hosts, incident_complaints, incidents, live_rooms, live_sessions, merchants, products};
+use super::schema::{
+    complaints, hosts, incident_complaints, incidents, live_rooms, live_sessions, merchants, products,
+};
 use super::{DbConnection, MultiBackend, state_is, to_db};
 use crate::domain::category::Category;
 use crate::domain::state::{EscalationReason, State};

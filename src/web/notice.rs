@@ -54,6 +54,20 @@ crate::slug_enum! {
     }
 }
 
+crate::slug_enum! {
+    #[catalog("case.done_")]
+    /// What a supervisor does with an incident (`act`, `POST
+    /// /supervisor/incidents/{id}`), and the notice once it is done.
+    pub enum CaseAct {
+        Collective => "collective",
+        Add => "add",
+        Remove => "remove",
+        Rule => "rule",
+        Dismiss => "dismiss",
+        Measure => "measure",
+    }
+}
+
 /// `?done=…`: the slug of the notice to show, empty when there is none.
 /// It stays a string: a slug that is no notice shows the page without one.
 #[derive(serde::Deserialize, Default)]

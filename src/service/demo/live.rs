@@ -207,7 +207,8 @@ pub fn incident(
         let at = Intake { config, now: now - Duration::hours(hours), lang: crate::i18n::Lang::ZhCn };
         filed.push(submit(conn, &at, &complaint).map_err(|e| e.to_string())?);
     }
-    let about = crate::domain::incident::About { subject: crate::domain::incident::IncidentSubject::Product, id: live.sausage };
+    let about =
+        crate::domain::incident::About { subject: crate::domain::incident::IncidentSubject::Product, id: live.sausage };
     // None when REDRESS_INCIDENT asks for more than five.
     if let Some(opened) = crate::store::incidents::open_of(conn, about).map_err(|e| e.to_string())? {
         let at = crate::service::catch_up::At { config, now: now - Duration::hours(1) };

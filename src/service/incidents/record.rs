@@ -133,8 +133,7 @@ pub fn links(conn: &mut DbConnection, about: About) -> Result<Vec<Link>, QueryEr
         IncidentSubject::Host => host(conn, about.id)?.into_iter().collect(),
         IncidentSubject::Session => match live::find_session(conn, about.id)? {
             Some(s) => {
-                let room =
-                    live::find_room(conn, s.room_id)?.map(|r| Link {
+                let room = live::find_room(conn, s.room_id)?.map(|r| Link {
                     target: Target::Room,
                     id: r.id,
                     name: r.name,

@@ -111,6 +111,7 @@ pub fn case_ruling_to_merchant(
 }
 
 fn fmt_owned(t: &Tr, key: &str, args: &[(&str, String); 3]) -> String {
-    let args: Vec<(&str, &dyn std::fmt::Display)> = args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+    let args: Vec<(&str, &dyn std::fmt::Display)> =
+        args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
     fmt(t, key, &args)
 }

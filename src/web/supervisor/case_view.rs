@@ -88,7 +88,11 @@ impl CaseView {
             closed: i.closed_at.map(|at| view::time(t, tz, from_db(at))),
             outcomes: Outcome::ALL
                 .iter()
-                .map(|o| Choice { value: o.slug().into(), label: t.get(o.key()).into(), selected: o.slug() == typed.outcome })
+                .map(|o| Choice {
+                    value: o.slug().into(),
+                    label: t.get(o.key()).into(),
+                    selected: o.slug() == typed.outcome,
+                })
                 .collect(),
             outcome_error: message(Field::Resolution),
             body: FieldView::new(t, "case.body", &typed.body, message(Field::Body)),
@@ -138,4 +142,3 @@ pub fn offers(t: &Tr, r: &Record) -> Vec<Offer> {
         })
         .collect()
 }
-

@@ -24,6 +24,7 @@ use crate::service::review::{self, ReviewError};
 use crate::store::DbConnection;
 use crate::web::AppState;
 use crate::web::form::{self, CsrfListForm, Forged};
+use crate::web::notice::CaseAct;
 use crate::web::page::PageCtx;
 use crate::web::path::IncidentId;
 use crate::web::refusal::Refusal;
@@ -32,19 +33,6 @@ use crate::web::supervisor::with_audit;
 
 /// At most this many complaints added by one form.
 pub const ADD_AT_MOST: usize = 200;
-
-crate::slug_enum! {
-    #[catalog("case.done_")]
-    /// What was done, for the page's notice (`?done=`).
-    pub enum CaseAct {
-        Collective => "collective",
-        Add => "add",
-        Remove => "remove",
-        Rule => "rule",
-        Dismiss => "dismiss",
-        Measure => "measure",
-    }
-}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -148,7 +136,8 @@ async fn perform(
     let result = match act {
         CaseAct::Collective => {
             let entry = (AuditKind::CaseMade, String::new());
-            let write = move |conn: &mut DbConnection, now| case::make_collective(conn, id, by, At { config: &config, now });
+            let write =
+                move |conn: &mut DbConnection, now| case::make_collective(conn, id, by, At { config: &config, now });
             with_audit(state, req, who, entry, write, subject).await?
         }
         CaseAct::Add => {
@@ -157,7 +146,9 @@ async fn perform(
                 Err(failed) => return Ok(Err(failed)),
             };
             let entry = (AuditKind::CaseChanged, bounded(&format!("+ {}", references.join(" "))));
-            let write = move |conn: &mut DbConnection, now| case::add(conn, id, &references, by, At { config: &config, now }).map(drop);
+            let write = move |conn: &mut DbConnection, now| {
+                case::add(conn, id, &references, by, At { config: &config, now }).map(drop)
+            };
             with_audit(state, req, who, entry, write, subject).await?
         }
         CaseAct::Remove => {
@@ -165,7 +156,8 @@ async fn perform(
                 return Err(AppError::BadRequest("no complaint to remove"));
             };
             let entry = (AuditKind::CaseChanged, format!("- {reference}"));
-            let write = move |conn: &mut DbConnection, now| case::remove(conn, id, &reference, by, At { config: &config, now });
+            let write =
+                move |conn: &mut DbConnection, now| case::remove(conn, id, &reference, by, At { config: &config, now });
             with_audit(state, req, who, entry, write, subject).await?
         }
         CaseAct::Rule => {
@@ -174,7 +166,9 @@ async fn perform(
                 Err(errors) => return Ok(Err(Failed::Invalid(errors))),
             };
             let entry = (AuditKind::CaseRuled, outcome.slug().to_owned());
-            let write = move |conn: &mut DbConnection, now| case::rule(conn, id, outcome, &body, by, At { config: &config, now }).map(drop);
+            let write = move |conn: &mut DbConnection, now| {
+                case::rule(conn, id, outcome, &body, by, At { config: &config, now }).map(drop)
+            };
             with_audit(state, req, who, entry, write, subject).await?
         }
         CaseAct::Dismiss => {
@@ -183,7 +177,8 @@ async fn perform(
                 Err(errors) => return Ok(Err(Failed::Invalid(errors))),
             };
             let entry = (AuditKind::IncidentDismissed, bounded(&reason));
-            let write = move |conn: &mut DbConnection, now| case::dismiss(conn, id, &reason, by, At { config: &config, now });
+            let write =
+                move |conn: &mut DbConnection, now| case::dismiss(conn, id, &reason, by, At { config: &config, now });
             with_audit(state, req, who, entry, write, subject).await?
         }
         CaseAct::Measure => return measure(state, req, who, id, fields).await,
@@ -265,7 +260,11 @@ async fn measure(
     };
     let (config, by, choice) = (state.config.clone(), who.0.user_id, fields.measure.trim().to_owned());
     let reason = fields.reason.trim().to_owned();
-    let why = if reason.is_empty() { String::new() } else { t.fmt("case.measure_reason", &[("id", &id), ("reason", &reason)]) };
+    let why = if reason.is_empty() {
+        String::new()
+    } else {
+        t.fmt("case.measure_reason", &[("id", &id), ("reason", &reason)])
+    };
     let entry = (AuditKind::MeasureTaken, bounded(&format!("{choice} {reason}")));
     let write = move |conn: &mut DbConnection, now| -> Result<(), ReviewError> {
         let about = crate::store::incidents::find(conn, id)?.ok_or(ReviewError::NotFound)?;

@@ -9,20 +9,21 @@ use askama::Template;
 use chrono::Duration;
 use serde::Deserialize;
 
+use super::case_view::{CaseView, offers};
 use crate::domain::incident::timeline;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::service::incidents::record::{self, Record};
 use crate::store::from_db;
-use super::case_view::{CaseView, offers};
 use crate::web::chart::{self, Columns};
-use crate::web::supervisor::cases::{CaseAct, Typed};
-use crate::web::{AppState, csrf};
 use crate::web::consumer::scorecard::{ActionView, action_view};
+use crate::web::notice::CaseAct;
 use crate::web::page::{PageCtx, render};
 use crate::web::path::IncidentId;
 use crate::web::session::Supervisor;
+use crate::web::supervisor::cases::Typed;
 use crate::web::view::{self, TimeView};
+use crate::web::{AppState, csrf};
 
 /// An incident on the list.
 pub struct Line {
