@@ -9,6 +9,7 @@
 use std::sync::{Arc, Barrier};
 
 use diesel::prelude::*;
+use redress::clock::Clock;
 use redress::store::schema::{complaints, incidents, outbox};
 use ureq::http::StatusCode;
 
@@ -335,4 +336,49 @@ fn two_supervisors_ruling_at_once_rule_once() {
     let conn = &mut app.pool.get().unwrap();
     let closed: i64 = complaints::table.filter(complaints::state.eq("closed")).count().get_result(conn).unwrap();
     assert_eq!(closed, 5);
+}
+
+/// A case's page finds complaints in ranges of indexes: the search in the
+/// merchant's complaints of the last 90 days, the suggestions in the
+/// subject's, a complaint's case in its memberships; never a whole table.
+#[test]
+fn a_cases_searches_read_ranges_of_their_indexes() {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        return; // SQLite's plans; PostgreSQL runs the same queries above.
+    }
+    let app = spawn_app();
+    let s = shop(&app, "成都蜀香源食品有限公司");
+    let (id, _) = five_about_the_product(&app, &s);
+    let now = app.clock.now();
+    let mut conn = app.pool.get().unwrap();
+    let mut queries = crate::plans::captured(&mut conn, |conn| {
+        let t = redress::i18n::Lang::ZhCn.tr();
+        let r = redress::service::incidents::record::record(conn, &t, app.config.tz, id).unwrap().unwrap();
+        redress::service::incidents::record::found(conn, &r, "腊肠", now).unwrap();
+        redress::service::incidents::case::of_complaint(conn, r.members[0].complaint_id).unwrap();
+    });
+    queries.dedup();
+    let tables = ["complaints", "incidents", "incident_complaints"];
+    let mut bad = Vec::new();
+    let mut used = String::new();
+    for sql in queries.iter().filter(|q| q.trim_start().starts_with("SELECT")) {
+        let read: Vec<&str> = tables.iter().copied().filter(|t| sql.contains(&format!("`{t}`"))).collect();
+        for detail in crate::plans::plan(&mut conn, sql) {
+            if read.iter().any(|t| detail.starts_with(&format!("SCAN {t}")) && !detail.contains("INDEX")) {
+                bad.push(format!("{sql}\n  -> {detail}"));
+            }
+            used.push_str(&detail);
+            used.push('\n');
+        }
+    }
+    assert!(bad.is_empty(), "full scans:\n{}", bad.join("\n"));
+    // The search: a range of one of the merchant's (merchant_id,
+    // submitted_at, …) indexes, whichever SQLite prefers.
+    for range in [
+        "(merchant_id=? AND submitted_at>?)",
+        "complaints_product_submitted (product_id=? AND submitted_at>?)",
+        "incident_complaints_complaint (complaint_id=?)",
+    ] {
+        assert!(used.contains(range), "{range} not read:\n{used}");
+    }
 }
