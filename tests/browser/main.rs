@@ -7,6 +7,7 @@
 #[path = "../helpers/mod.rs"]
 mod helpers;
 
+mod cases;
 mod consumer_pages;
 mod forms;
 mod harness;
