@@ -33,6 +33,11 @@ crate::slug_enum! {
         RiskRuleChanged => "risk_rule_changed",
         /// A complaint's high-risk flag dismissed, with the reason.
         RiskDismissed => "risk_dismissed",
+        /// A platform inspection recorded (`/supervisor/inspections`).
+        InspectionRecorded => "inspection_recorded",
+        /// An incident opened by hand, from an inspection (or the
+        /// inspection joined the one already open).
+        IncidentOpened => "incident_opened",
     }
 }
 

@@ -5,6 +5,7 @@
 //! table) and at the threshold one incident is opened with all of them,
 //! and supervisors are told once. What the pages show is in [`record`].
 
+pub mod by_hand;
 pub mod record;
 
 use chrono::{DateTime, Utc};

@@ -105,6 +105,8 @@ struct IncidentPage {
     supervision_label: String,
     credit_points: i32,
     actions: Vec<ActionView>,
+    /// The inspections that opened or joined it.
+    inspections: crate::web::supervisor::inspections::OfIncident,
 }
 
 #[get("/supervisor/incidents/{id}")]
@@ -116,7 +118,12 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let ctx = PageCtx::new(&req);
     let (t, tz, id) = (ctx.t, state.config.tz, id.into_inner().0);
-    let r = state.db(move |conn| record::record(conn, &t, tz, id)?.ok_or(AppError::NotFound)).await?;
+    let (r, inspected) = state
+        .db(move |conn| {
+            let r = record::record(conn, &t, tz, id)?.ok_or(AppError::NotFound)?;
+            Ok((r, crate::store::inspections::of_incident(conn, id)?))
+        })
+        .await?;
     let page = IncidentPage {
         id,
         subject: r.incident.subject.slug(),
@@ -138,6 +145,7 @@ pub async fn show(
             .iter()
             .map(|a| ActionView { on: view::target_words(&t, &r.action_names, a), ..action_view(&t, tz, a) })
             .collect(),
+        inspections: crate::web::supervisor::inspections::of_incident(&t, tz, &inspected),
         merchant: r.merchant.name,
         name: r.name,
         ctx,
