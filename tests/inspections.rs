@@ -257,6 +257,43 @@ fn an_inspection_opens_one_incident_by_hand_and_supervisors_are_told_once() {
 }
 
 #[test]
+fn two_inspections_of_a_session_opening_its_incident_at_once_make_one() {
+    let app = spawn_app();
+    let s = shop(&app, "四川蜀香源食品有限公司");
+    let (one, two) = (app.supervisor(), app.supervisor());
+    let pages = [record(&one, s.room, &during(&app), "violation"), record(&two, s.room, &during(&app), "violation")];
+    let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let done: Vec<String> = std::thread::scope(|scope| {
+        let running: Vec<_> = [&one, &two]
+            .into_iter()
+            .zip(&pages)
+            .map(|(boss, page)| {
+                let token = csrf(&boss.get(page).body);
+                let start = start.clone();
+                scope.spawn(move || {
+                    start.wait();
+                    let res = boss.post(page, &[("csrf_token", &token), ("act", "open_incident")]);
+                    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+                    res.location.unwrap()
+                })
+            })
+            .collect();
+        running.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    let mut said: Vec<&str> = done.iter().map(|l| l.rsplit('=').next().unwrap()).collect();
+    said.sort();
+    assert_eq!(said, ["joined", "opened"], "{done:?}");
+    assert_eq!(stored(&app), [("session".to_owned(), s.session, 0)]);
+    let linked: Vec<Option<i64>> = {
+        use redress::store::schema::inspections;
+        let conn = &mut app.pool.get().unwrap();
+        inspections::table.select(inspections::incident_id).load(conn).unwrap()
+    };
+    assert_eq!(linked.len(), 2);
+    assert!(linked[0].is_some() && linked[0] == linked[1], "both in the one incident: {linked:?}");
+}
+
+#[test]
 fn an_inspection_about_the_host_opens_the_hosts_incident() {
     let app = spawn_app();
     let boss = app.supervisor();
