@@ -165,9 +165,9 @@ fn an_inspection_with_evidence_is_listed_shown_and_on_its_rooms_page() {
     // On the list, on the room's page (which offers to record one), and
     // counted on the merchant's record.
     let list = boss.get("/supervisor/inspections").html();
-    assert_eq!(list.select_attrs("a.inspection-link", "href"), [href.clone()]);
+    assert_eq!(list.select_attrs("a.inspection-link", "href"), std::slice::from_ref(&href));
     let room_page = boss.get(&format!("/supervisor/rooms/{room}")).html();
-    assert_eq!(room_page.select_attrs("a.inspection-link", "href"), [href.clone()]);
+    assert_eq!(room_page.select_attrs("a.inspection-link", "href"), std::slice::from_ref(&href));
     assert_eq!(room_page.select_attr("a#record-inspection", "href"), Some(form.clone()));
     let record = boss.get(&format!("/supervisor/merchants/{merchant}")).html();
     assert_eq!(record.select_attr("[data-inspections]", "data-inspections").as_deref(), Some("1"));
@@ -334,7 +334,7 @@ fn a_measure_from_an_inspection_limits_the_room_and_the_merchant_is_told() {
     let named = format!("巡查 #{id}：{why}");
     assert!(room_page.body.contains(&named), "{}", room_page.body);
     let html = boss.get(&page).html();
-    assert_eq!(html.select_texts("[data-action] .timeline__body"), [named.clone()]);
+    assert_eq!(html.select_texts("[data-action] .timeline__body"), std::slice::from_ref(&named));
     assert_eq!(html.select_attr("[data-room-status]", "data-room-status").as_deref(), Some("limited"));
     assert_eq!(html.select_attrs("form#measure-room button[name=measure]", "value"), ["cut"]);
     // Twice is a conflict, the reason kept.
