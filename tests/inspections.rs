@@ -320,6 +320,7 @@ fn a_measure_from_an_inspection_limits_the_room_and_the_merchant_is_told() {
     let why = "直播中宣称腊肠能降血压，并引导加微信私下交易。";
     let res = boss.submit(&page, &page, &[("act", "measure_room"), ("measure", "limit"), ("reason", " ")]);
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "a reason is required");
+    assert!(res.body.contains("请写明处置理由"), "{}", res.body);
     let res = boss.submit(&page, &page, &[("act", "measure_room"), ("measure", "restore"), ("reason", why)]);
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "not a measure an inspection takes");
     assert_eq!(textarea_value(&res.body, "reason").as_deref(), Some(why), "kept");

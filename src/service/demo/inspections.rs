@@ -30,7 +30,7 @@ pub fn seed(
         room_id: room_of(conn, l.cream_session)?,
         live_session_id: Some(l.cream_session),
         inspected_at: now - Duration::hours(24),
-        found: "20:15 起主播“颜姐”讲解焕颜修护面霜，口播“七天祛斑”“医用级修复，孕妇敏感肌都能用”，\
+        found: "主播“颜姐”讲解焕颜修护面霜，口播“七天祛斑”“医用级修复，孕妇敏感肌都能用”，\
                 并展示所谓“临床报告”。化妆品不得宣称医疗作用，该产品备案功效中也没有祛斑。已截图。"
             .into(),
         verdict: Verdict::Violation,

@@ -18,6 +18,7 @@ use crate::domain::incident::IncidentSubject;
 use crate::error::AppError;
 use crate::service::incidents::by_hand::{self, ByHandError, Opened};
 use crate::service::inspections::{self as service, On};
+use crate::service::review::ReviewError;
 use crate::web::AppState;
 use crate::web::form::CsrfForm;
 use crate::web::page::PageCtx;
@@ -134,7 +135,11 @@ async fn measure(
     match done {
         Ok(_) => Ok(back(id, "measure")),
         Err(e) => {
-            let (status, key) = refusal(e)?;
+            // The reason's limit here leaves room for the inspection's number.
+            let (status, key) = match e {
+                ReviewError::Reason => (StatusCode::UNPROCESSABLE_ENTITY, "inspection.error_reason"),
+                e => refusal(e)?,
+            };
             let form = if on == On::Room { "room" } else { "host" };
             let kept = KeptForm::new(form, &[("reason", fields.reason)]);
             again(state, req, id, status, key, kept).await
