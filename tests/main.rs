@@ -23,6 +23,7 @@ mod export_injection;
 mod faults;
 mod hostile_text;
 mod incidents;
+mod inspections;
 mod journey;
 mod language;
 mod limits;

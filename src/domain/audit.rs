@@ -41,6 +41,11 @@ crate::slug_enum! {
         CaseRuled => "case_ruled",
         /// An incident closed without a ruling, with the reason.
         IncidentDismissed => "incident_dismissed",
+        /// A platform inspection recorded (`/supervisor/inspections`).
+        InspectionRecorded => "inspection_recorded",
+        /// An incident opened by hand, from an inspection (or the
+        /// inspection joined the one already open).
+        IncidentOpened => "incident_opened",
     }
 }
 

@@ -56,6 +56,11 @@ crate::slug_enum! {
         Reason => "reason",
         /// Complaints to add to a collective case, by reference.
         References => "references",
+        /// A platform inspection (`/supervisor/inspections`): when, what
+        /// was found, the verdict.
+        InspectedAt => "inspected_at",
+        Found => "found",
+        Verdict => "verdict",
     }
 }
 
@@ -104,6 +109,10 @@ pub enum Invalid {
     RiskWords,
     /// A risk rule's weight: a whole number within `risk::form`'s range.
     RiskWeight,
+    /// An inspection's time is later than now.
+    InFuture,
+    /// An inspection's session is not one of its room's.
+    SessionNotOfRoom,
 }
 
 impl Invalid {
@@ -146,6 +155,8 @@ impl Invalid {
             Invalid::UnknownSession => "live_intake.unknown_session",
             Invalid::RiskWords => "rules.error_pattern",
             Invalid::RiskWeight => "rules.error_weight",
+            Invalid::InFuture => "inspection.error_future",
+            Invalid::SessionNotOfRoom => "inspection.error_session",
         }
     }
 

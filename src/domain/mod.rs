@@ -14,6 +14,7 @@ pub mod event;
 pub mod evidence;
 pub mod field;
 pub mod incident;
+pub mod inspection;
 pub mod limit;
 pub mod live;
 pub mod matching;

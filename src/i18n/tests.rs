@@ -140,6 +140,7 @@ fn every_key_built_at_run_time_exists() {
     use crate::domain::deadline::DeadlineKind;
     use crate::domain::event::EventKind;
     use crate::domain::incident::{IncidentState, IncidentSubject};
+    use crate::domain::inspection::Verdict;
     use crate::domain::live::{HostKind, HostMeasure, HostStatus, Platform, ProductCategory, ProductDecision};
     use crate::domain::live::{Review, RoomMeasure, RoomStatus, Target};
     use crate::domain::merchant::SoldCategory;
@@ -185,6 +186,7 @@ fn every_key_built_at_run_time_exists() {
         ("TrackingDone", keys_of(TrackingDone::ALL, TrackingDone::key)),
         ("RuleKind", keys_of(RuleKind::ALL, RuleKind::key)),
         ("RiskState", keys_of(RiskState::ALL, RiskState::key)),
+        ("Verdict", keys_of(Verdict::ALL, Verdict::key)),
     ];
     let checked: BTreeSet<String> = enums.iter().map(|(name, _)| (*name).to_owned()).collect();
     assert_eq!(checked, declared_with_messages(), "every enum with `#[catalog(…)]` is checked here");

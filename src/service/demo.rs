@@ -20,6 +20,7 @@ use crate::service::conversation::{self, Answer, At, MerchantActor};
 use crate::service::merchants::add;
 use crate::store::{DbConnection, complaints, merchants, phone_codes};
 
+mod inspections;
 mod live;
 
 const MERCHANTS: &[(&str, &str, &str)] = &[
@@ -236,6 +237,7 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
     live::name(conn, &seeded_live, &complaint_ids).map_err(|e| e.to_string())?;
     converse(conn, config, now, &ids, &staff_ids, &filed)?;
     filed.extend(live::incident(conn, config, &seeded_live, (ids[3], supervisor_id), now)?);
+    inspections::seed(conn, config, &seeded_live, supervisor_id, now)?;
     // Two consumers proved their numbers: 王芳 at /my (both her complaints,
     // which /my lists for 13800138000), 李静 with the code on the form.
     let e = |e: diesel::result::Error| e.to_string();

@@ -6,6 +6,7 @@
 //! and supervisors are told once. What the pages show is in [`record`].
 
 pub mod case;
+pub mod by_hand;
 pub mod record;
 
 use chrono::{DateTime, Utc};

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod dispatch;
 pub mod evidence;
 pub mod incidents;
+pub mod inspections;
 pub mod live;
 pub mod merchants;
 pub mod notify;

@@ -30,6 +30,7 @@ use crate::domain::contact::Reach;
 use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::evidence::{Kind, Side};
 use crate::domain::incident::{IncidentState, IncidentSubject};
+use crate::domain::inspection::Verdict;
 use crate::domain::live::{HostKind, HostStatus, Platform, ProductCategory, Review, RoomStatus, Target};
 use crate::domain::merchant::SoldCategories;
 use crate::domain::offender::Supervision;
@@ -233,6 +234,7 @@ slug_columns!(
     RiskState,
     IncidentSubject,
     IncidentState,
+    Verdict,
 );
 
 // By its code exactly as `Lang::code` wrote it (the lenient `from_code`

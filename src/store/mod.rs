@@ -21,6 +21,7 @@ pub mod flags;
 mod gate;
 pub mod gauges;
 pub mod incidents;
+pub mod inspections;
 pub mod jobs;
 pub mod live;
 pub mod merchants;

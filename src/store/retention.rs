@@ -49,10 +49,12 @@ pub fn remove(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Removed> {
 }
 
 /// Whether any evidence row still names the file `sha256` (the same file
-/// sent with another complaint is kept once, for both).
+/// sent with another complaint, or kept with an inspection, is kept once,
+/// for both).
 pub fn file_in_use(conn: &mut DbConnection, sha256: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
+    let complaint: bool = diesel::select(diesel::dsl::exists(
         evidence::table.filter(evidence::sha256.eq(sha256).or(evidence::thumb_sha256.eq(sha256))),
     ))
-    .get_result(conn)
+    .get_result(conn)?;
+    Ok(complaint || super::inspections::file_in_use(conn, sha256)?)
 }

@@ -457,3 +457,54 @@ diesel::allow_tables_to_appear_in_same_query!(incidents, complaints);
 diesel::allow_tables_to_appear_in_same_query!(incidents, merchants);
 diesel::allow_tables_to_appear_in_same_query!(incident_complaints, complaints);
 diesel::allow_tables_to_appear_in_same_query!(incident_complaints, merchants);
+
+// Platform inspections (巡查), their evidence and the measures they led to
+// (migration 2026-12-05-000003_inspections).
+diesel::table! {
+    inspections (id) {
+        id -> BigInt,
+        supervisor_id -> BigInt,
+        merchant_id -> BigInt,
+        room_id -> BigInt,
+        live_session_id -> Nullable<BigInt>,
+        inspected_at -> Timestamp,
+        found -> Text,
+        verdict -> Text,
+        incident_id -> Nullable<BigInt>,
+        opened_incident -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspection_evidence (id) {
+        id -> BigInt,
+        inspection_id -> BigInt,
+        kind -> Text,
+        sha256 -> Text,
+        thumb_sha256 -> Nullable<Text>,
+        bytes -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspection_actions (inspection_id, action_id) {
+        inspection_id -> BigInt,
+        action_id -> BigInt,
+    }
+}
+
+diesel::joinable!(inspections -> users (supervisor_id));
+diesel::joinable!(inspections -> merchants (merchant_id));
+diesel::joinable!(inspections -> live_rooms (room_id));
+diesel::joinable!(inspection_evidence -> inspections (inspection_id));
+diesel::joinable!(inspection_actions -> inspections (inspection_id));
+diesel::joinable!(inspection_actions -> merchant_actions (action_id));
+diesel::allow_tables_to_appear_in_same_query!(inspections, users);
+diesel::allow_tables_to_appear_in_same_query!(inspections, merchants);
+diesel::allow_tables_to_appear_in_same_query!(inspections, live_rooms);
+diesel::allow_tables_to_appear_in_same_query!(inspections, inspection_evidence);
+diesel::allow_tables_to_appear_in_same_query!(inspections, inspection_actions);
+diesel::allow_tables_to_appear_in_same_query!(inspection_actions, merchant_actions);

@@ -85,7 +85,7 @@ pub fn views(t: &Tr, base: &str, files: &[Evidence]) -> Vec<EvidenceView> {
         .collect()
 }
 
-fn size(bytes: i64) -> String {
+pub fn size(bytes: i64) -> String {
     match bytes {
         b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
         b if b >= 1024 => format!("{} KB", b / 1024),
@@ -93,8 +93,23 @@ fn size(bytes: i64) -> String {
     }
 }
 
+/// A kept file as it is served: a complaint's, or an inspection's.
+pub struct Served {
+    pub id: i64,
+    pub kind: Kind,
+    pub sha256: String,
+    pub thumb_sha256: Option<String>,
+    pub name: String,
+}
+
+impl From<Evidence> for Served {
+    fn from(f: Evidence) -> Served {
+        Served { id: f.id, kind: f.kind, sha256: f.sha256, thumb_sha256: f.thumb_sha256, name: f.name }
+    }
+}
+
 /// `file` or its thumbnail, with the headers that keep it what it is.
-async fn serve(state: &AppState, file: Evidence, thumb: bool) -> Result<HttpResponse, AppError> {
+pub async fn serve(state: &AppState, file: Served, thumb: bool) -> Result<HttpResponse, AppError> {
     let kind = file.kind;
     let (sha, mime) = match (thumb, &file.thumb_sha256) {
         (true, Some(t)) => (t.clone(), "image/jpeg"),
@@ -160,7 +175,7 @@ pub async fn consumer(
             evidence::find(conn, c.id, id.0)?.ok_or(AppError::NotFound)
         })
         .await?;
-    serve(&state, file, part.thumb()).await
+    serve(&state, file.into(), part.thumb()).await
 }
 
 /// Staff of the complaint's merchant; another merchant's is not found.
@@ -181,7 +196,7 @@ pub async fn merchant(
         })
         .await?;
     opened(&state, state.actor(&req, &who.staff), subject, &file, part).await?;
-    serve(&state, file, part.thumb()).await
+    serve(&state, file.into(), part.thumb()).await
 }
 
 #[get("/supervisor/complaints/{reference}/evidence/{id}{part:(/thumb)?}")]
@@ -200,7 +215,7 @@ pub async fn supervisor(
         })
         .await?;
     opened(&state, state.actor(&req, &who.0), subject, &file, part).await?;
-    serve(&state, file, part.thumb()).await
+    serve(&state, file.into(), part.thumb()).await
 }
 
 /// Staff opening a file is on the audit log; the thumbnails a page shows

@@ -85,6 +85,7 @@ impl PageCtx {
                 ("/supervisor/overview".into(), "overview.title", &[]),
                 ("/supervisor/flags".into(), "flags.title", &[]),
                 ("/supervisor/incidents".into(), "incident.title", &["/supervisor/incidents/"]),
+                ("/supervisor/inspections".into(), "inspection.title", &["/supervisor/inspections/"]),
                 (
                     "/supervisor/products".into(),
                     "product_review.title",

@@ -116,6 +116,8 @@ struct IncidentPage {
     case: CaseView,
     notice: Option<(String, bool)>,
     csrf: String,
+    /// The inspections that opened or joined it.
+    inspections: crate::web::supervisor::inspections::OfIncident,
 }
 
 #[derive(Deserialize, Default)]
@@ -165,11 +167,11 @@ async fn page_with(
     let ctx = PageCtx::new(req);
     let (t, tz, now) = (ctx.t, state.config.tz, state.clock.now());
     let search = q.clone();
-    let (r, found) = state
+    let (r, found, inspected) = state
         .db(move |conn| {
             let r = record::record(conn, &t, tz, id)?.ok_or(AppError::NotFound)?;
             let found = record::found(conn, &r, &search, now)?;
-            Ok((r, found))
+            Ok((r, found, crate::store::inspections::of_incident(conn, id)?))
         })
         .await?;
     let offers = offers(&t, &r);
@@ -195,6 +197,7 @@ async fn page_with(
             .iter()
             .map(|a| ActionView { on: view::target_words(&t, &r.action_names, a), ..action_view(&t, tz, a) })
             .collect(),
+        inspections: crate::web::supervisor::inspections::of_incident(&t, tz, &inspected),
         merchant: r.merchant.name,
         name: r.name,
         notice: typed.notice,

@@ -17,7 +17,7 @@ use crate::domain::live::{HostMeasure, ProductDecision, RoomMeasure, Target};
 use crate::error::AppError;
 use crate::service::review::{self, ReviewError};
 use crate::store::actions::{self, ActionRow};
-use crate::store::{live, merchants};
+use crate::store::{inspections, live, merchants};
 use crate::web::form::CsrfForm;
 use crate::web::page::{PageCtx, render};
 use crate::web::path::{HostId, ProductId, RoomId};
@@ -53,6 +53,9 @@ struct ThingPage {
     notice: Option<(String, bool)>,
     typed: String,
     csrf: String,
+    /// A room's inspections, newest first, and where to record one; none
+    /// for hosts and products.
+    inspections: Option<(String, Vec<super::inspections::InspectionLine>)>,
 }
 
 /// What the page shows; built from the stored thing.
@@ -137,7 +140,7 @@ async fn page(
     notice: Option<(String, bool)>,
     typed: String,
 ) -> Result<HttpResponse, AppError> {
-    let (thing, merchant, rows): (Thing, String, Vec<ActionRow>) = state
+    let (thing, merchant, rows, inspected) = state
         .db(move |conn| {
             let thing = match target {
                 Target::Room => room(conn, id)?,
@@ -147,7 +150,12 @@ async fn page(
             }
             .ok_or(AppError::NotFound)?;
             let merchant = merchants::find(conn, thing.merchant_id)?.ok_or(AppError::NotFound)?.name;
-            Ok((thing, merchant, actions::on_target(conn, target, id)?))
+            let inspected = match target {
+                Target::Room => Some(inspections::of_room(conn, id, super::inspections::ROOM_AT_MOST)?),
+                _ => None,
+            };
+            let rows: Vec<ActionRow> = actions::on_target(conn, target, id)?;
+            Ok((thing, merchant, rows, inspected))
         })
         .await?;
     let ctx = PageCtx::new(req);
@@ -177,6 +185,9 @@ async fn page(
         notice,
         typed,
         csrf: csrf::token(req),
+        inspections: inspected.map(|rows| {
+            (format!("/supervisor/inspections/new?room={id}"), super::inspections::lines(&t, state.config.tz, &rows))
+        }),
         ctx,
     };
     render(status, &page)

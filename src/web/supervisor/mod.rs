@@ -9,6 +9,7 @@ mod complaint;
 pub mod export;
 mod flags;
 mod incidents;
+mod inspections;
 mod live;
 mod mail;
 mod merchant;
@@ -37,6 +38,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(flags::list).service(flags::decide_flag);
     cfg.service(products::queue).service(products::decide);
     cfg.service(incidents::list).service(incidents::show).service(cases::decide);
+    // `new` before `{id}`, which would take it for an id (and refuse it).
+    cfg.service(inspections::list)
+        .service(inspections::new_form)
+        .service(inspections::create)
+        .service(inspections::evidence)
+        .service(inspections::show)
+        .service(inspections::act);
     cfg.service(live::show_room)
         .service(live::show_host)
         .service(live::show_product)

@@ -86,6 +86,8 @@ struct MerchantPage {
     actions: Vec<ActionLine>,
     /// Its live rooms, hosts and products.
     things: Vec<ThingLine>,
+    /// How often its rooms were inspected, in words ("巡查 3 次"), and the number.
+    inspections: (i64, String),
     kinds: Vec<Choice>,
     notice: Option<(String, bool)>,
     /// A refused form's values and mistake.
@@ -104,6 +106,7 @@ struct Record {
     live: (Vec<live::RoomRow>, Vec<live::HostRow>, Vec<live::ProductRow>),
     /// Flags about its hosts and products still on the list.
     thing_flags: Vec<Flag>,
+    inspections: i64,
 }
 
 async fn load(state: &AppState, id: MerchantId) -> Result<Record, AppError> {
@@ -120,6 +123,7 @@ async fn load(state: &AppState, id: MerchantId) -> Result<Record, AppError> {
                 flag: flags::open_flag(conn, id)?,
                 live: (live::rooms(conn, id)?, live::hosts(conn, id)?, live::products(conn, id)?),
                 thing_flags: flags::live::open_of_merchant(conn, id)?,
+                inspections: crate::store::inspections::count_of_merchant(conn, id)?,
             })
         })
         .await
@@ -135,7 +139,8 @@ async fn page(
     notice: Option<(String, bool)>,
     kept: KeptForm,
 ) -> Result<HttpResponse, AppError> {
-    let Record { merchant: m, staff, taken, names, appeals, flag, live, thing_flags } = load(state, id).await?;
+    let Record { merchant: m, staff, taken, names, appeals, flag, live, thing_flags, inspections } =
+        load(state, id).await?;
     // Supervisors see a flag the public does not see yet (raised by
     // complaint volume alone), and that it is not public.
     let hidden_flag = flag.as_ref().is_some_and(|f| {
@@ -151,6 +156,7 @@ async fn page(
         staff: staff.into_iter().map(|(email, at)| (email, view::time(&t, tz, from_db(at)))).collect(),
         actions: action_lines(&t, tz, (&taken, &names), &appeals),
         things: thing_lines(&t, live, &thing_flags),
+        inspections: (inspections, t.fmt("inspection.count_of_merchant", &[("n", &inspections)])),
         kinds: ActionKind::ON_MERCHANT
             .iter()
             .map(|k| Choice { value: k.slug().into(), label: t.get(k.key()).into(), selected: false })

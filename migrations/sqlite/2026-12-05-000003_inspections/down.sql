@@ -1,0 +1,11 @@
+DROP INDEX live_sessions_room;
+DROP TABLE inspection_actions;
+DROP INDEX inspection_evidence_sha256;
+DROP INDEX inspection_evidence_inspection;
+DROP TABLE inspection_evidence;
+DROP INDEX inspections_incident;
+DROP INDEX inspections_merchant;
+DROP INDEX inspections_session;
+DROP INDEX inspections_room;
+DROP INDEX inspections_inspected;
+DROP TABLE inspections;
