@@ -33,6 +33,8 @@ crate::slug_enum! {
         RiskRuleChanged => "risk_rule_changed",
         /// A complaint's high-risk flag dismissed, with the reason.
         RiskDismissed => "risk_dismissed",
+        /// A user report marked reviewed or dismissed, with the note.
+        ReportDecided => "report_decided",
     }
 }
 

@@ -54,6 +54,8 @@ crate::slug_enum! {
         Pattern => "pattern",
         Weight => "weight",
         Reason => "reason",
+        /// A user report (举报): when it was seen.
+        SeenAt => "seen_at",
     }
 }
 
@@ -102,6 +104,12 @@ pub enum Invalid {
     RiskWords,
     /// A risk rule's weight: a whole number within `risk::form`'s range.
     RiskWeight,
+    /// A report's time seen is later than now.
+    SeenInFuture,
+    /// A report's time seen is longer ago than reports are taken.
+    SeenTooOld {
+        days: usize,
+    },
 }
 
 impl Invalid {
@@ -144,6 +152,8 @@ impl Invalid {
             Invalid::UnknownSession => "live_intake.unknown_session",
             Invalid::RiskWords => "rules.error_pattern",
             Invalid::RiskWeight => "rules.error_weight",
+            Invalid::SeenInFuture => "report.error_future",
+            Invalid::SeenTooOld { .. } => "report.error_old",
         }
     }
 
@@ -152,6 +162,7 @@ impl Invalid {
         match self {
             Invalid::TooShort { min } => Some(min),
             Invalid::TooLong { max } => Some(max),
+            Invalid::SeenTooOld { days } => Some(days),
             _ => None,
         }
     }
