@@ -21,6 +21,7 @@ use crate::service::merchants::add;
 use crate::store::{DbConnection, complaints, merchants, phone_codes};
 
 mod live;
+mod reports;
 
 const MERCHANTS: &[(&str, &str, &str)] = &[
     ("杭州星河优选电子商务有限公司", "91330106MA2H3K7P", "service@xinghe-youxuan.example.cn"),
@@ -236,6 +237,7 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
     live::name(conn, &seeded_live, &complaint_ids).map_err(|e| e.to_string())?;
     converse(conn, config, now, &ids, &staff_ids, &filed)?;
     filed.extend(live::incident(conn, config, &seeded_live, ids[3], now)?);
+    reports::seed(conn, config, &seeded_live, &ids, supervisor_id, now)?;
     // Two consumers proved their numbers: 王芳 at /my (both her complaints,
     // which /my lists for 13800138000), 李静 with the code on the form.
     let e = |e: diesel::result::Error| e.to_string();

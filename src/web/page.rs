@@ -85,6 +85,7 @@ impl PageCtx {
                 ("/supervisor/overview".into(), "overview.title", &[]),
                 ("/supervisor/flags".into(), "flags.title", &[]),
                 ("/supervisor/incidents".into(), "incident.title", &["/supervisor/incidents/"]),
+                ("/supervisor/reports".into(), "report.supervisor_title", &["/supervisor/reports/"]),
                 (
                     "/supervisor/products".into(),
                     "product_review.title",
@@ -98,6 +99,7 @@ impl PageCtx {
             None => vec![
                 ("/complaints/new".into(), "nav.file", &["/complaints"]),
                 ("/track".into(), "nav.track", &["/t/"]),
+                ("/report".into(), "nav.report", &["/report/"]),
                 ("/merchants".into(), "merchants.title", &["/merchants/"]),
             ],
         };

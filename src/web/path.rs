@@ -66,6 +66,8 @@ row_ids!(
     RuleId,
     /// An incident (machine discovery), `/supervisor/incidents/{id}`.
     IncidentId,
+    /// A user report (举报), `/supervisor/reports/{id}`.
+    ReportId,
 );
 
 /// A complaint's reference as it is written (`TS20261120000123`): what

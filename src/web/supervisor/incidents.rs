@@ -98,6 +98,8 @@ struct IncidentPage {
     /// (href, kind in words, name) of the product's, room's, host's page.
     links: Vec<(String, String, String)>,
     members: Vec<MemberLine>,
+    /// The user reports counted in it (`supervisor/_incident_reports.html`).
+    reports: Vec<super::reports::MemberReport>,
     timeline: Columns,
     merchant_id: i64,
     merchant: String,
@@ -129,6 +131,7 @@ pub async fn show(
         links: r.links.iter().map(|l| (l.href(), t.get(l.target.key()).to_owned(), l.name.clone())).collect(),
         timeline: arrivals(&t, tz, &r),
         members: members(&t, tz, &r),
+        reports: super::reports::members(&t, tz, &r.reports),
         merchant_id: r.merchant.id,
         supervision: r.merchant.supervision.slug(),
         supervision_label: t.get(r.merchant.supervision.key()).to_owned(),

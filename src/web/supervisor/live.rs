@@ -53,7 +53,12 @@ struct ThingPage {
     notice: Option<(String, bool)>,
     typed: String,
     csrf: String,
+    /// A room's user reports: how many in all, and the latest.
+    reports: Option<(i64, Vec<super::reports::MemberReport>)>,
 }
+
+/// A room's page lists at most this many of its latest reports.
+const ROOM_REPORTS: i64 = 10;
 
 /// What the page shows; built from the stored thing.
 struct Thing {
@@ -137,7 +142,7 @@ async fn page(
     notice: Option<(String, bool)>,
     typed: String,
 ) -> Result<HttpResponse, AppError> {
-    let (thing, merchant, rows): (Thing, String, Vec<ActionRow>) = state
+    let (thing, merchant, rows, reports) = state
         .db(move |conn| {
             let thing = match target {
                 Target::Room => room(conn, id)?,
@@ -147,7 +152,12 @@ async fn page(
             }
             .ok_or(AppError::NotFound)?;
             let merchant = merchants::find(conn, thing.merchant_id)?.ok_or(AppError::NotFound)?.name;
-            Ok((thing, merchant, actions::on_target(conn, target, id)?))
+            let reports = match target {
+                Target::Room => Some(crate::store::reports::of_room(conn, id, ROOM_REPORTS)?),
+                _ => None,
+            };
+            let rows: Vec<ActionRow> = actions::on_target(conn, target, id)?;
+            Ok((thing, merchant, rows, reports))
         })
         .await?;
     let ctx = PageCtx::new(req);
@@ -177,6 +187,7 @@ async fn page(
         notice,
         typed,
         csrf: csrf::token(req),
+        reports: reports.map(|(rows, all)| (all, super::reports::members(&t, state.config.tz, &rows))),
         ctx,
     };
     render(status, &page)

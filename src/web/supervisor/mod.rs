@@ -14,6 +14,7 @@ mod merchants;
 mod overview;
 mod products;
 mod queue;
+pub mod reports;
 mod rules;
 
 use actix_web::{HttpRequest, web};
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(flags::list).service(flags::decide_flag);
     cfg.service(products::queue).service(products::decide);
     cfg.service(incidents::list).service(incidents::show);
+    cfg.service(reports::list).service(reports::screenshot).service(reports::show).service(reports::decide);
     cfg.service(live::show_room)
         .service(live::show_host)
         .service(live::show_product)

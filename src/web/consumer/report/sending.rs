@@ -145,6 +145,8 @@ async fn again(
         Again::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, Shown { errors, ..shown }),
         Again::Screenshot(file) => {
             let said = match file {
+                // A screenshot is an image: the evidence's words would offer a PDF.
+                Some(EvidenceError::Kind(name)) => t.fmt("report.screenshot_kind", &[("name", &name)]),
                 Some(e) => message(&t, e)?,
                 None => t.get("report.screenshot_one").to_owned(),
             };
