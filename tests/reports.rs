@@ -244,7 +244,10 @@ fn a_report_refused_keeps_what_was_typed_and_stores_nothing() {
     let en = app.client();
     en.get("/?lang=en");
     let res = send(&en, &with(fields(&s, HEALTH), "seen_at", "2026-11-21T09:00"), &[]);
-    assert_eq!(field_error(&res.body, "seen_at").as_deref(), Some("That time has not come yet: give the time you saw it."));
+    assert_eq!(
+        field_error(&res.body, "seen_at").as_deref(),
+        Some("That time has not come yet: give the time you saw it.")
+    );
     // A forged form.
     let mut forged: Vec<(&str, &str)> = vec![("csrf_token", "forged")];
     let typed = fields(&s, HEALTH);
@@ -286,7 +289,9 @@ fn the_default_rules_flag_a_health_claim_report_and_it_is_listed_first() {
     assert_eq!(rows, [(health.clone(), Some("high".to_owned())), (ordinary.clone(), None)], "high-risk first");
     let labels = list.select_attrs(&format!("[data-report=\"{health}\"] [data-risk-label]"), "data-risk-label");
     assert!(labels.contains(&"健康功效宣称".to_owned()), "{labels:?}");
-    assert!(list.select_attrs(&format!("[data-report=\"{ordinary}\"] [data-risk-label]"), "data-risk-label").is_empty());
+    assert!(
+        list.select_attrs(&format!("[data-report=\"{ordinary}\"] [data-risk-label]"), "data-risk-label").is_empty()
+    );
     let row = list.select_first(&format!("[data-report=\"{health}\"]")).unwrap();
     assert_eq!(row.select_attr("a.report-room", "href"), Some(format!("/supervisor/rooms/{}", s.room)));
     assert_eq!(row.select_attr("a.report-merchant", "href"), Some(format!("/supervisor/merchants/{}", s.merchant)));
@@ -413,7 +418,8 @@ fn the_demo_has_three_reports_two_flagged_high_risk_above_the_third() {
     assert_eq!(rows.len(), 3);
     let risks: Vec<Option<&str>> = rows.iter().map(|r| r.attr("data-risk")).collect();
     assert_eq!(risks, [Some("high"), Some("high"), None], "the high-risk ones first");
-    let labels: Vec<String> = rows.iter().flat_map(|r| r.select_attrs("[data-risk-label]", "data-risk-label")).collect();
+    let labels: Vec<String> =
+        rows.iter().flat_map(|r| r.select_attrs("[data-risk-label]", "data-risk-label")).collect();
     for label in ["健康功效宣称", "老年消费者", "诱导站外交易"] {
         assert!(labels.contains(&label.to_owned()), "{labels:?}");
     }

@@ -118,9 +118,14 @@ impl ReportForm {
             raw => check(&mut errors, Field::Phone, Phone::parse(raw).map(Some).ok_or(Invalid::Phone)),
         };
         match (merchant_id, room_id, live_session_id, seen_at, description, phone) {
-            (Some(merchant_id), Some(room_id), Some(live_session_id), Some(seen_at), Some(description), Some(phone))
-                if errors.is_empty() =>
-            {
+            (
+                Some(merchant_id),
+                Some(room_id),
+                Some(live_session_id),
+                Some(seen_at),
+                Some(description),
+                Some(phone),
+            ) if errors.is_empty() => {
                 Ok(NewReport { merchant_id, room_id, live_session_id, seen_at, description, phone })
             }
             _ => Err(errors),

@@ -17,8 +17,8 @@ use crate::domain::incident::{About, IncidentSubject};
 use crate::i18n::Tr;
 use crate::service::notify::{self, IncidentNotice};
 use crate::store::complaints::Complaint;
-use crate::store::reports::ReportRow;
 use crate::store::incidents as store;
+use crate::store::reports::ReportRow;
 use crate::store::{DbConnection, QueryError, from_db, live, merchants};
 
 /// What intake did about incidents, for the caller and the tests.

@@ -7,9 +7,9 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use super::live::SessionRow;
 use super::schema::{hosts, incident_reports, live_rooms, live_sessions, merchants, reports};
 use super::{DbConnection, to_db};
-use super::live::SessionRow;
 use crate::domain::evidence::Kind;
 use crate::domain::live::forms::SESSION_MAX_HOURS;
 use crate::domain::report::ReportState;
@@ -231,7 +231,8 @@ pub fn of_room(conn: &mut DbConnection, room_id: i64, limit: i64) -> QueryResult
 pub fn waiting(conn: &mut DbConnection) -> QueryResult<(i64, i64)> {
     let new = reports::table.filter(reports::state.eq(ReportState::New));
     let all = new.count().get_result(conn)?;
-    let high = if all == 0 { 0 } else { new.filter(reports::risk_state.eq(RiskState::High)).count().get_result(conn)? };
+    let high =
+        if all == 0 { 0 } else { new.filter(reports::risk_state.eq(RiskState::High)).count().get_result(conn)? };
     Ok((all, high))
 }
 

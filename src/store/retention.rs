@@ -55,11 +55,7 @@ pub fn remove(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Removed> {
 /// The user reports decided (reviewed or dismissed) before `cutoff`. One
 /// nobody has looked at yet is kept, however old, as an open complaint is.
 pub fn reports_decided_before(conn: &mut DbConnection, cutoff: chrono::DateTime<chrono::Utc>) -> QueryResult<Vec<i64>> {
-    reports::table
-        .filter(reports::decided_at.lt(to_db(cutoff)))
-        .select(reports::id)
-        .order(reports::id)
-        .load(conn)
+    reports::table.filter(reports::decided_at.lt(to_db(cutoff))).select(reports::id).order(reports::id).load(conn)
 }
 
 /// Deletes the reports `ids`, out of their incidents first; adds them and
@@ -88,8 +84,7 @@ pub fn file_in_use(conn: &mut DbConnection, sha256: &str) -> QueryResult<bool> {
         return Ok(true);
     }
     diesel::select(diesel::dsl::exists(
-        reports::table
-            .filter(reports::screenshot_sha256.eq(sha256).or(reports::screenshot_thumb_sha256.eq(sha256))),
+        reports::table.filter(reports::screenshot_sha256.eq(sha256).or(reports::screenshot_thumb_sha256.eq(sha256))),
     ))
     .get_result(conn)
 }

@@ -193,11 +193,8 @@ async fn chosen(state: &AppState, t: &Tr, typed: &ReportForm) -> Result<Option<C
         .await?;
     let Some((name, rooms, sessions, hosts)) = read else { return Ok(None) };
     let (room, session, tz) = (typed.room.trim(), typed.live_session.trim(), state.config.tz);
-    let mut offered = vec![Choice {
-        value: String::new(),
-        label: t.get("report.room_choose").into(),
-        selected: room.is_empty(),
-    }];
+    let mut offered =
+        vec![Choice { value: String::new(), label: t.get("report.room_choose").into(), selected: room.is_empty() }];
     offered.extend(rooms.iter().map(|r| Choice {
         selected: r.id.to_string() == room,
         value: r.id.to_string(),

@@ -33,7 +33,9 @@ impl Refuse for SubmitError {
 impl Refuse for ReportError {
     fn refusal(self) -> Result<Refusal, AppError> {
         match self {
-            ReportError::UnknownMerchant(_) => Ok(Refusal::invalid(Invalid::UnknownMerchant).at(Field::Merchant.slug())),
+            ReportError::UnknownMerchant(_) => {
+                Ok(Refusal::invalid(Invalid::UnknownMerchant).at(Field::Merchant.slug()))
+            }
             ReportError::UnknownRoom(_) => Ok(Refusal::unprocessable("report.unknown_room").at(Field::Room.slug())),
             ReportError::UnknownSession(_) => {
                 Ok(Refusal::unprocessable("report.unknown_session").at(Field::LiveSession.slug()))
