@@ -116,31 +116,27 @@ pub fn counts_naming(conn: &mut DbConnection, abouts: &[About], since: DateTime<
     use diesel::dsl::count_star;
     let [product, session, host] = ids(abouts);
     let (since, at, seen) = (to_db(since), complaints::submitted_at, reports::created_at);
-    let counts: (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>) =
-        crate::on_backend!(conn, |c| diesel::select((
-            complaints::table
-                .filter(complaints::product_id.eq(product))
-                .filter(at.ge(since))
-                .select(count_star())
-                .single_value(),
-            complaints::table
-                .filter(complaints::live_session_id.eq(session))
-                .filter(at.ge(since))
-                .select(count_star())
-                .single_value(),
-            complaints::table
-                .filter(complaints::host_id.eq(host))
-                .filter(at.ge(since))
-                .select(count_star())
-                .single_value(),
-            reports::table
-                .filter(reports::live_session_id.eq(session))
-                .filter(seen.ge(since))
-                .select(count_star())
-                .single_value(),
-            reports::table.filter(reports::host_id.eq(host)).filter(seen.ge(since)).select(count_star()).single_value(),
-        ))
-        .get_result(c))?;
+    type Counts = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+    let counts: Counts = crate::on_backend!(conn, |c| diesel::select((
+        complaints::table
+            .filter(complaints::product_id.eq(product))
+            .filter(at.ge(since))
+            .select(count_star())
+            .single_value(),
+        complaints::table
+            .filter(complaints::live_session_id.eq(session))
+            .filter(at.ge(since))
+            .select(count_star())
+            .single_value(),
+        complaints::table.filter(complaints::host_id.eq(host)).filter(at.ge(since)).select(count_star()).single_value(),
+        reports::table
+            .filter(reports::live_session_id.eq(session))
+            .filter(seen.ge(since))
+            .select(count_star())
+            .single_value(),
+        reports::table.filter(reports::host_id.eq(host)).filter(seen.ge(since)).select(count_star()).single_value(),
+    ))
+    .get_result(c))?;
     let n = |count: Option<i64>| count.unwrap_or(0);
     Ok([n(counts.0), n(counts.1) + n(counts.3), n(counts.2) + n(counts.4)])
 }

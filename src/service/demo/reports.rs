@@ -29,39 +29,31 @@ pub fn seed(
     let cream_room = session_room(conn, seeded.cream_session)?;
     let down_room = session_room(conn, seeded.down_session)?;
     let jg_room = live::rooms(conn, merchants[2]).map_err(e)?.first().map(|r| r.id).ok_or("demo room gone")?;
-    // (merchant, room, session, hours ago seen, hours ago reported, what, phone)
-    let made: [(i64, i64, Option<i64>, i64, i64, &str, &str); 3] = [
+    // (merchant, room, session), hours ago (seen, reported), what, phone.
+    type Demo<'a> = ((i64, i64, Option<i64>), (i64, i64), &'a str, &'a str);
+    let made: [Demo; 3] = [
         (
-            merchants[1],
-            cream_room,
-            None,
-            25,
-            24,
+            (merchants[1], cream_room, None),
+            (25, 24),
             "主播说这款面霜能根治湿疹，还说老人长期用能降血压，让大家多买几盒给父母，说错过今晚就没有了。",
             "13700137000",
         ),
         (
-            merchants[2],
-            jg_room,
-            None,
-            6,
-            5,
+            (merchants[2], jg_room, None),
+            (6, 5),
             "主播一直让观众加微信私聊，说私下转账比直播间便宜两百块，还在屏幕上打出了微信号。",
             "",
         ),
         (
-            merchants[0],
-            down_room,
-            Some(seeded.down_session),
-            29,
-            28,
+            (merchants[0], down_room, Some(seeded.down_session)),
+            (29, 28),
             "主播对发弹幕提问的观众说“买不起就别看”，语气很冲，好几个人都被骂了。",
             "",
         ),
     ];
     let tz = config.tz;
     let mut ids = Vec::new();
-    for (merchant, room, session, seen, reported, description, phone) in made {
+    for ((merchant, room, session), (seen, reported), description, phone) in made {
         let at = now - Duration::hours(reported);
         let form = ReportForm {
             merchant: merchant.to_string(),
