@@ -193,6 +193,9 @@ async fn chosen(state: &AppState, t: &Tr, typed: &ReportForm) -> Result<Option<C
         .await?;
     let Some((name, rooms, sessions, hosts)) = read else { return Ok(None) };
     let (room, session, tz) = (typed.room.trim(), typed.live_session.trim(), state.config.tz);
+    // One room: it is the one, chosen already.
+    let only = (room.is_empty() && rooms.len() == 1).then(|| rooms[0].id.to_string());
+    let room = only.as_deref().unwrap_or(room);
     let mut offered =
         vec![Choice { value: String::new(), label: t.get("report.room_choose").into(), selected: room.is_empty() }];
     offered.extend(rooms.iter().map(|r| Choice {
