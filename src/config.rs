@@ -54,7 +54,7 @@ pub struct Config {
     /// `REDRESS_SHUTDOWN_TIMEOUT`: on SIGTERM, how long requests under way
     /// may take to finish before the server exits anyway.
     pub shutdown_timeout: std::time::Duration,
-    /// `REDRESS_RATE_LIMIT`: complaints, look-ups, sign-ins and replies per
+    /// `REDRESS_RATE_LIMIT`: complaints, look-ups, sign-ins, replies and reports per
     /// client address (`off` for load tests). Dangerous: `off` (or
     /// `sign_ins=off`) also turns off the growing delays after failed
     /// sign-ins, so staff passwords can be guessed as fast as the server

@@ -207,6 +207,7 @@ fn purge(config: &Config, before: NaiveDate, dry_run: bool, now: DateTime<Utc>) 
         removed.ratings,
         removed.files.len()
     );
+    println!("{verb} {} user reports decided before {before}", removed.reports);
     Ok(())
 }
 

@@ -58,6 +58,7 @@ fn purge_on_the_command_line_refuses_a_date_less_than_3_years_ago() {
     assert!(preview.status.success(), "{preview:?}");
     assert_eq!(
         String::from_utf8_lossy(&preview.stdout).trim(),
-        "would remove 0 complaints that ended before 2020-01-01, with 0 timeline events, 0 mails, 0 ratings and 0 evidence files"
+        "would remove 0 complaints that ended before 2020-01-01, with 0 timeline events, 0 mails, 0 ratings and 0 evidence files\n\
+         would remove 0 user reports decided before 2020-01-01"
     );
 }

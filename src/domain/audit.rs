@@ -46,6 +46,8 @@ crate::slug_enum! {
         /// An incident opened by hand, from an inspection (or the
         /// inspection joined the one already open).
         IncidentOpened => "incident_opened",
+        /// A user report marked reviewed or dismissed, with the note.
+        ReportDecided => "report_decided",
     }
 }
 

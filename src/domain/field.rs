@@ -61,6 +61,8 @@ crate::slug_enum! {
         InspectedAt => "inspected_at",
         Found => "found",
         Verdict => "verdict",
+        /// A user report (举报): when it was seen.
+        SeenAt => "seen_at",
     }
 }
 
@@ -113,6 +115,12 @@ pub enum Invalid {
     InFuture,
     /// An inspection's session is not one of its room's.
     SessionNotOfRoom,
+    /// A report's time seen is later than now.
+    SeenInFuture,
+    /// A report's time seen is longer ago than reports are taken.
+    SeenTooOld {
+        days: usize,
+    },
 }
 
 impl Invalid {
@@ -157,6 +165,8 @@ impl Invalid {
             Invalid::RiskWeight => "rules.error_weight",
             Invalid::InFuture => "inspection.error_future",
             Invalid::SessionNotOfRoom => "inspection.error_session",
+            Invalid::SeenInFuture => "report.error_future",
+            Invalid::SeenTooOld { .. } => "report.error_old",
         }
     }
 
@@ -165,6 +175,7 @@ impl Invalid {
         match self {
             Invalid::TooShort { min } => Some(min),
             Invalid::TooLong { max } => Some(max),
+            Invalid::SeenTooOld { days } => Some(days),
             _ => None,
         }
     }

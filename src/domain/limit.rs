@@ -47,6 +47,8 @@ pub struct RateLimits {
     /// tracking page (and the reason for asking the platform), the
     /// merchant's on the portal.
     pub replies: Option<Rate>,
+    /// User reports sent (`POST /report`).
+    pub reports: Option<Rate>,
 }
 
 impl Default for RateLimits {
@@ -60,14 +62,18 @@ impl Default for RateLimits {
             // A conversation goes back and forth; customer service behind
             // one office address answers several complaints a minute.
             replies: Some(Rate::per_minute(20)),
+            // Someone who saw something reports it once or twice; a
+            // script cannot bury a room in reports from one address.
+            reports: Some(Rate::per_minute(3)),
         }
     }
 }
 
 impl RateLimits {
-    pub const OFF: RateLimits = RateLimits { complaints: None, lookups: None, sign_ins: None, replies: None };
+    pub const OFF: RateLimits =
+        RateLimits { complaints: None, lookups: None, sign_ins: None, replies: None, reports: None };
 
-    /// `off`, or `complaints=5/min,lookups=20/min,sign_ins=10/min,replies=20/min` (any of
+    /// `off`, or `complaints=5/min,lookups=20/min,sign_ins=10/min,replies=20/min,reports=3/min` (any of
     /// them; the others keep their defaults; `NAME=off` lifts one). A
     /// period is `s`, `min` or `h`.
     pub fn parse(text: &str) -> Result<RateLimits, String> {
@@ -87,7 +93,8 @@ impl RateLimits {
                 "lookups" => limits.lookups = rate,
                 "sign_ins" => limits.sign_ins = rate,
                 "replies" => limits.replies = rate,
-                other => return Err(format!("{other:?} is not complaints, lookups, sign_ins or replies")),
+                "reports" => limits.reports = rate,
+                other => return Err(format!("{other:?} is not complaints, lookups, sign_ins, replies or reports")),
             }
         }
         Ok(limits)
@@ -144,6 +151,9 @@ mod tests {
         assert_eq!(some.replies, Some(Rate::per_minute(20)));
         assert_eq!(RateLimits::parse("replies=off").unwrap().replies, None);
         assert_eq!(RateLimits::parse("replies=3/min").unwrap().replies, Some(Rate::per_minute(3)));
+        assert_eq!(RateLimits::parse("").unwrap().reports, Some(Rate::per_minute(3)));
+        assert_eq!(RateLimits::parse("reports=off").unwrap().reports, None);
+        assert_eq!(RateLimits::parse("reports=1/h").unwrap().reports, Some(Rate { count: 1, per: Duration::hours(1) }));
         assert_eq!(
             RateLimits::parse("sign_ins=100/h").unwrap().sign_ins,
             Some(Rate { count: 100, per: Duration::hours(1) })

@@ -22,6 +22,7 @@ use crate::store::{DbConnection, complaints, merchants, phone_codes};
 
 mod inspections;
 mod live;
+mod reports;
 
 const MERCHANTS: &[(&str, &str, &str)] = &[
     ("杭州星河优选电子商务有限公司", "91330106MA2H3K7P", "service@xinghe-youxuan.example.cn"),
@@ -238,6 +239,7 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
     converse(conn, config, now, &ids, &staff_ids, &filed)?;
     filed.extend(live::incident(conn, config, &seeded_live, (ids[3], supervisor_id), now)?);
     inspections::seed(conn, config, &seeded_live, supervisor_id, now)?;
+    reports::seed(conn, config, &seeded_live, &ids, supervisor_id, now)?;
     // Two consumers proved their numbers: 王芳 at /my (both her complaints,
     // which /my lists for 13800138000), 李静 with the code on the form.
     let e = |e: diesel::result::Error| e.to_string();

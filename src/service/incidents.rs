@@ -3,7 +3,10 @@
 //! names, it joins that subject's open incident; else the subject's
 //! complaints of the window are counted (a range of its index, never the
 //! table) and at the threshold one incident is opened with all of them,
-//! and supervisors are told once. What the pages show is in [`record`].
+//! and supervisors are told once. A user report (举报) naming a session,
+//! and so its host, counts with the complaints naming them, in its own
+//! transaction, the same way ([`after_report`]). What the pages show is
+//! in [`record`].
 
 pub mod case;
 pub mod by_hand;
@@ -17,6 +20,7 @@ use crate::i18n::Tr;
 use crate::service::notify::{self, IncidentNotice};
 use crate::store::complaints::Complaint;
 use crate::store::incidents as store;
+use crate::store::reports::ReportRow;
 use crate::store::{DbConnection, QueryError, from_db, live, merchants};
 
 /// What intake did about incidents, for the caller and the tests.
@@ -28,6 +32,13 @@ pub struct Detected {
     pub joined: Vec<i64>,
 }
 
+/// What arrived and is counted: a complaint or a user report (举报).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    Complaint(i64),
+    Report(i64),
+}
+
 /// Runs detection for the complaint `filed`, just stored at `now`, inside
 /// its transaction.
 pub fn after_intake(
@@ -36,26 +47,53 @@ pub fn after_intake(
     filed: &Complaint,
     now: DateTime<Utc>,
 ) -> Result<Detected, QueryError> {
-    let mut done = Detected::default();
     let abouts = About::named(filed.product_id, filed.live_session_id, filed.host_id);
+    detect(conn, config, filed.merchant_id, &abouts, Arrival::Complaint(filed.id), now)
+}
+
+/// Runs detection for the report `made`, just stored at `now`, inside its
+/// transaction: it counts toward its session and host (not its room
+/// alone) as a complaint naming them would.
+pub fn after_report(
+    conn: &mut DbConnection,
+    config: &Config,
+    made: &ReportRow,
+    now: DateTime<Utc>,
+) -> Result<Detected, QueryError> {
+    let abouts = About::named(None, made.live_session_id, made.host_id);
+    detect(conn, config, made.merchant_id, &abouts, Arrival::Report(made.id), now)
+}
+
+/// For each of `abouts`: `arrival` joins its open incident, or the
+/// complaints and reports of the window are counted and, at the threshold,
+/// one incident is opened with all of them.
+fn detect(
+    conn: &mut DbConnection,
+    config: &Config,
+    merchant_id: i64,
+    abouts: &[About],
+    arrival: Arrival,
+    now: DateTime<Utc>,
+) -> Result<Detected, QueryError> {
+    let mut done = Detected::default();
     if abouts.is_empty() {
         return Ok(done);
     }
-    for about in &abouts {
+    for about in abouts {
         store::take_turns(conn, *about)?;
     }
-    // Two statements whatever the complaint names: the open incidents
-    // about its product, session and host, and their counts in the window.
-    let open = store::open_of_any(conn, &abouts)?;
+    // Two statements whatever it names: the open incidents about its
+    // product, session and host, and their counts in the window.
+    let open = store::open_of_any(conn, abouts)?;
     let since = now - config.incidents.window;
     let counts = if abouts.iter().all(|a| open.iter().any(|o| o.about() == *a)) {
         [0; 3]
     } else {
-        store::counts_naming(conn, &abouts, since)?
+        store::counts_naming(conn, abouts, since)?
     };
-    for about in abouts {
+    for &about in abouts {
         if let Some(open) = open.iter().find(|o| o.about() == about) {
-            join(conn, open.id, filed.id, now)?;
+            join(conn, open.id, arrival, now)?;
             done.joined.push(open.id);
             continue;
         }
@@ -67,20 +105,24 @@ pub fn after_intake(
         if !config.incidents.reached(count) {
             continue;
         }
-        let members = store::naming(conn, about, since)?;
-        match store::open(conn, filed.merchant_id, about, members.len(), now)? {
+        let complaints = store::naming(conn, about, since)?;
+        let reports = store::reports_naming(conn, about, since)?;
+        match store::open(conn, merchant_id, about, complaints.len(), now)? {
             Some(id) => {
-                for complaint in &members {
+                for complaint in &complaints {
                     store::add(conn, id, *complaint, None, now)?;
                 }
-                tell(conn, config, id, filed.merchant_id, about, members.len(), now)?;
+                for report in &reports {
+                    store::add_report(conn, id, *report, now)?;
+                }
+                tell(conn, config, id, merchant_id, about, (complaints.len(), reports.len()), now)?;
                 done.opened.push(id);
             }
             // Opened by someone else since we looked (the unique index
-            // said so): the complaint joins theirs.
+            // said so): this joins theirs.
             None => {
                 let theirs = store::open_of(conn, about)?.ok_or(QueryError::NotFound)?;
-                join(conn, theirs.id, filed.id, now)?;
+                join(conn, theirs.id, arrival, now)?;
                 done.joined.push(theirs.id);
             }
         }
@@ -88,9 +130,17 @@ pub fn after_intake(
     Ok(done)
 }
 
-fn join(conn: &mut DbConnection, incident: i64, complaint: i64, now: DateTime<Utc>) -> Result<(), QueryError> {
-    store::add(conn, incident, complaint, None, now)?;
-    store::joined(conn, incident, now)
+fn join(conn: &mut DbConnection, incident: i64, arrival: Arrival, now: DateTime<Utc>) -> Result<(), QueryError> {
+    match arrival {
+        Arrival::Complaint(id) => {
+            store::add(conn, incident, id, None, now)?;
+            store::joined(conn, incident, now)
+        }
+        Arrival::Report(id) => {
+            store::add_report(conn, incident, id, now)?;
+            store::report_joined(conn, incident, now)
+        }
+    }
 }
 
 /// Every supervisor told of incident `id`, once (the notice's key is the
@@ -101,7 +151,7 @@ fn tell(
     id: i64,
     merchant_id: i64,
     about: About,
-    complaints: usize,
+    (complaints, reports): (usize, usize),
     now: DateTime<Utc>,
 ) -> Result<(), QueryError> {
     let t = crate::i18n::Lang::ZhCn.tr();
@@ -113,6 +163,7 @@ fn tell(
         name: &name,
         merchant: &merchant,
         complaints,
+        reports,
         hours: config.incidents.hours(),
     };
     notify::incident_opened(conn, config, &notice, now)?;

@@ -18,6 +18,7 @@ pub mod notify;
 pub mod offenders;
 pub mod overview;
 pub mod rating;
+pub mod reports;
 pub mod retention;
 pub mod review;
 pub mod risk;

@@ -1,7 +1,9 @@
 //! Retention. Live-commerce regulation requires the records of a complaint
 //! to be kept for 3 years; after that, `redress purge --before DATE`
-//! removes the complaints that ended before DATE. Open complaints are never
-//! removed, however old.
+//! removes the complaints that ended before DATE, and the user reports
+//! decided before it (a report holds what the reporter saw and may hold
+//! their phone number). Open complaints and reports no one has decided on
+//! are never removed, however old.
 
 use chrono::{DateTime, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -25,9 +27,10 @@ pub fn latest_allowed(today: NaiveDate) -> NaiveDate {
     today.checked_sub_months(Months::new(KEEP_MONTHS)).unwrap_or(NaiveDate::MIN)
 }
 
-/// Removes the complaints that ended before the start of `before` (in the
-/// deployment's zone `tz`), in one transaction, then their evidence files
-/// from `upload_dir`; with `dry_run`, only says what would go.
+/// Removes the complaints that ended and the reports decided before the
+/// start of `before` (in the deployment's zone `tz`), in one transaction,
+/// then their evidence files and screenshots from `upload_dir`; with
+/// `dry_run`, only says what would go.
 pub fn purge(
     conn: &mut DbConnection,
     upload_dir: &std::path::Path,
@@ -46,6 +49,8 @@ pub fn purge(
     let outcome = conn.write(|conn| {
         let ended = retention::ended_before(conn, cutoff)?;
         removed = retention::remove(conn, &ended)?;
+        let decided = retention::reports_decided_before(conn, cutoff)?;
+        retention::remove_reports(conn, &decided, &mut removed)?;
         if dry_run { Err(diesel::result::Error::RollbackTransaction) } else { Ok(()) }
     });
     match outcome {

@@ -104,6 +104,24 @@ pub fn at_intake(
     })
 }
 
+/// Scores a user report (举报) being made: the words of what was seen,
+/// by the same rules as complaints. A report has no category, amount or
+/// product, so only the rules of words can match it.
+pub fn of_report(
+    conn: &mut DbConnection,
+    config: &Config,
+    description: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<Scored> {
+    let assessed = rules(conn, config, now)?.assess_text(description);
+    let score = assessed.score();
+    Ok(Scored {
+        score,
+        matches: risk::encode(&assessed),
+        state: risk::flag_at_intake(score, config.policy.risk_threshold),
+    })
+}
+
 /// Scores the consumer's reply `body` on complaint `c`, in the reply's
 /// transaction: rules it matches that the complaint had not add their
 /// weight, and a complaint that now reaches the threshold is flagged.

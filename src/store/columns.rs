@@ -34,6 +34,7 @@ use crate::domain::inspection::Verdict;
 use crate::domain::live::{HostKind, HostStatus, Platform, ProductCategory, Review, RoomStatus, Target};
 use crate::domain::merchant::SoldCategories;
 use crate::domain::offender::Supervision;
+use crate::domain::report::ReportState;
 use crate::domain::risk::{RiskState, RuleKind};
 use crate::domain::staff::Role;
 use crate::domain::state::{EscalationReason, Outcome, State};
@@ -235,6 +236,7 @@ slug_columns!(
     IncidentSubject,
     IncidentState,
     Verdict,
+    ReportState,
 );
 
 // By its code exactly as `Lang::code` wrote it (the lenient `from_code`

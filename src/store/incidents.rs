@@ -2,14 +2,15 @@
 //! each a range of one index: the subject's open incident of
 //! `incidents_subject`, the subject's complaints of the window of
 //! `complaints_{product,session,host}_submitted` (partial indexes on
-//! `(…_id, submitted_at)`). The supervisors' list reads
+//! `(…_id, submitted_at)`) and the reports naming its session or host, of
+//! `reports_{session,host}_created`. The supervisors' list reads
 //! `incidents_state_opened`, a range per state.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error};
 
-use super::schema::{complaints, incident_complaints, incidents};
+use super::schema::{complaints, incident_complaints, incident_reports, incidents, reports};
 use super::{DbConnection, to_db};
 use crate::domain::category::Category;
 use crate::domain::incident::{About, IncidentState, IncidentSubject};
@@ -117,13 +118,16 @@ pub fn open_of_any(conn: &mut DbConnection, abouts: &[About]) -> QueryResult<Vec
         .load(c))
 }
 
-/// [`count_naming`] for each of `abouts` at once, in one statement (three
-/// counts, each from its subject's index alone); 0 for what is not named.
+/// [`count_naming`] for each of `abouts` at once, in one statement (each
+/// count from its subject's index alone); 0 for what is not named. A
+/// session's and a host's count the reports naming them too (a report
+/// names no product).
 pub fn counts_naming(conn: &mut DbConnection, abouts: &[About], since: DateTime<Utc>) -> QueryResult<[i64; 3]> {
     use diesel::dsl::count_star;
     let [product, session, host] = ids(abouts);
-    let (since, at) = (to_db(since), complaints::submitted_at);
-    let counts: (Option<i64>, Option<i64>, Option<i64>) = crate::on_backend!(conn, |c| diesel::select((
+    let (since, at, seen) = (to_db(since), complaints::submitted_at, reports::created_at);
+    type Counts = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+    let counts: Counts = crate::on_backend!(conn, |c| diesel::select((
         complaints::table
             .filter(complaints::product_id.eq(product))
             .filter(at.ge(since))
@@ -135,27 +139,25 @@ pub fn counts_naming(conn: &mut DbConnection, abouts: &[About], since: DateTime<
             .select(count_star())
             .single_value(),
         complaints::table.filter(complaints::host_id.eq(host)).filter(at.ge(since)).select(count_star()).single_value(),
+        reports::table
+            .filter(reports::live_session_id.eq(session))
+            .filter(seen.ge(since))
+            .select(count_star())
+            .single_value(),
+        reports::table.filter(reports::host_id.eq(host)).filter(seen.ge(since)).select(count_star()).single_value(),
     ))
     .get_result(c))?;
-    Ok([counts.0.unwrap_or(0), counts.1.unwrap_or(0), counts.2.unwrap_or(0)])
+    let n = |count: Option<i64>| count.unwrap_or(0);
+    Ok([n(counts.0), n(counts.1) + n(counts.3), n(counts.2) + n(counts.4)])
 }
 
-/// Complaints naming `about` filed since `since`: just the number, read
-/// from the subject's index alone. No upper bound: a complaint another
-/// intake stamped a moment later than this one but committed first counts
-/// too (or with two intakes each leaving out the other, neither would
-/// see five).
+/// Complaints and reports naming `about` filed since `since`: just the
+/// number, read from the subject's indexes alone. No upper bound: one
+/// another intake stamped a moment later than this one but committed
+/// first counts too (or with two intakes each leaving out the other,
+/// neither would see five).
 pub fn count_naming(conn: &mut DbConnection, about: About, since: DateTime<Utc>) -> QueryResult<i64> {
-    let (since, id) = (to_db(since), about.id);
-    let at = complaints::submitted_at;
-    crate::on_backend!(conn, |c| match about.subject {
-        IncidentSubject::Product =>
-            complaints::table.filter(complaints::product_id.eq(id)).filter(at.ge(since)).count().get_result(c),
-        IncidentSubject::Session =>
-            complaints::table.filter(complaints::live_session_id.eq(id)).filter(at.ge(since)).count().get_result(c),
-        IncidentSubject::Host =>
-            complaints::table.filter(complaints::host_id.eq(id)).filter(at.ge(since)).count().get_result(c),
-    })
+    Ok(counts_naming(conn, &[about], since)?.into_iter().sum())
 }
 
 /// The ids of the complaints naming `about` filed since `since`, in the
@@ -169,6 +171,18 @@ pub fn naming(conn: &mut DbConnection, about: About, since: DateTime<Utc>) -> Qu
         IncidentSubject::Host => complaints::table.filter(complaints::host_id.eq(id)).into_boxed(),
     };
     q.filter(at.ge(since)).order((at, complaints::id)).select(complaints::id).load(conn)
+}
+
+/// The ids of the reports naming `about` made since `since`, in the order
+/// they arrived (none for a product: a report names a room or session).
+pub fn reports_naming(conn: &mut DbConnection, about: About, since: DateTime<Utc>) -> QueryResult<Vec<i64>> {
+    let (since, id) = (to_db(since), about.id);
+    let q: reports::BoxedQuery<'static, super::MultiBackend> = match about.subject {
+        IncidentSubject::Product => return Ok(Vec::new()),
+        IncidentSubject::Session => reports::table.filter(reports::live_session_id.eq(id)).into_boxed(),
+        IncidentSubject::Host => reports::table.filter(reports::host_id.eq(id)).into_boxed(),
+    };
+    q.filter(reports::created_at.ge(since)).order((reports::created_at, reports::id)).select(reports::id).load(conn)
 }
 
 /// A new open incident about `about`, of `merchant_id`'s, with `count`
@@ -222,6 +236,25 @@ pub fn add(
         ))
         .execute(conn)
         .map(drop)
+}
+
+/// Puts report `report_id` in incident `incident_id`.
+pub fn add_report(conn: &mut DbConnection, incident_id: i64, report_id: i64, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::insert_into(incident_reports::table)
+        .values((
+            incident_reports::incident_id.eq(incident_id),
+            incident_reports::report_id.eq(report_id),
+            incident_reports::added_at.eq(to_db(now)),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// A report that arrived at `now` joined incident `id`: its last arrival
+/// (its count is of complaints).
+pub fn report_joined(conn: &mut DbConnection, id: i64, now: DateTime<Utc>) -> QueryResult<()> {
+    let set = incidents::last_at.eq(to_db(now));
+    crate::on_backend!(conn, |c| super::update(incidents::table, set, incidents::id.eq(id)).execute(c)).map(drop)
 }
 
 /// A complaint that arrived at `now` joined incident `id`: one more.
@@ -289,6 +322,13 @@ pub fn members(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<Member>> {
             complaints::risk_matches,
         ))
         .load(conn)
+}
+
+/// Removes the reports `ids` from every incident (the retention purge,
+/// before it removes the reports): a range of `incident_reports_report`
+/// each.
+pub fn forget_reports(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<usize> {
+    diesel::delete(incident_reports::table.filter(incident_reports::report_id.eq_any(ids))).execute(conn)
 }
 
 /// Removes the complaints `ids` from every incident (the retention purge,

@@ -30,6 +30,7 @@ pub mod phone_codes;
 mod prepared;
 pub mod ratings;
 pub mod report;
+pub mod reports;
 pub mod retention;
 pub mod risk;
 pub mod schema;

@@ -1,10 +1,11 @@
 //! Removing complaints whose retention has run out, with everything that
 //! hangs on them: their timeline, their mail (it holds the consumer's
-//! address), the rating, a supervisor's hold, their places in incidents.
+//! address), the rating, a supervisor's hold, their places in incidents;
+//! and user reports decided as long ago, with their places in incidents.
 
 use diesel::prelude::*;
 
-use super::schema::{complaint_claims, complaint_events, complaints, evidence, outbox, ratings};
+use super::schema::{complaint_claims, complaint_events, complaints, evidence, outbox, ratings, reports};
 use super::{DbConnection, to_db};
 
 /// What one purge removed.
@@ -14,7 +15,10 @@ pub struct Removed {
     pub events: usize,
     pub mails: usize,
     pub ratings: usize,
-    /// The evidence files (and thumbnails) the removed rows named.
+    /// User reports.
+    pub reports: usize,
+    /// The evidence files and screenshots (and thumbnails) the removed
+    /// rows named.
     pub files: Vec<String>,
 }
 
@@ -48,13 +52,39 @@ pub fn remove(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Removed> {
     Ok(removed)
 }
 
-/// Whether any evidence row still names the file `sha256` (the same file
-/// sent with another complaint, or kept with an inspection, is kept once,
-/// for both).
+/// The user reports decided (reviewed or dismissed) before `cutoff`. One
+/// nobody has looked at yet is kept, however old, as an open complaint is.
+pub fn reports_decided_before(conn: &mut DbConnection, cutoff: chrono::DateTime<chrono::Utc>) -> QueryResult<Vec<i64>> {
+    reports::table.filter(reports::decided_at.lt(to_db(cutoff))).select(reports::id).order(reports::id).load(conn)
+}
+
+/// Deletes the reports `ids`, out of their incidents first; adds them and
+/// their screenshots to `removed`.
+pub fn remove_reports(conn: &mut DbConnection, ids: &[i64], removed: &mut Removed) -> QueryResult<()> {
+    for chunk in ids.chunks(500) {
+        let shots: Vec<(Option<String>, Option<String>)> = reports::table
+            .filter(reports::id.eq_any(chunk))
+            .select((reports::screenshot_sha256, reports::screenshot_thumb_sha256))
+            .load(conn)?;
+        removed.files.extend(shots.into_iter().flat_map(|(file, thumb)| file.into_iter().chain(thumb)));
+        super::incidents::forget_reports(conn, chunk)?;
+        removed.reports += diesel::delete(reports::table.filter(reports::id.eq_any(chunk))).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Whether any evidence row, report or inspection still names the file
+/// `sha256` (the same file sent twice is kept once, for both).
 pub fn file_in_use(conn: &mut DbConnection, sha256: &str) -> QueryResult<bool> {
-    let complaint: bool = diesel::select(diesel::dsl::exists(
+    let evidence = diesel::select(diesel::dsl::exists(
         evidence::table.filter(evidence::sha256.eq(sha256).or(evidence::thumb_sha256.eq(sha256))),
     ))
     .get_result(conn)?;
-    Ok(complaint || super::inspections::file_in_use(conn, sha256)?)
+    if evidence || super::inspections::file_in_use(conn, sha256)? {
+        return Ok(true);
+    }
+    diesel::select(diesel::dsl::exists(
+        reports::table.filter(reports::screenshot_sha256.eq(sha256).or(reports::screenshot_thumb_sha256.eq(sha256))),
+    ))
+    .get_result(conn)
 }

@@ -508,3 +508,54 @@ diesel::allow_tables_to_appear_in_same_query!(inspections, live_rooms);
 diesel::allow_tables_to_appear_in_same_query!(inspections, inspection_evidence);
 diesel::allow_tables_to_appear_in_same_query!(inspections, inspection_actions);
 diesel::allow_tables_to_appear_in_same_query!(inspection_actions, merchant_actions);
+
+// User reports (举报) and their places in incidents
+// (migration 2026-12-05-000002_reports).
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        reference -> Text,
+        merchant_id -> BigInt,
+        room_id -> BigInt,
+        live_session_id -> Nullable<BigInt>,
+        host_id -> Nullable<BigInt>,
+        seen_at -> Timestamp,
+        description -> Text,
+        phone -> Nullable<Text>,
+        lang -> Text,
+        screenshot_kind -> Nullable<Text>,
+        screenshot_sha256 -> Nullable<Text>,
+        screenshot_thumb_sha256 -> Nullable<Text>,
+        screenshot_bytes -> Nullable<BigInt>,
+        risk_score -> Integer,
+        risk_matches -> Nullable<Text>,
+        risk_state -> Nullable<Text>,
+        state -> Text,
+        note -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    incident_reports (incident_id, report_id) {
+        incident_id -> BigInt,
+        report_id -> BigInt,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(reports -> merchants (merchant_id));
+diesel::joinable!(reports -> live_rooms (room_id));
+diesel::joinable!(reports -> live_sessions (live_session_id));
+diesel::joinable!(reports -> hosts (host_id));
+diesel::joinable!(incident_reports -> incidents (incident_id));
+diesel::joinable!(incident_reports -> reports (report_id));
+diesel::allow_tables_to_appear_in_same_query!(reports, merchants);
+diesel::allow_tables_to_appear_in_same_query!(reports, live_rooms);
+diesel::allow_tables_to_appear_in_same_query!(reports, live_sessions);
+diesel::allow_tables_to_appear_in_same_query!(reports, hosts);
+diesel::allow_tables_to_appear_in_same_query!(reports, incidents);
+diesel::allow_tables_to_appear_in_same_query!(reports, incident_reports);
+diesel::allow_tables_to_appear_in_same_query!(incident_reports, incidents);

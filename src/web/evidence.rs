@@ -111,25 +111,33 @@ impl From<Evidence> for Served {
 /// `file` or its thumbnail, with the headers that keep it what it is.
 pub async fn serve(state: &AppState, file: Served, thumb: bool) -> Result<HttpResponse, AppError> {
     let kind = file.kind;
-    let (sha, mime) = match (thumb, &file.thumb_sha256) {
-        (true, Some(t)) => (t.clone(), "image/jpeg"),
+    let (sha, kind) = match (thumb, &file.thumb_sha256) {
+        (true, Some(t)) => (t.clone(), Kind::Jpeg),
         (true, None) => return Err(AppError::NotFound),
-        (false, _) => (file.sha256.clone(), kind.mime()),
+        (false, _) => (file.sha256.clone(), kind),
     };
-    let at = path(&state.config.upload_dir, &sha).ok_or(AppError::NotFound)?;
+    let name = if thumb { format!("evidence-{}.jpg", file.id) } else { file.name.clone() };
+    send_file(state, &sha, kind, (&format!("evidence-{}", file.id), &name)).await
+}
+
+/// The upload folder's file `sha` as a `kind`, named `(ascii, name)` for a
+/// download: an image shown in the page, a PDF only ever downloaded,
+/// never sniffed.
+pub async fn send_file(
+    state: &AppState,
+    sha: &str,
+    kind: Kind,
+    (ascii, name): (&str, &str),
+) -> Result<HttpResponse, AppError> {
+    let at = path(&state.config.upload_dir, sha).ok_or(AppError::NotFound)?;
     let bytes = web::block(move || std::fs::read(at)).await.map_err(AppError::internal)?.map_err(|e| {
-        tracing::error!(error = %e, evidence = file.id, "an evidence file is missing from the upload folder");
+        tracing::error!(error = %e, file = ascii, "an uploaded file is missing from the upload folder");
         AppError::NotFound
     })?;
     // Images are shown in the page; a PDF is only ever a download.
     let how = if kind.is_image() { "inline" } else { "attachment" };
-    let disposition = format!(
-        "{how}; filename=\"evidence-{}.{}\"; filename*=UTF-8''{}",
-        file.id,
-        kind.extension(),
-        encode(&file.name)
-    );
-    let mut res = HttpResponse::Ok().content_type(mime).body(bytes);
+    let disposition = format!("{how}; filename=\"{ascii}.{}\"; filename*=UTF-8''{}", kind.extension(), encode(name));
+    let mut res = HttpResponse::Ok().content_type(kind.mime()).body(bytes);
     let headers = res.headers_mut();
     headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).map_err(AppError::internal)?);
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600"));

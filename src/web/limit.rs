@@ -1,5 +1,5 @@
 //! Rate limits per client address, in this instance's memory: complaints
-//! sent, look-ups, sign-in attempts, replies (`REDRESS_RATE_LIMIT`). Behind a reverse
+//! sent, look-ups, sign-in attempts, replies, reports (`REDRESS_RATE_LIMIT`). Behind a reverse
 //! proxy named in `REDRESS_TRUSTED_PROXIES`, the client is the address the
 //! proxies put in `X-Forwarded-For`; otherwise it is the connection's own.
 
@@ -23,6 +23,8 @@ pub enum Scope {
     ConsumerReplies,
     /// Merchant staff's replies.
     MerchantReplies,
+    /// User reports (举报) sent.
+    Reports,
 }
 
 /// Past this many addresses remembered, those whose allowance is full
@@ -47,6 +49,7 @@ impl Limiter {
             Scope::Lookups => self.limits.lookups,
             Scope::SignIns => self.limits.sign_ins,
             Scope::ConsumerReplies | Scope::MerchantReplies => self.limits.replies,
+            Scope::Reports => self.limits.reports,
         }
     }
 

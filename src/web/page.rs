@@ -86,6 +86,7 @@ impl PageCtx {
                 ("/supervisor/flags".into(), "flags.title", &[]),
                 ("/supervisor/incidents".into(), "incident.title", &["/supervisor/incidents/"]),
                 ("/supervisor/inspections".into(), "inspection.title", &["/supervisor/inspections/"]),
+                ("/supervisor/reports".into(), "report.supervisor_title", &["/supervisor/reports/"]),
                 (
                     "/supervisor/products".into(),
                     "product_review.title",
@@ -99,6 +100,7 @@ impl PageCtx {
             None => vec![
                 ("/complaints/new".into(), "nav.file", &["/complaints"]),
                 ("/track".into(), "nav.track", &["/t/"]),
+                ("/report".into(), "nav.report", &["/report/"]),
                 ("/merchants".into(), "merchants.title", &["/merchants/"]),
             ],
         };

@@ -68,6 +68,8 @@ row_ids!(
     IncidentId,
     /// A platform inspection, `/supervisor/inspections/{id}`.
     InspectionId,
+    /// A user report (举报), `/supervisor/reports/{id}`.
+    ReportId,
 );
 
 /// A complaint's reference as it is written (`TS20261120000123`): what

@@ -82,6 +82,8 @@ pub struct Record {
     /// session's room and host.
     pub links: Vec<Link>,
     pub members: Vec<Member>,
+    /// The user reports (举报) counted in it, in the order they came.
+    pub reports: Vec<crate::store::reports::ReportRow>,
     pub merchant: Merchant,
     /// The merchant's actions in force (not ended), newest first, and the
     /// names of the things they are on.
@@ -102,6 +104,7 @@ pub fn record(conn: &mut DbConnection, t: &Tr, tz: chrono_tz::Tz, id: i64) -> Re
         name: super::name_of(conn, t, tz, about)?,
         links: links(conn, about)?,
         members: store::members(conn, id)?,
+        reports: crate::store::reports::of_incident(conn, id)?,
         action_names: live::target_names(conn, &actions)?,
         actions,
         merchant,

@@ -20,6 +20,8 @@ pub struct IncidentNotice<'a> {
     pub name: &'a str,
     pub merchant: &'a str,
     pub complaints: usize,
+    /// User reports (举报) counted with them.
+    pub reports: usize,
     pub hours: i64,
 }
 
@@ -32,8 +34,21 @@ pub fn incident_opened(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     let t = Lang::ZhCn.tr();
-    let args: [(&str, &dyn std::fmt::Display); 5] =
-        [("what", &o.what), ("name", &o.name), ("merchant", &o.merchant), ("n", &o.complaints), ("hours", &o.hours)];
+    let n = o.complaints + o.reports;
+    let args: [(&str, &dyn std::fmt::Display); 7] = [
+        ("what", &o.what),
+        ("name", &o.name),
+        ("merchant", &o.merchant),
+        ("n", &n),
+        ("c", &o.complaints),
+        ("r", &o.reports),
+        ("hours", &o.hours),
+    ];
+    let (subject, p1) = if o.reports == 0 {
+        ("mail.incident.subject", "mail.incident.p1")
+    } else {
+        ("mail.incident.subject_reports", "mail.incident.p1_reports")
+    };
     let link = format!("{}/supervisor/incidents/{}", config.public_base(), o.id);
     for to in users::supervisor_emails(conn)? {
         let notice = Notice {
@@ -42,9 +57,9 @@ pub fn incident_opened(
             complaint_id: None,
             to: &to,
             lang: Lang::ZhCn,
-            subject: fmt(&t, "mail.incident.subject", &args),
+            subject: fmt(&t, subject, &args),
             greeting: t.get("mail.greeting_supervisor").to_owned(),
-            paragraphs: vec![fmt(&t, "mail.incident.p1", &args), t.get("mail.incident.p2").to_owned()],
+            paragraphs: vec![fmt(&t, p1, &args), t.get("mail.incident.p2").to_owned()],
             link: Some((t.get("mail.incident.open").to_owned(), link.clone())),
         };
         queue(conn, notice, now)?;

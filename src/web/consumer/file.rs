@@ -339,7 +339,7 @@ async fn live_options(
 /// of them when there are few; else those whose name contains `q`, and the
 /// one `picked`. When the database cannot be reached, the short list last
 /// read (the form must still be shown).
-async fn merchant_choices(state: &AppState, picked: &str, q: &str) -> (bool, Vec<MerchantChoice>) {
+pub(super) async fn merchant_choices(state: &AppState, picked: &str, q: &str) -> (bool, Vec<MerchantChoice>) {
     let (picked, q) = (picked.parse::<i64>().ok(), q.trim().to_owned());
     let read = state
         .db(move |conn| {

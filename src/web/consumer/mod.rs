@@ -4,6 +4,7 @@ pub mod file;
 mod find;
 mod home;
 mod my;
+mod report;
 pub mod scorecard;
 mod tracking;
 
@@ -33,7 +34,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(scorecard::show)
         .service(my::show)
         .service(my::send)
-        .service(my::prove);
+        .service(my::prove)
+        .service(report::show_form)
+        .service(report::thanks)
+        .service(report::send);
 }
 
 /// An option of a `<select>`.

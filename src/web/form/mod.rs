@@ -62,6 +62,10 @@ pub struct CsrfListForm<T>(Checked<T>);
 /// `evidence`, at most [`MAX_FILES`] of [`MAX_BYTES`] each (413 beyond).
 pub struct CsrfUpload<T>(Checked<T>);
 
+/// Like [`CsrfUpload`], for the report form: its file is sent as
+/// [`SCREENSHOT`] (the same limits; how many it takes is the form's rule).
+pub struct CsrfScreenshot<T>(Checked<T>);
+
 /// What was posted, and whether its token matched the visitor's.
 struct Checked<T> {
     posted: Posted<T>,
@@ -85,8 +89,8 @@ enum Body {
     Fields,
     /// url-encoded, checkbox groups as lists.
     Lists,
-    /// multipart with files, or url-encoded.
-    Upload,
+    /// multipart with files under the field named, or url-encoded.
+    Upload(&'static str),
 }
 
 macro_rules! checked_form {
@@ -118,7 +122,8 @@ macro_rules! checked_form {
 }
 checked_form!(CsrfForm, Body::Fields);
 checked_form!(CsrfListForm, Body::Lists);
-checked_form!(CsrfUpload, Body::Upload);
+checked_form!(CsrfUpload, Body::Upload(FILES));
+checked_form!(CsrfScreenshot, Body::Upload(SCREENSHOT));
 
 type Reading<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
 
@@ -130,8 +135,8 @@ fn read_checked<T: DeserializeOwned + 'static>(
 ) -> Reading<Checked<T>> {
     let (req, payload) = (req.clone(), body(req, payload));
     Box::pin(async move {
-        if how == Body::Upload {
-            let (form, files) = read_with_files(&req, payload?, FILES).await?;
+        if let Body::Upload(name) = how {
+            let (form, files) = read_with_files(&req, payload?, name).await?;
             return check(&req, form.0.into_iter().collect(), files, false);
         }
         let pairs = parse_pairs(&read_body(&req, payload?).await?).map_err(AppError::BadRequest)?;
@@ -141,6 +146,8 @@ fn read_checked<T: DeserializeOwned + 'static>(
 
 /// The field that carries evidence files.
 pub const FILES: &str = "evidence";
+/// The report form's field for its screenshot.
+pub const SCREENSHOT: &str = "screenshot";
 
 /// `pairs` as `T`, and whether their token matched the cookie's.
 fn check<T: DeserializeOwned>(

@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::service::complaints::SubmitError;
 use crate::service::evidence::EvidenceError;
 use crate::service::rating::RateError;
+use crate::service::reports::ReportError;
 use crate::service::verification::{CheckError, SendError};
 use crate::web::form::FILES;
 use actix_web::http::StatusCode;
@@ -24,6 +25,22 @@ impl Refuse for SubmitError {
             }
             SubmitError::Code(why) => Ok(code_refused(why).at(PHONE_CODE)),
             SubmitError::Db(e) => Err(e.into()),
+        }
+    }
+}
+
+/// A report refused for what the database says of its room or session.
+impl Refuse for ReportError {
+    fn refusal(self) -> Result<Refusal, AppError> {
+        match self {
+            ReportError::UnknownMerchant(_) => {
+                Ok(Refusal::invalid(Invalid::UnknownMerchant).at(Field::Merchant.slug()))
+            }
+            ReportError::UnknownRoom(_) => Ok(Refusal::unprocessable("report.unknown_room").at(Field::Room.slug())),
+            ReportError::UnknownSession(_) => {
+                Ok(Refusal::unprocessable("report.unknown_session").at(Field::LiveSession.slug()))
+            }
+            ReportError::Db(e) => Err(e.into()),
         }
     }
 }

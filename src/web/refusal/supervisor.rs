@@ -7,6 +7,7 @@ use crate::service::actions::{ActionError, AppealError};
 use crate::service::auth::AddUserError;
 use crate::service::merchants::AddMerchantError;
 use crate::service::offenders::FlagError;
+use crate::service::reports::DecideError;
 use crate::service::supervision::SuperviseError;
 
 /// Onboarding a merchant.
@@ -76,6 +77,18 @@ impl Refuse for FlagError {
             FlagError::Note => Refusal::unprocessable("flags.error_note").at("note"),
             FlagError::State => Refusal::unprocessable("error.illegal_action"),
         })
+    }
+}
+
+/// A decision on a user report: its note is the form's field.
+impl Refuse for DecideError {
+    fn refusal(self) -> Result<Refusal, AppError> {
+        match self {
+            DecideError::NotFound => Err(AppError::NotFound),
+            DecideError::Db(e) => Err(e.into()),
+            DecideError::Note(why) => Ok(Refusal::invalid(why).at("note")),
+            DecideError::Decided => Ok(Refusal::unprocessable("report.decided")),
+        }
     }
 }
 

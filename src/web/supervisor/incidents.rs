@@ -104,6 +104,8 @@ struct IncidentPage {
     /// (href, kind in words, name) of the product's, room's, host's page.
     links: Vec<(String, String, String)>,
     members: Vec<MemberLine>,
+    /// The user reports counted in it (`supervisor/_incident_reports.html`).
+    reports: Vec<super::reports::MemberReport>,
     timeline: Columns,
     merchant_id: i64,
     merchant: String,
@@ -188,6 +190,7 @@ async fn page_with(
         timeline: arrivals(&t, tz, &r),
         members: members(&t, tz, &r),
         case: CaseView::new(&t, tz, &r, &typed, q, found, offers),
+        reports: super::reports::members(&t, tz, &r.reports),
         merchant_id: r.merchant.id,
         supervision: r.merchant.supervision.slug(),
         supervision_label: t.get(r.merchant.supervision.key()).to_owned(),

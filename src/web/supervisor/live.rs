@@ -56,7 +56,12 @@ struct ThingPage {
     /// A room's inspections, newest first, and where to record one; none
     /// for hosts and products.
     inspections: Option<(String, Vec<super::inspections::InspectionLine>)>,
+    /// A room's user reports: how many in all, and the latest.
+    reports: Option<(i64, Vec<super::reports::MemberReport>)>,
 }
+
+/// A room's page lists at most this many of its latest reports.
+const ROOM_REPORTS: i64 = 10;
 
 /// What the page shows; built from the stored thing.
 struct Thing {
@@ -140,7 +145,7 @@ async fn page(
     notice: Option<(String, bool)>,
     typed: String,
 ) -> Result<HttpResponse, AppError> {
-    let (thing, merchant, rows, inspected) = state
+    let (thing, merchant, rows, inspected, reports) = state
         .db(move |conn| {
             let thing = match target {
                 Target::Room => room(conn, id)?,
@@ -154,8 +159,12 @@ async fn page(
                 Target::Room => Some(inspections::of_room(conn, id, super::inspections::ROOM_AT_MOST)?),
                 _ => None,
             };
+            let reports = match target {
+                Target::Room => Some(crate::store::reports::of_room(conn, id, ROOM_REPORTS)?),
+                _ => None,
+            };
             let rows: Vec<ActionRow> = actions::on_target(conn, target, id)?;
-            Ok((thing, merchant, rows, inspected))
+            Ok((thing, merchant, rows, inspected, reports))
         })
         .await?;
     let ctx = PageCtx::new(req);
@@ -188,6 +197,7 @@ async fn page(
         inspections: inspected.map(|rows| {
             (format!("/supervisor/inspections/new?room={id}"), super::inspections::lines(&t, state.config.tz, &rows))
         }),
+        reports: reports.map(|(rows, all)| (all, super::reports::members(&t, state.config.tz, &rows))),
         ctx,
     };
     render(status, &page)

@@ -17,6 +17,7 @@ mod merchants;
 mod overview;
 mod products;
 mod queue;
+pub mod reports;
 mod rules;
 
 use actix_web::{HttpRequest, web};
@@ -45,6 +46,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(inspections::evidence)
         .service(inspections::show)
         .service(inspections::act);
+    cfg.service(reports::list).service(reports::screenshot).service(reports::show).service(reports::decide);
     cfg.service(live::show_room)
         .service(live::show_host)
         .service(live::show_product)

@@ -48,6 +48,8 @@ struct QueuePage {
     merchant: String,
     categories: Vec<Choice>,
     export_href: String,
+    /// "3 user reports to look at (1 high-risk)", when there are any.
+    reports: Option<String>,
 }
 
 /// The filters asked for (`merchant`, `reason`, `category`); what is not
@@ -76,7 +78,7 @@ pub async fn queue(
         category: Category::from_slug(&query.category),
         ..Default::default()
     };
-    let (high, escalated, named) = state
+    let (high, escalated, named, (reports, high_reports)) = state
         .db(move |conn| {
             let named = if merchant.is_empty() { None } else { supervision::merchant_named(conn, &merchant)? };
             match (&named, merchant.parse::<i64>()) {
@@ -86,7 +88,8 @@ pub async fn queue(
                 (None, Err(_)) => {}
             }
             let high = supervision::high_risk(conn, filter.clone(), QUEUE_SIZE)?;
-            Ok((high, supervision::queue(conn, filter, QUEUE_SIZE)?, named))
+            let reports = crate::store::reports::waiting(conn)?;
+            Ok((high, supervision::queue(conn, filter, QUEUE_SIZE)?, named, reports))
         })
         .await?;
     let ctx = PageCtx::new(&req);
@@ -142,6 +145,7 @@ pub async fn queue(
             .map(|c| choice(c.slug().into(), t.get(c.key()).into(), &query.category))
             .collect(),
         export_href: format!("/supervisor/export.csv?{}", export.join("&")),
+        reports: (reports > 0).then(|| t.fmt("report.waiting", &[("n", &reports), ("high", &high_reports)])),
         ctx,
     };
     render(StatusCode::OK, &page)

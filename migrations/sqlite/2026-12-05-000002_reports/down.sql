@@ -1,0 +1,10 @@
+DROP INDEX incident_reports_report;
+DROP TABLE incident_reports;
+DROP INDEX reports_decided;
+DROP INDEX reports_room_created;
+DROP INDEX reports_host_created;
+DROP INDEX reports_session_created;
+DROP INDEX reports_state_risk;
+DROP INDEX reports_created;
+DROP INDEX reports_reference;
+DROP TABLE reports;
