@@ -8,8 +8,8 @@
 //! transaction, the same way ([`after_report`]). What the pages show is
 //! in [`record`].
 
-pub mod case;
 pub mod by_hand;
+pub mod case;
 pub mod record;
 
 use chrono::{DateTime, Utc};
