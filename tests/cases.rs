@@ -301,6 +301,24 @@ fn only_supervisors_with_a_real_form_act_and_a_dismissal_needs_its_reason() {
     let res = boss.submit(&page, &page, &[("act", "collective")]);
     assert_eq!(res.status, StatusCode::CONFLICT, "a closed incident stays closed");
     assert!(queued(&app, "consumer_ruling").is_empty(), "a dismissal rules on nothing");
+
+    // What was dismissed is not counted again: the next complaints about
+    // the product open an incident only once five arrived after it.
+    let count = |app: &TestApp| -> i64 {
+        let conn = &mut app.pool.get().unwrap();
+        incidents::table.count().get_result(conn).unwrap()
+    };
+    app.clock.advance(chrono::Duration::minutes(10));
+    for i in 0..4 {
+        s.about_product().phone(&format!("1370001000{i}")).file(&app);
+        assert_eq!(count(&app), 1, "after {} more: only the dismissed one", i + 1);
+    }
+    s.about_product().phone("13700010009").file(&app);
+    assert_eq!(count(&app), 2, "five since the dismissal open a new one");
+    let conn = &mut app.pool.get().unwrap();
+    let newest: i32 =
+        incidents::table.order(incidents::id.desc()).select(incidents::complaint_count).first(conn).unwrap();
+    assert_eq!(newest, 5, "the five since the dismissal, not the ten of the day");
 }
 
 #[test]

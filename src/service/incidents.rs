@@ -15,7 +15,7 @@ pub mod record;
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::domain::incident::{About, IncidentSubject};
+use crate::domain::incident::{About, IncidentState, IncidentSubject};
 use crate::i18n::Tr;
 use crate::service::notify::{self, IncidentNotice};
 use crate::store::complaints::Complaint;
@@ -82,14 +82,25 @@ fn detect(
     for about in abouts {
         store::take_turns(conn, *about)?;
     }
-    // Two statements whatever it names: the open incidents about its
-    // product, session and host, and their counts in the window.
-    let open = store::open_of_any(conn, abouts)?;
-    let since = now - config.incidents.window;
+    // Two statements whatever it names: the incidents about its product,
+    // session and host open or closed within the window, and their counts
+    // in the window — from the latest closing, where one was closed in
+    // it: what a supervisor dismissed or ruled on is not counted again.
+    let window = now - config.incidents.window;
+    let (open, closed): (Vec<_>, Vec<_>) =
+        store::open_of_any(conn, abouts, window)?.into_iter().partition(|i| i.state != IncidentState::Closed);
+    let since = |about: About| {
+        let closing = closed.iter().filter(|c| c.about() == about).filter_map(|c| c.closed_at).max();
+        // Strictly after it: what was filed in the same instant was there
+        // to be decided on.
+        closing.map_or(window, |at| (from_db(at) + chrono::Duration::microseconds(1)).max(window))
+    };
+    let by_subject = |subject| abouts.iter().find(|a| a.subject == subject).map_or(window, |a| since(*a));
     let counts = if abouts.iter().all(|a| open.iter().any(|o| o.about() == *a)) {
         [0; 3]
     } else {
-        store::counts_naming(conn, abouts, since)?
+        let subjects = [IncidentSubject::Product, IncidentSubject::Session, IncidentSubject::Host];
+        store::counts_naming(conn, abouts, subjects.map(by_subject))?
     };
     for &about in abouts {
         if let Some(open) = open.iter().find(|o| o.about() == about) {
@@ -105,8 +116,8 @@ fn detect(
         if !config.incidents.reached(count) {
             continue;
         }
-        let complaints = store::naming(conn, about, since)?;
-        let reports = store::reports_naming(conn, about, since)?;
+        let complaints = store::naming(conn, about, since(about))?;
+        let reports = store::reports_naming(conn, about, since(about))?;
         match store::open(conn, merchant_id, about, complaints.len(), now)? {
             Some(id) => {
                 for complaint in &complaints {

@@ -99,14 +99,20 @@ fn ids(abouts: &[About]) -> [i64; 3] {
     [id(IncidentSubject::Product), id(IncidentSubject::Session), id(IncidentSubject::Host)]
 }
 
-/// The incidents not yet closed about any of `abouts`: one look-up, a
+/// The incidents about any of `abouts` not yet closed, or closed since
+/// `since` (the start of the window: what was counted before a
+/// supervisor closed an incident is not counted again), in one look-up, a
 /// range of `incidents_subject` for each.
-pub fn open_of_any(conn: &mut DbConnection, abouts: &[About]) -> QueryResult<Vec<IncidentRow>> {
+pub fn open_of_any(conn: &mut DbConnection, abouts: &[About], since: DateTime<Utc>) -> QueryResult<Vec<IncidentRow>> {
     let [product, session, host] = ids(abouts);
-    // The state in each term: each is a range of `incidents_subject`
+    // The subject in each term: each is a range of `incidents_subject`
     // (SQLite's multi-index OR), not of every open incident.
+    let since = to_db(since);
     let about = |s: IncidentSubject, id: i64| {
-        incidents::subject.eq(s).and(incidents::subject_id.eq(id)).and(incidents::state.ne(IncidentState::Closed))
+        incidents::subject
+            .eq(s)
+            .and(incidents::subject_id.eq(id))
+            .and(incidents::state.ne(IncidentState::Closed).or(incidents::closed_at.ge(since)))
     };
     crate::on_backend!(conn, |c| incidents::table
         .filter(
@@ -122,29 +128,35 @@ pub fn open_of_any(conn: &mut DbConnection, abouts: &[About]) -> QueryResult<Vec
 /// count from its subject's index alone); 0 for what is not named. A
 /// session's and a host's count the reports naming them too (a report
 /// names no product).
-pub fn counts_naming(conn: &mut DbConnection, abouts: &[About], since: DateTime<Utc>) -> QueryResult<[i64; 3]> {
+/// Each subject is counted from its own `since` (product, session, host).
+pub fn counts_naming(conn: &mut DbConnection, abouts: &[About], since: [DateTime<Utc>; 3]) -> QueryResult<[i64; 3]> {
     use diesel::dsl::count_star;
     let [product, session, host] = ids(abouts);
-    let (since, at, seen) = (to_db(since), complaints::submitted_at, reports::created_at);
+    let (at, seen) = (complaints::submitted_at, reports::created_at);
+    let [from_product, from_session, from_host] = since.map(to_db);
     type Counts = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
     let counts: Counts = crate::on_backend!(conn, |c| diesel::select((
         complaints::table
             .filter(complaints::product_id.eq(product))
-            .filter(at.ge(since))
+            .filter(at.ge(from_product))
             .select(count_star())
             .single_value(),
         complaints::table
             .filter(complaints::live_session_id.eq(session))
-            .filter(at.ge(since))
+            .filter(at.ge(from_session))
             .select(count_star())
             .single_value(),
-        complaints::table.filter(complaints::host_id.eq(host)).filter(at.ge(since)).select(count_star()).single_value(),
+        complaints::table
+            .filter(complaints::host_id.eq(host))
+            .filter(at.ge(from_host))
+            .select(count_star())
+            .single_value(),
         reports::table
             .filter(reports::live_session_id.eq(session))
-            .filter(seen.ge(since))
+            .filter(seen.ge(from_session))
             .select(count_star())
             .single_value(),
-        reports::table.filter(reports::host_id.eq(host)).filter(seen.ge(since)).select(count_star()).single_value(),
+        reports::table.filter(reports::host_id.eq(host)).filter(seen.ge(from_host)).select(count_star()).single_value(),
     ))
     .get_result(c))?;
     let n = |count: Option<i64>| count.unwrap_or(0);
@@ -157,7 +169,7 @@ pub fn counts_naming(conn: &mut DbConnection, abouts: &[About], since: DateTime<
 /// first counts too (or with two intakes each leaving out the other,
 /// neither would see five).
 pub fn count_naming(conn: &mut DbConnection, about: About, since: DateTime<Utc>) -> QueryResult<i64> {
-    Ok(counts_naming(conn, &[about], since)?.into_iter().sum())
+    Ok(counts_naming(conn, &[about], [since; 3])?.into_iter().sum())
 }
 
 /// The ids of the complaints naming `about` filed since `since`, in the
