@@ -377,18 +377,7 @@ fn a_cases_searches_read_ranges_of_their_indexes() {
     });
     queries.dedup();
     let tables = ["complaints", "incidents", "incident_complaints"];
-    let mut bad = Vec::new();
-    let mut used = String::new();
-    for sql in queries.iter().filter(|q| q.trim_start().starts_with("SELECT")) {
-        let read: Vec<&str> = tables.iter().copied().filter(|t| sql.contains(&format!("`{t}`"))).collect();
-        for detail in crate::plans::plan(&mut conn, sql) {
-            if read.iter().any(|t| detail.starts_with(&format!("SCAN {t}")) && !detail.contains("INDEX")) {
-                bad.push(format!("{sql}\n  -> {detail}"));
-            }
-            used.push_str(&detail);
-            used.push('\n');
-        }
-    }
+    let (bad, used) = crate::plans::ranges_of(&mut conn, &queries, &tables);
     assert!(bad.is_empty(), "full scans:\n{}", bad.join("\n"));
     // The search: a range of one of the merchant's (merchant_id,
     // submitted_at, …) indexes, whichever SQLite prefers.

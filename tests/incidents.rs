@@ -14,7 +14,7 @@ use scraper::Html;
 use ureq::http::StatusCode;
 
 use crate::helpers::*;
-use crate::plans::{captured, plan};
+use crate::plans::captured;
 
 /// A merchant selling one approved product through one host in one room,
 /// in a session the day before the test starts.
@@ -323,18 +323,7 @@ fn detection_reads_ranges_of_its_indexes() {
     });
     queries.dedup();
     let tables = ["complaints", "incidents", "incident_complaints"];
-    let mut bad = Vec::new();
-    let mut used = String::new();
-    for sql in queries.iter().filter(|q| q.trim_start().starts_with("SELECT")) {
-        let read: Vec<&str> = tables.iter().copied().filter(|t| sql.contains(&format!("`{t}`"))).collect();
-        for detail in plan(&mut conn, sql) {
-            if read.iter().any(|t| detail.starts_with(&format!("SCAN {t}")) && !detail.contains("INDEX")) {
-                bad.push(format!("{sql}\n  -> {detail}"));
-            }
-            used.push_str(&detail);
-            used.push('\n');
-        }
-    }
+    let (bad, used) = crate::plans::ranges_of(&mut conn, &queries, &tables);
     assert!(bad.is_empty(), "full scans:\n{}", bad.join("\n"));
     for index in [
         "complaints_product_submitted",

@@ -302,3 +302,22 @@ fn live_commerce_counts_and_the_review_queue_use_their_indexes() {
         }
     }
 }
+
+/// SQLite's plans of the `SELECT`s among `queries` that read one of
+/// `tables`: those that read the whole of one, and every plan line (to
+/// check which indexes were used).
+pub fn ranges_of(conn: &mut DbConnection, queries: &[String], tables: &[&str]) -> (Vec<String>, String) {
+    let mut bad = Vec::new();
+    let mut used = String::new();
+    for sql in queries.iter().filter(|q| q.trim_start().starts_with("SELECT")) {
+        let read: Vec<&str> = tables.iter().copied().filter(|t| sql.contains(&format!("`{t}`"))).collect();
+        for detail in plan(conn, sql) {
+            if read.iter().any(|t| detail.starts_with(&format!("SCAN {t}")) && !detail.contains("INDEX")) {
+                bad.push(format!("{sql}\n  -> {detail}"));
+            }
+            used.push_str(&detail);
+            used.push('\n');
+        }
+    }
+    (bad, used)
+}
