@@ -14,7 +14,7 @@ use ureq::http::StatusCode;
 use crate::evidence::{PDF, send_with_files};
 use crate::helpers::*;
 use crate::incidents::{Shop, shop};
-use crate::plans::{captured, plan};
+use crate::plans::{captured, ranges_of};
 
 const FORM: &str = "/supervisor/inspections/new";
 const FOUND: &str = "20:30 主播口播这款腊肠“降血压、通血管”，并引导观众加微信私下下单。";
@@ -412,10 +412,6 @@ fn the_inspections_queries_use_their_indexes() {
         assert_eq!(store::count_of_merchant(conn, s.merchant).unwrap(), 1);
     });
     assert!(queries.len() >= 6, "{queries:#?}");
-    for sql in &queries {
-        for detail in plan(&mut conn, sql) {
-            let scans = ["inspections", "live_sessions"].iter().any(|t| detail.starts_with(&format!("SCAN {t}")));
-            assert!(!scans || detail.contains("INDEX"), "{sql}\n  -> {detail}");
-        }
-    }
+    let (bad, _) = ranges_of(&mut conn, &queries, &["inspections", "live_sessions"]);
+    assert!(bad.is_empty(), "full scans:\n{}", bad.join("\n"));
 }

@@ -108,6 +108,13 @@ impl FieldView {
 }
 
 impl FieldView {
+    /// For a form's summary of mistakes: the field's id and "label: what
+    /// is wrong", if something is.
+    pub fn mistake(&self, t: &Tr) -> Option<(String, String)> {
+        let why = self.error.as_deref()?;
+        Some((self.id.clone(), t.fmt("form.error_item", &[("label", &self.label), ("error", &why)])))
+    }
+
     pub fn with_id(mut self, id: &str) -> FieldView {
         self.id = id.to_owned();
         self

@@ -79,10 +79,7 @@ impl Fields {
             &self.phone,
         ]
         .into_iter()
-        .filter_map(|f| {
-            let why = f.error.as_deref()?;
-            Some((f.id.clone(), t.fmt("form.error_item", &[("label", &f.label), ("error", &why)])))
-        })
+        .filter_map(|f| f.mistake(t))
         .collect()
     }
 }
