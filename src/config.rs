@@ -81,6 +81,9 @@ pub struct Config {
     /// `REDRESS_INCIDENT` (`5/24h`): this many complaints naming one
     /// product, live session or host within the window open an incident.
     pub incidents: crate::domain::incident::Threshold,
+    /// `REDRESS_RELIEF_FOLLOW_UP_DAYS` (7): days after a monetary relief
+    /// that the consumer is asked whether the money arrived.
+    pub relief_follow_up: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -144,6 +147,7 @@ impl Config {
             data_dir,
             supervisor_2fa,
             incidents,
+            relief_follow_up: Duration::days(env.whole("REDRESS_RELIEF_FOLLOW_UP_DAYS", 7, 90)?),
         })
     }
 }

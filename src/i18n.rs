@@ -116,6 +116,18 @@ impl Tr {
         }
     }
 
+    /// A relief in words: "退款 ¥199.00（其中 ¥50.00 由平台先行赔付）",
+    /// "非金钱解决（换货、维修、道歉等）", "说明解释".
+    pub fn relief(&self, r: &crate::domain::relief::Relief) -> String {
+        use crate::domain::amount::format_yuan;
+        match (r.amount_fen, r.compensation_fen) {
+            (Some(fen), Some(paid)) => self
+                .fmt("relief.monetary_compensated", &[("amount", &format_yuan(fen)), ("paid", &format_yuan(paid))]),
+            (Some(fen), None) => self.fmt("relief.monetary_amount", &[("amount", &format_yuan(fen))]),
+            (None, _) => self.get(r.kind.key()).to_owned(),
+        }
+    }
+
     /// The message with `{name}` placeholders filled in, in one pass over
     /// the message: a value is never searched for placeholders itself (an
     /// e-mail address typed as `{password}@x.cn` stays as it was typed).

@@ -204,7 +204,7 @@ fn the_export_adds_product_session_room_and_host_at_the_end() {
     let rows = parse_csv(res.body.trim_start_matches('\u{feff}'));
     assert_eq!(rows.len(), 3, "{rows:?}");
     let header = &rows[0];
-    assert_eq!(header.len(), 22, "the collective case after them");
+    assert_eq!(header.len(), 26, "the collective case and the relief after them");
     // The columns there were keep their places.
     assert_eq!(
         (header[0].as_str(), header[2].as_str(), header[16].as_str()),
@@ -212,8 +212,9 @@ fn the_export_adds_product_session_room_and_host_at_the_end() {
     );
     assert_eq!(header[17..21], ["Product", "Live session (start)", "Live room", "Host"]);
     assert_eq!(header[21], "Collective case");
+    assert_eq!(header[22..26], ["Relief", "Relief amount (yuan)", "Compensation paid first (yuan)", "Consumer confirmed receipt"]);
     let (plain, named) = (&rows[1], &rows[2]);
-    assert_eq!(named.len(), 22);
+    assert_eq!(named.len(), 26);
     assert_eq!(
         named[17..21],
         [
@@ -223,7 +224,8 @@ fn the_export_adds_product_session_room_and_host_at_the_end() {
             "'=HYPERLINK(\"http://evil.example/\",\"小星\")".into()
         ]
     );
-    assert_eq!(plain[17..], ["", "", "", "", ""], "a complaint that names none, in no case");
+    assert_eq!(plain[17..22], ["", "", "", "", ""], "a complaint that names none, in no case");
+    assert_eq!(plain[22..], ["", "", "", ""], "and not ended: no relief");
 
     let zh = boss.get("/supervisor/export.csv?lang=zh-CN");
     let header = &parse_csv(zh.body.trim_start_matches('\u{feff}'))[0];

@@ -45,6 +45,7 @@ mod picker;
 mod plans;
 mod process;
 mod raw;
+mod relief;
 mod reports;
 mod retention;
 mod risk;

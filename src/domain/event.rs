@@ -27,6 +27,8 @@ crate::slug_enum! {
         ResolutionBreach => "resolution_breach",
         Ruling => "ruling",
         Withdrawn => "withdrawn",
+        /// The consumer confirmed the money of the relief arrived.
+        ReliefReceived => "relief_received",
     }
 }
 

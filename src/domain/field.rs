@@ -63,6 +63,11 @@ crate::slug_enum! {
         Verdict => "verdict",
         /// A user report (举报): when it was seen.
         SeenAt => "seen_at",
+        /// A ruling's relief (issue 21): its kind, amount and the
+        /// compensation paid first from the deposit.
+        Relief => "relief",
+        ReliefAmount => "relief_amount",
+        Compensation => "compensation",
     }
 }
 
@@ -121,6 +126,14 @@ pub enum Invalid {
     SeenTooOld {
         days: usize,
     },
+    /// Compensation on a ruling that does not uphold the complaint.
+    CompensationNotUpheld,
+    /// Compensation with a relief other than money.
+    CompensationNotMonetary,
+    /// An amount for a relief other than money.
+    AmountNotMonetary,
+    /// A monetary relief smaller than the compensation in it.
+    BelowCompensation,
 }
 
 impl Invalid {
@@ -167,6 +180,10 @@ impl Invalid {
             Invalid::SessionNotOfRoom => "inspection.error_session",
             Invalid::SeenInFuture => "report.error_future",
             Invalid::SeenTooOld { .. } => "report.error_old",
+            Invalid::CompensationNotUpheld => "relief.error_not_upheld",
+            Invalid::CompensationNotMonetary => "relief.error_not_monetary",
+            Invalid::AmountNotMonetary => "relief.error_amount_not_monetary",
+            Invalid::BelowCompensation => "relief.error_below_compensation",
         }
     }
 

@@ -22,6 +22,7 @@ pub mod merchant;
 pub mod offender;
 pub mod progress;
 pub mod reference;
+pub mod relief;
 pub mod report;
 pub mod risk;
 pub mod session;

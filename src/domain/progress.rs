@@ -23,7 +23,9 @@ pub struct Progress {
     pub resolution_met_at: Option<DateTime<Utc>>,
     /// When the consumer accepted (explicitly or by silence).
     pub resolved_at: Option<DateTime<Utc>>,
-    /// When the complaint reached a final state.
+    /// When the complaint first reached a final state: the merchant's
+    /// deadlines end there, and stay ended when undelivered relief brings
+    /// the complaint back to the platform.
     pub ended_at: Option<DateTime<Utc>>,
     /// Breaches, recorded once each with the deadline's due time.
     pub response_breached_at: Option<DateTime<Utc>>,
@@ -109,7 +111,7 @@ impl Progress {
             _ => {}
         }
         if next.state.is_final() {
-            next.ended_at = Some(now);
+            next.ended_at = self.ended_at.or(Some(now));
         }
         Ok(next)
     }
@@ -180,7 +182,7 @@ impl Progress {
             else {
                 return lapses;
             };
-            if self.state.is_final() {
+            if self.handled() {
                 return lapses;
             }
             match which {
@@ -210,6 +212,12 @@ impl Progress {
         }
     }
 
+    /// The merchant's handling is over: the complaint is final, or was and
+    /// came back to the platform (its deadlines no longer run).
+    pub fn handled(&self) -> bool {
+        self.state.is_final() || self.ended_at.is_some()
+    }
+
     /// The consumer may ask the platform to intervene once the response
     /// deadline has passed without a reply, or after rejecting a proposal.
     pub fn may_ask_platform(&self, now: DateTime<Utc>) -> bool {
@@ -222,7 +230,7 @@ impl Progress {
     /// nothing is due from the merchant (a final state, or a proposal made
     /// in time that waits for the consumer).
     pub fn next_due(&self) -> Option<DateTime<Utc>> {
-        if self.state.is_final() {
+        if self.handled() {
             return None;
         }
         [self.response(), self.resolution()]

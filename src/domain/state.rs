@@ -9,6 +9,7 @@
 //! any open state ──deadline breach, or consumer asks──▶ escalated
 //! escalated ──supervisor ruling──▶ closed
 //! any state before resolved ──consumer withdraws──▶ withdrawn
+//! resolved, closed ──the money never arrived (relief_not_delivered)──▶ escalated
 //! ```
 
 crate::slug_enum! {
@@ -41,6 +42,9 @@ crate::slug_enum! {
         ResponseBreach => "response_breach",
         ResolutionBreach => "resolution_breach",
         ConsumerRequest => "consumer_request",
+        /// The consumer says the money of a resolution or ruling never
+        /// arrived: the complaint comes back to the platform.
+        ReliefNotDelivered => "relief_not_delivered",
     }
 }
 
@@ -112,7 +116,12 @@ impl State {
             (Submitted | Responded, Action::Propose) => Some(Proposed),
             (Proposed, Action::Accept | Action::SilenceAccept) => Some(Resolved),
             (Proposed, Action::Reject) => Some(Responded),
-            (Submitted | Responded | Proposed, Action::Escalate(_)) => Some(Escalated),
+            (Submitted | Responded | Proposed, Action::Escalate(r)) if r != EscalationReason::ReliefNotDelivered => {
+                Some(Escalated)
+            }
+            // Resolved or ruled on, but the money never came: the platform
+            // takes it up again (the one way out of a final state).
+            (Resolved | Closed, Action::Escalate(EscalationReason::ReliefNotDelivered)) => Some(Escalated),
             (Escalated, Action::Rule(_)) => Some(Closed),
             (Submitted | Responded | Proposed | Escalated, Action::CaseRule(_)) => Some(Closed),
             (Submitted | Responded | Proposed | Escalated, Action::Withdraw) => Some(Withdrawn),
@@ -152,6 +161,11 @@ mod tests {
         }
         assert_eq!(Escalated.apply(Action::Rule(Outcome::PartlyUpheld)), Ok(Closed));
         assert!(Escalated.apply(Action::Escalate(EscalationReason::ConsumerRequest)).is_err());
+        // Only undelivered relief reopens, and only what was resolved or ruled on.
+        let undelivered = Action::Escalate(EscalationReason::ReliefNotDelivered);
+        assert_eq!(Resolved.apply(undelivered), Ok(Escalated));
+        assert_eq!(Closed.apply(undelivered), Ok(Escalated));
+        assert!(Withdrawn.apply(undelivered).is_err() && Responded.apply(undelivered).is_err());
         assert!(Responded.apply(Action::Rule(Outcome::Upheld)).is_err());
         assert_eq!(Responded.apply(Action::CaseRule(Outcome::Upheld)), Ok(Closed));
         assert_eq!(Proposed.apply(Action::CaseRule(Outcome::NotUpheld)), Ok(Closed));
@@ -203,12 +217,14 @@ mod tests {
             for a in actions {
                 match state.apply(a) {
                     Ok(next) => {
-                        prop_assert!(!state.is_final(), "{state} moved to {next}");
+                        let reopened = a == Action::Escalate(EscalationReason::ReliefNotDelivered);
+                        prop_assert!(!state.is_final() || reopened, "{state} moved to {next}");
                         let allowed = next == state || matches!(
                             (state, next),
                             (Submitted, Responded) | (Submitted | Responded, Proposed)
                             | (Proposed, Resolved | Responded)
                             | (Submitted | Responded | Proposed, Escalated)
+                            | (Resolved | Closed, Escalated)
                             | (Escalated, Closed)
                             | (Submitted | Responded | Proposed | Escalated, Withdrawn)
                         ) || (matches!(a, Action::CaseRule(_)) && next == Closed);
@@ -225,9 +241,10 @@ mod tests {
         }
 
         #[test]
-        fn final_states_refuse_everything(a in action()) {
+        fn final_states_refuse_everything_but_undelivered_relief(a in action()) {
             for s in [Resolved, Closed, Withdrawn] {
-                prop_assert!(s.apply(a).is_err());
+                let reopens = s != Withdrawn && a == Action::Escalate(EscalationReason::ReliefNotDelivered);
+                prop_assert_eq!(s.apply(a).is_ok(), reopens, "{} by {:?}", s, a);
             }
         }
     }

@@ -145,6 +145,7 @@ fn every_key_built_at_run_time_exists() {
     use crate::domain::live::{Review, RoomMeasure, RoomStatus, Target};
     use crate::domain::merchant::SoldCategory;
     use crate::domain::offender::Supervision;
+    use crate::domain::relief::{ReliefKind, ReliefSource};
     use crate::domain::report::ReportState;
     use crate::domain::risk::{RiskState, RuleKind};
     use crate::domain::state::{EscalationReason, Outcome, State};
@@ -189,6 +190,8 @@ fn every_key_built_at_run_time_exists() {
         ("RiskState", keys_of(RiskState::ALL, RiskState::key)),
         ("Verdict", keys_of(Verdict::ALL, Verdict::key)),
         ("ReportState", keys_of(ReportState::ALL, ReportState::key)),
+        ("ReliefKind", keys_of(ReliefKind::ALL, ReliefKind::key)),
+        ("ReliefSource", keys_of(ReliefSource::ALL, ReliefSource::key)),
     ];
     let checked: BTreeSet<String> = enums.iter().map(|(name, _)| (*name).to_owned()).collect();
     assert_eq!(checked, declared_with_messages(), "every enum with `#[catalog(…)]` is checked here");

@@ -12,7 +12,8 @@ use crate::config::Config;
 use crate::domain::deadline::{DeadlineKind, DeadlinePolicy};
 use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::progress::Lapse;
-use crate::domain::state::{Action, EscalationReason, IllegalTransition};
+use crate::domain::relief::ReliefSource;
+use crate::domain::state::{Action, EscalationReason, IllegalTransition, State};
 use crate::service::notify;
 use crate::service::offenders::{self, Trigger};
 use crate::store::DbConnection;
@@ -123,7 +124,10 @@ fn step_notice(
             let (resolution, fen) = s.data.as_deref().unwrap_or("").split_once('|').unwrap_or(("", ""));
             notify::proposal(conn, at.config, c, event, resolution, fen.parse().ok(), body, at.now)
         }
-        EventKind::Escalated => notify::escalation(conn, at.config, c, EscalationReason::ConsumerRequest, at.now),
+        EventKind::Escalated => {
+            let reason = s.data.as_deref().and_then(EscalationReason::from_slug);
+            notify::escalation(conn, at.config, c, reason.unwrap_or(EscalationReason::ConsumerRequest), at.now)
+        }
         _ => Ok(()),
     }
 }
@@ -181,6 +185,15 @@ pub(crate) fn advance(
             };
             let id = store::append_event(conn, event)?;
             step_notice(conn, c, at, s, id)?;
+        }
+        // Resolved now (accepted, or by silence): what it gave the consumer.
+        if c.state != State::Resolved
+            && after.state == State::Resolved
+            && let Some(resolved_at) = after.resolved_at
+        {
+            let silence = lapses.iter().any(|l| matches!(l, Lapse::SilenceAccepted { .. }));
+            let source = if silence { ReliefSource::Silence } else { ReliefSource::Accepted };
+            crate::service::relief::on_resolved(conn, at.config, c, source, resolved_at, at.now)?;
         }
     }
     Ok(match refused {

@@ -22,6 +22,7 @@ use crate::store::{DbConnection, complaints, merchants, phone_codes};
 
 mod inspections;
 mod live;
+mod money;
 mod reports;
 
 const MERCHANTS: &[(&str, &str, &str)] = &[
@@ -109,7 +110,7 @@ const COMPLAINTS: &[DemoComplaint] = &[
     ),
     (
         0,
-        100,
+        400,
         "delivery",
         "refund",
         "129.00",
@@ -237,6 +238,7 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
     let complaint_ids: Vec<i64> = filed.iter().map(|f| f.id).collect();
     live::name(conn, &seeded_live, &complaint_ids).map_err(|e| e.to_string())?;
     converse(conn, config, now, &ids, &staff_ids, &filed)?;
+    money::seed(conn, config, &filed, supervisor_id, now)?;
     filed.extend(live::incident(conn, config, &seeded_live, (ids[3], supervisor_id), now)?);
     inspections::seed(conn, config, &seeded_live, supervisor_id, now)?;
     reports::seed(conn, config, &seeded_live, &ids, supervisor_id, now)?;
@@ -301,7 +303,7 @@ fn converse(
         r,
         &reply("您好，仓库排查发现订单漏发，已经为您补发。", Visibility::Public),
         &[],
-        at(96),
+        at(396),
     )
     .map_err(e)?;
     conversation::propose(
@@ -309,12 +311,14 @@ fn converse(
         by(0),
         r,
         &propose(Resolution::Compensation, Some(2000), "补发商品，并补偿 20 元延误赔付。"),
-        at(90),
+        at(390),
     )
     .map_err(e)?;
     // Its SMS was delivered an hour later: 72 hours on, the sweeper
-    // accepts it, and the timeline says when and how it reached her.
-    reached(conn, &filed[5], Reach::Sms, now - Duration::hours(89))?;
+    // accepts it, and the timeline says when and how it reached her; the
+    // 20 yuan were promised long enough ago that she is asked at once
+    // whether they arrived.
+    reached(conn, &filed[5], Reach::Sms, now - Duration::hours(389))?;
     conversation::propose(
         conn,
         by(1),

@@ -24,6 +24,9 @@ pub struct Overview {
     pub per_day: Vec<(NaiveDate, usize, usize)>,
     /// Merchants by breaches in the window, most first (at most ten).
     pub breaches_by_merchant: Vec<(String, usize)>,
+    /// Monetary relief across the platform by what consumers said of it,
+    /// and what the platform paid first from deposits (all time).
+    pub relief: crate::store::reliefs::ReliefTotals,
 }
 
 fn rate(met: usize, decided: usize) -> Option<f64> {
@@ -135,5 +138,6 @@ pub fn overview(conn: &mut DbConnection, tz: Tz, now: DateTime<Utc>) -> diesel::
             .into_iter()
             .map(|(id, n)| (names.get(&id).cloned().unwrap_or_default(), n))
             .collect(),
+        relief: crate::store::reliefs::totals(conn, None)?,
     })
 }

@@ -27,6 +27,8 @@ pub struct Scorecard {
     /// Its live rooms, hosts and products, each with its complaints of the
     /// last 365 days and its measures in force.
     pub live: live::LiveRecord,
+    /// Monetary relief by what consumers said of it, since it joined.
+    pub relief: crate::store::reliefs::ReliefTotals,
 }
 
 pub fn scorecard(
@@ -57,6 +59,7 @@ pub fn scorecard(
         current,
         record,
         live,
+        relief: crate::store::reliefs::totals(conn, Some(merchant_id))?,
         merchant,
     }))
 }

@@ -2,6 +2,7 @@
 //! rule on it.
 
 use crate::domain::event::{Actor, EventKind, Visibility};
+use crate::domain::relief::{Relief, ReliefSource, default_for};
 use crate::domain::risk::RiskState;
 use crate::domain::state::{Action, Outcome, State};
 use crate::service::catch_up::{ActError, Advanced, At, Step, advance};
@@ -89,13 +90,15 @@ pub fn release(conn: &mut DbConnection, reference: &str, user_id: i64) -> Result
     })
 }
 
-/// Rules on an escalated complaint: it is closed with the outcome, and the
-/// ruling's text goes on the timeline for consumer and merchant.
+/// Rules on an escalated complaint: it is closed with the outcome, the
+/// ruling's text goes on the timeline for consumer and merchant, and the
+/// relief is recorded (the supervisor's, or what the outcome gives by
+/// default), its compensation paid first from the merchant's deposit.
 pub fn rule(
     conn: &mut DbConnection,
     reference: &str,
     user_id: i64,
-    outcome: Outcome,
+    (outcome, relief): (Outcome, Option<Relief>),
     body: &str,
     at: At<'_>,
 ) -> Result<(), SuperviseError> {
@@ -115,7 +118,9 @@ pub fn rule(
         if let Advanced::Done(_) = advanced {
             supervision::set_outcome(conn, c.id, outcome)?;
             supervision::release(conn, c.id)?;
-            notify::ruling(conn, at.config, &c, outcome, body, at.now)?;
+            let relief = relief.unwrap_or_else(|| default_for(outcome, c.desired_resolution, c.amount_fen));
+            crate::service::relief::on_ruling(conn, at.config, &c, relief, ReliefSource::Ruling, user_id, at.now)?;
+            notify::ruling(conn, at.config, &c, outcome, body, &relief, at.now)?;
             offenders::after_all(conn, [offenders::named(&c)], Trigger::Ruling, at.config, at.now)?;
         }
         Ok::<_, SuperviseError>(advanced)

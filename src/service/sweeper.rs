@@ -55,6 +55,8 @@ pub struct SweepReport {
     /// Reminders queued: 12 h before a response deadline, 24 h before a
     /// resolution deadline.
     pub reminders: usize,
+    /// Consumers asked whether the money of a relief arrived.
+    pub relief_questions: usize,
     /// Complaints another process changed first.
     pub skipped: usize,
 }
@@ -74,6 +76,9 @@ impl fmt::Display for SweepReport {
         )?;
         if self.reminders > 0 {
             write!(f, ", {} reminders queued", self.reminders)?;
+        }
+        if self.relief_questions > 0 {
+            write!(f, ", {} asked whether their money arrived", self.relief_questions)?;
         }
         if self.flags_cleared > 0 {
             write!(f, ", {} repeat-offender flags cleared", self.flags_cleared)?;
@@ -110,6 +115,7 @@ fn run(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel::resul
         if fresh.is_empty() {
             report.flags_cleared = crate::service::offenders::sweep_flags(conn, at.config, at.now)?;
             report.reminders = reminders(conn, at)?;
+            report.relief_questions = crate::service::relief::ask_due(conn, at.config, at.now)?;
             return Ok(report);
         }
         for chunk in fresh.chunks(CHUNK) {

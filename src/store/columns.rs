@@ -34,6 +34,7 @@ use crate::domain::inspection::Verdict;
 use crate::domain::live::{HostKind, HostStatus, Platform, ProductCategory, Review, RoomStatus, Target};
 use crate::domain::merchant::SoldCategories;
 use crate::domain::offender::Supervision;
+use crate::domain::relief::{ReliefKind, ReliefSource};
 use crate::domain::report::ReportState;
 use crate::domain::risk::{RiskState, RuleKind};
 use crate::domain::staff::Role;
@@ -237,6 +238,8 @@ slug_columns!(
     IncidentState,
     Verdict,
     ReportState,
+    ReliefKind,
+    ReliefSource,
 );
 
 // By its code exactly as `Lang::code` wrote it (the lenient `from_code`

@@ -69,6 +69,7 @@ pub fn figures_of(
             .select((complaints::resolution_breached_at.assume_not_null(), complaints::reference))
             .load::<(NaiveDateTime, String)>(conn)?,
     );
+    breaches.extend(undelivered_relief(conn, merchant_id, since)?);
     breaches.sort();
     let complaints = complaint_count_of(conn, merchant_id, at, volume)?;
     let upheld_fraud = upheld_fraud(conn, mine().into_boxed(), since)?;
@@ -85,7 +86,27 @@ pub fn breach_count(conn: &mut DbConnection, merchant_id: i64, since: DateTime<U
     let mine = || complaints::table.filter(complaints::merchant_id.eq(merchant_id));
     let response: i64 = mine().filter(complaints::response_breached_at.ge(since)).count().get_result(conn)?;
     let resolution: i64 = mine().filter(complaints::resolution_breached_at.ge(since)).count().get_result(conn)?;
-    Ok(response + resolution)
+    Ok(response + resolution + undelivered_relief(conn, merchant_id, since)?.len() as i64)
+}
+
+/// Money a merchant promised (or was ordered to pay) that the consumer
+/// said never arrived, since `since`: a broken promise, counted as a
+/// breach (when the consumer said so, and which complaint). A range of
+/// `reliefs_merchant`.
+fn undelivered_relief(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<(NaiveDateTime, String)>> {
+    use super::schema::reliefs;
+    reliefs::table
+        .inner_join(complaints::table)
+        .filter(reliefs::merchant_id.eq(merchant_id))
+        .filter(reliefs::kind.eq(crate::domain::relief::ReliefKind::Monetary))
+        .filter(reliefs::received.eq(false))
+        .filter(reliefs::answered_at.ge(since))
+        .select((reliefs::answered_at.assume_not_null(), complaints::reference))
+        .load(conn)
 }
 
 /// Complaints a merchant received since `since`: just the number.

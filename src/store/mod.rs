@@ -29,6 +29,7 @@ pub mod outbox;
 pub mod phone_codes;
 mod prepared;
 pub mod ratings;
+pub mod reliefs;
 pub mod report;
 pub mod reports;
 pub mod retention;

@@ -24,6 +24,8 @@ crate::slug_enum! {
         ConsumerAnswerReminder => "consumer_answer_reminder",
         /// To the consumer: the platform is now handling the complaint.
         ConsumerEscalation => "consumer_escalation",
+        /// To the consumer, some days after a monetary relief: did it arrive?
+        ConsumerReliefQuestion => "consumer_relief_question",
         /// To the merchant: a new complaint with its deadlines.
         MerchantNewComplaint => "merchant_new_complaint",
         MerchantResponseReminder => "merchant_response_reminder",

@@ -243,6 +243,8 @@ pub struct ExportRow {
     pub host: Option<String>,
     /// The collective case it is in, if any.
     pub case: Option<i64>,
+    /// The relief in force, if it ended with one.
+    pub relief: Option<super::reliefs::ReliefRow>,
 }
 
 type ExportTuple = (Complaint, String, Option<String>, Option<NaiveDateTime>, Option<String>, Option<String>);
@@ -306,10 +308,14 @@ pub fn export_page(
         .load::<(i64, i64)>(conn)?
         .into_iter()
         .collect();
+    // And their reliefs, in one more (a range of `reliefs_complaint` each).
+    let mut reliefs: std::collections::HashMap<i64, super::reliefs::ReliefRow> =
+        super::reliefs::latest_of(conn, &ids)?.into_iter().map(|r| (r.complaint_id, r)).collect();
     Ok(rows
         .into_iter()
         .map(|(complaint, merchant, product, session_started_at, room, host)| ExportRow {
             case: cases.get(&complaint.id).copied(),
+            relief: reliefs.remove(&complaint.id),
             complaint,
             merchant,
             product,

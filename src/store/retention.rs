@@ -5,7 +5,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::{complaint_claims, complaint_events, complaints, evidence, outbox, ratings, reports};
+use super::schema::{complaint_claims, complaint_events, complaints, evidence, outbox, ratings, reliefs, reports};
 use super::{DbConnection, to_db};
 
 /// What one purge removed.
@@ -22,10 +22,13 @@ pub struct Removed {
     pub files: Vec<String>,
 }
 
-/// The complaints that ended (resolved, closed, withdrawn) before `cutoff`.
+/// The complaints that ended (resolved, closed, withdrawn) before `cutoff`
+/// and are still ended: not one that undelivered relief brought back to
+/// the platform.
 pub fn ended_before(conn: &mut DbConnection, cutoff: chrono::DateTime<chrono::Utc>) -> QueryResult<Vec<i64>> {
     complaints::table
         .filter(complaints::ended_at.lt(to_db(cutoff)))
+        .filter(complaints::state.ne(crate::domain::state::State::Escalated))
         .select(complaints::id)
         .order(complaints::id)
         .load(conn)
@@ -39,6 +42,7 @@ pub fn remove(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Removed> {
             .execute(conn)?;
         removed.mails += diesel::delete(outbox::table.filter(outbox::complaint_id.eq_any(chunk))).execute(conn)?;
         removed.ratings += diesel::delete(ratings::table.filter(ratings::complaint_id.eq_any(chunk))).execute(conn)?;
+        diesel::delete(reliefs::table.filter(reliefs::complaint_id.eq_any(chunk))).execute(conn)?;
         let files: Vec<(String, Option<String>)> = evidence::table
             .filter(evidence::complaint_id.eq_any(chunk))
             .select((evidence::sha256, evidence::thumb_sha256))

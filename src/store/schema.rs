@@ -559,3 +559,26 @@ diesel::allow_tables_to_appear_in_same_query!(reports, hosts);
 diesel::allow_tables_to_appear_in_same_query!(reports, incidents);
 diesel::allow_tables_to_appear_in_same_query!(reports, incident_reports);
 diesel::allow_tables_to_appear_in_same_query!(incident_reports, incidents);
+
+// Relief given at resolutions and rulings, and its follow-up
+// (migration 2026-12-06-000001_relief).
+diesel::table! {
+    reliefs (id) {
+        id -> BigInt,
+        complaint_id -> BigInt,
+        merchant_id -> BigInt,
+        kind -> Text,
+        amount_fen -> Nullable<BigInt>,
+        compensation_fen -> Nullable<BigInt>,
+        source -> Text,
+        recorded_at -> Timestamp,
+        recorded_by -> Nullable<BigInt>,
+        ask_at -> Nullable<Timestamp>,
+        asked_at -> Nullable<Timestamp>,
+        received -> Nullable<Bool>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(reliefs -> complaints (complaint_id));
+diesel::allow_tables_to_appear_in_same_query!(reliefs, complaints);

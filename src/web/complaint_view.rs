@@ -14,6 +14,8 @@ use crate::i18n::Tr;
 use crate::store::complaints::{Complaint, Entry};
 use crate::store::from_db;
 use crate::store::live::Named;
+use crate::store::reliefs::ReliefRow;
+use crate::web::relief_view::ReliefView;
 use crate::web::view::{self, DeadlineView, TimeView};
 
 pub struct EventView {
@@ -51,6 +53,8 @@ pub struct ComplaintView {
     /// complaints it holds (the consumer is told the count, never who),
     /// and that in words for the reader.
     pub case: Option<(i64, i32, String)>,
+    /// What the consumer was given when it ended, if it did.
+    pub relief: Option<ReliefView>,
 }
 
 /// The product, session, room and host a complaint names, in words. The
@@ -122,6 +126,7 @@ impl ComplaintView {
                     Some(EventKind::Ruling) => Outcome::from_slug(data).map(|o| t.get(o.key()).to_owned()),
                     Some(EventKind::Escalated) => EscalationReason::from_slug(data).map(|r| t.get(r.key()).to_owned()),
                     Some(EventKind::SilenceAccepted) => silence_reason(t, tz, data),
+                    Some(EventKind::ReliefReceived) => data.parse().ok().map(view::money),
                     _ => None,
                 };
                 EventView {
@@ -157,12 +162,19 @@ impl ComplaintView {
             timeline,
             live: LiveFacts::default(),
             case: None,
+            relief: None,
         }
     }
 
     /// With what the complaint names of live commerce.
     pub fn naming(mut self, t: &Tr, tz: Tz, named: &Named, viewer: Viewer) -> ComplaintView {
         self.live = LiveFacts::new(t, tz, named, viewer);
+        self
+    }
+
+    /// With its relief in force (`store::reliefs::latest`).
+    pub fn with_relief(mut self, t: &Tr, tz: Tz, row: Option<&ReliefRow>, viewer: Viewer, now: DateTime<Utc>) -> Self {
+        self.relief = row.map(|r| ReliefView::new(t, tz, r, viewer, now));
         self
     }
 

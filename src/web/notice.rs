@@ -19,6 +19,9 @@ crate::slug_enum! {
         Escalated => "escalated",
         /// The rating's form sends the consumer back with it.
         Rated => "rated",
+        /// The consumer said the relief's money arrived, or that it did not.
+        ReliefReceived => "relief_received",
+        ReliefNotReceived => "relief_not_received",
     }
 }
 

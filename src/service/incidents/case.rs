@@ -8,6 +8,7 @@
 
 use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::incident::IncidentState;
+use crate::domain::relief::{Relief, ReliefSource, default_for};
 use crate::domain::state::{Action, Outcome};
 use crate::service::catch_up::{ActError, Advanced, At, Step, advance};
 use crate::service::notify;
@@ -131,7 +132,7 @@ pub struct Ruled {
 pub fn rule(
     conn: &mut DbConnection,
     id: i64,
-    outcome: Outcome,
+    (outcome, relief): (Outcome, Option<Relief>),
     body: &str,
     by: i64,
     at: At<'_>,
@@ -146,7 +147,7 @@ pub fn rule(
         }
         let members = incidents::members(conn, id)?;
         let mut ruled = Ruled::default();
-        let mut closed: Vec<Complaint> = Vec::new();
+        let mut closed: Vec<(Complaint, Relief)> = Vec::new();
         for m in &members {
             let c = complaints::find(conn, m.complaint_id)?;
             if c.state.is_final() {
@@ -166,8 +167,12 @@ pub fn rule(
                 Advanced::Done(_) => {
                     supervision::set_outcome(conn, c.id, outcome)?;
                     supervision::release(conn, c.id)?;
+                    // Each consumer's relief: the case's, or what the
+                    // outcome gives for what they asked.
+                    let relief = relief.unwrap_or_else(|| default_for(outcome, c.desired_resolution, c.amount_fen));
+                    crate::service::relief::on_ruling(conn, at.config, &c, relief, ReliefSource::Case, by, at.now)?;
                     ruled.closed.push(c.reference.clone());
-                    closed.push(c);
+                    closed.push((c, relief));
                 }
                 // Catching up finished it (silence took the proposal as
                 // accepted): nothing left to rule.
@@ -178,11 +183,11 @@ pub fn rule(
             return Err(CaseError::Empty);
         }
         let others = closed.len() - 1;
-        for c in &closed {
-            notify::case_ruling_to_consumer(conn, at.config, c, outcome, body, others, at.now)?;
+        for (c, relief) in &closed {
+            notify::case_ruling_to_consumer(conn, at.config, c, outcome, body, relief, others, at.now)?;
         }
         notify::case_ruling_to_merchant(conn, at.config, id, case.merchant_id, outcome, body, &ruled.closed, at.now)?;
-        offenders::after_all(conn, closed.iter().map(offenders::named), Trigger::Ruling, at.config, at.now)?;
+        offenders::after_all(conn, closed.iter().map(|(c, _)| offenders::named(c)), Trigger::Ruling, at.config, at.now)?;
         Ok(ruled)
     })
 }

@@ -76,6 +76,7 @@ pub fn case_ruling_to_consumer(
     c: &Complaint,
     outcome: Outcome,
     body: &str,
+    relief: &crate::domain::relief::Relief,
     others: usize,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
@@ -88,7 +89,11 @@ pub fn case_ruling_to_consumer(
         MailKind::ConsumerRuling,
         format!("ruling:{}:consumer", c.id),
         "mail.ruling.subject",
-        |t| vec![fmt_owned(t, "mail.case_ruling.p1", &args(t)), body.to_owned()],
+        |t| {
+            let mut p = vec![fmt_owned(t, "mail.case_ruling.p1", &args(t)), body.to_owned()];
+            p.extend(super::relief::relief_lines(t, config, relief, now));
+            p
+        },
         |t| fmt_owned(t, "sms.case_ruling", &args(t)),
         now,
     )

@@ -8,11 +8,13 @@
 mod answer;
 mod incident;
 mod live;
+mod relief;
 mod staff;
 
 pub use answer::answer_reminder;
 pub use incident::{IncidentNotice, case_ruling_to_consumer, case_ruling_to_merchant, incident_opened};
 pub use live::live_decision;
+pub use relief::{relief_question, ruling};
 pub use staff::*;
 
 use std::fmt::Display;

@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::domain::action::{ActionKind, AppealDecision};
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::live::Target;
-use crate::domain::state::{EscalationReason, Outcome};
+use crate::domain::state::EscalationReason;
 use crate::i18n::{Lang, Tr};
 use crate::store::complaints::Complaint;
 use crate::store::outbox::MailKind;
@@ -24,7 +24,7 @@ fn merchant_link(t: &Tr, config: &Config, c: &Complaint) -> Option<(String, Stri
 
 /// To the merchant's contact address, in Chinese.
 #[allow(clippy::too_many_arguments)]
-fn to_merchant(
+pub(super) fn to_merchant(
     conn: &mut DbConnection,
     config: &Config,
     merchant_id: i64,
@@ -159,6 +159,15 @@ pub fn breach(
 
 /// To the consumer (the platform is now handling it), the merchant and
 /// every supervisor: once per complaint each.
+/// An escalation's notices are once per complaint, and once per relief
+/// the consumer says never arrived.
+fn escalation_key(c: &Complaint, reason: EscalationReason, now: DateTime<Utc>) -> String {
+    match reason {
+        EscalationReason::ReliefNotDelivered => format!("escalation:{}:relief:{}", c.id, now.timestamp()),
+        _ => format!("escalation:{}", c.id),
+    }
+}
+
 pub fn escalation(
     conn: &mut DbConnection,
     config: &Config,
@@ -173,7 +182,7 @@ pub fn escalation(
         config,
         c,
         MailKind::ConsumerEscalation,
-        format!("escalation:{}:consumer", c.id),
+        format!("{}:consumer", escalation_key(c, reason, now)),
         "mail.escalation_consumer.subject",
         |t| vec![fmt(t, "mail.escalation_consumer.p1", &[("reference", &c.reference), ("reason", &words(t))])],
         |t| fmt(t, "sms.escalation", &[("reference", &c.reference)]),
@@ -184,7 +193,7 @@ pub fn escalation(
         config,
         c.merchant_id,
         MailKind::MerchantEscalation,
-        format!("escalation:{}:merchant", c.id),
+        format!("{}:merchant", escalation_key(c, reason, now)),
         Some(c),
         |t| fmt(t, "mail.escalation.subject", &[("reference", &c.reference)]),
         |t| {
@@ -201,7 +210,7 @@ pub fn escalation(
     for to in users::supervisor_emails(conn)? {
         let notice = Notice {
             kind: MailKind::SupervisorEscalation,
-            key: format!("escalation:{}:{to}", c.id),
+            key: format!("{}:{to}", escalation_key(c, reason, now)),
             complaint_id: Some(c.id),
             to: &to,
             lang: Lang::ZhCn,
@@ -223,41 +232,6 @@ pub fn escalation(
 }
 
 /// The ruling, to the consumer and the merchant.
-pub fn ruling(
-    conn: &mut DbConnection,
-    config: &Config,
-    c: &Complaint,
-    outcome: Outcome,
-    body: &str,
-    now: DateTime<Utc>,
-) -> diesel::QueryResult<()> {
-    let words = |t: &Tr| t.get(outcome.key()).to_owned();
-    super::to_consumer(
-        conn,
-        config,
-        c,
-        MailKind::ConsumerRuling,
-        format!("ruling:{}:consumer", c.id),
-        "mail.ruling.subject",
-        |t| vec![fmt(t, "mail.ruling.p1", &[("reference", &c.reference), ("outcome", &words(t))]), body.to_owned()],
-        |t| fmt(t, "sms.ruling", &[("reference", &c.reference), ("outcome", &words(t))]),
-        now,
-    )?;
-    to_merchant(
-        conn,
-        config,
-        c.merchant_id,
-        MailKind::MerchantRuling,
-        format!("ruling:{}:merchant", c.id),
-        Some(c),
-        |t| fmt(t, "mail.ruling.subject", &[("reference", &c.reference)]),
-        |t| vec![fmt(t, "mail.ruling.p1", &[("reference", &c.reference), ("outcome", &words(t))]), body.to_owned()],
-        None,
-        now,
-    )
-    .map(drop)
-}
-
 /// An action against the merchant, with its reason.
 pub fn action(
     conn: &mut DbConnection,

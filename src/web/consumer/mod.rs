@@ -26,6 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(tracking::reply)
         .service(tracking::ask_platform)
         .service(tracking::rate)
+        .service(tracking::relief_answer)
         // After the fixed paths under /t/{token}/ it would otherwise shadow.
         .service(tracking::decide)
         .service(find::track)

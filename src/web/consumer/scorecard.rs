@@ -99,6 +99,7 @@ struct ScorecardPage {
     current: Vec<ActionView>,
     record: Vec<ActionView>,
     live: live::LiveView,
+    relief: crate::web::relief_view::ReliefFigures,
 }
 
 fn percent(rate: Option<f64>) -> String {
@@ -148,6 +149,7 @@ pub async fn show(
         current: card.current.iter().map(|a| action_view(&t, tz, a)).collect(),
         record,
         live,
+        relief: crate::web::relief_view::ReliefFigures::new(&t, &card.relief),
         ctx,
     };
     render(StatusCode::OK, &page)

@@ -6,6 +6,7 @@
 
 mod confirmation;
 mod message;
+mod relief;
 mod steps;
 
 use actix_web::http::StatusCode;
@@ -37,6 +38,7 @@ use confirmation::Confirmation;
 use steps::StepView;
 
 pub use message::{ask_platform, reply};
+pub use relief::answer as relief_answer;
 
 #[derive(Template)]
 #[template(path = "consumer/tracking.html")]
@@ -129,6 +131,7 @@ async fn page(
             let named = (
                 crate::store::live::named(conn, &found.complaint)?,
                 crate::service::incidents::case::of_complaint(conn, id)?,
+                crate::store::reliefs::latest(conn, id)?,
             );
             // Just filed: whether the link went out by SMS or e-mail.
             let receipts = if filed { outbox::channels_for(conn, id, MailKind::Receipt)? } else { Vec::new() };
@@ -189,7 +192,8 @@ async fn page(
             Viewer::Consumer,
         )
         .naming(&t, state.config.tz, &named.0, Viewer::Consumer)
-        .in_case(&t, named.1, Viewer::Consumer),
+        .in_case(&t, named.1, Viewer::Consumer)
+        .with_relief(&t, state.config.tz, named.2.as_ref(), Viewer::Consumer, now),
         contact,
         has_email: c.consumer_email.is_some() || c.consumer_phone.is_some(),
         notice_is_error: notice.as_ref().is_some_and(|(_, error)| *error),

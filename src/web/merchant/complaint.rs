@@ -109,8 +109,11 @@ impl<'a> Here<'a> {
                 let merchant = merchants::find(conn, merchant_id)?.ok_or(AppError::NotFound)?;
                 let timeline = store::timeline(conn, c.id, Viewer::Merchant)?;
                 let files = crate::store::evidence::of(conn, c.id)?;
-                let named =
-                    (crate::store::live::named(conn, &c)?, crate::service::incidents::case::of_complaint(conn, c.id)?);
+                let named = (
+                    crate::store::live::named(conn, &c)?,
+                    crate::service::incidents::case::of_complaint(conn, c.id)?,
+                    crate::store::reliefs::latest(conn, c.id)?,
+                );
                 Ok((c, merchant.name, timeline, files, named))
             })
             .await?;
@@ -137,7 +140,8 @@ impl<'a> Here<'a> {
             evidence: views(&t, &format!("/merchant/complaints/{}", c.reference), &files),
             c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Merchant)
                 .naming(&t, state.config.tz, &named.0, Viewer::Merchant)
-                .in_case(&t, named.1, Viewer::Merchant),
+                .in_case(&t, named.1, Viewer::Merchant)
+                .with_relief(&t, state.config.tz, named.2.as_ref(), Viewer::Merchant, now),
             phone: c.consumer_phone.clone(),
             email: c.consumer_email.clone(),
             notice: typed.notice.as_ref().map(|(n, _)| n.clone()),

@@ -13,6 +13,7 @@ use crate::store::cases::Candidate;
 use crate::store::from_db;
 use crate::web::consumer::Choice;
 use crate::web::supervisor::cases::Typed;
+use crate::web::supervisor::relief_form::ReliefView;
 use crate::web::view::{self, FieldView, TimeView};
 
 /// A complaint the page offers to add.
@@ -47,6 +48,7 @@ pub struct CaseView {
     pub closed: Option<TimeView>,
     pub outcomes: Vec<Choice>,
     pub outcome_error: Option<String>,
+    pub relief: ReliefView,
     pub body: FieldView,
     pub reason: FieldView,
     pub references: FieldView,
@@ -95,6 +97,7 @@ impl CaseView {
                 })
                 .collect(),
             outcome_error: message(Field::Resolution),
+            relief: ReliefView::new(t, &typed.relief, &typed.errors),
             body: FieldView::new(t, "case.body", &typed.body, message(Field::Body)),
             reason: FieldView::new(t, "case.reason", &typed.reason, message(Field::Reason)),
             references: FieldView::new(t, "case.references", &typed.references, message(Field::References)),

@@ -29,6 +29,7 @@ use crate::web::page::PageCtx;
 use crate::web::path::IncidentId;
 use crate::web::refusal::Refusal;
 use crate::web::session::Supervisor;
+use crate::web::supervisor::relief_form::ReliefFields;
 use crate::web::supervisor::with_audit;
 
 /// At most this many complaints added by one form.
@@ -47,6 +48,9 @@ pub struct CaseFields {
     outcome: String,
     body: String,
     reason: String,
+    relief: String,
+    relief_amount: String,
+    compensation: String,
     /// A measure: `product`, `room` or `host`, its id, and the measure.
     target: String,
     thing: String,
@@ -61,8 +65,17 @@ pub struct Typed {
     pub body: String,
     pub reason: String,
     pub measure_reason: String,
+    pub relief: ReliefFields,
     pub errors: FieldErrors,
     pub notice: Option<(String, bool)>,
+}
+
+impl CaseFields {
+    fn relief(&self) -> ReliefFields {
+        let (relief, relief_amount, compensation) =
+            (self.relief.clone(), self.relief_amount.clone(), self.compensation.clone());
+        ReliefFields { relief, relief_amount, compensation }
+    }
 }
 
 impl From<&CaseFields> for Typed {
@@ -74,6 +87,7 @@ impl From<&CaseFields> for Typed {
             body: f.body.clone(),
             reason: if measure { String::new() } else { f.reason.clone() },
             measure_reason: if measure { f.reason.clone() } else { String::new() },
+            relief: f.relief(),
             ..Typed::default()
         }
     }
@@ -161,13 +175,13 @@ async fn perform(
             with_audit(state, req, who, entry, write, subject).await?
         }
         CaseAct::Rule => {
-            let (outcome, body) = match super::complaint::ruling(&fields.outcome, &fields.body) {
+            let (outcome, relief, body) = match super::complaint::ruling(&fields.outcome, &fields.body, &fields.relief()) {
                 Ok(ruled) => ruled,
                 Err(errors) => return Ok(Err(Failed::Invalid(errors))),
             };
             let entry = (AuditKind::CaseRuled, outcome.slug().to_owned());
             let write = move |conn: &mut DbConnection, now| {
-                case::rule(conn, id, outcome, &body, by, At { config: &config, now }).map(drop)
+                case::rule(conn, id, (outcome, relief), &body, by, At { config: &config, now }).map(drop)
             };
             with_audit(state, req, who, entry, write, subject).await?
         }

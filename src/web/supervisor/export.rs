@@ -28,7 +28,7 @@ const PAGE: i64 = 1_000;
 
 /// The columns, each the catalog key of its heading. New ones go at the
 /// end: integrations read them by position.
-pub const COLUMNS: [&str; 22] = [
+pub const COLUMNS: [&str; 26] = [
     "export.received",
     "export.reference",
     "export.merchant",
@@ -51,6 +51,10 @@ pub const COLUMNS: [&str; 22] = [
     "export.room",
     "export.host",
     "export.collective_case",
+    "export.relief",
+    "export.relief_amount",
+    "export.compensation",
+    "export.relief_received",
 ];
 
 /// A field quoted as RFC 4180 wants it, and defused as OWASP advises
@@ -105,12 +109,32 @@ fn row(t: &Tr, tz: chrono_tz::Tz, r: &ExportRow) -> String {
         r.room.clone().unwrap_or_default(),
         r.host.clone().unwrap_or_default(),
         r.case.map(|id| format!("#{id}")).unwrap_or_default(),
+        label(r.relief.as_ref().map(|x| x.kind.key())),
+        yuan(r.relief.as_ref().and_then(|x| x.amount_fen)),
+        yuan(r.relief.as_ref().and_then(|x| x.compensation_fen)),
+        label(r.relief.as_ref().and_then(received)),
     ]
     .iter()
     .map(|v| field(v))
     .collect::<Vec<_>>()
     .join(",")
         + "\r\n"
+}
+
+/// Fen as yuan with two decimals; empty for none.
+fn yuan(fen: Option<i64>) -> String {
+    fen.map(crate::domain::amount::format_yuan).unwrap_or_default()
+}
+
+/// Whether the consumer said a monetary relief arrived: yes, no, or
+/// unconfirmed (silence is not "yes"); nothing for other relief.
+fn received(r: &crate::store::reliefs::ReliefRow) -> Option<&'static str> {
+    match (r.kind, r.received) {
+        (crate::domain::relief::ReliefKind::Monetary, Some(true)) => Some("export.yes"),
+        (crate::domain::relief::ReliefKind::Monetary, Some(false)) => Some("export.no"),
+        (crate::domain::relief::ReliefKind::Monetary, None) => Some("relief.status_short_unconfirmed"),
+        _ => None,
+    }
 }
 
 /// The filters asked for; what is not one of a filter's values (or not a

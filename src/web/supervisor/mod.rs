@@ -17,6 +17,7 @@ mod merchants;
 mod overview;
 mod products;
 mod queue;
+mod relief_form;
 pub mod reports;
 mod rules;
 

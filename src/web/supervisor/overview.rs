@@ -35,6 +35,7 @@ struct OverviewPage {
     per_day: Columns,
     merchants: Vec<MerchantBar>,
     merchants_h: f64,
+    relief: crate::web::relief_view::ReliefFigures,
 }
 
 fn percent(rate: Option<f64>) -> String {
@@ -78,6 +79,7 @@ pub async fn show(req: HttpRequest, _who: Supervisor, state: web::Data<AppState>
         merchants_h: (merchants.len().max(1) * 28) as f64,
         per_day: per_day(&o),
         merchants,
+        relief: crate::web::relief_view::ReliefFigures::new(&t, &o.relief),
         ctx,
     };
     render(StatusCode::OK, &page)

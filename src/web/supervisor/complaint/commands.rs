@@ -10,6 +10,7 @@ use super::{Typed, page};
 use crate::domain::audit::AuditKind;
 use crate::domain::complaint::{Field, FieldErrors, Invalid};
 use crate::domain::conversation::consumer_message;
+use crate::domain::relief::Relief;
 use crate::domain::state::Outcome;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -22,6 +23,7 @@ use crate::web::page::PageCtx;
 use crate::web::path::Reference;
 use crate::web::refusal::{Refusal, Refuse};
 use crate::web::session::Supervisor;
+use crate::web::supervisor::relief_form::ReliefFields;
 use crate::web::supervisor::with_audit;
 
 /// What a supervisor does with a complaint: the route's last segment (any
@@ -56,11 +58,23 @@ pub struct CommandFields {
     outcome: String,
     body: String,
     reason: String,
+    relief: String,
+    relief_amount: String,
+    compensation: String,
+}
+
+impl CommandFields {
+    fn relief(&self) -> ReliefFields {
+        let (relief, relief_amount, compensation) =
+            (self.relief.clone(), self.relief_amount.clone(), self.compensation.clone());
+        ReliefFields { relief, relief_amount, compensation }
+    }
 }
 
 impl From<CommandFields> for Typed {
     fn from(fields: CommandFields) -> Typed {
-        Typed { outcome: fields.outcome, body: fields.body, reason: fields.reason, ..Typed::default() }
+        let relief = fields.relief();
+        Typed { outcome: fields.outcome, body: fields.body, reason: fields.reason, relief, ..Typed::default() }
     }
 }
 
@@ -111,12 +125,12 @@ async fn perform(
         Command::Claim => run(state, req, who, reference, (AuditKind::Claimed, ""), service::claim).await?,
         Command::Release => run(state, req, who, reference, (AuditKind::Released, ""), release).await?,
         Command::Rule => {
-            let (outcome, ruling) = match ruling(&fields.outcome, &fields.body) {
+            let (outcome, relief, ruling) = match ruling(&fields.outcome, &fields.body, &fields.relief()) {
                 Ok(ruled) => ruled,
                 Err(errors) => return Ok(Err(Failed::Invalid(errors))),
             };
             let rule = move |conn: &mut DbConnection, reference: &str, user_id, at: At<'_>| {
-                service::rule(conn, reference, user_id, outcome, &ruling, at)
+                service::rule(conn, reference, user_id, (outcome, relief), &ruling, at)
             };
             run(state, req, who, reference, (AuditKind::Ruling, outcome.slug()), rule).await?
         }
@@ -140,21 +154,29 @@ fn release(conn: &mut DbConnection, reference: &str, user_id: i64, _: At<'_>) ->
     service::release(conn, reference, user_id)
 }
 
-/// A ruling as typed, checked: its outcome and text (a single complaint's
+/// A ruling as typed, checked: its outcome, the relief it gives (`None`:
+/// what the outcome gives by default) and its text (a single complaint's
 /// and a collective case's alike).
-pub fn ruling(outcome: &str, body: &str) -> Result<(Outcome, String), FieldErrors> {
-    match (Outcome::from_slug(outcome.trim()), consumer_message(body)) {
-        (Some(outcome), Ok(ruling)) => Ok((outcome, ruling)),
-        (parsed, ruling) => {
+pub fn ruling(outcome: &str, body: &str, relief: &ReliefFields) -> Result<Ruling, FieldErrors> {
+    let parsed = Outcome::from_slug(outcome.trim());
+    match (parsed, relief.form().validate(parsed), consumer_message(body)) {
+        (Some(outcome), Ok(relief), Ok(ruling)) => Ok((outcome, relief, ruling)),
+        (parsed, relief, ruling) => {
             let mut errors = ruling.err().unwrap_or_default();
             if parsed.is_none() {
                 let why = if outcome.trim().is_empty() { Invalid::Required } else { Invalid::UnknownChoice };
                 errors.add(Field::Resolution, why);
             }
+            for (field, why) in relief.err().unwrap_or_default().0 {
+                errors.add(field, why);
+            }
             Err(errors)
         }
     }
 }
+
+/// A ruling checked: its outcome, relief and text.
+pub type Ruling = (Outcome, Option<Relief>, String);
 
 /// Runs `command` (a service call, given the complaint's reference, the
 /// supervisor and the time) with its audit entry, in one transaction.

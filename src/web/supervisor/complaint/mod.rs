@@ -24,6 +24,7 @@ use crate::web::evidence::{EvidenceView, views};
 use crate::web::page::{PageCtx, render};
 use crate::web::path::Reference;
 use crate::web::session::Supervisor;
+use crate::web::supervisor::relief_form::{ReliefFields, ReliefView};
 use crate::web::view::FieldView;
 use crate::web::{AppState, csrf};
 
@@ -41,6 +42,7 @@ struct ComplaintPage {
     outcomes: Vec<Choice>,
     outcome_error: Option<String>,
     ruling: FieldView,
+    relief: ReliefView,
     /// What the risk rules matched, if any; the flag can be dismissed
     /// (`dismiss_reason`) while it is `high`.
     risk: Option<risk::RiskView>,
@@ -56,6 +58,7 @@ struct Typed {
     outcome: String,
     body: String,
     reason: String,
+    relief: ReliefFields,
     errors: FieldErrors,
     notice: Option<(String, bool)>,
 }
@@ -74,8 +77,11 @@ async fn page(
             let timeline = complaints::timeline(conn, c.id, Viewer::Supervisor)?;
             let holder = supervision::holder(conn, c.id)?;
             let files = crate::store::evidence::of(conn, c.id)?;
-            let named =
-                (crate::store::live::named(conn, &c)?, crate::service::incidents::case::of_complaint(conn, c.id)?);
+            let named = (
+                crate::store::live::named(conn, &c)?,
+                crate::service::incidents::case::of_complaint(conn, c.id)?,
+                crate::store::reliefs::latest(conn, c.id)?,
+            );
             Ok((c, merchant, timeline, holder, files, named))
         })
         .await?;
@@ -89,7 +95,8 @@ async fn page(
         evidence: views(&t, &format!("/supervisor/complaints/{}", c.reference), &files),
         c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Supervisor)
             .naming(&t, state.config.tz, &named.0, Viewer::Supervisor)
-            .in_case(&t, named.1, Viewer::Supervisor),
+            .in_case(&t, named.1, Viewer::Supervisor)
+            .with_relief(&t, state.config.tz, named.2.as_ref(), Viewer::Supervisor, now),
         contact: [c.consumer_phone.clone(), c.consumer_email.clone()]
             .into_iter()
             .flatten()
@@ -109,6 +116,7 @@ async fn page(
             .collect(),
         outcome_error: message(Field::Resolution),
         ruling: FieldView::new(&t, "ruling.body", &typed.body, message(Field::Body)),
+        relief: ReliefView::new(&t, &typed.relief, &typed.errors),
         risk: risk::RiskView::of(&t, state.config.tz, state.config.policy.risk_threshold, &c),
         high_risk: c.risk_state == Some(RiskState::High),
         dismiss_reason: FieldView::new(&t, "risk.reason", &typed.reason, message(Field::Reason)),
