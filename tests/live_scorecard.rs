@@ -229,7 +229,8 @@ fn the_export_adds_product_session_room_and_host_at_the_end() {
 
     let zh = boss.get("/supervisor/export.csv?lang=zh-CN");
     let header = &parse_csv(zh.body.trim_start_matches('\u{feff}'))[0];
-    assert_eq!(header[17..], ["商品", "直播场次（开播时间）", "直播间", "主播", "集体投诉"]);
+    assert_eq!(header[17..22], ["商品", "直播场次（开播时间）", "直播间", "主播", "集体投诉"]);
+    assert_eq!(header[22..], ["解决结果", "补偿金额（元）", "先行赔付（元）", "消费者确认到账"]);
 }
 
 /// The demo's live commerce, on the scorecards it seeds.
