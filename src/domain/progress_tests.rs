@@ -264,3 +264,22 @@ proptest! {
         prop_assert!(once.clone().catch_up(Duration::hours(72), end).is_empty(), "idempotent");
     }
 }
+
+#[test]
+fn undelivered_relief_reopens_for_the_platform_without_restarting_the_merchants_deadlines() {
+    // Closed by a collective ruling a day in, before anyone replied.
+    let closed = fresh().apply(Action::CaseRule(Outcome::Upheld), t(24)).unwrap();
+    assert_eq!((closed.state, closed.ended_at), (State::Closed, Some(t(24))));
+    let undelivered = Action::Escalate(EscalationReason::ReliefNotDelivered);
+    let mut reopened = closed.apply(undelivered, t(200)).unwrap();
+    assert_eq!(reopened.state, State::Escalated);
+    assert_eq!(reopened.escalation_reason, Some(EscalationReason::ReliefNotDelivered));
+    assert_eq!(reopened.ended_at, Some(t(24)), "the merchant's handling ended when it was closed");
+    assert!(reopened.handled() && reopened.next_due().is_none());
+    assert!(reopened.catch_up(Duration::hours(72), t(400)).is_empty(), "no breach of a deadline that had ended");
+    assert_eq!(reopened.response_breached_at, None);
+    // Ruled again: closed, its end kept where it was.
+    let again = reopened.apply(Action::Rule(Outcome::Upheld), t(210)).unwrap();
+    assert_eq!((again.state, again.ended_at), (State::Closed, Some(t(24))));
+    assert!(fresh().apply(undelivered, t(1)).is_err(), "only what ended can come back");
+}
