@@ -121,8 +121,9 @@ impl Tr {
     pub fn relief(&self, r: &crate::domain::relief::Relief) -> String {
         use crate::domain::amount::format_yuan;
         match (r.amount_fen, r.compensation_fen) {
-            (Some(fen), Some(paid)) => self
-                .fmt("relief.monetary_compensated", &[("amount", &format_yuan(fen)), ("paid", &format_yuan(paid))]),
+            (Some(fen), Some(paid)) => {
+                self.fmt("relief.monetary_compensated", &[("amount", &format_yuan(fen)), ("paid", &format_yuan(paid))])
+            }
             (Some(fen), None) => self.fmt("relief.monetary_amount", &[("amount", &format_yuan(fen))]),
             (None, _) => self.get(r.kind.key()).to_owned(),
         }

@@ -212,7 +212,10 @@ fn the_export_adds_product_session_room_and_host_at_the_end() {
     );
     assert_eq!(header[17..21], ["Product", "Live session (start)", "Live room", "Host"]);
     assert_eq!(header[21], "Collective case");
-    assert_eq!(header[22..26], ["Relief", "Relief amount (yuan)", "Compensation paid first (yuan)", "Consumer confirmed receipt"]);
+    assert_eq!(
+        header[22..26],
+        ["Relief", "Relief amount (yuan)", "Compensation paid first (yuan)", "Consumer confirmed receipt"]
+    );
     let (plain, named) = (&rows[1], &rows[2]);
     assert_eq!(named.len(), 26);
     assert_eq!(

@@ -64,7 +64,12 @@ fn a_ruling_records_its_relief_and_after_seven_days_the_consumer_is_asked_once_a
     let res = rule(
         &boss,
         &reference,
-        &[("outcome", "upheld"), ("body", "商家拒绝退款无依据，支持全额退款。"), ("relief", "monetary"), ("relief_amount", "199")],
+        &[
+            ("outcome", "upheld"),
+            ("body", "商家拒绝退款无依据，支持全额退款。"),
+            ("relief", "monetary"),
+            ("relief_amount", "199"),
+        ],
     );
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let tracking = app.get(filed.path());
@@ -116,7 +121,11 @@ fn no_brings_the_complaint_back_to_the_platform_counts_against_the_merchant_and_
     // The merchant proposes a refund and the consumer accepts it.
     let staff = app.merchant_staff(merchant);
     let page = format!("/merchant/complaints/{reference}");
-    let res = staff.submit(&page, &format!("{page}/propose"), &[("resolution", "refund"), ("amount", "299"), ("body", "全额退款 299 元。")]);
+    let res = staff.submit(
+        &page,
+        &format!("{page}/propose"),
+        &[("resolution", "refund"), ("amount", "299"), ("body", "全额退款 299 元。")],
+    );
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let res = app.submit(filed.path(), &format!("{}/accept", filed.path()), &[]);
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
@@ -176,7 +185,11 @@ fn silence_is_not_yes_and_relief_other_than_money_is_not_followed_up() {
     let boss = app.supervisor();
     let (money, money_ref) = escalated(&app, merchant, &boss);
     let (other, other_ref) = escalated(&app, merchant, &boss);
-    let res = rule(&boss, &money_ref, &[("outcome", "partly_upheld"), ("body", "部分支持，退款 99 元。"), ("relief_amount", "99")]);
+    let res = rule(
+        &boss,
+        &money_ref,
+        &[("outcome", "partly_upheld"), ("body", "部分支持，退款 99 元。"), ("relief_amount", "99")],
+    );
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let res = rule(&boss, &other_ref, &[("outcome", "not_upheld"), ("body", "商品与宣传一致，不支持。")]);
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
@@ -207,9 +220,21 @@ fn the_ruling_forms_relief_is_checked_and_what_was_typed_is_kept() {
     let (_, reference) = escalated(&app, merchant, &boss);
     let body = "经核查，商品与宣传不符。";
     for (fields, field, says) in [
-        (vec![("outcome", "not_upheld"), ("compensation", "50")], "compensation", "只有支持或部分支持的裁决才能先行赔付"),
-        (vec![("outcome", "upheld"), ("relief", "explanation"), ("compensation", "50")], "compensation", "请选择“金钱补偿”"),
-        (vec![("outcome", "upheld"), ("relief_amount", "20"), ("compensation", "50")], "relief_amount", "不能少于先行赔付"),
+        (
+            vec![("outcome", "not_upheld"), ("compensation", "50")],
+            "compensation",
+            "只有支持或部分支持的裁决才能先行赔付",
+        ),
+        (
+            vec![("outcome", "upheld"), ("relief", "explanation"), ("compensation", "50")],
+            "compensation",
+            "请选择“金钱补偿”",
+        ),
+        (
+            vec![("outcome", "upheld"), ("relief_amount", "20"), ("compensation", "50")],
+            "relief_amount",
+            "不能少于先行赔付",
+        ),
         (vec![("outcome", "upheld"), ("relief", "cash")], "relief", "请从列表中选择"),
         (vec![("outcome", "upheld"), ("compensation", "-5")], "compensation", "金额"),
     ] {

@@ -56,7 +56,11 @@ impl Relief {
     /// refund or compensation (the proposal's amount, else the amount the
     /// complaint is about), money too for "other" with an amount; an
     /// exchange, a repair or an apology is not money.
-    pub fn of_proposal(resolution: Option<Resolution>, proposed_fen: Option<i64>, complaint_fen: Option<i64>) -> Relief {
+    pub fn of_proposal(
+        resolution: Option<Resolution>,
+        proposed_fen: Option<i64>,
+        complaint_fen: Option<i64>,
+    ) -> Relief {
         let money = match resolution {
             Some(Resolution::Refund | Resolution::ReturnRefund | Resolution::Compensation) => true,
             Some(Resolution::Other) | None => proposed_fen.is_some_and(|f| f > 0),

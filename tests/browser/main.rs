@@ -14,5 +14,6 @@ mod harness;
 mod journey;
 mod live;
 mod pages;
+mod relief;
 mod script;
 mod tab;

@@ -187,7 +187,13 @@ pub fn rule(
             notify::case_ruling_to_consumer(conn, at.config, c, outcome, body, relief, others, at.now)?;
         }
         notify::case_ruling_to_merchant(conn, at.config, id, case.merchant_id, outcome, body, &ruled.closed, at.now)?;
-        offenders::after_all(conn, closed.iter().map(|(c, _)| offenders::named(c)), Trigger::Ruling, at.config, at.now)?;
+        offenders::after_all(
+            conn,
+            closed.iter().map(|(c, _)| offenders::named(c)),
+            Trigger::Ruling,
+            at.config,
+            at.now,
+        )?;
         Ok(ruled)
     })
 }

@@ -31,7 +31,8 @@ pub fn relief_question(
         format!("relief_question:{}", row.id),
         "mail.relief_question.subject",
         |t| {
-            let args: [(&str, &dyn std::fmt::Display); 2] = [("reference", &c.reference), ("relief", &t.relief(&relief))];
+            let args: [(&str, &dyn std::fmt::Display); 2] =
+                [("reference", &c.reference), ("relief", &t.relief(&relief))];
             vec![fmt(t, "mail.relief_question.p1", &args), t.get("mail.relief_question.p2").to_owned()]
         },
         |t| fmt(t, "sms.relief_question", &[("reference", &c.reference), ("relief", &t.relief(&relief))]),

@@ -157,8 +157,12 @@ impl Refuse for crate::service::relief::ReliefError {
         use crate::service::relief::ReliefError;
         match self {
             ReliefError::Act(e) => e.refusal(),
-            ReliefError::Nothing => Ok(Refusal { status: StatusCode::CONFLICT, ..Refusal::unprocessable("relief.nothing") }),
-            ReliefError::NotYet => Ok(Refusal { status: StatusCode::CONFLICT, ..Refusal::unprocessable("relief.not_yet") }),
+            ReliefError::Nothing => {
+                Ok(Refusal { status: StatusCode::CONFLICT, ..Refusal::unprocessable("relief.nothing") })
+            }
+            ReliefError::NotYet => {
+                Ok(Refusal { status: StatusCode::CONFLICT, ..Refusal::unprocessable("relief.not_yet") })
+            }
         }
     }
 }

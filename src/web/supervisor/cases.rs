@@ -175,10 +175,11 @@ async fn perform(
             with_audit(state, req, who, entry, write, subject).await?
         }
         CaseAct::Rule => {
-            let (outcome, relief, body) = match super::complaint::ruling(&fields.outcome, &fields.body, &fields.relief()) {
-                Ok(ruled) => ruled,
-                Err(errors) => return Ok(Err(Failed::Invalid(errors))),
-            };
+            let (outcome, relief, body) =
+                match super::complaint::ruling(&fields.outcome, &fields.body, &fields.relief()) {
+                    Ok(ruled) => ruled,
+                    Err(errors) => return Ok(Err(Failed::Invalid(errors))),
+                };
             let entry = (AuditKind::CaseRuled, outcome.slug().to_owned());
             let write = move |conn: &mut DbConnection, now| {
                 case::rule(conn, id, (outcome, relief), &body, by, At { config: &config, now }).map(drop)
