@@ -162,7 +162,7 @@ fn no_brings_the_complaint_back_to_the_platform_counts_against_the_merchant_and_
     // It counts against the merchant as a breach does.
     let since = app.clock.now() - Duration::days(30);
     let figures = redress::store::flags::figures(&mut app.pool.get().unwrap(), merchant, since).unwrap();
-    assert_eq!(figures.breaches, [reference.clone()]);
+    assert_eq!(figures.breaches, std::slice::from_ref(&reference));
     assert_eq!(scorecard_figure(&app, merchant, "data-relief-not-delivered").as_deref(), Some("1"));
 
     // Ruled again: closed, with a new relief and a new ruling notice.

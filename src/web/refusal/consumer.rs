@@ -125,6 +125,22 @@ pub fn busy(e: SendError) -> Result<(Refusal, chrono::Duration), AppError> {
     Ok((e.refusal()?, wait))
 }
 
+/// The consumer's answer about a relief's money, refused.
+impl Refuse for crate::service::relief::ReliefError {
+    fn refusal(self) -> Result<Refusal, AppError> {
+        use crate::service::relief::ReliefError;
+        match self {
+            ReliefError::Act(e) => e.refusal(),
+            ReliefError::Nothing => {
+                Ok(Refusal { status: StatusCode::CONFLICT, ..Refusal::unprocessable("relief.nothing") })
+            }
+            ReliefError::NotYet => {
+                Ok(Refusal { status: StatusCode::CONFLICT, ..Refusal::unprocessable("relief.not_yet") })
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,21 +164,5 @@ mod tests {
         );
         let busy = SendError::PhoneBusy(chrono::Duration::seconds(90)).refusal().unwrap();
         assert_eq!((busy.status, busy.n), (StatusCode::TOO_MANY_REQUESTS, Some(90)));
-    }
-}
-
-/// The consumer's answer about a relief's money, refused.
-impl Refuse for crate::service::relief::ReliefError {
-    fn refusal(self) -> Result<Refusal, AppError> {
-        use crate::service::relief::ReliefError;
-        match self {
-            ReliefError::Act(e) => e.refusal(),
-            ReliefError::Nothing => {
-                Ok(Refusal { status: StatusCode::CONFLICT, ..Refusal::unprocessable("relief.nothing") })
-            }
-            ReliefError::NotYet => {
-                Ok(Refusal { status: StatusCode::CONFLICT, ..Refusal::unprocessable("relief.not_yet") })
-            }
-        }
     }
 }
