@@ -81,6 +81,10 @@ pub struct Config {
     /// `REDRESS_INCIDENT` (`5/24h`): this many complaints naming one
     /// product, live session or host within the window open an incident.
     pub incidents: crate::domain::incident::Threshold,
+    /// `REDRESS_DEPOSIT_TOP_UP_DAYS` (7): after compensation is paid from
+    /// a merchant's deposit, it has this long to top up before its live
+    /// selling is restricted.
+    pub deposit_top_up: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -117,6 +121,7 @@ impl Config {
         let secret = env.secret()?;
         let supervisor_2fa = env.supervisor_2fa()?;
         let incidents = env.incidents()?;
+        let deposit_top_up = Duration::days(env.whole("REDRESS_DEPOSIT_TOP_UP_DAYS", 7, 365)?);
         Ok(Config {
             database_url,
             bind: env.get("REDRESS_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
@@ -144,6 +149,7 @@ impl Config {
             data_dir,
             supervisor_2fa,
             incidents,
+            deposit_top_up,
         })
     }
 }
@@ -325,6 +331,13 @@ mod tests {
         assert_eq!((c.incidents.count, c.incidents.window), (3, Duration::hours(2)));
         let err = Config::from_lookup(|k| (k == "REDRESS_INCIDENT").then(|| "many".into())).unwrap_err();
         assert_eq!(err.name, "REDRESS_INCIDENT");
+        assert_eq!(c.deposit_top_up, Duration::days(7));
+        let c = Config::from_lookup(|k| (k == "REDRESS_DEPOSIT_TOP_UP_DAYS").then(|| "3".into())).unwrap();
+        assert_eq!(c.deposit_top_up, Duration::days(3));
+        for bad in ["0", "a week", "366"] {
+            let err = Config::from_lookup(|k| (k == "REDRESS_DEPOSIT_TOP_UP_DAYS").then(|| bad.into())).unwrap_err();
+            assert_eq!(err.name, "REDRESS_DEPOSIT_TOP_UP_DAYS");
+        }
     }
 
     #[test]

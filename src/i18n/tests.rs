@@ -138,6 +138,7 @@ fn every_key_built_at_run_time_exists() {
     use crate::domain::category::{Category, Resolution};
     use crate::domain::contact::Reach;
     use crate::domain::deadline::DeadlineKind;
+    use crate::domain::deposit::EntryKind;
     use crate::domain::event::EventKind;
     use crate::domain::incident::{IncidentState, IncidentSubject};
     use crate::domain::inspection::Verdict;
@@ -189,6 +190,7 @@ fn every_key_built_at_run_time_exists() {
         ("RiskState", keys_of(RiskState::ALL, RiskState::key)),
         ("Verdict", keys_of(Verdict::ALL, Verdict::key)),
         ("ReportState", keys_of(ReportState::ALL, ReportState::key)),
+        ("EntryKind", keys_of(EntryKind::ALL, EntryKind::key)),
     ];
     let checked: BTreeSet<String> = enums.iter().map(|(name, _)| (*name).to_owned()).collect();
     assert_eq!(checked, declared_with_messages(), "every enum with `#[catalog(…)]` is checked here");

@@ -8,6 +8,7 @@ pub mod catch_up;
 pub mod complaints;
 pub mod conversation;
 pub mod demo;
+pub mod deposits;
 pub mod dispatch;
 pub mod evidence;
 pub mod incidents;

@@ -27,6 +27,8 @@ pub struct Scorecard {
     /// Its live rooms, hosts and products, each with its complaints of the
     /// last 365 days and its measures in force.
     pub live: live::LiveRecord,
+    /// Whether its deposit meets its requirement (the amount is not public).
+    pub deposit_sufficient: bool,
 }
 
 pub fn scorecard(
@@ -44,6 +46,7 @@ pub fn scorecard(
     let (sum, count) = ratings::totals_since(conn, merchant_id, year)?;
     let all = actions::for_merchant(conn, merchant_id)?;
     let live = live::record(conn, merchant_id, year, &all)?;
+    let deposit_sufficient = crate::service::deposits::standing_of(conn, &merchant)?.sufficient;
     let (current, record) = all
         .into_iter()
         .filter(|a| a.ended_at.is_none() || from_db(a.taken_at) >= year)
@@ -58,5 +61,6 @@ pub fn scorecard(
         record,
         live,
         merchant,
+        deposit_sufficient,
     }))
 }

@@ -51,6 +51,8 @@ crate::slug_enum! {
         Action => "action",
         Lifted => "lifted",
         Appeal => "appeal",
+        /// A deposit top-up or adjustment recorded.
+        Deposit => "deposit",
     }
 }
 

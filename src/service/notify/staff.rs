@@ -24,7 +24,7 @@ fn merchant_link(t: &Tr, config: &Config, c: &Complaint) -> Option<(String, Stri
 
 /// To the merchant's contact address, in Chinese.
 #[allow(clippy::too_many_arguments)]
-fn to_merchant(
+pub(super) fn to_merchant(
     conn: &mut DbConnection,
     config: &Config,
     merchant_id: i64,

@@ -99,6 +99,7 @@ struct ScorecardPage {
     current: Vec<ActionView>,
     record: Vec<ActionView>,
     live: live::LiveView,
+    deposit_sufficient: bool,
 }
 
 fn percent(rate: Option<f64>) -> String {
@@ -148,6 +149,7 @@ pub async fn show(
         current: card.current.iter().map(|a| action_view(&t, tz, a)).collect(),
         record,
         live,
+        deposit_sufficient: card.deposit_sufficient,
         ctx,
     };
     render(StatusCode::OK, &page)
