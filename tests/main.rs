@@ -14,6 +14,8 @@ mod consumer_edge;
 mod consumer_pages;
 mod conversation;
 mod deadlines;
+mod deposit_restrictions;
+mod deposits;
 mod durability;
 mod edges;
 mod errors;

@@ -140,7 +140,8 @@ pub fn parse_signed_yuan(raw: &str) -> Result<i64, Invalid> {
 /// Checks the form: a top-up is positive (its note optional), an
 /// adjustment non-zero and needs a reason.
 pub fn validate(kind: &str, amount: &str, note: &str) -> Result<ValidEntry, EntryInvalid> {
-    let kind = EntryKind::from_slug(kind.trim()).filter(|k| EntryKind::BY_HAND.contains(k)).ok_or(EntryInvalid::Kind)?;
+    let kind =
+        EntryKind::from_slug(kind.trim()).filter(|k| EntryKind::BY_HAND.contains(k)).ok_or(EntryInvalid::Kind)?;
     let fen = parse_signed_yuan(amount).map_err(EntryInvalid::Amount)?;
     match kind {
         EntryKind::TopUp if fen <= 0 => return Err(EntryInvalid::TopUpNotPositive),
@@ -221,15 +222,9 @@ mod tests {
         assert_eq!(validate("top_up", "", "").unwrap_err(), EntryInvalid::Amount(Invalid::Required));
         assert_eq!(validate("top_up", "5元", "").unwrap_err(), EntryInvalid::Amount(Invalid::Amount));
         assert_eq!(validate("top_up", "--5", "").unwrap_err(), EntryInvalid::Amount(Invalid::Amount));
-        assert_eq!(
-            validate("top_up", "99999999999", "").unwrap_err(),
-            EntryInvalid::Amount(Invalid::AmountTooLarge)
-        );
+        assert_eq!(validate("top_up", "99999999999", "").unwrap_err(), EntryInvalid::Amount(Invalid::AmountTooLarge));
         let long = "长".repeat(MAX_NOTE + 1);
-        assert_eq!(
-            validate("top_up", "5", &long).unwrap_err(),
-            EntryInvalid::Note(Invalid::TooLong { max: MAX_NOTE })
-        );
+        assert_eq!(validate("top_up", "5", &long).unwrap_err(), EntryInvalid::Note(Invalid::TooLong { max: MAX_NOTE }));
     }
 
     #[test]

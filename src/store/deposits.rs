@@ -49,11 +49,8 @@ pub fn set_requirement(
     by: i64,
     now: DateTime<Utc>,
 ) -> QueryResult<Option<i64>> {
-    let before: Option<i64> = deposit_requirements::table
-        .find(category)
-        .select(deposit_requirements::required_fen)
-        .first(conn)
-        .optional()?;
+    let before: Option<i64> =
+        deposit_requirements::table.find(category).select(deposit_requirements::required_fen).first(conn).optional()?;
     let set = (
         deposit_requirements::required_fen.eq(fen),
         deposit_requirements::changed_at.eq(Some(to_db(now))),
