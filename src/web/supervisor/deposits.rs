@@ -52,14 +52,7 @@ pub struct RequirementFields {
     amount: String,
 }
 
-/// `?done=changed` after a change that worked.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct Done {
-    done: String,
-}
-
-/// The page; `refused`: the row refused, what was typed and the message.
+/// The page (`?done=changed` after a change that worked); `refused`: the row refused, what was typed and the message.
 async fn page(
     state: &AppState,
     req: &HttpRequest,
@@ -101,7 +94,7 @@ pub async fn list(
     req: HttpRequest,
     _who: Supervisor,
     state: web::Data<AppState>,
-    done: web::Query<Done>,
+    done: web::Query<crate::web::notice::Done>,
 ) -> Result<HttpResponse, AppError> {
     let t = PageCtx::new(&req).t;
     let notice = (done.done == "changed").then(|| (t.get("deposit.done_changed").to_owned(), false));
