@@ -84,6 +84,10 @@ pub struct Config {
     /// `REDRESS_RELIEF_FOLLOW_UP_DAYS` (7): days after a monetary relief
     /// that the consumer is asked whether the money arrived.
     pub relief_follow_up: Duration,
+    /// `REDRESS_DEPOSIT_TOP_UP_DAYS` (7): after compensation is paid from
+    /// a merchant's deposit, it has this long to top up before its live
+    /// selling is restricted.
+    pub deposit_top_up: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -120,6 +124,7 @@ impl Config {
         let secret = env.secret()?;
         let supervisor_2fa = env.supervisor_2fa()?;
         let incidents = env.incidents()?;
+        let deposit_top_up = Duration::days(env.whole("REDRESS_DEPOSIT_TOP_UP_DAYS", 7, 365)?);
         Ok(Config {
             database_url,
             bind: env.get("REDRESS_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
@@ -148,6 +153,7 @@ impl Config {
             supervisor_2fa,
             incidents,
             relief_follow_up: Duration::days(env.whole("REDRESS_RELIEF_FOLLOW_UP_DAYS", 7, 90)?),
+            deposit_top_up,
         })
     }
 }
@@ -329,6 +335,13 @@ mod tests {
         assert_eq!((c.incidents.count, c.incidents.window), (3, Duration::hours(2)));
         let err = Config::from_lookup(|k| (k == "REDRESS_INCIDENT").then(|| "many".into())).unwrap_err();
         assert_eq!(err.name, "REDRESS_INCIDENT");
+        assert_eq!(c.deposit_top_up, Duration::days(7));
+        let c = Config::from_lookup(|k| (k == "REDRESS_DEPOSIT_TOP_UP_DAYS").then(|| "3".into())).unwrap();
+        assert_eq!(c.deposit_top_up, Duration::days(3));
+        for bad in ["0", "a week", "366"] {
+            let err = Config::from_lookup(|k| (k == "REDRESS_DEPOSIT_TOP_UP_DAYS").then(|| bad.into())).unwrap_err();
+            assert_eq!(err.name, "REDRESS_DEPOSIT_TOP_UP_DAYS");
+        }
     }
 
     #[test]

@@ -46,9 +46,12 @@ pub fn parse_yuan(raw: &str) -> Result<i64, AmountError> {
     Ok(total)
 }
 
-/// Formats fen as yuan with two decimals: 129900 → "1299.00".
+/// Formats fen as yuan with two decimals: 129900 → "1299.00", -5050 →
+/// "-50.50" (a deposit's balance can be below zero).
 pub fn format_yuan(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, fen % 100)
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
 #[cfg(test)]
@@ -63,6 +66,9 @@ mod tests {
         assert_eq!(parse_yuan(" 1,299.00 "), Ok(129900));
         assert_eq!(parse_yuan("¥0.01"), Ok(1));
         assert_eq!(parse_yuan("0"), Ok(0));
+        assert_eq!(format_yuan(-5050), "-50.50");
+        assert_eq!(format_yuan(-5), "-0.05");
+        assert_eq!(format_yuan(129900), "1299.00");
     }
 
     #[test]

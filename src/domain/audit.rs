@@ -48,6 +48,10 @@ crate::slug_enum! {
         IncidentOpened => "incident_opened",
         /// A user report marked reviewed or dismissed, with the note.
         ReportDecided => "report_decided",
+        /// A deposit top-up or adjustment recorded on a merchant's ledger.
+        DepositRecorded => "deposit_recorded",
+        /// A category's deposit requirement changed at `/supervisor/deposits`.
+        DepositRequirementChanged => "deposit_requirement_changed",
     }
 }
 

@@ -10,6 +10,7 @@ pub mod contact;
 pub mod conversation;
 pub mod credit_code;
 pub mod deadline;
+pub mod deposit;
 pub mod event;
 pub mod evidence;
 pub mod field;

@@ -138,6 +138,7 @@ fn every_key_built_at_run_time_exists() {
     use crate::domain::category::{Category, Resolution};
     use crate::domain::contact::Reach;
     use crate::domain::deadline::DeadlineKind;
+    use crate::domain::deposit::EntryKind;
     use crate::domain::event::EventKind;
     use crate::domain::incident::{IncidentState, IncidentSubject};
     use crate::domain::inspection::Verdict;
@@ -192,6 +193,7 @@ fn every_key_built_at_run_time_exists() {
         ("ReportState", keys_of(ReportState::ALL, ReportState::key)),
         ("ReliefKind", keys_of(ReliefKind::ALL, ReliefKind::key)),
         ("ReliefSource", keys_of(ReliefSource::ALL, ReliefSource::key)),
+        ("EntryKind", keys_of(EntryKind::ALL, EntryKind::key)),
     ];
     let checked: BTreeSet<String> = enums.iter().map(|(name, _)| (*name).to_owned()).collect();
     assert_eq!(checked, declared_with_messages(), "every enum with `#[catalog(…)]` is checked here");

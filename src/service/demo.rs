@@ -20,6 +20,7 @@ use crate::service::conversation::{self, Answer, At, MerchantActor};
 use crate::service::merchants::add;
 use crate::store::{DbConnection, complaints, merchants, phone_codes};
 
+mod deposits;
 mod inspections;
 mod live;
 mod money;
@@ -218,6 +219,7 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
     let supervisor_id = add_user(conn, &new, now).map_err(|e| e.to_string())?;
     logins.push((supervisor.into(), "platform supervisor".into()));
     let seeded_live = live::seed(conn, &ids, supervisor_id, now).map_err(|e| e.to_string())?;
+    deposits::seed(conn, config, &ids, supervisor_id, now)?;
     let mut filed = Vec::new();
     for &(m, hours, category, resolution, amount, order, description, name, phone, email) in COMPLAINTS {
         let form = ComplaintForm {

@@ -29,6 +29,8 @@ pub struct Scorecard {
     pub live: live::LiveRecord,
     /// Monetary relief by what consumers said of it, since it joined.
     pub relief: crate::store::reliefs::ReliefTotals,
+    /// Whether its deposit meets its requirement (the amount is not public).
+    pub deposit_sufficient: bool,
 }
 
 pub fn scorecard(
@@ -46,6 +48,7 @@ pub fn scorecard(
     let (sum, count) = ratings::totals_since(conn, merchant_id, year)?;
     let all = actions::for_merchant(conn, merchant_id)?;
     let live = live::record(conn, merchant_id, year, &all)?;
+    let deposit_sufficient = crate::service::deposits::standing_of(conn, &merchant)?.sufficient;
     let (current, record) = all
         .into_iter()
         .filter(|a| a.ended_at.is_none() || from_db(a.taken_at) >= year)
@@ -61,5 +64,6 @@ pub fn scorecard(
         live,
         relief: crate::store::reliefs::totals(conn, Some(merchant_id))?,
         merchant,
+        deposit_sufficient,
     }))
 }

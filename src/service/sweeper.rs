@@ -59,6 +59,9 @@ pub struct SweepReport {
     pub relief_questions: usize,
     /// Complaints another process changed first.
     pub skipped: usize,
+    /// Merchants whose live selling was restricted automatically: a
+    /// compensation's top-up fell due with the deposit still short.
+    pub deposit_restrictions: usize,
 }
 
 impl SweepReport {
@@ -85,6 +88,9 @@ impl fmt::Display for SweepReport {
         }
         if self.skipped > 0 {
             write!(f, ", {} left to another sweep", self.skipped)?;
+        }
+        if self.deposit_restrictions > 0 {
+            write!(f, ", {} merchants restricted for a deposit left short", self.deposit_restrictions)?;
         }
         Ok(())
     }
@@ -116,6 +122,7 @@ fn run(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel::resul
             report.flags_cleared = crate::service::offenders::sweep_flags(conn, at.config, at.now)?;
             report.reminders = reminders(conn, at)?;
             report.relief_questions = crate::service::relief::ask_due(conn, at.config, at.now)?;
+            report.deposit_restrictions = crate::service::deposits::sweep(conn, at.config, at.now)?;
             return Ok(report);
         }
         for chunk in fresh.chunks(CHUNK) {

@@ -27,6 +27,7 @@ use crate::domain::action::{ActionKind, AppealDecision};
 use crate::domain::audit::AuditKind;
 use crate::domain::category::{Category, Resolution};
 use crate::domain::contact::Reach;
+use crate::domain::deposit::EntryKind;
 use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::evidence::{Kind, Side};
 use crate::domain::incident::{IncidentState, IncidentSubject};
@@ -240,6 +241,7 @@ slug_columns!(
     ReportState,
     ReliefKind,
     ReliefSource,
+    EntryKind,
 );
 
 // By its code exactly as `Lang::code` wrote it (the lenient `from_code`

@@ -16,6 +16,7 @@ mod columns;
 pub mod complaints;
 mod connection;
 pub mod dashboard;
+pub mod deposits;
 pub mod evidence;
 pub mod flags;
 mod gate;

@@ -45,6 +45,9 @@ crate::slug_enum! {
         SupervisorIncident => "supervisor_incident",
         /// To a phone number: the six-digit code that proves it.
         PhoneCode => "phone_code",
+        /// To the merchant: compensation paid from its deposit, and when
+        /// to top up; its automatic restriction lifted once topped up.
+        MerchantDeposit => "merchant_deposit",
     }
 }
 

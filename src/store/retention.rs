@@ -24,11 +24,15 @@ pub struct Removed {
 
 /// The complaints that ended (resolved, closed, withdrawn) before `cutoff`
 /// and are still ended: not one that undelivered relief brought back to
-/// the platform.
+/// the platform, nor one the deposit ledger names (money paid from it is
+/// kept with the complaint it was paid for, as the ledger is).
 pub fn ended_before(conn: &mut DbConnection, cutoff: chrono::DateTime<chrono::Utc>) -> QueryResult<Vec<i64>> {
+    use super::schema::deposit_entries;
+    let paid = deposit_entries::table.filter(deposit_entries::complaint_id.eq(complaints::id.nullable()));
     complaints::table
         .filter(complaints::ended_at.lt(to_db(cutoff)))
         .filter(complaints::state.ne(crate::domain::state::State::Escalated))
+        .filter(diesel::dsl::not(diesel::dsl::exists(paid)))
         .select(complaints::id)
         .order(complaints::id)
         .load(conn)

@@ -582,3 +582,51 @@ diesel::table! {
 
 diesel::joinable!(reliefs -> complaints (complaint_id));
 diesel::allow_tables_to_appear_in_same_query!(reliefs, complaints);
+// The deposit (保证金): what each category requires, the ledger, and the
+// automatic restrictions for a deposit left short
+// (migration 2026-12-06-000002_deposits).
+diesel::table! {
+    deposit_requirements (category) {
+        category -> Text,
+        required_fen -> BigInt,
+        changed_at -> Nullable<Timestamp>,
+        changed_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    deposit_entries (id) {
+        id -> BigInt,
+        merchant_id -> BigInt,
+        kind -> Text,
+        amount_fen -> BigInt,
+        note -> Text,
+        complaint_id -> Nullable<BigInt>,
+        recorded_by -> BigInt,
+        recorded_at -> Timestamp,
+        top_up_due -> Nullable<Timestamp>,
+        swept_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    deposit_restrictions (id) {
+        id -> BigInt,
+        merchant_id -> BigInt,
+        action_id -> BigInt,
+        entry_id -> BigInt,
+        lifted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(deposit_entries -> merchants (merchant_id));
+diesel::joinable!(deposit_entries -> users (recorded_by));
+diesel::joinable!(deposit_entries -> complaints (complaint_id));
+diesel::joinable!(deposit_restrictions -> merchant_actions (action_id));
+diesel::joinable!(deposit_restrictions -> deposit_entries (entry_id));
+diesel::allow_tables_to_appear_in_same_query!(deposit_requirements, users);
+diesel::allow_tables_to_appear_in_same_query!(deposit_entries, merchants);
+diesel::allow_tables_to_appear_in_same_query!(deposit_entries, users);
+diesel::allow_tables_to_appear_in_same_query!(deposit_entries, complaints);
+diesel::allow_tables_to_appear_in_same_query!(deposit_restrictions, merchant_actions);
+diesel::allow_tables_to_appear_in_same_query!(deposit_restrictions, deposit_entries);

@@ -8,6 +8,7 @@ pub mod complaint_view;
 pub mod consumer;
 pub mod csrf;
 pub mod deadline;
+pub mod deposit_view;
 pub mod evidence;
 pub mod form;
 pub mod health;

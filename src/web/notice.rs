@@ -54,6 +54,8 @@ crate::slug_enum! {
         Action => "action",
         Lifted => "lifted",
         Appeal => "appeal",
+        /// A deposit top-up or adjustment recorded.
+        Deposit => "deposit",
     }
 }
 

@@ -78,6 +78,7 @@ impl PageCtx {
                     &["/merchant/rooms/", "/merchant/hosts", "/merchant/products", "/merchant/sessions"],
                 ),
                 ("/merchant/actions".into(), "merchant_admin.actions", &[]),
+                ("/merchant/deposit".into(), "deposit.title", &[]),
                 (format!("/merchants/{}", merchant_id.unwrap_or_default()), "merchant_admin.public", &[]),
             ],
             Some(Staff { role: Role::Supervisor, .. }) => vec![
@@ -94,6 +95,7 @@ impl PageCtx {
                 ),
                 ("/supervisor/rules".into(), "rules.title", &["/supervisor/rules/"]),
                 ("/supervisor/merchants".into(), "merchants.title", &["/supervisor/merchants/"]),
+                ("/supervisor/deposits".into(), "deposit.requirements_nav", &[]),
                 ("/supervisor/mail".into(), "mail_admin.title", &[]),
                 ("/supervisor/audit".into(), "audit.title", &[]),
             ],

@@ -6,12 +6,14 @@
 #![allow(clippy::too_many_arguments)] // each notice names what it is about
 
 mod answer;
+mod deposit;
 mod incident;
 mod live;
 mod relief;
 mod staff;
 
 pub use answer::answer_reminder;
+pub use deposit::{deposit_compensation, deposit_lifted};
 pub use incident::{IncidentNotice, case_ruling_to_consumer, case_ruling_to_merchant, incident_opened};
 pub use live::live_decision;
 pub use relief::{relief_question, ruling};

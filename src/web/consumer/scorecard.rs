@@ -100,6 +100,7 @@ struct ScorecardPage {
     record: Vec<ActionView>,
     live: live::LiveView,
     relief: crate::web::relief_view::ReliefFigures,
+    deposit_sufficient: bool,
 }
 
 fn percent(rate: Option<f64>) -> String {
@@ -150,6 +151,7 @@ pub async fn show(
         record,
         live,
         relief: crate::web::relief_view::ReliefFigures::new(&t, &card.relief),
+        deposit_sufficient: card.deposit_sufficient,
         ctx,
     };
     render(StatusCode::OK, &page)

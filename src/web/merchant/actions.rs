@@ -27,6 +27,8 @@ pub struct ActionLine {
     pub status: String,
     pub can_start: bool,
     pub can_submit: bool,
+    /// Taken by the sweeper for a deposit left short, not by a person.
+    pub automatic: bool,
 }
 
 #[derive(Template)]
@@ -55,11 +57,12 @@ async fn page(
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
     let merchant_id = who.merchant_id;
-    let (taken, appeals, names) = state
+    let (taken, appeals, names, automatic) = state
         .db(move |conn| {
             let taken = actions::for_merchant(conn, merchant_id)?;
             let names = crate::store::live::target_names(conn, &taken)?;
-            Ok((taken, actions::appeals_for_merchant(conn, merchant_id)?, names))
+            let automatic = crate::store::deposits::automatic_actions(conn, merchant_id)?;
+            Ok((taken, actions::appeals_for_merchant(conn, merchant_id)?, names, automatic))
         })
         .await?;
     let ctx = PageCtx::new(req);
@@ -86,6 +89,7 @@ async fn page(
                 view: ActionView { on: view::target_words(&t, &names, a), ..action_view(&t, tz, a) },
                 can_start: matches!(status, AppealStatus::CanStart { .. }),
                 can_submit: matches!(status, AppealStatus::CanSubmit { .. }),
+                automatic: automatic.contains(&a.id),
                 status: words,
             }
         })

@@ -5,11 +5,13 @@ mod actions;
 mod answer;
 mod complaint;
 mod dashboard;
+mod deposit;
 mod live;
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(deposit::show);
     cfg.service(actions::show).service(actions::start).service(actions::submit);
     cfg.service(live::list_rooms).service(live::create_room).service(live::show_room);
     cfg.service(live::list_hosts).service(live::create_host).service(live::show_host);

@@ -7,6 +7,7 @@
 //! person.
 
 mod consumer;
+mod deposit;
 mod merchant;
 mod staff;
 mod supervisor;

@@ -6,6 +6,7 @@ mod audit;
 mod case_view;
 mod cases;
 mod complaint;
+mod deposits;
 pub mod export;
 mod flags;
 mod incidents;
@@ -36,7 +37,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(merchant::add_staff)
         .service(merchant::take_action)
         .service(merchant::lift)
-        .service(merchant::decide_appeal);
+        .service(merchant::decide_appeal)
+        .service(merchant::record_deposit);
+    cfg.service(deposits::list).service(deposits::edit);
     cfg.service(flags::list).service(flags::decide_flag);
     cfg.service(products::queue).service(products::decide);
     cfg.service(incidents::list).service(incidents::show).service(cases::decide);

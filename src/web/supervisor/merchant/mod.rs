@@ -5,6 +5,7 @@
 
 mod actions;
 mod appeals;
+mod deposit;
 mod staff;
 
 use std::collections::HashMap;
@@ -15,19 +16,23 @@ use askama::Template;
 
 pub use actions::{lift, take_action};
 pub use appeals::decide_appeal;
+pub use deposit::record_deposit;
 pub use staff::add_staff;
 
 use crate::domain::action::ActionKind;
+use crate::domain::deposit::EntryKind;
 use crate::domain::live::Target;
 use crate::domain::offender::Supervision;
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::service::deposits::{self, Ledger};
 use crate::store::actions::{self as store, ActionRow, AppealRow};
 use crate::store::flags::{self, Flag, FlagState};
 use crate::store::merchants::{self, Merchant};
 use crate::store::{from_db, live, users};
 use crate::web::consumer::Choice;
 use crate::web::consumer::scorecard::{ActionView, action_view};
+use crate::web::deposit_view::{DepositView, Reader};
 use crate::web::page::{PageCtx, render};
 use crate::web::path::MerchantId;
 use crate::web::refusal::Refusal;
@@ -40,6 +45,8 @@ pub struct ActionLine {
     pub view: ActionView,
     pub liftable: bool,
     pub appeal: Option<AppealLine>,
+    /// Taken by the sweeper for a deposit left short, not by a person.
+    pub automatic: bool,
 }
 
 /// A room, host or product of the merchant's, linked to its page.
@@ -89,6 +96,9 @@ struct MerchantPage {
     /// How often its rooms were inspected, in words ("巡查 3 次"), and the number.
     inspections: (i64, String),
     kinds: Vec<Choice>,
+    deposit: DepositView,
+    /// Top-up or adjustment.
+    entry_kinds: Vec<Choice>,
     notice: Option<(String, bool)>,
     /// A refused form's values and mistake.
     kept: KeptForm,
@@ -107,6 +117,7 @@ struct Record {
     /// Flags about its hosts and products still on the list.
     thing_flags: Vec<Flag>,
     inspections: i64,
+    ledger: Ledger,
 }
 
 async fn load(state: &AppState, id: MerchantId) -> Result<Record, AppError> {
@@ -114,8 +125,10 @@ async fn load(state: &AppState, id: MerchantId) -> Result<Record, AppError> {
     state
         .db(move |conn| {
             let taken = store::for_merchant(conn, id)?;
+            let merchant = merchants::find(conn, id)?.ok_or(AppError::NotFound)?;
             Ok(Record {
-                merchant: merchants::find(conn, id)?.ok_or(AppError::NotFound)?,
+                ledger: deposits::ledger(conn, &merchant)?,
+                merchant,
                 staff: users::staff_of(conn, id)?,
                 names: live::target_names(conn, &taken)?,
                 taken,
@@ -139,7 +152,7 @@ async fn page(
     notice: Option<(String, bool)>,
     kept: KeptForm,
 ) -> Result<HttpResponse, AppError> {
-    let Record { merchant: m, staff, taken, names, appeals, flag, live, thing_flags, inspections } =
+    let Record { merchant: m, staff, taken, names, appeals, flag, live, thing_flags, inspections, ledger } =
         load(state, id).await?;
     // Supervisors see a flag the public does not see yet (raised by
     // complaint volume alone), and that it is not public.
@@ -154,10 +167,15 @@ async fn page(
         id: id.0,
         categories: m.categories.0.iter().map(|c| t.get(c.key()).to_owned()).collect::<Vec<_>>().join("、"),
         staff: staff.into_iter().map(|(email, at)| (email, view::time(&t, tz, from_db(at)))).collect(),
-        actions: action_lines(&t, tz, (&taken, &names), &appeals),
+        actions: action_lines(&t, tz, (&taken, &names), &appeals, &ledger.automatic),
         things: thing_lines(&t, live, &thing_flags),
         inspections: (inspections, t.fmt("inspection.count_of_merchant", &[("n", &inspections)])),
         kinds: ActionKind::ON_MERCHANT
+            .iter()
+            .map(|k| Choice { value: k.slug().into(), label: t.get(k.key()).into(), selected: false })
+            .collect(),
+        deposit: DepositView::of(&t, tz, &ledger, Reader::Supervisor),
+        entry_kinds: EntryKind::BY_HAND
             .iter()
             .map(|k| Choice { value: k.slug().into(), label: t.get(k.key()).into(), selected: false })
             .collect(),
@@ -185,6 +203,7 @@ fn action_lines(
     tz: chrono_tz::Tz,
     (taken, names): (&[ActionRow], &view::TargetNames),
     appeals: &[AppealRow],
+    automatic: &[i64],
 ) -> Vec<ActionLine> {
     let appeal_of: HashMap<i64, &AppealRow> = appeals.iter().map(|a| (a.action_id, a)).collect();
     taken
@@ -194,6 +213,7 @@ fn action_lines(
             view: ActionView { on: view::target_words(t, names, a), ..action_view(t, tz, a) },
             liftable: a.ended_at.is_none() && a.kind.is_ongoing(),
             appeal: appeal_of.get(&a.id).map(|ap| appeal_line(t, tz, ap)),
+            automatic: automatic.contains(&a.id),
         })
         .collect()
 }
