@@ -48,6 +48,10 @@ crate::slug_enum! {
         IncidentOpened => "incident_opened",
         /// A user report marked reviewed or dismissed, with the note.
         ReportDecided => "report_decided",
+        /// An entry of the violation schedule changed (points, measure, days).
+        ViolationScheduleChanged => "violation_schedule_changed",
+        /// A threshold of accumulated points changed.
+        ViolationThresholdChanged => "violation_threshold_changed",
     }
 }
 

@@ -148,6 +148,7 @@ fn every_key_built_at_run_time_exists() {
     use crate::domain::report::ReportState;
     use crate::domain::risk::{RiskState, RuleKind};
     use crate::domain::state::{EscalationReason, Outcome, State};
+    use crate::domain::violation::{Level, Measure, Violation};
     use crate::service::offenders::FlagDecision;
     use crate::store::dashboard::Due;
     use crate::web::notice::{CaseAct, MerchantAdminDone, MerchantDone, SupervisorDone, TrackingDone};
@@ -189,6 +190,9 @@ fn every_key_built_at_run_time_exists() {
         ("RiskState", keys_of(RiskState::ALL, RiskState::key)),
         ("Verdict", keys_of(Verdict::ALL, Verdict::key)),
         ("ReportState", keys_of(ReportState::ALL, ReportState::key)),
+        ("Violation", keys_of(Violation::ALL, Violation::key)),
+        ("Level", keys_of(Level::ALL, Level::key)),
+        ("Measure", keys_of(Measure::ALL, Measure::key)),
     ];
     let checked: BTreeSet<String> = enums.iter().map(|(name, _)| (*name).to_owned()).collect();
     assert_eq!(checked, declared_with_messages(), "every enum with `#[catalog(…)]` is checked here");

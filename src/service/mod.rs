@@ -29,3 +29,4 @@ pub mod sweeper;
 pub mod tracking;
 pub mod two_factor;
 pub mod verification;
+pub mod violations;

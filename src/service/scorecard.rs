@@ -27,6 +27,9 @@ pub struct Scorecard {
     /// Its live rooms, hosts and products, each with its complaints of the
     /// last 365 days and its measures in force.
     pub live: live::LiveRecord,
+    /// The points of the last 12 months that count, and the credit score
+    /// left of 100.
+    pub points: (i64, i32),
 }
 
 pub fn scorecard(
@@ -42,7 +45,8 @@ pub fn scorecard(
         report::merchant_counts(conn, merchant_id, year, [now - Duration::days(30), now - Duration::days(90)], now)?;
     let first_responses = report::merchant_first_responses(conn, merchant_id, year)?;
     let (sum, count) = ratings::totals_since(conn, merchant_id, year)?;
-    let all = actions::for_merchant(conn, merchant_id)?;
+    let all = actions::for_merchant_at(conn, merchant_id, now)?;
+    let counted = actions::counted_points(&all, now);
     let live = live::record(conn, merchant_id, year, &all)?;
     let (current, record) = all
         .into_iter()
@@ -58,5 +62,6 @@ pub fn scorecard(
         record,
         live,
         merchant,
+        points: (counted, crate::domain::violation::credit_score(counted)),
     }))
 }

@@ -57,6 +57,8 @@ pub struct SweepReport {
     pub reminders: usize,
     /// Complaints another process changed first.
     pub skipped: usize,
+    /// Restrictions of N days whose days were over.
+    pub restrictions_ended: usize,
 }
 
 impl SweepReport {
@@ -77,6 +79,9 @@ impl fmt::Display for SweepReport {
         }
         if self.flags_cleared > 0 {
             write!(f, ", {} repeat-offender flags cleared", self.flags_cleared)?;
+        }
+        if self.restrictions_ended > 0 {
+            write!(f, ", {} restrictions over", self.restrictions_ended)?;
         }
         if self.skipped > 0 {
             write!(f, ", {} left to another sweep", self.skipped)?;
@@ -110,6 +115,7 @@ fn run(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel::resul
         if fresh.is_empty() {
             report.flags_cleared = crate::service::offenders::sweep_flags(conn, at.config, at.now)?;
             report.reminders = reminders(conn, at)?;
+            report.restrictions_ended = conn.write(|conn| crate::store::actions::end_expired(conn, at.now))?;
             return Ok(report);
         }
         for chunk in fresh.chunks(CHUNK) {

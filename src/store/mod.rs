@@ -41,6 +41,7 @@ mod transaction;
 pub mod two_factor;
 mod upkeep;
 pub mod users;
+pub mod violations;
 pub mod writer;
 
 use std::path::PathBuf;

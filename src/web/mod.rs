@@ -18,6 +18,7 @@ pub mod notice;
 pub mod page;
 pub mod path;
 pub mod refusal;
+pub mod schedule;
 pub mod session;
 pub mod site;
 pub mod supervisor;

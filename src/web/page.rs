@@ -93,6 +93,7 @@ impl PageCtx {
                     &["/supervisor/products/", "/supervisor/rooms/", "/supervisor/hosts/"],
                 ),
                 ("/supervisor/rules".into(), "rules.title", &["/supervisor/rules/"]),
+                ("/supervisor/violations".into(), "violation.title", &[]),
                 ("/supervisor/merchants".into(), "merchants.title", &["/supervisor/merchants/"]),
                 ("/supervisor/mail".into(), "mail_admin.title", &[]),
                 ("/supervisor/audit".into(), "audit.title", &[]),
