@@ -63,4 +63,5 @@ mod two_factor;
 mod two_factor_reauth;
 mod validation;
 mod verification;
+mod violations;
 mod volume_flags;
