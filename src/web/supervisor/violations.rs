@@ -32,13 +32,6 @@ struct SchedulePage {
     csrf: String,
 }
 
-/// `?done=changed` after an edit that worked.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct Done {
-    done: String,
-}
-
 /// A penalty as the form sends it.
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -83,7 +76,7 @@ pub async fn show(
     req: HttpRequest,
     _who: Supervisor,
     state: web::Data<AppState>,
-    done: web::Query<Done>,
+    done: web::Query<crate::web::notice::Done>,
 ) -> Result<HttpResponse, AppError> {
     let t = PageCtx::new(&req).t;
     let notice = (done.done == "changed").then(|| (t.get("violation.done_changed").to_owned(), false));
