@@ -371,7 +371,7 @@ fn a_cases_searches_read_ranges_of_their_indexes() {
     let mut conn = app.pool.get().unwrap();
     let mut queries = crate::plans::captured(&mut conn, |conn| {
         let t = redress::i18n::Lang::ZhCn.tr();
-        let r = redress::service::incidents::record::record(conn, &t, app.config.tz, id).unwrap().unwrap();
+        let r = redress::service::incidents::record::record(conn, &t, app.config.tz, id, now).unwrap().unwrap();
         redress::service::incidents::record::found(conn, &r, "腊肠", now).unwrap();
         redress::service::incidents::case::of_complaint(conn, r.members[0].complaint_id).unwrap();
     });

@@ -319,7 +319,9 @@ fn detection_reads_ranges_of_its_indexes() {
         let t = redress::i18n::Lang::ZhCn.tr();
         let listed = redress::service::incidents::record::list(conn, &t, app.config.tz).unwrap();
         assert_eq!(listed.len(), 3, "product, session and host");
-        redress::service::incidents::record::record(conn, &t, app.config.tz, listed[0].incident.id).unwrap().unwrap();
+        redress::service::incidents::record::record(conn, &t, app.config.tz, listed[0].incident.id, app.clock.now())
+            .unwrap()
+            .unwrap();
     });
     queries.dedup();
     let tables = ["complaints", "incidents", "incident_complaints"];

@@ -67,4 +67,5 @@ mod two_factor;
 mod two_factor_reauth;
 mod validation;
 mod verification;
+mod violations;
 mod volume_flags;

@@ -52,6 +52,10 @@ crate::slug_enum! {
         DepositRecorded => "deposit_recorded",
         /// A category's deposit requirement changed at `/supervisor/deposits`.
         DepositRequirementChanged => "deposit_requirement_changed",
+        /// An entry of the violation schedule changed (points, measure, days).
+        ViolationScheduleChanged => "violation_schedule_changed",
+        /// A threshold of accumulated points changed.
+        ViolationThresholdChanged => "violation_threshold_changed",
     }
 }
 

@@ -32,6 +32,7 @@ pub mod state;
 pub mod text;
 pub mod totp;
 pub mod verification;
+pub mod violation;
 
 /// Declares a fieldless enum whose values travel as stable slugs (form
 /// values, database text, `data-status` attributes).

@@ -150,6 +150,7 @@ fn every_key_built_at_run_time_exists() {
     use crate::domain::report::ReportState;
     use crate::domain::risk::{RiskState, RuleKind};
     use crate::domain::state::{EscalationReason, Outcome, State};
+    use crate::domain::violation::{Level, Measure, Violation};
     use crate::service::offenders::FlagDecision;
     use crate::store::dashboard::Due;
     use crate::web::notice::{CaseAct, MerchantAdminDone, MerchantDone, SupervisorDone, TrackingDone};
@@ -194,6 +195,9 @@ fn every_key_built_at_run_time_exists() {
         ("ReliefKind", keys_of(ReliefKind::ALL, ReliefKind::key)),
         ("ReliefSource", keys_of(ReliefSource::ALL, ReliefSource::key)),
         ("EntryKind", keys_of(EntryKind::ALL, EntryKind::key)),
+        ("Violation", keys_of(Violation::ALL, Violation::key)),
+        ("Level", keys_of(Level::ALL, Level::key)),
+        ("Measure", keys_of(Measure::ALL, Measure::key)),
     ];
     let checked: BTreeSet<String> = enums.iter().map(|(name, _)| (*name).to_owned()).collect();
     assert_eq!(checked, declared_with_messages(), "every enum with `#[catalog(…)]` is checked here");

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::domain::action::{ActionKind, AppealDecision, AppealWindows, STARTING_POINTS, deduct};
+use crate::domain::action::{ActionKind, AppealDecision, AppealWindows, STARTING_POINTS};
 use crate::domain::text;
 use crate::service::notify;
 use crate::store::actions::{self, ActionRow};
@@ -25,6 +25,20 @@ pub enum ActionError {
     Ended,
     #[error("only restrictions and suspensions are lifted")]
     NotLiftable,
+    /// Not a type of the violation schedule.
+    #[error("choose a violation type")]
+    Violation,
+    #[error("choose a level")]
+    Level,
+    /// Points, measure or days that are not valid.
+    #[error("penalty: {0:?}")]
+    Penalty(crate::domain::violation::PenaltyError),
+    /// More points, a heavier measure or more days than the schedule's.
+    #[error("heavier than the schedule")]
+    Heavier,
+    /// Lighter than the schedule, without a written reason.
+    #[error("a reason for going lighter is required")]
+    Mitigation,
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }
@@ -33,7 +47,9 @@ fn reason(raw: &str) -> Result<String, ActionError> {
     text::clean(raw, 2, 500, true).map_err(|_| ActionError::Reason)
 }
 
-/// Takes an action against a merchant; a deduction takes its points off at once.
+/// Takes an action against a merchant, not under the violation schedule
+/// (`service::violations::take` is); a deduction's points count at once
+/// against the credit score.
 #[allow(clippy::too_many_arguments)]
 pub fn take(
     conn: &mut DbConnection,
@@ -57,20 +73,22 @@ pub fn take(
     };
     let why = reason(why)?;
     conn.write(|conn| {
-        let merchant = merchants::find(conn, merchant_id)?.ok_or(ActionError::NotFound)?;
+        merchants::find(conn, merchant_id)?.ok_or(ActionError::NotFound)?;
         let id = actions::insert(conn, merchant_id, kind, points, &why, by, now)?;
-        if let Some(p) = points {
-            actions::set_points(conn, merchant_id, deduct(merchant.credit_points, p))?;
-        }
         notify::action(conn, config, merchant_id, id, kind, points, &why, now)?;
         Ok(id)
     })
 }
 
-/// The action `action_id` taken against `merchant_id`: another merchant's
-/// action is none, as if it did not exist.
-fn action_of(conn: &mut DbConnection, merchant_id: i64, action_id: i64) -> diesel::QueryResult<Option<ActionRow>> {
-    Ok(actions::find(conn, action_id)?.filter(|a| a.merchant_id == merchant_id))
+/// The action `action_id` taken against `merchant_id`, as it stands at
+/// `now`: another merchant's action is none, as if it did not exist.
+fn action_of(
+    conn: &mut DbConnection,
+    merchant_id: i64,
+    action_id: i64,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<Option<ActionRow>> {
+    Ok(actions::find(conn, action_id)?.filter(|a| a.merchant_id == merchant_id).map(|a| a.as_of(now)))
 }
 
 /// Lifts a restriction or suspension.
@@ -84,11 +102,12 @@ pub fn lift(
 ) -> Result<(), ActionError> {
     let why = reason(why)?;
     conn.write(|conn| {
-        let action = action_of(conn, merchant_id, action_id)?.ok_or(ActionError::NotFound)?;
+        let action = action_of(conn, merchant_id, action_id, now)?.ok_or(ActionError::NotFound)?;
         if !action.kind.is_ongoing() {
             return Err(ActionError::NotLiftable);
         }
-        if !actions::end(conn, action_id, by, &why, false, now)? {
+        // A restriction whose days are over has ended, swept or not.
+        if action.ended_at.is_some() || !actions::end(conn, action_id, by, &why, false, now)? {
             return Err(ActionError::Ended);
         }
         crate::service::review::after_end(conn, &action, by, &why, now)?;
@@ -123,7 +142,8 @@ pub enum AppealStatus {
     Rejected {
         reason: String,
     },
-    /// A lifted or reversed action has nothing left to appeal.
+    /// A reversed action, or one lifted or over without points, has
+    /// nothing left to appeal.
     NotAppealable,
 }
 
@@ -134,7 +154,9 @@ pub fn appeal_status(
     now: DateTime<Utc>,
 ) -> AppealStatus {
     match appeal {
-        None if action.ended_at.is_some() => AppealStatus::NotAppealable,
+        None if action.reversed || (action.ended_at.is_some() && action.points.is_none()) => {
+            AppealStatus::NotAppealable
+        }
         None => {
             let until = windows.start_by(from_db(action.taken_at));
             if now <= until { AppealStatus::CanStart { until } } else { AppealStatus::StartExpired { closed: until } }
@@ -184,7 +206,7 @@ pub fn start_appeal(
     now: DateTime<Utc>,
 ) -> Result<(), AppealError> {
     conn.write(|conn| {
-        let action = action_of(conn, merchant_id, action_id)?.ok_or(AppealError::NotFound)?;
+        let action = action_of(conn, merchant_id, action_id, now)?.ok_or(AppealError::NotFound)?;
         let appeal = actions::appeal_for(conn, action_id)?;
         match appeal_status(&action, appeal.as_ref(), windows, now) {
             AppealStatus::CanStart { .. } => Ok(actions::start_appeal(conn, &action, by, now)?),
@@ -209,7 +231,7 @@ pub fn submit_appeal(
         m => Some(text::clean(m, 1, 5000, true).map_err(|_| AppealError::Statement)?),
     };
     conn.write(|conn| {
-        let action = action_of(conn, merchant_id, action_id)?.ok_or(AppealError::NotFound)?;
+        let action = action_of(conn, merchant_id, action_id, now)?.ok_or(AppealError::NotFound)?;
         let appeal = actions::appeal_for(conn, action_id)?;
         match (appeal_status(&action, appeal.as_ref(), windows, now), appeal) {
             (AppealStatus::CanSubmit { .. }, Some(a)) => {
@@ -228,16 +250,18 @@ fn pending_appeal_of(
     conn: &mut DbConnection,
     merchant_id: i64,
     appeal_id: i64,
+    now: DateTime<Utc>,
 ) -> Result<(actions::AppealRow, ActionRow), AppealError> {
     let appeal = actions::appeals_for_merchant(conn, merchant_id)?
         .into_iter()
         .find(|a| a.id == appeal_id && a.submitted_at.is_some() && a.decision.is_none())
         .ok_or(AppealError::NotFound)?;
-    let action = action_of(conn, merchant_id, appeal.action_id)?.ok_or(AppealError::NotFound)?;
+    let action = action_of(conn, merchant_id, appeal.action_id, now)?.ok_or(AppealError::NotFound)?;
     Ok((appeal, action))
 }
 
-/// A supervisor grants (the action is reversed, points restored) or
+/// A supervisor grants (the action is reversed: its points no longer
+/// count, against the score nor towards thresholds) or
 /// rejects a submitted appeal, with reasons. The appeal is looked up
 /// through its merchant: another merchant's appeal is not found.
 #[allow(clippy::too_many_arguments)]
@@ -254,20 +278,18 @@ pub fn decide_appeal(
     let grant = grant.ok_or(AppealError::Decision)?;
     let why = text::clean(why, 2, 2000, true).map_err(|_| AppealError::Statement)?;
     conn.write(|conn| {
-        let (appeal, action) = pending_appeal_of(conn, merchant_id, appeal_id)?;
+        let (appeal, action) = pending_appeal_of(conn, merchant_id, appeal_id, now)?;
         let decision = if grant { AppealDecision::Granted } else { AppealDecision::Rejected };
         if !actions::decide_appeal(conn, appeal.id, decision, &why, by, now)? {
             return Err(AppealError::NotFound);
         }
         notify::appeal(conn, config, action.merchant_id, appeal.id, action.kind, grant, &why, now)?;
         if grant {
-            actions::end(conn, action.id, by, &why, true, now)?;
+            // Lifted, or over, it is still reversed (its points stop
+            // counting), once: the appeal was decided once.
+            actions::reverse(conn, action.id, by, &why, now)?;
             // The product, room or host the action was on is back too.
             crate::service::review::after_end(conn, &action, by, &why, now)?;
-            if let Some(points) = action.points {
-                let merchant = merchants::find(conn, action.merchant_id)?.ok_or(AppealError::NotFound)?;
-                actions::set_points(conn, action.merchant_id, (merchant.credit_points + points).min(STARTING_POINTS))?;
-            }
         }
         Ok(())
     })

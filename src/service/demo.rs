@@ -244,6 +244,16 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
     filed.extend(live::incident(conn, config, &seeded_live, (ids[3], supervisor_id), now)?);
     inspections::seed(conn, config, &seeded_live, supervisor_id, now)?;
     reports::seed(conn, config, &seeded_live, &ids, supervisor_id, now)?;
+    // 极光数码 under the violation schedule: luring buyers off the platform,
+    // serious (6 points, live selling restricted for 7 days), 100 hours ago.
+    let asked = crate::service::violations::Asked {
+        violation: "off_platform",
+        level: "serious",
+        reason: "主播在直播间引导消费者加微信私下转账，绕开平台售后。",
+        ..Default::default()
+    };
+    crate::service::violations::take(conn, config, ids[2], &asked, supervisor_id, now - Duration::hours(100))
+        .map_err(|e| e.to_string())?;
     // Two consumers proved their numbers: 王芳 at /my (both her complaints,
     // which /my lists for 13800138000), 李静 with the code on the form.
     let e = |e: diesel::result::Error| e.to_string();

@@ -31,3 +31,4 @@ pub mod sweeper;
 pub mod tracking;
 pub mod two_factor;
 pub mod verification;
+pub mod violations;

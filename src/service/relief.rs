@@ -74,9 +74,14 @@ const BATCH: i64 = 500;
 /// whether the money arrived (mail and SMS), once each. Returns how many
 /// were asked.
 pub fn ask_due(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> diesel::QueryResult<usize> {
+    // Read first: most sweeps have nothing to ask, and take no write lock.
+    let due = reliefs::due_to_ask(conn, now, BATCH)?;
+    if due.is_empty() {
+        return Ok(0);
+    }
     conn.write(|conn| {
         let mut asked = 0;
-        for row in reliefs::due_to_ask(conn, now, BATCH)? {
+        for row in due {
             if !reliefs::mark_asked(conn, row.id, now)? {
                 continue;
             }

@@ -31,6 +31,9 @@ pub struct Scorecard {
     pub relief: crate::store::reliefs::ReliefTotals,
     /// Whether its deposit meets its requirement (the amount is not public).
     pub deposit_sufficient: bool,
+    /// The points of the last 12 months that count, and the credit score
+    /// left of 100.
+    pub points: (i64, i32),
 }
 
 pub fn scorecard(
@@ -46,7 +49,8 @@ pub fn scorecard(
         report::merchant_counts(conn, merchant_id, year, [now - Duration::days(30), now - Duration::days(90)], now)?;
     let first_responses = report::merchant_first_responses(conn, merchant_id, year)?;
     let (sum, count) = ratings::totals_since(conn, merchant_id, year)?;
-    let all = actions::for_merchant(conn, merchant_id)?;
+    let all = actions::for_merchant_at(conn, merchant_id, now)?;
+    let counted = actions::counted_points(&all, now);
     let live = live::record(conn, merchant_id, year, &all)?;
     let deposit_sufficient = crate::service::deposits::standing_of(conn, &merchant)?.sufficient;
     let (current, record) = all
@@ -65,5 +69,6 @@ pub fn scorecard(
         relief: crate::store::reliefs::totals(conn, Some(merchant_id))?,
         merchant,
         deposit_sufficient,
+        points: (counted, crate::domain::violation::credit_score(counted)),
     }))
 }

@@ -62,6 +62,8 @@ pub struct SweepReport {
     /// Merchants whose live selling was restricted automatically: a
     /// compensation's top-up fell due with the deposit still short.
     pub deposit_restrictions: usize,
+    /// Restrictions of N days whose days were over.
+    pub restrictions_ended: usize,
 }
 
 impl SweepReport {
@@ -85,6 +87,9 @@ impl fmt::Display for SweepReport {
         }
         if self.flags_cleared > 0 {
             write!(f, ", {} repeat-offender flags cleared", self.flags_cleared)?;
+        }
+        if self.restrictions_ended > 0 {
+            write!(f, ", {} restrictions over", self.restrictions_ended)?;
         }
         if self.skipped > 0 {
             write!(f, ", {} left to another sweep", self.skipped)?;
@@ -123,6 +128,11 @@ fn run(conn: &mut DbConnection, at: At<'_>) -> Result<SweepReport, diesel::resul
             report.reminders = reminders(conn, at)?;
             report.relief_questions = crate::service::relief::ask_due(conn, at.config, at.now)?;
             report.deposit_restrictions = crate::service::deposits::sweep(conn, at.config, at.now)?;
+            report.restrictions_ended = if crate::store::actions::any_expired(conn, at.now)? {
+                conn.write(|conn| crate::store::actions::end_expired(conn, at.now))?
+            } else {
+                0
+            };
             return Ok(report);
         }
         for chunk in fresh.chunks(CHUNK) {

@@ -7,6 +7,7 @@ use super::schema::{appeals, merchant_actions, merchants};
 use super::{DbConnection, to_db};
 use crate::domain::action::{ActionKind, AppealDecision};
 use crate::domain::live::Target;
+use crate::domain::violation::{Level, Violation, window_start};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = merchant_actions)]
@@ -25,6 +26,44 @@ pub struct ActionRow {
     /// What the action is on, and which one (`None` for the merchant).
     pub target: Target,
     pub target_id: Option<i64>,
+    /// Taken under the violation schedule: the type and level.
+    pub violation: Option<Violation>,
+    pub level: Option<Level>,
+    /// Why the supervisor went lighter than the schedule.
+    pub mitigation: Option<String>,
+    /// A restriction of N days ends by itself then.
+    pub ends_at: Option<NaiveDateTime>,
+    /// Taken because points reached a threshold: the points counted in
+    /// the window, and the threshold.
+    pub accrued_points: Option<i32>,
+    pub threshold_points: Option<i32>,
+}
+
+impl ActionRow {
+    /// The action as it stands at `now`: a restriction whose days are
+    /// over has ended then, whether or not the sweeper has written it yet.
+    pub fn as_of(mut self, now: DateTime<Utc>) -> ActionRow {
+        if self.ended_at.is_none() && self.ends_at.is_some_and(|end| end <= to_db(now)) {
+            self.ended_at = self.ends_at;
+        }
+        self
+    }
+
+    /// Whether its points count at `now`: not reversed, and taken within
+    /// the last 12 months.
+    pub fn counts(&self, now: DateTime<Utc>) -> bool {
+        !self.reversed && self.points.is_some() && self.taken_at > to_db(window_start(now))
+    }
+
+    /// Whether it ended by itself when its days were over.
+    pub fn expired(&self) -> bool {
+        self.ended_at.is_some() && self.ended_at == self.ends_at && self.ended_by.is_none()
+    }
+}
+
+/// The points of `actions` that count at `now`.
+pub fn counted_points(actions: &[ActionRow], now: DateTime<Utc>) -> i64 {
+    actions.iter().filter(|a| a.counts(now)).filter_map(|a| a.points).map(i64::from).sum()
 }
 
 pub fn insert(
@@ -89,6 +128,12 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<ActionRow>> 
     merchant_actions::table.find(id).select(ActionRow::as_select()).first(conn).optional()
 }
 
+/// A merchant's actions as they stand at `now` ([`ActionRow::as_of`]),
+/// newest first: what pages show.
+pub fn for_merchant_at(conn: &mut DbConnection, merchant_id: i64, now: DateTime<Utc>) -> QueryResult<Vec<ActionRow>> {
+    Ok(for_merchant(conn, merchant_id)?.into_iter().map(|a| a.as_of(now)).collect())
+}
+
 /// A merchant's actions, newest first.
 pub fn for_merchant(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<Vec<ActionRow>> {
     merchant_actions::table
@@ -118,8 +163,43 @@ pub fn end(
     Ok(n == 1)
 }
 
-pub fn set_points(conn: &mut DbConnection, merchant_id: i64, points: i32) -> QueryResult<()> {
-    diesel::update(merchants::table.find(merchant_id)).set(merchants::credit_points.eq(points)).execute(conn).map(drop)
+/// Reverses an action on a granted appeal: it ends now unless it has
+/// ended (lifted, or its days over), and its points stop counting. False
+/// if it was reversed already.
+pub fn reverse(conn: &mut DbConnection, id: i64, by: i64, reason: &str, now: DateTime<Utc>) -> QueryResult<bool> {
+    if end(conn, id, by, reason, true, now)? {
+        return Ok(true);
+    }
+    let n = diesel::update(merchant_actions::table.find(id).filter(merchant_actions::reversed.eq(false)))
+        .set(merchant_actions::reversed.eq(true))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Whether any restriction of N days ran out and is not ended yet: a read,
+/// so that a sweep with nothing to end takes no write lock.
+pub fn any_expired(conn: &mut DbConnection, now: DateTime<Utc>) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        merchant_actions::table
+            .filter(merchant_actions::ends_at.is_not_null())
+            .filter(merchant_actions::ended_at.is_null())
+            .filter(merchant_actions::ends_at.le(to_db(now))),
+    ))
+    .get_result(conn)
+}
+
+/// Ends the restrictions whose days are over, each at the end of its days
+/// (not at the sweep's time): a range of `merchant_actions_ends`. Running
+/// it again ends nothing more.
+pub fn end_expired(conn: &mut DbConnection, now: DateTime<Utc>) -> QueryResult<usize> {
+    diesel::update(
+        merchant_actions::table
+            .filter(merchant_actions::ends_at.is_not_null())
+            .filter(merchant_actions::ended_at.is_null())
+            .filter(merchant_actions::ends_at.le(to_db(now))),
+    )
+    .set(merchant_actions::ended_at.eq(merchant_actions::ends_at))
+    .execute(conn)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -40,6 +40,7 @@ use crate::domain::report::ReportState;
 use crate::domain::risk::{RiskState, RuleKind};
 use crate::domain::staff::Role;
 use crate::domain::state::{EscalationReason, Outcome, State};
+use crate::domain::violation::{Level, Measure, Violation};
 use crate::i18n::Lang;
 use crate::store::flags::FlagState;
 use crate::store::outbox::{Channel, MailKind, MailState};
@@ -242,6 +243,9 @@ slug_columns!(
     ReliefKind,
     ReliefSource,
     EntryKind,
+    Violation,
+    Level,
+    Measure,
 );
 
 // By its code exactly as `Lang::code` wrote it (the lenient `from_code`

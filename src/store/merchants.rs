@@ -18,7 +18,8 @@ pub struct Merchant {
     pub shop_url: String,
     pub categories: SoldCategories,
     pub qualification: Option<String>,
-    pub credit_points: i32,
+    // `credit_points` is no longer read: the score is counted from the
+    // actions (`service::violations::standing`).
     pub supervision: Supervision,
     pub created_at: NaiveDateTime,
     /// A mobile number for notices by SMS, if the merchant gave one.

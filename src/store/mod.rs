@@ -43,6 +43,7 @@ mod transaction;
 pub mod two_factor;
 mod upkeep;
 pub mod users;
+pub mod violations;
 pub mod writer;
 
 use std::path::PathBuf;

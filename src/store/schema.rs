@@ -170,6 +170,12 @@ diesel::table! {
         reversed -> Bool,
         target -> Text,
         target_id -> Nullable<BigInt>,
+        violation -> Nullable<Text>,
+        level -> Nullable<Text>,
+        mitigation -> Nullable<Text>,
+        ends_at -> Nullable<Timestamp>,
+        accrued_points -> Nullable<Integer>,
+        threshold_points -> Nullable<Integer>,
     }
 }
 
@@ -630,3 +636,42 @@ diesel::allow_tables_to_appear_in_same_query!(deposit_entries, users);
 diesel::allow_tables_to_appear_in_same_query!(deposit_entries, complaints);
 diesel::allow_tables_to_appear_in_same_query!(deposit_restrictions, merchant_actions);
 diesel::allow_tables_to_appear_in_same_query!(deposit_restrictions, deposit_entries);
+
+// 2026-12-06-000003_violations
+
+diesel::table! {
+    violation_schedule (id) {
+        id -> BigInt,
+        violation -> Text,
+        level -> Text,
+        points -> Integer,
+        measure -> Text,
+        days -> Nullable<Integer>,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    violation_thresholds (id) {
+        id -> BigInt,
+        points -> Integer,
+        measure -> Text,
+        days -> Nullable<Integer>,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    violation_triggers (id) {
+        id -> BigInt,
+        merchant_id -> BigInt,
+        threshold_id -> BigInt,
+        threshold_points -> Integer,
+        total_points -> Integer,
+        crossed_by -> BigInt,
+        action_id -> Nullable<BigInt>,
+        crossed_at -> Timestamp,
+    }
+}

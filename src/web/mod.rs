@@ -20,6 +20,7 @@ pub mod page;
 pub mod path;
 pub mod refusal;
 pub mod relief_view;
+pub mod schedule;
 pub mod session;
 pub mod site;
 pub mod supervisor;

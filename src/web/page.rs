@@ -94,6 +94,7 @@ impl PageCtx {
                     &["/supervisor/products/", "/supervisor/rooms/", "/supervisor/hosts/"],
                 ),
                 ("/supervisor/rules".into(), "rules.title", &["/supervisor/rules/"]),
+                ("/supervisor/violations".into(), "violation.title", &[]),
                 ("/supervisor/merchants".into(), "merchants.title", &["/supervisor/merchants/"]),
                 ("/supervisor/deposits".into(), "deposit.requirements_nav", &[]),
                 ("/supervisor/mail".into(), "mail_admin.title", &[]),

@@ -70,6 +70,8 @@ row_ids!(
     InspectionId,
     /// A user report (举报), `/supervisor/reports/{id}`.
     ReportId,
+    /// A threshold of accumulated points, `/supervisor/violations/thresholds/{id}`.
+    ThresholdId,
 );
 
 /// A complaint's reference as it is written (`TS20261120000123`): what

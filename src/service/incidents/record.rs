@@ -92,11 +92,18 @@ pub struct Record {
 }
 
 /// Incident `id`, or none if there is no such incident.
-pub fn record(conn: &mut DbConnection, t: &Tr, tz: chrono_tz::Tz, id: i64) -> Result<Option<Record>, QueryError> {
+/// Its merchant's measures in force are those at `now`.
+pub fn record(
+    conn: &mut DbConnection,
+    t: &Tr,
+    tz: chrono_tz::Tz,
+    id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<Record>, QueryError> {
     let Some(incident) = store::find(conn, id)? else { return Ok(None) };
     let about = incident.about();
     let merchant = merchants::find(conn, incident.merchant_id)?.ok_or(QueryError::NotFound)?;
-    let actions: Vec<ActionRow> = actions::for_merchant(conn, incident.merchant_id)?
+    let actions: Vec<ActionRow> = actions::for_merchant_at(conn, incident.merchant_id, now)?
         .into_iter()
         .filter(|a| a.ended_at.is_none() && a.kind.is_ongoing())
         .collect();

@@ -78,6 +78,15 @@ pub struct ActionView {
     pub reason: String,
     pub taken: TimeView,
     pub ended: Option<TimeView>,
+    /// Under the violation schedule: the type's slug, and type and level
+    /// in words ("虚假宣传 · 严重").
+    pub violation: Option<(&'static str, String)>,
+    /// A restriction of N days: "7 天", and when it ends (or ended) by itself.
+    pub days: Option<(String, TimeView)>,
+    /// Ended by itself when its days were over.
+    pub expired: bool,
+    /// Why lighter than the schedule.
+    pub mitigation: Option<String>,
 }
 
 #[derive(Template)]
@@ -90,6 +99,8 @@ struct ScorecardPage {
     supervision: String,
     supervision_label: String,
     credit_points: i32,
+    /// Points of the last 12 months that count.
+    window_points: i64,
     received: [usize; 3],
     response_rate: String,
     on_time_response: String,
@@ -108,13 +119,28 @@ fn percent(rate: Option<f64>) -> String {
 }
 
 pub fn action_view(t: &crate::i18n::Tr, tz: chrono_tz::Tz, a: &ActionRow) -> ActionView {
+    // A threshold's measure says why in the reader's language.
+    let reason = match (a.accrued_points, a.threshold_points) {
+        (Some(total), Some(threshold)) => {
+            t.fmt("violation.auto_reason", &[("total", &total), ("threshold", &threshold)])
+        }
+        _ => a.reason.clone(),
+    };
+    let level = a.level.map_or("", |l| t.get(l.key()));
     ActionView {
         on: None,
         kind: t.get(a.kind.key()).to_owned(),
         detail: a.points.map(|p| t.fmt("action.points", &[("n", &p)])),
-        reason: a.reason.clone(),
+        reason,
         taken: view::time(t, tz, from_db(a.taken_at)),
         ended: a.ended_at.map(|at| view::time(t, tz, from_db(at))),
+        violation: a.violation.map(|v| (v.slug(), format!("{} · {level}", t.get(v.key())))),
+        days: a.ends_at.map(|end| {
+            let n = (end - a.taken_at).num_days();
+            (t.fmt("violation.days", &[("n", &n)]), view::time(t, tz, from_db(end)))
+        }),
+        expired: a.expired(),
+        mitigation: a.mitigation.clone(),
     }
 }
 
@@ -138,7 +164,8 @@ pub async fn show(
         credit_code: card.merchant.credit_code.clone(),
         supervision_label: t.get(card.merchant.supervision.key()).to_owned(),
         supervision: card.merchant.supervision.slug().into(),
-        credit_points: card.merchant.credit_points,
+        credit_points: card.points.1,
+        window_points: card.points.0,
         received: card.received,
         response_rate: percent(card.rates.response),
         on_time_response: percent(card.rates.on_time_response),

@@ -36,6 +36,8 @@ pub struct ActionLine {
 struct ActionsPage {
     ctx: PageCtx,
     lines: Vec<ActionLine>,
+    /// Points of the last 12 months that count, and the credit score.
+    points: (i64, i32),
     notice: Option<(String, bool)>,
     statement: String,
     materials: String,
@@ -56,10 +58,10 @@ async fn page(
     status: StatusCode,
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
-    let merchant_id = who.merchant_id;
+    let (merchant_id, now) = (who.merchant_id, state.clock.now());
     let (taken, appeals, names, automatic) = state
         .db(move |conn| {
-            let taken = actions::for_merchant(conn, merchant_id)?;
+            let taken = actions::for_merchant_at(conn, merchant_id, now)?;
             let names = crate::store::live::target_names(conn, &taken)?;
             let automatic = crate::store::deposits::automatic_actions(conn, merchant_id)?;
             Ok((taken, actions::appeals_for_merchant(conn, merchant_id)?, names, automatic))
@@ -67,7 +69,8 @@ async fn page(
         .await?;
     let ctx = PageCtx::new(req);
     let t = ctx.t;
-    let (tz, now) = (state.config.tz, state.clock.now());
+    let tz = state.config.tz;
+    let counted = actions::counted_points(&taken, now);
     let time = |at| view::time(&t, tz, at).local;
     let lines = taken
         .iter()
@@ -96,6 +99,7 @@ async fn page(
         .collect();
     let page = ActionsPage {
         lines,
+        points: (counted, crate::domain::violation::credit_score(counted)),
         notice: typed.notice,
         statement: typed.statement,
         materials: typed.materials,

@@ -140,7 +140,7 @@ pub async fn dashboard(
             let merchant = merchants::find(conn, merchant_id)?.ok_or(AppError::NotFound)?;
             let counters = queries::counters(conn, merchant_id, now, soon())?;
             let page = queries::list(conn, merchant_id, &q, now, soon(), PAGE_SIZE)?;
-            let taken = actions::for_merchant(conn, merchant_id)?;
+            let taken = actions::for_merchant_at(conn, merchant_id, now)?;
             let names = crate::store::live::target_names(conn, &taken)?;
             Ok((merchant.name, counters, page, (taken, names)))
         })

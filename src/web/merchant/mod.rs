@@ -7,12 +7,14 @@ mod complaint;
 mod dashboard;
 mod deposit;
 mod live;
+mod violations;
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(deposit::show);
     cfg.service(actions::show).service(actions::start).service(actions::submit);
+    cfg.service(violations::show);
     cfg.service(live::list_rooms).service(live::create_room).service(live::show_room);
     cfg.service(live::list_hosts).service(live::create_host).service(live::show_host);
     cfg.service(live::list_products).service(live::create_product).service(live::show_product);

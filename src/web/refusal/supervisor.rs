@@ -2,6 +2,7 @@
 
 use super::{Refusal, Refuse};
 use crate::domain::complaint::Invalid;
+use crate::domain::violation::PenaltyError;
 use crate::error::AppError;
 use crate::service::actions::{ActionError, AppealError};
 use crate::service::auth::AddUserError;
@@ -9,6 +10,7 @@ use crate::service::merchants::AddMerchantError;
 use crate::service::offenders::FlagError;
 use crate::service::reports::DecideError;
 use crate::service::supervision::SuperviseError;
+use crate::service::violations::ScheduleError;
 
 /// Onboarding a merchant.
 impl Refuse for AddMerchantError {
@@ -47,7 +49,34 @@ impl Refuse for ActionError {
             ActionError::Points => Refusal::unprocessable("merchant_admin.error_points").at("points"),
             ActionError::Reason => Refusal::unprocessable("merchant_admin.error_reason").at("reason"),
             ActionError::Ended | ActionError::NotLiftable => Refusal::unprocessable("error.illegal_action"),
+            ActionError::Violation => Refusal::unprocessable("violation.error_violation").at("violation"),
+            ActionError::Level => Refusal::unprocessable("violation.error_level").at("level"),
+            ActionError::Penalty(e) => penalty(e),
+            ActionError::Heavier => Refusal::unprocessable("violation.error_heavier").at("points"),
+            ActionError::Mitigation => Refusal::unprocessable("violation.error_mitigation").at("mitigation"),
         })
+    }
+}
+
+/// Points, a measure or days of the violation schedule that are not valid.
+fn penalty(e: PenaltyError) -> Refusal {
+    let key = match e {
+        PenaltyError::Points => "violation.error_points",
+        PenaltyError::Measure => "violation.error_measure",
+        PenaltyError::Days => "violation.error_days",
+    };
+    Refusal::unprocessable(key).at(e.field())
+}
+
+/// An edit of the violation schedule or of its thresholds.
+impl Refuse for ScheduleError {
+    fn refusal(self) -> Result<Refusal, AppError> {
+        match self {
+            ScheduleError::NotFound => Err(AppError::NotFound),
+            ScheduleError::Db(e) => Err(e.into()),
+            ScheduleError::Penalty(e) => Ok(penalty(e)),
+            ScheduleError::ThresholdPoints => Ok(Refusal::unprocessable("violation.error_threshold").at("points")),
+        }
     }
 }
 

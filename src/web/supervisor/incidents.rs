@@ -169,11 +169,12 @@ async fn page_with(
     let ctx = PageCtx::new(req);
     let (t, tz, now) = (ctx.t, state.config.tz, state.clock.now());
     let search = q.clone();
-    let (r, found, inspected) = state
+    let (r, found, inspected, credit_points) = state
         .db(move |conn| {
-            let r = record::record(conn, &t, tz, id)?.ok_or(AppError::NotFound)?;
+            let r = record::record(conn, &t, tz, id, now)?.ok_or(AppError::NotFound)?;
             let found = record::found(conn, &r, &search, now)?;
-            Ok((r, found, crate::store::inspections::of_incident(conn, id)?))
+            let score = crate::service::violations::standing(conn, r.merchant.id, now)?.1;
+            Ok((r, found, crate::store::inspections::of_incident(conn, id)?, score))
         })
         .await?;
     let offers = offers(&t, &r);
@@ -194,7 +195,7 @@ async fn page_with(
         merchant_id: r.merchant.id,
         supervision: r.merchant.supervision.slug(),
         supervision_label: t.get(r.merchant.supervision.key()).to_owned(),
-        credit_points: r.merchant.credit_points,
+        credit_points,
         actions: r
             .actions
             .iter()

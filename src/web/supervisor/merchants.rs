@@ -24,7 +24,8 @@ use crate::web::{AppState, csrf};
 struct ListPage {
     ctx: PageCtx,
     q: String,
-    rows: Vec<Merchant>,
+    /// Each merchant with its credit score.
+    rows: Vec<(Merchant, i32)>,
 }
 
 /// `?q=…`: part of a merchant's name; none lists them all.
@@ -43,7 +44,17 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let q = query.q.trim().to_owned();
     let search = q.clone();
-    let rows = state.db(move |conn| Ok(merchants::search(conn, &search, 0, 200)?)).await?;
+    let now = state.clock.now();
+    let rows = state
+        .db(move |conn| {
+            let rows = merchants::search(conn, &search, 0, 200)?;
+            let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
+            let since = crate::domain::violation::window_start(now);
+            let points = crate::store::violations::counted_by_merchant(conn, &ids, since)?;
+            let score = |m: &Merchant| crate::domain::violation::credit_score(points.get(&m.id).copied().unwrap_or(0));
+            Ok(rows.into_iter().map(|m| (score(&m), m)).map(|(score, m)| (m, score)).collect::<Vec<_>>())
+        })
+        .await?;
     render(StatusCode::OK, &ListPage { ctx: PageCtx::new(&req), q, rows })
 }
 

@@ -21,6 +21,7 @@ mod queue;
 mod relief_form;
 pub mod reports;
 mod rules;
+mod violations;
 
 use actix_web::{HttpRequest, web};
 use chrono::{DateTime, Utc};
@@ -58,6 +59,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(live::host_measure);
     cfg.service(mail::list).service(mail::retry);
     cfg.service(audit::list);
+    // The thresholds before `{violation}/{level}`, which would take them.
+    cfg.service(violations::show).service(violations::edit_threshold).service(violations::edit_entry);
     cfg.service(rules::list).service(rules::add).service(rules::show).service(rules::edit);
     cfg.service(queue::queue)
         .service(overview::show)

@@ -89,6 +89,8 @@ struct MerchantPage {
     /// Flagged for supervisors only: volume alone, not yet confirmed.
     hidden_flag: bool,
     credit_points: i32,
+    /// Points of the last 12 months that count.
+    window_points: i64,
     staff: Vec<(String, TimeView)>,
     actions: Vec<ActionLine>,
     /// Its live rooms, hosts and products.
@@ -99,6 +101,8 @@ struct MerchantPage {
     deposit: DepositView,
     /// Top-up or adjustment.
     entry_kinds: Vec<Choice>,
+    /// The form under the violation schedule: types, levels, measures.
+    schedule: ScheduleChoices,
     notice: Option<(String, bool)>,
     /// A refused form's values and mistake.
     kept: KeptForm,
@@ -120,11 +124,11 @@ struct Record {
     ledger: Ledger,
 }
 
-async fn load(state: &AppState, id: MerchantId) -> Result<Record, AppError> {
+async fn load(state: &AppState, id: MerchantId, now: chrono::DateTime<chrono::Utc>) -> Result<Record, AppError> {
     let id = id.0;
     state
         .db(move |conn| {
-            let taken = store::for_merchant(conn, id)?;
+            let taken = store::for_merchant_at(conn, id, now)?;
             let merchant = merchants::find(conn, id)?.ok_or(AppError::NotFound)?;
             Ok(Record {
                 ledger: deposits::ledger(conn, &merchant)?,
@@ -152,8 +156,10 @@ async fn page(
     notice: Option<(String, bool)>,
     kept: KeptForm,
 ) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now();
     let Record { merchant: m, staff, taken, names, appeals, flag, live, thing_flags, inspections, ledger } =
-        load(state, id).await?;
+        load(state, id, now).await?;
+    let window_points = store::counted_points(&taken, now);
     // Supervisors see a flag the public does not see yet (raised by
     // complaint volume alone), and that it is not public.
     let hidden_flag = flag.as_ref().is_some_and(|f| {
@@ -188,13 +194,34 @@ async fn page(
         supervision_label: t.get(Supervision::from_slug(&supervision).map_or("", Supervision::key)).to_owned(),
         supervision,
         hidden_flag,
-        credit_points: m.credit_points,
+        credit_points: crate::domain::violation::credit_score(window_points),
+        window_points,
+        schedule: ScheduleChoices::new(&t),
         notice,
         kept,
         csrf: csrf::token(req),
         ctx,
     };
     render(status, &page)
+}
+
+/// The choices of the form that takes an action under the schedule.
+pub struct ScheduleChoices {
+    pub violations: Vec<Choice>,
+    pub levels: Vec<Choice>,
+    pub measures: Vec<Choice>,
+}
+
+impl ScheduleChoices {
+    fn new(t: &Tr) -> ScheduleChoices {
+        use crate::domain::violation::{Level, Measure, Violation};
+        let choice = |slug: &str, key: &str| Choice { value: slug.into(), label: t.get(key).into(), selected: false };
+        ScheduleChoices {
+            violations: Violation::ALL.iter().map(|v| choice(v.slug(), v.key())).collect(),
+            levels: Level::ALL.iter().map(|l| choice(l.slug(), l.key())).collect(),
+            measures: Measure::ALL.iter().map(|m| choice(m.slug(), m.key())).collect(),
+        }
+    }
 }
 
 /// Each action taken, with the appeal against it, if any.

@@ -1,0 +1,11 @@
+DROP INDEX merchant_actions_points;
+DROP INDEX merchant_actions_ends;
+ALTER TABLE merchant_actions DROP COLUMN threshold_points;
+ALTER TABLE merchant_actions DROP COLUMN accrued_points;
+ALTER TABLE merchant_actions DROP COLUMN ends_at;
+ALTER TABLE merchant_actions DROP COLUMN mitigation;
+ALTER TABLE merchant_actions DROP COLUMN level;
+ALTER TABLE merchant_actions DROP COLUMN violation;
+DROP TABLE violation_triggers;
+DROP TABLE violation_thresholds;
+DROP TABLE violation_schedule;
