@@ -145,3 +145,39 @@ fn rulings_at_once_on_one_deposit_each_pay_once_and_one_complaint_is_never_paid_
     assert_eq!(paid(&app).len(), 3, "the third complaint paid once");
     assert_eq!(balance(&bosses[0], merchant), 100_000 - 120_000);
 }
+
+#[test]
+fn a_collective_ruling_pays_each_consumer_of_the_case_once() {
+    use redress::store::schema::{incidents, reliefs};
+    let app = spawn_app();
+    let s = crate::incidents::shop(&app, "成都蜀香源食品有限公司");
+    let filed: Vec<Filed> = (0..5)
+        .map(|i| s.about_product().phone(&format!("1360002000{i}")).without("consumer_email").file(&app))
+        .collect();
+    let boss = app.supervisor();
+    top_up(&boss, s.merchant, "50");
+    let id: i64 = incidents::table.select(incidents::id).first(&mut app.pool.get().unwrap()).unwrap();
+    let page = format!("/supervisor/incidents/{id}");
+    assert_eq!(boss.submit(&page, &page, &[("act", "collective")]).status, StatusCode::SEE_OTHER);
+    // Compensation on a case not upheld is refused, the form kept.
+    let body = "经核查，该批腊肠无生产日期，支持退款，平台先行赔付每位消费者 20 元。";
+    let res = boss.submit(&page, &page, &[("outcome", "not_upheld"), ("body", body), ("compensation", "20")]);
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&res.body, "compensation").is_some_and(|e| e.contains("支持或部分支持")), "{}", res.body);
+    assert_eq!(input_value(&res.body, "compensation").as_deref(), Some("20"));
+    assert!(paid(&app).is_empty());
+
+    let res = boss.submit(&page, &page, &[("outcome", "upheld"), ("body", body), ("compensation", "20")]);
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let entries = paid(&app);
+    assert_eq!(entries.len(), 5, "each consumer paid once: {entries:?}");
+    assert!(entries.iter().all(|(complaint, fen)| complaint.is_some() && *fen == -2_000));
+    assert_eq!(balance(&boss, s.merchant), 5_000 - 10_000, "the whole award paid, 50 owed");
+    let conn = &mut app.pool.get().unwrap();
+    let reliefs: Vec<(String, Option<i64>, String)> =
+        reliefs::table.select((reliefs::kind, reliefs::compensation_fen, reliefs::source)).load(conn).unwrap();
+    assert_eq!(reliefs.len(), 5);
+    assert!(reliefs.iter().all(|r| *r == ("monetary".into(), Some(2_000), "case".into())), "{reliefs:?}");
+    let tracking = app.get(filed[0].path()).body;
+    assert!(tracking.contains("¥20.00"), "each consumer sees the amount");
+}
