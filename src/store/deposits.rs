@@ -239,7 +239,10 @@ pub fn lock_merchant(conn: &mut DbConnection, merchant_id: i64) -> QueryResult<(
         DbConnection::Pg(pg) => super::schema::merchants::table
             .find(merchant_id)
             .select(super::schema::merchants::id)
-            .for_update()
+            // Not FOR UPDATE: every row inserted for the merchant (a relief,
+            // a notice) holds its KEY SHARE lock for the foreign key, which
+            // FOR UPDATE waits on — two rulings at once would deadlock.
+            .for_no_key_update()
             .load::<i64>(pg)
             .map(drop),
     }
