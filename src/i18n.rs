@@ -101,6 +101,18 @@ impl Tr {
         }
     }
 
+    /// The message for `key` as `viewer` reads it: staff read the
+    /// catalog's `{key}.for_staff` where it has one, so a timeline entry the
+    /// consumer reads as "您拒绝了解决方案" reaches staff as "消费者拒绝了方案".
+    pub fn to<'a>(&self, viewer: crate::domain::event::Viewer, key: &'a str) -> &'a str {
+        if viewer != crate::domain::event::Viewer::Consumer
+            && let Some(v) = catalog(self.0).0.get(format!("{key}.for_staff").as_str())
+        {
+            return v;
+        }
+        self.get(key)
+    }
+
     /// An instant in the deployment's zone, as this language writes it.
     pub fn time(&self, tz: chrono_tz::Tz, at: chrono::DateTime<chrono::Utc>) -> String {
         at.with_timezone(&tz).format(self.get("format.datetime")).to_string()

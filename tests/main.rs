@@ -69,3 +69,4 @@ mod validation;
 mod verification;
 mod violations;
 mod volume_flags;
+mod wording;

@@ -99,7 +99,7 @@ fn a_ruling_records_its_relief_and_after_seven_days_the_consumer_is_asked_once_a
     assert_eq!(res.location, Some(format!("{}?done=relief_received", filed.path())));
     let tracking = app.get(filed.path());
     assert_eq!(relief_marks(&tracking).1.as_deref(), Some("confirmed"));
-    assert!(tracking.body.contains("消费者确认收到款项"), "on the timeline");
+    assert!(tracking.body.contains("您确认已收到款项"), "on the timeline");
     assert_eq!(answer(&app, &filed, "no").status, StatusCode::CONFLICT, "answered once");
     // Staff read it in the third person.
     let staff = app.merchant_staff(merchant).get(&format!("/merchant/complaints/{reference}"));

@@ -131,7 +131,7 @@ impl ComplaintView {
                 };
                 EventView {
                     at: view::time(t, tz, from_db(e.at)),
-                    title: t.get(EventKind::from_slug(&e.kind).map_or("", EventKind::key)).to_owned(),
+                    title: t.to(viewer, EventKind::from_slug(&e.kind).map_or("", EventKind::key)).to_owned(),
                     detail,
                     who: email.clone().filter(|_| viewer != Viewer::Consumer),
                     body: e.body.clone(),
@@ -153,8 +153,8 @@ impl ComplaintView {
             phone_verified: c.phone_verified_at.is_some(),
             submitted: view::time(t, tz, from_db(c.submitted_at)),
             deadlines: vec![
-                view::deadline(t, tz, DeadlineKind::Response, &progress.response(), now),
-                view::deadline(t, tz, DeadlineKind::Resolution, &progress.resolution(), now),
+                view::deadline(t, tz, DeadlineKind::Response, &progress.response(), now, viewer),
+                view::deadline(t, tz, DeadlineKind::Resolution, &progress.resolution(), now, viewer),
             ],
             proposal: (state == State::Proposed)
                 .then(|| c.proposal_resolution.map(|r| terms(t, r.slug(), c.proposal_amount_fen)))

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::deadline::{DeadlineFacts, DeadlineKind, DeadlineStatus};
+use crate::domain::event::Viewer;
 use crate::domain::live::Target;
 use crate::i18n::Tr;
 use crate::store::actions::ActionRow;
@@ -53,7 +54,15 @@ impl DeadlineView {
     }
 }
 
-pub fn deadline(t: &Tr, tz: Tz, kind: DeadlineKind, facts: &DeadlineFacts, now: DateTime<Utc>) -> DeadlineView {
+/// `viewer` decides the words: "等待您的答复" to the consumer, "等待消费者答复" to staff.
+pub fn deadline(
+    t: &Tr,
+    tz: Tz,
+    kind: DeadlineKind,
+    facts: &DeadlineFacts,
+    now: DateTime<Utc>,
+    viewer: Viewer,
+) -> DeadlineView {
     let status = facts.status(now);
     let (text, tone) = match status {
         DeadlineStatus::Pending { left } => {
@@ -62,7 +71,7 @@ pub fn deadline(t: &Tr, tz: Tz, kind: DeadlineKind, facts: &DeadlineFacts, now: 
         }
         DeadlineStatus::Met { at } => (t.fmt("deadline.met", &[("at", &time(t, tz, at).local)]), "met"),
         DeadlineStatus::Overdue { by } => (t.fmt("deadline.overdue", &[("d", &duration(t, by))]), "overdue"),
-        DeadlineStatus::AwaitingConsumer => (t.get("deadline.awaiting").to_owned(), "waiting"),
+        DeadlineStatus::AwaitingConsumer => (t.to(viewer, "deadline.awaiting").to_owned(), "waiting"),
         DeadlineStatus::Stopped => (t.get("deadline.stopped").to_owned(), "stopped"),
     };
     DeadlineView {
@@ -146,13 +155,26 @@ mod tests {
         let zh = Lang::ZhCn.tr();
         let due = DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z").unwrap().with_timezone(&Utc);
         let facts = DeadlineFacts { due, met_at: None, ended_at: None, awaiting_since: None };
-        let v = deadline(&zh, chrono_tz::Asia::Shanghai, DeadlineKind::Response, &facts, due - Duration::hours(2));
+        let v = deadline(
+            &zh,
+            chrono_tz::Asia::Shanghai,
+            DeadlineKind::Response,
+            &facts,
+            due - Duration::hours(2),
+            Viewer::Consumer,
+        );
         assert_eq!(v.due.utc, "2026-11-22T10:00:00Z");
         assert_eq!(v.due.local, "2026年11月22日 18:00");
         assert_eq!(v.status, "还剩 2 小时 0 分");
         assert_eq!(v.tone, "soon");
-        let late =
-            deadline(&zh, chrono_tz::Asia::Shanghai, DeadlineKind::Response, &facts, due + Duration::minutes(90));
+        let late = deadline(
+            &zh,
+            chrono_tz::Asia::Shanghai,
+            DeadlineKind::Response,
+            &facts,
+            due + Duration::minutes(90),
+            Viewer::Merchant,
+        );
         assert!(late.overdue && !late.met);
         assert_eq!(late.status, "已超时 1 小时 30 分");
     }

@@ -144,7 +144,7 @@ impl Driver {
                     "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36",
                 });
             }
-            None => args.push("--window-size=1280,900".into()),
+            None => args.push(format!("--window-size={},900", device.width)),
         }
         options["args"] = json!(args);
         let mut caps = serde_json::Map::new();
@@ -169,17 +169,22 @@ impl Driver {
 
     /// A phone `width` CSS pixels wide (844 high), asking for Chinese.
     pub async fn phone(&self, base: &str, who: &str, width: u32) -> Tab {
-        self.session(base, who, Device { phone: Some(width), languages: "zh-CN,zh", script: true }).await
+        self.session(base, who, Device { phone: Some(width), width, languages: "zh-CN,zh", script: true }).await
     }
 
     /// The same phone, without our script.
     pub async fn phone_without_script(&self, base: &str, who: &str) -> Tab {
-        self.session(base, who, Device { phone: Some(390), languages: "zh-CN,zh", script: false }).await
+        self.session(base, who, Device { phone: Some(390), width: 390, languages: "zh-CN,zh", script: false }).await
     }
 
     /// A 1280×900 laptop window.
     pub async fn laptop(&self, base: &str, who: &str) -> Tab {
-        self.session(base, who, Device { phone: None, languages: "zh-CN,zh", script: true }).await
+        self.desktop(base, who, 1280).await
+    }
+
+    /// A desktop window `width` CSS pixels wide (900 high).
+    pub async fn desktop(&self, base: &str, who: &str, width: u32) -> Tab {
+        self.session(base, who, Device { phone: None, width, languages: "zh-CN,zh", script: true }).await
     }
 }
 
@@ -219,6 +224,8 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
 
 struct Device {
     phone: Option<u32>,
+    /// The window's width when it is not a phone.
+    width: u32,
     languages: &'static str,
     script: bool,
 }

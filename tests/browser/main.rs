@@ -16,4 +16,5 @@ mod live;
 mod pages;
 mod relief;
 mod script;
+mod staff_pages;
 mod tab;

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::domain::category::Category;
 use crate::domain::deadline::DeadlineKind;
+use crate::domain::event::Viewer;
 use crate::domain::state::State;
 use crate::error::AppError;
 use crate::store::complaints::Complaint;
@@ -70,7 +71,7 @@ fn row(state: &AppState, t: &crate::i18n::Tr, now: DateTime<Utc>, c: &Complaint)
         category: t.get(c.category.key()).to_owned(),
         consumer_name: c.consumer_name.clone(),
         submitted: view::time(t, tz, from_db(c.submitted_at)),
-        deadline: view::deadline(t, tz, kind, &facts, now),
+        deadline: view::deadline(t, tz, kind, &facts, now, Viewer::Merchant),
         phone_verified: c.phone_verified_at.is_some(),
     }
 }

@@ -34,7 +34,8 @@ struct ComplaintPage {
     ctx: PageCtx,
     c: ComplaintView,
     evidence: Vec<EvidenceView>,
-    contact: String,
+    phone: Option<String>,
+    email: Option<String>,
     holder: Option<String>,
     held_by_me: bool,
     escalated: bool,
@@ -97,11 +98,8 @@ async fn page(
             .naming(&t, state.config.tz, &named.0, Viewer::Supervisor)
             .in_case(&t, named.1, Viewer::Supervisor)
             .with_relief(&t, state.config.tz, named.2.as_ref(), Viewer::Supervisor, now),
-        contact: [c.consumer_phone.clone(), c.consumer_email.clone()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · "),
+        phone: c.consumer_phone.clone(),
+        email: c.consumer_email.clone(),
         held_by_me: holder.as_ref().is_some_and(|(id, _)| *id == who.0.user_id),
         holder: holder.map(|(_, email)| email),
         escalated: progress.state == State::Escalated,
