@@ -264,7 +264,9 @@ fn replies_from_either_side_carry_evidence() {
     let html = app.get(&tracking).body;
     let files = links(&html, &format!("{tracking}/evidence/"));
     assert_eq!(files.len(), 2, "{files:?}");
-    assert!(html.contains("消费者提供") && html.contains("商家提供"), "who sent which");
+    assert!(html.contains("您提供") && html.contains("商家提供"), "who sent which, to the consumer");
+    let staff_page = staff.get(&mine).body;
+    assert!(staff_page.contains("消费者提供") && !staff_page.contains("您提供"), "and to staff");
     assert_eq!(get_bytes(&app.browser, &files[1]).2, PDF, "the consumer gets the merchant's file");
 
     // An internal note never carries files: the consumer would see them.

@@ -6,6 +6,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 
+use crate::domain::event::Viewer;
 use crate::domain::evidence::{Kind, MAX_FRAMES, MAX_PIXELS, Side};
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -70,7 +71,8 @@ pub struct EvidenceView {
 
 /// The complaint's files as listed on a page whose files live under `base`
 /// (`/t/{token}`, `/merchant/complaints/{reference}`, …).
-pub fn views(t: &Tr, base: &str, files: &[Evidence]) -> Vec<EvidenceView> {
+/// `viewer` reads who sent each: "您提供" to the consumer, "消费者提供" to staff.
+pub fn views(t: &Tr, base: &str, files: &[Evidence], viewer: Viewer) -> Vec<EvidenceView> {
     files
         .iter()
         .map(|f| EvidenceView {
@@ -79,7 +81,7 @@ pub fn views(t: &Tr, base: &str, files: &[Evidence]) -> Vec<EvidenceView> {
             thumb: f.thumb_sha256.as_ref().map(|_| format!("{base}/evidence/{}/thumb", f.id)),
             size: size(f.bytes),
             by: t
-                .get(if f.added_by == Side::Merchant { "evidence.by_merchant" } else { "evidence.by_consumer" })
+                .to(viewer, if f.added_by == Side::Merchant { "evidence.by_merchant" } else { "evidence.by_consumer" })
                 .to_owned(),
         })
         .collect()

@@ -180,7 +180,7 @@ async fn page(
     let page = TrackingPage {
         confirmation: filed.then(|| Confirmation::new(&t, &state.config, &token, &progress, &receipts)),
         steps: steps::views(&t, &progress),
-        evidence: views(&t, &format!("/t/{token}"), &files),
+        evidence: views(&t, &format!("/t/{token}"), &files, Viewer::Consumer),
         c: ComplaintView::new(
             &t,
             state.config.tz,

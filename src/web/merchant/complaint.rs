@@ -137,7 +137,7 @@ impl<'a> Here<'a> {
         let progress = state.progress_at(&c, now);
         let allowed = |a: Action| progress.state.apply(a).is_ok();
         let page = ComplaintPage {
-            evidence: views(&t, &format!("/merchant/complaints/{}", c.reference), &files),
+            evidence: views(&t, &format!("/merchant/complaints/{}", c.reference), &files, Viewer::Merchant),
             c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Merchant)
                 .naming(&t, state.config.tz, &named.0, Viewer::Merchant)
                 .in_case(&t, named.1, Viewer::Merchant)

@@ -93,7 +93,7 @@ async fn page(
     let message =
         |field: Field| typed.errors.get(field).map(|why| t.fmt(why.key(), &[("n", &why.count().unwrap_or(0))]));
     let page = ComplaintPage {
-        evidence: views(&t, &format!("/supervisor/complaints/{}", c.reference), &files),
+        evidence: views(&t, &format!("/supervisor/complaints/{}", c.reference), &files, Viewer::Supervisor),
         c: ComplaintView::new(&t, state.config.tz, now, &progress, &c, &merchant, &timeline, Viewer::Supervisor)
             .naming(&t, state.config.tz, &named.0, Viewer::Supervisor)
             .in_case(&t, named.1, Viewer::Supervisor)
