@@ -124,7 +124,7 @@ fn propose_reject_propose_accept() {
         .into_iter()
         .map(|(e, _)| e.kind)
         .collect();
-    assert_eq!(kinds, ["submitted", "reply", "proposal", "rejected", "proposal", "accepted"]);
+    assert_eq!(kinds, ["submitted", "merchant_viewed", "reply", "proposal", "rejected", "proposal", "accepted"]);
 }
 
 #[test]

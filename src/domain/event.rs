@@ -29,6 +29,9 @@ crate::slug_enum! {
         Withdrawn => "withdrawn",
         /// The consumer confirmed the money of the relief arrived.
         ReliefReceived => "relief_received",
+        /// The merchant's staff opened the complaint for the first time
+        /// (a read receipt: public, once).
+        MerchantViewed => "merchant_viewed",
     }
 }
 

@@ -24,6 +24,7 @@ pub mod offender;
 pub mod progress;
 pub mod reference;
 pub mod relief;
+pub mod reply_template;
 pub mod report;
 pub mod risk;
 pub mod session;

@@ -25,6 +25,7 @@ mod inspections;
 mod live;
 mod money;
 mod reports;
+mod templates;
 
 const MERCHANTS: &[(&str, &str, &str)] = &[
     ("杭州星河优选电子商务有限公司", "91330106MA2H3K7P", "service@xinghe-youxuan.example.cn"),
@@ -220,6 +221,7 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
     logins.push((supervisor.into(), "platform supervisor".into()));
     let seeded_live = live::seed(conn, &ids, supervisor_id, now).map_err(|e| e.to_string())?;
     deposits::seed(conn, config, &ids, supervisor_id, now)?;
+    templates::seed(conn, ids[0], staff_ids[0], now)?;
     let mut filed = Vec::new();
     for &(m, hours, category, resolution, amount, order, description, name, phone, email) in COMPLAINTS {
         let form = ComplaintForm {

@@ -71,6 +71,8 @@ pub struct Complaint {
     pub risk_note: Option<String>,
     pub risk_decided_by: Option<i64>,
     pub risk_decided_at: Option<NaiveDateTime>,
+    /// When the merchant's staff first opened it (read receipts).
+    pub merchant_viewed_at: Option<NaiveDateTime>,
 }
 
 impl Complaint {
@@ -261,6 +263,18 @@ pub fn reached(
         .and(complaints::proposed_at.le(to_db(made_by)));
     let set = (complaints::proposal_reached_at.eq(to_db(at)), complaints::proposal_reached_by.eq(by));
     let n = diesel::update(complaints::table.filter(still_waiting)).set(set).execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Records that the merchant's staff opened complaint `id` at `at`: the
+/// first time only (the row's own condition decides, so of two opening it
+/// at once one records it). The version is kept: reading changes nothing
+/// a concurrent action read. Returns whether it was the first time.
+pub fn merchant_viewed(conn: &mut DbConnection, id: i64, at: DateTime<Utc>) -> QueryResult<bool> {
+    let first = complaints::id.eq(id).and(complaints::merchant_viewed_at.is_null());
+    let n = diesel::update(complaints::table.filter(first))
+        .set(complaints::merchant_viewed_at.eq(to_db(at)))
+        .execute(conn)?;
     Ok(n == 1)
 }
 

@@ -31,6 +31,7 @@ pub mod phone_codes;
 mod prepared;
 pub mod ratings;
 pub mod reliefs;
+pub mod reply_templates;
 pub mod report;
 pub mod reports;
 pub mod retention;

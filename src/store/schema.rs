@@ -63,6 +63,7 @@ diesel::table! {
         risk_note -> Nullable<Text>,
         risk_decided_by -> Nullable<BigInt>,
         risk_decided_at -> Nullable<Timestamp>,
+        merchant_viewed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -673,5 +674,19 @@ diesel::table! {
         crossed_by -> BigInt,
         action_id -> Nullable<BigInt>,
         crossed_at -> Timestamp,
+    }
+}
+
+// 2026-12-07-000013_reply_templates
+
+diesel::table! {
+    reply_templates (id) {
+        id -> BigInt,
+        merchant_id -> BigInt,
+        title -> Text,
+        body -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }

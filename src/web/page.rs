@@ -77,6 +77,7 @@ impl PageCtx {
                     "live.nav",
                     &["/merchant/rooms/", "/merchant/hosts", "/merchant/products", "/merchant/sessions"],
                 ),
+                ("/merchant/templates".into(), "quick_reply.nav", &[]),
                 ("/merchant/actions".into(), "merchant_admin.actions", &[]),
                 ("/merchant/deposit".into(), "deposit.title", &[]),
                 (format!("/merchants/{}", merchant_id.unwrap_or_default()), "merchant_admin.public", &[]),

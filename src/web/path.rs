@@ -72,6 +72,8 @@ row_ids!(
     ReportId,
     /// A threshold of accumulated points, `/supervisor/violations/thresholds/{id}`.
     ThresholdId,
+    /// A merchant's reply template, `/merchant/templates/{id}`.
+    TemplateId,
 );
 
 /// A complaint's reference as it is written (`TS20261120000123`): what

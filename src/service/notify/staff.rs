@@ -109,10 +109,24 @@ pub fn reminder(
         format!("reminder_{slug}:{}", c.id),
         Some(c),
         |t| fmt(t, subject, &[("reference", &c.reference)]),
-        |t| vec![fmt(t, p1, &[("reference", &c.reference), ("due", &time(t, config, due))])],
+        |t| {
+            let mut paragraphs = vec![fmt(t, p1, &[("reference", &c.reference), ("due", &time(t, config, due))])];
+            if kind == DeadlineKind::Response {
+                paragraphs.push(viewed(t, config, c));
+            }
+            paragraphs
+        },
         None,
         now,
     )
+}
+
+/// Whether the merchant's staff have opened the complaint yet, and when.
+fn viewed(t: &Tr, config: &Config, c: &Complaint) -> String {
+    match c.merchant_viewed_at {
+        Some(at) => fmt(t, "mail.reminder_response.viewed", &[("at", &time(t, config, at))]),
+        None => t.get("mail.reminder_response.not_viewed").to_owned(),
+    }
 }
 
 /// The catalog keys of the reminder before a deadline: subject, first

@@ -17,6 +17,7 @@ use crate::store::merchants;
 use crate::web::complaint_view::ComplaintView;
 use crate::web::consumer::Choice;
 use crate::web::evidence::{EvidenceView, views};
+use crate::web::merchant::quick_reply::QuickReply;
 use crate::web::page::{PageCtx, render};
 use crate::web::path::Reference;
 use crate::web::refusal::Refusal;
@@ -44,6 +45,8 @@ struct ComplaintPage {
     can_reply: bool,
     can_propose: bool,
     csrf: String,
+    /// The reply form's template picker (`_quick_reply.html`).
+    quick: QuickReply,
 }
 
 /// Which of the page's forms was sent, as typed.
@@ -76,6 +79,8 @@ pub struct Typed {
     pub notice: Option<(String, bool)>,
     /// What is wrong with the files sent with the reply.
     pub evidence_error: Option<String>,
+    /// The reply template just filled into the reply form.
+    pub template: Option<i64>,
 }
 
 /// The complaint a request is about, as the signed-in merchant sees it:
@@ -87,11 +92,14 @@ pub struct Here<'a> {
     pub who: &'a MerchantStaff,
     pub reference: Reference,
     pub t: Tr,
+    /// The staff member opening the page (a GET): the first time anyone of
+    /// the merchant does, the timeline records it (read receipts).
+    pub opening: bool,
 }
 
 impl<'a> Here<'a> {
     pub fn new(state: &'a AppState, req: &'a HttpRequest, who: &'a MerchantStaff, reference: Reference) -> Self {
-        Here { state, req, who, reference, t: PageCtx::new(req).t }
+        Here { state, req, who, reference, t: PageCtx::new(req).t, opening: false }
     }
 
     /// The page with `refusal`'s message over its forms.
@@ -102,10 +110,14 @@ impl<'a> Here<'a> {
 
     pub async fn page(&self, status: StatusCode, typed: Typed) -> Result<HttpResponse, AppError> {
         let (merchant_id, reference) = (self.who.merchant_id, self.reference.clone());
-        let (c, merchant, timeline, files, named) = self
+        let opened = self.opening.then_some((self.who.staff.user_id, self.state.clock.now()));
+        let (c, merchant, timeline, files, (named, templates)) = self
             .state
             .db(move |conn| {
                 let c = store::find_for_merchant(conn, merchant_id, &reference)?.ok_or(AppError::NotFound)?;
+                if let Some((user_id, now)) = opened {
+                    crate::service::read_receipts::merchant_opened(conn, &c, user_id, now)?;
+                }
                 let merchant = merchants::find(conn, merchant_id)?.ok_or(AppError::NotFound)?;
                 let timeline = store::timeline(conn, c.id, Viewer::Merchant)?;
                 let files = crate::store::evidence::of(conn, c.id)?;
@@ -114,7 +126,8 @@ impl<'a> Here<'a> {
                     crate::service::incidents::case::of_complaint(conn, c.id)?,
                     crate::store::reliefs::latest(conn, c.id)?,
                 );
-                Ok((c, merchant.name, timeline, files, named))
+                let templates = crate::store::reply_templates::titles(conn, merchant_id)?;
+                Ok((c, merchant.name, timeline, files, (named, templates)))
             })
             .await?;
         let (state, req) = (self.state, self.req);
@@ -182,6 +195,7 @@ impl<'a> Here<'a> {
             can_reply: allowed(Action::MerchantReply { public: true }),
             can_propose: allowed(Action::Propose),
             csrf: csrf::token(req),
+            quick: QuickReply::new(&c.reference, templates, typed.template),
             ctx,
         };
         render(status, &page)
@@ -196,7 +210,7 @@ pub async fn show(
     reference: web::Path<Reference>,
     query: web::Query<crate::web::notice::Done>,
 ) -> Result<HttpResponse, AppError> {
-    let here = Here::new(&state, &req, &who, reference.into_inner());
+    let here = Here { opening: true, ..Here::new(&state, &req, &who, reference.into_inner()) };
     let done = crate::web::notice::MerchantDone::from_slug(&query.done);
     let notice = done.map(|d| (here.t.get(d.key()).to_owned(), false));
     here.page(StatusCode::OK, Typed { notice, ..Typed::default() }).await

@@ -7,6 +7,8 @@ mod complaint;
 mod dashboard;
 mod deposit;
 mod live;
+pub(crate) mod quick_reply;
+mod templates;
 mod violations;
 
 use actix_web::web;
@@ -19,5 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(live::list_hosts).service(live::create_host).service(live::show_host);
     cfg.service(live::list_products).service(live::create_product).service(live::show_product);
     cfg.service(live::list_sessions).service(live::create_session).service(live::show_session);
+    cfg.service(templates::list).service(templates::create).service(templates::update).service(templates::delete);
+    cfg.service(quick_reply::use_template);
     cfg.service(dashboard::dashboard).service(complaint::show).service(answer::reply).service(answer::propose);
 }

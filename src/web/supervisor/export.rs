@@ -28,7 +28,7 @@ const PAGE: i64 = 1_000;
 
 /// The columns, each the catalog key of its heading. New ones go at the
 /// end: integrations read them by position.
-pub const COLUMNS: [&str; 26] = [
+pub const COLUMNS: [&str; 27] = [
     "export.received",
     "export.reference",
     "export.merchant",
@@ -55,6 +55,7 @@ pub const COLUMNS: [&str; 26] = [
     "export.relief_amount",
     "export.compensation",
     "export.relief_received",
+    "export.merchant_viewed_at",
 ];
 
 /// A field quoted as RFC 4180 wants it, and defused as OWASP advises
@@ -113,6 +114,7 @@ fn row(t: &Tr, tz: chrono_tz::Tz, r: &ExportRow) -> String {
         yuan(r.relief.as_ref().and_then(|x| x.amount_fen)),
         yuan(r.relief.as_ref().and_then(|x| x.compensation_fen)),
         label(r.relief.as_ref().and_then(received)),
+        time(c.merchant_viewed_at),
     ]
     .iter()
     .map(|v| field(v))
