@@ -44,6 +44,7 @@ mod my;
 mod nested;
 mod offenders;
 mod operations;
+mod overview_charts;
 mod picker;
 mod plans;
 mod process;

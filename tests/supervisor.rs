@@ -212,7 +212,7 @@ fn the_overview_has_the_figures_and_draws_the_charts() {
     assert_eq!(figure("median_first_response"), "4 小时 0 分", "the median of 2 h and 6 h");
     assert_eq!(figure("open_escalations"), "1");
     assert!(html.contains("<svg class=\"chart\""), "charts, drawn on the server");
-    assert!(html.contains("<title>11-20 · 3</title>"), "three received on the 20th");
-    assert!(html.contains("<title>11-22 · 1</title>"), "one breach recorded on the 22nd");
+    assert!(html.contains("<title>11-20 · 收到的投诉 3</title>"), "three received on the 20th");
+    assert!(html.contains("<title>11-22 · 超时 1</title>"), "one breach recorded on the 22nd");
     assert!(html.contains("<title>深圳极光数码科技有限公司 · 1</title>"), "breaches by merchant");
 }

@@ -22,8 +22,9 @@ pub struct Overview {
     /// Each day of the window in the deployment's zone: (day, received,
     /// breaches recorded that day).
     pub per_day: Vec<(NaiveDate, usize, usize)>,
-    /// Merchants by breaches in the window, most first (at most ten).
-    pub breaches_by_merchant: Vec<(String, usize)>,
+    /// Merchants by breaches recorded on those days, most first (at most
+    /// ten): (merchant id, name, breaches).
+    pub breaches_by_merchant: Vec<(i64, String, usize)>,
     /// Monetary relief across the platform by what consumers said of it,
     /// and what the platform paid first from deposits (all time).
     pub relief: crate::store::reliefs::ReliefTotals,
@@ -103,6 +104,7 @@ pub fn overview(conn: &mut DbConnection, tz: Tz, now: DateTime<Utc>) -> diesel::
     let today = now.with_timezone(&tz).date_naive();
     let days: Vec<NaiveDate> = (0..WINDOW_DAYS).rev().map(|d| today - Duration::days(d)).collect();
     let day_of = |at: chrono::NaiveDateTime| from_db(at).with_timezone(&tz).date_naive();
+    let first = days[0];
     let mut per_day: HashMap<NaiveDate, (usize, usize)> = HashMap::new();
     let mut by_merchant: HashMap<i64, usize> = HashMap::new();
     for f in &rows {
@@ -110,7 +112,9 @@ pub fn overview(conn: &mut DbConnection, tz: Tz, now: DateTime<Utc>) -> diesel::
             per_day.entry(day_of(f.submitted_at)).or_default().0 += 1;
         }
         for breach in [f.response_breached_at, f.resolution_breached_at].into_iter().flatten() {
-            if from_db(breach) >= since && from_db(breach) <= now {
+            // The days the chart shows: the merchants' ranking counts
+            // the same breaches as the columns.
+            if day_of(breach) >= first && from_db(breach) <= now {
                 per_day.entry(day_of(breach)).or_default().1 += 1;
                 *by_merchant.entry(f.merchant_id).or_default() += 1;
             }
@@ -136,7 +140,7 @@ pub fn overview(conn: &mut DbConnection, tz: Tz, now: DateTime<Utc>) -> diesel::
             .collect(),
         breaches_by_merchant: ranked
             .into_iter()
-            .map(|(id, n)| (names.get(&id).cloned().unwrap_or_default(), n))
+            .map(|(id, n)| (id, names.get(&id).cloned().unwrap_or_default(), n))
             .collect(),
         relief: crate::store::reliefs::totals(conn, None)?,
     })

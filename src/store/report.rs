@@ -228,6 +228,9 @@ pub struct ExportFilter {
     pub category: Option<Category>,
     pub received_from: Option<DateTime<Utc>>,
     pub received_before: Option<DateTime<Utc>>,
+    /// Either deadline breached in [from, before).
+    pub breached_from: Option<DateTime<Utc>>,
+    pub breached_before: Option<DateTime<Utc>>,
 }
 
 /// A row of the export: the complaint, its merchant's name, and what it
@@ -296,6 +299,18 @@ pub fn export_page(
     }
     if let Some(before) = filter.received_before {
         q = q.filter(complaints::submitted_at.lt(to_db(before)));
+    }
+    if filter.breached_from.is_some() || filter.breached_before.is_some() {
+        // Bounds both databases can hold, for a side not asked for.
+        let far = |y| NaiveDate::from_ymd_opt(y, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or_default();
+        let from = filter.breached_from.map_or_else(|| far(1970), to_db);
+        let before = filter.breached_before.map_or_else(|| far(9999), to_db);
+        q = q.filter(
+            complaints::response_breached_at
+                .ge(from)
+                .and(complaints::response_breached_at.lt(before))
+                .or(complaints::resolution_breached_at.ge(from).and(complaints::resolution_breached_at.lt(before))),
+        );
     }
     let rows: Vec<ExportTuple> = q.load(conn)?;
     // The page's collective cases, in one statement.

@@ -34,6 +34,18 @@ pub fn duration(t: &Tr, d: Duration) -> String {
     }
 }
 
+/// A median time to the first answer in words: from an hour as
+/// [`duration`] ("3 小时 5 分"), under an hour in minutes ("25 分钟"),
+/// under a minute "不到 1 分钟"; `None` (nothing answered yet) says so.
+pub fn median_wait(t: &Tr, median: Option<Duration>) -> String {
+    let Some(d) = median else { return t.get("duration.none_yet").to_owned() };
+    match d.num_minutes() {
+        ..=0 => t.get("duration.under_a_minute").to_owned(),
+        m @ 1..=59 => t.fmt("duration.minutes", &[("m", &m)]),
+        _ => duration(t, d),
+    }
+}
+
 /// One deadline as the templates render it.
 pub struct DeadlineView {
     pub kind: &'static str,
@@ -148,6 +160,27 @@ mod tests {
         assert_eq!(duration(&zh, d), "47 小时 59 分");
         assert_eq!(duration(&en, d), "47 h 59 min");
         assert_eq!(duration(&zh, Duration::days(7) - Duration::minutes(1)), "6 天 23 小时");
+    }
+
+    #[test]
+    fn medians_read_naturally_in_both_languages() {
+        let (zh, en) = (Lang::ZhCn.tr(), Lang::En.tr());
+        let cases = [
+            (None, "还没有回复", "no replies yet"),
+            (Some(Duration::seconds(-5)), "不到 1 分钟", "under a minute"),
+            (Some(Duration::zero()), "不到 1 分钟", "under a minute"),
+            (Some(Duration::seconds(59)), "不到 1 分钟", "under a minute"),
+            (Some(Duration::seconds(60)), "1 分钟", "1 min"),
+            (Some(Duration::minutes(25) + Duration::seconds(40)), "25 分钟", "25 min"),
+            (Some(Duration::minutes(59) + Duration::seconds(59)), "59 分钟", "59 min"),
+            (Some(Duration::hours(1)), "1 小时 0 分", "1 h 0 min"),
+            (Some(Duration::minutes(185)), "3 小时 5 分", "3 h 5 min"),
+            (Some(Duration::days(4)), "4 天 0 小时", "4 d 0 h"),
+        ];
+        for (d, chinese, english) in cases {
+            assert_eq!(median_wait(&zh, d), chinese, "{d:?}");
+            assert_eq!(median_wait(&en, d), english, "{d:?}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 mod helpers;
 
 mod cases;
+mod charts;
 mod consumer_pages;
 mod forms;
 mod harness;

@@ -170,7 +170,7 @@ pub async fn show(
         response_rate: percent(card.rates.response),
         on_time_response: percent(card.rates.on_time_response),
         on_time_resolution: percent(card.rates.on_time_resolution),
-        median_first_response: card.rates.median_first_response.map_or("—".into(), |d| view::duration(&t, d)),
+        median_first_response: view::median_wait(&t, card.rates.median_first_response),
         satisfaction: card.satisfaction.map_or("—".into(), |(avg, n)| {
             t.fmt("scorecard.satisfaction_value", &[("avg", &format!("{avg:.1}")), ("n", &n)])
         }),

@@ -150,10 +150,14 @@ pub struct Asked {
     category: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    /// Days a deadline was breached on (either), as the overview's columns
+    /// count them.
+    breached_from: Option<String>,
+    breached_to: Option<String>,
 }
 
 impl Asked {
-    fn fields(&self) -> [(&'static str, Option<&str>); 6] {
+    fn fields(&self) -> [(&'static str, Option<&str>); 8] {
         [
             ("state", self.state.as_deref()),
             ("reason", self.reason.as_deref()),
@@ -161,6 +165,8 @@ impl Asked {
             ("category", self.category.as_deref()),
             ("from", self.from.as_deref()),
             ("to", self.to.as_deref()),
+            ("breached_from", self.breached_from.as_deref()),
+            ("breached_to", self.breached_to.as_deref()),
         ]
     }
 
@@ -188,6 +194,8 @@ impl Asked {
             category: Category::from_slug(sent(&self.category)),
             received_from: day(&self.from),
             received_before: day(&self.to).map(|d| d + chrono::Duration::days(1)),
+            breached_from: day(&self.breached_from),
+            breached_before: day(&self.breached_to).map(|d| d + chrono::Duration::days(1)),
         }
     }
 }

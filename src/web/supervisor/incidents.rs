@@ -238,6 +238,11 @@ fn members(t: &Tr, tz: chrono_tz::Tz, r: &Record) -> Vec<MemberLine> {
 fn arrivals(t: &Tr, tz: chrono_tz::Tz, r: &Record) -> Columns {
     let (series, slot) = timeline(r.members.iter().map(|m| from_db(m.submitted_at)).collect());
     let format = if slot < Duration::days(1) { t.get("incident.hour_format") } else { t.get("incident.day_format") };
-    let slots = series.into_iter().map(|(at, n)| (at.with_timezone(&tz).format(format).to_string(), vec![n])).collect();
-    chart::columns(slots, &["bar--received"], if slot < Duration::days(1) { 6 } else { 5 })
+    let slots = series
+        .into_iter()
+        .map(|(at, n)| (at.with_timezone(&tz).format(format).to_string(), vec![chart::Count::unlinked(n)]))
+        .collect();
+    let received = chart::Series { class: "bar--received", name: t.get("overview.legend_received").to_owned() };
+    let heading = if slot < Duration::days(1) { t.get("chart.time") } else { t.get("chart.day") };
+    chart::columns(t, slots, vec![received], heading)
 }

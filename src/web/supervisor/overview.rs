@@ -1,26 +1,20 @@
 //! `/supervisor/overview`: the last 30 days in figures and two charts,
-//! drawn as SVG on the server (no script needed to see them; the columns
-//! by `web::chart`).
+//! drawn as SVG on the server (no script needed to see them; the geometry
+//! by `web::chart`). Each bar links to the export of what it counts.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
+use chrono::NaiveDate;
 
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::service::overview::{Overview, overview};
 use crate::web::AppState;
-use crate::web::chart::{self, Columns};
+use crate::web::chart::{self, Columns, Count, Rows, Series};
 use crate::web::page::{PageCtx, render};
 use crate::web::session::Supervisor;
 use crate::web::view;
-
-pub struct MerchantBar {
-    pub name: String,
-    pub breaches: usize,
-    pub y: f64,
-    pub text_y: f64,
-    pub w: f64,
-}
 
 #[derive(Template)]
 #[template(path = "supervisor/overview.html")]
@@ -33,8 +27,8 @@ struct OverviewPage {
     open_escalations: i64,
     /// Complaints received and deadlines breached, a day each.
     per_day: Columns,
-    merchants: Vec<MerchantBar>,
-    merchants_h: f64,
+    /// Breaches by merchant, most first.
+    merchants: Rows,
     relief: crate::web::relief_view::ReliefFigures,
 }
 
@@ -42,25 +36,36 @@ fn percent(rate: Option<f64>) -> String {
     rate.map_or("—".into(), |r| format!("{:.1}%", r * 100.0))
 }
 
-fn per_day(o: &Overview) -> Columns {
-    let days =
-        o.per_day.iter().map(|(day, received, breaches)| (day.format("%m-%d").to_string(), vec![*received, *breaches]));
-    chart::columns(days.collect(), &["bar--received", "bar--breach"], 5)
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
 }
 
-fn merchant_bars(o: &Overview) -> Vec<MerchantBar> {
-    let max = o.breaches_by_merchant.first().map_or(1, |(_, n)| (*n).max(1));
-    o.breaches_by_merchant
-        .iter()
-        .enumerate()
-        .map(|(i, (name, n))| MerchantBar {
-            name: name.clone(),
-            breaches: *n,
-            y: i as f64 * 28.0,
-            text_y: i as f64 * 28.0 + 15.0,
-            w: (*n as f64 / max as f64 * 300.0).round().max(2.0),
-        })
-        .collect()
+fn per_day(t: &Tr, o: &Overview) -> Columns {
+    let days = o.per_day.iter().map(|(d, received, breaches)| {
+        let on = day(*d);
+        let counts = vec![
+            Count::new(*received, format!("/supervisor/export.csv?from={on}&to={on}")),
+            Count::new(*breaches, format!("/supervisor/export.csv?breached_from={on}&breached_to={on}")),
+        ];
+        (d.format("%m-%d").to_string(), counts)
+    });
+    let series = vec![
+        Series { class: "bar--received", name: t.get("overview.legend_received").to_owned() },
+        Series { class: "bar--breach", name: t.get("overview.legend_breaches").to_owned() },
+    ];
+    chart::columns(t, days.collect(), series, t.get("chart.day"))
+}
+
+fn merchants(t: &Tr, o: &Overview) -> Rows {
+    let (first, last) = match (o.per_day.first(), o.per_day.last()) {
+        (Some(first), Some(last)) => (day(first.0), day(last.0)),
+        _ => Default::default(),
+    };
+    let items = o.breaches_by_merchant.iter().map(|(id, name, n)| {
+        let href = format!("/supervisor/export.csv?merchant={id}&breached_from={first}&breached_to={last}");
+        (name.clone(), Count::new(*n, href))
+    });
+    chart::rows(t, items.collect(), t.get("chart.merchant"), t.get("overview.legend_breaches"))
 }
 
 #[get("/supervisor/overview")]
@@ -69,16 +74,14 @@ pub async fn show(req: HttpRequest, _who: Supervisor, state: web::Data<AppState>
     let o = state.db(move |conn| Ok(overview(conn, tz, now)?)).await?;
     let ctx = PageCtx::new(&req);
     let t = ctx.t;
-    let merchants = merchant_bars(&o);
     let page = OverviewPage {
         received: o.received,
         on_time_response: percent(o.on_time_response),
         on_time_resolution: percent(o.on_time_resolution),
-        median_first_response: o.median_first_response.map_or("—".into(), |d| view::duration(&t, d)),
+        median_first_response: view::median_wait(&t, o.median_first_response),
         open_escalations: o.open_escalations,
-        merchants_h: (merchants.len().max(1) * 28) as f64,
-        per_day: per_day(&o),
-        merchants,
+        per_day: per_day(&t, &o),
+        merchants: merchants(&t, &o),
         relief: crate::web::relief_view::ReliefFigures::new(&t, &o.relief),
         ctx,
     };
