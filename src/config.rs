@@ -1,5 +1,7 @@
 //! Configuration from the environment (DESIGN.md, "Public surface").
 
+pub mod help;
+
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -88,6 +90,8 @@ pub struct Config {
     /// a merchant's deposit, it has this long to top up before its live
     /// selling is restricted.
     pub deposit_top_up: Duration,
+    /// `REDRESS_HELP` and the privacy notice's own text (see [`help`]).
+    pub help: help::Help,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -154,6 +158,7 @@ impl Config {
             incidents,
             relief_follow_up: Duration::days(env.whole("REDRESS_RELIEF_FOLLOW_UP_DAYS", 7, 90)?),
             deposit_top_up,
+            help: env.help()?,
         })
     }
 }

@@ -63,14 +63,16 @@ fn stored(app: &TestApp) -> Vec<(String, i64, i32)> {
         .unwrap()
 }
 
-/// The notices of `kind` queued: (recipient, subject, text).
+/// The notices of `kind` queued: (recipient, subject, text as a reader
+/// shows it, its wrapped lines joined).
 fn notices(app: &TestApp, kind: &str) -> Vec<(String, String, String)> {
     let conn = &mut app.pool.get().unwrap();
-    outbox::table
+    let rows: Vec<(String, String, String)> = outbox::table
         .filter(outbox::kind.eq(kind))
         .select((outbox::recipient, outbox::subject, outbox::body_text))
         .load(conn)
-        .unwrap()
+        .unwrap();
+    rows.into_iter().map(|(to, subject, text)| (to, subject, redress::mail::wrap::unflow(&text))).collect()
 }
 
 fn audit_kinds(boss: &Client) -> Vec<String> {

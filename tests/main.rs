@@ -42,6 +42,7 @@ mod merchant;
 mod metrics_bounds;
 mod my;
 mod nested;
+mod notices_detail;
 mod offenders;
 mod operations;
 mod overview_charts;

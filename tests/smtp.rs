@@ -23,8 +23,25 @@ impl Received {
         self.parsed().subject().unwrap_or_default().to_owned()
     }
 
+    /// The text part as a reader shows it that joins its soft line breaks
+    /// (it is `format=flowed`): each paragraph on one line.
     pub fn text(&self) -> String {
+        redress::mail::wrap::unflow(&self.wrapped())
+    }
+
+    /// The text part as sent, wrapped, as a reader shows it that does not
+    /// join lines.
+    pub fn wrapped(&self) -> String {
         self.parsed().body_text(0).map(|t| t.into_owned()).unwrap_or_default()
+    }
+
+    /// The text part's `format` and `delsp` parameters.
+    pub fn text_format(&self) -> (Option<String>, Option<String>) {
+        use mail_parser::MimeHeaders;
+        let parsed = self.parsed();
+        let kind = parsed.text_part(0).and_then(|p| p.content_type());
+        let param = |name| kind.and_then(|k| k.attribute(name)).map(str::to_owned);
+        (param("format"), param("delsp"))
     }
 }
 

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{Message, SmtpTransport, Transport as _};
 
 use super::Rendered;
@@ -13,6 +14,12 @@ use crate::config::Config;
 pub enum Transport {
     Smtp(Box<SmtpTransport>),
     Files(PathBuf),
+}
+
+/// The text part's type: wrapped for reading, rejoined by readers that
+/// know how (see [`super::wrap`]).
+fn flowed() -> ContentType {
+    ContentType::parse(super::wrap::CONTENT_TYPE).expect("a valid content type")
 }
 
 /// Why a notice was not delivered, and whether trying again can help.
@@ -47,7 +54,11 @@ impl Transport {
             .from(from)
             .to(to)
             .subject(mail.subject.clone())
-            .multipart(MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()))
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(SinglePart::builder().header(flowed()).body(mail.text.clone()))
+                    .singlepart(SinglePart::html(mail.html.clone())),
+            )
             .map_err(|e| permanent(e.to_string()))?;
         match self {
             Transport::Smtp(smtp) => smtp

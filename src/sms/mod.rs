@@ -79,10 +79,36 @@ impl Transport {
 
 /// The text with the sign in front, as a provider that adds none needs it.
 fn signed(m: &Message<'_>) -> String {
-    m.lang.tr().fmt("sms.signed", &[("text", &m.text)])
+    sign(m.lang, m.text)
+}
+
+/// `text` with the sign (【售后督办】) in front, as it reaches the phone.
+pub fn sign(lang: Lang, text: &str) -> String {
+    lang.tr().fmt("sms.signed", &[("text", &text)])
+}
+
+/// How many messages `signed` (the sign included) is sent and billed as in
+/// mainland China (Tencent Cloud's rule, the carriers'): every character
+/// counts one, Chinese or Latin; up to 70 is one message, a longer one is
+/// cut into parts of 67.
+pub fn segments(signed: &str) -> usize {
+    let n = signed.chars().count();
+    if n <= 70 { 1 } else { n.div_ceil(67) }
 }
 
 /// A message as `data/outbox/*.sms` holds it.
 pub fn file_text(to: &str, text: &str) -> String {
     format!("To: +86{to}\n\n{text}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn seventy_characters_are_one_message_and_longer_ones_parts_of_67() {
+        assert_eq!(super::segments(""), 1);
+        assert_eq!(super::segments(&"字".repeat(70)), 1);
+        assert_eq!(super::segments(&"字".repeat(71)), 2);
+        assert_eq!(super::segments(&"a".repeat(134)), 2);
+        assert_eq!(super::segments(&"a".repeat(135)), 3);
+    }
 }

@@ -8,6 +8,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payloa
 use askama::Template;
 
 use super::session::Staff;
+use crate::domain::deadline::DeadlinePolicy;
 use crate::domain::staff::Role;
 use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
@@ -44,6 +45,11 @@ pub struct PageCtx {
     /// The server's time (RFC 3339), from which the page's script counts
     /// deadlines down, whatever the reader's own clock says.
     pub now: String,
+    /// The footer's words, for this audience: what this part of the site
+    /// is and what its reader owes the consumer's data.
+    pub footer: String,
+    /// How to get help (`REDRESS_HELP`), in every footer.
+    pub help: String,
 }
 
 impl PageCtx {
@@ -117,19 +123,21 @@ impl PageCtx {
                 label: t.get(key),
             })
             .collect();
-        let now = req
-            .app_data::<actix_web::web::Data<super::AppState>>()
-            .map(|s| s.clock.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-            .unwrap_or_default();
+        let state = req.app_data::<actix_web::web::Data<super::AppState>>();
+        let now = state.map(|s| s.clock.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default();
+        let policy = state.map(|s| s.config.policy).unwrap_or_default();
+        let help = state.map(|s| s.config.help.line(lang)).unwrap_or_else(|| t.get("help.line").to_owned());
         PageCtx {
             t,
             staff,
             lang,
             switch_href: format!("{}?{query}lang={}", local_path(path), other.code()),
             switch_label: if other == Lang::En { "English" } else { "中文" },
+            footer: footer(&t, audience, &policy),
             audience,
             nav,
             now,
+            help,
         }
     }
 
@@ -144,6 +152,27 @@ impl PageCtx {
 
     pub fn code(&self) -> &'static str {
         self.lang.code()
+    }
+}
+
+/// The footer's words for `audience`, with the deadlines the deployment
+/// keeps.
+fn footer(t: &Tr, audience: &str, policy: &DeadlinePolicy) -> String {
+    let key = match audience {
+        "merchant" => "footer.merchant",
+        "supervisor" => "footer.supervisor",
+        _ => "footer.consumer",
+    };
+    t.fmt(key, &[("response", &span(t, policy.response)), ("resolution", &span(t, policy.resolution))])
+}
+
+/// A deadline's length as the rules say it: in hours up to three days
+/// ("48 小时", "72 小时"), in whole days beyond ("7 天").
+pub fn span(t: &Tr, d: chrono::Duration) -> String {
+    match d.num_hours() {
+        1 => t.get("span.hour").to_owned(),
+        h if h > 72 && h % 24 == 0 => t.fmt("span.days", &[("n", &(h / 24))]),
+        h => t.fmt("span.hours", &[("n", &h)]),
     }
 }
 
@@ -207,7 +236,7 @@ impl ErrorPage {
 
 #[cfg(test)]
 mod tests {
-    use super::{ErrorPage, PageCtx, local_path};
+    use super::{ErrorPage, PageCtx, local_path, span};
     use actix_web::HttpMessage;
     use actix_web::http::StatusCode;
 
@@ -229,6 +258,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn deadlines_are_said_in_hours_up_to_three_days_and_in_days_beyond() {
+        let (zh, en) = (crate::i18n::Lang::ZhCn.tr(), crate::i18n::Lang::En.tr());
+        let hours = chrono::Duration::hours;
+        assert_eq!(span(&zh, hours(48)), "48 小时");
+        assert_eq!(span(&zh, hours(72)), "72 小时");
+        assert_eq!(span(&zh, hours(168)), "7 天");
+        assert_eq!(span(&zh, hours(100)), "100 小时");
+        assert_eq!(span(&en, hours(1)), "1 hour");
+        assert_eq!(span(&en, hours(240)), "10 days");
     }
 
     #[test]

@@ -143,7 +143,7 @@ fn tell(
         let notice = Notice {
             kind: MailKind::SupervisorIncident,
             key: format!("incident:{incident}:{to}"),
-            complaint_id: None,
+            complaint: None,
             to: &to,
             lang: Lang::ZhCn,
             subject: t.fmt("mail.incident_by_hand.subject", &args),
@@ -151,7 +151,7 @@ fn tell(
             paragraphs: vec![t.fmt("mail.incident_by_hand.p1", &args), t.fmt("mail.incident_by_hand.p2", &args)],
             link: Some((t.get("mail.incident.open").to_owned(), link.clone())),
         };
-        notify::queue(conn, notice, now)?;
+        notify::queue(conn, config, notice, now)?;
     }
     store::notified(conn, incident, now)
 }

@@ -54,7 +54,7 @@ pub fn incident_opened(
         let notice = Notice {
             kind: MailKind::SupervisorIncident,
             key: format!("incident:{}:{to}", o.id),
-            complaint_id: None,
+            complaint: None,
             to: &to,
             lang: Lang::ZhCn,
             subject: fmt(&t, subject, &args),
@@ -62,7 +62,7 @@ pub fn incident_opened(
             paragraphs: vec![fmt(&t, p1, &args), t.get("mail.incident.p2").to_owned()],
             link: Some((t.get("mail.incident.open").to_owned(), link.clone())),
         };
-        queue(conn, notice, now)?;
+        queue(conn, config, notice, now)?;
     }
     Ok(())
 }
@@ -119,7 +119,7 @@ pub fn case_ruling_to_merchant(
     let notice = Notice {
         kind: MailKind::MerchantCaseRuling,
         key: format!("case:{case}:merchant"),
-        complaint_id: None,
+        complaint: None,
         to: &m.email,
         lang: Lang::ZhCn,
         subject: fmt(&t, "mail.case_ruling.subject", &args),
@@ -127,7 +127,7 @@ pub fn case_ruling_to_merchant(
         paragraphs: vec![fmt(&t, "mail.case_ruling.merchant_p1", &args), body.to_owned(), references.join(" ")],
         link: Some((t.get("mail.case_ruling.open").to_owned(), format!("{}/merchant", config.public_base()))),
     };
-    queue(conn, notice, now).map(drop)
+    queue(conn, config, notice, now).map(drop)
 }
 
 fn fmt_owned(t: &Tr, key: &str, args: &[(&str, String); 3]) -> String {

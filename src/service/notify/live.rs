@@ -32,15 +32,15 @@ pub fn live_decision(
     let notice = Notice {
         kind,
         key: key.clone(),
-        complaint_id: None,
+        complaint: None,
         to: &m.email,
         lang,
         subject: fmt(&t, "mail.live.subject", &args),
         greeting: fmt(&t, "mail.greeting_merchant", &[("merchant", &m.name)]),
-        paragraphs: vec![fmt(&t, "mail.live.p1", &args), t.get("mail.live.p2").to_owned()],
+        paragraphs: vec![fmt(&t, "mail.live.p1", &args), super::staff::appeal_by(&t, config, now)],
         link: Some((t.get("mail.open_actions").to_owned(), format!("{}/merchant/actions", config.public_base()))),
     };
-    queue(conn, notice, now)?;
+    queue(conn, config, notice, now)?;
     if let Some(phone) = m.phone.as_deref().filter(|p| !p.is_empty()) {
         let text = fmt(&t, "sms.live", &args);
         queue_sms(conn, Sms { kind, key, complaint_id: None, to: phone, lang, text }, now)?;

@@ -3,6 +3,11 @@
 //! key that makes it one per complaint (or event), recipient and kind.
 //! This file has the consumer's notices; `staff` the merchant's and the
 //! supervisors'.
+//!
+//! Every notice about a complaint restates what it is about (reference,
+//! order number, amount: [`facts`] for mail, [`about`] for SMS) and gives
+//! every deadline it names as a date and time in the deployment's zone;
+//! every mail ends with the help line (`REDRESS_HELP`).
 #![allow(clippy::too_many_arguments)] // each notice names what it is about
 
 mod answer;
@@ -24,6 +29,7 @@ use std::fmt::Display;
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
+use crate::domain::amount::format_yuan;
 use crate::i18n::{Lang, Tr};
 use crate::mail::{Content, render};
 use crate::store::complaints::Complaint;
@@ -34,7 +40,8 @@ use crate::store::{DbConnection, from_db, merchants};
 pub struct Notice<'a> {
     pub kind: MailKind,
     pub key: String,
-    pub complaint_id: Option<i64>,
+    /// The complaint it is about, restated at its top.
+    pub complaint: Option<&'a Complaint>,
     pub to: &'a str,
     pub lang: Lang,
     pub subject: String,
@@ -43,14 +50,24 @@ pub struct Notice<'a> {
     pub link: Option<(String, String)>,
 }
 
-pub fn queue(conn: &mut DbConnection, n: Notice<'_>, now: DateTime<Utc>) -> diesel::QueryResult<bool> {
-    let content = Content { subject: n.subject, greeting: n.greeting, paragraphs: n.paragraphs, link: n.link };
+/// Queues a mail unless one with the same key exists; returns whether it
+/// queued. Call inside the transaction of the event.
+pub fn queue(conn: &mut DbConnection, config: &Config, n: Notice<'_>, now: DateTime<Utc>) -> diesel::QueryResult<bool> {
+    let t = n.lang.tr();
+    let content = Content {
+        subject: n.subject,
+        greeting: n.greeting,
+        facts: n.complaint.map(|c| facts(&t, c)).unwrap_or_default(),
+        paragraphs: n.paragraphs,
+        link: n.link,
+        help: config.help.line(n.lang),
+    };
     let mail = render(n.lang, &content).map_err(|e| diesel::result::Error::QueryBuilderError(Box::new(e)))?;
     let m = Enqueue {
         channel: Channel::Mail,
         kind: n.kind,
         dedupe_key: n.key,
-        complaint_id: n.complaint_id,
+        complaint_id: n.complaint.map(|c| c.id),
         recipient: n.to,
         lang: n.lang.code(),
         mail: &mail,
@@ -90,6 +107,31 @@ pub fn queue_sms(conn: &mut DbConnection, n: Sms<'_>, now: DateTime<Utc>) -> die
     outbox::enqueue(conn, m, now)
 }
 
+/// What a mail about `c` says it is about: its reference, the order
+/// number and the amount (when the consumer gave one).
+pub fn facts(t: &Tr, c: &Complaint) -> Vec<(String, String)> {
+    let mut facts = vec![
+        (t.get("mail.fact_reference").to_owned(), c.reference.clone()),
+        (t.get("mail.fact_order").to_owned(), c.order_ref.clone()),
+    ];
+    if let Some(fen) = c.amount_fen {
+        facts.push((t.get("mail.fact_amount").to_owned(), format!("¥{}", format_yuan(fen))));
+    }
+    facts
+}
+
+/// A text message about `c`: `text` after the order number and amount
+/// ("订单DY4829301756（¥199.00）：…"), by which a consumer knows the
+/// purchase at a glance.
+pub fn about(t: &Tr, c: &Complaint, text: &str) -> String {
+    match c.amount_fen {
+        Some(fen) => {
+            fmt(t, "sms.about_amount", &[("order", &c.order_ref), ("amount", &format_yuan(fen)), ("text", &text)])
+        }
+        None => fmt(t, "sms.about", &[("order", &c.order_ref), ("text", &text)]),
+    }
+}
+
 pub(super) fn time(t: &Tr, config: &Config, at: chrono::NaiveDateTime) -> String {
     t.time(config.tz, from_db(at))
 }
@@ -110,9 +152,10 @@ fn tracking_link(t: &Tr, config: &Config, c: &Complaint) -> Option<(String, Stri
 /// To the consumer, by every way they gave: an e-mail if they gave an
 /// address, a text message if they gave a mobile number (most give only
 /// that). Both under the notice's `key` (the text message's kept apart by
-/// [`queue_sms`]). `sms` words the text message, short (about 70 Chinese
-/// characters): the tracking link is added after it, and the sign
-/// (【售后督办】) by the SMS transport.
+/// [`queue_sms`]). `sms` words the text message, short: the order number
+/// and amount go before it ([`about`]), the tracking link after it, and
+/// the sign (【售后督办】) in front (by the SMS transport); the whole
+/// within two or three messages ([`crate::sms::segments`]).
 /// Returns whether anything was queued (false when notices with the key
 /// were queued before, or there is nowhere to send).
 pub(super) fn to_consumer(
@@ -133,7 +176,7 @@ pub(super) fn to_consumer(
         let notice = Notice {
             kind,
             key: key.clone(),
-            complaint_id: Some(c.id),
+            complaint: Some(c),
             to,
             lang,
             subject: fmt(&t, subject_key, &[("reference", &c.reference)]),
@@ -141,10 +184,10 @@ pub(super) fn to_consumer(
             paragraphs: paragraphs(&t),
             link: tracking_link(&t, config, c),
         };
-        queued |= queue(conn, notice, now)?;
+        queued |= queue(conn, config, notice, now)?;
     }
     if let Some(to) = c.consumer_phone.as_deref() {
-        let text = format!("{} {}", sms(&t), tracking_url(config, c));
+        let text = format!("{} {}", about(&t, c, &sms(&t)), tracking_url(config, c));
         let message = Sms { kind, key, complaint_id: Some(c.id), to, lang, text };
         queued |= queue_sms(conn, message, now)?;
     }
@@ -179,9 +222,11 @@ pub fn receipt(
                 t.get("mail.receipt.p3").to_owned(),
             ]
         },
+        // The mail gives both deadlines; the text message the one that
+        // comes first, to stay within two messages.
         |t| {
             let due = time(t, config, c.response_due_at);
-            fmt(t, "sms.receipt", &[("merchant", &merchant), ("reference", &c.reference), ("response_due", &due)])
+            fmt(t, "sms.receipt", &[("reference", &c.reference), ("response_due", &due)])
         },
         now,
     )
@@ -230,7 +275,7 @@ pub fn merchant_reply(
         format!("reply:{event}"),
         "mail.reply.subject",
         |t| vec![fmt(t, "mail.reply.p1", &[("merchant", &merchant), ("reference", &c.reference)]), body.to_owned()],
-        |t| fmt(t, "sms.reply", &[("merchant", &merchant), ("reference", &c.reference)]),
+        |t| fmt(t, "sms.reply", &[("reference", &c.reference)]),
         now,
     )
     .map(drop)
@@ -267,13 +312,17 @@ pub fn proposal(
                     ],
                 ),
                 body.to_owned(),
-                fmt(t, "mail.proposal.p2", &[("answer_by", &ANSWER_BY)]),
+                fmt(
+                    t,
+                    "mail.proposal.p2",
+                    &[("answer_by", &ANSWER_BY), ("hours", &config.policy.consumer_silence.num_hours())],
+                ),
             ]
         },
         |t| {
             let terms = t.terms(resolution, amount_fen);
-            let args: [(&str, &dyn Display); 4] =
-                [("merchant", &merchant), ("reference", &c.reference), ("terms", &terms), ("answer_by", &ANSWER_BY)];
+            let args: [(&str, &dyn Display); 3] =
+                [("reference", &c.reference), ("terms", &terms), ("answer_by", &ANSWER_BY)];
             fmt(t, "sms.proposal", &args)
         },
         now,

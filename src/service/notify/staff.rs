@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Notice, fmt, merchant_name, queue, time};
 use crate::config::Config;
-use crate::domain::action::{ActionKind, AppealDecision};
+use crate::domain::action::{ActionKind, AppealDecision, AppealWindows};
 use crate::domain::deadline::DeadlineKind;
 use crate::domain::live::Target;
 use crate::domain::state::EscalationReason;
@@ -43,7 +43,7 @@ pub(super) fn to_merchant(
     let notice = Notice {
         kind,
         key,
-        complaint_id: complaint.map(|c| c.id),
+        complaint,
         to: &m.email,
         lang,
         subject: subject(&t),
@@ -51,7 +51,7 @@ pub(super) fn to_merchant(
         paragraphs: paragraphs(&t),
         link,
     };
-    queue(conn, notice, now).map(drop)
+    queue(conn, config, notice, now).map(drop)
 }
 
 pub fn new_complaint(
@@ -225,7 +225,7 @@ pub fn escalation(
         let notice = Notice {
             kind: MailKind::SupervisorEscalation,
             key: format!("{}:{to}", escalation_key(c, reason, now)),
-            complaint_id: Some(c.id),
+            complaint: Some(c),
             to: &to,
             lang: Lang::ZhCn,
             subject: fmt(&t, "mail.escalation.subject", &[("reference", &c.reference)]),
@@ -240,7 +240,7 @@ pub fn escalation(
                 format!("{}/supervisor/complaints/{}", config.public_base(), c.reference),
             )),
         };
-        queue(conn, notice, now)?;
+        queue(conn, config, notice, now)?;
     }
     Ok(())
 }
@@ -272,12 +272,20 @@ pub fn action(
             let detail = points.map(|p| t.fmt("action.points", &[("n", &p)])).unwrap_or_default();
             vec![
                 fmt(t, "mail.action.p1", &[("kind", &label(t)), ("detail", &detail), ("reason", &reason)]),
-                t.get("mail.action.p2").to_owned(),
+                appeal_by(t, config, now),
             ]
         },
         Some(link(&t)),
         now,
     )
+}
+
+/// By when the merchant may appeal an action taken `now`: the day and time,
+/// not "within 5 days".
+pub(super) fn appeal_by(t: &Tr, config: &Config, now: DateTime<Utc>) -> String {
+    let windows = AppealWindows::default();
+    let by = t.time(config.tz, windows.start_by(now));
+    fmt(t, "mail.action.p2", &[("appeal_by", &by), ("days", &windows.start.num_days())])
 }
 
 /// An appeal's decision, to the merchant.
@@ -367,7 +375,7 @@ fn to_supervisors(
         let notice = Notice {
             kind: MailKind::SupervisorFlag,
             key: format!("flag:{flag_id}:{to}"),
-            complaint_id: None,
+            complaint: None,
             to: &to,
             lang: Lang::ZhCn,
             subject: subject.clone(),
@@ -375,7 +383,7 @@ fn to_supervisors(
             paragraphs,
             link: Some((t.get("mail.open_flags").to_owned(), format!("{}/supervisor/flags", config.public_base()))),
         };
-        queue(conn, notice, now)?;
+        queue(conn, config, notice, now)?;
     }
     Ok(())
 }

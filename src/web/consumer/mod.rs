@@ -4,6 +4,7 @@ pub mod file;
 mod find;
 mod home;
 mod my;
+mod privacy;
 mod report;
 pub mod scorecard;
 mod tracking;
@@ -36,6 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(my::show)
         .service(my::send)
         .service(my::prove)
+        .service(privacy::show)
         .service(report::show_form)
         .service(report::thanks)
         .service(report::send);
