@@ -111,6 +111,13 @@ fn the_same_complaint_is_worded_for_each_reader() {
     for lang in ["zh-CN", "en"] {
         let all = pages(&consumer, &merchant, &supervisor, tracking.path(), &reference, lang);
         check(&all, lang, &["event.consumer_reply", "event.rejected", "deadline.awaiting"]);
+        // The consumer's footer is the consumer's alone.
+        let footer = consumer.get(&format!("{}?lang={lang}", tracking.path())).html();
+        let footer = footer.select_text("footer[data-footer=consumer] .site-footer__about").expect("a consumer footer");
+        assert!(footer.trim().len() > 10, "{footer:?}");
+        for (who, text) in &all[1..] {
+            assert!(!text.contains(footer.trim()), "{lang}: the {who} page has the consumer's footer");
+        }
     }
 
     let accepted = consumer.submit(tracking.path(), &format!("{}/accept", tracking.path()), &[]);
