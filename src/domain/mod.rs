@@ -26,6 +26,7 @@ pub mod reference;
 pub mod relief;
 pub mod report;
 pub mod risk;
+pub mod search;
 pub mod session;
 pub mod staff;
 pub mod state;
