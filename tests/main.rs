@@ -57,6 +57,7 @@ mod reports;
 mod retention;
 mod risk;
 mod scorecard;
+mod search;
 mod sessions;
 mod signin;
 mod silence;

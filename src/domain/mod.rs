@@ -27,6 +27,7 @@ pub mod relief;
 pub mod reply_template;
 pub mod report;
 pub mod risk;
+pub mod search;
 pub mod session;
 pub mod staff;
 pub mod state;

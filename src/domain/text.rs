@@ -86,9 +86,32 @@ pub fn clean(raw: &str, min: usize, max: usize, multiline: bool) -> Result<Strin
     Ok(text.to_owned())
 }
 
+/// `text` on one line (its line breaks and runs of blanks as one space),
+/// cut after `n` characters (never inside one: a Chinese character is one)
+/// with "…" when there was more.
+pub fn excerpt(text: &str, n: usize) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = line.chars();
+    let mut out: String = chars.by_ref().take(n).collect();
+    if chars.next().is_some() {
+        out.truncate(out.trim_end().len());
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpts_are_one_line_cut_on_a_character() {
+        assert_eq!(excerpt("主播说是纯棉", 6), "主播说是纯棉");
+        assert_eq!(excerpt("主播说是纯棉的", 6), "主播说是纯棉…");
+        assert_eq!(excerpt("第一行\n\n  第二行", 40), "第一行 第二行");
+        assert_eq!(excerpt("ab   cd", 3), "ab…", "no blank before the ellipsis");
+        assert_eq!(excerpt("", 3), "");
+    }
 
     #[test]
     fn counts_characters_not_bytes() {

@@ -37,6 +37,7 @@ pub mod reports;
 pub mod retention;
 pub mod risk;
 pub mod schema;
+pub mod search;
 pub mod sessions;
 pub mod supervision;
 pub mod sweep;

@@ -34,19 +34,38 @@ pub fn high_risk(conn: &mut DbConnection, filter: QueueFilter, limit: i64) -> Qu
     rows(conn, Part::HighRisk, filter, limit)
 }
 
-/// The two parts of the queue.
-enum Part {
-    Escalated,
-    HighRisk,
+/// Complaints in any state that `search` names (`store::search`), with
+/// the queue's filters, newest first: one page, and the id the next one
+/// starts below.
+pub fn search(
+    conn: &mut DbConnection,
+    search: &crate::domain::search::Search,
+    filter: QueueFilter,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<(Vec<QueueRow>, Option<i64>)> {
+    let mut parts = Vec::new();
+    for key in super::search::keys(search) {
+        parts.push(rows(conn, Part::Search(key, after), filter.clone(), limit + 1)?);
+    }
+    Ok(super::search::merge(parts, |(c, _, _)| c.id, limit))
 }
 
-fn rows(conn: &mut DbConnection, part: Part, filter: QueueFilter, limit: i64) -> QueryResult<Vec<QueueRow>> {
+/// The two parts of the queue, and a search.
+enum Part<'a> {
+    Escalated,
+    HighRisk,
+    Search(super::search::Key<'a>, Option<i64>),
+}
+
+fn rows(conn: &mut DbConnection, part: Part<'_>, filter: QueueFilter, limit: i64) -> QueryResult<Vec<QueueRow>> {
     let q = complaints::table
         .inner_join(merchants::table)
         .left_join(complaint_claims::table.left_join(users::table))
         .select((Complaint::as_select(), merchants::name, users::email.nullable()))
         .limit(limit)
         .into_boxed();
+    let searched = matches!(part, Part::Search(..));
     let mut q = match part {
         Part::Escalated => {
             q.filter(state_is(State::Escalated)).order((complaints::escalated_at.asc(), complaints::id.asc()))
@@ -56,12 +75,13 @@ fn rows(conn: &mut DbConnection, part: Part, filter: QueueFilter, limit: i64) ->
         Part::HighRisk => q
             .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("complaints.risk_state = 'high'"))
             .order((complaints::submitted_at.asc(), complaints::id.asc())),
+        Part::Search(key, after) => super::search::by_key!(q, key, after),
     };
     if let Some(reason) = filter.reason {
         q = q.filter(complaints::escalation_reason.eq(reason));
     }
     if let Some(id) = filter.merchant_id {
-        q = q.filter(complaints::merchant_id.eq(id));
+        q = if searched { q.filter(super::search::of_merchant(id)) } else { q.filter(complaints::merchant_id.eq(id)) };
     } else if let Some(name) = filter.merchant_name.as_deref() {
         let escaped = name.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         q = q.filter(merchants::name.like(format!("%{escaped}%")).escape('\\'));

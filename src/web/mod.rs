@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod form;
 pub mod health;
 pub mod limit;
+pub mod list_row;
 pub mod merchant;
 pub mod metrics;
 pub mod notice;

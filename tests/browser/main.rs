@@ -13,6 +13,7 @@ mod consumer_pages;
 mod forms;
 mod harness;
 mod journey;
+mod lists;
 mod live;
 mod pages;
 mod relief;

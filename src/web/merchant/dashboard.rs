@@ -8,17 +8,18 @@ use serde::Deserialize;
 
 use crate::domain::category::Category;
 use crate::domain::deadline::DeadlineKind;
-use crate::domain::event::Viewer;
+use crate::domain::search::{Search, SearchError};
 use crate::domain::state::State;
 use crate::error::AppError;
 use crate::store::complaints::Complaint;
 use crate::store::dashboard::{self as queries, Counters, Cursor, Due, ListQuery};
-use crate::store::{actions, from_db, merchants};
+use crate::store::{actions, from_db, merchants, search};
 use crate::web::AppState;
 use crate::web::consumer::Choice;
+use crate::web::list_row::{self, RowFacts, SearchBox};
 use crate::web::page::{PageCtx, render};
 use crate::web::session::MerchantStaff;
-use crate::web::view::{self, DeadlineView, TimeView};
+use crate::web::view::{self, TimeView};
 
 const PAGE_SIZE: i64 = 25;
 
@@ -34,9 +35,8 @@ pub struct RowView {
     pub category: String,
     pub consumer_name: String,
     pub submitted: TimeView,
-    pub deadline: DeadlineView,
-    /// The consumer's phone number was proved by a code.
-    pub phone_verified: bool,
+    /// Order number, amount, remedy, excerpt, deadline, verified mark.
+    pub facts: RowFacts,
 }
 
 #[derive(Template)]
@@ -51,28 +51,23 @@ struct DashboardPage {
     dues: Vec<Choice>,
     next_page: Option<String>,
     filtered: bool,
+    search: SearchBox,
     /// Restrictions and suspensions in force: a banner each.
     /// (kind, what it was taken on if not the merchant, reason).
     banners: Vec<(String, Option<String>, String)>,
 }
 
 fn row(state: &AppState, t: &crate::i18n::Tr, now: DateTime<Utc>, c: &Complaint) -> RowView {
-    let tz = state.config.tz;
     let progress = state.progress_at(c, now);
-    let (kind, facts) = if progress.responded_at.is_none() && !progress.state.is_final() {
-        (DeadlineKind::Response, progress.response())
-    } else {
-        (DeadlineKind::Resolution, progress.resolution())
-    };
+    let facts = list_row::facts(state, t, now, c, &progress);
     RowView {
         reference: c.reference.clone(),
         state: progress.state.slug(),
         state_label: t.get(progress.state.key()).to_owned(),
         category: t.get(c.category.key()).to_owned(),
         consumer_name: c.consumer_name.clone(),
-        submitted: view::time(t, tz, from_db(c.submitted_at)),
-        deadline: view::deadline(t, tz, kind, &facts, now, Viewer::Merchant),
-        phone_verified: c.phone_verified_at.is_some(),
+        submitted: view::time(t, state.config.tz, from_db(c.submitted_at)),
+        facts,
     }
 }
 
@@ -92,14 +87,15 @@ fn format_cursor(c: Cursor) -> String {
     }
 }
 
-/// The filters and the page asked for (`state`, `category`, `due`,
-/// `after`); what is not one of their values is no filter.
+/// The filters, the search and the page asked for (`state`, `category`,
+/// `due`, `q`, `after`); what is not one of a filter's values is no filter.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct Asked {
     state: String,
     category: String,
     due: String,
+    q: String,
     after: String,
 }
 
@@ -113,16 +109,26 @@ impl Asked {
         }
     }
 
-    /// The link to the page after `cursor`, with the same filters.
-    fn next_page(&self, cursor: Cursor) -> String {
-        let mut params: Vec<String> = [("state", &self.state), ("category", &self.category), ("due", &self.due)]
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", crate::error::encode_component(v)))
-            .collect();
-        params.push(format!("after={}", format_cursor(cursor)));
-        format!("/merchant?{}", params.join("&"))
+    /// The filters set, as the search box keeps them.
+    fn filters(&self) -> Vec<(&'static str, String)> {
+        list_row::kept(&[("state", &self.state), ("category", &self.category), ("due", &self.due)])
     }
+
+    /// The link to the page after `cursor`, with the same filters and search.
+    fn next_page(&self, cursor: Cursor) -> String {
+        let mut params = self.filters();
+        params.extend(list_row::kept(&[("q", self.q.trim())]));
+        params.push(("after", format_cursor(cursor)));
+        list_row::href("/merchant", &params)
+    }
+}
+
+/// What the list shows: a page of complaints, or of those a search found.
+enum Shown {
+    List(ListQuery),
+    Search(Search, Option<i64>),
+    /// The query cannot be looked up: its message instead of rows.
+    Refused,
 }
 
 #[get("/merchant")]
@@ -132,7 +138,17 @@ pub async fn dashboard(
     state: web::Data<AppState>,
     asked: web::Query<Asked>,
 ) -> Result<HttpResponse, AppError> {
+    let ctx = PageCtx::new(&req);
+    let t = ctx.t;
     let list = asked.list();
+    let (search, mut search_box) = list_row::asked(&t, "/merchant", &asked.q, asked.filters());
+    let shown = match search {
+        Ok(None) => Shown::List(list.clone()),
+        Ok(Some(s)) => Shown::Search(s, if let Some(Cursor::Id(id)) = list.after { Some(id) } else { None }),
+        // Its message is in the search box.
+        Err(SearchError::TooLong | SearchError::NotAKey) => Shown::Refused,
+    };
+    let searched = !matches!(shown, Shown::List(_));
     let now = state.clock.now();
     let merchant_id = who.merchant_id;
     let q = list.clone();
@@ -140,14 +156,23 @@ pub async fn dashboard(
         .db(move |conn| {
             let merchant = merchants::find(conn, merchant_id)?.ok_or(AppError::NotFound)?;
             let counters = queries::counters(conn, merchant_id, now, soon())?;
-            let page = queries::list(conn, merchant_id, &q, now, soon(), PAGE_SIZE)?;
+            let page = match &shown {
+                Shown::List(q) => queries::list(conn, merchant_id, q, now, soon(), PAGE_SIZE)?,
+                Shown::Search(s, after) => {
+                    let (rows, next) = search::merchant(conn, merchant_id, s, &q, *after, (now, soon()), PAGE_SIZE)?;
+                    (rows, next.map(Cursor::Id))
+                }
+                Shown::Refused => (Vec::new(), None),
+            };
             let taken = actions::for_merchant_at(conn, merchant_id, now)?;
             let names = crate::store::live::target_names(conn, &taken)?;
             Ok((merchant.name, counters, page, (taken, names)))
         })
         .await?;
-    let ctx = PageCtx::new(&req);
-    let t = ctx.t;
+    let refused = search_box.field.error.is_some();
+    if searched && !refused {
+        search_box.found(&t, rows.len(), next.is_some());
+    }
     let choice =
         |value: &str, label: String, picked: &str| Choice { value: value.into(), label, selected: value == picked };
     let page = DashboardPage {
@@ -158,7 +183,12 @@ pub async fn dashboard(
         categories: Category::ALL.iter().map(|c| choice(c.slug(), t.get(c.key()).into(), &asked.category)).collect(),
         dues: Due::ALL.iter().map(|d| choice(d.slug(), t.get(d.key()).into(), &asked.due)).collect(),
         next_page: next.map(|cursor| asked.next_page(cursor)),
-        filtered: list.state.is_some() || list.category.is_some() || list.due.is_some() || list.after.is_some(),
+        filtered: searched
+            || list.state.is_some()
+            || list.category.is_some()
+            || list.due.is_some()
+            || list.after.is_some(),
+        search: search_box,
         banners: taken
             .iter()
             .filter(|a| a.ended_at.is_none() && a.kind.is_ongoing())
@@ -166,7 +196,7 @@ pub async fn dashboard(
             .collect(),
         ctx,
     };
-    render(StatusCode::OK, &page)
+    render(if refused { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, &page)
 }
 
 #[cfg(test)]

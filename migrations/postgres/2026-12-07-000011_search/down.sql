@@ -1,0 +1,1 @@
+DROP INDEX complaints_order_ref;
