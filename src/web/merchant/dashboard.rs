@@ -7,7 +7,6 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
 use crate::domain::category::Category;
-use crate::domain::deadline::DeadlineKind;
 use crate::domain::search::{Search, SearchError};
 use crate::domain::state::State;
 use crate::error::AppError;
