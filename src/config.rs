@@ -88,6 +88,9 @@ pub struct Config {
     /// a merchant's deposit, it has this long to top up before its live
     /// selling is restricted.
     pub deposit_top_up: Duration,
+    /// `REDRESS_MERCHANT_LIST_PAGE` (50): merchants a page of the public
+    /// merchant list shows.
+    pub merchant_list_page: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -154,6 +157,12 @@ impl Config {
             incidents,
             relief_follow_up: Duration::days(env.whole("REDRESS_RELIEF_FOLLOW_UP_DAYS", 7, 90)?),
             deposit_top_up,
+            merchant_list_page: env.number(
+                "REDRESS_MERCHANT_LIST_PAGE",
+                50,
+                1..=500,
+                "a number of merchants (1 to 500)",
+            )?,
         })
     }
 }
