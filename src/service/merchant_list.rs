@@ -32,8 +32,8 @@ use crate::service::scorecard::{self, Figures};
 use crate::store::merchant_figures::{self as store, Counted, Filter, SortKeys};
 use crate::store::{DbConnection, jobs, merchants, to_db};
 
-/// Merchants counted in one round at most: some 0.3 s on a million
-/// complaints (a big seller's year is a range of 10,000 index entries).
+/// Merchants counted in one round at most: about 0.2 s on SQLite and 1 s
+/// on PostgreSQL with a million complaints (BENCHMARKS.md, issue 22).
 pub const ROUND: i64 = 500;
 /// Figures older than this are counted again even if nothing happened.
 pub const MAX_AGE: Duration = Duration::hours(1);
