@@ -13,6 +13,7 @@ mod forms;
 mod harness;
 mod journey;
 mod live;
+mod merchant_list;
 mod pages;
 mod relief;
 mod script;
