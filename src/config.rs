@@ -92,6 +92,9 @@ pub struct Config {
     pub deposit_top_up: Duration,
     /// `REDRESS_HELP` and the privacy notice's own text (see [`help`]).
     pub help: help::Help,
+    /// `REDRESS_MERCHANT_LIST_PAGE` (50): merchants a page of the public
+    /// merchant list shows.
+    pub merchant_list_page: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -159,6 +162,12 @@ impl Config {
             relief_follow_up: Duration::days(env.whole("REDRESS_RELIEF_FOLLOW_UP_DAYS", 7, 90)?),
             deposit_top_up,
             help: env.help()?,
+            merchant_list_page: env.number(
+                "REDRESS_MERCHANT_LIST_PAGE",
+                50,
+                1..=500,
+                "a number of merchants (1 to 500)",
+            )?,
         })
     }
 }

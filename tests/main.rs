@@ -39,6 +39,7 @@ mod live_review;
 mod live_scorecard;
 mod mail;
 mod merchant;
+mod merchant_list;
 mod metrics_bounds;
 mod my;
 mod nested;

@@ -20,6 +20,7 @@ pub mod limit;
 pub mod live;
 pub mod matching;
 pub mod merchant;
+pub mod merchant_list;
 pub mod offender;
 pub mod progress;
 pub mod reference;

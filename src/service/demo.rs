@@ -21,6 +21,7 @@ use crate::service::merchants::add;
 use crate::store::{DbConnection, complaints, merchants, phone_codes};
 
 mod deposits;
+mod history;
 mod inspections;
 mod live;
 mod money;
@@ -262,6 +263,9 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
     for (phone, hours) in [("13800138000", 1), ("13912345678", 20)] {
         conn.write(|c| phone_codes::verify_all(c, phone, now - Duration::hours(hours))).map_err(e)?;
     }
+    history::seed(conn, config, now, &ids, &staff_ids)?;
+    // The merchant list counted at once, rather than at the first sweep.
+    crate::service::merchant_list::refresh_all(conn, now).map_err(e)?;
     Ok(Seeded { logins, complaints: filed })
 }
 

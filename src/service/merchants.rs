@@ -31,6 +31,9 @@ pub fn add(conn: &mut DbConnection, m: &ValidMerchant, now: DateTime<Utc>) -> Re
             qualification: m.qualification.as_deref(),
             created_at: to_db(now),
         };
-        Ok(merchants::insert(conn, &new)?)
+        let id = merchants::insert(conn, &new)?;
+        // Listed at once, with nothing counted: what a new merchant has.
+        crate::service::merchant_list::added(conn, id, &m.name, now)?;
+        Ok(id)
     })
 }

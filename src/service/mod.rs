@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod incidents;
 pub mod inspections;
 pub mod live;
+pub mod merchant_list;
 pub mod merchants;
 pub mod notify;
 pub mod offenders;

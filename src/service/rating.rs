@@ -53,6 +53,8 @@ pub fn rate(
             return Err(RateError::AlreadyRated);
         }
         ratings::insert(conn, c.id, c.merchant_id, score, comment.as_deref(), now)?;
+        // A rating leaves no timeline event: the merchant list is told.
+        crate::service::merchant_list::touched(conn, c.merchant_id)?;
         Ok(())
     })
 }

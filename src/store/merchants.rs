@@ -55,6 +55,11 @@ pub fn credit_code_taken(conn: &mut DbConnection, code: &str) -> QueryResult<boo
     diesel::select(diesel::dsl::exists(merchants::table.filter(merchants::credit_code.eq(code)))).get_result(conn)
 }
 
+/// The merchant with this (exact, validated) credit code.
+pub fn by_credit_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<i64>> {
+    merchants::table.filter(merchants::credit_code.eq(code)).select(merchants::id).first(conn).optional()
+}
+
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Merchant>> {
     // For every complaint filed and every notice to a merchant: on the
     // backend's own connection (see `on_backend!`).

@@ -25,6 +25,7 @@ pub mod incidents;
 pub mod inspections;
 pub mod jobs;
 pub mod live;
+pub mod merchant_figures;
 pub mod merchants;
 pub mod outbox;
 pub mod phone_codes;

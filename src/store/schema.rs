@@ -690,3 +690,40 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+// 2026-12-07-000012_merchant_list
+
+diesel::table! {
+    merchant_figures (merchant_id) {
+        merchant_id -> BigInt,
+        name -> Text,
+        name_key -> Text,
+        received_30 -> BigInt,
+        received_90 -> BigInt,
+        received_365 -> BigInt,
+        response_decided -> BigInt,
+        responded -> BigInt,
+        responded_on_time -> BigInt,
+        resolution_decided -> BigInt,
+        resolution_met -> BigInt,
+        rating_sum -> BigInt,
+        rating_count -> BigInt,
+        response_known -> Bool,
+        response_key -> BigInt,
+        resolution_known -> Bool,
+        resolution_key -> BigInt,
+        satisfaction_known -> Bool,
+        satisfaction_key -> BigInt,
+        stale -> Bool,
+        refreshed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_positions (name) {
+        name -> Text,
+        position -> BigInt,
+    }
+}
+
+diesel::joinable!(merchant_figures -> merchants (merchant_id));
+diesel::allow_tables_to_appear_in_same_query!(merchant_figures, merchants);

@@ -15,6 +15,7 @@ mod harness;
 mod journey;
 mod lists;
 mod live;
+mod merchant_list;
 mod pages;
 mod relief;
 mod script;

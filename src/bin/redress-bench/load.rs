@@ -117,6 +117,11 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// A phase not run: no figures.
+    pub fn skipped() -> Outcome {
+        Outcome { ok: 0, failed: 0, seconds: f64::NAN, latencies: Vec::new() }
+    }
+
     pub fn rps(&self) -> f64 {
         self.ok as f64 / self.seconds
     }

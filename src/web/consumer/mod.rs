@@ -3,6 +3,7 @@
 pub mod file;
 mod find;
 mod home;
+mod merchant_list;
 mod my;
 mod privacy;
 mod report;
@@ -32,7 +33,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(tracking::decide)
         .service(find::track)
         .service(find::look_up)
-        .service(scorecard::list)
+        .service(merchant_list::list)
         .service(scorecard::show)
         .service(my::show)
         .service(my::send)

@@ -1,74 +1,19 @@
-//! The public merchant list and scorecards: no account, no consumer data.
+//! The public scorecards: no account, no consumer data.
 
 pub mod live;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
-use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::service::scorecard::scorecard;
 use crate::store::actions::ActionRow;
-use crate::store::{from_db, merchants};
+use crate::store::from_db;
 use crate::web::AppState;
 use crate::web::page::{PageCtx, render};
 use crate::web::path::MerchantId;
 use crate::web::view::{self, TimeView};
-
-const PAGE: i64 = 50;
-
-pub struct MerchantRow {
-    pub id: i64,
-    pub name: String,
-    pub supervision: String,
-    pub supervision_label: String,
-}
-
-#[derive(Template)]
-#[template(path = "consumer/merchants.html")]
-struct MerchantsPage {
-    ctx: PageCtx,
-    q: String,
-    rows: Vec<MerchantRow>,
-    next_page: Option<String>,
-}
-
-/// The merchant search (sent by GET) and the page of its results.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct Search {
-    q: String,
-    /// 1 and up; anything else is the first page.
-    page: String,
-}
-
-#[get("/merchants")]
-pub async fn list(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    query: web::Query<Search>,
-) -> Result<HttpResponse, AppError> {
-    let q = query.q.trim().to_owned();
-    let page: i64 = query.page.parse().ok().filter(|p| *p >= 1).unwrap_or(1);
-    let search = q.clone();
-    let found = state.db(move |conn| Ok(merchants::search(conn, &search, (page - 1) * PAGE, PAGE + 1)?)).await?;
-    let ctx = PageCtx::new(&req);
-    let t = ctx.t;
-    let more = found.len() as i64 > PAGE;
-    let rows = found
-        .into_iter()
-        .take(PAGE as usize)
-        .map(|m| MerchantRow {
-            supervision_label: t.get(m.supervision.key()).to_owned(),
-            id: m.id,
-            name: m.name,
-            supervision: m.supervision.slug().into(),
-        })
-        .collect();
-    let next_page = more.then(|| format!("/merchants?q={}&page={}", crate::error::encode_component(&q), page + 1));
-    render(StatusCode::OK, &MerchantsPage { ctx, q, rows, next_page })
-}
 
 pub struct ActionView {
     /// What it was on, when not the merchant itself ("Live room: …").
@@ -114,8 +59,16 @@ struct ScorecardPage {
     deposit_sufficient: bool,
 }
 
-fn percent(rate: Option<f64>) -> String {
+/// A rate as the scorecard and the merchant list show it: "87.5%", or "—".
+pub(super) fn percent(rate: Option<f64>) -> String {
     rate.map_or("—".into(), |r| format!("{:.1}%", r * 100.0))
+}
+
+/// The average rating and how many: "4.2 / 5 (12 ratings)", or "—".
+pub(super) fn satisfaction(t: &crate::i18n::Tr, rated: Option<(f64, i64)>) -> String {
+    rated.map_or("—".into(), |(avg, n)| {
+        t.fmt("scorecard.satisfaction_value", &[("avg", &format!("{avg:.1}")), ("n", &n)])
+    })
 }
 
 pub fn action_view(t: &crate::i18n::Tr, tz: chrono_tz::Tz, a: &ActionRow) -> ActionView {
@@ -171,9 +124,7 @@ pub async fn show(
         on_time_response: percent(card.rates.on_time_response),
         on_time_resolution: percent(card.rates.on_time_resolution),
         median_first_response: view::median_wait(&t, card.rates.median_first_response),
-        satisfaction: card.satisfaction.map_or("—".into(), |(avg, n)| {
-            t.fmt("scorecard.satisfaction_value", &[("avg", &format!("{avg:.1}")), ("n", &n)])
-        }),
+        satisfaction: satisfaction(&t, card.satisfaction),
         current: card.current.iter().map(|a| action_view(&t, tz, a)).collect(),
         record,
         live,

@@ -1,0 +1,2 @@
+DROP TABLE job_positions;
+DROP TABLE merchant_figures;
