@@ -30,7 +30,7 @@ fn a_complaint_can_be_filed_with_the_keyboard_alone() {
 
         // Then field after field, in the order they are read, each with a
         // visible focus ring; a choice is made with the arrow keys.
-        let steps: [(&str, String); 11] = [
+        let steps: [(&str, String); 12] = [
             ("select#merchant", key(Key::Down)),
             ("input#order_ref", "DY77001".into()),
             ("select#category", key(Key::Down)),
@@ -38,6 +38,8 @@ fn a_complaint_can_be_filed_with_the_keyboard_alone() {
             ("input#amount", "88.50".into()),
             ("textarea#description", "直播间承诺的赠品没有发。".into()),
             ("input#evidence", String::new()),
+            // What happens to the contact details, before they are typed.
+            ("a", String::new()),
             ("input#consumer_name", "李雷".into()),
             ("input#consumer_phone", "13912345678".into()),
             ("input#consumer_email", "lilei@example.com".into()),
