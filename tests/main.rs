@@ -75,4 +75,5 @@ mod validation;
 mod verification;
 mod violations;
 mod volume_flags;
+mod webhooks;
 mod wording;
