@@ -1,6 +1,7 @@
 //! Configuration from the environment (DESIGN.md, "Public surface").
 
 pub mod help;
+pub mod webhooks;
 
 use std::ops::RangeInclusive;
 use std::path::PathBuf;
@@ -95,6 +96,9 @@ pub struct Config {
     /// `REDRESS_MERCHANT_LIST_PAGE` (50): merchants a page of the public
     /// merchant list shows.
     pub merchant_list_page: i64,
+    /// `REDRESS_WEBHOOK_…`: local testing, when endpoints are turned off,
+    /// how long deliveries are kept (see [`webhooks`]).
+    pub webhooks: webhooks::WebhookSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -168,6 +172,7 @@ impl Config {
                 1..=500,
                 "a number of merchants (1 to 500)",
             )?,
+            webhooks: webhooks::from_env(&env)?,
         })
     }
 }

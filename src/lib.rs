@@ -24,8 +24,9 @@
 //!   through `store` (its row types, the queries behind a page) and
 //!   `domain`; with `i18n`, `config`, `clock` and `error` (the web's own
 //!   error type). Never diesel or lettre, `jobs` or `startup`.
-//! - `jobs`: threads running `service` (the sweeper, the mail dispatcher)
-//!   on `store`'s pool, sending through `mail` and `sms`. The SQLite checkpointer
+//! - `jobs`: threads running `service` (the sweeper, the mail dispatcher,
+//!   the webhook dispatcher) on `store`'s pool, sending through `mail` and
+//!   `sms`. The SQLite checkpointer
 //!   runs its pragma itself. Never actix, askama or `web`.
 //! - `startup` and the CLI (`main.rs`) put the layers together.
 

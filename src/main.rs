@@ -303,8 +303,8 @@ fn serve(mut config: Config, bind: Option<String>, seed_demo: bool, clock: Arc<d
     served
 }
 
-/// The deadline sweeper (unless turned off), SQLite's checkpointer and the
-/// mail dispatcher.
+/// The deadline sweeper (unless turned off), SQLite's checkpointer, the
+/// mail dispatcher and the webhook dispatcher.
 fn start_jobs(pool: &Pool, clock: &Arc<dyn Clock>, config: &Arc<Config>) -> Result<Vec<jobs::Job>, String> {
     let mut started = Vec::new();
     if let Some(every) = config.sweep_interval {
@@ -318,6 +318,11 @@ fn start_jobs(pool: &Pool, clock: &Arc<dyn Clock>, config: &Arc<Config>) -> Resu
     let transport = redress::service::dispatch::Transports::from_config(config)?;
     let job = jobs::dispatcher::start(pool.clone(), clock.clone(), config.clone(), transport);
     started.push(job.map_err(|e| format!("cannot start the mail dispatcher: {e}"))?);
+    // The key the endpoints' secrets are sealed with, from the session key.
+    let master = redress::startup::session_key(config).map_err(|e| format!("cannot read the session key: {e}"))?;
+    let key = redress::service::two_factor::SealKey::for_webhooks(master.master());
+    let job = jobs::webhooks::start(pool.clone(), clock.clone(), config.clone(), key);
+    started.push(job.map_err(|e| format!("cannot start the webhook dispatcher: {e}"))?);
     Ok(started)
 }
 

@@ -60,6 +60,12 @@ impl Application {
                  server answers. For load tests only, never in production"
             );
         }
+        if config.webhooks.allow_local {
+            tracing::warn!(
+                "REDRESS_WEBHOOK_ALLOW_LOCAL lets webhooks reach loopback and private addresses over plain http: any \
+                 merchant's staff can make the server call inside its network. For tests only, never in production"
+            );
+        }
         let limiter = Arc::new(web::limit::Limiter::new(config.rate_limits, config.trusted_proxies.clone()));
         let state = AppState {
             pool,

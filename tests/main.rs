@@ -78,4 +78,5 @@ mod validation;
 mod verification;
 mod violations;
 mod volume_flags;
+mod webhooks;
 mod wording;

@@ -66,12 +66,15 @@ fn intake_reuses_its_prepared_statements() {
     assert_eq!(rules_read, 1, "{per_complaint:#?}");
     // What one complaint costs: merchant, complaint (its id first), event,
     // three notices (the receipt by mail and by SMS, the merchant's alert;
-    // each checked for a duplicate), the merchant's flag and 30-day count;
-    // and the risk rules' version, read once while it is fresh (a second;
-    // the test's clock stands still).
+    // each checked for a duplicate), the merchant's webhook endpoints (one
+    // probe of their index: it has none), the merchant's flag and 30-day
+    // count; and the risk rules' version, read once while it is fresh (a
+    // second; the test's clock stands still).
     let version_read = per_complaint.iter().filter(|q| q.contains("FROM `risk_rules_version`")).count();
     assert_eq!(version_read, 1, "{per_complaint:#?}");
-    assert_eq!(per_complaint.len() - rules_read - version_read, 4 * 13, "{per_complaint:#?}");
+    let webhooks = per_complaint.iter().filter(|q| q.contains("FROM `webhook_endpoints`")).count();
+    assert_eq!(webhooks, 4, "one look-up of the merchant's endpoints a complaint: {per_complaint:#?}");
+    assert_eq!(per_complaint.len() - rules_read - version_read, 4 * 14, "{per_complaint:#?}");
 }
 
 /// A complaint naming a product and a live session costs two more look-ups
@@ -116,7 +119,7 @@ fn naming_a_product_and_a_session_costs_a_few_prepared_statements() {
     // statement each, however many it names.
     let rules_read = runs.iter().filter(|q| q.contains("FROM `risk_rules` ")).count();
     let version_read = runs.iter().filter(|q| q.contains("FROM `risk_rules_version`")).count();
-    assert_eq!(runs.len() - rules_read - version_read, 4 * (13 + 2 + 2), "{runs:#?}");
+    assert_eq!(runs.len() - rules_read - version_read, 4 * (14 + 2 + 2), "{runs:#?}");
 
     // Ten more: the merchant is flagged for volume (the 10th raises it).
     let (_, more) = recorded(&mut conn, |conn| file(conn, 10, false));
@@ -136,7 +139,7 @@ fn naming_a_product_and_a_session_costs_a_few_prepared_statements() {
     assert_eq!(things, 4 * 2, "a count for the host and for the product: {runs:#?}");
     // Its own 30-day count skipped (it is flagged), its things' open flags
     // looked up, and those two counts.
-    assert_eq!(runs.len(), 4 * (13 + 2 + 2 - 1 + 1 + 2), "{runs:#?}");
+    assert_eq!(runs.len(), 4 * (14 + 2 + 2 - 1 + 1 + 2), "{runs:#?}");
 }
 
 /// The sweep's statements for each due complaint are prepared once: diesel

@@ -56,6 +56,12 @@ crate::slug_enum! {
         ViolationScheduleChanged => "violation_schedule_changed",
         /// A threshold of accumulated points changed.
         ViolationThresholdChanged => "violation_threshold_changed",
+        /// A webhook endpoint registered at `/merchant/webhooks`.
+        WebhookCreated => "webhook_created",
+        /// A webhook endpoint's URL or events changed, turned off or on,
+        /// its secret rolled.
+        WebhookChanged => "webhook_changed",
+        WebhookDeleted => "webhook_deleted",
     }
 }
 

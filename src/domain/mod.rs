@@ -36,6 +36,7 @@ pub mod text;
 pub mod totp;
 pub mod verification;
 pub mod violation;
+pub mod webhook;
 
 /// Declares a fieldless enum whose values travel as stable slugs (form
 /// values, database text, `data-status` attributes).

@@ -151,6 +151,7 @@ fn every_key_built_at_run_time_exists() {
     use crate::domain::risk::{RiskState, RuleKind};
     use crate::domain::state::{EscalationReason, Outcome, State};
     use crate::domain::violation::{Level, Measure, Violation};
+    use crate::domain::webhook::DeliveryState;
     use crate::service::offenders::FlagDecision;
     use crate::store::dashboard::Due;
     use crate::web::notice::{CaseAct, MerchantAdminDone, MerchantDone, SupervisorDone, TrackingDone};
@@ -198,6 +199,7 @@ fn every_key_built_at_run_time_exists() {
         ("Violation", keys_of(Violation::ALL, Violation::key)),
         ("Level", keys_of(Level::ALL, Level::key)),
         ("Measure", keys_of(Measure::ALL, Measure::key)),
+        ("DeliveryState", keys_of(DeliveryState::ALL, DeliveryState::key)),
     ];
     let checked: BTreeSet<String> = enums.iter().map(|(name, _)| (*name).to_owned()).collect();
     assert_eq!(checked, declared_with_messages(), "every enum with `#[catalog(…)]` is checked here");

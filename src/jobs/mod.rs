@@ -1,10 +1,11 @@
-//! Background work inside the server: the deadline sweeper and the mail
-//! dispatcher. Each runs on its own thread with pooled connections, so it
+//! Background work inside the server: the deadline sweeper, the mail
+//! dispatcher and the webhook dispatcher. Each runs on its own thread with pooled connections, so it
 //! never holds up a request, and each is safe to run in every instance.
 
 pub mod checkpointer;
 pub mod dispatcher;
 pub mod sweeper;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

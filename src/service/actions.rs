@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::domain::action::{ActionKind, AppealDecision, AppealWindows, STARTING_POINTS};
 use crate::domain::text;
 use crate::service::notify;
+use crate::service::webhooks::{self, Taken};
 use crate::store::actions::{self, ActionRow};
 use crate::store::{DbConnection, from_db, merchants};
 
@@ -76,6 +77,8 @@ pub fn take(
         merchants::find(conn, merchant_id)?.ok_or(ActionError::NotFound)?;
         let id = actions::insert(conn, merchant_id, kind, points, &why, by, now)?;
         notify::action(conn, config, merchant_id, id, kind, points, &why, now)?;
+        let taken = Taken { action_id: id, kind, target_id: None, points, reason: &why };
+        webhooks::action_taken(conn, merchant_id, &taken, now)?;
         Ok(id)
     })
 }

@@ -2,9 +2,9 @@
 //! machinery every action on a complaint shares (the conversation, the
 //! supervisors' rulings, the sweeper). Lapses found on the way (a breach,
 //! silence taken as acceptance, an escalation) are stored with their
-//! timeline events and notices, in the caller's transaction, only if nobody
-//! changed the complaint meanwhile; a breach may make the merchant a repeat
-//! offender.
+//! timeline events, notices and webhooks, in the caller's transaction,
+//! only if nobody changed the complaint meanwhile; a breach may make the
+//! merchant a repeat offender.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -14,8 +14,8 @@ use crate::domain::event::{Actor, EventKind, Visibility};
 use crate::domain::progress::Lapse;
 use crate::domain::relief::ReliefSource;
 use crate::domain::state::{Action, EscalationReason, IllegalTransition, State};
-use crate::service::notify;
 use crate::service::offenders::{self, Trigger};
+use crate::service::{notify, webhooks};
 use crate::store::DbConnection;
 use crate::store::complaints::{self as store, Complaint, NewEvent};
 
@@ -155,6 +155,7 @@ pub(crate) fn advance(
         if !store::save_progress(conn, c, &after)? {
             return Err(ActError::Changed);
         }
+        let mut recorded = Vec::with_capacity(lapses.len());
         for lapse in &lapses {
             let (when, kind, data) = system_event(*lapse);
             let event = NewEvent {
@@ -168,9 +169,10 @@ pub(crate) fn advance(
                 body: None,
                 data: data.as_deref(),
             };
-            store::append_event(conn, event)?;
+            recorded.push((*lapse, store::append_event(conn, event)?));
             lapse_notice(conn, c, at, *lapse)?;
         }
+        let mut stepped = None;
         if let (Some(s), true) = (&step, acted) {
             let event = NewEvent {
                 complaint_id: c.id,
@@ -185,7 +187,10 @@ pub(crate) fn advance(
             };
             let id = store::append_event(conn, event)?;
             step_notice(conn, c, at, s, id)?;
+            stepped = Some(webhooks::Stepped { kind: s.kind, data: s.data.as_deref(), timeline: id });
         }
+        // What happened, to the merchant's endpoints (looked up once).
+        webhooks::after_advance(conn, c, after.state, &recorded, stepped, at.now)?;
         // Resolved now (accepted, or by silence): what it gave the consumer.
         if c.state != State::Resolved
             && after.state == State::Resolved

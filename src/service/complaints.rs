@@ -15,7 +15,7 @@ use crate::i18n::Lang;
 use crate::service::offenders::{self, Trigger};
 use crate::service::risk;
 use crate::service::verification::{self, CheckError, CodeKey};
-use crate::service::{incidents, notify};
+use crate::service::{incidents, notify, webhooks};
 use crate::store::complaints::{self as store, NewComplaintRow, NewEvent};
 use crate::store::{DbConnection, evidence, live, merchants, phone_codes, to_db};
 
@@ -60,7 +60,8 @@ pub struct Intake<'a> {
 }
 
 /// Stores the complaint, its first timeline event and the notices it
-/// causes (the consumer's receipt, the merchant's alert) in one transaction.
+/// causes (the consumer's receipt, the merchant's alert, its webhooks) in
+/// one transaction.
 pub fn submit(conn: &mut DbConnection, at: &Intake<'_>, c: &NewComplaint) -> Result<Submitted, SubmitError> {
     conn.write(|conn| file(conn, at, c, &[]))
 }
@@ -159,7 +160,7 @@ pub fn file_proved(
             risk_state: risk.state,
         },
     )?;
-    store::append_event(
+    let submitted = store::append_event(
         conn,
         NewEvent {
             complaint_id: id,
@@ -180,6 +181,9 @@ pub fn file_proved(
     // The receipt and the merchant's alert, in the same transaction.
     notify::receipt(conn, at.config, &filed, &merchant.name, at.now)?;
     notify::new_complaint(conn, at.config, &filed, at.now)?;
+    // `complaint.created` to the merchant's endpoints: one indexed probe
+    // when it has none.
+    webhooks::created(conn, &filed, submitted, at.now)?;
     let named = Named {
         merchant_id: merchant.id,
         host_id: session.as_ref().map(|s| s.host_id),

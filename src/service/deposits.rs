@@ -16,7 +16,7 @@ use crate::domain::amount::format_yuan;
 use crate::domain::deposit::{self, Dated, EntryInvalid, EntryKind, Standing, UNLISTED};
 use crate::domain::field::Invalid;
 use crate::i18n::Lang;
-use crate::service::notify;
+use crate::service::{notify, webhooks};
 use crate::store::actions;
 use crate::store::deposits::{self as store, DueEntry, EntryRow, NewEntry};
 use crate::store::merchants::{self, Merchant};
@@ -248,6 +248,14 @@ fn restrict_if_short(
     let action = actions::insert(conn, merchant.id, ActionKind::RestrictLive, None, &why, entry.recorded_by, now)?;
     store::insert_restriction(conn, merchant.id, action, entry.id)?;
     notify::action(conn, config, merchant.id, action, ActionKind::RestrictLive, None, &why, now)?;
+    let taken = webhooks::Taken {
+        action_id: action,
+        kind: ActionKind::RestrictLive,
+        target_id: None,
+        points: None,
+        reason: &why,
+    };
+    webhooks::action_taken(conn, merchant.id, &taken, now)?;
     Ok(true)
 }
 

@@ -35,3 +35,4 @@ pub mod tracking;
 pub mod two_factor;
 pub mod verification;
 pub mod violations;
+pub mod webhooks;

@@ -71,6 +71,19 @@ pub fn purge(
     Ok(removed)
 }
 
+/// Removes the webhook deliveries delivered longer ago than
+/// `REDRESS_WEBHOOK_KEEP_DAYS` (the webhook dispatcher runs it hourly):
+/// a delivered one is never sent again, and its event stays on the
+/// complaint's timeline. Pending, paused and dead ones stay, for the
+/// merchant to see. How many went.
+pub fn prune_webhook_deliveries(
+    conn: &mut DbConnection,
+    keep: chrono::Duration,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<usize> {
+    conn.write(|conn| crate::store::webhook_deliveries::prune_delivered(conn, now - keep))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,8 @@
 //! A supervisor's review of a product (approve, reject, delist, restore)
 //! and measures on a live room (limit, cut, restore) and a host (ban,
 //! restore). Each is one transaction: the status, the action on the
-//! merchant's record (appealable like any other), the merchant's notice.
+//! merchant's record (appealable like any other), the merchant's notice
+//! and webhooks.
 
 use chrono::{DateTime, Utc};
 
@@ -9,7 +10,7 @@ use crate::config::Config;
 use crate::domain::action::ActionKind;
 use crate::domain::live::{HostMeasure, HostStatus, ProductDecision, Review, RoomMeasure, RoomStatus, Target};
 use crate::domain::text;
-use crate::service::notify;
+use crate::service::{notify, webhooks};
 use crate::store::DbConnection;
 use crate::store::actions::{self, ActionRow};
 use crate::store::live;
@@ -68,6 +69,7 @@ pub fn decide(
             ProductDecision::Restore => restore(conn, Target::Product, p.id, by, &why_text, now)?,
             d => format!("product:{}:{}", p.id, d.slug()),
         };
+        webhooks::review_decided(conn, p.merchant_id, p.id, &key, (decision, to), why.as_deref(), now)?;
         let what = crate::i18n::Lang::ZhCn.tr().fmt("live_review.on_product", &[("name", &p.name)]);
         notify::live_decision(
             conn,
@@ -97,6 +99,8 @@ fn take_on(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<String> {
     let action = actions::insert_on(conn, merchant_id, kind, id, why, by, now)?;
+    let taken = webhooks::Taken { action_id: action, kind, target_id: Some(id), points: None, reason: why };
+    webhooks::action_taken(conn, merchant_id, &taken, now)?;
     Ok(format!("{}:{id}:action:{action}", kind.target().slug()))
 }
 

@@ -199,6 +199,7 @@ fn reminders(conn: &mut DbConnection, at: At<'_>) -> Result<usize, diesel::resul
             };
             for c in due {
                 notify::reminder(conn, at.config, &c, kind, at.now)?;
+                crate::service::webhooks::reminder(conn, &c, kind, at.now)?;
                 queued += 1;
             }
         }

@@ -20,6 +20,7 @@ use crate::domain::violation::{Level, Penalty, PenaltyError, Violation, window_s
 use crate::i18n::Lang;
 use crate::service::actions::ActionError;
 use crate::service::notify;
+use crate::service::webhooks::{self, Taken};
 use crate::store::DbConnection;
 use crate::store::violations::{self as store, EntryRow, NewViolationAction, ThresholdRow};
 
@@ -80,6 +81,8 @@ pub fn take(
         };
         let id = store::insert_action(conn, &new, now)?;
         notify::action(conn, config, merchant_id, id, new.kind, points, &why, now)?;
+        let taken = Taken { action_id: id, kind: new.kind, target_id: None, points, reason: &why };
+        webhooks::action_taken(conn, merchant_id, &taken, now)?;
         if points.is_some() {
             cross_thresholds(conn, config, merchant_id, id, by, now)?;
         }
@@ -135,6 +138,8 @@ fn cross_thresholds(
         store::insert_trigger(conn, merchant_id, t, (total, crossed_by), (t.id == heaviest.id).then_some(id), now)?;
     }
     notify::action(conn, config, merchant_id, id, new.kind, None, &reason, now)?;
+    let taken = Taken { action_id: id, kind: new.kind, target_id: None, points: None, reason: &reason };
+    webhooks::action_taken(conn, merchant_id, &taken, now)?;
     Ok(Some(id))
 }
 

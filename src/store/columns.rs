@@ -41,6 +41,7 @@ use crate::domain::risk::{RiskState, RuleKind};
 use crate::domain::staff::Role;
 use crate::domain::state::{EscalationReason, Outcome, State};
 use crate::domain::violation::{Level, Measure, Violation};
+use crate::domain::webhook::{DeliveryState, Disabled};
 use crate::i18n::Lang;
 use crate::store::flags::FlagState;
 use crate::store::outbox::{Channel, MailKind, MailState};
@@ -246,6 +247,8 @@ slug_columns!(
     Violation,
     Level,
     Measure,
+    DeliveryState,
+    Disabled,
 );
 
 // By its code exactly as `Lang::code` wrote it (the lenient `from_code`

@@ -47,6 +47,8 @@ pub mod two_factor;
 mod upkeep;
 pub mod users;
 pub mod violations;
+pub mod webhook_deliveries;
+pub mod webhooks;
 pub mod writer;
 
 use std::path::PathBuf;

@@ -48,6 +48,9 @@ crate::slug_enum! {
         /// To the merchant: compensation paid from its deposit, and when
         /// to top up; its automatic restriction lifted once topped up.
         MerchantDeposit => "merchant_deposit",
+        /// To the merchant: a webhook endpoint turned off after failing
+        /// for days on end.
+        MerchantWebhookDisabled => "merchant_webhook_disabled",
     }
 }
 

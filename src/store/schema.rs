@@ -727,3 +727,45 @@ diesel::table! {
 
 diesel::joinable!(merchant_figures -> merchants (merchant_id));
 diesel::allow_tables_to_appear_in_same_query!(merchant_figures, merchants);
+
+// 2026-12-08-000015_webhooks
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> BigInt,
+        merchant_id -> BigInt,
+        url -> Text,
+        events -> Text,
+        secret_sealed -> Text,
+        active -> Bool,
+        disabled_at -> Nullable<Timestamp>,
+        disabled_reason -> Nullable<Text>,
+        failing_since -> Nullable<Timestamp>,
+        last_success_at -> Nullable<Timestamp>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        endpoint_id -> BigInt,
+        event_id -> Text,
+        event_type -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::allow_tables_to_appear_in_same_query!(webhook_deliveries, webhook_endpoints);

@@ -84,6 +84,7 @@ impl PageCtx {
                     &["/merchant/rooms/", "/merchant/hosts", "/merchant/products", "/merchant/sessions"],
                 ),
                 ("/merchant/templates".into(), "quick_reply.nav", &[]),
+                ("/merchant/webhooks".into(), "webhook.nav", &["/merchant/webhooks/"]),
                 ("/merchant/actions".into(), "merchant_admin.actions", &[]),
                 ("/merchant/deposit".into(), "deposit.title", &[]),
                 (format!("/merchants/{}", merchant_id.unwrap_or_default()), "merchant_admin.public", &[]),

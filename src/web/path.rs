@@ -74,6 +74,8 @@ row_ids!(
     ThresholdId,
     /// A merchant's reply template, `/merchant/templates/{id}`.
     TemplateId,
+    /// A merchant's webhook endpoint, `/merchant/webhooks/{id}`.
+    WebhookId,
 );
 
 /// A complaint's reference as it is written (`TS20261120000123`): what

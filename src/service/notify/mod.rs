@@ -16,6 +16,7 @@ mod incident;
 mod live;
 mod relief;
 mod staff;
+mod webhook;
 
 pub use answer::answer_reminder;
 pub use deposit::{deposit_compensation, deposit_lifted};
@@ -23,6 +24,7 @@ pub use incident::{IncidentNotice, case_ruling_to_consumer, case_ruling_to_merch
 pub use live::live_decision;
 pub use relief::{relief_question, ruling};
 pub use staff::*;
+pub use webhook::webhook_disabled;
 
 use std::fmt::Display;
 

@@ -19,9 +19,19 @@ pub struct SealKey(Aes256Gcm);
 
 impl SealKey {
     pub fn derive(master: &[u8]) -> SealKey {
+        Self::derive_for(master, b"two-factor secret v1")
+    }
+
+    /// The key that seals webhook endpoints' signing secrets (the
+    /// endpoint's id as the "account"): another key than two-factor's.
+    pub fn for_webhooks(master: &[u8]) -> SealKey {
+        Self::derive_for(master, b"webhook secret v1")
+    }
+
+    fn derive_for(master: &[u8], purpose: &[u8]) -> SealKey {
         let mut key = [0u8; 32];
         Hkdf::<Sha256>::new(Some(b"redress"), master)
-            .expand(b"two-factor secret v1", &mut key)
+            .expand(purpose, &mut key)
             .expect("32 bytes is a valid HKDF-SHA-256 length");
         SealKey(Aes256Gcm::new(&key.into()))
     }
@@ -73,5 +83,6 @@ mod tests {
         assert_eq!(SealKey::derive(&[2u8; 64]).open(7, &sealed), None, "another key");
         assert_eq!(key.open(7, "v1.zz"), None);
         assert_eq!(key.open(7, &sealed.replace("v1.", "v2.")), None);
+        assert_eq!(SealKey::for_webhooks(&[1u8; 64]).open(7, &sealed), None, "the webhooks' key is another");
     }
 }

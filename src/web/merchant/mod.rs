@@ -10,6 +10,8 @@ mod live;
 pub(crate) mod quick_reply;
 mod templates;
 mod violations;
+mod webhook_view;
+mod webhooks;
 
 use actix_web::web;
 
@@ -23,5 +25,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(live::list_sessions).service(live::create_session).service(live::show_session);
     cfg.service(templates::list).service(templates::create).service(templates::update).service(templates::delete);
     cfg.service(quick_reply::use_template);
+    cfg.service(webhooks::list).service(webhooks::create).service(webhooks::show).service(webhooks::update);
+    cfg.service(webhooks::disable).service(webhooks::enable).service(webhooks::delete);
+    cfg.service(webhooks::roll).service(webhooks::ping);
     cfg.service(dashboard::dashboard).service(complaint::show).service(answer::reply).service(answer::propose);
 }

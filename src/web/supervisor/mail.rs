@@ -1,5 +1,5 @@
 //! `/supervisor/mail`: notices waiting or failed, with the last error; a
-//! dead one can be sent again.
+//! dead one can be sent again. Below them, the webhook deliveries given up.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -7,10 +7,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::contact::Phone;
+use crate::domain::webhook::DeliveryState;
 use crate::error::AppError;
 use crate::service::dispatch;
-use crate::store::from_db;
 use crate::store::outbox::{self, Channel, MailState, Row};
+use crate::store::{from_db, webhook_deliveries};
 use crate::web::form::CsrfForm;
 use crate::web::page::{PageCtx, render};
 use crate::web::path::MailId;
@@ -33,11 +34,23 @@ pub struct MailRow {
     pub error: Option<String>,
 }
 
+/// A webhook delivery given up, with whose endpoint it was.
+pub struct DeadHook {
+    pub merchant_id: i64,
+    pub url: String,
+    pub event_type: String,
+    pub event_id: String,
+    pub attempts: i32,
+    pub error: Option<String>,
+    pub at: TimeView,
+}
+
 #[derive(Template)]
 #[template(path = "supervisor/mail.html")]
 struct MailPage {
     ctx: PageCtx,
     rows: Vec<MailRow>,
+    hooks: Vec<DeadHook>,
     notice: Option<String>,
     csrf: String,
 }
@@ -49,8 +62,11 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<crate::web::notice::Done>,
 ) -> Result<HttpResponse, AppError> {
-    let rows: Vec<Row> = state
-        .db(|conn| Ok(outbox::in_states(conn, &[MailState::Dead, MailState::Queued, MailState::Sending], 200)?))
+    let (rows, hooks): (Vec<Row>, _) = state
+        .db(|conn| {
+            let rows = outbox::in_states(conn, &[MailState::Dead, MailState::Queued, MailState::Sending], 200)?;
+            Ok((rows, webhook_deliveries::in_state(conn, DeliveryState::Dead, 50)?))
+        })
         .await?;
     let ctx = PageCtx::new(&req);
     let t = ctx.t;
@@ -76,8 +92,20 @@ pub async fn list(
             },
         })
         .collect();
+    let hooks = hooks
+        .into_iter()
+        .map(|(d, merchant_id, url)| DeadHook {
+            merchant_id,
+            url,
+            at: view::time(&t, tz, from_db(d.last_attempt_at.unwrap_or(d.created_at))),
+            event_type: d.event_type,
+            event_id: d.event_id,
+            attempts: d.attempts,
+            error: d.last_error,
+        })
+        .collect();
     let notice = (query.done == "retry").then(|| t.get("mail_admin.done_retry").to_owned());
-    render(StatusCode::OK, &MailPage { ctx, rows, notice, csrf: csrf::token(&req) })
+    render(StatusCode::OK, &MailPage { ctx, rows, hooks, notice, csrf: csrf::token(&req) })
 }
 
 fn channel_key(channel: Channel) -> &'static str {
