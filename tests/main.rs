@@ -2,6 +2,7 @@
 //! (SQLite file; PostgreSQL when `TEST_DATABASE_URL` is set), driven over
 //! HTTP like a browser.
 
+mod api;
 mod bombs;
 mod helpers;
 mod instances;

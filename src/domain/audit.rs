@@ -56,6 +56,12 @@ crate::slug_enum! {
         ViolationScheduleChanged => "violation_schedule_changed",
         /// A threshold of accumulated points changed.
         ViolationThresholdChanged => "violation_threshold_changed",
+        /// An API key made at `/merchant/api-keys` or `/supervisor/api-keys`.
+        ApiKeyCreated => "api_key_created",
+        /// An API key revoked.
+        ApiKeyRevoked => "api_key_revoked",
+        /// A request made with an API key (the key is the actor).
+        ApiRequest => "api_request",
     }
 }
 

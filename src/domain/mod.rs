@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod amount;
+pub mod api_key;
 pub mod audit;
 pub mod category;
 pub mod complaint;

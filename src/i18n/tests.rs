@@ -153,6 +153,7 @@ fn every_key_built_at_run_time_exists() {
     use crate::domain::violation::{Level, Measure, Violation};
     use crate::service::offenders::FlagDecision;
     use crate::store::dashboard::Due;
+    use crate::web::api::problem::ProblemKind;
     use crate::web::notice::{CaseAct, MerchantAdminDone, MerchantDone, SupervisorDone, TrackingDone};
 
     let enums = [
@@ -198,6 +199,7 @@ fn every_key_built_at_run_time_exists() {
         ("Violation", keys_of(Violation::ALL, Violation::key)),
         ("Level", keys_of(Level::ALL, Level::key)),
         ("Measure", keys_of(Measure::ALL, Measure::key)),
+        ("ProblemKind", keys_of(ProblemKind::ALL, ProblemKind::key)),
     ];
     let checked: BTreeSet<String> = enums.iter().map(|(name, _)| (*name).to_owned()).collect();
     assert_eq!(checked, declared_with_messages(), "every enum with `#[catalog(…)]` is checked here");

@@ -727,3 +727,20 @@ diesel::table! {
 
 diesel::joinable!(merchant_figures -> merchants (merchant_id));
 diesel::allow_tables_to_appear_in_same_query!(merchant_figures, merchants);
+
+// 2026-12-08-000014_api_keys
+
+diesel::table! {
+    api_keys (id) {
+        id -> BigInt,
+        merchant_id -> Nullable<BigInt>,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<BigInt>,
+    }
+}
