@@ -3,6 +3,10 @@
 //! HTTP like a browser.
 
 mod api;
+mod api_answers;
+mod api_keys;
+mod api_list;
+mod api_plans;
 mod bombs;
 mod helpers;
 mod instances;

@@ -11,6 +11,7 @@
 
 pub mod actions;
 pub mod api_keys;
+pub mod api_list;
 pub mod audit;
 pub mod cases;
 mod columns;

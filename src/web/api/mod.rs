@@ -7,10 +7,13 @@
 //! Adding an endpoint: its handler with `#[utoipa::path(...)]`, one line
 //! in [`endpoints`] and one in [`ApiDoc`]'s `paths(...)`.
 
+pub mod answers;
 pub mod auth;
 pub mod complaints;
 pub mod json;
+pub mod list;
 pub mod problem;
+pub mod upload;
 pub mod views;
 
 use std::sync::LazyLock;
@@ -43,6 +46,10 @@ pub const BASE: &str = "/api/v1";
     ),
     paths(
         complaints::show,
+        list::list,
+        answers::reply,
+        answers::propose,
+        answers::evidence,
         openapi_json,
         problem_type,
     ),
@@ -124,6 +131,8 @@ pub async fn problem_type(req: HttpRequest, slug: web::Path<String>) -> Result<H
 fn endpoints(cfg: &mut web::ServiceConfig) {
     cfg.service(openapi_json).service(problem_type);
     cfg.service(complaints::show);
+    cfg.service(list::list);
+    cfg.service(answers::reply).service(answers::propose).service(answers::evidence);
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
