@@ -99,6 +99,8 @@ pub struct Config {
     /// `REDRESS_WEBHOOK_…`: local testing, when endpoints are turned off,
     /// how long deliveries are kept (see [`webhooks`]).
     pub webhooks: webhooks::WebhookSettings,
+    /// `REDRESS_API_RATE` (`120/min`; `off` lifts it): requests per API key.
+    pub api_rate: Option<crate::domain::limit::Rate>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -173,6 +175,7 @@ impl Config {
                 "a number of merchants (1 to 500)",
             )?,
             webhooks: webhooks::from_env(&env)?,
+            api_rate: env.api_rate()?,
         })
     }
 }
@@ -320,6 +323,18 @@ impl<F: Fn(&str) -> Option<String>> Env<F> {
         }
     }
 
+    fn api_rate(&self) -> Result<Option<crate::domain::limit::Rate>, ConfigError> {
+        use crate::domain::limit::{Rate, parse_rate};
+        match self.get("REDRESS_API_RATE").map(|v| v.trim().to_owned()) {
+            None => Ok(Some(Rate::per_minute(120))),
+            Some(v) if v.eq_ignore_ascii_case("off") => Ok(None),
+            Some(v) => parse_rate(&v).map(Some).ok_or_else(|| ConfigError {
+                name: "REDRESS_API_RATE",
+                problem: format!("{v:?} is not COUNT/PERIOD (like 120/min) or off"),
+            }),
+        }
+    }
+
     fn supervisor_2fa(&self) -> Result<bool, ConfigError> {
         match self.get("REDRESS_SUPERVISOR_2FA").map(|v| v.trim().to_lowercase()).as_deref() {
             None | Some("on" | "true" | "1") => Ok(true),
@@ -355,6 +370,11 @@ mod tests {
         let err = Config::from_lookup(|k| (k == "REDRESS_INCIDENT").then(|| "many".into())).unwrap_err();
         assert_eq!(err.name, "REDRESS_INCIDENT");
         assert_eq!(c.deposit_top_up, Duration::days(7));
+        assert_eq!(c.api_rate, Some(crate::domain::limit::Rate::per_minute(120)));
+        let c = Config::from_lookup(|k| (k == "REDRESS_API_RATE").then(|| "off".into())).unwrap();
+        assert_eq!(c.api_rate, None);
+        let err = Config::from_lookup(|k| (k == "REDRESS_API_RATE").then(|| "fast".into())).unwrap_err();
+        assert_eq!(err.name, "REDRESS_API_RATE");
         let c = Config::from_lookup(|k| (k == "REDRESS_DEPOSIT_TOP_UP_DAYS").then(|| "3".into())).unwrap();
         assert_eq!(c.deposit_top_up, Duration::days(3));
         for bad in ["0", "a week", "366"] {

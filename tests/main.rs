@@ -2,6 +2,11 @@
 //! (SQLite file; PostgreSQL when `TEST_DATABASE_URL` is set), driven over
 //! HTTP like a browser.
 
+mod api;
+mod api_answers;
+mod api_keys;
+mod api_list;
+mod api_plans;
 mod bombs;
 mod helpers;
 mod instances;

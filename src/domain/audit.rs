@@ -62,6 +62,12 @@ crate::slug_enum! {
         /// its secret rolled.
         WebhookChanged => "webhook_changed",
         WebhookDeleted => "webhook_deleted",
+        /// An API key made at `/merchant/api-keys` or `/supervisor/api-keys`.
+        ApiKeyCreated => "api_key_created",
+        /// An API key revoked.
+        ApiKeyRevoked => "api_key_revoked",
+        /// A request made with an API key (the key is the actor).
+        ApiRequest => "api_request",
     }
 }
 

@@ -101,7 +101,8 @@ impl RateLimits {
     }
 }
 
-fn parse_rate(value: &str) -> Option<Rate> {
+/// `COUNT/PERIOD` (`120/min`; a period is `s`, `min` or `h`).
+pub fn parse_rate(value: &str) -> Option<Rate> {
     let (count, period) = value.split_once('/')?;
     let count: u32 = count.trim().parse().ok().filter(|n| (1..=1_000_000).contains(n))?;
     let per = match period.trim() {

@@ -3,12 +3,14 @@
 
 pub mod action;
 pub mod amount;
+pub mod api_key;
 pub mod audit;
 pub mod category;
 pub mod complaint;
 pub mod contact;
 pub mod conversation;
 pub mod credit_code;
+pub mod cursor;
 pub mod deadline;
 pub mod deposit;
 pub mod event;

@@ -154,6 +154,7 @@ fn every_key_built_at_run_time_exists() {
     use crate::domain::webhook::DeliveryState;
     use crate::service::offenders::FlagDecision;
     use crate::store::dashboard::Due;
+    use crate::web::api::problem::ProblemKind;
     use crate::web::notice::{CaseAct, MerchantAdminDone, MerchantDone, SupervisorDone, TrackingDone};
 
     let enums = [
@@ -200,6 +201,7 @@ fn every_key_built_at_run_time_exists() {
         ("Level", keys_of(Level::ALL, Level::key)),
         ("Measure", keys_of(Measure::ALL, Measure::key)),
         ("DeliveryState", keys_of(DeliveryState::ALL, DeliveryState::key)),
+        ("ProblemKind", keys_of(ProblemKind::ALL, ProblemKind::key)),
     ];
     let checked: BTreeSet<String> = enums.iter().map(|(name, _)| (*name).to_owned()).collect();
     assert_eq!(checked, declared_with_messages(), "every enum with `#[catalog(…)]` is checked here");

@@ -152,7 +152,7 @@ pub(crate) fn advance(
     };
     let acted = step.is_some() && refused.is_none();
     if !lapses.is_empty() || acted {
-        if !store::save_progress(conn, c, &after)? {
+        if !store::save_progress(conn, c, &after, at.now)? {
             return Err(ActError::Changed);
         }
         let mut recorded = Vec::with_capacity(lapses.len());
@@ -169,7 +169,7 @@ pub(crate) fn advance(
                 body: None,
                 data: data.as_deref(),
             };
-            recorded.push((*lapse, store::append_event(conn, event)?));
+            recorded.push((*lapse, store::append_event_only(conn, event)?));
             lapse_notice(conn, c, at, *lapse)?;
         }
         let mut stepped = None;
@@ -185,7 +185,7 @@ pub(crate) fn advance(
                 body: s.body,
                 data: s.data.as_deref(),
             };
-            let id = store::append_event(conn, event)?;
+            let id = store::append_event_only(conn, event)?;
             step_notice(conn, c, at, s, id)?;
             stepped = Some(webhooks::Stepped { kind: s.kind, data: s.data.as_deref(), timeline: id });
         }

@@ -160,7 +160,7 @@ pub fn file_proved(
             risk_state: risk.state,
         },
     )?;
-    let submitted = store::append_event(
+    let submitted = store::append_event_only(
         conn,
         NewEvent {
             complaint_id: id,

@@ -64,6 +64,7 @@ diesel::table! {
         risk_decided_by -> Nullable<BigInt>,
         risk_decided_at -> Nullable<Timestamp>,
         merchant_viewed_at -> Nullable<Timestamp>,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -769,3 +770,19 @@ diesel::table! {
 
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::allow_tables_to_appear_in_same_query!(webhook_deliveries, webhook_endpoints);
+// 2026-12-08-000014_api_keys
+
+diesel::table! {
+    api_keys (id) {
+        id -> BigInt,
+        merchant_id -> Nullable<BigInt>,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<BigInt>,
+    }
+}

@@ -36,11 +36,13 @@ pub struct Limiter {
     trusted: Vec<IpAddr>,
     /// When each address's allowance is full again, per scope.
     full_at: Mutex<HashMap<(Scope, IpAddr), DateTime<Utc>>>,
+    /// When each API key's allowance is full again (`REDRESS_API_RATE`).
+    keys: Mutex<HashMap<i64, DateTime<Utc>>>,
 }
 
 impl Limiter {
     pub fn new(limits: RateLimits, trusted: Vec<IpAddr>) -> Limiter {
-        Limiter { limits, trusted, full_at: Mutex::default() }
+        Limiter { limits, trusted, full_at: Mutex::default(), keys: Mutex::default() }
     }
 
     fn rate(&self, scope: Scope) -> Option<Rate> {
@@ -63,6 +65,19 @@ impl Limiter {
             full_at.retain(|_, at| *at > now);
         }
         let key = (scope, client);
+        let next = rate.admit(full_at.get(&key).copied(), now)?;
+        full_at.insert(key, next);
+        Ok(())
+    }
+
+    /// Counts a request made with API key `key` at `now` against `rate`
+    /// (`None`: no limit): `Err` with how long to wait when it is over.
+    pub fn check_key(&self, rate: Option<Rate>, key: i64, now: DateTime<Utc>) -> Result<(), Duration> {
+        let Some(rate) = rate else { return Ok(()) };
+        let mut full_at = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        if full_at.len() >= PRUNE_AT {
+            full_at.retain(|_, at| *at > now);
+        }
         let next = rate.admit(full_at.get(&key).copied(), now)?;
         full_at.insert(key, next);
         Ok(())

@@ -1,6 +1,8 @@
 //! HTTP: thin handlers that parse, call a service and render a template.
 
 pub mod account;
+pub mod api;
+pub mod api_keys;
 pub mod assets;
 pub mod auth;
 pub mod chart;
@@ -134,6 +136,8 @@ impl AppState {
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz).service(metrics::metrics).service(assets::asset);
+    api::routes(cfg);
+    api_keys::routes(cfg);
     // Before the consumer's routes: `/t/{token}/{decision}` would take it.
     evidence::routes(cfg);
     consumer::routes(cfg);

@@ -85,6 +85,7 @@ impl PageCtx {
                 ),
                 ("/merchant/templates".into(), "quick_reply.nav", &[]),
                 ("/merchant/webhooks".into(), "webhook.nav", &["/merchant/webhooks/"]),
+                ("/merchant/api-keys".into(), "api_keys.nav", &[]),
                 ("/merchant/actions".into(), "merchant_admin.actions", &[]),
                 ("/merchant/deposit".into(), "deposit.title", &[]),
                 (format!("/merchants/{}", merchant_id.unwrap_or_default()), "merchant_admin.public", &[]),
@@ -107,6 +108,7 @@ impl PageCtx {
                 ("/supervisor/deposits".into(), "deposit.requirements_nav", &[]),
                 ("/supervisor/mail".into(), "mail_admin.title", &[]),
                 ("/supervisor/audit".into(), "audit.title", &[]),
+                ("/supervisor/api-keys".into(), "api_keys.nav", &[]),
             ],
             None => vec![
                 ("/complaints/new".into(), "nav.file", &["/complaints"]),

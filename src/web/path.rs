@@ -76,6 +76,8 @@ row_ids!(
     TemplateId,
     /// A merchant's webhook endpoint, `/merchant/webhooks/{id}`.
     WebhookId,
+    /// An API key, `/merchant/api-keys/{id}`, `/supervisor/api-keys/{id}`.
+    ApiKeyId,
 );
 
 /// A complaint's reference as it is written (`TS20261120000123`): what

@@ -2,6 +2,7 @@
 //! test ([`app`]), its database ([`db`]), a browser ([`client`]), reading
 //! its pages ([`html`]) and making test data ([`builders`]).
 
+mod api;
 mod app;
 mod builders;
 mod client;
@@ -12,4 +13,4 @@ mod sms_provider;
 
 // Each test binary (tests/main.rs, tests/browser) uses what it needs.
 #[allow(unused_imports)]
-pub use {app::*, builders::*, client::*, db::*, html::*, sms_provider::*};
+pub use {api::*, app::*, builders::*, client::*, db::*, html::*, sms_provider::*};

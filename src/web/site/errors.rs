@@ -11,7 +11,12 @@ use super::RequestId;
 use crate::web::page::{ErrorPage, PageCtx, render};
 
 /// The error page for a bare error response; anything else as it is.
+/// Under `/api/`, the error is a problem (`application/problem+json`)
+/// rather than a page.
 pub fn as_page(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    if res.request().path().starts_with("/api/") {
+        return crate::web::api::problem::bare(res);
+    }
     if res.status().as_u16() >= 400 && !is_page_or_data(&res) { error_page(res) } else { res }
 }
 
