@@ -80,6 +80,12 @@ pub fn get(path: &str, cookies: &str) -> Vec<u8> {
     format!("GET {path} HTTP/1.1\r\nHost: bench\r\nAccept-Language: zh-CN\r\n{cookie}\r\n").into_bytes()
 }
 
+/// A GET with an API key.
+pub fn bearer_get(path: &str, key: &str) -> Vec<u8> {
+    format!("GET {path} HTTP/1.1\r\nHost: bench\r\nAccept: application/json\r\nAuthorization: Bearer {key}\r\n\r\n")
+        .into_bytes()
+}
+
 /// A form POST with the given cookies.
 pub fn post(path: &str, cookies: &str, form: &[(&str, &str)]) -> Vec<u8> {
     let body = serde_urlencoded::to_string(form).expect("a form encodes");

@@ -34,7 +34,7 @@ use redress::store::DbConnection;
 use serde_json::json;
 
 use intake::{form_session, form_session_none, intake_request};
-use load::{Conn, Outcome, cookie_jar, csrf_field, drive, get, post};
+use load::{Conn, Outcome, bearer_get, cookie_jar, csrf_field, drive, get, post};
 use processes::{Baseline, Server};
 use report::{print_table, report_phase, round};
 use scratch::Scratch;
@@ -174,6 +174,8 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let figures_s = started.elapsed().as_secs_f64();
     eprintln!("  merchant list figures: {counted} merchants counted in {figures_s:.3} s");
+    // The big merchant's API key, made as its staff would make one.
+    let api_key = api_key_for(&mut conn, now)?;
     drop(conn);
 
     let server = Server::start(&scratch)?;
@@ -227,6 +229,22 @@ fn run(args: &Args) -> Result<(), String> {
     );
     report_phase("merchant list", &list);
     server.report_rss();
+    // The merchant's customer-service tool polling the API: the newest
+    // page of its complaints, then the page after it, each request
+    // audited as every API request is.
+    phase("api list");
+    let api_paths = ["/api/v1/complaints?limit=50", "/api/v1/complaints?limit=50&state=submitted"];
+    let api = drive(
+        addr,
+        args.page_concurrency,
+        warmup,
+        measure,
+        200,
+        |_, _| (),
+        |_, w, n| bearer_get(api_paths[(w + n as usize) % api_paths.len()], &api_key),
+    );
+    report_phase("api list", &api);
+    server.report_rss();
 
     let rss_mb = server.peak_rss_kb()? as f64 / 1024.0;
     drop(server);
@@ -273,6 +291,9 @@ fn run(args: &Args) -> Result<(), String> {
         "merchant_list_p99_ms": round(list.percentile_ms(99.0), 2),
         "merchant_list_rps": round(list.rps(), 0),
         "merchant_figures_all_s": round(figures_s, 3),
+        "api_list_p50_ms": round(api.percentile_ms(50.0), 2),
+        "api_list_p99_ms": round(api.percentile_ms(99.0), 2),
+        "api_list_rps": round(api.rps(), 0),
         "sweep_due": shape.due(),
         "sweep_10k_of_1m_s": round(sweep_s, 3),
         "checkpoint_after_sweep_s": round(checkpoint_s, 3),
@@ -284,7 +305,8 @@ fn run(args: &Args) -> Result<(), String> {
         std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
         eprintln!("figures written to {}", path.display());
     }
-    let failed = intake.failed + dashboard.failed + queue.failed + scorecard.failed + list.failed + baseline.failed;
+    let failed =
+        intake.failed + dashboard.failed + queue.failed + scorecard.failed + list.failed + api.failed + baseline.failed;
     if failed > 0 {
         return Err(format!("{failed} requests were not answered as expected (see above)"));
     }
@@ -321,6 +343,22 @@ fn seed_fresh(
         std::fs::write(file.with_extension("now"), now.to_rfc3339()).map_err(|e| e.to_string())?;
     }
     Ok((now, seed_s))
+}
+
+/// A new API key of the big merchant's, made by its staff account.
+fn api_key_for(conn: &mut DbConnection, now: chrono::DateTime<chrono::Utc>) -> Result<String, String> {
+    use redress::domain::api_key::Scope;
+    let user = redress::store::users::find_by_email(conn, MERCHANT_LOGIN)
+        .map_err(|e| e.to_string())?
+        .ok_or("the bench's merchant account is missing")?;
+    let by = redress::service::audit::Actor {
+        user_id: Some(user.id),
+        email: MERCHANT_LOGIN.into(),
+        address: "bench".into(),
+    };
+    let scope = Scope::Merchant(Shape::BIG_MERCHANT);
+    let (_, key) = redress::service::api_keys::create(conn, scope, "bench", &by, now).map_err(|e| e.to_string())?;
+    Ok(key)
 }
 
 /// The merchant list as the bench loads it: each sort, either way, at the

@@ -70,6 +70,7 @@ impl Server {
             .env("REDRESS_SWEEP_INTERVAL", "0")
             // All the load comes from one address.
             .env("REDRESS_RATE_LIMIT", "off")
+            .env("REDRESS_API_RATE", "off")
             // Its supervisor signs in with a password alone.
             .env("REDRESS_SUPERVISOR_2FA", "off")
             .stdin(Stdio::null())
