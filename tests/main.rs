@@ -3,6 +3,8 @@
 //! HTTP like a browser.
 
 mod api;
+mod api_filing;
+mod api_supervision;
 mod bombs;
 mod helpers;
 mod instances;

@@ -10,7 +10,9 @@
 pub mod auth;
 pub mod complaints;
 pub mod json;
+pub mod platform;
 pub mod problem;
+pub mod reference;
 pub mod views;
 
 use std::sync::LazyLock;
@@ -43,12 +45,17 @@ pub const BASE: &str = "/api/v1";
     ),
     paths(
         complaints::show,
+        platform::filing::file,
+        platform::queue::queue,
+        platform::rulings::rule,
+        reference::page,
         openapi_json,
         problem_type,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Bearer),
     tags((name = "complaints", description = "Complaints, their timeline and deadlines."),
+         (name = "platform", description = "Platform keys only: file complaints for consumers, the supervisors' queue and rulings."),
          (name = "meta", description = "The API's own description."))
 )]
 pub struct ApiDoc;
@@ -124,6 +131,8 @@ pub async fn problem_type(req: HttpRequest, slug: web::Path<String>) -> Result<H
 fn endpoints(cfg: &mut web::ServiceConfig) {
     cfg.service(openapi_json).service(problem_type);
     cfg.service(complaints::show);
+    cfg.service(platform::filing::file).service(platform::queue::queue).service(platform::rulings::rule);
+    cfg.service(reference::page);
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -83,7 +83,7 @@ pub struct Deadline {
 }
 
 impl Deadline {
-    fn new(facts: &DeadlineFacts, breached_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Deadline {
+    pub fn new(facts: &DeadlineFacts, breached_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Deadline {
         let status = facts.status(now);
         Deadline {
             due_at: utc(facts.due),
