@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use super::{Refused, field_problem, one_of, problem_of_refusal};
+use super::{Refused, field_problem, one_of, one_of_or_null, problem_of_refusal};
 use crate::domain::category::{Category, Resolution};
 use crate::domain::complaint::{self as domain, ComplaintForm, FieldErrors, Invalid, NewComplaint};
 use crate::i18n::Lang;
@@ -44,7 +44,7 @@ fn resolution_schema() -> utoipa::openapi::ObjectBuilder {
 }
 
 fn lang_schema() -> utoipa::openapi::ObjectBuilder {
-    one_of(&["zh-CN", "en"], "The consumer's language, for their notices (default: the request's).")
+    one_of_or_null(&["zh-CN", "en"], "The consumer's language, for their notices (default: the request's).")
 }
 
 /// A complaint, as the site's complaint form takes it. A field missing or

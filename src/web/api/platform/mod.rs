@@ -8,6 +8,7 @@ pub mod queue;
 pub mod rulings;
 
 use actix_web::HttpRequest;
+use utoipa::openapi::schema::SchemaType;
 use utoipa::openapi::{ObjectBuilder, Type};
 
 use crate::domain::complaint::{Field, FieldErrors};
@@ -27,6 +28,15 @@ pub(super) fn one_of(values: &[&'static str], description: &str) -> ObjectBuilde
     ObjectBuilder::new()
         .schema_type(Type::String)
         .enum_values(Some(values.iter().copied()))
+        .description(Some(description))
+}
+
+/// [`one_of`], or `null` (for an optional field).
+pub(super) fn one_of_or_null(values: &[&'static str], description: &str) -> ObjectBuilder {
+    let values = values.iter().map(|v| serde_json::Value::from(*v)).chain([serde_json::Value::Null]);
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .enum_values(Some(values))
         .description(Some(description))
 }
 

@@ -9,7 +9,7 @@ use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::one_of;
+use super::{one_of, one_of_or_null};
 use crate::domain::category::Category;
 use crate::domain::risk::{self, RiskState};
 use crate::domain::state::EscalationReason;
@@ -32,6 +32,11 @@ fn part_schema() -> utoipa::openapi::ObjectBuilder {
 fn reason_schema() -> utoipa::openapi::ObjectBuilder {
     let slugs: Vec<&'static str> = EscalationReason::ALL.iter().map(|r| r.slug()).collect();
     one_of(&slugs, "Why the complaint was escalated.")
+}
+
+fn reason_or_null_schema() -> utoipa::openapi::ObjectBuilder {
+    let slugs: Vec<&'static str> = EscalationReason::ALL.iter().map(|r| r.slug()).collect();
+    one_of_or_null(&slugs, "Why the complaint was escalated (`null`: it was not).")
 }
 
 fn category_schema() -> utoipa::openapi::ObjectBuilder {
@@ -81,7 +86,7 @@ pub struct QueueItem {
     pub submitted_at: String,
     #[schema(format = DateTime)]
     pub escalated_at: Option<String>,
-    #[schema(schema_with = reason_schema)]
+    #[schema(schema_with = reason_or_null_schema)]
     pub escalation_reason: Option<String>,
     /// The supervisor holding it (their e-mail), if one has claimed it.
     pub held_by: Option<String>,

@@ -9,7 +9,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{act_problem, fields_problem, one_of, supervisor_of};
+use super::{act_problem, fields_problem, one_of, one_of_or_null, supervisor_of};
 use crate::domain::audit::AuditKind;
 use crate::domain::complaint::Field;
 use crate::domain::relief::ReliefKind;
@@ -33,7 +33,7 @@ fn outcome_schema() -> utoipa::openapi::ObjectBuilder {
 
 fn relief_schema() -> utoipa::openapi::ObjectBuilder {
     let slugs: Vec<&'static str> = ReliefKind::ALL.iter().map(|k| k.slug()).collect();
-    one_of(&slugs, "The relief given; absent: what the outcome gives by default.")
+    one_of_or_null(&slugs, "The relief given; absent or `null`: what the outcome gives by default.")
 }
 
 /// A ruling, as the supervisor's ruling form takes it.
