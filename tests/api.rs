@@ -214,9 +214,24 @@ fn the_openapi_document_describes_every_path_with_the_bearer_scheme() {
     let d = doc.json();
     assert!(d["openapi"].as_str().unwrap().starts_with("3."), "{}", d["openapi"]);
     assert_eq!(d["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
-    for path in ["/api/v1/complaints/{reference}", "/api/v1/openapi.json", "/api/v1/problems/{slug}"] {
-        assert!(d["paths"].get(path).is_some(), "{path} missing: {}", d["paths"]);
+    for (path, method) in [
+        ("/api/v1/complaints", "get"),
+        ("/api/v1/complaints/{reference}", "get"),
+        ("/api/v1/complaints/{reference}/replies", "post"),
+        ("/api/v1/complaints/{reference}/proposals", "post"),
+        ("/api/v1/complaints/{reference}/evidence", "post"),
+        ("/api/v1/openapi.json", "get"),
+        ("/api/v1/problems/{slug}", "get"),
+    ] {
+        assert!(d["paths"][path][method].is_object(), "{method} {path} missing: {}", d["paths"]);
     }
+    let upload = &d["paths"]["/api/v1/complaints/{reference}/evidence"]["post"]["requestBody"]["content"];
+    assert!(upload["multipart/form-data"].is_object(), "{upload}");
+    let reply = &d["paths"]["/api/v1/complaints/{reference}/replies"]["post"];
+    assert!(reply["responses"]["409"].is_object() && reply["responses"]["422"].is_object());
+    let params = d["paths"]["/api/v1/complaints"]["get"]["parameters"].as_array().unwrap();
+    let names: Vec<&str> = params.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["state", "updated_since", "overdue", "limit", "cursor"]);
     let get = &d["paths"]["/api/v1/complaints/{reference}"]["get"];
     assert_eq!(get["security"][0]["bearer"], serde_json::json!([]));
     assert!(d["components"]["schemas"]["Problem"].is_object());

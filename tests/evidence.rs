@@ -9,11 +9,11 @@ use ureq::http::StatusCode;
 
 use crate::helpers::*;
 
-const BOUNDARY: &str = "----redress-test-boundary-7MA4YWxkTrZu0gW";
+pub const BOUNDARY: &str = "----redress-test-boundary-7MA4YWxkTrZu0gW";
 
 /// A `multipart/form-data` body: the text fields, then each file as
 /// `evidence`.
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Vec<u8> {
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, value) in fields {
         body.extend(

@@ -3,7 +3,11 @@
 //! HTTP like a browser.
 
 mod api;
+mod api_answers;
 mod api_filing;
+mod api_keys;
+mod api_list;
+mod api_plans;
 mod api_supervision;
 mod bombs;
 mod helpers;

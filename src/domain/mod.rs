@@ -10,6 +10,7 @@ pub mod complaint;
 pub mod contact;
 pub mod conversation;
 pub mod credit_code;
+pub mod cursor;
 pub mod deadline;
 pub mod deposit;
 pub mod event;

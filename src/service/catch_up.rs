@@ -152,7 +152,7 @@ pub(crate) fn advance(
     };
     let acted = step.is_some() && refused.is_none();
     if !lapses.is_empty() || acted {
-        if !store::save_progress(conn, c, &after)? {
+        if !store::save_progress(conn, c, &after, at.now)? {
             return Err(ActError::Changed);
         }
         for lapse in &lapses {
@@ -168,7 +168,7 @@ pub(crate) fn advance(
                 body: None,
                 data: data.as_deref(),
             };
-            store::append_event(conn, event)?;
+            store::append_event_only(conn, event)?;
             lapse_notice(conn, c, at, *lapse)?;
         }
         if let (Some(s), true) = (&step, acted) {
@@ -183,7 +183,7 @@ pub(crate) fn advance(
                 body: s.body,
                 data: s.data.as_deref(),
             };
-            let id = store::append_event(conn, event)?;
+            let id = store::append_event_only(conn, event)?;
             step_notice(conn, c, at, s, id)?;
         }
         // Resolved now (accepted, or by silence): what it gave the consumer.

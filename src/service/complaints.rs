@@ -159,7 +159,7 @@ pub fn file_proved(
             risk_state: risk.state,
         },
     )?;
-    store::append_event(
+    store::append_event_only(
         conn,
         NewEvent {
             complaint_id: id,

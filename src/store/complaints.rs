@@ -73,6 +73,9 @@ pub struct Complaint {
     pub risk_decided_at: Option<NaiveDateTime>,
     /// When the merchant's staff first opened it (read receipts).
     pub merchant_viewed_at: Option<NaiveDateTime>,
+    /// When its timeline last gained an entry (filed, answered, a lapse
+    /// recorded …): what the API's list is ordered and filtered by.
+    pub updated_at: Option<NaiveDateTime>,
 }
 
 impl Complaint {
@@ -156,7 +159,7 @@ pub fn next_id(conn: &mut DbConnection) -> QueryResult<i64> {
 /// stored (one statement, where reading it back would be a second).
 pub fn insert_as(conn: &mut DbConnection, id: i64, row: &NewComplaintRow<'_>) -> QueryResult<Complaint> {
     diesel::insert_into(complaints::table)
-        .values((complaints::id.eq(id), row))
+        .values((complaints::id.eq(id), complaints::updated_at.eq(row.submitted_at), row))
         .returning(complaints::all_columns)
         .get_result(conn)
 }
@@ -205,6 +208,7 @@ struct ProgressChange {
     next_due_at: Option<Option<NaiveDateTime>>,
     proposal_reached_at: Option<Option<NaiveDateTime>>,
     proposal_reached_by: Option<Option<Reach>>,
+    updated_at: Option<Option<NaiveDateTime>>,
 }
 
 /// `Some(new)` when it differs from `old`.
@@ -212,10 +216,15 @@ fn changed<T: PartialEq>(old: T, new: T) -> Option<T> {
     (old != new).then_some(new)
 }
 
-/// Stores `after` as the complaint's progress if nobody changed the
-/// complaint since `read` was read (its version is unchanged); returns
-/// whether it did.
-pub fn save_progress(conn: &mut DbConnection, read: &Complaint, after: &Progress) -> QueryResult<bool> {
+/// Stores `after` as the complaint's progress at `now` if nobody changed
+/// the complaint since `read` was read (its version is unchanged); returns
+/// whether it did. Its `updated_at` becomes `now` in the same statement.
+pub fn save_progress(
+    conn: &mut DbConnection,
+    read: &Complaint,
+    after: &Progress,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
     let before = read.progress();
     let at = |t: Option<DateTime<Utc>>| t.map(to_db);
     let change = ProgressChange {
@@ -233,6 +242,7 @@ pub fn save_progress(conn: &mut DbConnection, read: &Complaint, after: &Progress
         next_due_at: changed(read.next_due_at, at(after.next_due())),
         proposal_reached_at: changed(at(before.proposal_reached_at), at(after.proposal_reached_at)),
         proposal_reached_by: changed(before.proposal_reached_by, after.proposal_reached_by),
+        updated_at: Some(Some(to_db(now))),
     };
     let n = crate::on_backend!(conn, |c| super::update(
         complaints::table,
@@ -349,7 +359,20 @@ pub struct NewEvent<'a> {
     pub data: Option<&'a str>,
 }
 
+/// Appends `e` to the timeline and moves the complaint's `updated_at` on
+/// to its time (one more statement: see [`append_event_only`] for callers
+/// that wrote it already).
 pub fn append_event(conn: &mut DbConnection, e: NewEvent<'_>) -> QueryResult<i64> {
+    let (complaint, at) = (e.complaint_id, to_db(e.at));
+    let id = append_event_only(conn, e)?;
+    let later = complaints::id.eq(complaint).and(complaints::updated_at.is_null().or(complaints::updated_at.lt(at)));
+    diesel::update(complaints::table.filter(later)).set(complaints::updated_at.eq(at)).execute(conn)?;
+    Ok(id)
+}
+
+/// Appends `e` to the timeline, leaving `updated_at` alone: for the
+/// writes that set it themselves (intake's insert, [`save_progress`]).
+pub fn append_event_only(conn: &mut DbConnection, e: NewEvent<'_>) -> QueryResult<i64> {
     let insert = diesel::insert_into(complaint_events::table)
         .values((
             complaint_events::complaint_id.eq(e.complaint_id),

@@ -12,6 +12,7 @@
 pub mod actions;
 pub mod api_idempotency;
 pub mod api_keys;
+pub mod api_list;
 pub mod audit;
 pub mod cases;
 mod columns;

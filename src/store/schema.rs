@@ -64,6 +64,7 @@ diesel::table! {
         risk_decided_by -> Nullable<BigInt>,
         risk_decided_at -> Nullable<Timestamp>,
         merchant_viewed_at -> Nullable<Timestamp>,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 

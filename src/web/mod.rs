@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod api;
+pub mod api_keys;
 pub mod assets;
 pub mod auth;
 pub mod chart;
@@ -136,6 +137,7 @@ impl AppState {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz).service(metrics::metrics).service(assets::asset);
     api::routes(cfg);
+    api_keys::routes(cfg);
     // Before the consumer's routes: `/t/{token}/{decision}` would take it.
     evidence::routes(cfg);
     consumer::routes(cfg);

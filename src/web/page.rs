@@ -84,6 +84,7 @@ impl PageCtx {
                     &["/merchant/rooms/", "/merchant/hosts", "/merchant/products", "/merchant/sessions"],
                 ),
                 ("/merchant/templates".into(), "quick_reply.nav", &[]),
+                ("/merchant/api-keys".into(), "api_keys.nav", &[]),
                 ("/merchant/actions".into(), "merchant_admin.actions", &[]),
                 ("/merchant/deposit".into(), "deposit.title", &[]),
                 (format!("/merchants/{}", merchant_id.unwrap_or_default()), "merchant_admin.public", &[]),
@@ -106,6 +107,7 @@ impl PageCtx {
                 ("/supervisor/deposits".into(), "deposit.requirements_nav", &[]),
                 ("/supervisor/mail".into(), "mail_admin.title", &[]),
                 ("/supervisor/audit".into(), "audit.title", &[]),
+                ("/supervisor/api-keys".into(), "api_keys.nav", &[]),
             ],
             None => vec![
                 ("/complaints/new".into(), "nav.file", &["/complaints"]),

@@ -74,6 +74,8 @@ row_ids!(
     ThresholdId,
     /// A merchant's reply template, `/merchant/templates/{id}`.
     TemplateId,
+    /// An API key, `/merchant/api-keys/{id}`, `/supervisor/api-keys/{id}`.
+    ApiKeyId,
 );
 
 /// A complaint's reference as it is written (`TS20261120000123`): what

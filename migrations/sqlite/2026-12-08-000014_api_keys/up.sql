@@ -16,3 +16,15 @@ CREATE TABLE api_keys (
 );
 CREATE UNIQUE INDEX api_keys_hash ON api_keys (key_hash);
 CREATE INDEX api_keys_merchant ON api_keys (merchant_id, id);
+
+-- When a complaint's timeline last gained an entry: what the API's list
+-- (`GET /api/v1/complaints`) is ordered by and filtered on
+-- (`updated_since`), a merchant's complaints by their own index. Written by
+-- the statements that already write the complaint (intake's insert, each
+-- change of progress), and by one more for the timeline entries that
+-- change nothing else (read receipts, relief follow-ups).
+ALTER TABLE complaints ADD COLUMN updated_at TIMESTAMP;
+UPDATE complaints SET updated_at = COALESCE(
+    (SELECT MAX(e.at) FROM complaint_events e WHERE e.complaint_id = complaints.id), submitted_at);
+CREATE INDEX complaints_merchant_updated ON complaints (merchant_id, updated_at, id);
+CREATE INDEX complaints_updated ON complaints (updated_at, id);

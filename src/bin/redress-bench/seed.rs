@@ -148,7 +148,7 @@ pub fn seed(conn: &mut DbConnection, shape: &Shape, now: DateTime<Utc>) -> diese
              amount_fen, description, consumer_name, consumer_phone, consumer_email, lang, state,
              submitted_at, response_due_at, resolution_due_at, responded_at, response_breached_at,
              proposed_at, resolution_met_at, escalated_at, escalation_reason, ended_at, outcome,
-             resolved_at, proposal_resolution, proposal_amount_fen, next_due_at, rejected_at)
+             resolved_at, proposal_resolution, proposal_amount_fen, next_due_at, rejected_at, updated_at)
          SELECT i, 'TSB' || i, 'benchtoken' || i || 'x0000000000', 
              {merchant},
              'DY' || (100000000 + i),
@@ -172,7 +172,7 @@ pub fn seed(conn: &mut DbConnection, shape: &Shape, now: DateTime<Utc>) -> diese
              {met}, CASE WHEN {prop_done} THEN 'refund' END, CASE WHEN {prop_done} THEN 1000 + (i * 7919) % 200000 END,
              CASE WHEN state = 'submitted' OR (state = 'escalated' AND resp > age) THEN {response_due}
                   WHEN {open} THEN {resolution_due} END,
-             {rejected}
+             {rejected}, {sub}
          FROM g;
 
          INSERT INTO complaint_events (complaint_id, merchant_id, at, actor, kind, visibility)

@@ -7,12 +7,15 @@
 //! Adding an endpoint: its handler with `#[utoipa::path(...)]`, one line
 //! in [`endpoints`] and one in [`ApiDoc`]'s `paths(...)`.
 
+pub mod answers;
 pub mod auth;
 pub mod complaints;
 pub mod json;
+pub mod list;
 pub mod platform;
 pub mod problem;
 pub mod reference;
+pub mod upload;
 pub mod views;
 
 use std::sync::LazyLock;
@@ -45,6 +48,10 @@ pub const BASE: &str = "/api/v1";
     ),
     paths(
         complaints::show,
+        list::list,
+        answers::reply,
+        answers::propose,
+        answers::evidence,
         platform::filing::file,
         platform::queue::queue,
         platform::rulings::rule,
@@ -131,6 +138,8 @@ pub async fn problem_type(req: HttpRequest, slug: web::Path<String>) -> Result<H
 fn endpoints(cfg: &mut web::ServiceConfig) {
     cfg.service(openapi_json).service(problem_type);
     cfg.service(complaints::show);
+    cfg.service(list::list);
+    cfg.service(answers::reply).service(answers::propose).service(answers::evidence);
     cfg.service(platform::filing::file).service(platform::queue::queue).service(platform::rulings::rule);
     cfg.service(reference::page);
 }

@@ -35,7 +35,7 @@ fn one_of(values: &[&'static str], description: &str) -> ObjectBuilder {
         .description(Some(description))
 }
 
-fn state_schema() -> ObjectBuilder {
+pub(super) fn state_schema() -> ObjectBuilder {
     let slugs: Vec<&'static str> = State::ALL.iter().map(|s| s.slug()).collect();
     one_of(&slugs, "The complaint's state (DESIGN.md's state names).")
 }
@@ -83,7 +83,7 @@ pub struct Deadline {
 }
 
 impl Deadline {
-    pub fn new(facts: &DeadlineFacts, breached_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Deadline {
+    pub(super) fn new(facts: &DeadlineFacts, breached_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Deadline {
         let status = facts.status(now);
         Deadline {
             due_at: utc(facts.due),
@@ -287,6 +287,9 @@ pub struct ComplaintDetail {
     pub consumer: Consumer,
     #[schema(format = DateTime)]
     pub submitted_at: String,
+    /// When its timeline last gained an entry.
+    #[schema(format = DateTime)]
+    pub updated_at: Option<String>,
     pub deadlines: Deadlines,
     /// The proposal waiting for the consumer, while one is.
     pub proposal: Option<ProposalTerms>,
@@ -326,6 +329,7 @@ impl ComplaintDetail {
                 phone_verified: c.phone_verified_at.is_some(),
             },
             submitted_at: rfc3339(c.submitted_at),
+            updated_at: c.updated_at.map(rfc3339),
             deadlines: Deadlines {
                 response: Deadline::new(&progress.response(), progress.response_breached_at, now),
                 resolution: Deadline::new(&progress.resolution(), progress.resolution_breached_at, now),
