@@ -41,11 +41,13 @@ fn complaint(app: &TestApp, reference: &str) -> Complaint {
     redress::store::supervision::find(conn, reference).unwrap().expect("the complaint").0
 }
 
-/// The complaint's notices (kind, recipient, channel) and timeline (actor,
-/// kind), sorted.
-fn effects(app: &TestApp, id: i64) -> (Vec<(String, String, String)>, Vec<(String, String)>) {
+/// A notice queued: kind, recipient, channel.
+type Notice = (String, String, String);
+
+/// The complaint's notices, sorted, and timeline (actor, kind).
+fn effects(app: &TestApp, id: i64) -> (Vec<Notice>, Vec<(String, String)>) {
     let conn = &mut app.pool.get().unwrap();
-    let mut notices: Vec<(String, String, String)> = outbox::table
+    let mut notices: Vec<Notice> = outbox::table
         .filter(outbox::complaint_id.eq(id))
         .select((outbox::kind, outbox::recipient, outbox::channel))
         .load(conn)

@@ -78,7 +78,7 @@ fn the_queue_lists_the_escalated_complaints_in_the_supervisors_order_page_by_pag
     assert_eq!(references(&api.get(&format!("/api/v1/queue?merchant={b}"))), ["TS20261120000002"]);
     assert_eq!(references(&api.get("/api/v1/queue?category=price_fraud")), ["TS20261120000002"]);
 
-    api.get("/api/v1/queue?cursor=e1.zz").problem(StatusCode::BAD_REQUEST, "invalid_cursor");
+    api.get("/api/v1/queue?cursor=e1234abcd").problem(StatusCode::BAD_REQUEST, "invalid_cursor");
     let high = api.get("/api/v1/queue?limit=1").json()["next_cursor"].as_str().unwrap().to_owned();
     api.get(&format!("/api/v1/queue?part=high_risk&cursor={high}")).problem(StatusCode::BAD_REQUEST, "invalid_cursor");
     for bad in ["limit=0", "limit=101", "limit=x", "reason=late", "part=all", "merchant=-1"] {

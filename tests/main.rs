@@ -4,6 +4,7 @@
 
 mod api;
 mod api_answers;
+mod api_cli;
 mod api_filing;
 mod api_keys;
 mod api_list;

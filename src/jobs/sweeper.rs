@@ -1,7 +1,8 @@
 //! The deadline sweep, every `REDRESS_SWEEP_INTERVAL` seconds, and after
 //! it a round of the merchant list's figures (which the sweep's breaches
 //! change); apart from the sweep itself, so that the sweep's cost stays
-//! what falls due.
+//! what falls due. Then the API's idempotency keys past their day are
+//! forgotten (`service::retention::prune_idempotency`).
 
 use std::sync::Arc;
 

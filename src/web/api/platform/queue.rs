@@ -5,12 +5,12 @@
 //! queue's filters and an opaque cursor.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{one_of, one_of_or_null};
 use crate::domain::category::Category;
+use crate::domain::cursor::{self, Position};
 use crate::domain::risk::{self, RiskState};
 use crate::domain::state::EscalationReason;
 use crate::store::complaints::Complaint;
@@ -118,26 +118,26 @@ pub struct QueuePage {
     pub next_cursor: Option<String>,
 }
 
-/// The page's position: the part's letter, the last item's time (unix
-/// microseconds) and id, in hex. Opaque to callers.
-fn cursor(high_risk: bool, (at, id): After) -> String {
+/// The page's position: the part's letter, then the last item's time
+/// and id as the list's cursor is made (signed with the server's key, so
+/// a cursor it did not give out is refused). Opaque to callers.
+fn cursor(secret: &[u8], high_risk: bool, (at, id): After) -> String {
     let part = if high_risk { 'h' } else { 'e' };
-    format!("{part}{:x}.{id:x}", at.and_utc().timestamp_micros())
+    format!("{part}{}", cursor::encode(secret, Position { at: at.and_utc(), id }))
 }
 
-fn read_cursor(high_risk: bool, raw: &str) -> Option<After> {
+fn read_cursor(secret: &[u8], high_risk: bool, raw: &str) -> Option<After> {
     let rest = raw.strip_prefix(if high_risk { 'h' } else { 'e' })?;
-    let (at, id) = rest.split_once('.')?;
-    let hex = |s: &str| {
-        let digits = !s.is_empty() && s.len() <= 16 && s.bytes().all(|b| b.is_ascii_hexdigit());
-        digits.then(|| i64::from_str_radix(s, 16).ok()).flatten()
-    };
-    let (at, id) = (hex(at)?, hex(id).filter(|id| *id > 0)?);
-    Some((DateTime::from_timestamp_micros(at)?.naive_utc(), id))
+    let p = cursor::decode(secret, rest).filter(|p| p.id > 0)?;
+    Some((p.at.naive_utc(), p.id))
 }
 
 /// The query checked: part, filter, position and page size.
-fn checked(req: &HttpRequest, q: &QueueQuery) -> Result<(bool, QueueFilter, Option<After>, i64), Problem> {
+fn checked(
+    req: &HttpRequest,
+    q: &QueueQuery,
+    secret: &[u8],
+) -> Result<(bool, QueueFilter, Option<After>, i64), Problem> {
     let t = lang_of(req).tr();
     let bad = |name: &str| {
         Problem::new(&t, ProblemKind::InvalidQuery).detail(t.fmt("api_platform.bad_parameter", &[("name", &name)]))
@@ -163,7 +163,9 @@ fn checked(req: &HttpRequest, q: &QueueQuery) -> Result<(bool, QueueFilter, Opti
     };
     let after = match given(&q.cursor) {
         None => None,
-        Some(raw) => Some(read_cursor(high_risk, raw).ok_or_else(|| Problem::new(&t, ProblemKind::InvalidCursor))?),
+        Some(raw) => {
+            Some(read_cursor(secret, high_risk, raw).ok_or_else(|| Problem::new(&t, ProblemKind::InvalidCursor))?)
+        }
     };
     Ok((high_risk, filter, after, limit))
 }
@@ -206,13 +208,14 @@ pub async fn queue(
     query: web::Query<QueueQuery>,
 ) -> ApiResult {
     caller.platform(&req)?;
-    let (high_risk, filter, after, limit) = checked(&req, &query)?;
+    let secret = state.session_key.signing().to_vec();
+    let (high_risk, filter, after, limit) = checked(&req, &query, &secret)?;
     let rows = state.db(move |conn| Ok(supervision::queue_page(conn, high_risk, filter, after, limit + 1)?)).await?;
     let more = rows.len() as i64 > limit;
     let rows = &rows[..rows.len().min(limit as usize)];
     let next_cursor = more.then(|| rows.last()).flatten().map(|(c, _, _)| {
         let at = if high_risk { c.submitted_at } else { c.escalated_at.unwrap_or(c.submitted_at) };
-        cursor(high_risk, (at, c.id))
+        cursor(&secret, high_risk, (at, c.id))
     });
     let items = rows.iter().map(|(c, merchant, holder)| item(&state, c, merchant, holder.clone())).collect();
     Ok(HttpResponse::Ok().json(QueuePage { items, next_cursor }))
@@ -251,13 +254,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_cursor_reads_back_in_its_own_part_only() {
-        let at = DateTime::from_timestamp_micros(1_795_000_000_123_456).unwrap().naive_utc();
-        let c = cursor(false, (at, 42));
-        assert_eq!(read_cursor(false, &c), Some((at, 42)));
-        assert_eq!(read_cursor(true, &c), None, "another part's cursor");
-        for bad in ["", "e", "e.1", "e1.", "e1.0", "ezz.1", "e1.1.1", "x1.1", "e11111111111111111.1"] {
-            assert_eq!(read_cursor(false, bad), None, "{bad}");
+    fn a_cursor_reads_back_in_its_own_part_only_and_signed_by_this_server() {
+        let at = chrono::DateTime::from_timestamp_micros(1_795_000_000_123_456).unwrap().naive_utc();
+        let c = cursor(b"key", false, (at, 42));
+        assert_eq!(read_cursor(b"key", false, &c), Some((at, 42)));
+        assert_eq!(read_cursor(b"key", true, &c), None, "another part's cursor");
+        assert_eq!(read_cursor(b"other key", false, &c), None, "another server's");
+        for bad in ["", "e", "e.1", "e1.", "ezz", &c[1..], &format!("{c}0")] {
+            assert_eq!(read_cursor(b"key", false, bad), None, "{bad}");
         }
     }
 }
