@@ -1,5 +1,8 @@
 //! The `redress` command line: serve, migrate, merchant add.
 
+#[path = "cli/api_key.rs"]
+mod api_key;
+
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -67,6 +70,12 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Manage API keys.
+    #[command(name = "api-key")]
+    ApiKey {
+        #[command(subcommand)]
+        command: api_key::ApiKeyCommand,
     },
 }
 
@@ -168,6 +177,7 @@ fn run(command: Command) -> Result<(), String> {
             add_user(&config, role, merchant, &email, clock.now())
         }
         Command::User { command: UserCommand::Reset2fa { email } } => reset_2fa(&config, &email, clock.now()),
+        Command::ApiKey { command } => api_key::run(&config, command, clock.now()),
         Command::Serve { bind, demo } => serve(config, bind, demo, clock),
     }
 }

@@ -4,9 +4,12 @@
 
 mod api;
 mod api_answers;
+mod api_cli;
+mod api_filing;
 mod api_keys;
 mod api_list;
 mod api_plans;
+mod api_supervision;
 mod bombs;
 mod helpers;
 mod instances;

@@ -1,7 +1,8 @@
 //! The deadline sweep, every `REDRESS_SWEEP_INTERVAL` seconds, and after
 //! it a round of the merchant list's figures (which the sweep's breaches
 //! change); apart from the sweep itself, so that the sweep's cost stays
-//! what falls due.
+//! what falls due. Then the API's idempotency keys past their day are
+//! forgotten (`service::retention::prune_idempotency`).
 
 use std::sync::Arc;
 
@@ -10,6 +11,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::service::conversation::At;
 use crate::service::merchant_list::refresh;
+use crate::service::retention::prune_idempotency;
 use crate::service::sweeper::sweep;
 use crate::store::Pool;
 
@@ -32,6 +34,17 @@ pub fn start(
             Ok(Some(n)) if n > 0 => tracing::debug!(merchants = n, "merchant list figures counted"),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "merchant list figures failed; retrying next interval"),
+        }
+        // The API's idempotency keys past their day.
+        let now = clock.now();
+        match pool
+            .get()
+            .map_err(|e| e.to_string())
+            .and_then(|mut c| prune_idempotency(&mut c, now).map_err(|e| e.to_string()))
+        {
+            Ok(n) if n > 0 => tracing::debug!(keys = n, "idempotency keys forgotten"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "idempotency keys not pruned; retrying next interval"),
         }
     })
 }

@@ -2,6 +2,7 @@
 //! its timeline event and its outbox rows are stored together or not at all.
 
 pub mod actions;
+pub mod api_filing;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;

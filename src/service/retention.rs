@@ -84,6 +84,16 @@ pub fn prune_webhook_deliveries(
     conn.write(|conn| crate::store::webhook_deliveries::prune_delivered(conn, now - keep))
 }
 
+/// Forgets the API's idempotency keys used more than
+/// [`KEEP_HOURS`](crate::service::api_filing::KEEP_HOURS) ago: a retried
+/// request is never that late, and the key's row held the complaint's
+/// consumer to nothing. Run by the server's sweeper job every round (a
+/// range over the `created_at` index); returns how many went.
+pub fn prune_idempotency(conn: &mut DbConnection, now: DateTime<Utc>) -> diesel::QueryResult<usize> {
+    let before = now - chrono::Duration::hours(crate::service::api_filing::KEEP_HOURS);
+    conn.write(|conn| crate::store::api_idempotency::prune(conn, before))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

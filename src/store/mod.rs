@@ -10,6 +10,7 @@
 //! - one module per table or page for the queries.
 
 pub mod actions;
+pub mod api_idempotency;
 pub mod api_keys;
 pub mod api_list;
 pub mod audit;

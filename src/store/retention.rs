@@ -55,6 +55,7 @@ pub fn remove(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Removed> {
         diesel::delete(evidence::table.filter(evidence::complaint_id.eq_any(chunk))).execute(conn)?;
         diesel::delete(complaint_claims::table.filter(complaint_claims::complaint_id.eq_any(chunk))).execute(conn)?;
         super::incidents::forget(conn, chunk)?;
+        super::api_idempotency::forget_complaints(conn, chunk)?;
         removed.complaints += diesel::delete(complaints::table.filter(complaints::id.eq_any(chunk))).execute(conn)?;
     }
     Ok(removed)

@@ -786,3 +786,16 @@ diesel::table! {
         revoked_by -> Nullable<BigInt>,
     }
 }
+
+// 2026-12-08-000016_api_idempotency
+
+diesel::table! {
+    api_idempotency (id) {
+        id -> BigInt,
+        api_key_id -> BigInt,
+        idem_key -> Text,
+        body_sha256 -> Text,
+        complaint_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}

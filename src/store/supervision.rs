@@ -1,6 +1,6 @@
 //! The supervisors' queue and who holds which escalated complaint.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::complaints::Complaint;
@@ -24,14 +24,31 @@ pub type QueueRow = (Complaint, String, Option<String>);
 /// Escalated complaints, oldest escalation first (a range over the
 /// `(state, escalated_at, id)` index).
 pub fn queue(conn: &mut DbConnection, filter: QueueFilter, limit: i64) -> QueryResult<Vec<QueueRow>> {
-    rows(conn, Part::Escalated, filter, limit)
+    rows(conn, Part::Escalated(None), filter, limit)
 }
 
 /// Complaints flagged high-risk at intake (or by a reply), escalated or
 /// not, oldest first: the top of the queue (a range over the partial
 /// `complaints_high_risk` index, which holds only those).
 pub fn high_risk(conn: &mut DbConnection, filter: QueueFilter, limit: i64) -> QueryResult<Vec<QueueRow>> {
-    rows(conn, Part::HighRisk, filter, limit)
+    rows(conn, Part::HighRisk(None), filter, limit)
+}
+
+/// Where a page of the queue starts: after the complaint escalated (for
+/// the escalated part) or filed (for the high-risk part) at this time
+/// with this id.
+pub type After = (NaiveDateTime, i64);
+
+/// One page of a part of the queue, in the queue's order, after `after`
+/// (the API's cursor; the same index ranges as the page's queue).
+pub fn queue_page(
+    conn: &mut DbConnection,
+    high_risk: bool,
+    filter: QueueFilter,
+    after: Option<After>,
+    limit: i64,
+) -> QueryResult<Vec<QueueRow>> {
+    rows(conn, if high_risk { Part::HighRisk(after) } else { Part::Escalated(after) }, filter, limit)
 }
 
 /// Complaints in any state that `search` names (`store::search`), with
@@ -53,8 +70,8 @@ pub fn search(
 
 /// The two parts of the queue, and a search.
 enum Part<'a> {
-    Escalated,
-    HighRisk,
+    Escalated(Option<After>),
+    HighRisk(Option<After>),
     Search(super::search::Key<'a>, Option<i64>),
 }
 
@@ -67,14 +84,30 @@ fn rows(conn: &mut DbConnection, part: Part<'_>, filter: QueueFilter, limit: i64
         .into_boxed();
     let searched = matches!(part, Part::Search(..));
     let mut q = match part {
-        Part::Escalated => {
-            q.filter(state_is(State::Escalated)).order((complaints::escalated_at.asc(), complaints::id.asc()))
+        Part::Escalated(after) => {
+            let q = q.filter(state_is(State::Escalated)).order((complaints::escalated_at.asc(), complaints::id.asc()));
+            match after {
+                Some((at, id)) => q.filter(
+                    complaints::escalated_at
+                        .gt(at)
+                        .or(complaints::escalated_at.eq(at).and(complaints::id.gt(id)).nullable()),
+                ),
+                None => q,
+            }
         }
         // Written out so that both databases see it matches the index's
         // predicate (the value is our own constant).
-        Part::HighRisk => q
-            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("complaints.risk_state = 'high'"))
-            .order((complaints::submitted_at.asc(), complaints::id.asc())),
+        Part::HighRisk(after) => {
+            let q = q
+                .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("complaints.risk_state = 'high'"))
+                .order((complaints::submitted_at.asc(), complaints::id.asc()));
+            match after {
+                Some((at, id)) => q.filter(
+                    complaints::submitted_at.gt(at).or(complaints::submitted_at.eq(at).and(complaints::id.gt(id))),
+                ),
+                None => q,
+            }
+        }
         Part::Search(key, after) => super::search::by_key!(q, key, after),
     };
     if let Some(reason) = filter.reason {

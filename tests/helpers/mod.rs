@@ -3,6 +3,7 @@
 //! its pages ([`html`]) and making test data ([`builders`]).
 
 mod api;
+mod api_platform;
 mod app;
 mod builders;
 mod client;

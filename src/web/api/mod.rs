@@ -12,7 +12,9 @@ pub mod auth;
 pub mod complaints;
 pub mod json;
 pub mod list;
+pub mod platform;
 pub mod problem;
+pub mod reference;
 pub mod upload;
 pub mod views;
 
@@ -50,12 +52,17 @@ pub const BASE: &str = "/api/v1";
         answers::reply,
         answers::propose,
         answers::evidence,
+        platform::filing::file,
+        platform::queue::queue,
+        platform::rulings::rule,
+        reference::page,
         openapi_json,
         problem_type,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Bearer),
     tags((name = "complaints", description = "Complaints, their timeline and deadlines."),
+         (name = "platform", description = "Platform keys only: file complaints for consumers, the supervisors' queue and rulings."),
          (name = "meta", description = "The API's own description."))
 )]
 pub struct ApiDoc;
@@ -133,6 +140,8 @@ fn endpoints(cfg: &mut web::ServiceConfig) {
     cfg.service(complaints::show);
     cfg.service(list::list);
     cfg.service(answers::reply).service(answers::propose).service(answers::evidence);
+    cfg.service(platform::filing::file).service(platform::queue::queue).service(platform::rulings::rule);
+    cfg.service(reference::page);
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -66,6 +66,11 @@ crate::slug_enum! {
         Unavailable => "unavailable",
         /// Any other error status.
         Other => "other",
+        /// 400: filing a complaint needs an `Idempotency-Key` header (1 to
+        /// 255 printable characters).
+        IdempotencyKeyMissing => "idempotency_key_missing",
+        /// 422: the `Idempotency-Key` filed a complaint with another body.
+        IdempotencyKeyReused => "idempotency_key_reused",
     }
 }
 
@@ -75,7 +80,8 @@ impl ProblemKind {
             ProblemKind::BadRequest
             | ProblemKind::MalformedJson
             | ProblemKind::InvalidQuery
-            | ProblemKind::InvalidCursor => StatusCode::BAD_REQUEST,
+            | ProblemKind::InvalidCursor
+            | ProblemKind::IdempotencyKeyMissing => StatusCode::BAD_REQUEST,
             ProblemKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ProblemKind::Forbidden => StatusCode::FORBIDDEN,
             ProblemKind::NotFound => StatusCode::NOT_FOUND,
@@ -84,7 +90,9 @@ impl ProblemKind {
             ProblemKind::StateConflict | ProblemKind::Changed => StatusCode::CONFLICT,
             ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ProblemKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ProblemKind::InvalidBody | ProblemKind::Validation => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemKind::InvalidBody | ProblemKind::Validation | ProblemKind::IdempotencyKeyReused => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ProblemKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ProblemKind::Internal | ProblemKind::Other => StatusCode::INTERNAL_SERVER_ERROR,
             ProblemKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -113,6 +121,8 @@ impl ProblemKind {
             ProblemKind::Internal => "api.detail_internal",
             ProblemKind::Unavailable => "api.detail_unavailable",
             ProblemKind::Other => "api.detail_other",
+            ProblemKind::IdempotencyKeyMissing => "api_platform.detail_idempotency_key_missing",
+            ProblemKind::IdempotencyKeyReused => "api_platform.detail_idempotency_key_reused",
         }
     }
 

@@ -18,10 +18,12 @@ mod merchants;
 mod overview;
 mod products;
 mod queue;
-mod relief_form;
+pub mod relief_form;
 pub mod reports;
 mod rules;
 mod violations;
+
+pub use complaint::ruling;
 
 use actix_web::{HttpRequest, web};
 use chrono::{DateTime, Utc};
