@@ -371,6 +371,10 @@ fn announce(base: &str, config: &Config, seeded: Option<&demo::Seeded>) {
             for s in &seeded.complaints {
                 println!("  {}  {base}/t/{}", s.reference, s.token);
             }
+            if let Some(key) = &seeded.api_key {
+                println!("Demo API key of the first merchant (shown this once; docs/api.md):");
+                println!("  curl -H 'Authorization: Bearer {key}' {base}/api/v1/complaints");
+            }
         }
     }
 }

@@ -63,3 +63,20 @@ fn a_key_made_on_the_command_line_works_in_its_scope() {
     let out = api_key_add(&app, &["--by", &supervisor, "--name", "x"]);
     assert!(!out.status.success(), "a scope is required");
 }
+
+/// The demo prints a key of its first merchant's, made as its staff would
+/// make one: it lists that merchant's demo complaints, and no other's.
+#[test]
+fn the_demo_key_lists_its_merchants_complaints() {
+    let app = spawn_app();
+    let mut conn = app.pool.get().unwrap();
+    let seeded = redress::service::demo::seed(&mut conn, &app.config, redress::clock::Clock::now(&app.clock)).unwrap();
+    drop(conn);
+    let key = seeded.api_key.expect("the demo made a key");
+    let page = ApiClient::new(&app, Some(&key)).get("/api/v1/complaints?limit=100");
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let items = page.json()["items"].as_array().cloned().unwrap_or_default();
+    assert!(!items.is_empty(), "{}", page.body);
+    let names: Vec<&str> = items.iter().filter_map(|c| c["merchant"]["name"].as_str()).collect();
+    assert!(names.iter().all(|n| *n == "杭州星河优选电子商务有限公司"), "{names:?}");
+}

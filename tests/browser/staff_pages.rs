@@ -90,6 +90,9 @@ fn staff_pages_put_the_case_first_and_fit_a_phone_and_a_wide_screen() {
         "/merchant/hosts".into(),
         "/merchant/products".into(),
         "/merchant/sessions".into(),
+        "/merchant/templates".into(),
+        "/merchant/api-keys".into(),
+        "/merchant/webhooks".into(),
     ];
     let supervisor_pages = [
         "/supervisor".to_owned(),
@@ -108,6 +111,8 @@ fn staff_pages_put_the_case_first_and_fit_a_phone_and_a_wide_screen() {
         "/supervisor/reports".into(),
         "/supervisor/inspections".into(),
         "/supervisor/audit".into(),
+        "/supervisor/api-keys".into(),
+        "/supervisor/mail".into(),
     ];
     run(async {
         let mut problems = Vec::new();
