@@ -1,5 +1,7 @@
 //! The `redress` command line: serve, migrate, merchant add.
 
+#[path = "cli/announce.rs"]
+mod announce;
 #[path = "cli/api_key.rs"]
 mod api_key;
 
@@ -299,7 +301,7 @@ fn serve(mut config: Config, bind: Option<String>, seed_demo: bool, clock: Arc<d
     let app = Application::build((*config).clone(), pool.clone(), clock, workers)
         .map_err(|e| format!("cannot listen: {e}"))?;
     let base = format!("http://{}", app.addr);
-    announce(&base, &config, seeded.as_ref());
+    announce::announce(&base, &config, seeded.as_ref());
     let served = actix_web::rt::System::new().block_on(app.server).map_err(|e| e.to_string());
     // The server has stopped taking requests and those under way have been
     // answered: let each job finish its round, then close the database
@@ -334,49 +336,6 @@ fn start_jobs(pool: &Pool, clock: &Arc<dyn Clock>, config: &Arc<Config>) -> Resu
     let job = jobs::webhooks::start(pool.clone(), clock.clone(), config.clone(), key);
     started.push(job.map_err(|e| format!("cannot start the webhook dispatcher: {e}"))?);
     Ok(started)
-}
-
-/// Where to start, how sign-in and mail are set up, and the demo's logins
-/// and complaints when it was asked for (`seeded`).
-fn announce(base: &str, config: &Config, seeded: Option<&demo::Seeded>) {
-    println!("Redress is listening on {base}");
-    println!("  file a complaint:  {base}/complaints/new");
-    println!("  find a complaint:  {base}/track");
-    println!("  staff sign-in:     {base}/login");
-    match (config.supervisor_2fa, seeded.is_some()) {
-        (true, _) => println!("  two-step sign-in:  required for supervisors"),
-        (false, true) => println!("  two-step sign-in:  not required for supervisors (off for the demo)"),
-        (false, false) => println!("  two-step sign-in:  not required for supervisors (REDRESS_SUPERVISOR_2FA=off)"),
-    }
-    // Before the mail line, which ends the banner without --demo.
-    match &config.sms_url {
-        Some(_) => println!("  SMS:               sent through SMS_URL (Tencent Cloud SMS)"),
-        None => println!("  SMS:               written to {}", config.data_dir.join("outbox").display()),
-    }
-    match &config.smtp_url {
-        Some(_) => println!("  mail:              sent through SMTP_URL"),
-        None => println!("  mail:              written to {}", config.data_dir.join("outbox").display()),
-    }
-    match seeded {
-        None => {}
-        Some(seeded) if seeded.complaints.is_empty() => {
-            println!("Demo data: the database already has merchants; nothing seeded.")
-        }
-        Some(seeded) => {
-            println!("Demo sign-ins (password {}):", demo::PASSWORD);
-            for (email, what) in &seeded.logins {
-                println!("  {email}  {what}");
-            }
-            println!("Demo data seeded: 5 merchants, {} complaints. Their tracking pages:", seeded.complaints.len());
-            for s in &seeded.complaints {
-                println!("  {}  {base}/t/{}", s.reference, s.token);
-            }
-            if let Some(key) = &seeded.api_key {
-                println!("Demo API key of the first merchant (shown this once; docs/api.md):");
-                println!("  curl -H 'Authorization: Bearer {key}' {base}/api/v1/complaints");
-            }
-        }
-    }
 }
 
 /// The password for `user add`: prompted for without echo on a terminal,

@@ -267,9 +267,14 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
         conn.write(|c| phone_codes::verify_all(c, phone, now - Duration::hours(hours))).map_err(e)?;
     }
     history::seed(conn, config, now, &ids, &staff_ids)?;
-    let by = crate::service::audit::Actor { user_id: Some(staff_ids[0]), email: logins[0].0.clone(), address: "demo".into() };
+    let by = crate::service::audit::Actor {
+        user_id: Some(staff_ids[0]),
+        email: logins[0].0.clone(),
+        address: "demo".into(),
+    };
     let scope = crate::domain::api_key::Scope::Merchant(ids[0]);
-    let (_, api_key) = crate::service::api_keys::create(conn, scope, "演示 · 客服系统", &by, now).map_err(|e| e.to_string())?;
+    let (_, api_key) =
+        crate::service::api_keys::create(conn, scope, "演示 · 客服系统", &by, now).map_err(|e| e.to_string())?;
     // The merchant list counted at once, rather than at the first sweep.
     crate::service::merchant_list::refresh_all(conn, now).map_err(e)?;
     Ok(Seeded { logins, complaints: filed, api_key: Some(api_key) })
