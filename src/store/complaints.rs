@@ -250,6 +250,11 @@ pub fn save_progress(
         complaints::id.eq(read.id).and(complaints::version.eq(read.version)),
     )
     .execute(c))?;
+    if n == 1
+        && let (None, Some(at)) = (before.responded_at, after.responded_at)
+    {
+        super::register::responded(conn, read.id, to_db(at))?;
+    }
     Ok(n == 1)
 }
 

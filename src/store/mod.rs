@@ -37,6 +37,7 @@ pub mod ratings;
 pub mod reliefs;
 pub mod reply_templates;
 pub mod report;
+pub mod register;
 pub mod reports;
 pub mod retention;
 pub mod risk;

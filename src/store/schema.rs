@@ -799,3 +799,39 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+// 2026-12-09-000017_public_register
+
+diesel::table! {
+    register_entries (complaint_id) {
+        complaint_id -> BigInt,
+        merchant_id -> BigInt,
+        consent -> Bool,
+        consent_at -> Timestamp,
+        submitted_at -> Timestamp,
+        publish_at -> Timestamp,
+        category -> Text,
+        product_category -> Nullable<Text>,
+        hidden_at -> Nullable<Timestamp>,
+        hidden_by -> Nullable<BigInt>,
+        hidden_reason -> Nullable<Text>,
+        response -> Nullable<Text>,
+        response_at -> Nullable<Timestamp>,
+        indexed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    register_terms (term, complaint_id) {
+        term -> Text,
+        complaint_id -> BigInt,
+    }
+}
+
+diesel::joinable!(register_entries -> complaints (complaint_id));
+diesel::joinable!(register_entries -> merchants (merchant_id));
+diesel::allow_tables_to_appear_in_same_query!(register_entries, complaints);
+diesel::allow_tables_to_appear_in_same_query!(register_entries, merchants);
+diesel::allow_tables_to_appear_in_same_query!(register_entries, products);
+diesel::allow_tables_to_appear_in_same_query!(register_entries, register_terms);
+diesel::allow_tables_to_appear_in_same_query!(register_terms, complaints);

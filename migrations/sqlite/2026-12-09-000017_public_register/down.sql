@@ -1,0 +1,2 @@
+DROP TABLE register_terms;
+DROP TABLE register_entries;
