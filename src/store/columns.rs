@@ -35,6 +35,7 @@ use crate::domain::inspection::Verdict;
 use crate::domain::live::{HostKind, HostStatus, Platform, ProductCategory, Review, RoomStatus, Target};
 use crate::domain::merchant::SoldCategories;
 use crate::domain::offender::Supervision;
+use crate::domain::register::PublicResponse;
 use crate::domain::relief::{ReliefKind, ReliefSource};
 use crate::domain::report::ReportState;
 use crate::domain::risk::{RiskState, RuleKind};
@@ -249,6 +250,7 @@ slug_columns!(
     Measure,
     DeliveryState,
     Disabled,
+    PublicResponse,
 );
 
 // By its code exactly as `Lang::code` wrote it (the lenient `from_code`
