@@ -26,6 +26,7 @@ pub mod merchant_list;
 pub mod offender;
 pub mod progress;
 pub mod reference;
+pub mod register;
 pub mod relief;
 pub mod reply_template;
 pub mod report;
