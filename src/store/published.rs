@@ -288,10 +288,17 @@ pub fn rows(conn: &mut DbConnection, ids: &[i64], now: DateTime<Utc>) -> QueryRe
     Ok(rows)
 }
 
+/// Hosts' real names by id, as far as looked up (`None`: no such host).
+pub type HostNames = HashMap<i64, Option<String>>;
+
 /// Fills in the real names of the hosts `people` name: one look-up for
 /// each host.
 pub fn host_names(conn: &mut DbConnection, people: &mut [&mut People]) -> QueryResult<()> {
-    let mut known: HashMap<i64, Option<String>> = HashMap::new();
+    host_names_with(conn, people, &mut HostNames::new())
+}
+
+/// [`host_names`], looking up only the hosts `known` does not hold yet.
+pub fn host_names_with(conn: &mut DbConnection, people: &mut [&mut People], known: &mut HostNames) -> QueryResult<()> {
     for p in people.iter_mut() {
         let Some(id) = p.host_id else { continue };
         if let std::collections::hash_map::Entry::Vacant(slot) = known.entry(id) {

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::published::People;
+use super::published::{HostNames, People};
 use super::register::listed;
 use super::reliefs::ReliefRow;
 use super::schema::{complaints, merchants, register_entries, reliefs};
@@ -47,12 +47,14 @@ type Row = (
     (String, Option<String>, Option<String>, String, Option<i64>),
 );
 
-/// Up to `limit` published cases below id `before`, newest first.
+/// Up to `limit` published cases below id `before`, newest first; the
+/// hosts' real names read through `hosts` (kept from page to page).
 pub fn page(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
     before: Option<i64>,
     limit: i64,
+    hosts: &mut HostNames,
 ) -> QueryResult<Vec<OpenCase>> {
     let mut q = register_entries::table
         .inner_join(complaints::table)
@@ -124,7 +126,7 @@ pub fn page(
         })
         .collect();
     let mut people: Vec<&mut People> = out.iter_mut().map(|c| &mut c.people).collect();
-    super::published::host_names(conn, &mut people)?;
+    super::published::host_names_with(conn, &mut people, hosts)?;
     Ok(out)
 }
 

@@ -135,7 +135,7 @@ fn yuan(fen: Option<i64>) -> String {
 
 /// The record of `c`, its narrative scrubbed, its days in `tz`.
 pub fn record(c: &OpenCase, tz: Tz, now: DateTime<Utc>) -> CaseRecord {
-    let day = from_db(c.submitted_at).with_timezone(&tz).format("%Y-%m-%d").to_string();
+    let day = from_db(c.submitted_at).with_timezone(&tz).date_naive().to_string();
     let timely = match c.responded_at {
         Some(at) if at <= c.response_due_at => "yes",
         Some(_) => "no",
@@ -173,8 +173,10 @@ pub fn build(conn: &mut DbConnection, folder: &Path, tz: Tz, now: DateTime<Utc>)
     csv.write(&csv_header())?;
     json.write(&format!("{{\"built_at\":{stamp},\"cases\":["))?;
     let (mut before, mut cases) = (None, 0usize);
+    // The hosts' real names, looked up once a build (for the scrubber).
+    let mut hosts = std::collections::HashMap::new();
     loop {
-        let page = store::page(conn, now, before, PAGE)?;
+        let page = store::page(conn, now, before, PAGE, &mut hosts)?;
         let (mut lines, mut objects) = (String::new(), String::new());
         for c in &page {
             let r = record(c, tz, now);

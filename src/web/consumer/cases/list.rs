@@ -84,7 +84,7 @@ fn choices(typed: &str, all: impl Iterator<Item = (&'static str, String)>) -> Ve
 
 fn view(t: &Tr, tz: chrono_tz::Tz, i: Item) -> ItemView {
     ItemView {
-        received: from_db(i.submitted_at).with_timezone(&tz).format("%Y-%m-%d").to_string(),
+        received: from_db(i.submitted_at).with_timezone(&tz).date_naive().to_string(),
         category: t.get(i.category.key()).to_owned(),
         product_category: i.product_category.map(|p| t.get(p.key()).to_owned()),
         state: i.state.slug(),
