@@ -62,6 +62,8 @@ mod plans_search;
 mod process;
 mod raw;
 mod read_receipts;
+mod register_consent;
+mod register_staff;
 mod relief;
 mod reply_templates;
 mod reports;
