@@ -210,3 +210,35 @@ fn a_platform_files_with_consent_only_when_it_says_so() {
     let publish = &doc["components"]["schemas"]["NewComplaintBody"]["properties"]["publish"];
     assert_eq!((publish["type"].as_str(), publish["default"].as_bool()), (Some("boolean"), Some(false)), "{publish}");
 }
+
+/// Consent at filing costs intake one statement, an insert of what it has
+/// at hand, prepared once per connection like the rest.
+#[test]
+fn consent_at_intake_is_one_prepared_insert() {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        return; // SQLite's statement cache; PostgreSQL runs the same code above.
+    }
+    let app = spawn_app();
+    let m = app.merchant("杭州星河优选电子商务有限公司");
+    let mut conn = app.pool.get().unwrap();
+    let mut file = |publish: &str| {
+        crate::statements::recorded(&mut conn, |conn| {
+            for n in 0..3 {
+                let order = format!("DY{publish}{n}");
+                let c = ComplaintBuilder::new(m).order_ref(&order).field("publish", publish);
+                c.insert(conn, &app.config, redress::clock::Clock::now(&app.clock));
+            }
+        })
+    };
+    let rows = |runs: &[String]| {
+        runs.iter().filter(|q| ["SELECT", "INSERT", "UPDATE"].iter().any(|v| q.starts_with(v))).count()
+    };
+    file(""); // The risk rules are read once, and kept.
+    let (plain, _) = file("");
+    let (consented, prepared) = file("1");
+    assert_eq!(rows(&consented), rows(&plain) + 3, "one more statement a complaint");
+    let inserts: Vec<&String> = consented.iter().filter(|q| q.contains("register_entries")).collect();
+    assert_eq!(inserts.len(), 3, "{consented:#?}");
+    assert!(inserts.iter().all(|q| q.starts_with("INSERT INTO `register_entries`")), "{inserts:?}");
+    assert_eq!(prepared.iter().filter(|q| q.contains("register_entries")).count(), 1, "prepared once");
+}
