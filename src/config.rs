@@ -1,6 +1,7 @@
 //! Configuration from the environment (DESIGN.md, "Public surface").
 
 pub mod help;
+mod published;
 pub mod webhooks;
 
 use std::ops::RangeInclusive;
@@ -101,6 +102,9 @@ pub struct Config {
     pub webhooks: webhooks::WebhookSettings,
     /// `REDRESS_API_RATE` (`120/min`; `off` lifts it): requests per API key.
     pub api_rate: Option<crate::domain::limit::Rate>,
+    /// `REDRESS_OPEN_DATA_EVERY` (minutes, 15; `0`: never here): how often
+    /// the public register's open data files are built (see [`published`]).
+    pub open_data_every: Option<std::time::Duration>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -176,6 +180,7 @@ impl Config {
             )?,
             webhooks: webhooks::from_env(&env)?,
             api_rate: env.api_rate()?,
+            open_data_every: published::open_data_every(&env)?,
         })
     }
 }

@@ -316,7 +316,8 @@ fn serve(mut config: Config, bind: Option<String>, seed_demo: bool, clock: Arc<d
 }
 
 /// The deadline sweeper (unless turned off), SQLite's checkpointer, the
-/// mail dispatcher and the webhook dispatcher.
+/// mail dispatcher, the webhook dispatcher, the register's index and its
+/// open data (unless turned off).
 fn start_jobs(pool: &Pool, clock: &Arc<dyn Clock>, config: &Arc<Config>) -> Result<Vec<jobs::Job>, String> {
     let mut started = Vec::new();
     if let Some(every) = config.sweep_interval {
@@ -335,6 +336,12 @@ fn start_jobs(pool: &Pool, clock: &Arc<dyn Clock>, config: &Arc<Config>) -> Resu
     let key = redress::service::two_factor::SealKey::for_webhooks(master.master());
     let job = jobs::webhooks::start(pool.clone(), clock.clone(), config.clone(), key);
     started.push(job.map_err(|e| format!("cannot start the webhook dispatcher: {e}"))?);
+    let job = jobs::published::start_index(pool.clone(), clock.clone());
+    started.push(job.map_err(|e| format!("cannot start the register's index: {e}"))?);
+    if let Some(every) = config.open_data_every {
+        let job = jobs::published::start_open_data(pool.clone(), clock.clone(), config.clone(), every);
+        started.push(job.map_err(|e| format!("cannot start the open data builder: {e}"))?);
+    }
     Ok(started)
 }
 

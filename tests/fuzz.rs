@@ -1,8 +1,10 @@
-//! Proptest at scale: the form parser and every validator fed hostile input
-//! for a bounded time (`REDRESS_FUZZ_SECONDS` per target; 1 s under a plain
-//! `cargo test`, longer in CI). Each must never panic, and what it accepts
-//! must validate again to the same thing: a stored value that no longer
-//! passes its own check would be a complaint nobody can edit or resend.
+//! Proptest at scale: the form parser, every validator and the register's
+//! scrubber fed hostile input for a bounded time (`REDRESS_FUZZ_SECONDS`
+//! per target; 1 s under a plain `cargo test`, longer in CI). Each must
+//! never panic, and what it accepts must validate again to the same thing:
+//! a stored value that no longer passes its own check would be a complaint
+//! nobody can edit or resend. What the scrubber gives back it must give
+//! back unchanged, with no mobile number left in it.
 //!
 //! A failure prints the smallest input proptest shrank it to, and the seed
 //! (`REDRESS_FUZZ_SEED=…` runs that round again).
@@ -18,6 +20,7 @@ use redress::domain::conversation::{ProposalForm, ReplyForm};
 use redress::domain::credit_code::CreditCode;
 use redress::domain::limit::RateLimits;
 use redress::domain::merchant::MerchantForm;
+use redress::domain::register::scrub::scrub;
 use redress::service::evidence::{Upload, inspect, prepare};
 use redress::web::form;
 
@@ -254,11 +257,86 @@ fn main() {
         ),
     );
     report("multipart bodies (the evidence forms)", multipart(budget));
+    report(
+        "register::scrub (never panics, idempotent, no mobile number left)",
+        fuzz("scrub", budget, (scrub_text(), prop::collection::vec(nasty(), 0..3)), |(text, names)| {
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let once = scrub(&text, &names);
+            prop_assert_eq!(&scrub(&once, &names), &once, "scrubbing again changed it");
+            prop_assert!(!has_mobile(&once), "a mobile number is left in {:?}", once);
+            Ok(())
+        }),
+    );
 
     if !failed.is_empty() {
         eprintln!("fuzzing found failures in: {}", failed.join(", "));
         std::process::exit(1);
     }
+}
+
+/// Text for the scrubber: anything, and complaint-like text with mobile
+/// numbers spelled every way, keywords and markers among Chinese words.
+fn scrub_text() -> BoxedStrategy<String> {
+    let mobile =
+        ("1[3-9][0-9]{9}", prop_oneof![Just(""), Just("+86"), Just("0086 "), Just("(+86)")], "[ \\-.\u{3000}]{0,2}")
+            .prop_map(|(d, prefix, sep)| format!("{prefix}{}{sep}{}{sep}{}", &d[..3], &d[3..7], &d[7..]));
+    let wide = "1[3-9][0-9]{9}".prop_map(|d| d.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect());
+    let piece = prop_oneof![
+        "[一-龥，。：]{0,8}",
+        mobile,
+        wide,
+        nasty(),
+        prop::sample::select(vec![
+            "电话",
+            "手机号：",
+            "微信",
+            "vx",
+            "QQ",
+            "订单号",
+            "单号",
+            "客服",
+            "小王",
+            "地址：",
+            "上海市浦东新区",
+            "路",
+            "88号",
+            "5栋",
+            "[手机号]",
+            "[姓名]",
+            "@",
+            "qq.com",
+            "https://",
+            "/",
+            "?id=",
+            "x",
+            "X",
+            "TS2026",
+        ])
+        .prop_map(str::to_owned),
+    ];
+    prop_oneof!["\\PC{0,200}", prop::collection::vec(piece, 0..12).prop_map(|p| p.concat())].boxed()
+}
+
+/// A mainland mobile number among the runs of digits and separators of
+/// `s` (full-width digits read as digits).
+fn has_mobile(s: &str) -> bool {
+    let folded: String = s
+        .chars()
+        .map(|c| match c {
+            '０'..='９' | '－' | '．' | '（' | '）' | '＋' => char::from_u32(c as u32 - 0xFEE0).unwrap(),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect();
+    folded.split(|c: char| !(c.is_ascii_digit() || " \t-.()+".contains(c))).any(|run| {
+        let d: String = run.chars().filter(char::is_ascii_digit).collect();
+        let d = d
+            .strip_prefix("0086")
+            .filter(|_| d.len() == 15)
+            .or(d.strip_prefix("86").filter(|_| d.len() == 13))
+            .unwrap_or(&d);
+        d.len() == 11 && d.starts_with('1') && matches!(d.as_bytes()[1], b'3'..=b'9')
+    })
 }
 
 fn encode(s: &str) -> String {

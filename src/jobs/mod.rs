@@ -1,9 +1,11 @@
 //! Background work inside the server: the deadline sweeper, the mail
-//! dispatcher and the webhook dispatcher. Each runs on its own thread with pooled connections, so it
+//! dispatcher, the webhook dispatcher and the public register's index and
+//! open data. Each runs on its own thread with pooled connections, so it
 //! never holds up a request, and each is safe to run in every instance.
 
 pub mod checkpointer;
 pub mod dispatcher;
+pub mod published;
 pub mod sweeper;
 pub mod webhooks;
 

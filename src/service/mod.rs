@@ -22,6 +22,7 @@ pub mod notify;
 pub mod offenders;
 pub mod overview;
 pub mod publication;
+pub mod published;
 pub mod rating;
 pub mod read_receipts;
 pub mod relief;

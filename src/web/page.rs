@@ -115,6 +115,7 @@ impl PageCtx {
                 ("/track".into(), "nav.track", &["/t/"]),
                 ("/report".into(), "nav.report", &["/report/"]),
                 ("/merchants".into(), "merchants.title", &["/merchants/"]),
+                ("/cases".into(), "published.nav", &["/cases/"]),
             ],
         };
         let path = req.path();

@@ -10,6 +10,7 @@ mod client;
 mod db;
 mod html;
 pub mod live;
+mod register;
 mod sms_provider;
 
 // Each test binary (tests/main.rs, tests/browser) uses what it needs.

@@ -6,6 +6,9 @@
 //! hide one with a reason. What is shown is scrubbed of personal data
 //! ([`scrub`]) and searched through [`terms`].
 
+pub mod scrub;
+pub mod terms;
+
 use chrono::{DateTime, Duration, Utc};
 
 /// A consented complaint is published this long after filing even if the

@@ -1,5 +1,6 @@
 //! The consumer's part of the site: no account, a private link instead.
 
+mod cases;
 pub mod file;
 mod find;
 mod home;
@@ -18,6 +19,7 @@ use crate::web::limit::{self, Scope};
 use crate::web::refusal::Refusal;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    cases::routes(cfg);
     cfg.service(home::home)
         .service(file::new_form)
         .service(file::form_action)

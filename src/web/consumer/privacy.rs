@@ -1,5 +1,6 @@
 //! `GET /privacy`: what Redress collects from consumers, why, who sees it,
-//! how long it is kept and how to get help, with the deployment's own
+//! how long it is kept and how to get help, what the public register
+//! publishes (and when, and how to withdraw), with the deployment's own
 //! figures (deadlines, retention) and its own words added
 //! (`REDRESS_HELP`, `REDRESS_PRIVACY_FILE`). Public, linked from every
 //! footer and from the complaint form.
@@ -22,6 +23,8 @@ struct PrivacyPage {
     keep: String,
     /// The deployment's own paragraphs (`REDRESS_PRIVACY_FILE`).
     more: Vec<String>,
+    /// When a consented complaint is published, with the days.
+    register_when: String,
 }
 
 #[get("/privacy")]
@@ -32,7 +35,9 @@ pub async fn show(ctx: PageCtx, state: web::Data<AppState>) -> Result<HttpRespon
         t.fmt("privacy.why", &[("response", &span(t, policy.response)), ("resolution", &span(t, policy.resolution))]);
     let keep = t.fmt("privacy.keep", &[("period", &period(t, KEEP_MONTHS))]);
     let more = state.config.help.privacy(ctx.lang);
-    render(StatusCode::OK, &PrivacyPage { ctx, why, keep, more })
+    let days = crate::domain::register::PUBLISH_AFTER.num_days();
+    let register_when = t.fmt("published.privacy_when", &[("days", &days)]);
+    render(StatusCode::OK, &PrivacyPage { ctx, why, keep, more, register_when })
 }
 
 /// "36 个月（3 年）".

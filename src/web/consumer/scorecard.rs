@@ -57,7 +57,13 @@ struct ScorecardPage {
     live: live::LiveView,
     relief: crate::web::relief_view::ReliefFigures,
     deposit_sufficient: bool,
+    /// The link to its published cases (`/cases?merchant={id}`), with how
+    /// many (counted up to [`CASES_COUNTED`]: "1000+" past it).
+    published: String,
 }
+
+/// Published cases counted for the scorecard's link at most.
+const CASES_COUNTED: i64 = 1_000;
 
 /// A rate as the scorecard and the merchant list show it: "87.5%", or "—".
 pub(super) fn percent(rate: Option<f64>) -> String {
@@ -105,7 +111,14 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().0;
     let now = state.clock.now();
-    let card = state.db(move |conn| Ok(scorecard(conn, id, now)?)).await?.ok_or(AppError::NotFound)?;
+    let found = state
+        .db(move |conn| {
+            let Some(card) = scorecard(conn, id, now)? else { return Ok(None) };
+            let published = crate::service::published::count_for_merchant(conn, id, now, CASES_COUNTED + 1)?;
+            Ok(Some((card, published)))
+        })
+        .await?;
+    let (card, published) = found.ok_or(AppError::NotFound)?;
     let ctx = PageCtx::new(&req);
     let t = ctx.t;
     let tz = state.config.tz;
@@ -130,6 +143,10 @@ pub async fn show(
         live,
         relief: crate::web::relief_view::ReliefFigures::new(&t, &card.relief),
         deposit_sufficient: card.deposit_sufficient,
+        published: {
+            let n = if published > CASES_COUNTED { format!("{CASES_COUNTED}+") } else { published.to_string() };
+            t.fmt("published.scorecard_link", &[("n", &n)])
+        },
         ctx,
     };
     render(StatusCode::OK, &page)
