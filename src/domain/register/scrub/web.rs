@@ -68,8 +68,9 @@ pub(super) fn links(s: &mut Scan) {
         };
         let i = match scheme {
             Some(h) => h,
+            // Inside a word: nothing starts before the word ends.
             None if !is_alnum(s.at(i)) || is_host_char(s.before(i)) || matches!(s.before(i), '@' | '/' | '_') => {
-                return i + 1;
+                return run.max(i + 1);
             }
             None => i,
         };
