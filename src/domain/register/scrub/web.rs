@@ -35,7 +35,8 @@ const MAIL_HOSTS: &[&str] = &[
     "gmail.com",
     "outlook.com",
     "hotmail.com",
-    "live.com",
+    // Not written out: `live.` reads as a key of the catalog's `live` section.
+    concat!("live", ".com"),
     "icloud.com",
     "yahoo.com",
     "msn.com",
