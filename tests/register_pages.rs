@@ -275,7 +275,10 @@ fn the_privacy_notice_says_what_is_published_when_and_how_to_withdraw_in_both_la
         assert!(section.select_text("[data-register-when]").unwrap().contains(days), "{lang}: {text}");
         assert!(section.select_text("[data-register-evidence]").unwrap().contains(evidence), "{lang}: {text}");
         assert!(section.select_text("[data-register-withdraw]").unwrap().contains(withdraw), "{lang}: {text}");
-        assert!(section.select_text("[data-register-scrubbed]").is_some() && section.select_text("[data-register-response]").is_some());
+        assert!(
+            section.select_text("[data-register-scrubbed]").is_some()
+                && section.select_text("[data-register-response]").is_some()
+        );
         assert_eq!(section.select_attr("[data-register-withdraw] a", "href").as_deref(), Some("/track"));
     }
 }

@@ -112,7 +112,9 @@ fn two_indexers_at_once_index_each_case_once() {
         let now = redress::clock::Clock::now(&app.clock);
         (0..30)
             .map(|i| {
-                let c = ComplaintBuilder::new(merchant).description("面膜过敏，脸上起红疹。").order_ref(&format!("DY{i:010}"));
+                let c = ComplaintBuilder::new(merchant)
+                    .description("面膜过敏，脸上起红疹。")
+                    .order_ref(&format!("DY{i:010}"));
                 c.insert(&mut conn, &app.config, now)
             })
             .collect()
