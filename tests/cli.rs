@@ -71,7 +71,7 @@ fn serve_seeds_the_demo_once_and_a_filed_complaint_survives_kill_9() {
     let data = tempfile::tempdir().unwrap();
     let first = serve(&db, data.path());
     assert!(
-        first.output.iter().any(|l| l.starts_with("Demo data seeded: 5 merchants, 15 complaints")),
+        first.output.iter().any(|l| l.starts_with("Demo data seeded: 5 merchants, 20 complaints")),
         "{:?}",
         first.output
     );
@@ -250,7 +250,7 @@ fn backup_copies_the_live_database_or_points_to_pg_dump() {
     // The copy is a database of its own with the running server's data.
     let mut conn = redress::store::connect_one(&format!("sqlite://{}", copy.display())).unwrap();
     let n: i64 = complaints::table.count().get_result(&mut conn).unwrap();
-    assert_eq!(n, 22, "the demo's complaints (15, and 7 settled months ago)");
+    assert_eq!(n, 27, "the demo's complaints (15, 7 settled months ago, 5 filed with consent to publish)");
     let again = run(redress(&db, data.path()).arg("backup").arg(&copy));
     assert!(!again.status.success(), "never overwrites");
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));

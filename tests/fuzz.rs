@@ -52,6 +52,7 @@ fn complaint_form() -> impl Strategy<Value = ComplaintForm> {
             consumer_name: n,
             consumer_phone: p,
             consumer_email: e,
+            publish: String::new(),
         },
     )
 }
@@ -173,6 +174,7 @@ fn main() {
                             .as_ref()
                             .map(|e| e.as_str().to_owned())
                             .unwrap_or_default(),
+                        publish: if valid.publish { "1" } else { "" }.into(),
                     }
                     .validate()
                     .map_err(|e| TestCaseError::fail(format!("stored value refused: {e:?}")))?;

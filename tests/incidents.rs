@@ -301,6 +301,7 @@ fn detection_reads_ranges_of_its_indexes() {
             consumer_name: "王芳".into(),
             consumer_phone: "13800138000".into(),
             consumer_email: String::new(),
+            publish: String::new(),
         };
         let mut c = form.validate().unwrap();
         (c.product_id, c.live_session_id) = (Some(s.product), Some(s.session));

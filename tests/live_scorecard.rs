@@ -204,7 +204,7 @@ fn the_export_adds_product_session_room_and_host_at_the_end() {
     let rows = parse_csv(res.body.trim_start_matches('\u{feff}'));
     assert_eq!(rows.len(), 3, "{rows:?}");
     let header = &rows[0];
-    assert_eq!(header.len(), 27, "the collective case, the relief and the read receipt after them");
+    assert_eq!(header.len(), 31, "the collective case, the relief, the read receipt and the register after them");
     // The columns there were keep their places.
     assert_eq!(
         (header[0].as_str(), header[2].as_str(), header[16].as_str()),
@@ -218,7 +218,7 @@ fn the_export_adds_product_session_room_and_host_at_the_end() {
     );
     assert_eq!(header[26], "Merchant first viewed");
     let (plain, named) = (&rows[1], &rows[2]);
-    assert_eq!(named.len(), 27);
+    assert_eq!(named.len(), 31);
     assert_eq!(
         named[17..21],
         [
@@ -229,12 +229,12 @@ fn the_export_adds_product_session_room_and_host_at_the_end() {
         ]
     );
     assert_eq!(plain[17..22], ["", "", "", "", ""], "a complaint that names none, in no case");
-    assert_eq!(plain[22..], ["", "", "", "", ""], "and not ended: no relief; never opened by the merchant");
+    assert_eq!(plain[22..27], ["", "", "", "", ""], "and not ended: no relief; never opened by the merchant");
 
     let zh = boss.get("/supervisor/export.csv?lang=zh-CN");
     let header = &parse_csv(zh.body.trim_start_matches('\u{feff}'))[0];
     assert_eq!(header[17..22], ["商品", "直播场次（开播时间）", "直播间", "主播", "集体投诉"]);
-    assert_eq!(header[22..], ["解决结果", "补偿金额（元）", "先行赔付（元）", "消费者确认到账", "商家首次查看时间"]);
+    assert_eq!(header[22..27], ["解决结果", "补偿金额（元）", "先行赔付（元）", "消费者确认到账", "商家首次查看时间"]);
 }
 
 /// The demo's live commerce, on the scorecards it seeds.

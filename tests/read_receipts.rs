@@ -154,8 +154,8 @@ fn the_export_ends_with_when_the_merchant_first_viewed_it() {
     let csv = app.supervisor().get("/supervisor/export.csv").body;
     let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
     assert!(lines[0].starts_with("收到日期,投诉编号,商家,问题类型"), "the columns before stay where they were");
-    assert!(lines[0].ends_with(",消费者确认到账,商家首次查看时间"), "{}", lines[0]);
+    assert!(lines[0].ends_with(",消费者确认到账,商家首次查看时间,同意公开,已公示,已隐藏,商家公开回应"), "{}", lines[0]);
     let line = |reference: &str| *lines.iter().find(|l| l.contains(reference)).unwrap();
-    assert!(line(&opened).ends_with(",2026-11-20 10:05"), "the first view: {}", line(&opened));
-    assert!(line(&unopened).ends_with(","), "{}", line(&unopened));
+    assert!(line(&opened).ends_with(",2026-11-20 10:05,否,否,否,"), "the first view: {}", line(&opened));
+    assert!(line(&unopened).ends_with(",,否,否,否,"), "{}", line(&unopened));
 }

@@ -205,11 +205,16 @@ fn silence_is_not_yes_and_relief_other_than_money_is_not_followed_up() {
     // The export says so in its own columns.
     let csv = boss.get("/supervisor/export.csv").body;
     let header = csv.lines().next().unwrap();
-    assert!(header.ends_with("解决结果,补偿金额（元）,先行赔付（元）,消费者确认到账,商家首次查看时间"), "{header}");
+    assert!(
+        header.ends_with(
+            "解决结果,补偿金额（元）,先行赔付（元）,消费者确认到账,商家首次查看时间,同意公开,已公示,已隐藏,商家公开回应"
+        ),
+        "{header}"
+    );
     let line = csv.lines().find(|l| l.contains(&money_ref)).unwrap();
-    assert!(line.ends_with("金钱补偿,99.00,,未确认,"), "{line}");
+    assert!(line.ends_with("金钱补偿,99.00,,未确认,,否,否,否,"), "{line}");
     let line = csv.lines().find(|l| l.contains(&other_ref)).unwrap();
-    assert!(line.ends_with("解释说明,,,,"), "{line}");
+    assert!(line.ends_with("解释说明,,,,,否,否,否,"), "{line}");
 }
 
 #[test]

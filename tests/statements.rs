@@ -13,7 +13,7 @@ use crate::helpers::*;
 
 /// Runs `work` on `conn`; returns the SQL of every statement it ran, and
 /// of every statement it prepared for keeps, in order.
-fn recorded(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection)) -> (Vec<String>, Vec<String>) {
+pub fn recorded(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection)) -> (Vec<String>, Vec<String>) {
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
     conn.set_instrumentation(move |event: InstrumentationEvent<'_>| match event {

@@ -68,6 +68,10 @@ crate::slug_enum! {
         ApiKeyRevoked => "api_key_revoked",
         /// A request made with an API key (the key is the actor).
         ApiRequest => "api_request",
+        /// A case hidden from the public register, with the reason.
+        RegisterHidden => "register_hidden",
+        /// A hidden case shown in the register again.
+        RegisterUnhidden => "register_unhidden",
     }
 }
 

@@ -28,6 +28,10 @@ pub struct ComplaintForm {
     pub consumer_name: String,
     pub consumer_phone: String,
     pub consumer_email: String,
+    /// The consent to the public register: the checkbox sends `1` when
+    /// ticked and nothing when not. Consent is given only by exactly `1`:
+    /// any other value (or none) is no consent, never an error.
+    pub publish: String,
 }
 
 /// A complaint that passed validation, ready to be stored.
@@ -45,9 +49,17 @@ pub struct NewComplaint {
     /// The product and the live session named, if any (set by [`live_ids`]).
     pub product_id: Option<i64>,
     pub live_session_id: Option<i64>,
+    /// The consumer agreed to have it published, without personal data, in
+    /// the public register ([`super::register`]).
+    pub publish: bool,
 }
 
 impl ComplaintForm {
+    /// The consumer ticked the consent to the public register.
+    pub fn consents(&self) -> bool {
+        self.publish.trim() == "1"
+    }
+
     pub fn validate(&self) -> Result<NewComplaint, FieldErrors> {
         let mut errors = FieldErrors::default();
 
@@ -99,6 +111,7 @@ impl ComplaintForm {
                 consumer_email: email?,
                 product_id: None,
                 live_session_id: None,
+                publish: self.consents(),
             })
         };
         match complaint() {
@@ -161,6 +174,7 @@ mod tests {
             consumer_name: "王芳".into(),
             consumer_phone: "13800138000".into(),
             consumer_email: "".into(),
+            publish: String::new(),
         }
     }
 
@@ -185,6 +199,17 @@ mod tests {
         assert_eq!(errors.get(Field::Description), Some(Invalid::Required));
         assert_eq!(errors.get(Field::ConsumerName), Some(Invalid::Required));
         assert_eq!(errors.get(Field::ConsumerPhone), Some(Invalid::NeedContact));
+    }
+
+    #[test]
+    fn consent_to_publish_is_given_only_by_the_ticked_box() {
+        assert!(!valid_form().validate().unwrap().publish, "unticked by default");
+        let ticked = ComplaintForm { publish: "1".into(), ..valid_form() };
+        assert!(ticked.validate().unwrap().publish);
+        for other in ["0", "on", "true", "yes", "11"] {
+            let sent = ComplaintForm { publish: other.into(), ..valid_form() };
+            assert!(!sent.validate().unwrap().publish, "{other:?} is no consent");
+        }
     }
 
     #[test]

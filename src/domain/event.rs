@@ -32,6 +32,18 @@ crate::slug_enum! {
         /// The merchant's staff opened the complaint for the first time
         /// (a read receipt: public, once).
         MerchantViewed => "merchant_viewed",
+        /// The consumer agreed, on the tracking page, to have the complaint
+        /// published in the public register (without personal data).
+        ConsentGiven => "consent_given",
+        /// The consumer withdrew that consent: out of the register at once.
+        ConsentWithdrawn => "consent_withdrawn",
+        /// The merchant chose or changed its public response (the slug in
+        /// the event's data).
+        PublicResponse => "public_response",
+        /// A supervisor hid the case from the public register.
+        RegisterHidden => "register_hidden",
+        /// A supervisor showed it in the register again.
+        RegisterUnhidden => "register_unhidden",
     }
 }
 

@@ -146,6 +146,7 @@ fn every_key_built_at_run_time_exists() {
     use crate::domain::live::{Review, RoomMeasure, RoomStatus, Target};
     use crate::domain::merchant::SoldCategory;
     use crate::domain::offender::Supervision;
+    use crate::domain::register::PublicResponse;
     use crate::domain::relief::{ReliefKind, ReliefSource};
     use crate::domain::report::ReportState;
     use crate::domain::risk::{RiskState, RuleKind};
@@ -202,6 +203,7 @@ fn every_key_built_at_run_time_exists() {
         ("Measure", keys_of(Measure::ALL, Measure::key)),
         ("DeliveryState", keys_of(DeliveryState::ALL, DeliveryState::key)),
         ("ProblemKind", keys_of(ProblemKind::ALL, ProblemKind::key)),
+        ("PublicResponse", keys_of(PublicResponse::ALL, PublicResponse::key)),
     ];
     let checked: BTreeSet<String> = enums.iter().map(|(name, _)| (*name).to_owned()).collect();
     assert_eq!(checked, declared_with_messages(), "every enum with `#[catalog(…)]` is checked here");

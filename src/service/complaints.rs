@@ -17,7 +17,7 @@ use crate::service::risk;
 use crate::service::verification::{self, CheckError, CodeKey};
 use crate::service::{incidents, notify, webhooks};
 use crate::store::complaints::{self as store, NewComplaintRow, NewEvent};
-use crate::store::{DbConnection, evidence, live, merchants, phone_codes, to_db};
+use crate::store::{DbConnection, evidence, live, merchants, phone_codes, register, to_db};
 
 /// The complaint form offers the merchant's sessions of this many days.
 pub const SESSION_DAYS: i64 = 30;
@@ -193,6 +193,17 @@ pub fn file_proved(
     // Machine discovery: the product, session and host it names.
     incidents::after_intake(conn, at.config, &filed, at.now)?;
     evidence::insert(conn, id, crate::domain::evidence::Side::Consumer, files, at.now)?;
+    if c.publish {
+        // Consent to the public register: one insert of what is at hand.
+        let entry = register::AtIntake {
+            complaint_id: id,
+            merchant_id: merchant.id,
+            submitted_at: at.now,
+            category: c.category,
+            product_category: product.as_ref().map(|p| p.category),
+        };
+        register::consented_at_intake(conn, &entry)?;
+    }
     Ok(Submitted { id, reference, token })
 }
 

@@ -25,6 +25,7 @@ mod history;
 mod inspections;
 mod live;
 mod money;
+mod register;
 mod reports;
 mod templates;
 
@@ -238,6 +239,7 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
             consumer_name: name.into(),
             consumer_phone: phone.into(),
             consumer_email: email.into(),
+            publish: String::new(),
         };
         let complaint = form.validate().map_err(|e| format!("demo complaint {order}: {e:?}"))?;
         let at = Intake { config, now: now - Duration::hours(hours), lang: Lang::ZhCn };
@@ -267,6 +269,7 @@ pub fn seed(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> Res
         conn.write(|c| phone_codes::verify_all(c, phone, now - Duration::hours(hours))).map_err(e)?;
     }
     history::seed(conn, config, now, &ids, &staff_ids)?;
+    filed.extend(register::seed(conn, config, now, (&ids, &staff_ids), (supervisor_id, supervisor))?);
     let by = crate::service::audit::Actor {
         user_id: Some(staff_ids[0]),
         email: logins[0].0.clone(),

@@ -21,6 +21,7 @@ pub mod merchants;
 pub mod notify;
 pub mod offenders;
 pub mod overview;
+pub mod publication;
 pub mod published;
 pub mod rating;
 pub mod read_receipts;

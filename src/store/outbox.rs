@@ -51,6 +51,9 @@ crate::slug_enum! {
         /// To the merchant: a webhook endpoint turned off after failing
         /// for days on end.
         MerchantWebhookDisabled => "merchant_webhook_disabled",
+        /// To the consumer: a supervisor hid their case from the public
+        /// register.
+        ConsumerRegisterHidden => "consumer_register_hidden",
     }
 }
 

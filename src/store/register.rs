@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::schema::{complaints, products, register_entries, register_terms};
+use super::schema::{complaints, products, register_entries, register_terms, users};
 use super::{DbConnection, to_db};
 use crate::domain::category::Category;
 use crate::domain::live::ProductCategory;
@@ -39,14 +39,18 @@ impl Entry {
     }
 }
 
+/// The filter [`listed`] is: consented, not hidden, due.
+pub type Listed = diesel::dsl::And<
+    diesel::dsl::And<
+        diesel::dsl::Eq<register_entries::consent, bool>,
+        diesel::dsl::IsNull<register_entries::hidden_at>,
+    >,
+    diesel::dsl::LtEq<register_entries::publish_at, NaiveDateTime>,
+>;
+
 /// `register_entries` rows the public sees at `now`: consented, not hidden,
 /// due. Every public read filters by this.
-pub fn listed(
-    now: DateTime<Utc>,
-) -> diesel::dsl::And<
-    diesel::dsl::And<diesel::dsl::Eq<register_entries::consent, bool>, diesel::dsl::IsNull<register_entries::hidden_at>>,
-    diesel::dsl::LtEq<register_entries::publish_at, NaiveDateTime>,
-> {
+pub fn listed(now: DateTime<Utc>) -> Listed {
     register_entries::consent
         .eq(true)
         .and(register_entries::hidden_at.is_null())
@@ -56,6 +60,52 @@ pub fn listed(
 /// A complaint's register row, if it has one.
 pub fn find(conn: &mut DbConnection, complaint_id: i64) -> QueryResult<Option<Entry>> {
     register_entries::table.find(complaint_id).select(Entry::as_select()).first(conn).optional()
+}
+
+/// The register rows of complaints `ids` (those that have one), in one
+/// statement: for a page of the supervisors' export.
+pub fn of_complaints(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Entry>> {
+    register_entries::table.filter(register_entries::complaint_id.eq_any(ids)).select(Entry::as_select()).load(conn)
+}
+
+/// A complaint's register row with the e-mail of the supervisor who hid
+/// it, if one did: the supervisors' complaint page.
+pub fn find_with_hider(conn: &mut DbConnection, complaint_id: i64) -> QueryResult<Option<(Entry, Option<String>)>> {
+    register_entries::table
+        .left_join(users::table.on(register_entries::hidden_by.eq(users::id.nullable())))
+        .filter(register_entries::complaint_id.eq(complaint_id))
+        .select((Entry::as_select(), users::email.nullable()))
+        .first(conn)
+        .optional()
+}
+
+/// A complaint filed with the consumer's consent, as intake has it at hand.
+pub struct AtIntake {
+    pub complaint_id: i64,
+    pub merchant_id: i64,
+    pub submitted_at: DateTime<Utc>,
+    pub category: Category,
+    /// The product's category, when the complaint names a product.
+    pub product_category: Option<ProductCategory>,
+}
+
+/// The register row of a complaint filed with consent, in intake's
+/// transaction: one insert of what intake already holds (no read: intake
+/// is the hot path of the group-commit writer). Not answered yet, it is
+/// due [`crate::domain::register::PUBLISH_AFTER`] after filing.
+pub fn consented_at_intake(conn: &mut DbConnection, c: &AtIntake) -> QueryResult<()> {
+    let insert = diesel::insert_into(register_entries::table).values((
+        register_entries::complaint_id.eq(c.complaint_id),
+        register_entries::merchant_id.eq(c.merchant_id),
+        register_entries::consent.eq(true),
+        register_entries::consent_at.eq(to_db(c.submitted_at)),
+        register_entries::submitted_at.eq(to_db(c.submitted_at)),
+        register_entries::publish_at.eq(to_db(publish_at(c.submitted_at, None))),
+        register_entries::category.eq(c.category),
+        register_entries::product_category.eq(c.product_category),
+    ));
+    crate::on_backend!(conn, |c| insert.execute(c))?;
+    Ok(())
 }
 
 /// What a new register row copies of its complaint.
@@ -79,11 +129,7 @@ fn copied(conn: &mut DbConnection, complaint_id: i64) -> QueryResult<Copied> {
         ))
         .first::<(i64, NaiveDateTime, Option<NaiveDateTime>, Category, Option<i64>)>(conn)?;
     let product_category = match product_id {
-        Some(p) => products::table
-            .find(p)
-            .select(products::category)
-            .first::<ProductCategory>(conn)
-            .optional()?,
+        Some(p) => products::table.find(p).select(products::category).first::<ProductCategory>(conn).optional()?,
         None => None,
     };
     Ok(Copied { merchant_id, submitted_at, responded_at, category, product_category })
@@ -154,7 +200,13 @@ pub fn responded(conn: &mut DbConnection, complaint_id: i64, at: NaiveDateTime) 
 
 /// A supervisor hides case `complaint_id` (for defamation, or a leak the
 /// scrubber missed); false when it is already hidden or not in the register.
-pub fn hide(conn: &mut DbConnection, complaint_id: i64, by: i64, reason: &str, now: DateTime<Utc>) -> QueryResult<bool> {
+pub fn hide(
+    conn: &mut DbConnection,
+    complaint_id: i64,
+    by: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
     let n = diesel::update(
         register_entries::table
             .filter(register_entries::complaint_id.eq(complaint_id))

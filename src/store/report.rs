@@ -248,6 +248,8 @@ pub struct ExportRow {
     pub case: Option<i64>,
     /// The relief in force, if it ended with one.
     pub relief: Option<super::reliefs::ReliefRow>,
+    /// Its row in the public register, if it has one.
+    pub register: Option<super::register::Entry>,
 }
 
 type ExportTuple = (Complaint, String, Option<String>, Option<NaiveDateTime>, Option<String>, Option<String>);
@@ -326,11 +328,15 @@ pub fn export_page(
     // And their reliefs, in one more (a range of `reliefs_complaint` each).
     let mut reliefs: std::collections::HashMap<i64, super::reliefs::ReliefRow> =
         super::reliefs::latest_of(conn, &ids)?.into_iter().map(|r| (r.complaint_id, r)).collect();
+    // And their register rows, in one more (by primary key).
+    let mut register: std::collections::HashMap<i64, super::register::Entry> =
+        super::register::of_complaints(conn, &ids)?.into_iter().map(|e| (e.complaint_id, e)).collect();
     Ok(rows
         .into_iter()
         .map(|(complaint, merchant, product, session_started_at, room, host)| ExportRow {
             case: cases.get(&complaint.id).copied(),
             relief: reliefs.remove(&complaint.id),
+            register: register.remove(&complaint.id),
             complaint,
             merchant,
             product,

@@ -835,3 +835,4 @@ diesel::allow_tables_to_appear_in_same_query!(register_entries, merchants);
 diesel::allow_tables_to_appear_in_same_query!(register_entries, products);
 diesel::allow_tables_to_appear_in_same_query!(register_entries, register_terms);
 diesel::allow_tables_to_appear_in_same_query!(register_terms, complaints);
+diesel::allow_tables_to_appear_in_same_query!(register_entries, users);

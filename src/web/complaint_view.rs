@@ -127,6 +127,9 @@ impl ComplaintView {
                     Some(EventKind::Escalated) => EscalationReason::from_slug(data).map(|r| t.get(r.key()).to_owned()),
                     Some(EventKind::SilenceAccepted) => silence_reason(t, tz, data),
                     Some(EventKind::ReliefReceived) => data.parse().ok().map(view::money),
+                    Some(EventKind::PublicResponse) => {
+                        crate::domain::register::PublicResponse::from_slug(data).map(|r| t.get(r.key()).to_owned())
+                    }
                     _ => None,
                 };
                 EventView {

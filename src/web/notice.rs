@@ -22,6 +22,9 @@ crate::slug_enum! {
         /// The consumer said the relief's money arrived, or that it did not.
         ReliefReceived => "relief_received",
         ReliefNotReceived => "relief_not_received",
+        /// Consent to the public register given, or withdrawn.
+        ConsentGiven => "consent_given",
+        ConsentWithdrawn => "consent_withdrawn",
     }
 }
 
@@ -32,6 +35,8 @@ crate::slug_enum! {
         Replied => "replied",
         Noted => "noted",
         Proposed => "proposed",
+        /// The public response chosen or changed.
+        PublicResponse => "public_response",
     }
 }
 
@@ -43,6 +48,9 @@ crate::slug_enum! {
         Released => "released",
         Ruled => "ruled",
         RiskDismissed => "risk_dismissed",
+        /// The case hidden from the public register, or shown again.
+        RegisterHidden => "register_hidden",
+        RegisterUnhidden => "register_unhidden",
     }
 }
 

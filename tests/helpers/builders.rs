@@ -239,6 +239,7 @@ impl ComplaintBuilder {
             consumer_name: value("consumer_name"),
             consumer_phone: value("consumer_phone"),
             consumer_email: value("consumer_email"),
+            publish: value("publish"),
         };
         let intake = Intake { config, now: at, lang: Lang::ZhCn };
         let mut complaint = form.validate().unwrap();

@@ -154,7 +154,11 @@ fn the_demo_has_three_reports_two_flagged_high_risk_above_the_third() {
     let app = spawn_app();
     let mut conn = app.pool.get().unwrap();
     let seeded = redress::service::demo::seed(&mut conn, &app.config, app.clock.now()).unwrap();
-    assert_eq!(seeded.complaints.len(), 15, "the demo complaints as before");
+    assert_eq!(
+        seeded.complaints.len(),
+        20,
+        "the demo complaints as before, and the five filed with consent to publish"
+    );
     let boss = app.supervisor();
     let list = boss.get("/supervisor/reports").html();
     let rows = list.select_all("li[data-report]");

@@ -18,6 +18,7 @@
 //!   at once (the sweep figure); their ids are consecutive, as the ids of
 //!   complaints filed in the same hours are;
 //! - a timeline event per step taken, and ratings on a third of resolutions;
+//! - a tenth of the consumers consented to the public register;
 //! - the repeat-offender flags earlier sweeps would have raised: every
 //!   merchant with 10 or more complaints in the last 30 days is flagged;
 //! - each merchant has a live room, a host, an approved product and
@@ -51,6 +52,14 @@ fn minutes_before(conn: &DbConnection, base: &str, minutes: &str) -> String {
     match conn {
         DbConnection::Sqlite(_) => format!("datetime('{base}', (0 - ({minutes})) || ' minutes')"),
         DbConnection::Pg(_) => format!("(TIMESTAMP '{base}' - ({minutes}) * INTERVAL '1 minute')"),
+    }
+}
+
+/// `submitted_at` + 15 days, in each database's own words.
+fn fifteen_days_after_filing(conn: &DbConnection) -> &'static str {
+    match conn {
+        DbConnection::Sqlite(_) => "datetime(submitted_at, '+15 days')",
+        DbConnection::Pg(_) => "(submitted_at + INTERVAL '15 days')",
     }
 }
 
@@ -187,9 +196,21 @@ pub fn seed(conn: &mut DbConnection, shape: &Shape, now: DateTime<Utc>) -> diese
            SELECT merchant_id, 'flagged', 'complaints|' || COUNT(*) || '|', {now}, {now}
            FROM complaints WHERE submitted_at >= {month_ago} GROUP BY merchant_id HAVING COUNT(*) >= 10;
          UPDATE merchants SET supervision = 'flagged' WHERE id IN (SELECT merchant_id FROM merchant_flags);
+         -- A tenth of the consumers consented to the public register
+         -- (published at the merchant's answer or after 15 days); every
+         -- fifth of those the merchant gave a public response. Their search
+         -- terms are left to the register's job (timed on its own).
+         INSERT INTO register_entries (complaint_id, merchant_id, consent, consent_at, submitted_at, publish_at,
+             category, response, response_at)
+           SELECT id, merchant_id, TRUE, submitted_at, submitted_at,
+             CASE WHEN responded_at IS NOT NULL AND responded_at < {fifteen_days} THEN responded_at
+                  ELSE {fifteen_days} END,
+             category, CASE WHEN id % 50 = 0 THEN 'settled' END, CASE WHEN id % 50 = 0 THEN responded_at END
+           FROM complaints WHERE id % 10 = 0;
          INSERT INTO ratings (complaint_id, merchant_id, score, comment, rated_at)
            SELECT id, merchant_id, 1 + id % 5, NULL, resolved_at FROM complaints
            WHERE resolved_at IS NOT NULL AND id % 3 = 0;",
+        fifteen_days = fifteen_days_after_filing(conn),
         created = minutes_before(conn, &base, "600000"),
         now = minutes_before(conn, &base, "0"),
         month_ago = minutes_before(conn, &base, "43200"),

@@ -63,6 +63,55 @@ pub fn hide_reason(raw: &str) -> Result<String, HideReasonError> {
     Ok(reason.to_owned())
 }
 
+/// The tracking page's consent form: `publish` = `1` (give) or `0`
+/// (withdraw); anything else is no answer.
+pub fn consent_choice(raw: &str) -> Option<bool> {
+    match raw.trim() {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Where a complaint stands in the register at a time, as the consumer and
+/// the staff are told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// No consent (never given, or withdrawn).
+    NotConsented,
+    /// Consented, published at this time (sooner if the merchant answers
+    /// publicly first).
+    Due(DateTime<Utc>),
+    /// Consented and listed: the public sees it.
+    Published,
+    /// Consented, and hidden by a supervisor.
+    Hidden,
+}
+
+impl Standing {
+    /// Where a case with this consent, hiding and publication time stands
+    /// at `now`: hidden wins over due and published (a hidden case is
+    /// never shown), no consent over everything.
+    pub fn of(consent: bool, hidden: bool, publish_at: DateTime<Utc>, now: DateTime<Utc>) -> Standing {
+        match (consent, hidden) {
+            (false, _) => Standing::NotConsented,
+            (true, true) => Standing::Hidden,
+            (true, false) if publish_at <= now => Standing::Published,
+            (true, false) => Standing::Due(publish_at),
+        }
+    }
+
+    /// Its slug, for the pages' `data-register` marks.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Standing::NotConsented => "not_consented",
+            Standing::Due(_) => "due",
+            Standing::Published => "published",
+            Standing::Hidden => "hidden",
+        }
+    }
+}
+
 /// Why a hiding reason was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HideReasonError {
@@ -110,6 +159,26 @@ mod tests {
         assert_eq!(hide_reason("  "), Err(HideReasonError::Missing));
         assert_eq!(hide_reason(&"诽".repeat(HIDE_REASON_MAX + 1)), Err(HideReasonError::TooLong));
         assert_eq!(hide_reason(" 含有未被去除的住址 ").unwrap(), "含有未被去除的住址");
+    }
+
+    #[test]
+    fn consent_is_one_or_zero() {
+        assert_eq!(consent_choice("1"), Some(true));
+        assert_eq!(consent_choice(" 0 "), Some(false));
+        for other in ["", "yes", "on", "2", "true"] {
+            assert_eq!(consent_choice(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn a_case_stands_hidden_before_due_and_unconsented_before_all() {
+        let (filed, now) = (at(1, 8), at(10, 8));
+        let due = publish_at(filed, None);
+        assert_eq!(Standing::of(true, false, due, now), Standing::Due(due));
+        assert_eq!(Standing::of(true, false, due, due), Standing::Published, "at exactly fifteen days");
+        assert_eq!(Standing::of(true, true, due, due), Standing::Hidden);
+        assert_eq!(Standing::of(false, true, due, due), Standing::NotConsented);
+        assert_eq!(Standing::of(false, false, filed, now), Standing::NotConsented);
     }
 
     #[test]

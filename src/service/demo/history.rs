@@ -52,6 +52,7 @@ pub fn seed(
             consumer_name: "刘女士".into(),
             consumer_phone: phone.into(),
             consumer_email: String::new(),
+            publish: String::new(),
         };
         let complaint = form.validate().map_err(|e| format!("demo complaint {order}: {e:?}"))?;
         let filed =

@@ -201,6 +201,7 @@ pub fn incident(
             consumer_name: name.into(),
             consumer_phone: phone.into(),
             consumer_email: String::new(),
+            publish: String::new(),
         };
         let mut complaint = form.validate().map_err(|e| format!("demo complaint {order}: {e:?}"))?;
         complaint.product_id = Some(live.sausage);

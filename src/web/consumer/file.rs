@@ -2,6 +2,7 @@
 //! [`filing`].
 
 mod filing;
+mod offered;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -14,8 +15,6 @@ use crate::domain::complaint::{ComplaintForm, Field, FieldErrors};
 use crate::domain::contact::VerifyPhone;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::service::complaints::SESSION_DAYS;
-use crate::store::live;
 use crate::store::merchants::{self, MerchantChoice};
 
 use crate::web::page::{PageCtx, render};
@@ -24,6 +23,7 @@ use crate::web::view::FieldView;
 use crate::web::{AppState, csrf};
 
 pub use filing::{send_code, submit};
+use offered::{LiveOptions, live_options};
 
 /// The merchant search box's id (its field is not part of a complaint).
 const MERCHANT_SEARCH: &str = "merchant_q";
@@ -175,13 +175,9 @@ struct NewComplaintPage {
     /// The chosen merchant's products and recent sessions (none chosen:
     /// `None`, and the form offers the button that shows them).
     live: Option<LiveOptions>,
-}
-
-/// What the form offers once the merchant is known; each list starts with
-/// "not listed" (empty value).
-struct LiveOptions {
-    products: Vec<Choice>,
-    sessions: Vec<Choice>,
+    /// The consent to the public register is ticked (never by default:
+    /// only when the consumer ticked it before the form came back).
+    publish: bool,
 }
 
 /// The product and session fields as typed.
@@ -272,64 +268,10 @@ async fn page(state: &AppState, req: &HttpRequest, status: StatusCode, shown: Sh
         verify: verify.is_on(),
         code_sent: shown.code_sent,
         live,
+        publish: form.consents(),
         ctx,
     };
     render(status, &page)
-}
-
-/// The merchant `picked`'s products that may be complained of and its
-/// sessions of the last [`SESSION_DAYS`] days, as the form offers them
-/// (none when no merchant is chosen, or it is not one).
-async fn live_options(
-    state: &AppState,
-    t: &Tr,
-    picked: &str,
-    typed: &LiveTyped,
-) -> Result<Option<LiveOptions>, AppError> {
-    let Some(merchant) = picked.parse::<i64>().ok().filter(|id| *id > 0) else { return Ok(None) };
-    let since = state.clock.now() - chrono::Duration::days(SESSION_DAYS);
-    let read = state
-        .db(move |conn| {
-            let products = live::products(conn, merchant)?;
-            let sessions = live::sessions_since(conn, merchant, since)?;
-            let rooms = if sessions.is_empty() { Vec::new() } else { live::rooms(conn, merchant)? };
-            let hosts = if sessions.is_empty() { Vec::new() } else { live::hosts(conn, merchant)? };
-            Ok((products, sessions, rooms, hosts))
-        })
-        .await;
-    let (products, sessions, rooms, hosts) = match read {
-        Ok(read) => read,
-        Err(AppError::Unavailable(cause)) => {
-            tracing::warn!(%cause, "products and sessions unavailable; the form is shown without them");
-            return Ok(None);
-        }
-        Err(e) => return Err(e),
-    };
-    let none = |picked: &str| Choice {
-        value: String::new(),
-        label: t.get("live_intake.not_listed").into(),
-        selected: picked.is_empty(),
-    };
-    let (product, session) = (typed.product.trim(), typed.live_session.trim());
-    let mut offered = vec![none(product)];
-    offered.extend(products.into_iter().filter(|p| p.review.may_be_complained_of()).map(|p| Choice {
-        selected: p.id.to_string() == product,
-        value: p.id.to_string(),
-        label: p.name,
-    }));
-    let mut recent = vec![none(session)];
-    let tz = state.config.tz;
-    recent.extend(sessions.into_iter().map(|s| {
-        let room = rooms.iter().find(|r| r.id == s.room_id).map_or("", |r| r.name.as_str());
-        let host = hosts.iter().find(|h| h.id == s.host_id).map_or("", |h| h.display_name.as_str());
-        let start = s.started_at.and_utc().with_timezone(&tz).format("%Y-%m-%d %H:%M");
-        Choice {
-            selected: s.id.to_string() == session,
-            value: s.id.to_string(),
-            label: format!("{room} · {host} · {start}"),
-        }
-    }));
-    Ok(Some(LiveOptions { products: offered, sessions: recent }))
 }
 
 /// The merchants to offer, and whether there are too many to list: all

@@ -31,6 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(tracking::ask_platform)
         .service(tracking::rate)
         .service(tracking::relief_answer)
+        .service(tracking::give_or_withdraw)
         // After the fixed paths under /t/{token}/ it would otherwise shadow.
         .service(tracking::decide)
         .service(find::track)

@@ -5,6 +5,7 @@
 //! complaint stands (`steps`).
 
 mod confirmation;
+mod consent;
 mod message;
 mod relief;
 mod steps;
@@ -37,6 +38,7 @@ use crate::web::{AppState, csrf};
 use confirmation::Confirmation;
 use steps::StepView;
 
+pub use consent::consent as give_or_withdraw;
 pub use message::{ask_platform, reply};
 pub use relief::answer as relief_answer;
 
@@ -74,6 +76,8 @@ struct TrackingPage {
     /// Why the consumer rejects the proposal.
     reject_reason: FieldView,
     can_withdraw: bool,
+    /// Where it stands in the public register, with the consent form.
+    register: consent::RegisterView,
     csrf: String,
 }
 
@@ -132,6 +136,7 @@ async fn page(
                 crate::store::live::named(conn, &found.complaint)?,
                 crate::service::incidents::case::of_complaint(conn, id)?,
                 crate::store::reliefs::latest(conn, id)?,
+                crate::store::register::find(conn, id)?,
             );
             // Just filed: whether the link went out by SMS or e-mail.
             let receipts = if filed { outbox::channels_for(conn, id, MailKind::Receipt)? } else { Vec::new() };
@@ -214,6 +219,7 @@ async fn page(
         answer_by,
         reject_reason: FieldView::new(&t, "reject.reason", why_reject, why_reject_error).with_id("reject-reason"),
         can_withdraw: allowed(Action::Withdraw),
+        register: consent::RegisterView::new(&t, state.config.tz, named.3.as_ref(), &c.reference, now),
         csrf: csrf::token(req),
         token: token.into_inner(),
         ctx,

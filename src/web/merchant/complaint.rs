@@ -17,6 +17,7 @@ use crate::store::merchants;
 use crate::web::complaint_view::ComplaintView;
 use crate::web::consumer::Choice;
 use crate::web::evidence::{EvidenceView, views};
+use crate::web::merchant::public_response::PublicResponseView;
 use crate::web::merchant::quick_reply::QuickReply;
 use crate::web::page::{PageCtx, render};
 use crate::web::path::Reference;
@@ -47,6 +48,8 @@ struct ComplaintPage {
     csrf: String,
     /// The reply form's template picker (`_quick_reply.html`).
     quick: QuickReply,
+    /// The public response to the register, and its form.
+    public_response: PublicResponseView,
 }
 
 /// Which of the page's forms was sent, as typed.
@@ -81,6 +84,8 @@ pub struct Typed {
     pub evidence_error: Option<String>,
     /// The reply template just filled into the reply form.
     pub template: Option<i64>,
+    /// What is wrong with the public response sent.
+    pub response_error: Option<String>,
 }
 
 /// The complaint a request is about, as the signed-in merchant sees it:
@@ -111,7 +116,7 @@ impl<'a> Here<'a> {
     pub async fn page(&self, status: StatusCode, typed: Typed) -> Result<HttpResponse, AppError> {
         let (merchant_id, reference) = (self.who.merchant_id, self.reference.clone());
         let opened = self.opening.then_some((self.who.staff.user_id, self.state.clock.now()));
-        let (c, merchant, timeline, files, (named, templates)) = self
+        let (c, merchant, timeline, files, (named, templates, entry)) = self
             .state
             .db(move |conn| {
                 let c = store::find_for_merchant(conn, merchant_id, &reference)?.ok_or(AppError::NotFound)?;
@@ -127,7 +132,8 @@ impl<'a> Here<'a> {
                     crate::store::reliefs::latest(conn, c.id)?,
                 );
                 let templates = crate::store::reply_templates::titles(conn, merchant_id)?;
-                Ok((c, merchant.name, timeline, files, (named, templates)))
+                let entry = crate::store::register::find(conn, c.id)?;
+                Ok((c, merchant.name, timeline, files, (named, templates, entry)))
             })
             .await?;
         let (state, req) = (self.state, self.req);
@@ -196,6 +202,14 @@ impl<'a> Here<'a> {
             can_propose: allowed(Action::Propose),
             csrf: csrf::token(req),
             quick: QuickReply::new(&c.reference, templates, typed.template),
+            public_response: PublicResponseView::new(
+                &t,
+                state.config.tz,
+                &c,
+                entry.as_ref(),
+                typed.response_error.clone(),
+                now,
+            ),
             ctx,
         };
         render(status, &page)

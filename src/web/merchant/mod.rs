@@ -7,6 +7,7 @@ mod complaint;
 mod dashboard;
 mod deposit;
 mod live;
+mod public_response;
 pub(crate) mod quick_reply;
 mod templates;
 mod violations;
@@ -29,4 +30,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(webhooks::disable).service(webhooks::enable).service(webhooks::delete);
     cfg.service(webhooks::roll).service(webhooks::ping);
     cfg.service(dashboard::dashboard).service(complaint::show).service(answer::reply).service(answer::propose);
+    cfg.service(public_response::choose);
 }

@@ -9,6 +9,7 @@
 mod consumer;
 mod deposit;
 mod merchant;
+mod publication;
 mod staff;
 mod supervisor;
 

@@ -9,7 +9,7 @@
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
@@ -28,7 +28,7 @@ const PAGE: i64 = 1_000;
 
 /// The columns, each the catalog key of its heading. New ones go at the
 /// end: integrations read them by position.
-pub const COLUMNS: [&str; 27] = [
+pub const COLUMNS: [&str; 31] = [
     "export.received",
     "export.reference",
     "export.merchant",
@@ -56,6 +56,10 @@ pub const COLUMNS: [&str; 27] = [
     "export.compensation",
     "export.relief_received",
     "export.merchant_viewed_at",
+    "export.register_consent",
+    "export.register_published",
+    "export.register_hidden",
+    "export.register_response",
 ];
 
 /// A field quoted as RFC 4180 wants it, and defused as OWASP advises
@@ -75,7 +79,7 @@ pub fn field(value: &str) -> String {
     }
 }
 
-fn row(t: &Tr, tz: chrono_tz::Tz, r: &ExportRow) -> String {
+fn row(t: &Tr, tz: chrono_tz::Tz, now: DateTime<Utc>, r: &ExportRow) -> String {
     let (c, merchant) = (&r.complaint, r.merchant.as_str());
     let time = |at: Option<chrono::NaiveDateTime>| {
         at.map(|at| from_db(at).with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
@@ -87,6 +91,8 @@ fn row(t: &Tr, tz: chrono_tz::Tz, r: &ExportRow) -> String {
         None if c.response_breached_at.is_some() => t.get("export.no"),
         None => "",
     };
+    let yes_no = |yes: bool| t.get(if yes { "export.yes" } else { "export.no" }).to_owned();
+    let register = r.register.as_ref();
     [
         time(Some(c.submitted_at)),
         c.reference.clone(),
@@ -115,6 +121,13 @@ fn row(t: &Tr, tz: chrono_tz::Tz, r: &ExportRow) -> String {
         yuan(r.relief.as_ref().and_then(|x| x.compensation_fen)),
         label(r.relief.as_ref().and_then(received)),
         time(c.merchant_viewed_at),
+        // The public register: the consent as it stands, whether the
+        // public sees it at the time of the export, hidden by a supervisor,
+        // and the merchant's public response (its slug, as the open data).
+        yes_no(register.is_some_and(|e| e.consent)),
+        yes_no(register.is_some_and(|e| e.is_listed(now))),
+        yes_no(register.is_some_and(|e| e.hidden_at.is_some())),
+        register.and_then(|e| e.response).map(|r| r.slug().to_owned()).unwrap_or_default(),
     ]
     .iter()
     .map(|v| field(v))
@@ -213,7 +226,7 @@ pub async fn export(
     let filter = query.filter(tz);
     let t = PageCtx::new(&req).t;
     let header = format!("\u{feff}{}\r\n", COLUMNS.iter().map(|c| field(t.get(c))).collect::<Vec<_>>().join(","));
-    let pool_state = state.clone();
+    let (pool_state, now) = (state.clone(), state.clock.now());
     // (cursor, finished) → the next page of rows.
     let pages = futures_util::stream::unfold((None, false), move |(before, finished)| {
         let state = pool_state.clone();
@@ -226,7 +239,7 @@ pub async fn export(
                 Err(e) => Some((Err(actix_web::Error::from(e)), (None, true))),
                 Ok(rows) => {
                     let last = rows.last().map(|r| r.complaint.id);
-                    let chunk: String = rows.iter().map(|r| row(&t, tz, r)).collect();
+                    let chunk: String = rows.iter().map(|r| row(&t, tz, now, r)).collect();
                     let done = (rows.len() as i64) < PAGE;
                     if rows.is_empty() { None } else { Some((Ok(Bytes::from(chunk)), (last, done))) }
                 }

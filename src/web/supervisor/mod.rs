@@ -68,6 +68,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(overview::show)
         .service(export::export)
         .service(complaint::show)
+        .service(complaint::in_register)
         .service(complaint::act);
 }
 

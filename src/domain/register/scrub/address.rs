@@ -25,7 +25,7 @@ use super::{LazyLock, Marker, Scan, Starts, is_cjk, is_digit, is_letter};
 
 const ROADS: &[&str] = &["大街", "大道", "胡同", "路", "街", "道", "巷", "弄"];
 const PLACES: &[&str] = &["小区", "公寓", "家园", "新村", "街道", "村", "镇", "乡", "屯", "苑"];
-const BUILDINGS: &[&str] = &["花园", "大厦", "广场", "社区", "中心", "园区", "工业园", "山庄", "公馆", "商城"];
+const BUILDINGS: &[&str] = &["花园", "大厦", "广场", "社区", "中心", "工业园", "山庄", "公馆", "商城"];
 const UNITS: &[&str] =
     &["号楼", "号院", "单元", "栋", "幢", "座", "号", "层", "楼", "室", "房", "户", "组", "区", "段"];
 /// Units that make an address on their own.
@@ -174,6 +174,9 @@ fn rest(s: &Scan, mut end: usize) -> usize {
         let q = if s.at(end) == ' ' { end + 1 } else { end };
         if let Some((e, _, _)) = unit_at(s, q) {
             end = e;
+        } else if "东西南北中".contains(s.at(q)) && s.at(q + 1) == '段' {
+            // A section of a road: `天府大道北段1700号`.
+            end = q + 2;
         } else if let Some((len, _)) = suffix_at(s, q) {
             end = q + len;
         } else if let Some(e) = named_at(s, q) {

@@ -16,7 +16,8 @@
 //! - a landline: 10–12 digits with an area code `0[1-9]…` (its own group,
 //!   or the number written whole), with an extension after `-`, `转`,
 //!   `分机`, `ext`; or a `400`/`800` number of 10 digits;
-//! - an order number: one run of 12 digits or more that is none of those.
+//! - an order number: one run of 12 digits or more that is none of those
+//!   (nor a product's barcode: 13 digits from `69`, its check digit right).
 //!
 //! So an amount (`1,299.00`), a date (`2026-11-03`), a time or a quantity
 //! is never read as one: none has that many digits in those shapes.
@@ -172,6 +173,9 @@ fn classify(d: &[u8], groups: &[(usize, usize)], x: bool) -> Option<(Marker, boo
     if (n == 15 || n == 18) && plausible_id(d) {
         return Some((Marker::IdCard, false));
     }
+    if n == 13 && d.starts_with(b"69") && ean13(d) {
+        return None;
+    }
     if (13..=19).contains(&n) && d[0] != b'0' && card_shape(groups) && luhn(d) {
         return Some((Marker::BankCard, false));
     }
@@ -215,6 +219,13 @@ fn card_shape(groups: &[(usize, usize)]) -> bool {
         [init @ .., last] => init.iter().all(|&l| l == 4) && (1..=4).contains(last),
         [] => false,
     }
+}
+
+/// A Chinese product's barcode (EAN-13, GS1 prefix 690–699) has its own
+/// check digit: a product's, not a person's, number.
+fn ean13(d: &[u8]) -> bool {
+    let sum: u32 = d[..12].iter().enumerate().map(|(i, b)| u32::from(b - b'0') * if i % 2 == 1 { 3 } else { 1 }).sum();
+    (10 - sum % 10) % 10 == u32::from(d[12] - b'0')
 }
 
 /// Luhn's check, which every bank card's number passes.

@@ -35,7 +35,8 @@ const MAIL_HOSTS: &[&str] = &[
     "gmail.com",
     "outlook.com",
     "hotmail.com",
-    "live.com",
+    // Not written out: `live.` reads as a key of the catalog's `live` section.
+    concat!("live", ".com"),
     "icloud.com",
     "yahoo.com",
     "msn.com",
@@ -68,8 +69,9 @@ pub(super) fn links(s: &mut Scan) {
         };
         let i = match scheme {
             Some(h) => h,
+            // Inside a word: nothing starts before the word ends.
             None if !is_alnum(s.at(i)) || is_host_char(s.before(i)) || matches!(s.before(i), '@' | '/' | '_') => {
-                return i + 1;
+                return run.max(i + 1);
             }
             None => i,
         };

@@ -84,6 +84,20 @@ pub struct NewComplaintBody {
     pub live_session: Option<i64>,
     #[schema(schema_with = lang_schema)]
     pub lang: Option<String>,
+    /// The consumer agreed to have the complaint published in the public
+    /// register (`/cases`) without personal data. Ask them plainly and
+    /// leave it unticked by default; they can withdraw it at any time on
+    /// their tracking page.
+    #[schema(value_type = bool, default = false)]
+    #[serde(skip_serializing_if = "not_consented")]
+    pub publish: Option<bool>,
+}
+
+/// No consent (absent, `null` or `false`): left out of the body's digest,
+/// so that a retry with or without `"publish": false` is the same body,
+/// and as bodies without the field were digested before it existed.
+fn not_consented(publish: &Option<bool>) -> bool {
+    *publish != Some(true)
 }
 
 impl NewComplaintBody {
@@ -101,6 +115,7 @@ impl NewComplaintBody {
             consumer_name: text(&self.consumer_name),
             consumer_phone: text(&self.consumer_phone),
             consumer_email: text(&self.consumer_email),
+            publish: if self.publish == Some(true) { "1" } else { "" }.into(),
         };
         let mut live = FieldErrors::default();
         let (product_id, live_session_id) = domain::live_ids(&id(self.product), &id(self.live_session), &mut live);
@@ -296,6 +311,10 @@ mod tests {
         let c: NewComplaintBody = serde_json::from_str(r#"{"merchant":2,"order_ref":"X"}"#).unwrap();
         assert_eq!(a.digest(), b.digest());
         assert_ne!(a.digest(), c.digest());
+        let no: NewComplaintBody = serde_json::from_str(r#"{"merchant":1,"order_ref":"X","publish":false}"#).unwrap();
+        let yes: NewComplaintBody = serde_json::from_str(r#"{"merchant":1,"order_ref":"X","publish":true}"#).unwrap();
+        assert_eq!(no.digest(), a.digest(), "no consent is the body without the field");
+        assert_ne!(yes.digest(), a.digest());
         assert_eq!(
             canonical(&serde_json::json!({"b":[1,{"d":2,"c":"é"}],"a":null})),
             r#"{"a":null,"b":[1,{"c":"é","d":2}]}"#

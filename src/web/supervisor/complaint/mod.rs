@@ -4,6 +4,7 @@
 //! form to dismiss its high-risk flag.
 
 mod commands;
+mod register;
 pub mod risk;
 
 use actix_web::http::StatusCode;
@@ -11,6 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
 
 pub use commands::{act, ruling};
+pub use register::in_register;
 
 use crate::domain::complaint::{Field, FieldErrors};
 use crate::domain::event::Viewer;
@@ -49,6 +51,9 @@ struct ComplaintPage {
     risk: Option<risk::RiskView>,
     high_risk: bool,
     dismiss_reason: FieldView,
+    /// Where it stands in the public register, with the hide and unhide
+    /// forms.
+    register: register::RegisterPanel,
     notice: Option<(String, bool)>,
     csrf: String,
 }
@@ -62,6 +67,8 @@ struct Typed {
     relief: ReliefFields,
     errors: FieldErrors,
     notice: Option<(String, bool)>,
+    /// The register's hide form: the reason typed, and what is wrong with it.
+    hide: (String, Option<String>),
 }
 
 async fn page(
@@ -82,6 +89,7 @@ async fn page(
                 crate::store::live::named(conn, &c)?,
                 crate::service::incidents::case::of_complaint(conn, c.id)?,
                 crate::store::reliefs::latest(conn, c.id)?,
+                crate::store::register::find_with_hider(conn, c.id)?,
             );
             Ok((c, merchant, timeline, holder, files, named))
         })
@@ -118,6 +126,13 @@ async fn page(
         risk: risk::RiskView::of(&t, state.config.tz, state.config.policy.risk_threshold, &c),
         high_risk: c.risk_state == Some(RiskState::High),
         dismiss_reason: FieldView::new(&t, "risk.reason", &typed.reason, message(Field::Reason)),
+        register: register::RegisterPanel::new(
+            &t,
+            state.config.tz,
+            named.3.as_ref(),
+            (&typed.hide.0, typed.hide.1.clone()),
+            now,
+        ),
         notice: typed.notice,
         csrf: csrf::token(req),
         ctx,
