@@ -105,6 +105,8 @@ fn a_published_case_shows_what_happened_scrubbed_and_nothing_of_the_consumers_bu
     assert_eq!(html.select_text("[data-category]").as_deref(), Some("False advertising"));
     assert_eq!(html.select_text("[data-amount]").as_deref(), Some("¥299.00"));
     assert_eq!(html.select_attr("[data-public-response]", "data-public-response").as_deref(), Some("settled"));
+    let said = html.select_text("[data-public-response] .register-case__response");
+    assert_eq!(said.as_deref(), Some("Settled with the consumer"), "in the reader's language");
     let narrative = html.select_text("[data-narrative]").unwrap();
     assert!(narrative.contains("掉毛严重"), "{narrative}");
     assert!(!narrative.contains("王芳") && !narrative.contains("13800138000"), "{narrative}");
