@@ -2,6 +2,7 @@
 //! what ended before its date, with what hangs on it, and never an open one.
 
 use chrono::{Duration, NaiveDate};
+use diesel::prelude::*;
 use redress::clock::Clock;
 use redress::service::retention::{PurgeError, purge};
 use ureq::http::StatusCode;
@@ -15,6 +16,10 @@ fn a_purge_removes_only_complaints_ended_more_than_3_years_ago() {
     let merchant = MerchantBuilder::new("杭州星河优选电子商务有限公司").build(&app);
     let ended = ComplaintBuilder::new(merchant).file(&app);
     let open = ComplaintBuilder::new(merchant).order_ref("DY0000000002").file(&app);
+    // Published with consent, and its search terms written: the register's
+    // rows go with it.
+    app.consent(&ended, true);
+    let ended_id = app.complaint_id(&ended);
     assert_eq!(app.submit(&ended, &format!("{ended}/withdraw"), &[]).status, StatusCode::SEE_OTHER);
     app.dispatch();
 
@@ -27,6 +32,7 @@ fn a_purge_removes_only_complaints_ended_more_than_3_years_ago() {
         other => panic!("{other:?}"),
     }
     app.clock.advance(Duration::days(3 * 365 + 2));
+    app.index_register();
 
     let preview = purge(&mut conn, &app.config.upload_dir, day_after, tz, app.clock.now(), true).unwrap();
     assert_eq!(preview.complaints, 1);
@@ -36,6 +42,12 @@ fn a_purge_removes_only_complaints_ended_more_than_3_years_ago() {
     let removed = purge(&mut conn, &app.config.upload_dir, day_after, tz, app.clock.now(), false).unwrap();
     assert_eq!(removed, preview);
     assert_eq!(app.get(&ended).status, StatusCode::NOT_FOUND, "gone, with its timeline and mail");
+    let register_rows: i64 = redress::store::schema::register_entries::table
+        .filter(redress::store::schema::register_entries::complaint_id.eq(ended_id))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(register_rows, 0, "and its place in the public register");
     let kept = app.get(&open);
     assert_eq!(kept.status, StatusCode::OK, "an open complaint stays, however old");
     assert!(kept.body.contains("DY0000000002"));

@@ -1,11 +1,15 @@
 //! Removing complaints whose retention has run out, with everything that
 //! hangs on them: their timeline, their mail (it holds the consumer's
-//! address), the rating, a supervisor's hold, their places in incidents;
+//! address), the rating, a supervisor's hold, their places in incidents
+//! and in the public register;
 //! and user reports decided as long ago, with their places in incidents.
 
 use diesel::prelude::*;
 
-use super::schema::{complaint_claims, complaint_events, complaints, evidence, outbox, ratings, reliefs, reports};
+use super::schema::{
+    complaint_claims, complaint_events, complaints, evidence, outbox, ratings, register_entries, register_terms,
+    reliefs, reports,
+};
 use super::{DbConnection, to_db};
 
 /// What one purge removed.
@@ -47,6 +51,8 @@ pub fn remove(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Removed> {
         removed.mails += diesel::delete(outbox::table.filter(outbox::complaint_id.eq_any(chunk))).execute(conn)?;
         removed.ratings += diesel::delete(ratings::table.filter(ratings::complaint_id.eq_any(chunk))).execute(conn)?;
         diesel::delete(reliefs::table.filter(reliefs::complaint_id.eq_any(chunk))).execute(conn)?;
+        diesel::delete(register_terms::table.filter(register_terms::complaint_id.eq_any(chunk))).execute(conn)?;
+        diesel::delete(register_entries::table.filter(register_entries::complaint_id.eq_any(chunk))).execute(conn)?;
         let files: Vec<(String, Option<String>)> = evidence::table
             .filter(evidence::complaint_id.eq_any(chunk))
             .select((evidence::sha256, evidence::thumb_sha256))
