@@ -66,18 +66,7 @@ pub const COLUMNS: [&str; 31] = [
 /// against CSV injection: a value a spreadsheet would take for a formula
 /// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is
 /// prefixed with `'`, so it is shown as the text it is.
-pub fn field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        std::borrow::Cow::Owned(format!("'{value}"))
-    } else {
-        std::borrow::Cow::Borrowed(value)
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.into_owned()
-    }
-}
+pub use crate::domain::open_data::csv_field as field;
 
 fn row(t: &Tr, tz: chrono_tz::Tz, now: DateTime<Utc>, r: &ExportRow) -> String {
     let (c, merchant) = (&r.complaint, r.merchant.as_str());
