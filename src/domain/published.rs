@@ -288,6 +288,12 @@ mod tests {
         let long = "假".repeat(QUERY_MAX + 1);
         assert_eq!(parse(&asked(&[("q", &long)]), chrono_tz::Asia::Shanghai), Err(vec![FilterError::QueryTooLong]));
         assert_eq!(parse(&asked(&[("q", "！？")]), chrono_tz::Asia::Shanghai), Err(vec![FilterError::NothingToSearch]));
+        // One character is too little to search for: it is told so.
+        assert_eq!(parse(&asked(&[("q", " 羊 ")]), chrono_tz::Asia::Shanghai), Err(vec![FilterError::NothingToSearch]));
+        assert_eq!(
+            parse(&asked(&[("q", "羊毛")]), chrono_tz::Asia::Shanghai).map(|f| f.terms),
+            Ok(vec!["羊毛".to_owned()])
+        );
         let many = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未";
         assert!(parse(&asked(&[("q", many)]), chrono_tz::Asia::Shanghai).unwrap().terms.len() <= TERMS_MAX);
     }

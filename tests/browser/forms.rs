@@ -30,7 +30,7 @@ fn a_complaint_can_be_filed_with_the_keyboard_alone() {
 
         // Then field after field, in the order they are read, each with a
         // visible focus ring; a choice is made with the arrow keys.
-        let steps: [(&str, String); 12] = [
+        let steps: [(&str, String); 14] = [
             ("select#merchant", key(Key::Down)),
             ("input#order_ref", "DY77001".into()),
             ("select#category", key(Key::Down)),
@@ -43,6 +43,10 @@ fn a_complaint_can_be_filed_with_the_keyboard_alone() {
             ("input#consumer_name", "李雷".into()),
             ("input#consumer_phone", "13912345678".into()),
             ("input#consumer_email", "lilei@example.com".into()),
+            // Consent to publication is ticked with the space bar; the
+            // link beside it says what publishing means.
+            ("input#publish", " ".into()),
+            ("a", String::new()),
             ("button.button", key(Key::Enter)),
         ];
         for (expected, typed) in steps {
@@ -62,6 +66,9 @@ fn a_complaint_can_be_filed_with_the_keyboard_alone() {
         assert_eq!(tab.attr("[data-status]", "data-status").await.as_deref(), Some("submitted"));
         assert!(tab.text("main").await.contains("直播间承诺的赠品没有发。"));
         assert!(tab.text("main").await.contains("杭州星河优选电子商务有限公司"), "merchant {merchant} chosen");
+        // The consent ticked with the keyboard was kept: the tracking page
+        // offers to withdraw it.
+        assert_eq!(tab.count("#register button[name=publish][value='0']").await, 1, "consent given at filing");
         tab.shot("keyboard-filed").await;
         tab.close().await;
     });

@@ -52,7 +52,8 @@ fn every_page_passes_axe_and_fits_a_360_px_phone() {
     let app = spawn_app();
     let merchant = app.merchant("杭州星河优选电子商务有限公司");
     let tracking = app.file_complaint(merchant, &[]);
-    let late = app.file_complaint(merchant, &[("order_ref", "DY0000000002")]);
+    // Consented to publication: in the public register 15 days on.
+    let late = app.file_complaint(merchant, &[("order_ref", "DY0000000002"), ("publish", "1")]);
     app.clock.advance(Duration::hours(49));
     app.sweep();
     let staff = app.staff(Role::Merchant, Some(merchant));
@@ -114,6 +115,22 @@ fn every_page_passes_axe_and_fits_a_360_px_phone() {
         assert_eq!(phone.el("#action-reason").await.prop("value").await.unwrap().as_deref(), Some("直播间虚构原价。"));
         problems.extend(phone.problems().await);
         phone.shot("page-supervisor-action-refused").await;
+
+        // The public register, once the consented complaint is published:
+        // the list, a search, one that cannot be searched for (its message
+        // next to the box), and the case.
+        app.clock.advance(Duration::days(15));
+        app.index_register();
+        for path in [
+            "/cases".to_owned(),
+            format!("/cases?merchant={merchant}&q=%E7%BE%BD%E7%BB%92"),
+            format!("/cases/{reference}"),
+        ] {
+            visit(&phone, &path, None, &mut problems).await;
+        }
+        assert!(phone.text("[data-narrative]").await.contains("羽绒服"), "the case's narrative is shown");
+        visit(&phone, "/cases?q=%E7%BE%8A", Some("cases-too-short"), &mut problems).await;
+        assert!(phone.text("main").await.contains("两个汉字"), "a one-character search says why it finds nothing");
         phone.close().await;
         assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     });

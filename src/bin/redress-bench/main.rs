@@ -6,7 +6,9 @@
 //!     cargo run --release --bin redress-bench -- --database-url postgres://127.0.0.1/postgres
 //!
 //! It seeds a fresh database, times a deadline sweep, builds and starts
-//! `redress serve` (release), drives intake and the staff pages over HTTP,
+//! `redress serve` (release), indexes the public register and builds its
+//! open data (timed as its jobs), drives intake, the staff pages and the
+//! register's pages over HTTP,
 //! records the server's peak memory, then runs the baseline handler under
 //! the same load, prints a table and writes the figures as JSON.
 
@@ -14,11 +16,12 @@ mod baseline;
 mod intake;
 mod load;
 mod processes;
+mod register;
 mod report;
 mod scratch;
 mod seed;
+mod staff;
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use std::time::{Duration, Instant};
@@ -34,11 +37,12 @@ use redress::store::DbConnection;
 use serde_json::json;
 
 use intake::{form_session, form_session_none, intake_request};
-use load::{Conn, Outcome, bearer_get, cookie_jar, csrf_field, drive, get, post};
+use load::{Outcome, bearer_get, drive, get};
 use processes::{Baseline, Server};
 use report::{print_table, report_phase, round};
 use scratch::Scratch;
 use seed::Shape;
+use staff::{api_key_for, login};
 
 #[derive(Parser)]
 #[command(name = "redress-bench", about = "Measures Redress against its performance budget")]
@@ -90,8 +94,8 @@ enum Inner {
 }
 
 pub const SECRET: &str = "redress-bench-session-key-0123456789abcdef";
-const PASSWORD: &str = "bench-password-2026";
-const MERCHANT_LOGIN: &str = "staff@merchant1.example.cn";
+pub const PASSWORD: &str = "bench-password-2026";
+pub const MERCHANT_LOGIN: &str = "staff@merchant1.example.cn";
 const SUPERVISOR_LOGIN: &str = "supervisor@platform.example.cn";
 
 fn main() {
@@ -174,6 +178,8 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let figures_s = started.elapsed().as_secs_f64();
     eprintln!("  merchant list figures: {counted} merchants counted in {figures_s:.3} s");
+    // The public register's index and open data, as its jobs make them.
+    let register = register::prepare(&mut conn, &config, at)?;
     // The big merchant's API key, made as its staff would make one.
     let api_key = api_key_for(&mut conn, now)?;
     drop(conn);
@@ -245,6 +251,21 @@ fn run(args: &Args) -> Result<(), String> {
     );
     report_phase("api list", &api);
     server.report_rss();
+    // Readers of the public register: its list, a search in Chinese, a
+    // merchant's cases, a category, and a case.
+    phase("public register");
+    let register_paths = register::paths(&register.reference);
+    let cases = drive(
+        addr,
+        args.page_concurrency,
+        warmup,
+        measure,
+        200,
+        |_, _| (),
+        |_, w, n| get(&register_paths[(w + n as usize) % register_paths.len()], ""),
+    );
+    report_phase("public register", &cases);
+    server.report_rss();
 
     let rss_mb = server.peak_rss_kb()? as f64 / 1024.0;
     drop(server);
@@ -261,7 +282,7 @@ fn run(args: &Args) -> Result<(), String> {
         baseline
     };
 
-    let figures = json!({
+    let mut figures = json!({
         "backend": backend,
         "complaints": shape.complaints,
         "merchants": shape.merchants,
@@ -299,14 +320,23 @@ fn run(args: &Args) -> Result<(), String> {
         "checkpoint_after_sweep_s": round(checkpoint_s, 3),
         "rss_mb": round(rss_mb, 1),
     });
+    if let Some(all) = figures.as_object_mut() {
+        all.extend(register.figures(&cases));
+    }
     print_table(&figures);
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&figures).expect("figures serialise");
         std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
         eprintln!("figures written to {}", path.display());
     }
-    let failed =
-        intake.failed + dashboard.failed + queue.failed + scorecard.failed + list.failed + api.failed + baseline.failed;
+    let failed = intake.failed
+        + dashboard.failed
+        + queue.failed
+        + scorecard.failed
+        + list.failed
+        + api.failed
+        + cases.failed
+        + baseline.failed;
     if failed > 0 {
         return Err(format!("{failed} requests were not answered as expected (see above)"));
     }
@@ -345,22 +375,6 @@ fn seed_fresh(
     Ok((now, seed_s))
 }
 
-/// A new API key of the big merchant's, made by its staff account.
-fn api_key_for(conn: &mut DbConnection, now: chrono::DateTime<chrono::Utc>) -> Result<String, String> {
-    use redress::domain::api_key::Scope;
-    let user = redress::store::users::find_by_email(conn, MERCHANT_LOGIN)
-        .map_err(|e| e.to_string())?
-        .ok_or("the bench's merchant account is missing")?;
-    let by = redress::service::audit::Actor {
-        user_id: Some(user.id),
-        email: MERCHANT_LOGIN.into(),
-        address: "bench".into(),
-    };
-    let scope = Scope::Merchant(Shape::BIG_MERCHANT);
-    let (_, key) = redress::service::api_keys::create(conn, scope, "bench", &by, now).map_err(|e| e.to_string())?;
-    Ok(key)
-}
-
 /// The merchant list as the bench loads it: each sort, either way, at the
 /// first, second, middle and last pages (50 merchants a page).
 fn merchant_list_paths(merchants: i64) -> Vec<String> {
@@ -374,20 +388,4 @@ fn merchant_list_paths(merchants: i64) -> Vec<String> {
         }
     }
     paths
-}
-
-/// Signs in through the real form; returns the cookies of the session.
-fn login(addr: SocketAddr, email: &str) -> Result<String, String> {
-    let mut conn = Conn::open(addr).map_err(|e| e.to_string())?;
-    let form = conn.send(&get("/login", "")).map_err(|e| e.to_string())?;
-    let token = csrf_field(&form.body).ok_or("the sign-in form has no CSRF token")?;
-    let cookies = cookie_jar(&form.set_cookies);
-    let done = conn
-        .send(&post("/login", &cookies, &[("csrf_token", &token), ("email", email), ("password", PASSWORD)]))
-        .map_err(|e| e.to_string())?;
-    if done.status != 303 {
-        return Err(format!("signing in as {email} answered {}", done.status));
-    }
-    // The session cookie, plus the fresh CSRF cookie sign-in sets.
-    Ok(cookie_jar(&done.set_cookies))
 }

@@ -21,7 +21,7 @@ pub fn report_phase(name: &str, o: &Outcome) {
 pub fn print_table(f: &serde_json::Value) {
     // Each figure, its unit, and its budget (at least / at most).
     type Row<'a> = (&'a str, &'a str, Option<(&'a str, f64)>);
-    let rows: [Row<'_>; 13] = [
+    let rows: [Row<'_>; 16] = [
         ("intake_rps", "complaints/s", Some((">=", 2000.0))),
         ("intake_p50_ms", "ms", None),
         ("intake_p99_ms", "ms", Some(("<=", 50.0))),
@@ -32,6 +32,9 @@ pub fn print_table(f: &serde_json::Value) {
         ("scorecard_p99_ms", "ms", None),
         ("merchant_list_p99_ms", "ms", Some(("<=", 20.0))),
         ("api_list_p99_ms", "ms", Some(("<=", 20.0))),
+        ("register_p99_ms", "ms", Some(("<=", 20.0))),
+        ("register_index_s", "s", None),
+        ("open_data_s", "s", None),
         ("merchant_figures_all_s", "s", None),
         ("sweep_10k_of_1m_s", "s", Some(("<=", 0.5))),
         ("rss_mb", "MB", Some(("<=", 150.0))),
