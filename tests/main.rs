@@ -65,6 +65,7 @@ mod read_receipts;
 mod register_consent;
 mod register_open_data;
 mod register_pages;
+mod register_plans;
 mod register_search;
 mod register_staff;
 mod relief;

@@ -32,6 +32,13 @@ pub fn prepare(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> 
         .ok_or("another process is indexing the scratch database")?;
     let index_s = started.elapsed().as_secs_f64();
     eprintln!("  register index: {} cases in {index_s:.3} s", report.indexed);
+    if let DbConnection::Pg(_) = conn {
+        // As autovacuum would after the table grew (it is off on some
+        // servers, this machine's among them): the pages are planned on
+        // the terms' real statistics.
+        use diesel::connection::SimpleConnection;
+        conn.batch_execute("ANALYZE register_entries; ANALYZE register_terms").map_err(|e| format!("analyze: {e}"))?;
+    }
 
     let folder = open_data::folder(&config.data_dir);
     let started = Instant::now();

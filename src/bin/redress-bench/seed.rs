@@ -17,6 +17,8 @@
 //!   every size, and were never answered, so the first sweep finds them due
 //!   at once (the sweep figure); their ids are consecutive, as the ids of
 //!   complaints filed in the same hours are;
+//! - references as the server writes them (`TS` + a day + the number,
+//!   a day of 1999 so that none is ever one intake makes);
 //! - a timeline event per step taken, and ratings on a third of resolutions;
 //! - a tenth of the consumers consented to the public register;
 //! - the repeat-offender flags earlier sweeps would have raised: every
@@ -158,7 +160,7 @@ pub fn seed(conn: &mut DbConnection, shape: &Shape, now: DateTime<Utc>) -> diese
              submitted_at, response_due_at, resolution_due_at, responded_at, response_breached_at,
              proposed_at, resolution_met_at, escalated_at, escalation_reason, ended_at, outcome,
              resolved_at, proposal_resolution, proposal_amount_fen, next_due_at, rejected_at, updated_at)
-         SELECT i, 'TSB' || i, 'benchtoken' || i || 'x0000000000', 
+         SELECT i, 'TS19990101' || (1000000 + i), 'benchtoken' || i || 'x0000000000', 
              {merchant},
              'DY' || (100000000 + i),
              CASE WHEN (i * 37) % 100 < 39 THEN 'false_advertising' WHEN (i * 37) % 100 < 74 THEN 'counterfeit'
