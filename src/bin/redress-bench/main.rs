@@ -203,69 +203,34 @@ fn run(args: &Args) -> Result<(), String> {
         intake
     };
 
+    // Each page phase: readers at their desks, one request after another,
+    // the `n`th of worker `w` made by `request`.
+    let load = |name: &str, request: &(dyn Fn(usize, u64) -> Vec<u8> + Sync)| {
+        phase(name);
+        let outcome = drive(addr, args.page_concurrency, warmup, measure, 200, |_, _| (), |_, w, n| request(w, n));
+        report_phase(name, &outcome);
+        server.report_rss();
+        outcome
+    };
     // The staff pages, each as its reader sees it.
     let merchant = login(addr, MERCHANT_LOGIN)?;
     let supervisor = login(addr, SUPERVISOR_LOGIN)?;
     let scorecard_path = format!("/merchants/{}", Shape::BIG_MERCHANT);
-    let mut pages = [
-        ("merchant dashboard", "/merchant", merchant.as_str()),
-        ("supervisor queue", "/supervisor", supervisor.as_str()),
-        ("public scorecard", scorecard_path.as_str(), ""),
-    ]
-    .map(|(name, path, cookies)| {
-        phase(name);
-        let outcome = drive(addr, args.page_concurrency, warmup, measure, 200, |_, _| (), |_, _, _| get(path, cookies));
-        report_phase(name, &outcome);
-        server.report_rss();
-        outcome
-    })
-    .into_iter();
-    let (dashboard, queue, scorecard) = (pages.next().unwrap(), pages.next().unwrap(), pages.next().unwrap());
+    let dashboard = load("merchant dashboard", &|_, _| get("/merchant", &merchant));
+    let queue = load("supervisor queue", &|_, _| get("/supervisor", &supervisor));
+    let scorecard = load("public scorecard", &|_, _| get(&scorecard_path, ""));
     // The public merchant list, each request another sort and page.
-    phase("merchant list");
     let paths = merchant_list_paths(merchants);
-    let list = drive(
-        addr,
-        args.page_concurrency,
-        warmup,
-        measure,
-        200,
-        |_, _| (),
-        |_, w, n| get(&paths[(w * 7 + n as usize) % paths.len()], ""),
-    );
-    report_phase("merchant list", &list);
-    server.report_rss();
+    let list = load("merchant list", &|w, n| get(&paths[(w * 7 + n as usize) % paths.len()], ""));
     // The merchant's customer-service tool polling the API: the newest
     // page of its complaints, then the page after it, each request
     // audited as every API request is.
-    phase("api list");
     let api_paths = ["/api/v1/complaints?limit=50", "/api/v1/complaints?limit=50&state=submitted"];
-    let api = drive(
-        addr,
-        args.page_concurrency,
-        warmup,
-        measure,
-        200,
-        |_, _| (),
-        |_, w, n| bearer_get(api_paths[(w + n as usize) % api_paths.len()], &api_key),
-    );
-    report_phase("api list", &api);
-    server.report_rss();
+    let api = load("api list", &|w, n| bearer_get(api_paths[(w + n as usize) % api_paths.len()], &api_key));
     // Readers of the public register: its list, a search in Chinese, a
     // merchant's cases, a category, and a case.
-    phase("public register");
     let register_paths = register::paths(&register.reference);
-    let cases = drive(
-        addr,
-        args.page_concurrency,
-        warmup,
-        measure,
-        200,
-        |_, _| (),
-        |_, w, n| get(&register_paths[(w + n as usize) % register_paths.len()], ""),
-    );
-    report_phase("public register", &cases);
-    server.report_rss();
+    let cases = load("public register", &|w, n| get(&register_paths[(w + n as usize) % register_paths.len()], ""));
 
     let rss_mb = server.peak_rss_kb()? as f64 / 1024.0;
     drop(server);
