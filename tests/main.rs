@@ -76,6 +76,7 @@ mod risk;
 mod scorecard;
 mod search;
 mod sessions;
+mod shard_plan;
 mod signin;
 mod silence;
 mod slow_bodies;

@@ -247,7 +247,12 @@ pub fn save_progress(
     let n = crate::on_backend!(conn, |c| super::update(
         complaints::table,
         (&change, complaints::version.eq(read.version + 1)),
-        complaints::id.eq(read.id).and(complaints::version.eq(read.version)),
+        // The merchant too, though the id alone finds the row: a sharded
+        // database routes the statement by it (docs/deploy.md).
+        complaints::id
+            .eq(read.id)
+            .and(complaints::merchant_id.eq(read.merchant_id))
+            .and(complaints::version.eq(read.version)),
     )
     .execute(c))?;
     if n == 1
