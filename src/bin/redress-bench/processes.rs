@@ -56,8 +56,9 @@ impl Server {
         eprintln!("starting {} (log: {})", binary.display(), scratch.dir.join("server.log").display());
         let mut command = Command::new(binary);
         command.args(["serve", "--bind", "127.0.0.1:0"]).env_clear();
-        // The server's log level and format may be chosen for a run.
-        for name in ["PATH", "RUST_LOG", "REDRESS_LOG_FORMAT"] {
+        // The server's log level and format, and its pool of connections,
+        // may be chosen for a run.
+        for name in ["PATH", "RUST_LOG", "REDRESS_LOG_FORMAT", "REDRESS_POOL_SIZE"] {
             if let Ok(value) = std::env::var(name) {
                 command.env(name, value);
             }
