@@ -83,20 +83,8 @@ pub fn claim(conn: &mut DbConnection, ids: &[i64], consent: bool, now: DateTime<
     .get_results(conn)
 }
 
-/// Deletes the terms of cases `ids` (those indexed before), in one
-/// statement for a batch: a lookup of `register_terms_complaint` for each
-/// where the planner knows the table, and one pass over it, not one per
-/// case, where its statistics are stale (PostgreSQL without autovacuum
-/// plans a table it last analysed empty as empty).
-pub fn drop_terms_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<usize> {
-    if ids.is_empty() {
-        return Ok(0);
-    }
-    diesel::delete(register_terms::table.filter(register_terms::complaint_id.eq_any(ids))).execute(conn)
-}
-
 /// Writes the terms of case `complaint_id`, `terms` (each once): after
-/// [`drop_terms_of`] for a case indexed before.
+/// [`super::register::drop_terms`] for a case indexed before.
 pub fn write_terms(conn: &mut DbConnection, complaint_id: i64, terms: &[String]) -> QueryResult<()> {
     let mut terms: Vec<&str> = terms.iter().map(String::as_str).collect();
     terms.sort_unstable();

@@ -178,7 +178,7 @@ pub fn set_consent(conn: &mut DbConnection, complaint_id: i64, consent: bool, no
     ))
     .execute(conn)?;
     if n == 1 && !consent {
-        drop_terms(conn, complaint_id)?;
+        drop_terms(conn, &[complaint_id])?;
     }
     Ok(n == 1)
 }
@@ -258,7 +258,14 @@ pub fn set_response(
     Ok(n == 1)
 }
 
-/// Deletes complaint `complaint_id`'s search terms.
-pub fn drop_terms(conn: &mut DbConnection, complaint_id: i64) -> QueryResult<usize> {
-    diesel::delete(register_terms::table.filter(register_terms::complaint_id.eq(complaint_id))).execute(conn)
+/// Deletes the search terms of complaints `ids`, in one statement: for a
+/// batch of the index job, a lookup of `register_terms_complaint` for each
+/// where the planner knows the table, and one pass over it, not one per
+/// case, where its statistics are stale (PostgreSQL without autovacuum
+/// plans a table it last analysed empty as empty).
+pub fn drop_terms(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<usize> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    diesel::delete(register_terms::table.filter(register_terms::complaint_id.eq_any(ids))).execute(conn)
 }

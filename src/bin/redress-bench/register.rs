@@ -57,8 +57,7 @@ pub fn prepare(conn: &mut DbConnection, config: &Config, now: DateTime<Utc>) -> 
     use redress::store::schema::{complaints, register_entries};
     let reference: String = complaints::table
         .inner_join(register_entries::table.on(register_entries::complaint_id.eq(complaints::id)))
-        .filter(register_entries::consent.eq(true))
-        .filter(register_entries::publish_at.le(redress::store::to_db(now)))
+        .filter(redress::store::register::listed(now))
         .filter(complaints::merchant_id.eq(crate::seed::Shape::BIG_MERCHANT))
         .order(complaints::id.desc())
         .select(complaints::reference)

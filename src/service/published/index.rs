@@ -101,7 +101,7 @@ fn batch(conn: &mut DbConnection, now: DateTime<Utc>) -> diesel::QueryResult<(us
     conn.write(|c| {
         let off = store::claim(c, &unconsented, false, now)?.len();
         let taken = store::claim(c, &consented, true, now)?;
-        store::drop_terms_of(c, &taken)?;
+        crate::store::register::drop_terms(c, &taken)?;
         for id in &taken {
             store::write_terms(c, *id, computed.get(id).map_or(&[][..], Vec::as_slice))?;
         }
